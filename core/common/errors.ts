@@ -1,0 +1,111 @@
+/**
+ * Typed errors with a stable `code` (for programs and for the UI's text catalog) and a human
+ * message (for logs and integrators), shaped like stripe-node's: one base class, a few kinds,
+ * optional `details` and `cause`. Messages never contain secrets: callers pass field names,
+ * never credential values.
+ */
+
+export type ErrorKind =
+  | 'validation'
+  | 'recognition'
+  | 'conflict'
+  | 'not_found'
+  | 'gateway'
+  | 'config'
+  | 'auth'
+  | 'unavailable'
+  | 'internal';
+
+export interface ErrorShape {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export class ScanPayError extends Error {
+  readonly kind: ErrorKind = 'internal';
+  readonly code: string;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+    this.name = new.target.name;
+  }
+
+  toJSON(): ErrorShape {
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
+  }
+}
+
+/** Bad input from a caller (amount, field, body). Nothing was written. */
+export class ValidationError extends ScanPayError {
+  override readonly kind = 'validation' as const;
+}
+/** A scanned string that is not a usable payment code. */
+export class RecognitionError extends ScanPayError {
+  override readonly kind = 'recognition' as const;
+}
+/** The request conflicts with current state (an attempt is still unresolved, a refund exceeds the paid amount). */
+export class ConflictError extends ScanPayError {
+  override readonly kind = 'conflict' as const;
+}
+export class NotFoundError extends ScanPayError {
+  override readonly kind = 'not_found' as const;
+}
+/** A provider answered something definite that we must surface (or could not be reached). */
+export class GatewayError extends ScanPayError {
+  override readonly kind = 'gateway' as const;
+}
+/** Malformed or incomplete configuration: says which key and what is wrong. */
+export class ConfigError extends ScanPayError {
+  override readonly kind = 'config' as const;
+}
+export class AuthError extends ScanPayError {
+  override readonly kind = 'auth' as const;
+}
+/** The service is shutting down, recovering, or a provider is unreachable. */
+export class UnavailableError extends ScanPayError {
+  override readonly kind = 'unavailable' as const;
+}
+
+/** HTTP status for an error kind (local API). */
+export function httpStatusFor(error: unknown): number {
+  if (!(error instanceof ScanPayError)) return 500;
+  switch (error.kind) {
+    case 'validation':
+    case 'recognition':
+    case 'config':
+      return 400;
+    case 'auth':
+      return 401;
+    case 'not_found':
+      return 404;
+    case 'conflict':
+      return 409;
+    case 'gateway':
+      return 502;
+    case 'unavailable':
+      return 503;
+    case 'internal':
+      return 500;
+  }
+}
+
+/** Any thrown value → the `{code, message}` the API and IPC return. Unknown errors do not leak their text. */
+export function toErrorShape(error: unknown): ErrorShape {
+  if (error instanceof ScanPayError) return error.toJSON();
+  return { code: 'internal_error', message: 'internal error' };
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new ScanPayError('internal_error', `unexpected ${what}: ${JSON.stringify(value)}`);
+}
