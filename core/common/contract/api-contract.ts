@@ -1,0 +1,189 @@
+/**
+ * The one contract between the UI and the service. The Electron preload, the headless HTTP bridge
+ * and the renderer all use these names and types; the service implements `ScanPayApi`.
+ * Each operation is `POST /api/<name>` with a JSON body on the headless service, and one IPC
+ * channel in Electron; both return `CallResult` so a typed error (code + message) crosses intact.
+ */
+import type { ErrorShape } from '../errors.ts';
+import type {
+  BeginSaleRequest,
+  CashSaleRequest,
+  CloseOrderRequest,
+  CloseShiftRequest,
+  CreatePaymentRequest,
+  EmptyRequest,
+  ListOrdersRequest,
+  OpenShiftRequest,
+  OrderRefRequest,
+  QrStartRequest,
+  QueryPaymentRequest,
+  QueryRefundRequest,
+  RefundRequest,
+  SubmitScanRequest,
+  UpdateSettingsRequest,
+  VerifyPinRequest,
+} from './api-schemas.ts';
+import type {
+  AttemptView,
+  HealthView,
+  OrderDetailView,
+  OrderStatus,
+  OrderView,
+  ProviderName,
+  QrDisplayView,
+  RefundView,
+  SaleView,
+  ScannerStatusView,
+  ScanView,
+  SettingsView,
+  ShiftView,
+  ZReportView,
+} from './views.ts';
+
+export interface CreatePaymentResult {
+  readonly out_trade_no: string;
+  readonly provider: ProviderName;
+  readonly pay_type: 'micropay' | 'native';
+  readonly needQRcode: boolean;
+  /** QR mode: the code for the customer to scan (code_url / qr_code). */
+  readonly orderInfo: { readonly code_url?: string } | null;
+  readonly qrcodeImage: string | null;
+  readonly total_fee: number;
+  readonly platform: 'scanpay-kiosk';
+  /** Micropay: the attempt as it stands when the call returns (may still be polling). */
+  readonly attempt: AttemptView;
+}
+
+export interface QueryPaymentResult {
+  readonly orderPaid: boolean;
+  readonly user_order_success: boolean | null;
+  readonly out_trade_no: string;
+  readonly transaction_id: string | null;
+  readonly status: OrderStatus;
+  readonly payOrder?: OrderView;
+  readonly message: string;
+}
+
+export interface RefundResult {
+  readonly out_trade_no: string;
+  readonly out_refund_no: string;
+  readonly refund_fee: number;
+  readonly status: RefundView['status'];
+  readonly order: OrderView;
+}
+
+export interface QueryRefundResult {
+  readonly out_trade_no: string;
+  readonly refunds: readonly RefundView[];
+  readonly refunded_fee: number;
+  readonly status: OrderStatus;
+}
+
+export interface ListOrdersResult {
+  readonly orders: readonly OrderView[];
+  readonly total: number;
+  readonly page: number;
+  readonly page_size: number;
+}
+
+export interface ScanPayApi {
+  createPayment(request: CreatePaymentRequest): Promise<CreatePaymentResult>;
+  queryPayment(request: QueryPaymentRequest): Promise<QueryPaymentResult>;
+  refund(request: RefundRequest): Promise<RefundResult>;
+  queryRefund(request: QueryRefundRequest): Promise<QueryRefundResult>;
+  closeOrder(request: CloseOrderRequest): Promise<OrderView>;
+  listOrders(request: ListOrdersRequest): Promise<ListOrdersResult>;
+  getOrder(request: OrderRefRequest): Promise<OrderDetailView>;
+  /** Cashier's manual stop: the live attempt goes to reversal at once. */
+  stopAttempt(request: OrderRefRequest): Promise<AttemptView>;
+  /** Retry an attempt that needs attention (e.g. after the network came back). */
+  retryAttempt(request: OrderRefRequest): Promise<AttemptView>;
+  listUnresolved(request: EmptyRequest): Promise<readonly AttemptView[]>;
+  beginSale(request: BeginSaleRequest): Promise<SaleView>;
+  cancelSale(request: EmptyRequest): Promise<SaleView>;
+  getSale(request: EmptyRequest): Promise<SaleView>;
+  submitScan(request: SubmitScanRequest): Promise<ScanView>;
+  openShift(request: OpenShiftRequest): Promise<ShiftView>;
+  recordCashSale(request: CashSaleRequest): Promise<OrderView>;
+  currentShift(request: EmptyRequest): Promise<ShiftView | null>;
+  closeShift(request: CloseShiftRequest): Promise<ZReportView>;
+  verifyPin(request: VerifyPinRequest): Promise<{ readonly ok: boolean }>;
+  getSettings(request: EmptyRequest): Promise<SettingsView>;
+  updateSettings(request: UpdateSettingsRequest): Promise<SettingsView>;
+  qrStart(request: QrStartRequest): Promise<QrDisplayView>;
+  qrState(request: EmptyRequest): Promise<QrDisplayView>;
+  qrCancel(request: EmptyRequest): Promise<QrDisplayView>;
+  health(request: EmptyRequest): Promise<HealthView>;
+}
+
+export type OperationName = keyof ScanPayApi;
+export type OperationRequest<K extends OperationName> = Parameters<ScanPayApi[K]>[0];
+export type OperationResult<K extends OperationName> = Awaited<ReturnType<ScanPayApi[K]>>;
+
+export const OPERATION_NAMES = [
+  'createPayment',
+  'queryPayment',
+  'refund',
+  'queryRefund',
+  'closeOrder',
+  'listOrders',
+  'getOrder',
+  'stopAttempt',
+  'retryAttempt',
+  'listUnresolved',
+  'beginSale',
+  'cancelSale',
+  'getSale',
+  'submitScan',
+  'openShift',
+  'recordCashSale',
+  'currentShift',
+  'closeShift',
+  'verifyPin',
+  'getSettings',
+  'updateSettings',
+  'qrStart',
+  'qrState',
+  'qrCancel',
+  'health',
+] as const satisfies readonly OperationName[];
+
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && (OPERATION_NAMES as readonly string[]).includes(name);
+}
+
+/** What crosses IPC / HTTP: errors are data, so their code survives (Electron passes only a thrown error's message). */
+export type CallResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: ErrorShape };
+
+/** Events pushed to every UI on one channel (IPC `scanpay:event`, SSE `GET /api/events`). */
+export type ServiceEvent =
+  | { readonly kind: 'attempt'; readonly attempt: AttemptView }
+  | { readonly kind: 'order'; readonly order: OrderView }
+  | { readonly kind: 'sale'; readonly sale: SaleView }
+  | { readonly kind: 'scan'; readonly scan: ScanView }
+  | { readonly kind: 'scanner_status'; readonly scanner: ScannerStatusView }
+  | { readonly kind: 'health'; readonly health: HealthView }
+  | { readonly kind: 'shift'; readonly shift: ShiftView | null }
+  | { readonly kind: 'qr'; readonly qr: QrDisplayView };
+
+export type Disposer = () => void;
+
+/** What the renderer holds: the same shape whether Electron's preload or the HTTP bridge provides it. */
+export interface ScanPayBridge {
+  call<K extends OperationName>(name: K, request: OperationRequest<K>): Promise<OperationResult<K>>;
+  subscribe(listener: (event: ServiceEvent) => void): Disposer;
+  /** Electron only: keyboard-wedge scans are captured in the main process. Absent in the browser. */
+  readonly capturesWedgeInMain: boolean;
+}
+
+/** The global the Electron preload exposes through contextBridge. */
+export interface PreloadApi {
+  invoke(name: OperationName, request: unknown): Promise<CallResult<unknown>>;
+  onEvent(listener: (event: ServiceEvent) => void): Disposer;
+}
+
+export const IPC_INVOKE_CHANNEL = 'scanpay:invoke';
+export const IPC_EVENT_CHANNEL = 'scanpay:event';
+export const PRELOAD_GLOBAL = 'scanpay';

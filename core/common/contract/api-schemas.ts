@@ -1,0 +1,130 @@
+/**
+ * Request bodies of every operation, validated with zod at each trust boundary (local HTTP API,
+ * Electron IPC). Field names follow vk-uni-pay (createPayment / queryPayment / refund / queryRefund).
+ * Amounts are integer fen; a fractional or negative amount is refused here, before anything is written.
+ */
+import { z } from 'zod';
+
+const fen = z.number().int('must be whole fen').positive('must be greater than 0').max(10_000_000_000);
+const orderNo = z
+  .string()
+  .min(1)
+  .max(29, 'at most 29 characters (attempt suffixes must fit WeChat’s 32)')
+  .regex(/^[0-9A-Za-z_\-|*@]+$/, 'only letters, digits and _-|*@');
+const pid = z.string().min(1).max(64);
+
+export const CreatePaymentRequest = z.strictObject({
+  provider: z.enum(['wxpay', 'alipay', 'payjs']).optional(),
+  needQRcode: z.boolean().optional(),
+  data: z.strictObject({
+    out_trade_no: orderNo.optional(),
+    total_fee: fen,
+    subject: z.string().min(1).max(128, 'at most 128 characters'),
+    type: z.string().min(1).max(32).default('goods'),
+    custom: z.unknown().optional(),
+    other: z.record(z.string(), z.string()).optional(),
+    pid: pid.optional(),
+    time_expire: z.number().int().positive().optional(),
+    auth_code: z.string().min(1).max(64).optional(),
+    note: z.string().max(200).optional(),
+  }),
+});
+export type CreatePaymentRequest = z.input<typeof CreatePaymentRequest>;
+
+export const QueryPaymentRequest = z.strictObject({
+  out_trade_no: z.string().min(1).max(64),
+  await_notify: z.boolean().default(false),
+  await_max_time: z.number().int().min(5).max(40).default(20),
+  pay_order_info: z.boolean().default(false),
+});
+export type QueryPaymentRequest = z.input<typeof QueryPaymentRequest>;
+
+export const RefundRequest = z.strictObject({
+  out_trade_no: z.string().min(1).max(64),
+  out_refund_no: z.string().min(1).max(64).optional(),
+  refund_fee: fen.optional(),
+  refund_desc: z.string().max(80).optional(),
+  /** Supervisor PIN: required by the cashier UI's refunds, checked when a PIN is configured. */
+  pin: z.string().max(32).optional(),
+});
+export type RefundRequest = z.input<typeof RefundRequest>;
+
+export const QueryRefundRequest = z.strictObject({
+  out_trade_no: z.string().min(1).max(64),
+  out_refund_no: z.string().min(1).max(64).optional(),
+});
+export type QueryRefundRequest = z.input<typeof QueryRefundRequest>;
+
+export const CloseOrderRequest = z.strictObject({ out_trade_no: z.string().min(1).max(64) });
+export type CloseOrderRequest = z.input<typeof CloseOrderRequest>;
+
+export const ListOrdersRequest = z.strictObject({
+  from: z.number().int().optional(),
+  to: z.number().int().optional(),
+  status: z.union([z.literal(-1), z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional(),
+  tender: z.enum(['wxpay', 'alipay', 'cash']).optional(),
+  cashier: z.string().max(64).optional(),
+  search: z.string().max(64).optional(),
+  page: z.number().int().min(1).default(1),
+  page_size: z.number().int().min(1).max(200).default(50),
+});
+export type ListOrdersRequest = z.input<typeof ListOrdersRequest>;
+
+export const OrderRefRequest = z.strictObject({ out_trade_no: z.string().min(1).max(64) });
+export type OrderRefRequest = z.input<typeof OrderRefRequest>;
+
+/** Cashier till: start a sale that the next scanned payment code pays. */
+export const BeginSaleRequest = z.strictObject({
+  total_fee: fen,
+  note: z.string().max(200).optional(),
+  pid: pid.optional(),
+});
+export type BeginSaleRequest = z.input<typeof BeginSaleRequest>;
+
+/** A scan captured by a browser (headless mode's wedge detector) or typed by the cashier. */
+export const SubmitScanRequest = z.strictObject({
+  code: z.string().min(1).max(256),
+  source: z.string().min(1).max(64).default('ui'),
+});
+export type SubmitScanRequest = z.input<typeof SubmitScanRequest>;
+
+export const OpenShiftRequest = z.strictObject({
+  cashier: z.string().min(1).max(64),
+  float_fee: z.number().int().min(0).max(10_000_000_000),
+});
+export type OpenShiftRequest = z.input<typeof OpenShiftRequest>;
+
+export const CashSaleRequest = z.strictObject({
+  total_fee: fen,
+  tendered_fee: z.number().int().min(0).optional(),
+  note: z.string().max(200).optional(),
+});
+export type CashSaleRequest = z.input<typeof CashSaleRequest>;
+
+export const CloseShiftRequest = z.strictObject({
+  counted: z.partialRecord(z.enum(['wxpay', 'alipay', 'cash']), z.number().int().min(0)),
+});
+export type CloseShiftRequest = z.input<typeof CloseShiftRequest>;
+
+export const VerifyPinRequest = z.strictObject({ pin: z.string().min(1).max(32) });
+export type VerifyPinRequest = z.input<typeof VerifyPinRequest>;
+
+export const UpdateSettingsRequest = z.strictObject({
+  pin: z.string().max(32).optional(),
+  language: z.enum(['zh-CN', 'en']).optional(),
+  kiosk: z.boolean().optional(),
+  new_pin: z
+    .string()
+    .regex(/^\d{4,8}$/, '4 to 8 digits')
+    .optional(),
+});
+export type UpdateSettingsRequest = z.input<typeof UpdateSettingsRequest>;
+
+export const QrStartRequest = z.strictObject({
+  product: z.strictObject({ name: z.string().min(1).max(64), total_fee: fen }).optional(),
+  provider: z.enum(['wxpay', 'alipay', 'payjs']).optional(),
+});
+export type QrStartRequest = z.input<typeof QrStartRequest>;
+
+export const EmptyRequest = z.strictObject({});
+export type EmptyRequest = z.input<typeof EmptyRequest>;

@@ -1,0 +1,239 @@
+/**
+ * What the service shows the outside world (UI, local API, events): plain JSON, money in fen,
+ * times as ms since epoch. Field names follow vk-uni-pay's vk-pay-orders where one exists.
+ * Never contains a secret.
+ */
+
+export type Wallet = 'wxpay' | 'alipay';
+export type ProviderName = 'wxpay' | 'alipay' | 'payjs';
+export type Tender = Wallet | 'cash';
+
+/** vk-uni-pay order status: −1 closed, 0 unpaid, 1 paid, 2 partly refunded, 3 fully refunded. */
+export type OrderStatus = -1 | 0 | 1 | 2 | 3;
+
+export type AttemptMode = 'micropay' | 'qr';
+
+/**
+ * One attempt's phase. micropay: submitted → paid | failed | polling → paid | reversing → reversed | needs_attention.
+ * qr: submitted → awaiting_scan → paid | closing → closed | needs_attention.
+ */
+export type AttemptPhase =
+  | 'submitted'
+  | 'polling'
+  | 'awaiting_scan'
+  | 'reversing'
+  | 'closing'
+  | 'paid'
+  | 'failed'
+  | 'reversed'
+  | 'closed'
+  | 'needs_attention';
+
+export const FINAL_PHASES: readonly AttemptPhase[] = ['paid', 'failed', 'reversed', 'closed'];
+
+export interface ProblemView {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface AttemptView {
+  readonly out_trade_no: string;
+  readonly order_no: string;
+  readonly attempt_index: number;
+  readonly pid: string;
+  readonly provider: ProviderName;
+  readonly wallet: Wallet;
+  readonly mode: AttemptMode;
+  readonly phase: AttemptPhase;
+  readonly total_fee: number;
+  readonly created_at: number;
+  readonly updated_at: number;
+  /** When polling gives up and reversal starts (micropay) or the QR stops being payable. */
+  readonly deadline_at: number | null;
+  readonly transaction_id: string | null;
+  readonly qr_code: string | null;
+  readonly stop_requested: boolean;
+  /** Why it failed (definite, e.g. insufficient funds) — phase failed. */
+  readonly failure: ProblemView | null;
+  /** What a human must do — phase needs_attention. */
+  readonly attention: ProblemView | null;
+  readonly query_count: number;
+  readonly reverse_count: number;
+}
+
+export interface RefundView {
+  readonly out_refund_no: string;
+  readonly refund_fee: number;
+  readonly status: 'pending' | 'succeeded' | 'failed';
+  readonly reason: string | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly failure: ProblemView | null;
+}
+
+export interface CallbackView {
+  readonly state: 'pending' | 'done' | 'retrying';
+  readonly user_order_success: boolean | null;
+  /** Whether the callback learned of the payment from a provider notify or from our own query/charge reply. */
+  readonly source: 'notify' | 'query' | null;
+  readonly runs: number;
+  readonly last_error: string | null;
+}
+
+export interface OrderView {
+  /** The merchant's order number (vk-uni-pay `out_trade_no`); attempts carry their own provider out_trade_no. */
+  readonly out_trade_no: string;
+  readonly pid: string;
+  readonly total_fee: number;
+  readonly subject: string;
+  readonly type: string;
+  readonly custom: unknown;
+  readonly status: OrderStatus;
+  readonly tender: Tender | null;
+  readonly provider: ProviderName | null;
+  readonly transaction_id: string | null;
+  /** The attempt that took the money, when paid. */
+  readonly paid_out_trade_no: string | null;
+  readonly paid_at: number | null;
+  readonly refunded_fee: number;
+  readonly refunds: readonly RefundView[];
+  readonly callback: CallbackView | null;
+  readonly cashier: string | null;
+  readonly shift_id: string | null;
+  readonly note: string | null;
+  readonly created_at: number;
+  readonly updated_at: number;
+  /** The unresolved attempt, if any: a new scan for this order is refused until it resolves. */
+  readonly live_attempt: AttemptView | null;
+}
+
+export interface TimelineEntry {
+  readonly at: number;
+  readonly out_trade_no: string;
+  readonly step: 'intent' | 'outcome';
+  readonly op: string;
+  readonly summary: string;
+}
+
+export interface OrderDetailView extends OrderView {
+  readonly attempts: readonly AttemptView[];
+  readonly timeline: readonly TimelineEntry[];
+}
+
+export type Reachability = 'up' | 'down' | 'unknown';
+
+export interface ProviderHealthView {
+  readonly pid: string;
+  readonly provider: ProviderName;
+  readonly wallets: readonly Wallet[];
+  readonly reachability: Reachability;
+  readonly checked_at: number | null;
+  readonly detail: string | null;
+}
+
+export interface ScannerStatusView {
+  readonly source: string;
+  readonly transport: 'serial' | 'hid' | 'wedge';
+  readonly state: 'connecting' | 'connected' | 'disconnected' | 'error' | 'unavailable';
+  readonly reason: string | null;
+  readonly at: number;
+}
+
+export interface HealthView {
+  readonly ready: boolean;
+  readonly version: string;
+  readonly terminal_id: string;
+  readonly sandbox_url: string | null;
+  readonly providers: readonly ProviderHealthView[];
+  readonly scanners: readonly ScannerStatusView[];
+  /** Attempts still being resolved (polling, reversing) plus those needing attention. */
+  readonly unresolved: number;
+  readonly needs_attention: number;
+  readonly now: number;
+}
+
+export interface ScanView {
+  readonly code_masked: string;
+  readonly source: string;
+  readonly at: number;
+  readonly ok: boolean;
+  readonly wallet: Wallet | null;
+  readonly error: ProblemView | null;
+}
+
+/** The till: what the cashier is doing right now, kept in the service so a reloaded page resumes it. */
+export interface SaleView {
+  readonly state: 'idle' | 'awaiting_scan' | 'charging' | 'done';
+  readonly order: OrderView | null;
+  readonly attempt: AttemptView | null;
+  readonly last_scan: ScanView | null;
+}
+
+export interface ShiftTotals {
+  readonly tender: Tender;
+  readonly sales_count: number;
+  readonly sales_fee: number;
+  readonly refunds_fee: number;
+  readonly net_fee: number;
+}
+
+export interface ShiftView {
+  readonly shift_id: string;
+  readonly cashier: string;
+  readonly opened_at: number;
+  readonly closed_at: number | null;
+  readonly float_fee: number;
+  readonly totals: readonly ShiftTotals[];
+  /** Cash expected in the drawer: float + cash sales − cash refunds. */
+  readonly expected_cash_fee: number;
+  readonly counted: Readonly<Partial<Record<Tender, number>>> | null;
+}
+
+export interface ZReportView extends ShiftView {
+  readonly lines: readonly {
+    readonly tender: Tender;
+    readonly expected_fee: number;
+    readonly counted_fee: number;
+    readonly difference_fee: number;
+  }[];
+}
+
+export type QrDisplayState = 'idle' | 'showing' | 'paid' | 'expired';
+
+export interface QrDisplayView {
+  readonly state: QrDisplayState;
+  readonly product: { readonly name: string; readonly total_fee: number } | null;
+  readonly out_trade_no: string | null;
+  readonly qr_code: string | null;
+  /** An SVG of the QR code, ready for an <img src>. */
+  readonly qr_svg_data_url: string | null;
+  readonly expires_at: number | null;
+  readonly action: {
+    readonly state: 'pending' | 'running' | 'done' | 'failed';
+    readonly message: string | null;
+  } | null;
+}
+
+export interface MerchantSettingsView {
+  readonly pid: string;
+  readonly name: string;
+  readonly provider: ProviderName;
+  readonly wallets: readonly Wallet[];
+  readonly base_url: string;
+  /** Credentials shown masked: "••••3f2a" or "set"/"missing"; never the value. */
+  readonly credentials: Readonly<Record<string, string>>;
+}
+
+export interface SettingsView {
+  readonly terminal_id: string;
+  readonly store_id: string | null;
+  readonly language: 'zh-CN' | 'en';
+  readonly kiosk: boolean;
+  readonly ui_mode: 'cashier' | 'qr';
+  readonly merchants: readonly MerchantSettingsView[];
+  readonly scanners: readonly { readonly id: string; readonly kind: string; readonly summary: string }[];
+  readonly poll_schedules: Readonly<
+    Record<string, { readonly query_delays_ms: readonly number[]; readonly reverse_after_ms: number }>
+  >;
+  readonly pin_set: boolean;
+}
