@@ -1,0 +1,31 @@
+/** What the driver feeds the machine (provider replies, cashier actions) and what the machine asks it to do. */
+import type {
+  CloseOutcome,
+  PaymentOutcome,
+  PrecreateOutcome,
+  ReverseOutcome,
+} from '../ports/payment-gateway.ts';
+
+export type AttemptEvent =
+  | { readonly kind: 'charge_replied'; readonly outcome: PaymentOutcome }
+  | { readonly kind: 'precreate_replied'; readonly outcome: PrecreateOutcome }
+  | { readonly kind: 'query_replied'; readonly outcome: PaymentOutcome }
+  | { readonly kind: 'reverse_replied'; readonly outcome: ReverseOutcome }
+  | { readonly kind: 'close_replied'; readonly outcome: CloseOutcome }
+  /** The cashier pressed Stop, or the order was closed through the API. */
+  | { readonly kind: 'stop_requested' }
+  /** A human (or the network coming back) asks a needs_attention attempt to try again. */
+  | { readonly kind: 'retry_requested' }
+  /** A verified provider notification says paid (QR mode). */
+  | { readonly kind: 'notified_paid'; readonly outcome: Extract<PaymentOutcome, { kind: 'paid' }> };
+
+export type AttemptCommand =
+  | { readonly kind: 'charge' }
+  | { readonly kind: 'precreate' }
+  | { readonly kind: 'query' }
+  | { readonly kind: 'reverse' }
+  | { readonly kind: 'close' }
+  | { readonly kind: 'wait'; readonly until: number }
+  | { readonly kind: 'done' };
+
+export type ProviderCall = Exclude<AttemptCommand['kind'], 'wait' | 'done'>;

@@ -1,0 +1,140 @@
+/**
+ * The PaymentGateway port: what the checkout engine needs from a provider. Each adapter
+ * (core/gateways/<provider>/) maps its provider's raw codes into these outcomes in exactly one
+ * function, so the engine never sees a provider code. The rule that protects money:
+ * a timeout, connection reset, non-2xx, unparseable body or failed signature is `unknown`, never `failed`.
+ */
+import type { Fen } from '../common/money.ts';
+import type { SupportedWallet } from '../common/recognition/wallet-rules.ts';
+
+export type Provider = 'wxpay' | 'alipay' | 'payjs';
+export const PROVIDERS: readonly Provider[] = ['wxpay', 'alipay', 'payjs'];
+
+/** Result of micropay and of query: what the provider says about one out_trade_no. */
+export type PaymentOutcome =
+  | {
+      readonly kind: 'paid';
+      readonly transactionId: string;
+      /** Amount the provider says it charged, in fen; the engine checks it against the order. */
+      readonly totalFee: Fen;
+      /** Provider's payment time as ISO 8601, when it says. */
+      readonly paidAt?: string;
+      readonly buyerId?: string;
+    }
+  /** Definitely not paid and never will be for this out_trade_no (insufficient funds, expired code…). */
+  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
+  /** The customer is confirming (password, USERPAYING, 10003, WAIT_BUYER_PAY, NOTPAY after a QR pre-create). */
+  | { readonly kind: 'pending'; readonly providerCode: string }
+  /** Query only: the order is closed/reversed at the provider and holds no money. */
+  | { readonly kind: 'closed'; readonly providerCode: string }
+  /** Query only: the order was paid and has since been (partly) refunded. Counts as paid for the attempt. */
+  | {
+      readonly kind: 'refunded';
+      readonly transactionId: string;
+      readonly totalFee: Fen;
+      readonly providerCode: string;
+    }
+  /** Query only: the provider has no such order (yet). */
+  | { readonly kind: 'not_found'; readonly providerCode: string }
+  /** We cannot tell: network, 5xx, unreadable or unverifiable reply, or a code whose meaning is "ask again". */
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+
+export type UnknownReason =
+  | 'timeout'
+  | 'network'
+  | 'http_status'
+  | 'unparseable'
+  | 'bad_signature'
+  | 'mismatch'
+  | 'provider_says_unknown';
+
+/** Result of reverse (WeChat) / cancel (Alipay) / reverse (PAYJS). */
+export type ReverseOutcome =
+  | { readonly kind: 'reversed'; readonly action?: 'close' | 'refund' }
+  /** The provider asks us to call again (recall=Y, retry_flag=Y). */
+  | { readonly kind: 'retry'; readonly providerCode: string }
+  /** The provider has no such order: nothing to reverse. */
+  | { readonly kind: 'not_found'; readonly providerCode: string }
+  /** Definitely refused (too old, not allowed): a human must handle it. */
+  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+
+export type CloseOutcome =
+  | { readonly kind: 'closed' }
+  /** Cannot close because it was paid meanwhile: query it. */
+  | { readonly kind: 'paid' }
+  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+
+export type RefundOutcome =
+  | { readonly kind: 'succeeded'; readonly refundId: string }
+  | { readonly kind: 'processing'; readonly refundId?: string }
+  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
+  /** Refund query only: no refund with that out_refund_no. */
+  | { readonly kind: 'not_found'; readonly providerCode: string }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+
+export type PrecreateOutcome =
+  | { readonly kind: 'created'; readonly qrCode: string }
+  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+
+export interface MicropayRequest {
+  readonly outTradeNo: string;
+  readonly authCode: string;
+  readonly totalFee: Fen;
+  readonly subject: string;
+  /** Passed through to the provider as is (vk-uni-pay `other`). */
+  readonly other?: Readonly<Record<string, string>>;
+  readonly attach?: string;
+  /** ms since epoch. */
+  readonly timeExpire?: number;
+  readonly clientIp?: string;
+  readonly storeId?: string;
+  readonly terminalId?: string;
+  readonly operatorId?: string;
+}
+
+export interface PrecreateRequest {
+  readonly outTradeNo: string;
+  readonly totalFee: Fen;
+  readonly subject: string;
+  readonly productId?: string;
+  /** ms since epoch: when the QR stops being payable. */
+  readonly timeExpire?: number;
+  readonly notifyUrl?: string;
+  readonly clientIp?: string;
+  readonly other?: Readonly<Record<string, string>>;
+}
+
+export interface OrderRef {
+  readonly outTradeNo: string;
+  /** Provider's transaction id, when known (PAYJS reverse/refund need it). */
+  readonly transactionId?: string;
+}
+
+export interface RefundRequest extends OrderRef {
+  readonly outRefundNo: string;
+  readonly totalFee: Fen;
+  readonly refundFee: Fen;
+  readonly reason?: string;
+}
+
+export interface RefundQueryRequest extends OrderRef {
+  readonly outRefundNo: string;
+}
+
+export interface PaymentGateway {
+  readonly provider: Provider;
+  /** Which customer wallets this gateway can charge (PAYJS: WeChat only). */
+  readonly wallets: readonly SupportedWallet[];
+  micropay(request: MicropayRequest): Promise<PaymentOutcome>;
+  query(order: OrderRef): Promise<PaymentOutcome>;
+  /** WeChat reverse / Alipay cancel / PAYJS reverse: refund if paid, close if not. */
+  reverse(order: OrderRef): Promise<ReverseOutcome>;
+  close(order: OrderRef): Promise<CloseOutcome>;
+  refund(request: RefundRequest): Promise<RefundOutcome>;
+  queryRefund(request: RefundQueryRequest): Promise<RefundOutcome>;
+  /** QR mode: a code for the customer to scan (WeChat NATIVE code_url, Alipay precreate qr_code, PAYJS native). */
+  precreate(request: PrecreateRequest): Promise<PrecreateOutcome>;
+}

@@ -1,0 +1,46 @@
+/**
+ * Wraps a journal so the "process dies" right after its k-th write: that write is durable, then
+ * every later call throws, as if the power went. Counting writes first (k = Infinity) tells a test
+ * how many crash points an attempt has.
+ */
+import type { Journal } from '../../core/ports/journal.ts';
+
+const WRITES = new Set([
+  'createAttempt',
+  'insertOrder',
+  'recordIntent',
+  'recordOutcome',
+  'patchOrder',
+  'putRefund',
+  'putCallback',
+]);
+
+export class SimulatedCrash extends Error {
+  constructor() {
+    super('simulated crash');
+  }
+}
+
+export function crashingJournal(
+  inner: Journal,
+  crashAfterWrites: number,
+): { journal: Journal; writes: () => number; crashed: () => boolean } {
+  let writes = 0;
+  let dead = false;
+  const journal = new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || property === 'close') return value;
+      return (...args: unknown[]) => {
+        if (dead) throw new SimulatedCrash();
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+        if (WRITES.has(String(property))) {
+          writes++;
+          if (writes >= crashAfterWrites) dead = true;
+        }
+        return result;
+      };
+    },
+  });
+  return { journal, writes: () => writes, crashed: () => dead };
+}
