@@ -1,0 +1,420 @@
+/**
+ * The Journal on node:sqlite (built into Node 24: no native addon to rebuild for Electron).
+ * WAL with synchronous=FULL: a write that returned survives a power cut, which is the point of
+ * writing the intent before each provider call. Attempt state is stored as a JSON snapshot beside
+ * the indexed columns recovery and search need.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { TimelineEntry } from '../common/contract/views.ts';
+import { type AttemptState, isFinal } from '../domain/attempt-state.ts';
+import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.ts';
+import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
+import { SCHEMA_SQL } from './schema.ts';
+
+type Row = Record<string, SQLInputValue>;
+
+export interface SqliteJournalOptions {
+  /** 'FULL' (default) survives power loss; 'NORMAL' only process crashes (benchmarks compare both). */
+  readonly synchronous?: 'FULL' | 'NORMAL' | 'OFF';
+}
+
+export class SqliteJournal implements Journal {
+  readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(path: string, options: SqliteJournalOptions = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new DatabaseSync(path);
+    this.db.exec('PRAGMA journal_mode = WAL');
+    this.db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.exec('PRAGMA busy_timeout = 5000');
+    this.db.exec('PRAGMA foreign_keys = ON');
+    this.db.exec(SCHEMA_SQL);
+  }
+
+  private stmt(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `work` in one IMMEDIATE transaction: all of it is durable, or none. */
+  transaction<T>(work: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  createAttempt(order: OrderRecord, attempt: AttemptState, authCodeHash: string | null, at: number): void {
+    this.transaction(() => {
+      if (!this.getOrder(order.orderNo)) this.insertOrderRow(order);
+      this.stmt(
+        `INSERT INTO attempts (out_trade_no, order_no, attempt_index, auth_code_hash, phase, final, state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        attempt.outTradeNo,
+        attempt.orderNo,
+        attempt.attemptIndex,
+        authCodeHash,
+        attempt.phase,
+        isFinal(attempt) ? 1 : 0,
+        JSON.stringify(attempt),
+        attempt.createdAt,
+        attempt.updatedAt,
+      );
+      this.insertStep(
+        attempt.outTradeNo,
+        at,
+        'intent',
+        attempt.mode === 'qr' ? 'precreate' : 'charge',
+        `${attempt.provider} ${attempt.totalFee} fen`,
+      );
+    });
+  }
+
+  insertOrder(order: OrderRecord): void {
+    this.insertOrderRow(order);
+  }
+
+  private insertOrderRow(order: OrderRecord): void {
+    this.stmt(
+      `INSERT INTO orders (order_no, pid, total_fee, subject, type, custom, other, status, tender, provider, transaction_id,
+         paid_out_trade_no, paid_at, refunded_fee, cashier, shift_id, note, time_expire, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      order.orderNo,
+      order.pid,
+      order.totalFee,
+      order.subject,
+      order.type,
+      order.custom === undefined ? null : JSON.stringify(order.custom),
+      order.other ? JSON.stringify(order.other) : null,
+      order.status,
+      order.tender,
+      order.provider,
+      order.transactionId,
+      order.paidOutTradeNo,
+      order.paidAt,
+      order.refundedFee,
+      order.cashier,
+      order.shiftId,
+      order.note,
+      order.timeExpire,
+      order.createdAt,
+      order.updatedAt,
+    );
+  }
+
+  private insertStep(
+    outTradeNo: string,
+    at: number,
+    step: 'intent' | 'outcome',
+    op: string,
+    summary: string,
+  ): void {
+    this.stmt('INSERT INTO steps (out_trade_no, at, step, op, summary) VALUES (?, ?, ?, ?, ?)').run(
+      outTradeNo,
+      at,
+      step,
+      op,
+      summary,
+    );
+  }
+
+  recordIntent(outTradeNo: string, op: string, at: number): void {
+    this.insertStep(outTradeNo, at, 'intent', op, '');
+  }
+
+  recordOutcome(
+    attempt: AttemptState,
+    op: string,
+    summary: string,
+    orderPatch?: OrderPatch,
+    callback?: CallbackRecord,
+  ): void {
+    this.transaction(() => {
+      this.stmt(
+        'UPDATE attempts SET phase = ?, final = ?, state = ?, updated_at = ? WHERE out_trade_no = ?',
+      ).run(
+        attempt.phase,
+        isFinal(attempt) ? 1 : 0,
+        JSON.stringify(attempt),
+        attempt.updatedAt,
+        attempt.outTradeNo,
+      );
+      this.insertStep(attempt.outTradeNo, attempt.updatedAt, 'outcome', op, summary);
+      if (orderPatch) this.patchOrderRow(attempt.orderNo, orderPatch, attempt.updatedAt);
+      if (callback) this.putCallbackRow(callback);
+    });
+  }
+
+  patchOrder(orderNo: string, patch: OrderPatch, at: number): void {
+    this.patchOrderRow(orderNo, patch, at);
+  }
+
+  private patchOrderRow(orderNo: string, patch: OrderPatch, at: number): void {
+    const columns: Record<keyof OrderPatch, string> = {
+      status: 'status',
+      provider: 'provider',
+      tender: 'tender',
+      transactionId: 'transaction_id',
+      paidOutTradeNo: 'paid_out_trade_no',
+      paidAt: 'paid_at',
+      refundedFee: 'refunded_fee',
+    };
+    const sets: string[] = [];
+    const values: SQLInputValue[] = [];
+    for (const [key, column] of Object.entries(columns) as [keyof OrderPatch, string][]) {
+      if (patch[key] !== undefined) {
+        sets.push(`${column} = ?`);
+        values.push(patch[key] as SQLInputValue);
+      }
+    }
+    sets.push('updated_at = ?');
+    values.push(at, orderNo);
+    this.stmt(`UPDATE orders SET ${sets.join(', ')} WHERE order_no = ?`).run(...values);
+  }
+
+  getOrder(orderNo: string): OrderRecord | undefined {
+    const row = this.stmt('SELECT * FROM orders WHERE order_no = ?').get(orderNo) as Row | undefined;
+    return row ? toOrder(row) : undefined;
+  }
+
+  findOrder(ref: string): OrderRecord | undefined {
+    const direct = this.getOrder(ref);
+    if (direct) return direct;
+    const viaAttempt = this.stmt('SELECT order_no FROM attempts WHERE out_trade_no = ?').get(ref) as
+      | Row
+      | undefined;
+    if (viaAttempt) return this.getOrder(String(viaAttempt.order_no));
+    const viaTransaction = this.stmt('SELECT * FROM orders WHERE transaction_id = ?').get(ref) as
+      | Row
+      | undefined;
+    return viaTransaction ? toOrder(viaTransaction) : undefined;
+  }
+
+  getAttempt(outTradeNo: string): AttemptState | undefined {
+    const row = this.stmt('SELECT state FROM attempts WHERE out_trade_no = ?').get(outTradeNo) as
+      | Row
+      | undefined;
+    return row ? (JSON.parse(String(row.state)) as AttemptState) : undefined;
+  }
+
+  attemptsOf(orderNo: string): AttemptState[] {
+    const rows = this.stmt('SELECT state FROM attempts WHERE order_no = ? ORDER BY attempt_index').all(
+      orderNo,
+    ) as Row[];
+    return rows.map((row) => JSON.parse(String(row.state)) as AttemptState);
+  }
+
+  unresolvedAttempts(): AttemptState[] {
+    const rows = this.stmt('SELECT state FROM attempts WHERE final = 0 ORDER BY created_at').all() as Row[];
+    return rows.map((row) => JSON.parse(String(row.state)) as AttemptState);
+  }
+
+  attemptWithCodeSince(authCodeHash: string, since: number): AttemptState | undefined {
+    const row = this.stmt(
+      'SELECT state FROM attempts WHERE auth_code_hash = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1',
+    ).get(authCodeHash, since) as Row | undefined;
+    return row ? (JSON.parse(String(row.state)) as AttemptState) : undefined;
+  }
+
+  timeline(orderNo: string): TimelineEntry[] {
+    const rows = this.stmt(
+      `SELECT s.at, s.out_trade_no, s.step, s.op, s.summary FROM steps s
+       JOIN attempts a ON a.out_trade_no = s.out_trade_no WHERE a.order_no = ? ORDER BY s.id`,
+    ).all(orderNo) as Row[];
+    return rows.map((row) => ({
+      at: Number(row.at),
+      out_trade_no: String(row.out_trade_no),
+      step: row.step === 'intent' ? 'intent' : 'outcome',
+      op: String(row.op),
+      summary: String(row.summary),
+    }));
+  }
+
+  listOrders(filter: OrderFilter): { orders: OrderRecord[]; total: number } {
+    const where: string[] = [];
+    const values: SQLInputValue[] = [];
+    const add = (condition: string, value: SQLInputValue | undefined) => {
+      if (value === undefined) return;
+      where.push(condition);
+      values.push(value);
+    };
+    add('created_at >= ?', filter.from);
+    add('created_at < ?', filter.to);
+    add('status = ?', filter.status);
+    add('tender = ?', filter.tender);
+    add('cashier = ?', filter.cashier);
+    add('shift_id = ?', filter.shiftId);
+    if (filter.search !== undefined) {
+      where.push(
+        '(order_no = ? OR transaction_id = ? OR order_no IN (SELECT order_no FROM attempts WHERE out_trade_no = ?))',
+      );
+      values.push(filter.search, filter.search, filter.search);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = Number(
+      (this.db.prepare(`SELECT COUNT(*) AS n FROM orders ${clause}`).get(...values) as Row).n,
+    );
+    const rows = this.db
+      .prepare(`SELECT * FROM orders ${clause} ORDER BY created_at DESC, order_no DESC LIMIT ? OFFSET ?`)
+      .all(...values, filter.limit, filter.offset) as Row[];
+    return { orders: rows.map(toOrder), total };
+  }
+
+  putRefund(refund: RefundRecord, orderPatch?: OrderPatch): void {
+    this.transaction(() => {
+      this.stmt(
+        `INSERT INTO refunds (out_refund_no, order_no, out_trade_no, refund_fee, status, reason, refund_id, failure, attempts, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(out_refund_no) DO UPDATE SET status = excluded.status, refund_id = excluded.refund_id,
+           failure = excluded.failure, attempts = excluded.attempts, updated_at = excluded.updated_at`,
+      ).run(
+        refund.outRefundNo,
+        refund.orderNo,
+        refund.outTradeNo,
+        refund.refundFee,
+        refund.status,
+        refund.reason,
+        refund.refundId,
+        refund.failure ? JSON.stringify(refund.failure) : null,
+        refund.attempts,
+        refund.createdAt,
+        refund.updatedAt,
+      );
+      if (orderPatch) this.patchOrderRow(refund.orderNo, orderPatch, refund.updatedAt);
+    });
+  }
+
+  refundsOf(orderNo: string): RefundRecord[] {
+    return (
+      this.stmt('SELECT * FROM refunds WHERE order_no = ? ORDER BY created_at, out_refund_no').all(
+        orderNo,
+      ) as Row[]
+    ).map(toRefund);
+  }
+
+  getRefund(outRefundNo: string): RefundRecord | undefined {
+    const row = this.stmt('SELECT * FROM refunds WHERE out_refund_no = ?').get(outRefundNo) as
+      | Row
+      | undefined;
+    return row ? toRefund(row) : undefined;
+  }
+
+  pendingRefunds(): RefundRecord[] {
+    return (
+      this.stmt("SELECT * FROM refunds WHERE status = 'pending' ORDER BY created_at").all() as Row[]
+    ).map(toRefund);
+  }
+
+  putCallback(callback: CallbackRecord): void {
+    this.putCallbackRow(callback);
+  }
+
+  private putCallbackRow(callback: CallbackRecord): void {
+    this.stmt(
+      `INSERT INTO callbacks (order_no, state, source, runs, user_order_success, last_error, next_run_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(order_no) DO UPDATE SET state = excluded.state, source = excluded.source, runs = excluded.runs,
+         user_order_success = excluded.user_order_success, last_error = excluded.last_error,
+         next_run_at = excluded.next_run_at, updated_at = excluded.updated_at`,
+    ).run(
+      callback.orderNo,
+      callback.state,
+      callback.source,
+      callback.runs,
+      callback.userOrderSuccess === null ? null : callback.userOrderSuccess ? 1 : 0,
+      callback.lastError,
+      callback.nextRunAt,
+      callback.updatedAt,
+    );
+  }
+
+  getCallback(orderNo: string): CallbackRecord | undefined {
+    const row = this.stmt('SELECT * FROM callbacks WHERE order_no = ?').get(orderNo) as Row | undefined;
+    return row ? toCallback(row) : undefined;
+  }
+
+  owedCallbacks(): CallbackRecord[] {
+    return (
+      this.stmt("SELECT * FROM callbacks WHERE state != 'done' ORDER BY updated_at").all() as Row[]
+    ).map(toCallback);
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}
+
+function nullableString(value: SQLInputValue | undefined): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+function nullableNumber(value: SQLInputValue | undefined): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+function toOrder(row: Row): OrderRecord {
+  return {
+    orderNo: String(row.order_no),
+    pid: String(row.pid),
+    totalFee: Number(row.total_fee),
+    subject: String(row.subject),
+    type: String(row.type),
+    custom: row.custom === null ? undefined : JSON.parse(String(row.custom)),
+    other: row.other === null ? null : JSON.parse(String(row.other)),
+    status: Number(row.status) as OrderRecord['status'],
+    tender: nullableString(row.tender) as OrderRecord['tender'],
+    provider: nullableString(row.provider) as OrderRecord['provider'],
+    transactionId: nullableString(row.transaction_id),
+    paidOutTradeNo: nullableString(row.paid_out_trade_no),
+    paidAt: nullableNumber(row.paid_at),
+    refundedFee: Number(row.refunded_fee),
+    cashier: nullableString(row.cashier),
+    shiftId: nullableString(row.shift_id),
+    note: nullableString(row.note),
+    timeExpire: nullableNumber(row.time_expire),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toRefund(row: Row): RefundRecord {
+  return {
+    outRefundNo: String(row.out_refund_no),
+    orderNo: String(row.order_no),
+    outTradeNo: String(row.out_trade_no),
+    refundFee: Number(row.refund_fee),
+    status: String(row.status) as RefundRecord['status'],
+    reason: nullableString(row.reason),
+    refundId: nullableString(row.refund_id),
+    failure: row.failure === null ? null : JSON.parse(String(row.failure)),
+    attempts: Number(row.attempts),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+function toCallback(row: Row): CallbackRecord {
+  return {
+    orderNo: String(row.order_no),
+    state: String(row.state) as CallbackRecord['state'],
+    source: String(row.source) as CallbackRecord['source'],
+    runs: Number(row.runs),
+    userOrderSuccess: row.user_order_success === null ? null : Number(row.user_order_success) === 1,
+    lastError: nullableString(row.last_error),
+    nextRunAt: Number(row.next_run_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
