@@ -1,0 +1,124 @@
+/**
+ * Runs the paid callback of each paid order exactly once (vk-uni-pay's user_order_success).
+ * The journal row is created in the same transaction that records the payment, so a callback is
+ * never lost; it is marked `running` before the handler starts and `done` after, so a query and a
+ * notify reporting the same payment cannot both run it. A crash while `running` runs it again on
+ * start-up: that is why handlers receive out_trade_no as an idempotency key. A throwing handler is
+ * retried with back-off, bounded, and stays visible in the order.
+ */
+import type { CallbackRecord } from '../domain/order.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Journal } from '../ports/journal.ts';
+import type { EngineLogger, PaidCallback, PaidCallbackContext } from './engine-deps.ts';
+
+export class CallbackRunner {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly listeners = new Set<(orderNo: string) => void>();
+  private stopped = false;
+
+  private readonly journal: Journal;
+  private readonly clock: Clock;
+  private readonly callbacks: Readonly<Record<string, PaidCallback>>;
+  private readonly logger: EngineLogger;
+  private readonly maxRuns: number;
+  private readonly buildContext: (
+    orderNo: string,
+    source: CallbackRecord['source'],
+  ) => PaidCallbackContext | undefined;
+
+  constructor(
+    journal: Journal,
+    clock: Clock,
+    callbacks: Readonly<Record<string, PaidCallback>>,
+    logger: EngineLogger,
+    maxRuns: number,
+    buildContext: (orderNo: string, source: CallbackRecord['source']) => PaidCallbackContext | undefined,
+  ) {
+    this.journal = journal;
+    this.clock = clock;
+    this.callbacks = callbacks;
+    this.logger = logger;
+    this.maxRuns = maxRuns;
+    this.buildContext = buildContext;
+  }
+
+  onSettled(listener: (orderNo: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Start (or join) the callback of an order whose payment was journaled. */
+  run(orderNo: string): Promise<void> {
+    const existing = this.running.get(orderNo);
+    if (existing) return existing;
+    const promise = this.runLoop(orderNo).finally(() => this.running.delete(orderNo));
+    this.running.set(orderNo, promise);
+    return promise;
+  }
+
+  idle(): Promise<void> {
+    return Promise.all([...this.running.values()]).then(() => undefined);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async runLoop(orderNo: string): Promise<void> {
+    for (;;) {
+      const record = this.journal.getCallback(orderNo);
+      if (!record || record.state === 'done' || this.stopped) return;
+      if (record.runs >= this.maxRuns) return;
+      const wait = record.nextRunAt - this.clock.now();
+      if (wait > 0) {
+        await this.clock.sleep(wait);
+        continue;
+      }
+      const context = this.buildContext(orderNo, record.source);
+      if (!context) return;
+      const handler = this.callbacks[context.type] ?? this.callbacks['*'];
+      const runs = record.runs + 1;
+      this.journal.putCallback({ ...record, state: 'running', runs, updatedAt: this.clock.now() });
+      try {
+        const result = handler ? await handler(context) : true;
+        this.journal.putCallback({
+          ...record,
+          state: 'done',
+          runs,
+          userOrderSuccess: result === true,
+          lastError: null,
+          updatedAt: this.clock.now(),
+        });
+        this.logger.info('paid callback ran', {
+          out_trade_no: orderNo,
+          type: context.type,
+          ok: result === true,
+        });
+        this.emit(orderNo);
+        return;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const delay = Math.min(60_000, 1000 * 2 ** (runs - 1));
+        this.journal.putCallback({
+          ...record,
+          state: 'retrying',
+          runs,
+          userOrderSuccess: null,
+          lastError: message.slice(0, 300),
+          nextRunAt: this.clock.now() + delay,
+          updatedAt: this.clock.now(),
+        });
+        this.logger.warn('paid callback failed', {
+          out_trade_no: orderNo,
+          runs,
+          error: message.slice(0, 300),
+        });
+        this.emit(orderNo);
+      }
+    }
+  }
+
+  private emit(orderNo: string): void {
+    for (const listener of this.listeners) listener(orderNo);
+  }
+}

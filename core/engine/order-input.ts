@@ -1,0 +1,73 @@
+/**
+ * Validation of a new order before anything is written: amount in whole positive fen, subject
+ * length, known merchant, order number format. Throws typed errors with stable codes.
+ */
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
+import { assertPositiveFen } from '../common/money.ts';
+import type { Journal } from '../ports/journal.ts';
+import type { MerchantDirectory, MerchantGateways } from './engine-deps.ts';
+
+export interface NewOrderInput {
+  readonly out_trade_no?: string;
+  readonly total_fee: number;
+  readonly subject: string;
+  readonly type?: string;
+  readonly custom?: unknown;
+  readonly other?: Readonly<Record<string, string>>;
+  readonly pid?: string;
+  readonly time_expire?: number;
+  readonly cashier?: string;
+  readonly shift_id?: string;
+  readonly note?: string;
+}
+
+const ORDER_NO = /^[0-9A-Za-z_\-|*@]{1,29}$/;
+const MAX_SUBJECT = 128;
+
+export function validateNewOrder(input: NewOrderInput, merchants: MerchantDirectory): MerchantGateways {
+  assertPositiveFen(input.total_fee, 'total_fee');
+  if (typeof input.subject !== 'string' || input.subject.trim().length === 0) {
+    throw new ValidationError('subject_missing', 'subject must be a non-empty string', { field: 'subject' });
+  }
+  if ([...input.subject].length > MAX_SUBJECT) {
+    throw new ValidationError('subject_too_long', `subject is longer than ${MAX_SUBJECT} characters`, {
+      field: 'subject',
+    });
+  }
+  if (input.out_trade_no !== undefined && !ORDER_NO.test(input.out_trade_no)) {
+    throw new ValidationError(
+      'out_trade_no_invalid',
+      'out_trade_no must be 1–29 characters of letters, digits and _-|*@',
+      { field: 'out_trade_no' },
+    );
+  }
+  if (input.type !== undefined && !/^[\w-]{1,32}$/.test(input.type)) {
+    throw new ValidationError('type_invalid', 'type must be 1–32 letters, digits, _ or -', { field: 'type' });
+  }
+  const pid = input.pid ?? merchants.defaultPid;
+  const merchant = merchants.get(pid);
+  if (!merchant)
+    throw new NotFoundError('merchant_unknown', `no merchant is configured with pid "${pid}"`, {
+      field: 'pid',
+    });
+  return merchant;
+}
+
+export function assertOrderNoFree(journal: Journal, orderNo: string): void {
+  if (journal.getOrder(orderNo)) {
+    throw new ConflictError('out_trade_no_used', `order ${orderNo} already exists`, {
+      out_trade_no: orderNo,
+    });
+  }
+}
+
+/** `<prefix><yyMMddHHmmss><4 random>`: sortable, ≤ 24 characters, unique enough per terminal. */
+export function generateOrderNo(prefix: string, now: number): string {
+  const d = new Date(now);
+  const pad = (n: number) => n.toString().padStart(2, '0');
+  const stamp = `${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+  const random = Math.floor(Math.random() * 1e6)
+    .toString()
+    .padStart(6, '0');
+  return `${prefix.slice(0, 8)}${stamp}${random}`;
+}

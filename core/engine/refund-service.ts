@@ -1,0 +1,233 @@
+/**
+ * Refund bookkeeping: partial and full, cumulative, never more than was paid, and idempotent: the
+ * refund row (with its out_refund_no) is journaled before the provider call, and every retry reuses
+ * that out_refund_no, so a lost reply can never refund twice. Pending refunds are resolved by
+ * refund query first, then by re-sending the same request, bounded; start-up resumes them.
+ */
+import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../common/errors.ts';
+import { type OrderRecord, type RefundRecord, statusAfterRefunds } from '../domain/order.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Journal } from '../ports/journal.ts';
+import type { PaymentGateway, RefundOutcome } from '../ports/payment-gateway.ts';
+import type { MerchantDirectory } from './engine-deps.ts';
+
+export interface RefundInput {
+  readonly out_trade_no: string;
+  readonly out_refund_no?: string;
+  readonly refund_fee?: number;
+  readonly refund_desc?: string;
+}
+
+const MAX_RESOLVE_ROUNDS = 8;
+
+export class RefundService {
+  private readonly inFlight = new Map<string, Promise<RefundRecord>>();
+
+  private readonly journal: Journal;
+  private readonly clock: Clock;
+  private readonly merchants: MerchantDirectory;
+  private readonly onChange: (orderNo: string) => void;
+
+  constructor(
+    journal: Journal,
+    clock: Clock,
+    merchants: MerchantDirectory,
+    onChange: (orderNo: string) => void,
+  ) {
+    this.journal = journal;
+    this.clock = clock;
+    this.merchants = merchants;
+    this.onChange = onChange;
+  }
+
+  async refund(input: RefundInput): Promise<RefundRecord> {
+    const order = this.journal.findOrder(input.out_trade_no);
+    if (!order) throw new NotFoundError('order_not_found', `no order ${input.out_trade_no}`);
+    if (order.status !== 1 && order.status !== 2) {
+      const code = order.status === 3 ? 'order_fully_refunded' : 'order_not_paid';
+      throw new ConflictError(
+        code,
+        order.status === 3 ? 'the order is already fully refunded' : 'only a paid order can be refunded',
+      );
+    }
+    if (order.tender === 'cash')
+      throw new ConflictError(
+        'cash_refund',
+        'cash sales are refunded from the drawer, not through a provider',
+      );
+    if (
+      input.refund_fee !== undefined &&
+      (!Number.isSafeInteger(input.refund_fee) || input.refund_fee <= 0)
+    ) {
+      throw new ValidationError('refund_fee_invalid', 'refund_fee must be a positive whole number of fen', {
+        field: 'refund_fee',
+      });
+    }
+    const refunds = this.journal.refundsOf(order.orderNo);
+    if (input.out_refund_no) {
+      const previous = this.journal.getRefund(input.out_refund_no);
+      if (previous) {
+        if (
+          previous.orderNo !== order.orderNo ||
+          (input.refund_fee !== undefined && input.refund_fee !== previous.refundFee)
+        ) {
+          throw new ConflictError(
+            'out_refund_no_reused',
+            `out_refund_no ${input.out_refund_no} belongs to another refund`,
+          );
+        }
+        if (previous.status !== 'pending') return previous;
+        return this.resolve(previous);
+      }
+    }
+    const committed = refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.refundFee, 0);
+    const remaining = order.totalFee - committed;
+    const refundFee = input.refund_fee ?? remaining;
+    if (refundFee <= 0 || refundFee > remaining) {
+      throw new ConflictError(
+        'refund_exceeds_paid',
+        `at most ${remaining} fen can still be refunded on this order (paid ${order.totalFee}, refunded or refunding ${committed})`,
+        { refundable_fee: remaining },
+      );
+    }
+    this.gatewayFor(order); // fail before writing when the provider is not configured
+    const now = this.clock.now();
+    const record: RefundRecord = {
+      outRefundNo: input.out_refund_no ?? `${order.orderNo}R${refunds.length + 1}`,
+      orderNo: order.orderNo,
+      outTradeNo: order.paidOutTradeNo!,
+      refundFee,
+      status: 'pending',
+      reason: input.refund_desc ?? null,
+      refundId: null,
+      failure: null,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.journal.putRefund(record); // the intent: from here on this out_refund_no is the only one for this money
+    this.onChange(order.orderNo);
+    return this.resolve(record);
+  }
+
+  /** Refreshes pending refunds of an order from the provider, then returns all of them. */
+  async queryRefunds(orderRef: string): Promise<RefundRecord[]> {
+    const order = this.journal.findOrder(orderRef);
+    if (!order) throw new NotFoundError('order_not_found', `no order ${orderRef}`);
+    const pending = this.journal.refundsOf(order.orderNo).filter((r) => r.status === 'pending');
+    await Promise.all(pending.map((r) => this.resolve(r)));
+    return this.journal.refundsOf(order.orderNo);
+  }
+
+  resumePending(): number {
+    const pending = this.journal.pendingRefunds();
+    for (const refund of pending) void this.resolve(refund).catch(() => undefined);
+    return pending.length;
+  }
+
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private resolve(record: RefundRecord): Promise<RefundRecord> {
+    const existing = this.inFlight.get(record.outRefundNo);
+    if (existing) return existing;
+    const promise = this.resolveLoop(record).finally(() => this.inFlight.delete(record.outRefundNo));
+    this.inFlight.set(record.outRefundNo, promise);
+    return promise;
+  }
+
+  private async resolveLoop(initial: RefundRecord): Promise<RefundRecord> {
+    let record = initial;
+    const order = this.journal.getOrder(record.orderNo)!;
+    const gateway = this.gatewayFor(order);
+    const ref = {
+      outTradeNo: record.outTradeNo,
+      outRefundNo: record.outRefundNo,
+      ...(order.transactionId ? { transactionId: order.transactionId } : {}),
+    };
+    for (let round = 0; round < MAX_RESOLVE_ROUNDS && record.status === 'pending'; round++) {
+      let outcome: RefundOutcome;
+      if (record.attempts === 0) {
+        outcome = await gateway
+          .refund({
+            ...ref,
+            totalFee: order.totalFee,
+            refundFee: record.refundFee,
+            ...(record.reason ? { reason: record.reason } : {}),
+          })
+          .catch((e: unknown) => ({ kind: 'unknown', reason: 'network', detail: String(e) }) as const);
+      } else {
+        // After an unclear reply: ask first; re-send the same out_refund_no unless the provider confirms it.
+        outcome = await gateway
+          .queryRefund(ref)
+          .catch((e: unknown) => ({ kind: 'unknown', reason: 'network', detail: String(e) }) as const);
+        // Re-sending the same out_refund_no is idempotent at every provider, so an unreadable query (or a
+        // provider with no refund query, PAYJS) re-sends rather than waiting for an answer that never comes.
+        if (outcome.kind === 'not_found' || outcome.kind === 'unknown') {
+          outcome = await gateway
+            .refund({
+              ...ref,
+              totalFee: order.totalFee,
+              refundFee: record.refundFee,
+              ...(record.reason ? { reason: record.reason } : {}),
+            })
+            .catch((e: unknown) => ({ kind: 'unknown', reason: 'network', detail: String(e) }) as const);
+        }
+      }
+      record = this.record(record, outcome);
+      if (record.status === 'pending') {
+        await this.clock.sleep(Math.min(30_000, 1000 * 2 ** round));
+      }
+    }
+    return record;
+  }
+
+  private record(record: RefundRecord, outcome: RefundOutcome): RefundRecord {
+    const now = this.clock.now();
+    let next: RefundRecord;
+    switch (outcome.kind) {
+      case 'succeeded':
+        next = {
+          ...record,
+          status: 'succeeded',
+          refundId: outcome.refundId || null,
+          attempts: record.attempts + 1,
+          updatedAt: now,
+        };
+        break;
+      case 'failed':
+        next = {
+          ...record,
+          status: 'failed',
+          failure: { code: outcome.providerCode, message: outcome.message },
+          attempts: record.attempts + 1,
+          updatedAt: now,
+        };
+        break;
+      default:
+        next = { ...record, attempts: record.attempts + 1, updatedAt: now };
+    }
+    const order = this.journal.getOrder(record.orderNo)!;
+    const refunds = this.journal
+      .refundsOf(record.orderNo)
+      .map((r) => (r.outRefundNo === next.outRefundNo ? next : r));
+    const refundedFee = refunds
+      .filter((r) => r.status === 'succeeded')
+      .reduce((sum, r) => sum + r.refundFee, 0);
+    this.journal.putRefund(next, { refundedFee, status: statusAfterRefunds(order.totalFee, refundedFee) });
+    this.onChange(record.orderNo);
+    return next;
+  }
+
+  private gatewayFor(order: OrderRecord): PaymentGateway {
+    const merchant = this.merchants.get(order.pid);
+    const gateway = merchant?.gateways.find((g) => g.provider === order.provider);
+    if (!gateway)
+      throw new UnavailableError(
+        'provider_not_configured',
+        `no ${order.provider} gateway for merchant ${order.pid}`,
+      );
+    return gateway;
+  }
+}
