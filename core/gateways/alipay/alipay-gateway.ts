@@ -1,0 +1,133 @@
+/**
+ * PaymentGateway over Alipay OpenAPI face-to-face (payments.md §4). Amounts cross the boundary as
+ * yuan strings via fenToYuan; everything else is fen. Cancel is the "reverse" of the port.
+ */
+import { fenToYuan } from '../../common/money.ts';
+import { type Clock, systemClock } from '../../ports/clock.ts';
+import type { PaymentGateway } from '../../ports/payment-gateway.ts';
+import { toAlipayTime } from '../shared/beijing-time.ts';
+import { withPassThrough } from '../shared/transport-unknown.ts';
+import {
+  validateMicropay,
+  validateOrderRef,
+  validatePrecreate,
+  validateRefund,
+  validateRefundQuery,
+} from '../shared/validate-request.ts';
+import type { AlipayConfig } from './alipay-config.ts';
+import {
+  mapCancelReply,
+  mapCloseReply,
+  mapPayReply,
+  mapPrecreateReply,
+  mapQueryReply,
+  mapRefundQueryReply,
+  mapRefundReply,
+} from './alipay-outcomes.ts';
+import { createAlipayTransport } from './alipay-transport.ts';
+
+export interface AlipayGatewayDeps {
+  /** Stamps requests' `timestamp` (China time, whatever the kiosk's time zone). */
+  readonly clock?: Clock;
+}
+
+/** Face payment tokens ("fp…") use scene security_code; numeric payment codes use bar_code. */
+function sceneFor(authCode: string): string {
+  return authCode.startsWith('fp') ? 'security_code' : 'bar_code';
+}
+
+export function createAlipayGateway(config: AlipayConfig, deps: AlipayGatewayDeps = {}): PaymentGateway {
+  const transport = createAlipayTransport(config, deps.clock ?? systemClock);
+  const micropay = { timeoutMs: config.timeouts.micropay_ms };
+  const other = { timeoutMs: config.timeouts.other_ms };
+
+  return {
+    provider: 'alipay',
+    wallets: ['alipay'],
+
+    async micropay(request) {
+      validateMicropay(request);
+      const reply = await transport.call(
+        'alipay.trade.pay',
+        withPassThrough(request.other, {
+          out_trade_no: request.outTradeNo,
+          total_amount: fenToYuan(request.totalFee),
+          subject: request.subject,
+          auth_code: request.authCode,
+          scene: sceneFor(request.authCode),
+          store_id: request.storeId ?? config.store_id,
+          terminal_id: request.terminalId,
+          operator_id: request.operatorId,
+          body: request.attach,
+          time_expire: request.timeExpire === undefined ? undefined : toAlipayTime(request.timeExpire),
+        }),
+        micropay,
+      );
+      return mapPayReply(reply, request.outTradeNo, request.totalFee);
+    },
+
+    async query(order) {
+      validateOrderRef(order);
+      const reply = await transport.call('alipay.trade.query', { out_trade_no: order.outTradeNo }, other);
+      return mapQueryReply(reply, order.outTradeNo);
+    },
+
+    async reverse(order) {
+      validateOrderRef(order);
+      const reply = await transport.call('alipay.trade.cancel', { out_trade_no: order.outTradeNo }, other);
+      return mapCancelReply(reply, order.outTradeNo);
+    },
+
+    async close(order) {
+      validateOrderRef(order);
+      const reply = await transport.call('alipay.trade.close', { out_trade_no: order.outTradeNo }, other);
+      return mapCloseReply(reply, order.outTradeNo);
+    },
+
+    async refund(request) {
+      validateRefund(request);
+      const reply = await transport.call(
+        'alipay.trade.refund',
+        withPassThrough(undefined, {
+          out_trade_no: request.outTradeNo,
+          refund_amount: fenToYuan(request.refundFee),
+          // Reusing out_request_no on a retry makes the refund idempotent.
+          out_request_no: request.outRefundNo,
+          refund_reason: request.reason,
+        }),
+        other,
+      );
+      return mapRefundReply(reply, request.outTradeNo, request.outRefundNo);
+    },
+
+    async queryRefund(request) {
+      validateRefundQuery(request);
+      const reply = await transport.call(
+        'alipay.trade.fastpay.refund.query',
+        {
+          out_trade_no: request.outTradeNo,
+          out_request_no: request.outRefundNo,
+        },
+        other,
+      );
+      return mapRefundQueryReply(reply, request.outTradeNo, request.outRefundNo);
+    },
+
+    async precreate(request) {
+      validatePrecreate(request);
+      const notifyUrl = request.notifyUrl ?? config.notify_url;
+      const reply = await transport.call(
+        'alipay.trade.precreate',
+        withPassThrough(request.other, {
+          out_trade_no: request.outTradeNo,
+          total_amount: fenToYuan(request.totalFee),
+          subject: request.subject,
+          store_id: config.store_id,
+          time_expire: request.timeExpire === undefined ? undefined : toAlipayTime(request.timeExpire),
+        }),
+        notifyUrl ? { ...other, notifyUrl } : other,
+      );
+      return mapPrecreateReply(reply, request.outTradeNo);
+    },
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * Alipay codes → the port's outcomes: one function per call kind, the only place that knows an
+ * Alipay code (payments.md §4). 10000 success, 10003 waiting for the buyer, 20000 "service
+ * unavailable" (unknown), 40004 business failure (final, except ACQ.SYSTEM_ERROR and
+ * ACQ.TRADE_HAS_SUCCESS, which a query settles). 40001/40002/40006 mean our request was refused
+ * before it ran. Any other code is unknown. Queries never turn an error into `failed`.
+ */
+import { yuanToFen } from '../../common/money.ts';
+import type {
+  CloseOutcome,
+  PaymentOutcome,
+  PrecreateOutcome,
+  RefundOutcome,
+  ReverseOutcome,
+} from '../../ports/payment-gateway.ts';
+import { chinaTimeToIso } from '../shared/beijing-time.ts';
+import { unknown } from '../shared/transport-unknown.ts';
+import type { AlipayReply } from './alipay-transport.ts';
+
+type Response = Readonly<Record<string, unknown>>;
+
+/** 40004 sub_codes that mean "ask again" rather than "refused". */
+export const ALIPAY_PAY_UNKNOWN_SUB_CODES: readonly string[] = ['ACQ.SYSTEM_ERROR', 'ACQ.TRADE_HAS_SUCCESS'];
+const REQUEST_REFUSED_CODES: readonly string[] = ['40001', '40002', '40006'];
+
+function text(response: Response, name: string): string | undefined {
+  const value = response[name];
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function codeOf(r: Response): string {
+  return text(r, 'code') ?? '';
+}
+
+function subCodeOf(r: Response): string {
+  return text(r, 'sub_code') ?? codeOf(r);
+}
+
+function messageOf(r: Response): string {
+  return text(r, 'sub_msg') ?? text(r, 'msg') ?? 'refused';
+}
+
+function fen(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return yuanToFen(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function otherOrder(r: Response, outTradeNo: string): boolean {
+  const named = text(r, 'out_trade_no');
+  return named !== undefined && named !== outTradeNo;
+}
+
+function paidFrom(r: Response, outTradeNo: string, expectedFee: number | undefined): PaymentOutcome {
+  if (text(r, 'out_trade_no') !== outTradeNo)
+    return unknown('mismatch', 'paid reply names another out_trade_no');
+  const totalFee = fen(text(r, 'total_amount'));
+  const transactionId = text(r, 'trade_no');
+  if (totalFee === undefined || !transactionId)
+    return unknown('unparseable', 'paid reply lacks total_amount/trade_no');
+  if (expectedFee !== undefined && totalFee !== expectedFee) {
+    return unknown('mismatch', `paid reply says ${totalFee} fen, order is ${expectedFee}`);
+  }
+  const paidAt = chinaTimeToIso(text(r, 'gmt_payment') ?? text(r, 'send_pay_date'));
+  const buyerId = text(r, 'buyer_user_id') ?? text(r, 'buyer_open_id') ?? text(r, 'buyer_logon_id');
+  return {
+    kind: 'paid',
+    transactionId,
+    totalFee,
+    ...(paidAt ? { paidAt } : {}),
+    ...(buyerId ? { buyerId } : {}),
+  };
+}
+
+export function mapPayReply(reply: AlipayReply, outTradeNo: string, totalFee: number): PaymentOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const r = reply.response;
+  if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  const code = codeOf(r);
+  if (code === '10000') return paidFrom(r, outTradeNo, totalFee);
+  if (code === '10003') return { kind: 'pending', providerCode: '10003' };
+  if (code === '40004') {
+    const sub = subCodeOf(r);
+    if (ALIPAY_PAY_UNKNOWN_SUB_CODES.includes(sub)) return unknown('provider_says_unknown', `${sub}: query`);
+    return { kind: 'failed', providerCode: sub, message: messageOf(r) };
+  }
+  if (REQUEST_REFUSED_CODES.includes(code))
+    return { kind: 'failed', providerCode: subCodeOf(r), message: messageOf(r) };
+  return unknown('provider_says_unknown', `code ${code || '(none)'}: query`);
+}
+
+export function mapQueryReply(reply: AlipayReply, outTradeNo: string): PaymentOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const r = reply.response;
+  if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  const code = codeOf(r);
+  if (code !== '10000') {
+    if (subCodeOf(r) === 'ACQ.TRADE_NOT_EXIST')
+      return { kind: 'not_found', providerCode: 'ACQ.TRADE_NOT_EXIST' };
+    return unknown('provider_says_unknown', `query: ${subCodeOf(r) || '(no code)'}`);
+  }
+  const status = text(r, 'trade_status') ?? '';
+  switch (status) {
+    case 'TRADE_SUCCESS':
+    case 'TRADE_FINISHED': {
+      const paid = paidFrom(r, outTradeNo, undefined);
+      // Refund info is optional in a query reply; when it says money went back, say refunded.
+      const refunded = fen(text(r, 'refund_amount') ?? text(r, 'refund_fee'));
+      if (paid.kind === 'paid' && refunded !== undefined && refunded > 0) {
+        return {
+          kind: 'refunded',
+          transactionId: paid.transactionId,
+          totalFee: paid.totalFee,
+          providerCode: status,
+        };
+      }
+      return paid;
+    }
+    case 'WAIT_BUYER_PAY':
+      return { kind: 'pending', providerCode: status };
+    case 'TRADE_CLOSED':
+      return { kind: 'closed', providerCode: status };
+    default:
+      return unknown('provider_says_unknown', `unlisted trade_status ${status || '(none)'}`);
+  }
+}
+
+/** alipay.trade.cancel: retry_flag=Y means "call cancel again", whatever the code. */
+export function mapCancelReply(reply: AlipayReply, outTradeNo: string): ReverseOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const r = reply.response;
+  if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  if (text(r, 'retry_flag') === 'Y') return { kind: 'retry', providerCode: subCodeOf(r) || 'retry_flag=Y' };
+  const code = codeOf(r);
+  if (code === '10000') {
+    const action = text(r, 'action');
+    return action === 'close' || action === 'refund' ? { kind: 'reversed', action } : { kind: 'reversed' };
+  }
+  const sub = subCodeOf(r);
+  if (sub === 'ACQ.TRADE_NOT_EXIST') return { kind: 'not_found', providerCode: sub };
+  if (code === '40004' && sub !== 'ACQ.SYSTEM_ERROR')
+    return { kind: 'failed', providerCode: sub, message: messageOf(r) };
+  return unknown('provider_says_unknown', `cancel: ${sub || '(no code)'}`);
+}
+
+export function mapCloseReply(reply: AlipayReply, outTradeNo: string): CloseOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const r = reply.response;
+  if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  const code = codeOf(r);
+  if (code === '10000') return { kind: 'closed' };
+  const sub = subCodeOf(r);
+  // Close refuses a trade that is no longer waiting: it was paid meanwhile (the engine queries).
+  if (sub === 'ACQ.TRADE_STATUS_ERROR' || sub === 'ACQ.TRADE_HAS_SUCCESS') return { kind: 'paid' };
+  // A QR (precreate) trade does not exist until scanned, and may still be paid: not "closed".
+  if (sub === 'ACQ.TRADE_NOT_EXIST' || sub === 'ACQ.SYSTEM_ERROR' || code !== '40004') {
+    return unknown('provider_says_unknown', `close: ${sub || '(no code)'}`);
+  }
+  return { kind: 'failed', providerCode: sub, message: messageOf(r) };
+}
+
+/** alipay.trade.refund: fund_change=Y means the money moved in this call; N (a repeat) needs a refund query. */
+export function mapRefundReply(reply: AlipayReply, outTradeNo: string, outRefundNo: string): RefundOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const r = reply.response;
+  if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  const code = codeOf(r);
+  if (code === '10000') {
+    return text(r, 'fund_change') === 'Y'
+      ? { kind: 'succeeded', refundId: outRefundNo }
+      : { kind: 'processing', refundId: outRefundNo };
+  }
+  const sub = subCodeOf(r);
+  if (code === '40004' && sub !== 'ACQ.SYSTEM_ERROR')
+    return { kind: 'failed', providerCode: sub, message: messageOf(r) };
+  if (REQUEST_REFUSED_CODES.includes(code))
+    return { kind: 'failed', providerCode: sub, message: messageOf(r) };
+  return unknown('provider_says_unknown', `refund: ${sub || '(no code)'}`);
+}
+
+/**
+ * alipay.trade.fastpay.refund.query answers 10000 even when there is no such refund: then it has
+ * neither refund_status nor refund_amount. Older replies have no refund_status: an amount means done.
+ */
+export function mapRefundQueryReply(
+  reply: AlipayReply,
+  outTradeNo: string,
+  outRefundNo: string,
+): RefundOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const r = reply.response;
+  if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  const named = text(r, 'out_request_no');
+  if (named !== undefined && named !== outRefundNo)
+    return unknown('mismatch', 'reply names another out_request_no');
+  const code = codeOf(r);
+  if (code !== '10000') {
+    const sub = subCodeOf(r);
+    if (sub === 'ACQ.TRADE_NOT_EXIST') return { kind: 'not_found', providerCode: sub };
+    return unknown('provider_says_unknown', `refund query: ${sub || '(no code)'}`);
+  }
+  const status = text(r, 'refund_status');
+  const amount = text(r, 'refund_amount');
+  if (status === 'REFUND_SUCCESS') return { kind: 'succeeded', refundId: outRefundNo };
+  if (status === undefined && amount !== undefined) return { kind: 'succeeded', refundId: outRefundNo };
+  if (status === undefined) return { kind: 'not_found', providerCode: 'REFUND_NOT_EXIST' };
+  return { kind: 'processing', refundId: outRefundNo };
+}
+
+export function mapPrecreateReply(reply: AlipayReply, outTradeNo: string): PrecreateOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const r = reply.response;
+  if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  const code = codeOf(r);
+  if (code === '10000') {
+    const qrCode = text(r, 'qr_code');
+    return qrCode ? { kind: 'created', qrCode } : unknown('unparseable', 'reply has no qr_code');
+  }
+  const sub = subCodeOf(r);
+  if ((code === '40004' && sub !== 'ACQ.SYSTEM_ERROR') || REQUEST_REFUSED_CODES.includes(code)) {
+    return { kind: 'failed', providerCode: sub, message: messageOf(r) };
+  }
+  return unknown('provider_says_unknown', `precreate: ${sub || '(no code)'}`);
+}

@@ -1,0 +1,7 @@
+export {
+  type AlipayConfig,
+  type AlipayConfigInput,
+  alipayConfigSchema,
+  parseAlipayConfig,
+} from './alipay-config.ts';
+export { type AlipayGatewayDeps, createAlipayGateway } from './alipay-gateway.ts';

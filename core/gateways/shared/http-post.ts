@@ -1,0 +1,119 @@
+/**
+ * The one HTTP client the three adapters share: POST a body, get `{status, body}` back or a typed
+ * transport failure. Hand-written over node:http/https rather than fetch/undici because the adapters
+ * need three things together that fetch does not give in one place: a hard deadline for the whole
+ * exchange (connect + send + read), a client-certificate agent (WeChat /secapi mTLS) and a cap on the
+ * reply size. A failure here never says "the payment failed": the adapters turn it into `unknown`.
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+export interface HttpPostRequest {
+  readonly url: string;
+  readonly body: string;
+  readonly contentType: string;
+  /** Deadline for the whole exchange; after it the socket is destroyed. */
+  readonly timeoutMs: number;
+  /** For https URLs: e.g. a client-certificate agent. Ignored for http URLs. */
+  readonly httpsAgent?: https.Agent;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Replies larger than this are cut off and reported as `too_large` (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+export type HttpPostResult =
+  | { readonly kind: 'response'; readonly status: number; readonly body: string }
+  | {
+      readonly kind: 'transport_failure';
+      readonly reason: 'timeout' | 'network' | 'too_large';
+      readonly detail: string;
+    };
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function httpPost(request: HttpPostRequest): Promise<HttpPostResult> {
+  const maxBodyBytes = request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    return Promise.resolve({ kind: 'transport_failure', reason: 'network', detail: 'invalid URL' });
+  }
+  const isHttps = url.protocol === 'https:';
+  if (!isHttps && url.protocol !== 'http:') {
+    return Promise.resolve({
+      kind: 'transport_failure',
+      reason: 'network',
+      detail: `unsupported protocol ${url.protocol}`,
+    });
+  }
+  const payload = Buffer.from(request.body, 'utf8');
+  const options: http.RequestOptions = {
+    method: 'POST',
+    headers: {
+      ...request.headers,
+      'content-type': request.contentType,
+      'content-length': String(payload.length),
+    },
+    ...(isHttps && request.httpsAgent ? { agent: request.httpsAgent } : { agent: false }),
+  };
+
+  return new Promise<HttpPostResult>((resolve) => {
+    let settled = false;
+    const finish = (result: HttpPostResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const req = (isHttps ? https : http).request(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBodyBytes) {
+          finish({
+            kind: 'transport_failure',
+            reason: 'too_large',
+            detail: `reply larger than ${maxBodyBytes} bytes`,
+          });
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => {
+        finish({
+          kind: 'response',
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+      res.on('error', (error) => finish(failureOf(error)));
+      // A reply cut off mid-body surfaces as 'aborted'/'close' without 'end'.
+      res.on('close', () => {
+        if (!res.complete) finish({ kind: 'transport_failure', reason: 'network', detail: 'reply cut off' });
+      });
+    });
+    const timer = setTimeout(() => {
+      finish({
+        kind: 'transport_failure',
+        reason: 'timeout',
+        detail: 'no complete reply before the deadline',
+      });
+      req.destroy();
+    }, request.timeoutMs);
+    req.on('error', (error) => finish(failureOf(error)));
+    req.end(payload);
+  });
+}
+
+function failureOf(error: unknown): HttpPostResult {
+  const code = (error as { code?: unknown } | null)?.code;
+  // Error codes only (ECONNRESET, ECONNREFUSED, CERT_…): messages could quote a URL with parameters.
+  return {
+    kind: 'transport_failure',
+    reason: 'network',
+    detail: typeof code === 'string' ? code : 'connection failed',
+  };
+}

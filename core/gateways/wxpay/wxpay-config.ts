@@ -1,0 +1,186 @@
+/**
+ * WeChat Pay v2 merchant config, validated once at load. The client certificate is required because
+ * micropay cannot be run safely without reverse (payments.md §2), and reverse is a /secapi call.
+ * Certificates are parsed here (tls.createSecureContext) so a broken file fails at start-up with the
+ * key named, not at the first reversal with a customer waiting.
+ */
+
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import { z } from 'zod';
+import {
+  baseUrlSchema,
+  hideSecrets,
+  parseProviderConfig,
+  readPemOrPath,
+  timeoutsSchema,
+} from '../shared/provider-config.ts';
+
+export const WXPAY_DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
+
+/** What the https.Agent for /secapi needs. Secret: never logged. */
+export interface WxpayClientTls {
+  readonly pfx?: Buffer;
+  readonly passphrase?: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly ca?: string;
+}
+
+const optionalText = z.string().min(1).optional();
+
+export const wxpayConfigSchema = z
+  .strictObject({
+    provider: z.literal('wxpay'),
+    appid: z.string().min(1),
+    mch_id: z.string().min(1),
+    key: z.string().length(32, 'must be the 32-character API key'),
+    sign_type: z.enum(['MD5', 'HMAC-SHA256']).default('HMAC-SHA256'),
+    sub_mch_id: optionalText,
+    sub_appid: optionalText,
+    base_url: baseUrlSchema.default(WXPAY_DEFAULT_BASE_URL),
+    /** Defaults to base_url; the sandbox serves /secapi on a separate TLS port. */
+    secapi_base_url: baseUrlSchema.optional(),
+    pfx_path: optionalText,
+    pfx_passphrase: z.string().optional(),
+    cert_pem: optionalText,
+    cert_path: optionalText,
+    key_pem: optionalText,
+    key_path: optionalText,
+    /** Extra CA to trust for the provider's server (the sandbox's own CA). */
+    ca_pem: optionalText,
+    spbill_create_ip: z.string().min(1).default('127.0.0.1'),
+    /** unifiedorder (QR mode) requires a notify_url at the real WeChat; micropay does not. */
+    notify_url: optionalText,
+    timeouts: timeoutsSchema,
+  })
+  .transform((raw, ctx) => {
+    const tls = loadClientTls(raw, (path, message) =>
+      ctx.addIssue({ code: 'custom', path: [path], message }),
+    );
+    if (!tls) return z.NEVER;
+    return hideSecrets(
+      {
+        provider: raw.provider,
+        appid: raw.appid,
+        mch_id: raw.mch_id,
+        key: raw.key,
+        sign_type: raw.sign_type,
+        sub_mch_id: raw.sub_mch_id,
+        sub_appid: raw.sub_appid,
+        base_url: raw.base_url,
+        secapi_base_url: raw.secapi_base_url ?? raw.base_url,
+        client_tls: tls,
+        spbill_create_ip: raw.spbill_create_ip,
+        notify_url: raw.notify_url,
+        timeouts: raw.timeouts,
+      },
+      ['key', 'client_tls'],
+    );
+  });
+
+export type WxpayConfigInput = z.input<typeof wxpayConfigSchema>;
+export type WxpayConfig = z.output<typeof wxpayConfigSchema>;
+
+/** Validates a raw config object; throws ConfigError naming every bad key. */
+export function parseWxpayConfig(input: unknown): WxpayConfig {
+  return parseProviderConfig(wxpayConfigSchema, input, 'wxpay');
+}
+
+type RawCertFields = {
+  pfx_path?: string | undefined;
+  pfx_passphrase?: string | undefined;
+  cert_pem?: string | undefined;
+  cert_path?: string | undefined;
+  key_pem?: string | undefined;
+  key_path?: string | undefined;
+  ca_pem?: string | undefined;
+};
+
+function loadClientTls(
+  raw: RawCertFields,
+  issue: (path: string, message: string) => void,
+): WxpayClientTls | undefined {
+  const ca = raw.ca_pem;
+  if (ca !== undefined && !tryContext({ ca })) {
+    issue('ca_pem', 'is not a readable PEM certificate');
+    return undefined;
+  }
+  const hasPem = raw.cert_pem ?? raw.cert_path ?? raw.key_pem ?? raw.key_path;
+  if (raw.pfx_path !== undefined) {
+    if (hasPem !== undefined) {
+      issue('pfx_path', 'give either pfx_path or cert_pem/cert_path + key_pem/key_path, not both');
+      return undefined;
+    }
+    let pfx: Buffer;
+    try {
+      pfx = readFileSync(raw.pfx_path);
+    } catch {
+      issue('pfx_path', 'cannot read the PKCS#12 file');
+      return undefined;
+    }
+    const tls = { pfx, passphrase: raw.pfx_passphrase, ca };
+    if (!tryContext(tls)) {
+      issue('pfx_path', 'is not a PKCS#12 client certificate this passphrase opens (check pfx_passphrase)');
+      return undefined;
+    }
+    return tls;
+  }
+  const cert = pemField(raw.cert_pem, raw.cert_path, 'cert', issue);
+  const key = pemField(raw.key_pem, raw.key_path, 'key', issue);
+  if (cert === null || key === null) return undefined;
+  if (cert === undefined || key === undefined) {
+    issue(
+      cert === undefined ? 'cert_pem' : 'key_pem',
+      'a client certificate is required (pfx_path, or cert_pem/cert_path + key_pem/key_path): reverse and refund ' +
+        'use it, and reverse is not optional for micropay',
+    );
+    return undefined;
+  }
+  if (!tryContext({ cert, key, ca })) {
+    issue(
+      'cert_pem',
+      'the client certificate and private key do not load together (malformed PEM or mismatched pair)',
+    );
+    return undefined;
+  }
+  return { cert, key, ca };
+}
+
+/** undefined = not given; null = given but broken (issue already raised). */
+function pemField(
+  inline: string | undefined,
+  path: string | undefined,
+  name: 'cert' | 'key',
+  issue: (path: string, message: string) => void,
+): string | undefined | null {
+  if (inline !== undefined && path !== undefined) {
+    issue(`${name}_pem`, `give either ${name}_pem or ${name}_path, not both`);
+    return null;
+  }
+  if (inline !== undefined) {
+    if (!inline.includes('-----BEGIN')) {
+      issue(`${name}_pem`, 'is not a PEM (no -----BEGIN line)');
+      return null;
+    }
+    return inline;
+  }
+  if (path !== undefined) {
+    const read = readPemOrPath(path);
+    if (!read.ok) {
+      issue(`${name}_path`, read.message);
+      return null;
+    }
+    return read.pem;
+  }
+  return undefined;
+}
+
+function tryContext(options: Parameters<typeof createSecureContext>[0]): boolean {
+  try {
+    createSecureContext(options);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * WeChat Pay v2 raw codes → the port's outcomes: exactly one function per call kind, and the only
+ * place in the product that knows a WeChat code. Rules (payments.md §2):
+ * - anything we cannot trust arrived here already as `unknown` (see wxpay-transport.ts);
+ * - return_code=FAIL means our request was malformed: `failed` for calls that change nothing if they
+ *   did not run, but `unknown` for query and reverse, because "our own query was malformed" says
+ *   nothing about the customer's money and must never end a trade;
+ * - an err_code not in the official tables is `unknown` (the engine queries), never `failed`.
+ */
+import type {
+  CloseOutcome,
+  PaymentOutcome,
+  PrecreateOutcome,
+  RefundOutcome,
+  ReverseOutcome,
+} from '../../ports/payment-gateway.ts';
+import { chinaTimeToIso } from '../shared/beijing-time.ts';
+import { parseFenField, unknown } from '../shared/transport-unknown.ts';
+import type { WxpayReply } from './wxpay-transport.ts';
+
+/** micropay err_codes whose meaning is "the outcome is not known yet: query". */
+export const WXPAY_MICROPAY_UNKNOWN_CODES: readonly string[] = [
+  'SYSTEMERROR',
+  'BANKERROR',
+  'ORDERPAID',
+  'TRADE_ERROR',
+];
+
+/** micropay err_codes that are final: this out_trade_no will never be paid. */
+export const WXPAY_MICROPAY_FAILED_CODES: readonly string[] = [
+  'AUTHCODEEXPIRE',
+  'AUTH_CODE_ERROR',
+  'AUTH_CODE_INVALID',
+  'NOTENOUGH',
+  'NOTSUPORTCARD',
+  'ORDERCLOSED',
+  'ORDERREVERSED',
+  'BUYER_MISMATCH',
+  'OUT_TRADE_NO_USED',
+  'NOAUTH',
+  'PARAM_ERROR',
+  'SIGNERROR',
+  'LACK_PARAMS',
+  'NOT_UTF8',
+  'XML_FORMAT_ERROR',
+  'REQUIRE_POST_METHOD',
+  'POST_DATA_EMPTY',
+  'APPID_NOT_EXIST',
+  'MCHID_NOT_EXIST',
+  'APPID_MCHID_NOT_MATCH',
+  'INVALID_REQUEST',
+];
+
+function message(fields: Readonly<Record<string, string>>): string {
+  return fields.err_code_des ?? fields.return_msg ?? fields.err_code ?? 'refused';
+}
+
+/** A reply naming another out_trade_no is not about our order. */
+function otherOrder(fields: Readonly<Record<string, string>>, outTradeNo: string): boolean {
+  return fields.out_trade_no !== undefined && fields.out_trade_no !== outTradeNo;
+}
+
+function paidFrom(
+  fields: Readonly<Record<string, string>>,
+  outTradeNo: string,
+  expectedFee: number | undefined,
+): PaymentOutcome {
+  if (fields.out_trade_no !== outTradeNo) return unknown('mismatch', 'paid reply names another out_trade_no');
+  const totalFee = parseFenField(fields.total_fee);
+  const transactionId = fields.transaction_id;
+  if (totalFee === undefined || !transactionId)
+    return unknown('unparseable', 'paid reply lacks total_fee/transaction_id');
+  if (expectedFee !== undefined && totalFee !== expectedFee) {
+    return unknown('mismatch', `paid reply says ${totalFee} fen, order is ${expectedFee}`);
+  }
+  const paidAt = chinaTimeToIso(fields.time_end);
+  return {
+    kind: 'paid',
+    transactionId,
+    totalFee,
+    ...(paidAt ? { paidAt } : {}),
+    ...(fields.openid ? { buyerId: fields.openid } : {}),
+  };
+}
+
+export function mapMicropayReply(reply: WxpayReply, outTradeNo: string, totalFee: number): PaymentOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const f = reply.fields;
+  if (f.return_code === 'FAIL') return { kind: 'failed', providerCode: 'FAIL', message: message(f) };
+  if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  if (f.result_code === 'SUCCESS') return paidFrom(f, outTradeNo, totalFee);
+  if (f.result_code !== 'FAIL') return unknown('unparseable', 'reply has no result_code');
+  const code = f.err_code ?? '';
+  if (code === 'USERPAYING') return { kind: 'pending', providerCode: code };
+  if (WXPAY_MICROPAY_FAILED_CODES.includes(code))
+    return { kind: 'failed', providerCode: code, message: message(f) };
+  const known = WXPAY_MICROPAY_UNKNOWN_CODES.includes(code);
+  return unknown(
+    'provider_says_unknown',
+    `${code || 'no err_code'}${known ? '' : ' (unlisted code)'}: query`,
+  );
+}
+
+export function mapQueryReply(reply: WxpayReply, outTradeNo: string): PaymentOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const f = reply.fields;
+  if (f.return_code === 'FAIL') return unknown('provider_says_unknown', `query refused: ${message(f)}`);
+  if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  if (f.result_code !== 'SUCCESS') {
+    if (f.err_code === 'ORDERNOTEXIST') return { kind: 'not_found', providerCode: 'ORDERNOTEXIST' };
+    return unknown('provider_says_unknown', `query: ${f.err_code ?? 'no err_code'}`);
+  }
+  const state = f.trade_state ?? '';
+  switch (state) {
+    case 'SUCCESS':
+      return paidFrom(f, outTradeNo, undefined);
+    case 'REFUND': {
+      const paid = paidFrom(f, outTradeNo, undefined);
+      if (paid.kind !== 'paid') return paid;
+      return {
+        kind: 'refunded',
+        transactionId: paid.transactionId,
+        totalFee: paid.totalFee,
+        providerCode: state,
+      };
+    }
+    case 'NOTPAY':
+    case 'USERPAYING':
+    case 'ACCEPT':
+      return { kind: 'pending', providerCode: state };
+    case 'CLOSED':
+    case 'REVOKED':
+      return { kind: 'closed', providerCode: state };
+    case 'PAYERROR':
+      return { kind: 'failed', providerCode: state, message: f.trade_state_desc ?? 'payment failed' };
+    default:
+      return unknown('provider_says_unknown', `unlisted trade_state ${state || '(none)'}`);
+  }
+}
+
+export function mapReverseReply(reply: WxpayReply, outTradeNo: string): ReverseOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const f = reply.fields;
+  if (f.return_code === 'FAIL') return unknown('provider_says_unknown', `reverse refused: ${message(f)}`);
+  if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  if (f.result_code === 'SUCCESS') return { kind: 'reversed' };
+  // The official PHP demo reads recall the wrong way round: Y means "call reverse again".
+  if (f.recall === 'Y') return { kind: 'retry', providerCode: f.err_code ?? 'RECALL' };
+  const code = f.err_code ?? '';
+  if (code === 'ORDERNOTEXIST') return { kind: 'not_found', providerCode: code };
+  if (code === 'REVERSE_EXPIRE' || code === 'TRADE_OVERDUE') {
+    return { kind: 'failed', providerCode: code, message: message(f) };
+  }
+  return unknown('provider_says_unknown', `reverse: ${code || 'no err_code'}`);
+}
+
+export function mapCloseReply(reply: WxpayReply, outTradeNo: string): CloseOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const f = reply.fields;
+  if (f.return_code === 'FAIL') return { kind: 'failed', providerCode: 'FAIL', message: message(f) };
+  if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  if (f.result_code === 'SUCCESS') return { kind: 'closed' };
+  const code = f.err_code ?? '';
+  if (code === 'ORDERPAID') return { kind: 'paid' };
+  if (code === 'ORDERCLOSED') return { kind: 'closed' };
+  if (code === 'SYSTEMERROR' || code === 'ORDERNOTEXIST' || code === '') {
+    return unknown('provider_says_unknown', `close: ${code || 'no err_code'}`);
+  }
+  return { kind: 'failed', providerCode: code, message: message(f) };
+}
+
+const REFUND_UNKNOWN_CODES: readonly string[] = ['SYSTEMERROR', 'BIZERR_NEED_RETRY', 'FREQUENCY_LIMITED'];
+
+/** refund: result SUCCESS only means "accepted"; refundquery says when the money has moved. */
+export function mapRefundReply(reply: WxpayReply, outTradeNo: string, outRefundNo: string): RefundOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const f = reply.fields;
+  if (f.return_code === 'FAIL') return { kind: 'failed', providerCode: 'FAIL', message: message(f) };
+  if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  if (f.out_refund_no !== undefined && f.out_refund_no !== outRefundNo) {
+    return unknown('mismatch', 'reply names another out_refund_no');
+  }
+  if (f.result_code === 'SUCCESS')
+    return { kind: 'processing', ...(f.refund_id ? { refundId: f.refund_id } : {}) };
+  const code = f.err_code ?? '';
+  if (code === '' || REFUND_UNKNOWN_CODES.includes(code)) {
+    return unknown('provider_says_unknown', `refund: ${code || 'no err_code'}`);
+  }
+  return { kind: 'failed', providerCode: code, message: message(f) };
+}
+
+/** refundquery lists refunds as refund_status_0…n; ours is the one whose out_refund_no_$n matches. */
+export function mapRefundQueryReply(
+  reply: WxpayReply,
+  outTradeNo: string,
+  outRefundNo: string,
+): RefundOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const f = reply.fields;
+  if (f.return_code === 'FAIL')
+    return unknown('provider_says_unknown', `refund query refused: ${message(f)}`);
+  if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  if (f.result_code !== 'SUCCESS') {
+    if (f.err_code === 'REFUNDNOTEXIST') return { kind: 'not_found', providerCode: 'REFUNDNOTEXIST' };
+    return unknown('provider_says_unknown', `refund query: ${f.err_code ?? 'no err_code'}`);
+  }
+  const count = Number(f.refund_count ?? '0');
+  const bounded = Number.isInteger(count) && count >= 0 ? Math.min(count, 100) : 0;
+  for (let n = 0; n < bounded; n++) {
+    if (f[`out_refund_no_${n}`] !== outRefundNo) continue;
+    const status = f[`refund_status_${n}`] ?? '';
+    const refundId = f[`refund_id_${n}`];
+    if (status === 'SUCCESS') {
+      return refundId ? { kind: 'succeeded', refundId } : unknown('unparseable', 'refund without refund_id');
+    }
+    if (status === 'PROCESSING') return { kind: 'processing', ...(refundId ? { refundId } : {}) };
+    if (status === 'REFUNDCLOSE' || status === 'CHANGE') {
+      return { kind: 'failed', providerCode: status, message: `refund status ${status}` };
+    }
+    return unknown('provider_says_unknown', `unlisted refund_status ${status || '(none)'}`);
+  }
+  return { kind: 'not_found', providerCode: 'REFUNDNOTEXIST' };
+}
+
+export function mapPrecreateReply(reply: WxpayReply, outTradeNo: string): PrecreateOutcome {
+  if (reply.kind === 'unknown') return reply;
+  const f = reply.fields;
+  if (f.return_code === 'FAIL') return { kind: 'failed', providerCode: 'FAIL', message: message(f) };
+  if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  if (f.result_code === 'SUCCESS') {
+    return f.code_url
+      ? { kind: 'created', qrCode: f.code_url }
+      : unknown('unparseable', 'reply has no code_url');
+  }
+  const code = f.err_code ?? '';
+  if (code === '' || code === 'SYSTEMERROR')
+    return unknown('provider_says_unknown', `unifiedorder: ${code || '?'}`);
+  return { kind: 'failed', providerCode: code, message: message(f) };
+}

@@ -1,0 +1,101 @@
+/**
+ * The single place WeChat v2 replies are trusted: sign the request, POST it, then parse and verify
+ * the reply before any mapping sees it (wechatpay-axios-plugin does this once in an interceptor).
+ * return_code=SUCCESS replies must carry a valid signature; return_code=FAIL replies are unsigned at
+ * WeChat (they say "your request was malformed"), so they are accepted unsigned but verified when a
+ * sign is present. A reply naming another appid/mch_id is a mismatch.
+ */
+import { randomBytes } from 'node:crypto';
+import https from 'node:https';
+import { httpPost } from '../shared/http-post.ts';
+import { bodyOrUnknown, type UnknownResult, unknown } from '../shared/transport-unknown.ts';
+import { v2Sign, v2Verify } from '../shared/v2-sign.ts';
+import type { WxpayConfig } from './wxpay-config.ts';
+import { buildWxpayXml, parseWxpayXml } from './wxpay-xml.ts';
+
+/** A reply we can act on: parsed, signature checked, addressed to us. */
+export interface WxpayVerifiedReply {
+  readonly kind: 'verified';
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export type WxpayReply = WxpayVerifiedReply | UnknownResult;
+
+export interface WxpayTransport {
+  /** POSTs `params` (plus appid, mch_id, nonce_str, sign_type, sign) to `${base}${path}`. */
+  call(
+    path: string,
+    params: Readonly<Record<string, string | undefined>>,
+    options: CallOptions,
+  ): Promise<WxpayReply>;
+}
+
+export interface CallOptions {
+  readonly timeoutMs: number;
+  /** /secapi calls go to secapi_base_url with the client certificate. */
+  readonly secapi?: boolean;
+}
+
+export function createWxpayTransport(config: WxpayConfig): WxpayTransport {
+  const tls = config.client_tls;
+  // keepAlive off: one short exchange per call, and no stale pooled socket turning into a reset.
+  const secapiAgent = new https.Agent({ keepAlive: false, ...tls });
+  const plainAgent = new https.Agent({ keepAlive: false, ...(tls.ca ? { ca: tls.ca } : {}) });
+
+  return {
+    async call(path, params, options) {
+      const request = signedParams(config, params);
+      const base = options.secapi ? config.secapi_base_url : config.base_url;
+      const result = await httpPost({
+        url: `${base}${path}`,
+        body: buildWxpayXml(request),
+        contentType: 'text/xml; charset=utf-8',
+        timeoutMs: options.timeoutMs,
+        httpsAgent: options.secapi ? secapiAgent : plainAgent,
+      });
+      const body = bodyOrUnknown(result);
+      if (body.kind === 'unknown') return body;
+      return verifyWxpayReply(config, body.body);
+    },
+  };
+}
+
+export function signedParams(
+  config: WxpayConfig,
+  params: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const request: Record<string, string> = {};
+  const common: Record<string, string | undefined> = {
+    appid: config.appid,
+    mch_id: config.mch_id,
+    sub_appid: config.sub_appid,
+    sub_mch_id: config.sub_mch_id,
+    nonce_str: randomBytes(16).toString('hex'),
+    sign_type: config.sign_type,
+  };
+  for (const [name, value] of Object.entries({ ...params, ...common })) {
+    if (value !== undefined && value !== '') request[name] = value;
+  }
+  request.sign = v2Sign(request, config.key, config.sign_type);
+  return request;
+}
+
+/** Body text → verified fields, or the `unknown` it amounts to. Never throws. */
+export function verifyWxpayReply(config: WxpayConfig, body: string): WxpayReply {
+  const parsed = parseWxpayXml(body);
+  if (!parsed.ok) return unknown('unparseable', parsed.problem);
+  const fields = parsed.fields;
+  const returnCode = fields.return_code;
+  if (returnCode !== 'SUCCESS' && returnCode !== 'FAIL')
+    return unknown('unparseable', 'reply has no return_code');
+  const mustBeSigned = returnCode === 'SUCCESS' || fields.sign !== undefined;
+  if (mustBeSigned && !v2Verify(fields, config.key, config.sign_type)) {
+    return unknown('bad_signature', 'reply signature does not verify');
+  }
+  if (fields.appid !== undefined && fields.appid !== config.appid)
+    return unknown('mismatch', 'reply is for another appid');
+  if (fields.mch_id !== undefined && fields.mch_id !== config.mch_id) {
+    return unknown('mismatch', 'reply is for another mch_id');
+  }
+  return { kind: 'verified', fields };
+}

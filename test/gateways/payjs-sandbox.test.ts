@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parsePayjsConfig } from '../../core/gateways/payjs/payjs-config.ts';
+import { createPayjsGateway } from '../../core/gateways/payjs/payjs-gateway.ts';
+import type { Clock } from '../../core/ports/clock.ts';
+import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
+import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
+import {
+  type Behaviour,
+  confirmPassword,
+  EVERY_FAULT,
+  issueCode,
+  nextOutTradeNo,
+  setFaults,
+} from './sandbox-helpers.ts';
+
+let sandbox: RunningSandbox;
+let gateway: PaymentGateway;
+/** check pacing waits on this clock: it records the waits and returns at once. */
+const paced: number[] = [];
+const clock: Clock = { now: () => 0, sleep: async (ms) => void paced.push(ms) };
+
+function gatewayFor(timeoutMs: number): PaymentGateway {
+  const payjs = sandbox.credentials.payjs;
+  return createPayjsGateway(
+    parsePayjsConfig({
+      provider: 'payjs',
+      mchid: payjs.mchid,
+      key: payjs.key,
+      base_url: `${sandbox.url}/payjs/api`,
+      timeouts: { micropay_ms: timeoutMs, other_ms: timeoutMs },
+    }),
+    { clock },
+  );
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  gateway = gatewayFor(3_000);
+});
+afterAll(() => sandbox.close());
+beforeEach(() => setFaults(sandbox, {}));
+
+async function charge(behavior: Behaviour, totalFee = 500) {
+  const authCode = await issueCode(sandbox, 'wxpay', behavior);
+  const outTradeNo = nextOutTradeNo('PJ');
+  const outcome = await gateway.micropay({ outTradeNo, authCode, totalFee, subject: 'Massage' });
+  return { authCode, outTradeNo, outcome };
+}
+
+describe('payjs against the sandbox', () => {
+  it('instant: paid, and check (by the remembered payjs_order_id) agrees', async () => {
+    const { outTradeNo, outcome } = await charge('instant');
+    expect(outcome).toMatchObject({ kind: 'paid', totalFee: 500 });
+    const transactionId = outcome.kind === 'paid' ? outcome.transactionId : '';
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'paid', transactionId });
+  });
+
+  it('password: pending, then paid once confirmed; the second check waited its turn', async () => {
+    const { authCode, outTradeNo, outcome } = await charge('password');
+    expect(outcome).toMatchObject({ kind: 'pending' });
+    paced.length = 0;
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'pending' });
+    await confirmPassword(sandbox, authCode);
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'paid', totalFee: 500 });
+    expect(paced).toEqual([3_000]);
+  });
+
+  it('insufficient funds and expired codes fail', async () => {
+    expect((await charge('insufficient_funds')).outcome).toMatchObject({
+      kind: 'failed',
+      providerCode: 'NOTENOUGH',
+    });
+    expect((await charge('expired')).outcome).toMatchObject({ kind: 'failed' });
+  });
+
+  it('system_error is unknown, and check finds it paid', async () => {
+    const { outTradeNo, outcome } = await charge('system_error');
+    expect(outcome).toMatchObject({ kind: 'unknown', reason: 'provider_says_unknown' });
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'paid' });
+  });
+
+  it('reverse refunds a paid order and closes an unpaid one', async () => {
+    const paid = await charge('instant');
+    expect(await gateway.reverse({ outTradeNo: paid.outTradeNo })).toEqual({
+      kind: 'reversed',
+      action: 'refund',
+    });
+    // PAYJS check has no refunded/closed state: "not paid" after a charge is reported as unknown.
+    expect(await gateway.query({ outTradeNo: paid.outTradeNo })).toMatchObject({ kind: 'unknown' });
+    const waiting = await charge('password');
+    expect(await gateway.reverse({ outTradeNo: waiting.outTradeNo })).toEqual({
+      kind: 'reversed',
+      action: 'close',
+    });
+    expect(await gateway.reverse({ outTradeNo: nextOutTradeNo('NONE') })).toMatchObject({
+      kind: 'not_found',
+    });
+  });
+
+  it('precreate gives a code_url; close closes it', async () => {
+    const outTradeNo = nextOutTradeNo('QR');
+    const created = await gateway.precreate({ outTradeNo, totalFee: 100, subject: 'Massage chair' });
+    expect(created).toMatchObject({ kind: 'created', qrCode: expect.stringMatching(/^weixin:\/\//) });
+    expect(await gateway.close({ outTradeNo })).toEqual({ kind: 'closed' });
+  });
+
+  it('refunds whole orders (idempotent), refuses partial ones, remembers refunds', async () => {
+    const { outTradeNo, outcome } = await charge('instant', 800);
+    const transactionId = outcome.kind === 'paid' ? outcome.transactionId : undefined;
+    const refund = {
+      outTradeNo,
+      transactionId,
+      outRefundNo: `${outTradeNo}R`,
+      totalFee: 800,
+      refundFee: 800,
+    };
+    expect(await gateway.refund({ ...refund, refundFee: 300 })).toMatchObject({
+      kind: 'failed',
+      providerCode: 'PARTIAL_REFUND_UNSUPPORTED',
+    });
+    expect(await gateway.refund(refund)).toMatchObject({ kind: 'succeeded' });
+    expect(await gateway.refund(refund)).toMatchObject({ kind: 'succeeded' });
+    expect(await gateway.queryRefund(refund)).toMatchObject({ kind: 'succeeded' });
+  });
+
+  it.each(EVERY_FAULT)(
+    '%s: micropay is unknown, never failed; a clean check settles it',
+    async (_n, faults, reason, after) => {
+      const authCode = await issueCode(sandbox, 'wxpay', 'instant');
+      const outTradeNo = nextOutTradeNo('F');
+      await setFaults(sandbox, faults);
+      const outcome = await gateway.micropay({ outTradeNo, authCode, totalFee: 500, subject: 'x' });
+      expect(outcome).toMatchObject({ kind: 'unknown', reason });
+      await setFaults(sandbox, {});
+      expect((await gateway.query({ outTradeNo })).kind).toMatch(after);
+    },
+  );
+
+  it('latency beyond the deadline is a timeout, never failed', async () => {
+    const impatient = gatewayFor(150);
+    const authCode = await issueCode(sandbox, 'wxpay', 'instant');
+    await setFaults(sandbox, { latency_ms: 400 });
+    const outcome = await impatient.micropay({
+      outTradeNo: nextOutTradeNo('L'),
+      authCode,
+      totalFee: 1,
+      subject: 'x',
+    });
+    expect(outcome).toMatchObject({ kind: 'unknown', reason: 'timeout' });
+  });
+});

@@ -1,0 +1,54 @@
+/** The customer's side of the sandbox for the adapters' end-to-end tests (its /_sandbox API). */
+import { expect } from 'vitest';
+import type { RunningSandbox } from '../../core/sandbox/start-sandbox.ts';
+
+export type Behaviour = 'instant' | 'password' | 'insufficient_funds' | 'expired' | 'system_error';
+
+async function control(
+  sandbox: RunningSandbox,
+  path: string,
+  body: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, `/_sandbox/${path}`).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+export async function issueCode(sandbox: RunningSandbox, wallet: 'wxpay' | 'alipay', behavior: Behaviour) {
+  const reply = await control(sandbox, 'wallet/codes', { wallet, behavior });
+  return String(reply.authCode);
+}
+
+export async function confirmPassword(sandbox: RunningSandbox, authCode: string): Promise<void> {
+  await control(sandbox, 'wallet/confirm', { authCode });
+}
+
+export async function setFaults(sandbox: RunningSandbox, faults: Record<string, number>): Promise<void> {
+  await control(sandbox, 'faults', faults);
+}
+
+export async function advanceSandboxTime(sandbox: RunningSandbox, ms: number): Promise<void> {
+  await control(sandbox, 'time/advance', { ms });
+}
+
+let serial = 0;
+/** A fresh out_trade_no per attempt (one out_trade_no ↔ one auth_code). */
+export function nextOutTradeNo(prefix: string): string {
+  serial += 1;
+  return `${prefix}${Date.now().toString(36)}${serial}`;
+}
+
+/**
+ * Each fault the sandbox can inject, set to fire on every provider request, with the unknown reason
+ * it must produce and what a clean query finds afterwards (all but a 500 happen after the commit).
+ */
+export const EVERY_FAULT: readonly [string, Record<string, number>, string, RegExp][] = [
+  ['dropped reply', { seed: 1, drop_reply_rate: 1 }, 'network', /^paid$/],
+  ['HTTP 500', { seed: 1, http_500_rate: 1 }, 'http_status', /^(paid|not_found)$/],
+  ['malformed reply', { seed: 1, malformed_reply_rate: 1 }, 'unparseable', /^paid$/],
+  ['bad signature', { seed: 1, bad_signature_rate: 1 }, 'bad_signature', /^paid$/],
+];
