@@ -1,0 +1,43 @@
+/**
+ * The provider config inputs that point the real adapters (core/gateways/<provider>) at a running
+ * sandbox: base URLs with the sandbox's path prefixes, its fixed credentials, and its CA for the
+ * secapi TLS server. Plain data, so the sandbox does not depend on the adapters; the kiosk service's
+ * default configuration and end-to-end tests pass these to parse<Provider>Config.
+ */
+import type { SandboxCredentials } from './sandbox-credentials.ts';
+
+export interface SandboxEndpoints {
+  readonly url: string;
+  readonly secapiUrl: string;
+  readonly credentials: SandboxCredentials;
+}
+
+export function sandboxProviderConfigs(sandbox: SandboxEndpoints) {
+  const { wxpay, alipay, payjs } = sandbox.credentials;
+  return {
+    wxpay: {
+      provider: 'wxpay',
+      appid: wxpay.appid,
+      mch_id: wxpay.mch_id,
+      key: wxpay.key,
+      base_url: `${sandbox.url}/wxpay`,
+      secapi_base_url: `${sandbox.secapiUrl}/wxpay`,
+      cert_pem: wxpay.client_cert_pem,
+      key_pem: wxpay.client_key_pem,
+      ca_pem: wxpay.ca_pem,
+    },
+    alipay: {
+      provider: 'alipay',
+      app_id: alipay.app_id,
+      app_private_key: alipay.app_private_key,
+      alipay_public_key: alipay.alipay_public_key,
+      base_url: `${sandbox.url}/alipay/gateway.do`,
+    },
+    payjs: {
+      provider: 'payjs',
+      mchid: payjs.mchid,
+      key: payjs.key,
+      base_url: `${sandbox.url}/payjs/api`,
+    },
+  } as const;
+}
