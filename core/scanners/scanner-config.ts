@@ -1,0 +1,106 @@
+/**
+ * Configuration of one scanner, validated with zod so a typo in the kiosk config names the key
+ * that is wrong instead of failing later at open time. Vendor/product ids accept numbers or the
+ * hex strings that `lsusb` and doctor print ("1eab", "0x1EAB").
+ */
+import { z } from 'zod';
+
+const usbId = z
+  .union([
+    z.number().int().min(0).max(0xffff),
+    z
+      .string()
+      .regex(/^(0x)?[0-9a-f]{1,4}$/i, 'a USB id is 1–4 hex digits, e.g. "1eab"')
+      .transform((hex) => Number.parseInt(hex.replace(/^0x/i, ''), 16)),
+  ])
+  .pipe(z.number());
+
+export const TERMINATORS = ['auto', 'CR', 'LF', 'CRLF', 'TAB', 'none'] as const;
+export type Terminator = (typeof TERMINATORS)[number];
+
+export const SerialScannerConfigSchema = z
+  .object({
+    kind: z.literal('serial'),
+    id: z.string().min(1).optional(),
+    /** A fixed device path; prefer /dev/serial/by-id/… which survives re-enumeration. */
+    path: z.string().min(1).optional(),
+    /** Or find the port in the port list (and find it again after unplug, when its path changed). */
+    match: z
+      .object({
+        vendorId: usbId.optional(),
+        productId: usbId.optional(),
+        serialNumber: z.string().min(1).optional(),
+      })
+      .refine((m) => m.vendorId !== undefined || m.productId !== undefined || m.serialNumber !== undefined, {
+        message: 'match needs at least one of vendorId, productId, serialNumber',
+      })
+      .optional(),
+    baudRate: z.number().int().positive().default(9600),
+    dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+    parity: z.enum(['none', 'even', 'odd']).default('none'),
+    stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
+    /** 'auto' accepts any of CR, LF, CRLF, Tab; 'none' frames by idle time (scanners with no suffix). */
+    terminator: z.enum(TERMINATORS).default('auto'),
+    idleTimeoutMs: z.number().int().min(5).max(1000).default(50),
+    /** A line still unterminated this long after its last byte is a half code: rejected, not joined to the next. */
+    partialTimeoutMs: z.number().int().min(20).max(10_000).default(300),
+    maxLength: z.number().int().min(8).max(8192).default(256),
+  })
+  .refine((c) => (c.path === undefined) !== (c.match === undefined), {
+    message: 'a serial scanner needs exactly one of path or match',
+    path: ['path'],
+  });
+
+export const HID_PROFILES = ['newland', 'honeywell', 'generic', 'keyboard', 'auto'] as const;
+export type HidProfileName = (typeof HID_PROFILES)[number];
+
+export const HidScannerConfigSchema = z.object({
+  kind: z.literal('hid'),
+  id: z.string().min(1).optional(),
+  vendorId: usbId,
+  productId: usbId,
+  profile: z.enum(HID_PROFILES).default('auto'),
+  /** For the keyboard profile (no suffix configured): end a code after this much silence. */
+  endTimeoutMs: z.number().int().min(10).max(2000).default(100),
+  maxLength: z.number().int().min(8).max(8192).default(1024),
+});
+
+export const WedgeScannerConfigSchema = z.object({
+  kind: z.literal('wedge'),
+  id: z.string().min(1).optional(),
+  maxKeyGapMs: z.number().int().min(5).max(200).default(45),
+  endTimeoutMs: z.number().int().min(10).max(2000).default(100),
+  minLength: z.number().int().min(1).max(256).default(8),
+});
+
+export const ScannerConfigSchema = z.discriminatedUnion('kind', [
+  SerialScannerConfigSchema,
+  HidScannerConfigSchema,
+  WedgeScannerConfigSchema,
+]);
+
+export type ScannerConfig = z.output<typeof ScannerConfigSchema>;
+export type ScannerConfigInput = z.input<typeof ScannerConfigSchema>;
+export type SerialScannerConfig = z.output<typeof SerialScannerConfigSchema>;
+export type HidScannerConfig = z.output<typeof HidScannerConfigSchema>;
+export type WedgeScannerConfig = z.output<typeof WedgeScannerConfigSchema>;
+
+export function hex4(id: number): string {
+  return id.toString(16).padStart(4, '0');
+}
+
+/** The stable source id used in events: the configured id, else one derived from the transport. */
+export function sourceIdFor(config: ScannerConfig): string {
+  if (config.id) return config.id;
+  switch (config.kind) {
+    case 'serial':
+      if (config.path) return `serial:${config.path}`;
+      return `serial:${[config.match?.vendorId, config.match?.productId]
+        .map((v) => (v === undefined ? '*' : hex4(v)))
+        .join(':')}${config.match?.serialNumber ? `:${config.match.serialNumber}` : ''}`;
+    case 'hid':
+      return `hid:${hex4(config.vendorId)}:${hex4(config.productId)}`;
+    case 'wedge':
+      return 'wedge:keyboard';
+  }
+}
