@@ -1,0 +1,66 @@
+/**
+ * `scanpay serve [--port N] [--host H] [--data DIR] [--sandbox URL] [--verbose]`: the headless
+ * service (IoT boards, remote displays). Prints one JSON line first ({url, sandbox_url, data_dir})
+ * for scripts, then a sentence for people. SIGTERM/SIGINT: stop taking payments, let in-flight
+ * ones reach the journal, close.
+ */
+import { fileURLToPath } from 'node:url';
+import { ScanPayError } from '../../common/errors.ts';
+import { defaultDataDir } from '../../service/data-dir.ts';
+import { startApiServer } from '../../service/http/api-server.ts';
+import { startKioskService } from '../../service/kiosk-service.ts';
+import { type CliCommand, parseArgs } from '../cli-command.ts';
+
+const STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
+
+export const command: CliCommand = {
+  async run(args) {
+    const { flags } = parseArgs(args);
+    const dataDir = flags.data ?? defaultDataDir();
+    try {
+      const service = await startKioskService({
+        dataDir,
+        ...(flags.sandbox ? { sandboxUrl: flags.sandbox } : {}),
+        verbose: flags.verbose === 'true',
+      });
+      const serverConfig = service.config.server;
+      const host = flags.host ?? serverConfig?.host ?? '127.0.0.1';
+      const port = flags.port !== undefined ? Number(flags.port) : (serverConfig?.port ?? 8417);
+      const server = await startApiServer({
+        service,
+        host,
+        port,
+        staticDir: STATIC_DIR,
+        ...(serverConfig?.access_token ? { accessToken: serverConfig.access_token } : {}),
+      }).catch(async (error: unknown) => {
+        await service.stop();
+        throw error;
+      });
+      console.log(
+        JSON.stringify({ url: server.url, sandbox_url: service.sandbox?.url ?? null, data_dir: dataDir }),
+      );
+      console.error(
+        `ScanPay Kiosk is serving ${server.url}${service.sandbox ? ` on the sandbox gateway (${service.sandbox.url})` : ''}.` +
+          (host === '127.0.0.1' || host === 'localhost'
+            ? ''
+            : ' Clients on other machines must send the access token.') +
+          ' Ctrl+C stops it.',
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      await service.stop();
+      return 0;
+    } catch (error) {
+      if (error instanceof ScanPayError) {
+        console.error(`scanpay serve: ${error.message}`);
+        console.log(JSON.stringify({ ok: false, error: error.toJSON() }));
+        return 2;
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * `scanpay <command> [args]`: each command is one module in ./commands/, loaded on demand so a
+ * command never pays for another's imports (classify must not load serialport or SQLite).
+ */
+import type { CliCommand } from './cli-command.ts';
+
+const COMMANDS: Readonly<Record<string, string>> = {
+  classify: './commands/classify.ts',
+  sandbox: './commands/sandbox.ts',
+  serve: './commands/serve.ts',
+  doctor: './commands/doctor.ts',
+  listen: './commands/listen.ts',
+};
+
+function usage(): string {
+  return [
+    'usage: scanpay <command> [options]',
+    '',
+    '  classify <code>                      recognise a payment code, print one JSON line',
+    '  sandbox [--port N] [--host H]         run the built-in sandbox gateway (WeChat Pay, Alipay, PAYJS)',
+    '  serve [--port N] [--host H] [--data DIR] [--sandbox URL]   run the headless kiosk service and UI',
+    '  doctor                                list scanners and what is missing to read them',
+    '  listen [--serial PATH] [--hid VID:PID] print scans and scanner status as JSON lines',
+  ].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const path = COMMANDS[name];
+  if (!path) {
+    console.error(`unknown command: ${name}\n\n${usage()}`);
+    return 1;
+  }
+  const module = (await import(path)) as { command: CliCommand };
+  return module.command.run(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,99 @@
+/**
+ * The terminal's configuration file (`<data dir>/config.json`), validated at start with zod:
+ * every problem is reported as `key.path: what is wrong`. Provider credentials are validated
+ * further by each adapter's own schema. Secrets may be written inline, or as `file:/path` or
+ * `env:NAME` references that are resolved at load (so config.json itself can be shared).
+ */
+import { z } from 'zod';
+import { ScannerConfigSchema } from '../../scanners/scanner-config.ts';
+
+const fen = z.number().int().positive();
+
+const pollOverride = z
+  .strictObject({
+    query_delays_ms: z.array(z.number().int().min(200).max(120_000)).min(1).max(60).optional(),
+    reverse_after_ms: z.number().int().min(0).max(600_000).optional(),
+    reverse_max_attempts: z.number().int().min(1).max(20).optional(),
+    qr_ttl_ms: z.number().int().min(10_000).max(7_200_000).optional(),
+  })
+  .optional();
+
+/** A gateway entry: `{"provider":"wxpay","sandbox":true}` uses the built-in sandbox's credentials. */
+const gatewayEntry = z.looseObject({
+  provider: z.enum(['wxpay', 'alipay', 'payjs']),
+  sandbox: z.boolean().optional(),
+});
+
+const merchant = z.strictObject({
+  pid: z.string().min(1).max(64),
+  name: z.string().min(1).max(64).default('Merchant'),
+  store_id: z.string().max(32).optional(),
+  gateways: z.array(gatewayEntry).min(1, 'a merchant needs at least one gateway'),
+});
+
+const paidAction = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('http'),
+    url: z.url(),
+    /** HMAC-SHA256 secret for the X-ScanPay-Signature header (use file:/ or env: references). */
+    secret: z.string().min(16, 'at least 16 characters'),
+    timeout_ms: z.number().int().min(100).max(30_000).default(5000),
+  }),
+  z.strictObject({
+    kind: z.literal('serial'),
+    path: z.string().min(1),
+    baud_rate: z.number().int().positive().default(9600),
+    /** Bytes to send: plain text, or hex when prefixed with `hex:`. `{total_fee}` and `{out_trade_no}` are filled in. */
+    command: z.string().min(1),
+  }),
+  z.strictObject({
+    kind: z.literal('module'),
+    /** An ES module whose default export is `(context) => boolean | Promise<boolean>`. */
+    path: z.string().min(1),
+  }),
+]);
+
+export const ServiceConfigSchema = z.strictObject({
+  terminal_id: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,8}$/, '1–8 letters or digits (it prefixes order numbers)')
+    .default('T01'),
+  store_id: z.string().max(32).optional(),
+  language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  ui: z
+    .strictObject({
+      mode: z.enum(['cashier', 'qr']).default('cashier'),
+      kiosk: z.boolean().default(false),
+    })
+    .default({ mode: 'cashier', kiosk: false }),
+  merchants: z.array(merchant).min(1).optional(),
+  default_pid: z.string().optional(),
+  poll_schedules: z
+    .strictObject({ wxpay: pollOverride, alipay: pollOverride, payjs: pollOverride })
+    .optional(),
+  scanners: z.array(ScannerConfigSchema).default([]),
+  paid_actions: z.record(z.string(), z.array(paidAction)).default({}),
+  qr_display: z
+    .strictObject({
+      product: z.strictObject({ name: z.string().min(1).max(64), total_fee: fen }).optional(),
+      provider: z.enum(['wxpay', 'alipay', 'payjs']).optional(),
+      pid: z.string().optional(),
+      /** How long the success screen stays before returning to idle. */
+      success_ms: z.number().int().min(1000).max(600_000).default(8000),
+    })
+    .optional(),
+  server: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8417),
+      /** Required to bind anything but loopback. */
+      access_token: z.string().min(16, 'at least 16 characters').optional(),
+    })
+    .optional(),
+  updates: z.strictObject({ url: z.url().optional() }).optional(),
+});
+
+export type ServiceConfig = z.output<typeof ServiceConfigSchema>;
+export type ServiceConfigInput = z.input<typeof ServiceConfigSchema>;
+export type PaidActionConfig = z.output<typeof paidAction>;
+export type MerchantConfig = z.output<typeof merchant>;

@@ -1,0 +1,63 @@
+/**
+ * Alipay asynchronous notification (payments.md §4): a form POST signed RSA2 with Alipay's key over
+ * the URL-decoded fields minus `sign` and `sign_type`. Verified with alipay-sdk's checkNotifySignV2
+ * (the official SDK, with the merchant's configured Alipay public key); `raw` values because
+ * URLSearchParams has already decoded them once. TRADE_SUCCESS / TRADE_FINISHED are paid; any other
+ * status (WAIT_BUYER_PAY, TRADE_CLOSED) is acknowledged without booking. Answer `success`.
+ */
+import type { AlipaySdk } from 'alipay-sdk';
+import { ValidationError } from '../../common/errors.ts';
+import { yuanToFen } from '../../common/money.ts';
+import { createAlipaySdk } from '../../gateways/alipay/alipay-transport.ts';
+import type { AlipayConfig } from '../../gateways/alipay/index.ts';
+import { chinaTimeToIso } from '../../gateways/shared/beijing-time.ts';
+import { parseFormFields } from './form-fields.ts';
+import type { NotifyReading, NotifyVerifier } from './notify-types.ts';
+
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+const PAID_STATUSES: ReadonlySet<string> = new Set(['TRADE_SUCCESS', 'TRADE_FINISHED']);
+
+function verifies(sdk: AlipaySdk, fields: Readonly<Record<string, string>>): boolean {
+  if (!fields.sign) return false;
+  try {
+    return sdk.checkNotifySignV2({ ...fields });
+  } catch {
+    // A malformed signature or key makes the SDK throw: that is a failed verification, not a crash.
+    return false;
+  }
+}
+
+function fenOf(yuan: string | undefined): number | undefined {
+  if (yuan === undefined) return undefined;
+  try {
+    return yuanToFen(yuan);
+  } catch (error) {
+    if (error instanceof ValidationError) return undefined;
+    throw error;
+  }
+}
+
+export function createAlipayNotifyVerifier(config: AlipayConfig): NotifyVerifier {
+  const sdk = createAlipaySdk(config);
+  return {
+    provider: 'alipay',
+    success: { status: 200, contentType: TEXT_TYPE, body: 'success' },
+    failure: () => ({ status: 400, contentType: TEXT_TYPE, body: 'failure' }),
+    read(body): NotifyReading {
+      const parsed = parseFormFields(body);
+      if (!parsed.ok) return { kind: 'rejected', reason: parsed.problem };
+      const f = parsed.fields;
+      if (!verifies(sdk, f)) return { kind: 'rejected', reason: 'signature missing or invalid' };
+      if (f.app_id !== config.app_id) return { kind: 'rejected', reason: 'notification is for another app' };
+      const outTradeNo = f.out_trade_no;
+      if (!outTradeNo) return { kind: 'rejected', reason: 'out_trade_no missing' };
+      const status = f.trade_status ?? '';
+      if (!PAID_STATUSES.has(status)) return { kind: 'not_paid', outTradeNo, tradeStatus: status };
+      const totalFee = fenOf(f.total_amount);
+      if (totalFee === undefined) return { kind: 'rejected', reason: 'total_amount is not a yuan amount' };
+      if (!f.trade_no) return { kind: 'rejected', reason: 'trade_no missing' };
+      const paidAt = chinaTimeToIso(f.gmt_payment);
+      return { kind: 'paid', outTradeNo, totalFee, transactionId: f.trade_no, ...(paidAt ? { paidAt } : {}) };
+    },
+  };
+}

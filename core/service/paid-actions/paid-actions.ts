@@ -1,0 +1,107 @@
+/**
+ * Paid-callback actions from configuration, without code: an HTTP POST signed with HMAC-SHA256
+ * (so the receiver can verify it came from this terminal), a serial command (start a massage chair),
+ * or a module's default export. They run as the engine's paid callbacks, so they run once per paid
+ * order, are retried with back-off when they throw, and carry out_trade_no as the idempotency key.
+ */
+import { createHmac } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { PaidCallback, PaidCallbackContext } from '../../engine/engine-deps.ts';
+import type { PaidActionConfig } from '../config/service-config.ts';
+
+export function signPayload(secret: string, timestamp: string, body: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+async function runHttp(
+  action: Extract<PaidActionConfig, { kind: 'http' }>,
+  context: PaidCallbackContext,
+): Promise<boolean> {
+  const body = JSON.stringify(context);
+  const timestamp = Math.floor(Date.now() / 1000).toString();
+  const response = await fetch(action.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'idempotency-key': context.out_trade_no,
+      'x-scanpay-timestamp': timestamp,
+      'x-scanpay-signature': `v1=${signPayload(action.secret, timestamp, body)}`,
+    },
+    body,
+    signal: AbortSignal.timeout(action.timeout_ms),
+  });
+  if (!response.ok) throw new Error(`paid action POST answered HTTP ${response.status}`);
+  const text = await response.text();
+  // A receiver may answer {"ok":false} to say "received, but the order could not be fulfilled".
+  try {
+    const parsed = JSON.parse(text) as { ok?: unknown };
+    return parsed.ok !== false;
+  } catch {
+    return true;
+  }
+}
+
+async function runSerial(
+  action: Extract<PaidActionConfig, { kind: 'serial' }>,
+  context: PaidCallbackContext,
+): Promise<boolean> {
+  const { SerialPort } = await import('serialport');
+  const text = action.command
+    .replaceAll('{out_trade_no}', context.out_trade_no)
+    .replaceAll('{total_fee}', String(context.total_fee));
+  const bytes = text.startsWith('hex:')
+    ? Buffer.from(text.slice(4).replace(/\s+/g, ''), 'hex')
+    : Buffer.from(text, 'utf8');
+  await new Promise<void>((done, fail) => {
+    const port = new SerialPort({ path: action.path, baudRate: action.baud_rate }, (error) => {
+      if (error) return fail(error);
+      port.write(bytes, (writeError) => {
+        if (writeError) return fail(writeError);
+        port.drain(() => port.close(() => done()));
+      });
+    });
+  });
+  return true;
+}
+
+async function runModule(
+  action: Extract<PaidActionConfig, { kind: 'module' }>,
+  context: PaidCallbackContext,
+  baseDir: string,
+): Promise<boolean> {
+  const path = isAbsolute(action.path) ? action.path : resolve(baseDir, action.path);
+  const module = (await import(pathToFileURL(path).href)) as {
+    default?: (c: PaidCallbackContext) => unknown;
+  };
+  if (typeof module.default !== 'function') throw new Error(`${action.path} has no default export function`);
+  return (await module.default(context)) !== false;
+}
+
+/** order type → callback; '*' applies to types with no entry of their own. */
+export function buildPaidCallbacks(
+  actions: Readonly<Record<string, readonly PaidActionConfig[]>>,
+  baseDir: string,
+  observe?: (context: PaidCallbackContext, ok: boolean) => void,
+): Record<string, PaidCallback> {
+  const callbacks: Record<string, PaidCallback> = {};
+  const types = new Set([...Object.keys(actions), '*']);
+  for (const type of types) {
+    const list = actions[type] ?? actions['*'] ?? [];
+    callbacks[type] = async (context) => {
+      let ok = true;
+      for (const action of list) {
+        const result =
+          action.kind === 'http'
+            ? await runHttp(action, context)
+            : action.kind === 'serial'
+              ? await runSerial(action, context)
+              : await runModule(action, context, baseDir);
+        ok = ok && result;
+      }
+      observe?.(context, ok);
+      return ok;
+    };
+  }
+  return callbacks;
+}

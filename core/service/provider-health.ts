@@ -1,0 +1,134 @@
+/**
+ * Network awareness: which providers can be reached right now. Every gateway call reports through
+ * a decorator (a network failure, timeout or 5xx means down; any answer the provider signed means
+ * up), and while a provider is down a cheap probe (a query for an order that does not exist) runs on
+ * a back-off. When a provider comes back, work that gave up waiting for it resumes.
+ */
+import type { ProviderHealthView, Reachability, Wallet } from '../common/contract/views.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { PaymentGateway, Provider, UnknownReason } from '../ports/payment-gateway.ts';
+
+const NETWORK_REASONS: ReadonlySet<UnknownReason> = new Set(['timeout', 'network', 'http_status']);
+
+interface Entry {
+  pid: string;
+  gateway: PaymentGateway;
+  reachability: Reachability;
+  checkedAt: number | null;
+  detail: string | null;
+}
+
+export class ProviderHealth {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<(view: ProviderHealthView, previous: Reachability) => void>();
+  private readonly clock: Clock;
+  private probeTimer: AbortController | null = null;
+  private stopped = false;
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  onChange(listener: (view: ProviderHealthView, previous: Reachability) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  views(): ProviderHealthView[] {
+    return [...this.entries.values()].map(toView);
+  }
+
+  /** Wraps a merchant's gateway so every reply updates its provider's reachability. */
+  track(pid: string, gateway: PaymentGateway): PaymentGateway {
+    const key = `${pid}/${gateway.provider}`;
+    const entry: Entry = { pid, gateway, reachability: 'unknown', checkedAt: null, detail: null };
+    this.entries.set(key, entry);
+    const observe = <T extends { kind: string; reason?: UnknownReason; detail?: string }>(result: T): T => {
+      if (result.kind === 'unknown' && result.reason && NETWORK_REASONS.has(result.reason)) {
+        this.set(entry, 'down', result.detail ?? result.reason);
+      } else {
+        this.set(entry, 'up', null);
+      }
+      return result;
+    };
+    const wrapped: PaymentGateway = {
+      provider: gateway.provider,
+      wallets: gateway.wallets,
+      micropay: (r) => gateway.micropay(r).then(observe),
+      query: (r) => gateway.query(r).then(observe),
+      reverse: (r) => gateway.reverse(r).then(observe),
+      close: (r) => gateway.close(r).then(observe),
+      refund: (r) => gateway.refund(r).then(observe),
+      queryRefund: (r) => gateway.queryRefund(r).then(observe),
+      precreate: (r) => gateway.precreate(r).then(observe),
+    };
+    return wrapped;
+  }
+
+  isDown(pid: string, provider: Provider): boolean {
+    return this.entries.get(`${pid}/${provider}`)?.reachability === 'down';
+  }
+
+  private set(entry: Entry, reachability: Reachability, detail: string | null): void {
+    const previous = entry.reachability;
+    entry.checkedAt = this.clock.now();
+    entry.detail = detail ? detail.slice(0, 120) : null;
+    if (previous === reachability) return;
+    entry.reachability = reachability;
+    for (const listener of this.listeners) listener(toView(entry), previous);
+    if (reachability === 'down') this.ensureProbing();
+  }
+
+  /** Probes every provider once (at start-up) so the UI knows before the first sale. */
+  async probeAll(): Promise<void> {
+    await Promise.all([...this.entries.values()].map((entry) => this.probe(entry)));
+  }
+
+  private async probe(entry: Entry): Promise<void> {
+    const result = await entry.gateway
+      .query({ outTradeNo: `PROBE${this.clock.now().toString(36).toUpperCase()}` })
+      .catch((error: unknown) => ({
+        kind: 'unknown' as const,
+        reason: 'network' as const,
+        detail: String(error),
+      }));
+    if (result.kind === 'unknown' && NETWORK_REASONS.has(result.reason))
+      this.set(entry, 'down', result.detail);
+    else this.set(entry, 'up', null);
+  }
+
+  private ensureProbing(): void {
+    if (this.probeTimer || this.stopped) return;
+    const abort = new AbortController();
+    this.probeTimer = abort;
+    void (async () => {
+      let delay = 2000;
+      // Bounded per outage by the back-off cap; ends as soon as everything is up or the service stops.
+      while (!abort.signal.aborted && [...this.entries.values()].some((e) => e.reachability === 'down')) {
+        await this.clock.sleep(delay, abort.signal);
+        if (abort.signal.aborted) break;
+        await Promise.all(
+          [...this.entries.values()].filter((e) => e.reachability === 'down').map((e) => this.probe(e)),
+        );
+        delay = Math.min(delay * 2, 30_000);
+      }
+      if (this.probeTimer === abort) this.probeTimer = null;
+    })();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.probeTimer?.abort();
+  }
+}
+
+function toView(entry: Entry): ProviderHealthView {
+  return {
+    pid: entry.pid,
+    provider: entry.gateway.provider,
+    wallets: entry.gateway.wallets as readonly Wallet[],
+    reachability: entry.reachability,
+    checked_at: entry.checkedAt,
+    detail: entry.detail,
+  };
+}

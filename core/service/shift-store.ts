@@ -1,0 +1,96 @@
+/**
+ * Shifts: opened with a cash float, closed with counted totals per tender → the Z report. Cash
+ * sales are ordinary orders with tender `cash` (they need no network, which is why they keep the
+ * till working offline). Totals are computed from the journal's orders, so they cannot drift.
+ */
+import { randomUUID } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import type { ShiftTotals, ShiftView, Tender, ZReportView } from '../common/contract/views.ts';
+import { ConflictError } from '../common/errors.ts';
+
+const TENDERS: readonly Tender[] = ['cash', 'wxpay', 'alipay'];
+
+export class ShiftStore {
+  private readonly db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    db.exec(`CREATE TABLE IF NOT EXISTS shifts (
+      shift_id TEXT PRIMARY KEY, cashier TEXT NOT NULL, opened_at INTEGER NOT NULL, closed_at INTEGER,
+      float_fee INTEGER NOT NULL, counted TEXT)`);
+  }
+
+  current(): ShiftView | null {
+    const row = this.db
+      .prepare('SELECT * FROM shifts WHERE closed_at IS NULL ORDER BY opened_at DESC LIMIT 1')
+      .get() as Record<string, unknown> | undefined;
+    return row ? this.view(row) : null;
+  }
+
+  open(cashier: string, floatFee: number, now: number): ShiftView {
+    if (this.current())
+      throw new ConflictError('shift_already_open', 'a shift is already open: close it first');
+    const shiftId = `S${now.toString(36).toUpperCase()}${randomUUID().slice(0, 4).toUpperCase()}`;
+    this.db
+      .prepare('INSERT INTO shifts (shift_id, cashier, opened_at, float_fee) VALUES (?, ?, ?, ?)')
+      .run(shiftId, cashier, now, floatFee);
+    return this.current()!;
+  }
+
+  close(counted: Partial<Record<Tender, number>>, now: number): ZReportView {
+    const shift = this.current();
+    if (!shift) throw new ConflictError('no_open_shift', 'no shift is open');
+    this.db
+      .prepare('UPDATE shifts SET closed_at = ?, counted = ? WHERE shift_id = ?')
+      .run(now, JSON.stringify(counted), shift.shift_id);
+    const closed = this.view(
+      this.db.prepare('SELECT * FROM shifts WHERE shift_id = ?').get(shift.shift_id) as Record<
+        string,
+        unknown
+      >,
+    );
+    const lines = TENDERS.map((tender) => {
+      const totals = closed.totals.find((t) => t.tender === tender)!;
+      const expected = tender === 'cash' ? closed.expected_cash_fee : totals.net_fee;
+      const countedFee = counted[tender] ?? 0;
+      return {
+        tender,
+        expected_fee: expected,
+        counted_fee: countedFee,
+        difference_fee: countedFee - expected,
+      };
+    });
+    return { ...closed, lines };
+  }
+
+  private view(row: Record<string, unknown>): ShiftView {
+    const shiftId = String(row.shift_id);
+    const totals: ShiftTotals[] = TENDERS.map((tender) => {
+      const sums = this.db
+        .prepare(
+          `SELECT COUNT(*) AS n, COALESCE(SUM(total_fee), 0) AS sales, COALESCE(SUM(refunded_fee), 0) AS refunds
+           FROM orders WHERE shift_id = ? AND tender = ? AND status >= 1`,
+        )
+        .get(shiftId, tender) as { n: number; sales: number; refunds: number };
+      return {
+        tender,
+        sales_count: Number(sums.n),
+        sales_fee: Number(sums.sales),
+        refunds_fee: Number(sums.refunds),
+        net_fee: Number(sums.sales) - Number(sums.refunds),
+      };
+    });
+    const floatFee = Number(row.float_fee);
+    const cash = totals.find((t) => t.tender === 'cash')!;
+    return {
+      shift_id: shiftId,
+      cashier: String(row.cashier),
+      opened_at: Number(row.opened_at),
+      closed_at: row.closed_at === null ? null : Number(row.closed_at),
+      float_fee: floatFee,
+      totals,
+      expected_cash_fee: floatFee + cash.net_fee,
+      counted: row.counted ? (JSON.parse(String(row.counted)) as Partial<Record<Tender, number>>) : null,
+    };
+  }
+}

@@ -1,0 +1,240 @@
+/** The local API end to end over real HTTP against the sandbox gateway (real adapters, real signatures). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiServer } from '../../core/service/http/api-server.ts';
+import { type ServiceHarness, startServiceHarness } from './service-harness.ts';
+
+let h: ServiceHarness;
+beforeAll(async () => {
+  h = await startServiceHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('createPayment → queryPayment → refund → queryRefund', () => {
+  it('charges an instant WeChat customer, runs the callback, refunds in two parts', async () => {
+    const code = await h.walletCode('wxpay', 'instant');
+    const created = await h.call('createPayment', {
+      data: { out_trade_no: 'API1', total_fee: 1000, subject: 'Tea', type: 'goods', auth_code: code },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.value).toMatchObject({
+      out_trade_no: 'API1',
+      provider: 'wxpay',
+      pay_type: 'micropay',
+      attempt: { phase: 'paid' },
+    });
+
+    const queried = await h.call('queryPayment', {
+      out_trade_no: 'API1',
+      await_notify: true,
+      await_max_time: 5,
+      pay_order_info: true,
+    });
+    expect(queried.body.value).toMatchObject({ orderPaid: true, user_order_success: true, status: 1 });
+    expect(queried.body.value.payOrder.callback).toMatchObject({ state: 'done', source: 'query' });
+
+    const partial = await h.call('refund', { out_trade_no: 'API1', refund_fee: 300, refund_desc: 'one cup' });
+    expect(partial.body.value).toMatchObject({ status: 'succeeded', refund_fee: 300, order: { status: 2 } });
+    const rest = await h.call('refund', { out_trade_no: 'API1' });
+    expect(rest.body.value).toMatchObject({
+      status: 'succeeded',
+      refund_fee: 700,
+      order: { status: 3, refunded_fee: 1000 },
+    });
+    const tooMuch = await h.call('refund', { out_trade_no: 'API1', refund_fee: 1 });
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body).toMatchObject({ ok: false, code: 'order_fully_refunded' });
+
+    const refunds = await h.call('queryRefund', { out_trade_no: 'API1' });
+    expect(refunds.body.value.refunds.map((r: { refund_fee: number }) => r.refund_fee)).toEqual([300, 700]);
+
+    const truth = await h.sandbox('/_sandbox/trades');
+    const trade = truth.trades.find((t: { out_trade_no: string }) => t.out_trade_no === 'API1');
+    expect(trade).toMatchObject({ captured_fen: 1000, refunded_fen: 1000 });
+  });
+
+  it('waits for an Alipay customer who types the password, then reports paid', async () => {
+    const code = await h.walletCode('alipay', 'password');
+    const created = await h.call('createPayment', {
+      data: { out_trade_no: 'API2', total_fee: 2500, subject: 'Lunch', auth_code: code },
+    });
+    expect(created.body.value.attempt.phase).toBe('polling');
+    const query = h.call('queryPayment', { out_trade_no: 'API2', await_notify: true, await_max_time: 20 });
+    await h.sandbox('/_sandbox/wallet/confirm', { authCode: code });
+    const result = await query;
+    expect(result.body.value).toMatchObject({ orderPaid: true, status: 1, user_order_success: true });
+    expect(result.body.value.transaction_id).toMatch(/^\d+/);
+  });
+
+  it('reports insufficient funds as a definite failure and lets the order be paid with a new code', async () => {
+    const poor = await h.walletCode('wxpay', 'insufficient_funds');
+    const failed = await h.call('createPayment', {
+      data: { out_trade_no: 'API3', total_fee: 800, subject: 'x', auth_code: poor },
+    });
+    expect(failed.body.value.attempt).toMatchObject({ phase: 'failed', failure: { code: 'NOTENOUGH' } });
+    const good = await h.walletCode('wxpay', 'instant');
+    const paid = await h.call('createPayment', {
+      data: { out_trade_no: 'API3', total_fee: 800, subject: 'x', auth_code: good },
+    });
+    expect(paid.body.value.attempt).toMatchObject({ phase: 'paid', out_trade_no: 'API3_2' });
+  });
+
+  it('creates a QR order the customer pays by scanning (IoT mode)', async () => {
+    const created = await h.call('createPayment', {
+      needQRcode: true,
+      provider: 'alipay',
+      data: { out_trade_no: 'QR1', total_fee: 1500, subject: 'Massage 15 min' },
+    });
+    expect(created.body.value).toMatchObject({ pay_type: 'native', needQRcode: true });
+    expect(created.body.value.qrcodeImage).toMatch(/^data:image\/png;base64,/);
+    await h.sandbox('/_sandbox/wallet/scan', {
+      qr: created.body.value.orderInfo.code_url,
+      behavior: 'instant',
+    });
+    const result = await h.call('queryPayment', {
+      out_trade_no: 'QR1',
+      await_notify: true,
+      await_max_time: 10,
+    });
+    expect(result.body.value).toMatchObject({ orderPaid: true, status: 1 });
+  });
+
+  it('lists orders with filters and paging', async () => {
+    const response = await fetch(`${h.server.url}/api/orders?status=3&page_size=10`);
+    const body = await response.json();
+    expect(body.value.orders.map((o: { out_trade_no: string }) => o.out_trade_no)).toContain('API1');
+    expect(body.value.orders.every((o: { status: number }) => o.status === 3)).toBe(true);
+  });
+});
+
+describe('validation errors', () => {
+  const cases: [string, string, unknown, number, string][] = [
+    [
+      'a fractional amount',
+      'createPayment',
+      { data: { total_fee: 1.5, subject: 'x', auth_code: '134567890123456789' } },
+      400,
+      'validation_failed',
+    ],
+    [
+      'a negative amount',
+      'createPayment',
+      { data: { total_fee: -1, subject: 'x' } },
+      400,
+      'validation_failed',
+    ],
+    [
+      'an unknown field',
+      'createPayment',
+      { data: { total_fee: 1, subject: 'x', price: 1 } },
+      400,
+      'validation_failed',
+    ],
+    [
+      'a product barcode',
+      'createPayment',
+      { data: { total_fee: 100, subject: 'x', auth_code: '6901234567892' } },
+      400,
+      'code_is_product_barcode',
+    ],
+    [
+      'a UnionPay code',
+      'createPayment',
+      { data: { total_fee: 100, subject: 'x', auth_code: '6212345678901234567' } },
+      400,
+      'wallet_not_supported',
+    ],
+    [
+      'an unknown merchant',
+      'createPayment',
+      { data: { total_fee: 100, subject: 'x', pid: 'nope', auth_code: '134567890123456780' } },
+      404,
+      'merchant_unknown',
+    ],
+    ['an unknown order', 'queryPayment', { out_trade_no: 'NOPE' }, 404, 'order_not_found'],
+    [
+      'await_max_time out of range',
+      'queryPayment',
+      { out_trade_no: 'API1', await_max_time: 99 },
+      400,
+      'validation_failed',
+    ],
+    ['an unknown operation', 'payEverything', {}, 404, 'operation_unknown'],
+    ['a body that is not JSON', 'queryPayment', '{"out_trade_no":', 400, 'body_invalid'],
+  ];
+  for (const [what, op, body, status, code] of cases) {
+    it(`refuses ${what} with ${status} ${code}`, async () => {
+      const before = (await h.call('listOrders', {})).body.value.total;
+      const response = await h.call(op, body);
+      expect(response.status).toBe(status);
+      expect(response.body).toMatchObject({ ok: false, code, error: { code } });
+      expect(response.body.message.length).toBeGreaterThan(3);
+      expect((await h.call('listOrders', {})).body.value.total).toBe(before);
+    });
+  }
+});
+
+describe('access token', () => {
+  it('refuses to bind a non-loopback address without a token', async () => {
+    await expect(startApiServer({ service: h.service, host: '0.0.0.0', port: 0 })).rejects.toMatchObject({
+      code: 'access_token_required',
+    });
+  });
+
+  it('refuses non-loopback clients without the token, on the API and the event stream', async () => {
+    const token = 'a-long-enough-token-1234';
+    const remote = await startApiServer({
+      service: h.service,
+      host: '127.0.0.1',
+      port: 0,
+      accessToken: token,
+      clientAddress: () => '192.168.10.20',
+    });
+    try {
+      const bare = await fetch(`${remote.url}/api/health`);
+      expect(bare.status).toBe(401);
+      const wrong = await fetch(`${remote.url}/api/health`, { headers: { authorization: 'Bearer nope' } });
+      expect(wrong.status).toBe(401);
+      const events = await fetch(`${remote.url}/api/events`);
+      expect(events.status).toBe(401);
+      const good = await fetch(`${remote.url}/api/health`, { headers: { authorization: `Bearer ${token}` } });
+      expect(good.status).toBe(200);
+      expect((await good.json()).ready).toBe(true);
+      const stream = await fetch(`${remote.url}/api/events?token=${token}`);
+      expect(stream.status).toBe(200);
+      await stream.body?.cancel();
+    } finally {
+      await remote.close();
+    }
+  });
+});
+
+describe('events', () => {
+  it('streams attempt and order events as server-sent events', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${h.server.url}/api/events`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    const seen: string[] = [];
+    const reading = (async () => {
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += new TextDecoder().decode(value);
+        for (const frame of buffer.split('\n\n').slice(0, -1)) {
+          const data = frame.split('\n').find((l) => l.startsWith('data: '));
+          if (data) seen.push(JSON.parse(data.slice(6)).kind);
+        }
+        buffer = buffer.slice(buffer.lastIndexOf('\n\n') + 2);
+        if (seen.includes('attempt') && seen.includes('order')) return;
+      }
+    })();
+    const code = await h.walletCode('wxpay', 'instant');
+    await h.call('createPayment', { data: { total_fee: 300, subject: 'x', auth_code: code } });
+    await reading;
+    controller.abort();
+    expect(seen[0]).toBe('health');
+    expect(seen).toContain('attempt');
+  });
+});
