@@ -1,0 +1,142 @@
+/**
+ * Electron main process: thin wiring only. Every rule lives in an Electron-free module beside this
+ * file (tested in Node with fakes): window-policy, sender-policy, ipc-handler, event-forwarder,
+ * wedge-wiring, renderer-restart, quit-guard, update-policy, login-item, launch-flags.
+ * Bundled to dist/electron/main.cjs by build/scripts/build-electron.js (hence __dirname).
+ */
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
+import { autoUpdater } from 'electron-updater';
+import { WedgeFeed } from '../core/common/wedge/wedge-feed.ts';
+import { defaultDataDir } from '../core/service/data-dir.ts';
+import { startKioskService } from '../core/service/kiosk-service.ts';
+import { forwardEvents } from './event-forwarder.ts';
+import { registerIpcHandler } from './ipc-handler.ts';
+import { withLaunchFlags } from './launch-flags.ts';
+import { applyStartAtLogin } from './login-item.ts';
+import { createQuitGuard } from './quit-guard.ts';
+import { createRendererRestarter } from './renderer-restart.ts';
+import { startUpdates } from './update-policy.ts';
+import { wireWedge } from './wedge-wiring.ts';
+import { guardNavigation, hardenSession, windowOptions } from './window-policy.ts';
+
+const RENDERER_URL = pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.html')).href;
+const PRELOAD_PATH = path.join(__dirname, 'preload.cjs');
+const log = (line: string): void => console.log(`[scanpay-shell] ${line}`);
+const timers = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
+
+async function main(): Promise<void> {
+  let win: BrowserWindow | null = null;
+  app.on('second-instance', () => {
+    if (win === null) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  // Defence in depth: no contents of any kind may open windows or embed <webview>.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+  await app.whenReady();
+
+  // Keyboard-wedge keys go from this window into the service's wedge scanner source.
+  const wedgeFeed = new WedgeFeed();
+  const service = await startKioskService({ dataDir: defaultDataDir(), wedgeFeed });
+  let stopping: Promise<void> | null = null;
+  const stopOnce = (): Promise<void> => {
+    const pending: Promise<void> = stopping ?? service.stop();
+    stopping = pending;
+    return pending;
+  };
+  const updates = startUpdates({
+    updater: () => autoUpdater,
+    url: service.config.updates?.url,
+    // Busy while a charge or reversal runs, and while a sale waits for the customer's code. A finished
+    // sale stays 'done' on screen until the next one begins, so 'done' does not hold updates back.
+    isBusy: async () => {
+      if (service.isPaymentInFlight()) return true;
+      const { state } = await service.api.getSale({});
+      return state === 'awaiting_scan' || state === 'charging';
+    },
+    beforeInstall: stopOnce,
+    timers,
+    log,
+  });
+  app.on(
+    'before-quit',
+    createQuitGuard({
+      stopService: () => {
+        updates.stop();
+        return stopOnce();
+      },
+      exit: (code) => app.exit(code),
+      timers,
+      log,
+    }),
+  );
+  app.on('window-all-closed', () => app.quit());
+  applyStartAtLogin(app, process.platform, process.execPath);
+
+  hardenSession(session.defaultSession);
+  const live = (): BrowserWindow | null => (win !== null && !win.isDestroyed() ? win : null);
+  registerIpcHandler({
+    ipcMain,
+    api: service.api,
+    trusted: () => {
+      const current = live();
+      return current === null ? null : { webContentsId: current.webContents.id, rendererUrl: RENDERER_URL };
+    },
+    onRefused: log,
+  });
+  forwardEvents(
+    (listener) => service.onEvent(listener),
+    () => live()?.webContents ?? null,
+  );
+
+  const shellConfig = withLaunchFlags(service.config, process.argv);
+  // A kiosk has no menu, hence none of its accelerators (reload, DevTools, zoom, full-screen toggle).
+  if (shellConfig.ui.kiosk) Menu.setApplicationMenu(null);
+  const window = new BrowserWindow(windowOptions(shellConfig, PRELOAD_PATH));
+  win = window;
+  const contents = window.webContents;
+  guardNavigation(contents, RENDERER_URL, (what) => log(`blocked ${what}`));
+  // Epoch milliseconds at sub-millisecond resolution: gaps for the detector, and a real time on the scan.
+  const keyTime = (): number => performance.timeOrigin + performance.now();
+  wireWedge({ contents, now: keyTime, push: (key) => wedgeFeed.pushKey(key) });
+  const restart = createRendererRestarter({
+    reload: () => void window.loadURL(RENDERER_URL),
+    now: () => performance.now(),
+    log,
+    onGiveUp: () => {
+      dialog.showErrorBox(
+        'ScanPay Kiosk',
+        'The screen keeps crashing. The app will close; please restart it.',
+      );
+      app.quit();
+    },
+  });
+  contents.on('render-process-gone', (_event, details) => restart(details));
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    win = null;
+  });
+  await window.loadURL(RENDERER_URL);
+}
+
+// Chromium's profile (cache, local storage) in a folder of its own: on Windows the default userData
+// (%APPDATA%\ScanPay Kiosk) is also the service's data directory, which holds the payment journal.
+app.setPath('userData', path.join(app.getPath('appData'), 'ScanPay Kiosk', 'electron'));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  main().catch((error: unknown) => {
+    // Start-up errors (bad config, unreadable data dir) are typed with a safe message.
+    const message = error instanceof Error ? error.message : String(error);
+    log(`start-up failed: ${message}`);
+    dialog.showErrorBox('ScanPay Kiosk could not start', message);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,157 @@
+/**
+ * Auto-update through electron-updater's generic provider, whose URL is configuration (a store may
+ * host updates on its own LAN). Updates download in the background; installing restarts the app,
+ * so it waits until no sale is in progress (no payment in flight, no customer about to scan),
+ * re-checking every `installRetryMs`, and stops the service cleanly before handing over to the
+ * installer. No URL configured → no updates at all.
+ */
+
+export interface UpdaterLike {
+  autoDownload: boolean;
+  autoInstallOnAppQuit: boolean;
+  setFeedURL(options: { provider: 'generic'; url: string }): void;
+  checkForUpdates(): Promise<unknown>;
+  on(event: 'update-downloaded', listener: (info: { readonly version: string }) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
+}
+
+export interface TimersLike {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface UpdateOptions {
+  /** Called only when updates are configured: electron-updater builds its updater on first access. */
+  readonly updater: () => UpdaterLike;
+  readonly url: string | undefined;
+  /**
+   * True while installing would disturb a sale: a charge or reversal in flight (and, as main.ts
+   * wires it, a customer about to scan). A throw or rejection counts as busy.
+   */
+  readonly isBusy: () => boolean | Promise<boolean>;
+  /** Stops the service (journal flushed, scanners closed) before the installer quits the app. */
+  readonly beforeInstall: () => Promise<void>;
+  readonly timers: TimersLike;
+  readonly firstCheckMs?: number;
+  readonly checkEveryMs?: number;
+  readonly installRetryMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export type UpdateState =
+  | { readonly kind: 'disabled'; readonly reason: string }
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'waiting_for_payment'; readonly version: string }
+  | { readonly kind: 'installing'; readonly version: string };
+
+export interface UpdateController {
+  state(): UpdateState;
+  stop(): void;
+}
+
+export function updateFeedUrl(
+  url: string | undefined,
+): { ok: true; url: string } | { ok: false; reason: string } {
+  if (url === undefined || url.trim() === '') return { ok: false, reason: 'no updates.url configured' };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, reason: 'updates.url is not a URL' };
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    return { ok: false, reason: 'updates.url must be http(s)' };
+  }
+  return { ok: true, url: parsed.href };
+}
+
+export function startUpdates(options: UpdateOptions): UpdateController {
+  const { timers, log } = options;
+  const feed = updateFeedUrl(options.url);
+  if (!feed.ok) {
+    log?.(`auto-update off: ${feed.reason}`);
+    return { state: () => ({ kind: 'disabled', reason: feed.reason }), stop: () => {} };
+  }
+  const updater = options.updater();
+  const checkEveryMs = options.checkEveryMs ?? 6 * 60 * 60_000;
+  const installRetryMs = options.installRetryMs ?? 30_000;
+  let current: UpdateState = { kind: 'idle' };
+  let timer: unknown = null;
+  let stopped = false;
+
+  const schedule = (ms: number, run: () => void): void => {
+    if (stopped) return;
+    if (timer !== null) timers.clearTimeout(timer);
+    timer = timers.setTimeout(() => {
+      timer = null;
+      run();
+    }, ms);
+  };
+
+  const check = (): void => {
+    if (current.kind !== 'idle') return;
+    updater.checkForUpdates().catch((error: unknown) => {
+      log?.(`update check failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    schedule(checkEveryMs, check);
+  };
+
+  const busy = async (): Promise<boolean> => {
+    try {
+      return await options.isBusy();
+    } catch {
+      return true;
+    }
+  };
+
+  const attemptInstall = async (version: string): Promise<void> => {
+    if (await busy()) {
+      if (stopped) return;
+      current = { kind: 'waiting_for_payment', version };
+      log?.(`update ${version} downloaded: waiting for the sale in progress to finish`);
+      schedule(installRetryMs, () => tryInstall(version));
+      return;
+    }
+    if (stopped) return;
+    current = { kind: 'installing', version };
+    log?.(`installing update ${version}`);
+    try {
+      await options.beforeInstall();
+    } catch (error) {
+      // The service did not stop cleanly: do not restart under it; try again later.
+      log?.(`update ${version} postponed: ${error instanceof Error ? error.message : String(error)}`);
+      current = { kind: 'waiting_for_payment', version };
+      schedule(installRetryMs, () => tryInstall(version));
+      return;
+    }
+    updater.quitAndInstall(true, true);
+  };
+
+  // Single flight: a second 'update-downloaded' or a retry while an attempt runs is dropped.
+  let inProgress = false;
+  const tryInstall = (version: string): void => {
+    if (stopped || inProgress || current.kind === 'installing') return;
+    inProgress = true;
+    void attemptInstall(version).finally(() => {
+      inProgress = false;
+    });
+  };
+
+  updater.autoDownload = true;
+  // Never let a plain quit install behind our back: installs go through tryInstall only.
+  updater.autoInstallOnAppQuit = false;
+  updater.setFeedURL({ provider: 'generic', url: feed.url });
+  updater.on('error', (error) => log?.(`updater error: ${error.message}`));
+  updater.on('update-downloaded', (info) => tryInstall(info.version));
+  schedule(options.firstCheckMs ?? 60_000, check);
+
+  return {
+    state: () => current,
+    stop: () => {
+      stopped = true;
+      if (timer !== null) timers.clearTimeout(timer);
+      timer = null;
+    },
+  };
+}

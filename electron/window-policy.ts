@@ -1,0 +1,124 @@
+/**
+ * How our one window is made and fenced: isolated, sandboxed preload with no Node in the page, a
+ * strict Content-Security-Policy, no navigation away from the renderer, no new windows, no
+ * <webview>, every permission request denied. Electron-free (types only) so tests drive it with fakes.
+ */
+import type { BrowserWindowConstructorOptions } from 'electron';
+import { sameDocument } from './sender-policy.ts';
+import type { ShellConfig } from './service-shape.ts';
+
+/**
+ * The page talks to the service over IPC only (connect-src 'none'); QR codes are data: images;
+ * the bundle's styles are files. The renderer's index.html should carry the same policy in a
+ * <meta http-equiv> tag, because response-header hooks do not run for file:// loads.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function windowOptions(config: ShellConfig, preloadPath: string): BrowserWindowConstructorOptions {
+  const kiosk = config.ui.kiosk;
+  return {
+    show: false,
+    width: 1280,
+    height: 800,
+    kiosk,
+    fullscreen: kiosk,
+    autoHideMenuBar: true,
+    backgroundColor: '#ffffff',
+    title: 'ScanPay Kiosk',
+    webPreferences: {
+      preload: preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      // A till in kiosk mode has no business opening DevTools; a desktop/dev window may.
+      devTools: !kiosk,
+    },
+  };
+}
+
+interface PreventableEvent {
+  preventDefault(): void;
+}
+
+/** The webContents events this module fences (a structural subset of Electron's WebContents). */
+export interface GuardedContents {
+  on(
+    event: 'will-navigate' | 'will-redirect',
+    listener: (event: PreventableEvent, url: string) => void,
+  ): unknown;
+  on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+}
+
+export function guardNavigation(
+  contents: GuardedContents,
+  rendererUrl: string,
+  onBlocked?: (what: string) => void,
+): void {
+  const stayOnRenderer = (event: PreventableEvent, url: string): void => {
+    if (sameDocument(url, rendererUrl)) return;
+    event.preventDefault();
+    onBlocked?.('navigation away from the renderer');
+  };
+  contents.on('will-navigate', stayOnRenderer);
+  contents.on('will-redirect', stayOnRenderer);
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+    onBlocked?.('a <webview>');
+  });
+  contents.setWindowOpenHandler(() => {
+    onBlocked?.('a new window');
+    return { action: 'deny' };
+  });
+}
+
+type ResponseHeaders = Record<string, string | string[]>;
+
+/** A structural subset of Electron's Session. */
+export interface SessionLike {
+  readonly webRequest: {
+    onHeadersReceived(
+      listener: (
+        details: { responseHeaders?: ResponseHeaders },
+        callback: (response: { responseHeaders: ResponseHeaders }) => void,
+      ) => void,
+    ): void;
+  };
+  setPermissionRequestHandler(
+    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+  ): void;
+  setPermissionCheckHandler(handler: () => boolean): void;
+}
+
+export function hardenSession(session: SessionLike): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const headers: ResponseHeaders = { ...details.responseHeaders };
+    for (const name of Object.keys(headers)) {
+      if (name.toLowerCase() === 'content-security-policy') delete headers[name];
+    }
+    headers['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+    callback({ responseHeaders: headers });
+  });
+  // Camera, microphone, HID, serial, notifications…: the page needs none (scanners are read in main).
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}

@@ -1,0 +1,175 @@
+/**
+ * Loaded with `node --require` before the bundled dist/electron/main.cjs: answers `require('electron')`
+ * with a scripted stand-in (the real binary cannot be downloaded here), then plays the app's life:
+ * the window loads, the page calls the service over IPC, a scanner types a burst, the user quits.
+ * Everything observed is written as JSON to FAKE_ELECTRON_REPORT when the app calls app.exit().
+ */
+const Module = require('node:module');
+const { EventEmitter } = require('node:events');
+const { writeFileSync } = require('node:fs');
+const path = require('node:path');
+
+const report = {
+  singleInstanceLock: false,
+  paths: {},
+  windowOptions: null,
+  loadedUrls: [],
+  sent: [],
+  errorBoxes: [],
+  permissionsGranted: [],
+  cspHeader: null,
+  openHandler: null,
+  steps: {},
+};
+
+const app = new EventEmitter();
+Object.assign(app, {
+  isPackaged: false,
+  requestSingleInstanceLock: () => {
+    report.singleInstanceLock = true;
+    return true;
+  },
+  setPath: (name, value) => {
+    report.paths[name] = value;
+  },
+  getPath: (name) => path.join(process.env.FAKE_ELECTRON_HOME, name),
+  getVersion: () => '0.1.0',
+  getName: () => 'scanpay-kiosk',
+  whenReady: () => Promise.resolve(),
+  setLoginItemSettings: (settings) => {
+    report.loginItem = settings;
+  },
+  quit: () => {
+    const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
+    app.emit('before-quit', event);
+    report.steps.quitPrevented = event.defaultPrevented;
+  },
+  exit: (code) => {
+    report.exitCode = code;
+    writeFileSync(process.env.FAKE_ELECTRON_REPORT, JSON.stringify(report, null, 2));
+    process.exit(code);
+  },
+});
+
+const ipcHandlers = new Map();
+const ipcMain = {
+  handle: (channel, handler) => ipcHandlers.set(channel, handler),
+  removeHandler: (channel) => ipcHandlers.delete(channel),
+};
+
+const session = {
+  defaultSession: {
+    webRequest: {
+      onHeadersReceived: (listener) =>
+        listener({ responseHeaders: {} }, (response) => {
+          report.cspHeader = response.responseHeaders['Content-Security-Policy'];
+        }),
+    },
+    setPermissionRequestHandler: (handler) =>
+      handler(null, 'media', (granted) => report.permissionsGranted.push(granted)),
+    setPermissionCheckHandler: () => {},
+  },
+};
+
+const dialog = { showErrorBox: (title, message) => report.errorBoxes.push(`${title}: ${message}`) };
+
+let nextId = 1;
+class BrowserWindow extends EventEmitter {
+  constructor(options) {
+    super();
+    report.windowOptions = options;
+    const contents = new EventEmitter();
+    Object.assign(contents, {
+      id: nextId++,
+      isDestroyed: () => false,
+      send: (channel, payload) => report.sent.push({ channel, payload }),
+      setWindowOpenHandler: (handler) => {
+        contents.openHandler = handler;
+      },
+    });
+    this.webContents = contents;
+    app.emit('web-contents-created', {}, contents);
+  }
+  isDestroyed() {
+    return false;
+  }
+  isMinimized() {
+    return false;
+  }
+  show() {
+    report.shown = true;
+  }
+  focus() {}
+  restore() {}
+  async loadURL(url) {
+    report.loadedUrls.push(url);
+    if (report.loadedUrls.length === 1) {
+      setTimeout(() => drive(this, url).catch((error) => fail(error)), 0);
+      this.emit('ready-to-show');
+    }
+  }
+}
+
+function fail(error) {
+  report.driverError = String(error?.stack ?? error);
+  writeFileSync(process.env.FAKE_ELECTRON_REPORT, JSON.stringify(report, null, 2));
+  process.exit(99);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function drive(window, url) {
+  const contents = window.webContents;
+  const invoke = ipcHandlers.get('scanpay:invoke');
+  const ours = { sender: { id: contents.id }, senderFrame: { url, parent: null } };
+  report.steps.health = await invoke(ours, 'health', {});
+  report.steps.foreign = await invoke(
+    { sender: { id: contents.id }, senderFrame: { url: 'https://evil.example/', parent: null } },
+    'health',
+    {},
+  );
+  report.steps.badPayload = await invoke(ours, 'submitScan', { code: '' });
+  report.steps.openHandler = contents.openHandler({ url: 'https://evil.example/' });
+  const navigation = { prevented: false, preventDefault: () => (navigation.prevented = true) };
+  contents.emit('will-navigate', navigation, 'https://evil.example/');
+  report.steps.navigationBlocked = navigation.prevented;
+
+  // A scanner in keyboard mode: 18 digits and Enter, all within a few milliseconds.
+  let swallowed = 0;
+  let keys = 0;
+  const press = (key, code, type) => {
+    const event = { preventDefault: () => swallowed++ };
+    keys++;
+    contents.emit('before-input-event', event, { type, key, code, isAutoRepeat: false });
+  };
+  for (const digit of '134567890123456789') {
+    press(digit, `Digit${digit}`, 'keyDown');
+    press(digit, `Digit${digit}`, 'keyUp');
+  }
+  press('Enter', 'Enter', 'keyDown');
+  press('Enter', 'Enter', 'keyUp');
+  report.steps.wedge = { keys, swallowed };
+  await sleep(300);
+
+  // The renderer crashes once: the window reloads the page.
+  contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+  await sleep(50);
+  app.quit();
+  // A second quit while the service stops is held too.
+  const again = { defaultPrevented: false, preventDefault: () => (again.defaultPrevented = true) };
+  app.emit('before-quit', again);
+  report.steps.secondQuitPrevented = again.defaultPrevented;
+}
+
+const Menu = {
+  setApplicationMenu: (menu) => {
+    report.applicationMenu = menu;
+  },
+};
+
+const electron = { app, BrowserWindow, ipcMain, Menu, session, dialog };
+const originalLoad = Module._load;
+Module._load = function load(request, parent, isMain) {
+  if (request === 'electron') return electron;
+  return originalLoad.call(this, request, parent, isMain);
+};
