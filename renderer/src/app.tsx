@@ -1,0 +1,69 @@
+/** The window: cashier screens with a tab bar and status bar, or the full-screen QR display. */
+import type { ReactNode } from 'react';
+import { StatusBar } from './components/status-bar.tsx';
+import { useI18n } from './i18n/use-i18n.ts';
+import { AttentionScreen } from './screens/attention-screen.tsx';
+import { HistoryScreen } from './screens/history-screen.tsx';
+import { QrDisplay } from './screens/qr-display.tsx';
+import { RefundScreen } from './screens/refund-screen.tsx';
+import { SaleScreen } from './screens/sale-screen.tsx';
+import { SettingsScreen } from './screens/settings-screen.tsx';
+import { ShiftScreen } from './screens/shift-screen.tsx';
+import { ROUTES, type Route } from './state/nav-store.ts';
+import { useApp, useStores } from './state/stores-context.tsx';
+
+const SCREENS: Readonly<Record<Route, () => ReactNode>> = {
+  sale: () => <SaleScreen />,
+  attention: () => <AttentionScreen />,
+  refund: () => <RefundScreen />,
+  history: () => <HistoryScreen />,
+  shift: () => <ShiftScreen />,
+  settings: () => <SettingsScreen />,
+};
+
+/** `forcedMode` comes from `?mode=qr`; otherwise the service's settings.ui_mode decides. */
+export function App({ forcedMode }: { forcedMode: 'cashier' | 'qr' | null }) {
+  const settingsMode = useApp('settings', (s) => s.settings?.ui_mode ?? null);
+  const mode = forcedMode ?? settingsMode ?? 'cashier';
+  if (mode === 'qr') return <QrDisplay />;
+  return <Cashier />;
+}
+
+function Cashier() {
+  const { t, lang } = useI18n();
+  const stores = useStores();
+  const route = useApp('nav', (s) => s.route);
+  const attention = useApp('attempts', (s) => s.items.length);
+  return (
+    <div className="app">
+      <header className="top-bar no-print">
+        <nav className="tabs" aria-label={t('app.title')}>
+          {ROUTES.map((r) => (
+            <button
+              key={r}
+              type="button"
+              className={`tab${r === route ? ' tab-active' : ''}`}
+              aria-current={r === route ? 'page' : undefined}
+              data-testid={`nav-${r}`}
+              onClick={() => stores.nav.getState().go(r)}
+            >
+              {r === route ? '▸ ' : ''}
+              {t(`nav.${r}`)}
+              {r === 'attention' && attention > 0 ? ` (${attention})` : ''}
+            </button>
+          ))}
+        </nav>
+        <button
+          type="button"
+          className="btn btn-small"
+          data-testid="lang-switch"
+          onClick={() => stores.settings.getState().setLanguage(lang === 'en' ? 'zh-CN' : 'en')}
+        >
+          {t('lang.switch')}
+        </button>
+      </header>
+      <main className="content">{SCREENS[route]()}</main>
+      <StatusBar />
+    </div>
+  );
+}

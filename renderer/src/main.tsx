@@ -1,0 +1,44 @@
+/** Entry: pick the bridge, build the stores, subscribe to events, load, attach the browser wedge detector, render. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { WedgeDetector } from '../../core/common/wedge/wedge-detector.ts';
+import { App } from './app.tsx';
+import { chooseBridge } from './bridge/choose-bridge.ts';
+import { isLanguage } from './i18n/catalog.ts';
+import { routeScan } from './scan/route-scan.ts';
+import { attachWedge } from './scan/wedge-listener.ts';
+import { connectStores, createAppStores, loadAll } from './state/app-stores.ts';
+import { StoresProvider } from './state/stores-context.tsx';
+
+const params = new URLSearchParams(window.location.search);
+const forcedMode = params.get('mode') === 'qr' ? 'qr' : params.get('mode') === 'cashier' ? 'cashier' : null;
+const lang = params.get('lang');
+
+const bridge = chooseBridge(window);
+const stores = createAppStores(bridge, { language: isLanguage(lang) ? lang : null });
+connectStores(stores, { mode: forcedMode ?? 'cashier' });
+void loadAll(stores, forcedMode ?? 'cashier').then(() => {
+  // settings.ui_mode may say qr although the URL did not.
+  if (!forcedMode && stores.settings.getState().settings?.ui_mode === 'qr') void stores.qr.getState().load();
+});
+
+if (!bridge.capturesWedgeInMain) {
+  // Scanner timings: 1–19 ms between keys; people ≥ 30 ms (see shared/reference/scanners.md).
+  const detector = new WedgeDetector({ maxKeyGapMs: 40, endTimeoutMs: 120, minLength: 8 });
+  attachWedge(window, detector, (code) => void routeScan(stores, code));
+}
+
+const root = document.getElementById('root');
+if (root) {
+  document.documentElement.lang = stores.settings.getState().language;
+  stores.settings.subscribe((s) => {
+    document.documentElement.lang = s.language;
+  });
+  createRoot(root).render(
+    <StrictMode>
+      <StoresProvider stores={stores}>
+        <App forcedMode={forcedMode} />
+      </StoresProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,61 @@
+/** Attempts being reversed or needing a human: what happened, retry, and the journal timeline. */
+import { useEffect } from 'react';
+import { ErrorBanner } from '../components/error-banner.tsx';
+import { Timeline } from '../components/timeline.tsx';
+import { useI18n } from '../i18n/use-i18n.ts';
+import { useApp, useStores } from '../state/stores-context.tsx';
+
+export function AttentionScreen() {
+  const { t, money, time, problem } = useI18n();
+  const stores = useStores();
+  const items = useApp('attempts', (s) => s.items);
+  const timelines = useApp('attempts', (s) => s.timelines);
+  const retrying = useApp('attempts', (s) => s.retrying);
+  const error = useApp('attempts', (s) => s.error);
+  const actions = stores.attempts.getState;
+  useEffect(() => {
+    void actions().load();
+  }, [actions]);
+  return (
+    <section className="panel" aria-labelledby="attention-title">
+      <h1 id="attention-title">{t('attention.title')}</h1>
+      <ErrorBanner error={error} />
+      {items.length === 0 && <p className="muted">✓ {t('attention.empty')}</p>}
+      <ul className="cards">
+        {items.map((a) => (
+          <li key={a.out_trade_no} className={`card phase-${a.phase}`} data-testid="attention-item">
+            <div className="card-head">
+              <strong>
+                {a.phase === 'needs_attention' ? '⚠' : '↻'} {t(`phase.${a.phase}`)}
+              </strong>
+              <span>{money(a.total_fee)}</span>
+              <span>{t(`wallet.${a.wallet}`)}</span>
+              <code>{a.out_trade_no}</code>
+              <time>{time(a.updated_at)}</time>
+            </div>
+            {a.attention && <p>{problem(a.attention)}</p>}
+            <div className="row">
+              <button
+                type="button"
+                className="btn"
+                disabled={retrying.includes(a.out_trade_no)}
+                onClick={() => void actions().retry(a)}
+              >
+                ↻ {t('attention.retry')}
+              </button>
+              <button
+                type="button"
+                className="btn"
+                aria-expanded={Boolean(timelines[a.out_trade_no])}
+                onClick={() => void actions().toggleTimeline(a)}
+              >
+                {timelines[a.out_trade_no] ? t('attention.timeline.hide') : t('attention.timeline')}
+              </button>
+            </div>
+            {timelines[a.out_trade_no] && <Timeline entries={timelines[a.out_trade_no] ?? []} />}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

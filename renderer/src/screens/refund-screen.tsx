@@ -1,0 +1,126 @@
+/** Refund: find the order (a scan lands here too), full or partial amount, supervisor PIN, outcome. */
+import { ErrorBanner } from '../components/error-banner.tsx';
+import { useI18n } from '../i18n/use-i18n.ts';
+import { refundableFee } from '../state/refund-store.ts';
+import { useApp, useStores } from '../state/stores-context.tsx';
+
+export function RefundScreen() {
+  const { t, money, time } = useI18n();
+  const stores = useStores();
+  const r = stores.refund.getState;
+  const lookup = useApp('refund', (s) => s.lookup);
+  const order = useApp('refund', (s) => s.order);
+  const amount = useApp('refund', (s) => s.amount);
+  const reason = useApp('refund', (s) => s.reason);
+  const pin = useApp('refund', (s) => s.pin);
+  const busy = useApp('refund', (s) => s.busy);
+  const result = useApp('refund', (s) => s.result);
+  const error = useApp('refund', (s) => s.error);
+  const rest = order ? refundableFee(order) : 0;
+  return (
+    <section className="panel" aria-labelledby="refund-title">
+      <h1 id="refund-title">{t('refund.title')}</h1>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void r().find();
+        }}
+      >
+        <label className="field grow">
+          <span>{t('refund.lookup')}</span>
+          <input value={lookup} data-testid="refund-lookup" onChange={(e) => r().setLookup(e.target.value)} />
+        </label>
+        <button type="submit" className="btn" disabled={busy}>
+          {t('refund.find')}
+        </button>
+        <button type="button" className="btn" onClick={() => stores.nav.getState().go('history')}>
+          {t('refund.pick_history')}
+        </button>
+      </form>
+      <ErrorBanner error={error} />
+      {order && (
+        <div className="card" data-testid="refund-order">
+          <div className="card-head">
+            <code>{order.out_trade_no}</code>
+            <span>{order.tender ? t(`tender.${order.tender}`) : '—'}</span>
+            <time>{time(order.paid_at ?? order.created_at)}</time>
+            <span>{t(`order.status.${order.status}`)}</span>
+          </div>
+          <dl className="kvs">
+            <div className="kv">
+              <dt>{t('refund.paid')}</dt>
+              <dd>{money(order.total_fee)}</dd>
+            </div>
+            <div className="kv">
+              <dt>{t('refund.refunded')}</dt>
+              <dd>{money(order.refunded_fee)}</dd>
+            </div>
+            <div className="kv">
+              <dt>{t('refund.refundable')}</dt>
+              <dd data-testid="refundable">{money(rest)}</dd>
+            </div>
+          </dl>
+          {result && (
+            <p
+              className={`banner ${result.status === 'failed' ? 'banner-error' : 'banner-ok'}`}
+              role="status"
+              data-testid="refund-result"
+              data-status={result.status}
+            >
+              <span className="icon" aria-hidden="true">
+                {result.status === 'succeeded' ? '✓' : result.status === 'pending' ? '…' : '✕'}
+              </span>
+              {t(`refund.result.${result.status}`)} {money(result.refund_fee)}
+            </p>
+          )}
+          {rest === 0 ? (
+            <p className="muted">{t('refund.nothing')}</p>
+          ) : (
+            <form
+              className="stack"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void r().submit();
+              }}
+            >
+              <label className="field">
+                <span>{t('refund.amount')}</span>
+                <input
+                  value={amount}
+                  inputMode="decimal"
+                  placeholder={money(rest)}
+                  data-testid="refund-amount"
+                  onChange={(e) => r().setAmount(e.target.value)}
+                />
+              </label>
+              <label className="field">
+                <span>{t('refund.reason')}</span>
+                <input value={reason} onChange={(e) => r().setReason(e.target.value)} />
+              </label>
+              <label className="field">
+                <span>{t('refund.pin')}</span>
+                <input
+                  type="password"
+                  inputMode="numeric"
+                  autoComplete="off"
+                  value={pin}
+                  data-testid="refund-pin"
+                  onChange={(e) => r().setPin(e.target.value)}
+                />
+              </label>
+              <button
+                type="submit"
+                className="btn btn-big btn-primary"
+                data-testid="refund-submit"
+                disabled={busy}
+              >
+                ↩ {t('refund.submit')} {amount.trim() === '' ? `(${t('refund.full')})` : ''}
+              </button>
+            </form>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

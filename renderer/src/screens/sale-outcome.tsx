@@ -1,0 +1,108 @@
+/** The result, unmistakable: a symbol and a title per outcome, what it means, and what to do next. */
+import { useEffect, useRef } from 'react';
+import { Receipt } from '../components/receipt.tsx';
+import { useI18n } from '../i18n/use-i18n.ts';
+import { type Outcome, selectCanStartNew } from '../state/sale-store.ts';
+import { useApp, useStores } from '../state/stores-context.tsx';
+
+const ICON: Readonly<Record<Outcome['kind'], string>> = {
+  paid: '✓',
+  failed: '✕',
+  reversed: '↩',
+  closed: '✕',
+  attention: '⚠',
+};
+
+export function SaleOutcome({ outcome }: { outcome: Outcome }) {
+  const { t, money, problem } = useI18n();
+  const stores = useStores();
+  const canStartNew = useApp('sale', selectCanStartNew);
+  const attempt = outcome.attempt;
+  const newSaleRef = useRef<HTMLButtonElement>(null);
+  // Keyboard cashiers: Enter on the outcome starts the next sale.
+  useEffect(() => {
+    if (canStartNew) newSaleRef.current?.focus();
+  }, [canStartNew]);
+  const amount =
+    outcome.kind === 'paid'
+      ? (outcome.order?.total_fee ?? attempt?.total_fee ?? 0)
+      : outcome.attempt.total_fee;
+  const title = {
+    paid: t('outcome.paid.title'),
+    failed: t('outcome.failed.title'),
+    reversed: t('outcome.reversed.title'),
+    closed: t('outcome.closed.title'),
+    attention: t('outcome.attention.title'),
+  }[outcome.kind];
+  return (
+    <section
+      className={`panel outcome outcome-${outcome.kind}`}
+      data-testid="outcome"
+      data-outcome={outcome.kind}
+    >
+      <h1 className="outcome-title">
+        <span className="outcome-icon" aria-hidden="true">
+          {ICON[outcome.kind]}
+        </span>{' '}
+        {title}
+      </h1>
+      <p className="amount amount-huge">{money(amount)}</p>
+      {outcome.kind === 'paid' && (
+        <>
+          <Receipt order={outcome.order} attempt={outcome.attempt} />
+          <div className="row no-print">
+            <button type="button" className="btn" onClick={() => window.print()}>
+              {t('outcome.print')}
+            </button>
+          </div>
+        </>
+      )}
+      {outcome.kind === 'failed' && (
+        <>
+          <p className="reason" data-testid="failure-reason">
+            {problem(outcome.attempt.failure)}
+          </p>
+          <p className="todo">{t('outcome.failed.todo')}</p>
+        </>
+      )}
+      {outcome.kind === 'reversed' && <p className="reason">{t('outcome.reversed.body')}</p>}
+      {outcome.kind === 'attention' && (
+        <>
+          <p className="reason" data-testid="attention-reason">
+            {problem(outcome.attempt.attention)}
+          </p>
+          <p className="todo">{t('outcome.attention.tell')}</p>
+          <p>
+            {t('outcome.attention.reference')}:{' '}
+            <code data-testid="reference">{outcome.attempt.out_trade_no}</code>
+          </p>
+        </>
+      )}
+      {!canStartNew && (
+        <p className="banner banner-warn" role="status">
+          <span className="icon" aria-hidden="true">
+            ⚠
+          </span>
+          {t('outcome.attention.blocked')}{' '}
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => stores.nav.getState().go('attention')}
+          >
+            {t('outcome.goto_attention')}
+          </button>
+        </p>
+      )}
+      <button
+        type="button"
+        className="btn btn-big btn-primary no-print"
+        data-testid="new-sale"
+        ref={newSaleRef}
+        disabled={!canStartNew}
+        onClick={() => stores.sale.getState().newSale()}
+      >
+        ＋ {t('outcome.new_sale')}
+      </button>
+    </section>
+  );
+}

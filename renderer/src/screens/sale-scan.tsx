@@ -1,0 +1,98 @@
+/** "Scan the customer's payment code" with the amount; a rejected scan says why in plain words. */
+import { useState } from 'react';
+import type { AttemptView, OrderView } from '../../../core/common/contract/views.ts';
+import { useI18n } from '../i18n/use-i18n.ts';
+import { useApp, useStores } from '../state/stores-context.tsx';
+
+export function SaleScan({ order, failed }: { order: OrderView | null; failed: AttemptView | null }) {
+  const { t, money, problem } = useI18n();
+  const stores = useStores();
+  const lastScan = useApp('sale', (s) => s.sale?.last_scan ?? null);
+  const busy = useApp('sale', (s) => s.busy);
+  const [manual, setManual] = useState('');
+  const rejected = lastScan && !lastScan.ok && lastScan.at >= (order?.created_at ?? 0) ? lastScan : null;
+  return (
+    <section className="panel sale-scan" aria-labelledby="scan-title">
+      {failed && (
+        <div
+          className="outcome outcome-failed failed-box"
+          role="alert"
+          data-testid="outcome"
+          data-outcome="failed"
+        >
+          <h2 className="outcome-title">
+            <span className="outcome-icon" aria-hidden="true">
+              ✕
+            </span>{' '}
+            {t('outcome.failed.title')}
+          </h2>
+          <p className="reason" data-testid="failure-reason">
+            {problem(failed.failure)}
+          </p>
+          <p className="todo">{t('outcome.failed.todo')}</p>
+          <button
+            type="button"
+            className="btn btn-big"
+            data-testid="cash-instead"
+            disabled={busy}
+            onClick={() => void stores.sale.getState().payCashInstead()}
+          >
+            ¥ {t('sale.cash')}
+          </button>
+        </div>
+      )}
+      <h1 id="scan-title" className="prompt" data-testid="scan-prompt">
+        <span aria-hidden="true">▣ </span>
+        {t('sale.scan.prompt')}
+      </h1>
+      <p className="amount amount-huge" data-testid="scan-amount">
+        {order ? money(order.total_fee) : ''}
+      </p>
+      <p className="hint">{t('sale.scan.hint')}</p>
+      {rejected && (
+        <div
+          className="banner banner-error"
+          role="alert"
+          data-testid="scan-error"
+          data-error-code={rejected.error?.code}
+        >
+          <span className="icon" aria-hidden="true">
+            ⚠
+          </span>
+          <span>
+            <strong>{t('scan.error.title')}</strong> ({rejected.code_masked}) {problem(rejected.error)}
+          </span>
+        </div>
+      )}
+      <form
+        className="row manual-code"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (manual.trim()) void stores.sale.getState().submitManualCode(manual);
+          setManual('');
+        }}
+      >
+        <label className="field">
+          <span>{t('sale.scan.manual')}</span>
+          <input
+            value={manual}
+            inputMode="numeric"
+            autoComplete="off"
+            onChange={(e) => setManual(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="btn" disabled={busy}>
+          {t('sale.scan.submit')}
+        </button>
+      </form>
+      <button
+        type="button"
+        className="btn btn-big"
+        disabled={busy}
+        onClick={() => void stores.sale.getState().cancel()}
+      >
+        ✕ {t('sale.scan.cancel')}
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,195 @@
+/** Settings behind the supervisor PIN: merchants (masked), scanners with a live test scan, schedules, language, kiosk, PIN. */
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { ErrorBanner } from '../components/error-banner.tsx';
+import { useI18n } from '../i18n/use-i18n.ts';
+import { useApp, useStores } from '../state/stores-context.tsx';
+
+function PinGate() {
+  const { t } = useI18n();
+  const stores = useStores();
+  const busy = useApp('settings', (s) => s.busy);
+  const [pin, setPin] = useState('');
+  return (
+    <form
+      className="stack narrow"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void stores.settings.getState().unlock(pin);
+        setPin('');
+      }}
+    >
+      <p>🔒 {t('settings.locked')}</p>
+      <label className="field">
+        <span>{t('settings.pin')}</span>
+        <input
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          value={pin}
+          data-testid="settings-pin"
+          onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+        />
+      </label>
+      <button type="submit" className="btn btn-big btn-primary" disabled={busy || pin === ''}>
+        {t('settings.unlock')}
+      </button>
+    </form>
+  );
+}
+
+function SettingsBody() {
+  const { t, time, problem } = useI18n();
+  const stores = useStores();
+  const settings = useApp('settings', (s) => s.settings);
+  const busy = useApp('settings', (s) => s.busy);
+  const saved = useApp('settings', (s) => s.saved);
+  const scanners = useApp(
+    'connection',
+    useShallow((s) => Object.values(s.scanners)),
+  );
+  const lastScan = useApp('connection', (s) => s.lastScan);
+  const [newPin, setNewPin] = useState('');
+  if (!settings) return <p>{t('common.loading')}</p>;
+  const save = stores.settings.getState().save;
+  return (
+    <div className="stack">
+      <div className="row">
+        <span>
+          {t('settings.terminal')}: <code>{settings.terminal_id}</code>
+        </span>
+        <button type="button" className="btn" onClick={() => stores.settings.getState().lock()}>
+          🔒 {t('settings.lock')}
+        </button>
+      </div>
+      {saved && (
+        <p className="banner banner-ok" role="status">
+          ✓ {t('settings.saved')}
+        </p>
+      )}
+      <h2>{t('settings.merchants')}</h2>
+      <ul className="cards">
+        {settings.merchants.map((m) => (
+          <li key={m.pid} className="card">
+            <strong>{m.name}</strong> <code>{m.pid}</code> · {t(`provider.${m.provider}`)} ·{' '}
+            {m.wallets.map((w) => t(`wallet.${w}`)).join(' / ')}
+            <div className="muted">{m.base_url}</div>
+            <dl className="kvs">
+              {Object.entries(m.credentials).map(([k, v]) => (
+                <div className="kv" key={k}>
+                  <dt>{k}</dt>
+                  <dd>{v}</dd>
+                </div>
+              ))}
+            </dl>
+          </li>
+        ))}
+      </ul>
+      <h2>{t('settings.scanners')}</h2>
+      <ul>
+        {settings.scanners.map((s) => (
+          <li key={s.id}>
+            <code>{s.id}</code> {s.kind} — {s.summary}
+          </li>
+        ))}
+        {scanners.map((s) => (
+          <li key={s.source}>
+            {s.source}: {t(`status.scanner.${s.state}`)} {s.reason ? `(${s.reason})` : ''}
+          </li>
+        ))}
+      </ul>
+      <div className="card" data-testid="test-scan">
+        <p>▣ {t('settings.scanners.test')}</p>
+        <p>
+          {t('settings.scanners.last')}:{' '}
+          {lastScan ? (
+            <>
+              <code>{lastScan.code_masked}</code> · {lastScan.source} · {time(lastScan.at)} ·{' '}
+              {lastScan.ok
+                ? `✓ ${lastScan.wallet ? t(`wallet.${lastScan.wallet}`) : ''}`
+                : `⚠ ${problem(lastScan.error)}`}
+            </>
+          ) : (
+            t('settings.scanners.none_yet')
+          )}
+        </p>
+      </div>
+      <h2>{t('settings.poll')}</h2>
+      <table>
+        <tbody>
+          {Object.entries(settings.poll_schedules).map(([name, p]) => (
+            <tr key={name}>
+              <th>{name}</th>
+              <td>
+                {t('settings.poll.delays')}: {p.query_delays_ms.join(', ')}
+              </td>
+              <td>
+                {t('settings.poll.reverse_after')}: {p.reverse_after_ms}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t('settings.language')}</h2>
+      <div className="row">
+        {(['zh-CN', 'en'] as const).map((lang) => (
+          <button
+            key={lang}
+            type="button"
+            className="btn"
+            aria-pressed={settings.language === lang}
+            disabled={busy}
+            onClick={() => void save({ language: lang })}
+          >
+            {settings.language === lang ? '● ' : '○ '}
+            {lang === 'zh-CN' ? '简体中文' : 'English'}
+          </button>
+        ))}
+      </div>
+      <label className="field checkbox">
+        <input
+          type="checkbox"
+          checked={settings.kiosk}
+          disabled={busy}
+          onChange={(e) => void save({ kiosk: e.target.checked })}
+        />
+        <span>{t('settings.kiosk')}</span>
+      </label>
+      <form
+        className="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (/^\d{4,8}$/.test(newPin)) void save({ new_pin: newPin });
+          setNewPin('');
+        }}
+      >
+        <label className="field">
+          <span>{t('settings.new_pin')}</span>
+          <input
+            type="password"
+            inputMode="numeric"
+            autoComplete="new-password"
+            value={newPin}
+            onChange={(e) => setNewPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+          />
+        </label>
+        <button type="submit" className="btn" disabled={busy || !/^\d{4,8}$/.test(newPin)}>
+          {t('settings.save')}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+export function SettingsScreen() {
+  const { t } = useI18n();
+  const unlocked = useApp('settings', (s) => s.pin !== null);
+  const error = useApp('settings', (s) => s.error);
+  return (
+    <section className="panel" aria-labelledby="settings-title">
+      <h1 id="settings-title">{t('settings.title')}</h1>
+      <ErrorBanner error={error} />
+      {unlocked ? <SettingsBody /> : <PinGate />}
+    </section>
+  );
+}

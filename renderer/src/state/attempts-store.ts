@@ -1,0 +1,94 @@
+/** Attempts being reversed or needing a human, with their journal timelines and a retry action. */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AttemptView, TimelineEntry } from '../../../core/common/contract/views.ts';
+import type { ErrorShape } from '../../../core/common/errors.ts';
+import type { RendererBridge } from '../bridge/renderer-bridge.ts';
+import { toProblem } from './call-error.ts';
+import { isFinalPhase } from './sale-store.ts';
+
+export interface AttemptsState {
+  readonly items: readonly AttemptView[];
+  readonly loaded: boolean;
+  readonly timelines: Readonly<Record<string, readonly TimelineEntry[]>>;
+  /** out_trade_no of attempts with a retry in flight. */
+  readonly retrying: readonly string[];
+  readonly error: ErrorShape | null;
+}
+
+export interface AttemptsActions {
+  load(): Promise<void>;
+  retry(attempt: AttemptView): Promise<void>;
+  toggleTimeline(attempt: AttemptView): Promise<void>;
+  applyAttempt(attempt: AttemptView): void;
+}
+
+export type AttemptsStore = StoreApi<AttemptsState & AttemptsActions>;
+
+/**
+ * The list shows what a person may need to act on: reversals and closes in progress, and attempts
+ * needing attention. A charge still waiting for the customer belongs to the sale screen.
+ */
+const LISTED_PHASES: ReadonlySet<AttemptView['phase']> = new Set(['reversing', 'closing', 'needs_attention']);
+
+export function isListed(attempt: AttemptView): boolean {
+  return LISTED_PHASES.has(attempt.phase) || (attempt.stop_requested && !isFinalPhase(attempt));
+}
+
+function upsert(items: readonly AttemptView[], attempt: AttemptView): readonly AttemptView[] {
+  const rest = items.filter((a) => a.out_trade_no !== attempt.out_trade_no);
+  if (!isListed(attempt)) return rest;
+  const existing = items.find((a) => a.out_trade_no === attempt.out_trade_no);
+  if (existing && existing.updated_at > attempt.updated_at) return items;
+  return [...rest, attempt].sort((a, b) => a.created_at - b.created_at);
+}
+
+export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
+  return createStore<AttemptsState & AttemptsActions>()((set, get) => ({
+    items: [],
+    loaded: false,
+    timelines: {},
+    retrying: [],
+    error: null,
+    async load() {
+      try {
+        const items = (await bridge.call('listUnresolved', {})).filter(isListed);
+        set({ items: [...items].sort((a, b) => a.created_at - b.created_at), loaded: true, error: null });
+      } catch (error) {
+        set({ error: toProblem(error), loaded: true });
+      }
+    },
+    async retry(attempt) {
+      if (get().retrying.includes(attempt.out_trade_no)) return;
+      set((s) => ({ retrying: [...s.retrying, attempt.out_trade_no], error: null }));
+      try {
+        get().applyAttempt(await bridge.call('retryAttempt', { out_trade_no: attempt.order_no }));
+      } catch (error) {
+        set({ error: toProblem(error) });
+      } finally {
+        set((s) => ({ retrying: s.retrying.filter((n) => n !== attempt.out_trade_no) }));
+      }
+    },
+    async toggleTimeline(attempt) {
+      const key = attempt.out_trade_no;
+      if (get().timelines[key]) {
+        set((s) => {
+          const { [key]: _removed, ...rest } = s.timelines;
+          return { timelines: rest };
+        });
+        return;
+      }
+      try {
+        const detail = await bridge.call('getOrder', { out_trade_no: attempt.order_no });
+        const timeline = detail.timeline.filter(
+          (e) => e.out_trade_no === key || e.out_trade_no === attempt.order_no,
+        );
+        set((s) => ({ timelines: { ...s.timelines, [key]: timeline } }));
+      } catch (error) {
+        set({ error: toProblem(error) });
+      }
+    },
+    applyAttempt(attempt) {
+      set((s) => ({ items: upsert(s.items, attempt) }));
+    },
+  }));
+}

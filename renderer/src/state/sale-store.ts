@@ -1,0 +1,279 @@
+/**
+ * The till: mirrors the service's SaleView (the service decides what a scan does) plus what the
+ * cashier is typing. `selectSaleScreen` is the single place that turns that into which screen shows.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AttemptView, OrderView, SaleView, ScanView } from '../../../core/common/contract/views.ts';
+import { FINAL_PHASES } from '../../../core/common/contract/views.ts';
+import type { ErrorShape } from '../../../core/common/errors.ts';
+import type { RendererBridge } from '../bridge/renderer-bridge.ts';
+import { entryToFen, type KeypadKey, pressKey } from './amount-entry.ts';
+import { toProblem } from './call-error.ts';
+
+export interface SaleState {
+  readonly sale: SaleView | null;
+  readonly entry: string;
+  readonly note: string;
+  readonly busy: boolean;
+  readonly error: ErrorShape | null;
+  readonly confirmingStop: boolean;
+  /** The cashier dismissed a finished outcome and is typing the next amount. */
+  readonly startingNew: boolean;
+  /** A cash sale just recorded (cash never goes through SaleView). */
+  readonly cashOrder: OrderView | null;
+}
+
+export interface SaleActions {
+  load(): Promise<void>;
+  press(key: KeypadKey): void;
+  setNote(note: string): void;
+  begin(): Promise<void>;
+  cancel(): Promise<void>;
+  payCash(): Promise<void>;
+  /** The customer cannot pay by wallet: drop the waiting sale and take the same amount in cash. */
+  payCashInstead(): Promise<void>;
+  submitManualCode(code: string): Promise<void>;
+  requestStop(): void;
+  dismissStop(): void;
+  confirmStop(): Promise<void>;
+  newSale(): void;
+  clearError(): void;
+  applySale(sale: SaleView): void;
+  applyAttempt(attempt: AttemptView): void;
+  applyOrder(order: OrderView): void;
+  applyScan(scan: ScanView): void;
+}
+
+export type SaleStore = StoreApi<SaleState & SaleActions>;
+
+export type Outcome =
+  | { readonly kind: 'paid'; readonly order: OrderView | null; readonly attempt: AttemptView | null }
+  | { readonly kind: 'failed'; readonly attempt: AttemptView }
+  | { readonly kind: 'reversed'; readonly attempt: AttemptView }
+  | { readonly kind: 'closed'; readonly attempt: AttemptView }
+  | { readonly kind: 'attention'; readonly attempt: AttemptView };
+
+export type SaleScreen =
+  | { readonly kind: 'entry' }
+  | {
+      readonly kind: 'scan';
+      readonly order: OrderView | null;
+      /** The previous try on this order failed (the service waits for a fresh code): say why. */
+      readonly failed: AttemptView | null;
+    }
+  | { readonly kind: 'charging'; readonly attempt: AttemptView | null; readonly order: OrderView | null }
+  | { readonly kind: 'outcome'; readonly outcome: Outcome };
+
+export function isFinalPhase(attempt: Pick<AttemptView, 'phase'>): boolean {
+  return FINAL_PHASES.includes(attempt.phase);
+}
+
+function outcomeOf(attempt: AttemptView, order: OrderView | null): Outcome | null {
+  switch (attempt.phase) {
+    case 'paid':
+      return { kind: 'paid', order, attempt };
+    case 'failed':
+      return { kind: 'failed', attempt };
+    case 'reversed':
+      return { kind: 'reversed', attempt };
+    case 'closed':
+      return { kind: 'closed', attempt };
+    case 'needs_attention':
+      return { kind: 'attention', attempt };
+    default:
+      return null;
+  }
+}
+
+export function selectSaleScreen(state: Pick<SaleState, 'sale' | 'startingNew' | 'cashOrder'>): SaleScreen {
+  const { sale } = state;
+  const attempt = sale?.attempt ?? null;
+  const order = sale?.order ?? null;
+  if (!sale || sale.state === 'idle') {
+    if (state.cashOrder && !state.startingNew) {
+      return { kind: 'outcome', outcome: { kind: 'paid', order: state.cashOrder, attempt: null } };
+    }
+    return { kind: 'entry' };
+  }
+  if (sale.state === 'awaiting_scan') {
+    const failed = attempt && isFinalPhase(attempt) && attempt.phase !== 'paid' ? attempt : null;
+    return { kind: 'scan', order, failed };
+  }
+  const outcome = attempt ? outcomeOf(attempt, order) : null;
+  if (sale.state === 'charging' && !outcome) return { kind: 'charging', attempt, order };
+  // done (or charging whose attempt event already says final)
+  if (state.startingNew && selectCanStartNew(state)) return { kind: 'entry' };
+  if (outcome) return { kind: 'outcome', outcome };
+  if (attempt) return { kind: 'charging', attempt, order };
+  if (order && order.status >= 1) return { kind: 'outcome', outcome: { kind: 'paid', order, attempt: null } };
+  return { kind: 'entry' };
+}
+
+/** A new sale is blocked while the current order's attempt is unresolved (running or needing attention). */
+export function selectCanStartNew(state: Pick<SaleState, 'sale'>): boolean {
+  const attempt = state.sale?.attempt;
+  if (!attempt) return true;
+  return isFinalPhase(attempt);
+}
+
+export function selectEntryFen(state: SaleState): number | null {
+  return entryToFen(state.entry);
+}
+
+const initial: SaleState = {
+  sale: null,
+  entry: '',
+  note: '',
+  busy: false,
+  error: null,
+  confirmingStop: false,
+  startingNew: false,
+  cashOrder: null,
+};
+
+export function createSaleStore(bridge: RendererBridge): SaleStore {
+  return createStore<SaleState & SaleActions>()((set, get) => {
+    /** Single-flight wrapper: one cashier action at a time, its error kept for the screen. */
+    const run = async (action: () => Promise<void>) => {
+      if (get().busy) return;
+      set({ busy: true, error: null });
+      try {
+        await action();
+      } catch (error) {
+        set({ error: toProblem(error) });
+      } finally {
+        set({ busy: false });
+      }
+    };
+
+    return {
+      ...initial,
+      async load() {
+        try {
+          get().applySale(await bridge.call('getSale', {}));
+        } catch (error) {
+          set({ error: toProblem(error) });
+        }
+      },
+      press(key) {
+        set((s) => ({ entry: pressKey(s.entry, key), error: null }));
+      },
+      setNote(note) {
+        set({ note: note.slice(0, 200) });
+      },
+      begin() {
+        return run(async () => {
+          const fen = selectEntryFen(get());
+          if (fen === null) {
+            set({ error: { code: 'amount_not_positive', message: 'enter an amount' } });
+            return;
+          }
+          const note = get().note.trim();
+          const sale = await bridge.call('beginSale', note ? { total_fee: fen, note } : { total_fee: fen });
+          set({ entry: '', note: '', startingNew: false, cashOrder: null });
+          get().applySale(sale);
+        });
+      },
+      cancel() {
+        return run(async () => {
+          get().applySale(await bridge.call('cancelSale', {}));
+        });
+      },
+      payCash() {
+        return run(async () => {
+          const fen = selectEntryFen(get());
+          if (fen === null) {
+            set({ error: { code: 'amount_not_positive', message: 'enter an amount' } });
+            return;
+          }
+          const note = get().note.trim();
+          const order = await bridge.call(
+            'recordCashSale',
+            note ? { total_fee: fen, note } : { total_fee: fen },
+          );
+          set({ entry: '', note: '', cashOrder: order, startingNew: false });
+        });
+      },
+      payCashInstead() {
+        return run(async () => {
+          const order = get().sale?.order;
+          if (!order) return;
+          get().applySale(await bridge.call('cancelSale', {}));
+          const cash = await bridge.call('recordCashSale', {
+            total_fee: order.total_fee,
+            ...(order.note ? { note: order.note } : {}),
+          });
+          set({ cashOrder: cash, startingNew: false });
+        });
+      },
+      submitManualCode(code) {
+        return run(async () => {
+          const scan = await bridge.call('submitScan', { code: code.trim(), source: 'ui:manual' });
+          get().applyScan(scan);
+        });
+      },
+      requestStop() {
+        set({ confirmingStop: true });
+      },
+      dismissStop() {
+        set({ confirmingStop: false });
+      },
+      confirmStop() {
+        const attempt = get().sale?.attempt;
+        set({ confirmingStop: false });
+        if (!attempt) return Promise.resolve();
+        return run(async () => {
+          get().applyAttempt(await bridge.call('stopAttempt', { out_trade_no: attempt.order_no }));
+        });
+      },
+      newSale() {
+        if (!selectCanStartNew(get())) {
+          set({ error: { code: 'attempt_unresolved', message: 'the attempt is unresolved' } });
+          return;
+        }
+        set({ startingNew: true, cashOrder: null, error: null, entry: '', note: '' });
+      },
+      clearError() {
+        set({ error: null });
+      },
+      applySale(sale) {
+        set((s) => {
+          // A sale started elsewhere (another window, the API) replaces the cashier's dismissed outcome.
+          const startingNew = sale.state === 'done' || sale.state === 'idle' ? s.startingNew : false;
+          return { sale, startingNew, cashOrder: sale.state === 'idle' ? s.cashOrder : null };
+        });
+      },
+      applyAttempt(attempt) {
+        set((s) => {
+          const current = s.sale?.attempt;
+          const sameOrder = s.sale?.order?.out_trade_no === attempt.order_no;
+          if (!s.sale || !(current?.out_trade_no === attempt.out_trade_no || (!current && sameOrder)))
+            return {};
+          if (
+            current &&
+            current.out_trade_no === attempt.out_trade_no &&
+            current.updated_at > attempt.updated_at
+          ) {
+            return {}; // an older event arriving late must not undo a newer state
+          }
+          return { sale: { ...s.sale, attempt } };
+        });
+      },
+      applyOrder(order) {
+        set((s) => {
+          if (!s.sale || s.sale.order?.out_trade_no !== order.out_trade_no) return {};
+          if (s.sale.order.updated_at > order.updated_at) return {};
+          return { sale: { ...s.sale, order } };
+        });
+      },
+      applyScan(scan) {
+        set((s) => {
+          // With no sale waiting the scan prompt is not on screen: say what happened in the banner instead.
+          const waiting = s.sale?.state === 'awaiting_scan' || s.sale?.state === 'charging';
+          const error = !scan.ok && !waiting && scan.error ? scan.error : s.error;
+          return s.sale ? { sale: { ...s.sale, last_scan: scan }, error } : { error };
+        });
+      },
+    };
+  });
+}

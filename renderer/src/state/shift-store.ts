@@ -1,0 +1,103 @@
+/** The cashier's shift: open with a float, the live totals, close with counted amounts → Z report. */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ShiftView, Tender, ZReportView } from '../../../core/common/contract/views.ts';
+import type { ErrorShape } from '../../../core/common/errors.ts';
+import type { RendererBridge } from '../bridge/renderer-bridge.ts';
+import { entryToFen } from './amount-entry.ts';
+import { toProblem } from './call-error.ts';
+
+export interface ShiftState {
+  readonly shift: ShiftView | null;
+  readonly loaded: boolean;
+  readonly zReport: ZReportView | null;
+  readonly busy: boolean;
+  readonly error: ErrorShape | null;
+}
+
+export interface ShiftActions {
+  load(): Promise<void>;
+  open(cashier: string, floatYuan: string): Promise<void>;
+  /** Counted amounts as typed in yuan, per tender; empty means 0. */
+  close(counted: Readonly<Partial<Record<Tender, string>>>): Promise<void>;
+  dismissReport(): void;
+  applyShift(shift: ShiftView | null): void;
+}
+
+export type ShiftStore = StoreApi<ShiftState & ShiftActions>;
+
+/** "" → 0, "12.5" → 1250, junk → null. */
+export function yuanTextToFen(text: string): number | null {
+  const t = text.trim();
+  if (t === '' || /^0*(\.0*)?$/.test(t)) return /^[0.]*$/.test(t) ? 0 : null;
+  return entryToFen(t);
+}
+
+export const TENDERS: readonly Tender[] = ['cash', 'wxpay', 'alipay'];
+
+export function createShiftStore(bridge: RendererBridge): ShiftStore {
+  return createStore<ShiftState & ShiftActions>()((set, get) => {
+    const run = async (action: () => Promise<void>) => {
+      if (get().busy) return;
+      set({ busy: true, error: null });
+      try {
+        await action();
+      } catch (error) {
+        set({ error: toProblem(error) });
+      } finally {
+        set({ busy: false });
+      }
+    };
+    return {
+      shift: null,
+      loaded: false,
+      zReport: null,
+      busy: false,
+      error: null,
+      async load() {
+        try {
+          set({ shift: await bridge.call('currentShift', {}), loaded: true });
+        } catch (error) {
+          set({ error: toProblem(error), loaded: true });
+        }
+      },
+      open(cashier, floatYuan) {
+        return run(async () => {
+          const float = yuanTextToFen(floatYuan);
+          if (float === null) {
+            set({ error: { code: 'amount_invalid', message: 'bad float' } });
+            return;
+          }
+          if (!cashier.trim()) {
+            set({ error: { code: 'validation_failed', message: 'cashier required' } });
+            return;
+          }
+          set({
+            shift: await bridge.call('openShift', { cashier: cashier.trim(), float_fee: float }),
+            zReport: null,
+          });
+        });
+      },
+      close(counted) {
+        return run(async () => {
+          const fen: Record<Tender, number> = { cash: 0, wxpay: 0, alipay: 0 };
+          for (const tender of TENDERS) {
+            const value = yuanTextToFen(counted[tender] ?? '');
+            if (value === null) {
+              set({ error: { code: 'amount_invalid', message: `bad ${tender} count` } });
+              return;
+            }
+            fen[tender] = value;
+          }
+          const zReport = await bridge.call('closeShift', { counted: fen });
+          set({ zReport, shift: null });
+        });
+      },
+      dismissReport() {
+        set({ zReport: null });
+      },
+      applyShift(shift) {
+        set({ shift, loaded: true });
+      },
+    };
+  });
+}

@@ -1,0 +1,61 @@
+/**
+ * Providers unreachable: the page disables e-wallet tender with a plain message, cash keeps working,
+ * and when the line comes back the service's health event re-enables e-wallets without a reload.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, newPage, shot } from './helpers/browser.ts';
+import { type OutageProxy, startOutageProxy } from './helpers/outage-proxy.ts';
+import { api } from './helpers/sandbox.ts';
+import { type RunningServe, startSandboxProcess, startServe } from './helpers/serve.ts';
+
+let sandbox: { url: string; stop(): Promise<void> };
+let proxy: OutageProxy;
+let serve: RunningServe;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  [sandbox, browser] = await Promise.all([startSandboxProcess(), launchChromium()]);
+  proxy = await startOutageProxy(sandbox.url, true);
+  serve = await startServe({ sandboxUrl: proxy.url });
+  await api(serve.url, 'openShift', { cashier: 'Zhao', float_fee: 0 });
+  page = await newPage(browser);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  await proxy?.close();
+  await sandbox?.stop();
+});
+
+describe('providers unreachable', () => {
+  it('offers cash only while the providers are down, then recovers by itself', async () => {
+    await page.goto(serve.url);
+    const banner = page.getByTestId('ewallet-down');
+    await banner.waitFor({ timeout: 20_000 });
+    expect(await banner.textContent()).toMatch(/现金收款仍可使用/);
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.type('9', { delay: 60 });
+    expect(await page.getByTestId('charge').isDisabled()).toBe(true);
+    expect(await page.getByTestId('provider-wxpay').textContent()).toMatch(/无法连接/);
+    await shot(page, '14-providers-down');
+    await page.getByTestId('cash').click();
+    await page.locator('[data-outcome="paid"]').waitFor();
+    expect(await page.getByTestId('outcome').textContent()).toMatch(/现金/);
+
+    proxy.down = false;
+    // The service probes with back-off (2 s, 4 s, …) and pushes a health event when a provider answers.
+    await banner.waitFor({ state: 'detached', timeout: 25_000 }).catch(async () => {
+      // The banner lives on the entry screen: go back to it if the outcome is still showing.
+      await page.getByTestId('new-sale').click();
+      await banner.waitFor({ state: 'detached', timeout: 25_000 });
+    });
+    await page.getByTestId('new-sale').click();
+    await page.keyboard.type('9', { delay: 60 });
+    await expect.poll(() => page.getByTestId('charge').isEnabled(), { timeout: 25_000 }).toBe(true);
+    expect(await page.getByTestId('provider-wxpay').textContent()).toMatch(/可用/);
+    await shot(page, '15-providers-back');
+  }, 60_000);
+});

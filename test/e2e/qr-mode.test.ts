@@ -1,0 +1,56 @@
+/**
+ * IoT QR display in Chromium: settings.ui_mode = qr from config.json, product from config, the QR the
+ * service renders, paid through the sandbox phone's QR scan, a reload mid-payment, back to idle.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, newPage, shot } from './helpers/browser.ts';
+import { api, scanQr } from './helpers/sandbox.ts';
+import { type RunningServe, startServe } from './helpers/serve.ts';
+
+let serve: RunningServe;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  [serve, browser] = await Promise.all([
+    startServe({
+      config: {
+        ui: { mode: 'qr' },
+        qr_display: { product: { name: '按摩椅 10 分钟', total_fee: 1000 }, success_ms: 2000 },
+      },
+    }),
+    launchChromium(),
+  ]);
+  page = await newPage(browser);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+describe('QR display mode', () => {
+  it('idle → QR with amount and countdown → (reload) → paid → idle', async () => {
+    await page.goto(serve.url);
+    const screen = page.getByTestId('qr-screen');
+    await page.locator('[data-testid="qr-screen"][data-state="idle"]').waitFor();
+    expect(await screen.textContent()).toMatch(/按摩椅 10 分钟.*¥10\.00/);
+    await shot(page, '16-qr-idle');
+    await page.getByTestId('qr-start').click();
+    const image = page.getByTestId('qr-image');
+    await image.waitFor();
+    expect(await image.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    expect(await page.getByTestId('qr-countdown').textContent()).toMatch(/\d+/);
+    await shot(page, '17-qr-showing');
+
+    await page.reload();
+    await image.waitFor();
+
+    const { qr_code } = await api<{ qr_code: string }>(serve.url, 'qrState');
+    await scanQr(serve.sandboxUrl, qr_code);
+    await page.locator('[data-testid="qr-screen"][data-state="paid"]').waitFor({ timeout: 20_000 });
+    await shot(page, '18-qr-paid');
+    await page.locator('[data-testid="qr-screen"][data-state="idle"]').waitFor({ timeout: 20_000 });
+  }, 60_000);
+});

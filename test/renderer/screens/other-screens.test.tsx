@@ -1,0 +1,181 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { App } from '../../../renderer/src/app.tsx';
+import { AttentionScreen } from '../../../renderer/src/screens/attention-screen.tsx';
+import { QrDisplay } from '../../../renderer/src/screens/qr-display.tsx';
+import { RefundScreen } from '../../../renderer/src/screens/refund-screen.tsx';
+import { SettingsScreen } from '../../../renderer/src/screens/settings-screen.tsx';
+import { ShiftScreen } from '../../../renderer/src/screens/shift-screen.tsx';
+import { defaultBridge, renderWithStores } from '../fixtures/render-app.tsx';
+import { anAttempt, anOrder, anOrderDetail, aQr, aShift, T0 } from '../fixtures/views.ts';
+
+afterEach(cleanup);
+
+const input = (testId: string, value: string) =>
+  fireEvent.change(screen.getByTestId(testId), { target: { value } });
+
+describe('refund screen', () => {
+  it('finds an order, refunds part of it with the PIN and shows the outcome', async () => {
+    const paid = anOrderDetail({ status: 1, tender: 'alipay', transaction_id: 'TX' });
+    const bridge = defaultBridge()
+      .on('getOrder', () => paid)
+      .on('refund', (r) => ({
+        out_trade_no: r.out_trade_no,
+        out_refund_no: 'R1',
+        refund_fee: r.refund_fee ?? 0,
+        status: 'succeeded',
+        order: { ...paid, status: 2, refunded_fee: r.refund_fee ?? 0 },
+      }));
+    renderWithStores(<RefundScreen />, { bridge });
+    input('refund-lookup', 'SO1001');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Find' })));
+    expect(screen.getByTestId('refundable').textContent).toBe('¥12.50');
+    input('refund-amount', '2.50');
+    input('refund-pin', '1234');
+    await act(async () => fireEvent.click(screen.getByTestId('refund-submit')));
+    expect(bridge.callsOf('refund')).toEqual([{ out_trade_no: 'SO1001', refund_fee: 250, pin: '1234' }]);
+    expect(screen.getByTestId('refund-result').textContent).toMatch(/✓Refunded ¥2\.50/);
+    expect(screen.getByTestId('refundable').textContent).toBe('¥10.00');
+  });
+
+  it('says so when the PIN is wrong', async () => {
+    const bridge = defaultBridge()
+      .on('getOrder', () => anOrderDetail({ status: 1 }))
+      .fail('refund', 'pin_invalid');
+    renderWithStores(<RefundScreen />, { bridge });
+    input('refund-lookup', 'SO1001');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Find' })));
+    input('refund-pin', '0000');
+    await act(async () => fireEvent.click(screen.getByTestId('refund-submit')));
+    expect(screen.getByRole('alert').textContent).toMatch(/Wrong supervisor PIN/);
+  });
+});
+
+describe('shift screen', () => {
+  it('opens a shift and closes it into a Z report of expected vs counted', async () => {
+    const bridge = defaultBridge()
+      .on('openShift', (r) =>
+        aShift({ cashier: r.cashier, float_fee: r.float_fee, expected_cash_fee: r.float_fee }),
+      )
+      .on('closeShift', (r) => ({
+        ...aShift({ closed_at: T0 + 1 }),
+        lines: [
+          { tender: 'cash', expected_fee: 10500, counted_fee: r.counted.cash ?? 0, difference_fee: -500 },
+          { tender: 'wxpay', expected_fee: 1250, counted_fee: 1250, difference_fee: 0 },
+        ],
+      }));
+    renderWithStores(<ShiftScreen />, { bridge });
+    input('shift-cashier', 'Wang');
+    input('shift-float', '100');
+    await act(async () => fireEvent.click(screen.getByTestId('shift-open')));
+    expect(bridge.callsOf('openShift')).toEqual([{ cashier: 'Wang', float_fee: 10000 }]);
+    expect(screen.getByTestId('expected-cash').textContent).toMatch(/¥100\.00/);
+    input('counted-cash', '100');
+    await act(async () => fireEvent.click(screen.getByTestId('shift-close')));
+    expect(screen.getByTestId('z-line-cash').textContent).toMatch(/¥105\.00.*¥100\.00.*⚠ -¥5\.00/);
+    expect(screen.getByTestId('z-line-wxpay').textContent).toMatch(/✓ ¥0\.00/);
+  });
+});
+
+describe('attention screen', () => {
+  it('lists attempts needing attention, retries them and shows their timeline', async () => {
+    const bridge = defaultBridge()
+      .on('listUnresolved', () => [
+        anAttempt({ phase: 'needs_attention', attention: { code: 'provider_unreachable', message: 'x' } }),
+      ])
+      .on('retryAttempt', () => anAttempt({ phase: 'reversing', updated_at: T0 + 1 }))
+      .on('getOrder', () =>
+        anOrderDetail({
+          timeline: [
+            { at: T0, out_trade_no: 'SO1001', step: 'intent', op: 'reverse', summary: 'reverse #1' },
+          ],
+        }),
+      );
+    renderWithStores(<AttentionScreen />, { bridge });
+    await act(async () => {});
+    const item = screen.getByTestId('attention-item');
+    expect(item.textContent).toMatch(/needs attention/);
+    expect(item.textContent).toMatch(/Cannot reach the payment provider/);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: /Timeline/ })));
+    expect(screen.getByText(/reverse #1/)).toBeTruthy();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: /Retry/ })));
+    expect(bridge.callsOf('retryAttempt')).toEqual([{ out_trade_no: 'SO1001' }]);
+    expect(screen.getByTestId('attention-item').textContent).toMatch(/reversing/);
+  });
+});
+
+describe('settings screen', () => {
+  it('stays locked until the supervisor PIN is verified, then shows masked credentials', async () => {
+    const bridge = defaultBridge().on('verifyPin', (r) => ({ ok: r.pin === '2468' }));
+    const { stores } = renderWithStores(<SettingsScreen />, { bridge });
+    await act(async () => stores.settings.getState().load());
+    input('settings-pin', '1111');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Unlock' })));
+    expect(screen.getByRole('alert').textContent).toMatch(/Wrong supervisor PIN/);
+    expect(screen.queryByText('••••3f2a')).toBeNull();
+    input('settings-pin', '2468');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Unlock' })));
+    expect(screen.getByText('••••3f2a')).toBeTruthy();
+  });
+});
+
+describe('QR display', () => {
+  it('resumes a showing QR after a reload, then shows paid and returns to idle from events', async () => {
+    const bridge = defaultBridge().on('qrState', () =>
+      aQr({
+        state: 'showing',
+        out_trade_no: 'Q1',
+        qr_svg_data_url: 'data:image/svg+xml;base64,PHN2Zy8+',
+        expires_at: Date.now() + 60_000,
+      }),
+    );
+    const { stores } = renderWithStores(<QrDisplay />, { bridge });
+    await act(async () => stores.qr.getState().load());
+    expect(screen.getByTestId('qr-image').getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    expect(screen.getByTestId('qr-countdown').textContent).toMatch(/QR expires in (59|60|61) s/);
+    act(() =>
+      bridge.emit({ kind: 'qr', qr: aQr({ state: 'paid', action: { state: 'running', message: null } }) }),
+    );
+    expect(screen.getByTestId('qr-screen').dataset.state).toBe('paid');
+    expect(screen.getByTestId('qr-action').textContent).toBe('Starting…');
+    act(() => bridge.emit({ kind: 'qr', qr: aQr() }));
+    expect(screen.getByTestId('qr-start')).toBeTruthy();
+  });
+
+  it('starts a QR order from the idle screen', async () => {
+    const bridge = defaultBridge().on('qrStart', () => aQr({ state: 'showing', qr_svg_data_url: 'data:x' }));
+    const { stores } = renderWithStores(<QrDisplay />, { bridge });
+    await act(async () => stores.qr.getState().load());
+    await act(async () => fireEvent.click(screen.getByTestId('qr-start')));
+    expect(bridge.callsOf('qrStart')).toEqual([{}]);
+    expect(screen.getByTestId('qr-image')).toBeTruthy();
+  });
+});
+
+describe('app shell', () => {
+  it('switches screens from the tab bar and the language from the header', async () => {
+    const { stores } = renderWithStores(<App forcedMode="cashier" />, { language: 'zh-CN' });
+    expect(screen.getByTestId('nav-history').textContent).toBe('订单');
+    fireEvent.click(screen.getByTestId('lang-switch'));
+    expect(screen.getByTestId('nav-history').textContent).toBe('History');
+    await act(async () => fireEvent.click(screen.getByTestId('nav-shift')));
+    expect(stores.nav.getState().route).toBe('shift');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Shift');
+  });
+
+  it('shows the QR display when the URL asks for it', () => {
+    renderWithStores(<App forcedMode="qr" />);
+    expect(screen.getByTestId('qr-screen')).toBeTruthy();
+  });
+
+  it('an order event updates an open refund without a reload', async () => {
+    const bridge = defaultBridge().on('getOrder', () => anOrderDetail({ status: 1 }));
+    const { stores } = renderWithStores(<RefundScreen />, { bridge });
+    await act(async () => stores.refund.getState().find('SO1001'));
+    act(() =>
+      bridge.emit({ kind: 'order', order: anOrder({ status: 3, refunded_fee: 1250, updated_at: T0 + 1 }) }),
+    );
+    expect(screen.getByTestId('refundable').textContent).toBe('¥0.00');
+  });
+});
