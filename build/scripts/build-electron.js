@@ -1,0 +1,62 @@
+// Bundles the Electron main process and preload into dist/electron/*.cjs with esbuild (`npm run build:electron`).
+// Electron loads CommonJS entry points; core/ is TypeScript run by Node's type stripping elsewhere, so the
+// main bundle includes it. Native modules, Electron itself, electron-updater and node:* stay external:
+// they are resolved at run time from the packaged node_modules (native prebuilds unpacked from the asar).
+import { cp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+// `--outdir <dir>` lets the packaging test build into a temporary project copy.
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir =
+  outdirFlag > 0 && process.argv[outdirFlag + 1]
+    ? path.resolve(process.argv[outdirFlag + 1])
+    : path.join(root, 'dist', 'electron');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node24',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+// core/ is ESM and may read `import.meta.url`/`dirname`; in a CJS bundle they map to the bundle's own file,
+// so files core reads relative to itself are copied next to the bundle (see the end of this script).
+const importMetaShim = {
+  banner: {
+    js: 'const __scanpay_import_meta_url = require("node:url").pathToFileURL(__filename).href;',
+  },
+  define: {
+    'import.meta.url': '__scanpay_import_meta_url',
+    'import.meta.dirname': '__dirname',
+    'import.meta.filename': '__filename',
+  },
+};
+
+await rm(outdir, { recursive: true, force: true });
+await build({
+  ...common,
+  ...importMetaShim,
+  entryPoints: [path.join(root, 'electron', 'main.ts')],
+  outfile: path.join(outdir, 'main.cjs'),
+  external: ['electron', 'electron-updater', 'node-hid', 'serialport', '@serialport/*', 'node:*'],
+});
+// The preload runs in a sandboxed renderer: only `electron` may be required there, everything else is bundled.
+await build({
+  ...common,
+  entryPoints: [path.join(root, 'electron', 'preload.ts')],
+  outfile: path.join(outdir, 'preload.cjs'),
+  external: ['electron'],
+});
+// The built-in sandbox gateway (demo mode, no merchant account yet) reads its test keys with
+// new URL('./keys/<name>', import.meta.url): ship them beside main.cjs. They are public test keys.
+await cp(path.join(root, 'core', 'sandbox', 'keys'), path.join(outdir, 'keys'), {
+  recursive: true,
+  filter: (source) => !source.endsWith('.md'),
+});
+console.log(`built ${path.join(outdir, 'main.cjs')} and preload.cjs`);

@@ -1,0 +1,222 @@
+/**
+ * Offline packaging: electron-builder `--linux dir` on a temporary copy of the project, with a stub
+ * Electron (see stub-electron.ts), then the produced app.asar is opened and checked. The temporary
+ * copy keeps this test from writing into the working tree: package.json, the lock file and build/ are
+ * copied, node_modules is hard-linked (same file system) or copied, and main/preload (esbuild) and the
+ * renderer (vite) are built into it. Should the renderer not build, a placeholder index.html stands in
+ * and the test says so (the renderer checks are then skipped with that message).
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStubElectron } from './stub-electron.ts';
+
+const require = createRequire(import.meta.url);
+const asar = require('@electron/asar') as typeof import('@electron/asar');
+const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses') as typeof import('@electron/fuses');
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const work = mkdtempSync(path.join(tmpdir(), 'scanpay-pack-'));
+const project = path.join(work, 'project');
+const appOut = path.join(project, 'release', 'linux-unpacked');
+const archive = path.join(appOut, 'resources', 'app.asar');
+const unpacked = `${archive}.unpacked`;
+let cannotRun: string | null = null;
+let entries: string[] = [];
+let rendererPlaceholder = false;
+
+function run(command: string, args: string[], cwd: string, timeout = 120_000) {
+  return spawnSync(command, args, { cwd, encoding: 'utf8', timeout });
+}
+
+beforeAll(() => {
+  const builderCli = path.join(root, 'node_modules', 'electron-builder', 'cli.js');
+  if (!existsSync(builderCli)) {
+    cannotRun = 'electron-builder is not installed (node_modules/electron-builder/cli.js missing)';
+    return;
+  }
+  mkdirSync(project);
+  for (const file of ['package.json', 'package-lock.json'])
+    cpSync(path.join(root, file), path.join(project, file));
+  cpSync(path.join(root, 'build'), path.join(project, 'build'), { recursive: true });
+  // Hard links: instant and no space on the same file system; a plain copy otherwise.
+  const link = run('cp', ['-al', path.join(root, 'node_modules'), path.join(project, 'node_modules')], root);
+  if (link.status !== 0)
+    cpSync(path.join(root, 'node_modules'), path.join(project, 'node_modules'), { recursive: true });
+
+  const bundle = run(
+    process.execPath,
+    ['build/scripts/build-electron.js', '--outdir', path.join(project, 'dist', 'electron')],
+    root,
+  );
+  if (bundle.status !== 0) throw new Error(`build-electron.js failed:\n${bundle.stderr}`);
+  // The renderer is built fresh into the copy (vite, < 1 s); a placeholder only if that build fails.
+  const rendererOut = path.join(project, 'dist', 'renderer');
+  const vite = run(
+    process.execPath,
+    [
+      path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--outDir',
+      rendererOut,
+      '--emptyOutDir',
+    ],
+    root,
+  );
+  if (vite.status !== 0 || !existsSync(path.join(rendererOut, 'index.html'))) {
+    rendererPlaceholder = true;
+    console.warn(
+      `packaging test: the renderer did not build (${vite.stderr.trim().split('\n').at(-1)}): using a placeholder index.html`,
+    );
+    mkdirSync(rendererOut, { recursive: true });
+    writeFileSync(path.join(rendererOut, 'index.html'), '<!doctype html><title>placeholder</title>\n');
+  }
+  // Clutter that must not reach the package even if a build leaves it behind.
+  writeFileSync(path.join(project, 'dist', 'electron', 'main.cjs.map'), '{}');
+
+  const stub = path.join(work, 'electron-dist');
+  writeStubElectron(stub);
+  const builder = run(
+    process.execPath,
+    [
+      builderCli,
+      '--linux',
+      'dir',
+      '--x64',
+      '--projectDir',
+      project,
+      '--config',
+      path.join(project, 'build', 'electron-builder.yml'),
+      `-c.electronDist=${stub}`,
+      '--publish',
+      'never',
+    ],
+    project,
+  );
+  if (builder.error) {
+    cannotRun = `electron-builder could not be started: ${builder.error.message}`;
+    return;
+  }
+  if (builder.status !== 0) throw new Error(`electron-builder failed:\n${builder.stdout}\n${builder.stderr}`);
+  entries = asar.listPackage(archive, { isPack: false }).map((p) => p.replaceAll('\\', '/'));
+}, 150_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('electron-builder --linux dir (offline, stub Electron)', () => {
+  it('can run here', (ctx) => {
+    if (cannotRun !== null) {
+      console.warn(`packaging test skipped: ${cannotRun}`);
+      ctx.skip();
+    }
+    expect(existsSync(archive)).toBe(true);
+  });
+
+  it('packs the built main, preload and renderer', (ctx) => {
+    if (cannotRun !== null) ctx.skip();
+    expect(entries).toContain('/package.json');
+    expect(entries).toContain('/dist/electron/main.cjs');
+    expect(entries).toContain('/dist/electron/preload.cjs');
+    expect(entries).toContain('/dist/renderer/index.html');
+    const main = asar.extractFile(archive, 'dist/electron/main.cjs').toString('utf8');
+    expect(main).toContain('scanpay:invoke');
+    expect(main).not.toContain('sourceMappingURL');
+  });
+
+  it('packs a renderer that loads from file:// under the shell CSP (relative assets, no inline script)', (ctx) => {
+    if (cannotRun !== null || rendererPlaceholder) ctx.skip();
+    const html = asar.extractFile(archive, 'dist/renderer/index.html').toString('utf8');
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(body?.trim()).toBe('');
+      const src = /src="([^"]+)"/.exec(attributes ?? '')?.[1] ?? '';
+      expect(src.startsWith('./')).toBe(true);
+      expect(entries).toContain(`/dist/renderer/${src.slice(2)}`);
+    }
+  });
+
+  it('carries no sources, tests or source maps', (ctx) => {
+    if (cannotRun !== null) ctx.skip();
+    const ours = entries.filter((p) => !p.startsWith('/node_modules/'));
+    expect(ours.filter((p) => !/^\/(dist|package\.json$)/.test(p) && p !== '/node_modules')).toEqual([]);
+    expect(entries.filter((p) => p.endsWith('.map'))).toEqual([]);
+    expect(entries.filter((p) => /\.(ts|tsx)$/.test(p))).toEqual([]);
+    expect(entries.filter((p) => /\/(test|tests|__tests__)\//.test(p))).toEqual([]);
+    expect(
+      entries.some((p) => p.startsWith('/node_modules/vitest') || p.startsWith('/node_modules/electron/')),
+    ).toBe(false);
+  });
+
+  it('keeps the linux-x64 native prebuilds unpacked next to the asar, without rebuilding them', (ctx) => {
+    if (cannotRun !== null) ctx.skip();
+    const hid = path.join(unpacked, 'node_modules', 'node-hid', 'prebuilds');
+    expect(existsSync(path.join(hid, 'HID-linux-x64', 'node-napi-v4.node'))).toBe(true);
+    expect(existsSync(path.join(hid, 'HID_hidraw-linux-x64', 'node-napi-v4.node'))).toBe(true);
+    const serial = path.join(
+      unpacked,
+      'node_modules',
+      '@serialport',
+      'bindings-cpp',
+      'prebuilds',
+      'linux-x64',
+    );
+    expect(readdirSync(serial).some((f) => f.endsWith('.glibc.node'))).toBe(true);
+    const stat = asar.statFile(
+      archive,
+      'node_modules/node-hid/prebuilds/HID-linux-x64/node-napi-v4.node',
+    ) as {
+      unpacked?: boolean;
+    };
+    expect(stat.unpacked).toBe(true);
+    expect(entries.some((p) => p.includes('-darwin-'))).toBe(false);
+    // Byte-identical to the npm package's prebuild: nothing was rebuilt (npmRebuild: false).
+    const shipped = readFileSync(path.join(hid, 'HID-linux-x64', 'node-napi-v4.node'));
+    const original = readFileSync(
+      path.join(root, 'node_modules', 'node-hid', 'prebuilds', 'HID-linux-x64', 'node-napi-v4.node'),
+    );
+    expect(shipped.equals(original)).toBe(true);
+  });
+
+  it('flips the hardening fuses in the packaged executable', async (ctx) => {
+    if (cannotRun !== null) ctx.skip();
+    const wire = await getCurrentFuseWire(path.join(appOut, 'scanpay-kiosk'));
+    const on = 49;
+    const off = 48;
+    expect(wire[FuseV1Options.RunAsNode]).toBe(off);
+    expect(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(off);
+    expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(off);
+    expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(on);
+    expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(on);
+  });
+
+  it('ships the Linux deployment files as resources', (ctx) => {
+    if (cannotRun !== null) ctx.skip();
+    const deploy = readdirSync(path.join(appOut, 'resources', 'deploy', 'linux'));
+    for (const file of [
+      '60-scanpay-scanners.rules',
+      'scanpay-serve.service',
+      'scanpay-kiosk-autostart.desktop',
+      'scanpay-browser-kiosk.desktop',
+      'scanpay-kiosk-mode',
+      'scanpay-browser-kiosk',
+      'scanpay.sysusers',
+    ]) {
+      expect(deploy).toContain(file);
+    }
+  });
+});
