@@ -1,0 +1,219 @@
+/**
+ * Service benchmark (`node bench/service/run.ts`), figures only, no assertions:
+ * 1. cold start to healthy: spawn `scanpay serve --port 0 --data DIR` over a journal of 100,000
+ *    orders and time spawn → first 200 from GET /api/health with ready:true (target ≤ 1 s), with
+ *    the built-in sandbox started in-process (the newcomer default) and with `--sandbox URL`, and
+ *    over an empty data directory for comparison;
+ * 2. resident memory (VmRSS) of the serve process after 10,000 payments made through the API with
+ *    instant sandbox codes (target ≤ 150 MB). The sandbox runs as its own process here so its
+ *    ledger of 10,000 trades is not counted against the service;
+ *    Measured twice: with Node's defaults, and with `--max-semi-space-size=8`, because the
+ *    default lets V8 grow the young generation to ~200 MB of committed-but-mostly-empty heap under
+ *    a steady allocation rate (heapUsed stays ~26–35 MB: it is GC sizing, not a leak). The row
+ *    after the first 1,000 payments shows the level-off: growth is a one-time warm-up step;
+ * 3. API round trip of queryPayment, p50/p99 over 1,000 sequential calls.
+ * Options: --orders N (history size, default 100000), --payments N (default 10000).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeMachine } from '../lib/machine.ts';
+import { median, percentile } from '../lib/stats.ts';
+import { formatTable } from '../lib/table.ts';
+import { rssMiB, type ScanpayChild, startScanpay } from './child-process.ts';
+import { seedServiceJournal } from './seed-service-journal.ts';
+
+const { values } = parseArgs({
+  options: { orders: { type: 'string', default: '100000' }, payments: { type: 'string', default: '10000' } },
+});
+const ORDERS = Number(values.orders);
+const PAYMENTS = Number(values.payments);
+const START_RUNS = 3;
+const QUERIES = 1000;
+const CONCURRENCY = 8;
+
+/** The few fields this benchmark reads from the API's and the sandbox's JSON replies. */
+interface Reply {
+  readonly authCode?: string;
+  readonly value?: { readonly attempt?: { readonly phase?: string }; readonly orderPaid?: boolean };
+}
+
+async function postJson(url: string, body: unknown): Promise<{ status: number; body: Reply }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Reply };
+}
+
+/** Polls /api/health until it answers 200 with ready:true (bounded); returns ms since spawn. */
+async function msUntilHealthy(serve: ScanpayChild): Promise<number> {
+  const url = `${serve.first.url as string}/api/health`;
+  for (let tries = 0; tries < 2000; tries++) {
+    try {
+      const response = await fetch(url);
+      if (response.status === 200) {
+        // GET /api/health answers the health view itself (not wrapped in {ok, value}).
+        const body = (await response.json()) as { ready?: boolean };
+        if (body.ready === true) return performance.now() - serve.spawnedAt;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('the service never became healthy');
+}
+
+function serveArgs(dataDir: string, sandboxUrl: string | null): string[] {
+  return ['serve', '--port', '0', '--data', dataDir, ...(sandboxUrl ? ['--sandbox', sandboxUrl] : [])];
+}
+
+async function coldStarts(dataDir: string, sandboxUrl: string | null): Promise<number[]> {
+  const times: number[] = [];
+  for (let run = 0; run < START_RUNS; run++) {
+    const serve = await startScanpay(serveArgs(dataDir, sandboxUrl));
+    try {
+      times.push(await msUntilHealthy(serve));
+    } finally {
+      await serve.stop();
+    }
+  }
+  return times;
+}
+
+function orderNoOf(prefix: string, i: number): string {
+  return `${prefix}${i.toString().padStart(7, '0')}`;
+}
+
+async function pay(
+  apiUrl: string,
+  sandboxUrl: string,
+  from: number,
+  to: number,
+  prefix: string,
+): Promise<{ paid: number; other: string[] }> {
+  let next = from;
+  let paid = 0;
+  const other: string[] = [];
+  const worker = async () => {
+    while (next < to) {
+      const i = next++;
+      const wallet = i % 2 === 0 ? 'wxpay' : 'alipay';
+      const code = await postJson(`${sandboxUrl}/_sandbox/wallet/codes`, { wallet, behavior: 'instant' });
+      const reply = await postJson(`${apiUrl}/api/createPayment`, {
+        data: {
+          out_trade_no: orderNoOf(prefix, i),
+          total_fee: 100 + (i % 900),
+          subject: 'bench',
+          auth_code: code.body.authCode,
+        },
+      });
+      if (reply.body.value?.attempt?.phase === 'paid') paid++;
+      else if (other.length < 5) other.push(JSON.stringify(reply.body).slice(0, 200));
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { paid, other };
+}
+
+async function measureServe(
+  historyDir: string,
+  sandboxUrl: string,
+  variant: string,
+  nodeArgs: readonly string[],
+  prefix: string,
+): Promise<void> {
+  const serve = await startScanpay(serveArgs(historyDir, sandboxUrl), nodeArgs);
+  try {
+    await msUntilHealthy(serve);
+    const apiUrl = serve.first.url as string;
+    const pid = serve.child.pid!;
+    const rssBefore = rssMiB(pid);
+    const payStart = performance.now();
+    // A first sample after the warm-up shows whether memory keeps growing or has levelled off.
+    const warmUp = Math.min(1000, PAYMENTS);
+    const first = await pay(apiUrl, sandboxUrl, 0, warmUp, prefix);
+    const rssWarm = rssMiB(pid);
+    const rest = await pay(apiUrl, sandboxUrl, warmUp, PAYMENTS, prefix);
+    const paid = first.paid + rest.paid;
+    const other = [...first.other, ...rest.other];
+    const payMs = performance.now() - payStart;
+    const rssAfter = rssMiB(pid);
+    if (other.length > 0) console.log('payments not paid (first few):', other);
+
+    const latencies: number[] = [];
+    for (let i = 0; i < QUERIES; i++) {
+      const orderNo = orderNoOf(prefix, (i * 7919) % PAYMENTS);
+      const started = performance.now();
+      const reply = await postJson(`${apiUrl}/api/queryPayment`, { out_trade_no: orderNo });
+      latencies.push(performance.now() - started);
+      if (reply.body.value?.orderPaid !== true && i < 3)
+        console.log('unexpected queryPayment reply', reply.body);
+    }
+    const rssEnd = rssMiB(pid);
+
+    console.log(
+      `\nserve process, ${variant} (journal of ${ORDERS.toLocaleString('en-US')} orders, external sandbox)`,
+    );
+    console.log(
+      formatTable(
+        ['figure', 'value', 'target'],
+        [
+          ['RSS when healthy, MiB', rssBefore, ''],
+          [`RSS after ${warmUp.toLocaleString('en-US')} payments, MiB`, rssWarm, ''],
+          [`RSS after ${PAYMENTS.toLocaleString('en-US')} payments, MiB`, rssAfter, '≤ 150'],
+          [`RSS after ${QUERIES} queries, MiB`, rssEnd, ''],
+          ['payments paid / made', `${paid} / ${PAYMENTS}`, ''],
+          [`payment throughput (${CONCURRENCY} clients), per s`, (PAYMENTS / payMs) * 1000, ''],
+          ['queryPayment round trip p50, ms', percentile(latencies, 50), ''],
+          ['queryPayment round trip p99, ms', percentile(latencies, 99), ''],
+        ],
+        { decimals: 2 },
+      ),
+    );
+  } finally {
+    await serve.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(describeMachine());
+  const historyDir = mkdtempSync(join(tmpdir(), 'scanpay-bench-service-'));
+  const emptyDir = mkdtempSync(join(tmpdir(), 'scanpay-bench-empty-'));
+  const sandbox = await startScanpay(['sandbox', '--port', '0']);
+  const sandboxUrl = sandbox.first.url as string;
+  try {
+    const seedStart = performance.now();
+    seedServiceJournal(historyDir, ORDERS, Date.now() - 3600_000);
+    const seedMs = performance.now() - seedStart;
+    console.log(`seeded ${ORDERS.toLocaleString('en-US')} orders in ${Math.round(seedMs)} ms`);
+
+    const startRows: (string | number)[][] = [];
+    for (const [label, dir, external] of [
+      [`${ORDERS.toLocaleString('en-US')} orders, in-process sandbox`, historyDir, false],
+      [`${ORDERS.toLocaleString('en-US')} orders, --sandbox URL`, historyDir, true],
+      ['empty data dir, in-process sandbox', emptyDir, false],
+    ] as const) {
+      const times = await coldStarts(dir, external ? sandboxUrl : null);
+      startRows.push([label, median(times), Math.min(...times), Math.max(...times), '≤ 1000']);
+    }
+    console.log(`\ncold start: spawn → first GET /api/health 200 with ready:true (ms, ${START_RUNS} runs)`);
+    console.log(formatTable(['journal', 'median', 'min', 'max', 'target'], startRows, { decimals: 0 }));
+
+    for (const [variant, nodeArgs, prefix] of [
+      ['Node defaults', [], 'B'],
+      ['node --max-semi-space-size=8', ['--max-semi-space-size=8'], 'C'],
+    ] as const) {
+      await measureServe(historyDir, sandboxUrl, variant, nodeArgs, prefix);
+    }
+  } finally {
+    await sandbox.stop();
+    rmSync(historyDir, { recursive: true, force: true });
+    rmSync(emptyDir, { recursive: true, force: true });
+  }
+}
+
+await main();
