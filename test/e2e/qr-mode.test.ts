@@ -42,6 +42,9 @@ describe('QR display mode', () => {
     await image.waitFor();
     expect(await image.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
     expect(await page.getByTestId('qr-countdown').textContent()).toMatch(/\d+/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toMatch(
+      /^请用(微信|支付宝)扫码支付$/,
+    );
     await shot(page, '17-qr-showing');
 
     await page.reload();

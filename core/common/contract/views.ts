@@ -204,6 +204,8 @@ export interface QrDisplayView {
   readonly state: QrDisplayState;
   readonly product: { readonly name: string; readonly total_fee: number } | null;
   readonly out_trade_no: string | null;
+  /** The one wallet this QR pays with (a WeChat Native QR cannot be paid from Alipay, and back). */
+  readonly wallet: Wallet | null;
   readonly qr_code: string | null;
   /** An SVG of the QR code, ready for an <img src>. */
   readonly qr_svg_data_url: string | null;

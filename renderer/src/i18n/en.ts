@@ -198,6 +198,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'qr.idle.start': 'Tap to start',
   'qr.idle.none': 'Nothing for sale right now',
   'qr.showing.title': 'Scan with WeChat or Alipay to pay',
+  'qr.showing.title.wxpay': 'Scan with WeChat to pay',
+  'qr.showing.title.alipay': 'Scan with Alipay to pay',
   'qr.showing.expires': 'QR expires in {seconds} s',
   'qr.paid.title': 'Paid',
   'qr.paid.action.pending': 'Starting soon',

@@ -192,6 +192,8 @@ export const zhCN = {
   'qr.idle.start': '点击开始',
   'qr.idle.none': '暂无可购买的项目',
   'qr.showing.title': '请用微信或支付宝扫码支付',
+  'qr.showing.title.wxpay': '请用微信扫码支付',
+  'qr.showing.title.alipay': '请用支付宝扫码支付',
   'qr.showing.expires': '{seconds} 秒后二维码失效',
   'qr.paid.title': '支付成功',
   'qr.paid.action.pending': '即将开始',

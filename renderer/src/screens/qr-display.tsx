@@ -20,10 +20,12 @@ export function QrDisplay() {
     document.documentElement.classList.add('qr-mode');
     return () => document.documentElement.classList.remove('qr-mode');
   }, []);
-  const state = qr?.state ?? 'idle';
+  // Until the service's view arrives there is nothing true to say: not "nothing for sale".
+  const state = qr?.state ?? 'loading';
   return (
     <main className={`qr-screen qr-${state}`} data-testid="qr-screen" data-state={state}>
       <ErrorBanner error={error} />
+      {state === 'loading' && <p className="muted">{t('common.loading')}</p>}
       {state === 'idle' && (
         <>
           <h1>{t('qr.idle.title')}</h1>
@@ -48,7 +50,7 @@ export function QrDisplay() {
       )}
       {state === 'showing' && qr && (
         <>
-          <h1>{t('qr.showing.title')}</h1>
+          <h1>{qr.wallet ? t(`qr.showing.title.${qr.wallet}`) : t('qr.showing.title')}</h1>
           {qr.product && (
             <p className="qr-product">
               {qr.product.name} · <strong className="amount">{money(qr.product.total_fee)}</strong>

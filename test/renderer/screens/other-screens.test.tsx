@@ -126,6 +126,7 @@ describe('QR display', () => {
       aQr({
         state: 'showing',
         out_trade_no: 'Q1',
+        wallet: 'alipay',
         qr_svg_data_url: 'data:image/svg+xml;base64,PHN2Zy8+',
         expires_at: Date.now() + 60_000,
       }),
@@ -133,6 +134,8 @@ describe('QR display', () => {
     const { stores } = renderWithStores(<QrDisplay />, { bridge });
     await act(async () => stores.qr.getState().load());
     expect(screen.getByTestId('qr-image').getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    // An Alipay QR cannot be paid from WeChat: the heading names only the wallet that works.
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Scan with Alipay to pay');
     expect(screen.getByTestId('qr-countdown').textContent).toMatch(/QR expires in (59|60|61) s/);
     act(() =>
       bridge.emit({ kind: 'qr', qr: aQr({ state: 'paid', action: { state: 'running', message: null } }) }),
@@ -140,6 +143,19 @@ describe('QR display', () => {
     expect(screen.getByTestId('qr-screen').dataset.state).toBe('paid');
     expect(screen.getByTestId('qr-action').textContent).toBe('Starting…');
     act(() => bridge.emit({ kind: 'qr', qr: aQr() }));
+    expect(screen.getByTestId('qr-start')).toBeTruthy();
+  });
+
+  it('says it is loading, not "nothing for sale", until the service answers', async () => {
+    let answer: (view: ReturnType<typeof aQr>) => void = () => {};
+    const bridge = defaultBridge().on('qrState', () => new Promise((resolve) => (answer = resolve)));
+    const { stores } = renderWithStores(<QrDisplay />, { bridge });
+    const loading = act(async () => stores.qr.getState().load());
+    expect(screen.getByTestId('qr-screen').dataset.state).toBe('loading');
+    expect(screen.queryByText('Nothing for sale right now')).toBeNull();
+    answer(aQr());
+    await loading;
+    expect(screen.getByTestId('qr-screen').dataset.state).toBe('idle');
     expect(screen.getByTestId('qr-start')).toBeTruthy();
   });
 
