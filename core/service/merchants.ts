@@ -67,6 +67,17 @@ function sandboxGatewayConfig(provider: ProviderName, sandbox: SandboxEndpoint):
   }
 }
 
+/** The merchant's own notify_url wins; otherwise this service's /notify route at its public address. */
+function withNotifyUrl(
+  raw: Record<string, unknown>,
+  pid: string,
+  publicUrl: string | undefined,
+): Record<string, unknown> {
+  if (!publicUrl || raw.notify_url !== undefined) return raw;
+  const base = publicUrl.replace(/\/+$/, '');
+  return { ...raw, notify_url: `${base}/notify/${encodeURIComponent(pid)}/${String(raw.provider)}` };
+}
+
 /** A gateway's validated config, kept so provider notifications can be verified with its keys. */
 export type ParsedGatewayConfig =
   | { readonly provider: 'wxpay'; readonly config: WxpayConfig }
@@ -142,7 +153,11 @@ export function buildMerchants(
           `merchants.${index}.gateways.${g}: uses the sandbox but none is running`,
         );
       }
-      const gatewayConfig = useSandbox && sandbox ? sandboxGatewayConfig(entry.provider, sandbox) : raw;
+      const gatewayConfig = withNotifyUrl(
+        useSandbox && sandbox ? sandboxGatewayConfig(entry.provider, sandbox) : raw,
+        merchant.pid,
+        config.public_url,
+      );
       try {
         const parsed = parseGatewayConfig(gatewayConfig);
         parsedConfigs.set(`${merchant.pid}\u0000${parsed.provider}`, parsed);

@@ -17,7 +17,13 @@ export interface ServiceHarness {
 }
 
 export async function startServiceHarness(
-  options: { config?: unknown; accessToken?: string; clientAddress?: (r: IncomingMessage) => string } = {},
+  options: {
+    config?: unknown;
+    accessToken?: string;
+    clientAddress?: (r: IncomingMessage) => string;
+    /** A fixed port (when the config must name the service's own address); 0 picks a free one. */
+    port?: number;
+  } = {},
 ): Promise<ServiceHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'scanpay-service-'));
   if (options.config) writeFileSync(join(dataDir, 'config.json'), JSON.stringify(options.config));
@@ -25,7 +31,7 @@ export async function startServiceHarness(
   const server = await startApiServer({
     service,
     host: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     ...(options.accessToken ? { accessToken: options.accessToken } : {}),
     ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}),
   });

@@ -59,6 +59,16 @@ export const ServiceConfigSchema = z.strictObject({
     .regex(/^[A-Za-z0-9]{1,8}$/, '1–8 letters or digits (it prefixes order numbers)')
     .default('T01'),
   store_id: z.string().max(32).optional(),
+  /**
+   * Where the providers can reach this service from the internet (e.g. an HTTPS address a reverse
+   * proxy forwards here). When set, every gateway without its own notify_url registers
+   * `<public_url>/notify/<pid>/<provider>`, so QR payments are booked by notification as well as by
+   * polling. Without it the terminal relies on polling, which is always on.
+   */
+  public_url: z
+    .url({ protocol: /^https?$/, error: 'an http(s) URL the providers can reach' })
+    .refine((url) => !/[?#]/.test(url), 'no query or fragment: /notify/<pid>/<provider> is appended')
+    .optional(),
   language: z.enum(['zh-CN', 'en']).default('zh-CN'),
   ui: z
     .strictObject({
