@@ -104,7 +104,12 @@ async function main(): Promise<void> {
   guardNavigation(contents, RENDERER_URL, (what) => log(`blocked ${what}`));
   // Epoch milliseconds at sub-millisecond resolution: gaps for the detector, and a real time on the scan.
   const keyTime = (): number => performance.timeOrigin + performance.now();
-  wireWedge({ contents, now: keyTime, push: (key) => wedgeFeed.pushKey(key) });
+  wireWedge({
+    contents,
+    now: keyTime,
+    push: (key) => wedgeFeed.pushKey(key),
+    onRelease: (listener) => wedgeFeed.onRelease(listener),
+  });
   const restart = createRendererRestarter({
     reload: () => void window.loadURL(RENDERER_URL),
     now: () => performance.now(),

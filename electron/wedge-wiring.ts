@@ -4,6 +4,12 @@
  * says whether the key belongs to a scan; those keys are swallowed with preventDefault, so a scan
  * never types into a field, and the service turns the completed burst into a scan. Human typing
  * passes through untouched.
+ *
+ * The detector holds back the first keys of a burst that could start a payment code (see
+ * core/common/wedge/wedge-detector.ts); when they turn out to be typing, the feed releases them and
+ * they are replayed into the page with `sendInputEvent` (real input, so they type into fields).
+ * Replayed keyDown/keyUp come back through before-input-event: an expected-replay list recognises
+ * them and lets them through without feeding the detector a second time.
  */
 
 /** One key as core/common/wedge (WedgeFeed.pushKey / WedgeDetector.feed) takes it. */
@@ -31,12 +37,41 @@ export interface BeforeInputSource {
   ): unknown;
 }
 
+/** Electron's KeyboardInputEvent, the part used to replay a key. */
+export interface ReplayInputEvent {
+  readonly type: 'keyDown' | 'char' | 'keyUp';
+  readonly keyCode: string;
+}
+
 export interface WedgeWiringOptions {
-  readonly contents: BeforeInputSource;
+  readonly contents: BeforeInputSource & { sendInputEvent(event: ReplayInputEvent): void };
   /** Monotonic milliseconds (performance.now in the app, a fake clock in tests). */
   readonly now: () => number;
   /** The service's wedge feed: `(key) => wedgeFeed.pushKey(key)`. */
   readonly push: (key: WedgeKey) => { readonly capture: boolean };
+  /** Held keys found to be typing: `(listener) => wedgeFeed.onRelease(listener)`. */
+  readonly onRelease?: (listener: (keys: readonly ReleasedKey[]) => void) => unknown;
+}
+
+/** A replayed event not seen back within this long never will be (the queue must not grow). */
+const REPLAY_ECHO_MS = 500;
+
+/** A held key as the feed releases it (core's WedgeKey). */
+export interface ReleasedKey {
+  readonly type: string;
+  readonly key?: string | undefined;
+}
+
+/** The input events that replay one held keydown: down, its character (if printable), up. */
+export function replayEvents(key: ReleasedKey): ReplayInputEvent[] {
+  const name = key.key ?? '';
+  if (name === '' || name === 'Process' || name === 'Unidentified' || name === 'Dead') return [];
+  const printable = [...name].length === 1;
+  return [
+    { type: 'keyDown', keyCode: name },
+    ...(printable ? [{ type: 'char' as const, keyCode: name }] : []),
+    { type: 'keyUp', keyCode: name },
+  ];
 }
 
 // Electron's Input carries no keyCode; Chromium reports IME-processed keys as key 'Process', which the
@@ -58,9 +93,30 @@ export function toWedgeKey(input: InputLike, at: number): WedgeKey | null {
 
 export function wireWedge(options: WedgeWiringOptions): void {
   const { contents, now, push } = options;
+  /** Replayed events expected back through before-input-event, oldest first. */
+  let expected: { readonly type: string; readonly key: string; readonly at: number }[] = [];
+  const isReplayEcho = (input: InputLike, at: number): boolean => {
+    expected = expected.filter((e) => at - e.at <= REPLAY_ECHO_MS);
+    const index = expected.findIndex((e) => e.type === input.type && e.key === input.key);
+    if (index < 0) return false;
+    expected.splice(index, 1);
+    return true;
+  };
   contents.on('before-input-event', (event, input) => {
-    const key = toWedgeKey(input, now());
+    const at = now();
+    if (isReplayEcho(input, at)) return;
+    const key = toWedgeKey(input, at);
     if (key === null) return;
     if (push(key).capture) event.preventDefault();
+  });
+  options.onRelease?.((keys) => {
+    for (const key of keys) {
+      if (key.type !== 'keydown') continue;
+      for (const replay of replayEvents(key)) {
+        // before-input-event reports only keyDown/keyUp, never the 'char' event.
+        if (replay.type !== 'char') expected.push({ type: replay.type, key: replay.keyCode, at: now() });
+        contents.sendInputEvent(replay);
+      }
+    }
   });
 }

@@ -58,6 +58,31 @@ describe('cashier in Chromium', () => {
     await shot(page, '03-paid');
   });
 
+  it('a scan while the cashier types the amount leaves the amount and the note alone', async () => {
+    await page.getByTestId('nav-sale').click();
+    const newSale = page.getByTestId('new-sale');
+    if (await newSale.isVisible()) await newSale.click();
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.type('4', { delay: 60 });
+    await expect.poll(() => page.getByTestId('amount').textContent()).toBe('¥4');
+    // A customer's code read too early: the first digits must not join the amount (¥413…).
+    await scanAsWedge(page, await issueCode(serve.sandboxUrl, 'wxpay', 'instant'));
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('amount').textContent()).toBe('¥4');
+    // Digits a person types are held back a moment, then replayed: they still arrive, in order.
+    await page.keyboard.type('5', { delay: 60 });
+    await expect.poll(() => page.getByTestId('amount').textContent()).toBe('¥45');
+    const note = page.getByTestId('sale-note');
+    await note.click();
+    await page.keyboard.type('12号桌', { delay: 60 });
+    await expect.poll(() => note.inputValue()).toBe('12号桌');
+    await note.fill('');
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await expect.poll(() => page.getByTestId('amount').textContent()).not.toMatch(/\d/);
+  });
+
   it('says a product barcode is not a payment code, and the sale keeps waiting', async () => {
     await startSale('3');
     await scanAsWedge(page, '6901234567892');

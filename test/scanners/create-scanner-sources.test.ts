@@ -106,6 +106,20 @@ describe('createScannerSources', () => {
     expect(feed.pushKey({ type: 'keydown', code: 'Digit1', key: '1', at: 3000 })).toEqual({ capture: false });
   });
 
+  it("the wedge source hands a person's held-back keys back through the feed, and on stop", async () => {
+    const feed = new WedgeFeed();
+    const [wedge] = createScannerSources(parse([{ kind: 'wedge' }]), { wedgeFeed: feed });
+    const released: string[] = [];
+    feed.onRelease((keys) => released.push(...keys.map((k) => k.key ?? '')));
+    await wedge!.start();
+    expect(feed.pushKey({ type: 'keydown', code: 'Digit4', key: '4', at: 0 })).toEqual({ capture: true });
+    // A slow next key: the held 4 was typing and is released before the 5 is considered.
+    expect(feed.pushKey({ type: 'keydown', code: 'Digit5', key: '5', at: 300 })).toEqual({ capture: true });
+    expect(released).toEqual(['4']);
+    await wedge!.stop();
+    expect(released).toEqual(['4', '5']);
+  });
+
   it('a wedge source without a feed says so instead of pretending to listen', async () => {
     const [wedge] = createScannerSources(parse([{ kind: 'wedge' }]));
     await wedge!.start();

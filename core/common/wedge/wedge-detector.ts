@@ -7,11 +7,17 @@
  * only postpone the end, so an IME can neither split nor corrupt a scan.
  *
  * Hand-written because the public detectors (onScan.js and similar) are DOM-bound and decode from
- * `key`, which an IME replaces. Capture: once `captureAfter` keys arrived in a fast burst, the
- * rest of the burst (and the key-ups of captured keys) is swallowed; the first captureAfter-1 keys
- * of a scan cannot be told from typing and reach the page.
+ * `key`, which an IME replaces.
+ *
+ * Hold-back: the first keys of a scan cannot be told from typing, yet they must not reach the page
+ * (a cashier's amount "12" must not become "1213" when a customer's code is scanned). So a burst
+ * that starts on a digit or `]` (an AIM prefix) is held back whole: every key of it is swallowed
+ * and, if the burst turns out not to be a scan, handed to `onRelease` listeners in order so the
+ * host replays them (a person's key is late by at most `maxKeyGapMs`). Keys an IME is composing
+ * are never held (the IME must see them); bursts starting on anything else fall back to capture
+ * after `captureAfter` fast keys. Key-ups of swallowed keys are swallowed too.
  */
-import { meaningOf, type WedgeKey, type WedgeVerdict } from './wedge-key.ts';
+import { isImeComposing, meaningOf, type WedgeKey, type WedgeVerdict } from './wedge-key.ts';
 
 export type { WedgeKey, WedgeVerdict } from './wedge-key.ts';
 
@@ -45,6 +51,11 @@ export class WedgeDetector {
   readonly #maxLength: number;
   readonly #setTimer: SetTimer;
   readonly #listeners = new Set<(code: string, at: number) => void>();
+  readonly #releaseListeners = new Set<(keys: readonly WedgeKey[]) => void>();
+  /** Keydowns of this burst held back from the page, in order, until it is a scan or is not. */
+  #held: WedgeKey[] = [];
+  /** This burst started on a key that may begin a payment code, so all of it is held. */
+  #holding = false;
   /** Codes of keydowns swallowed, so their keyups are swallowed too. */
   readonly #capturedDown = new Set<string>();
   #chars = '';
@@ -68,11 +79,25 @@ export class WedgeDetector {
     };
   }
 
-  /** Drops a burst in progress (e.g. the window lost focus). */
+  /** Held keys that turned out to be typing, for the host to replay in order. */
+  onRelease(listener: (keys: readonly WedgeKey[]) => void): Disposer {
+    const entry = (keys: readonly WedgeKey[]) => listener(keys);
+    this.#releaseListeners.add(entry);
+    return () => {
+      this.#releaseListeners.delete(entry);
+    };
+  }
+
+  /** Ends a burst in progress as typing (e.g. the window lost focus): held keys are released. */
   reset(): void {
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
     this.#chars = '';
+    this.#holding = false;
+    const held = this.#held;
+    this.#held = [];
+    if (held.length === 0) return;
+    for (const listener of [...this.#releaseListeners]) listener(held);
   }
 
   feed(event: WedgeKey): WedgeVerdict {
@@ -98,12 +123,17 @@ export class WedgeDetector {
     }
     const meaning = meaningOf(event);
     const gap = event.at - this.#lastAt;
+    // A slow key after an unconfirmed burst: that burst was typing, and its held keys go first.
+    if (this.#chars.length > 0 && gap > this.#maxKeyGapMs && !this.#confirmed()) this.#endBurst();
+    const inBurst = this.#chars.length > 0 && gap <= this.#maxKeyGapMs;
     switch (meaning.kind) {
       case 'modifier':
+        if (inBurst && this.#holding) return this.#hold(event);
         return this.#swallowIf(this.#confirmed() && gap <= this.#maxKeyGapMs, event.code);
       case 'ime':
-        if (this.#chars.length > 0 && gap <= this.#maxKeyGapMs) {
+        if (inBurst) {
           this.#armTimer();
+          if (this.#holding) return this.#hold(event);
           return this.#swallowIf(this.#confirmed(), event.code);
         }
         this.reset();
@@ -124,15 +154,22 @@ export class WedgeDetector {
           this.reset();
           return PASS;
         }
+        if (this.#chars.length === 0) this.#holding = startsHeldBurst(event, meaning.char);
         this.#chars += meaning.char;
         this.#lastAt = event.at;
         this.#armTimer();
+        if (this.#holding) return this.#hold(event);
         return this.#swallowIf(this.#confirmed(), event.code);
     }
   }
 
   #confirmed(): boolean {
     return this.#chars.length >= this.#captureAfter;
+  }
+
+  #hold(event: WedgeKey): WedgeVerdict {
+    this.#held.push(event);
+    return this.#swallowIf(true, event.code);
   }
 
   #swallowIf(capture: boolean, code: string): WedgeVerdict {
@@ -151,15 +188,24 @@ export class WedgeDetector {
 
   #armTimer(): void {
     this.#cancelTimer?.();
+    // Unconfirmed, the burst is over as soon as the next key is too late to belong to it: release
+    // held keys then, not after the longer end timeout, so typing is barely delayed.
+    const wait = this.#confirmed() ? this.#endTimeoutMs : this.#maxKeyGapMs + 1;
     this.#cancelTimer = this.#setTimer(() => {
       this.#cancelTimer = undefined;
       this.#endBurst();
-    }, this.#endTimeoutMs);
+    }, wait);
   }
 
   #emit(at: number): void {
     const code = this.#chars;
+    this.#held = []; // they were the scan: dropped, never replayed
     this.reset();
     for (const listener of [...this.#listeners]) listener(code, at);
   }
+}
+
+/** A payment code starts with a digit (an AIM identifier with `]`); an IME-composed key never starts one we hold. */
+function startsHeldBurst(event: WedgeKey, char: string): boolean {
+  return !isImeComposing(event) && (/^[0-9]$/.test(char) || char === ']');
 }

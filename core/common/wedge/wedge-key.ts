@@ -68,6 +68,11 @@ export function charForCode(code: string): string | undefined {
   return CODE_CHARS[code];
 }
 
+/** True while an IME composes: the page must see this key (the IME consumes it), so it is never held. */
+export function isImeComposing(event: WedgeKey): boolean {
+  return event.keyCode === IME_KEYCODE || (event.key !== undefined && IME_KEYS.has(event.key));
+}
+
 /** What a keydown means. `key` wins when it is one printable character (full-width folded by NFKC). */
 export function meaningOf(event: WedgeKey): KeyMeaning {
   if (
@@ -77,7 +82,7 @@ export function meaningOf(event: WedgeKey): KeyMeaning {
     return { kind: 'end' };
   }
   if (MODIFIERS.has(event.code) || event.key === 'Shift') return { kind: 'modifier' };
-  const imeComposing = event.keyCode === IME_KEYCODE || (event.key !== undefined && IME_KEYS.has(event.key));
+  const imeComposing = isImeComposing(event);
   if (!imeComposing && event.key !== undefined) {
     const folded = event.key.normalize('NFKC');
     if ([...folded].length === 1 && folded >= ' ') return { kind: 'char', char: folded };

@@ -60,6 +60,8 @@ export class WedgeScannerSource implements ScannerSource {
     const { maxKeyGapMs, endTimeoutMs, minLength } = this.#config;
     const detector = new WedgeDetector({ maxKeyGapMs, endTimeoutMs, minLength });
     const stopScans = detector.onScan((code, at) => this.#events.scan(code, at));
+    const feed = this.#feed;
+    const stopReleases = detector.onRelease((keys) => feed.release(keys));
     const detachFeed = this.#feed.attach({
       key: (event) => detector.feed(event),
       code: (code, at) => this.#events.scan(code, at),
@@ -67,7 +69,8 @@ export class WedgeScannerSource implements ScannerSource {
     this.#detach = () => {
       detachFeed();
       stopScans();
-      detector.reset();
+      detector.reset(); // held keys go back to the page before we stop listening
+      stopReleases();
     };
     this.#events.setStatus({ state: 'connected', detail: 'listening to key events' }, this.#clock.now());
   }

@@ -2,8 +2,13 @@
  * Headless mode only (in Electron the main process captures the scanner): feeds every key and input
  * event to core's WedgeDetector in the capture phase, so a scan burst is swallowed before it types
  * into a field, and hands each detected code to `onScan`.
+ *
+ * The detector holds back the first keys of a burst that could start a payment code and releases
+ * them when they turn out to be typing; they are replayed here (see replay-key.ts) to the element
+ * they were aimed at, so a person's key arrives late by at most the detector's key gap, never lost.
  */
 import type { Disposer } from '../../../core/common/contract/api-contract.ts';
+import { isReplayed, replayKey } from './replay-key.ts';
 
 export interface WedgeInput {
   readonly code: string;
@@ -19,6 +24,7 @@ export interface WedgeInput {
 export interface WedgeDetectorLike {
   feed(input: WedgeInput): { readonly capture: boolean };
   onScan(listener: (code: string, at: number) => void): unknown;
+  onRelease?(listener: (keys: readonly object[]) => void): unknown;
 }
 
 export function attachWedge(
@@ -28,24 +34,35 @@ export function attachWedge(
   now: () => number = () => performance.now(),
 ): Disposer {
   let attached = true;
+  /** The DOM event behind each key fed to the detector, to replay it if it is released. */
+  const origins = new WeakMap<object, KeyboardEvent>();
   detector.onScan((code) => {
     if (attached) onScan(code);
   });
+  detector.onRelease?.((keys) => {
+    for (const key of keys) {
+      const origin = origins.get(key);
+      if (origin?.type === 'keydown') replayKey(origin);
+    }
+  });
   const onKey = (event: KeyboardEvent) => {
-    const result = detector.feed({
+    if (isReplayed(event)) return;
+    const input: WedgeInput = {
       code: event.code,
       key: event.key,
       keyCode: event.keyCode,
       type: event.type === 'keyup' ? 'keyup' : 'keydown',
       repeat: event.repeat,
       at: now(),
-    });
-    if (result.capture) {
+    };
+    origins.set(input, event);
+    if (detector.feed(input).capture) {
       event.preventDefault();
       event.stopPropagation();
     }
   };
   const onInput = (event: Event) => {
+    if (isReplayed(event)) return;
     const data = 'data' in event && typeof event.data === 'string' ? event.data : undefined;
     detector.feed({ code: '', key: '', keyCode: 0, type: 'input', data, at: now() });
   };

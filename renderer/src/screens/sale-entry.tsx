@@ -53,7 +53,12 @@ export function SaleEntry() {
       <Keypad onKey={(key) => sale().press(key)} />
       <label className="field">
         <span>{t('sale.note')}</span>
-        <input value={note} maxLength={200} onChange={(e) => sale().setNote(e.target.value)} />
+        <input
+          value={note}
+          maxLength={200}
+          data-testid="sale-note"
+          onChange={(e) => sale().setNote(e.target.value)}
+        />
       </label>
       {!ewallet && (
         <div className="banner banner-warn" role="status" data-testid="ewallet-down">

@@ -36,13 +36,23 @@ function harness(opts: { maxKeyGapMs?: number; endTimeoutMs?: number; minLength?
   const scans: { code: string; at: number }[] = [];
   detector.onScan((code, at) => scans.push({ code, at }));
   const verdicts: boolean[] = [];
+  /** What the page receives, in order: keydowns let through, then held keys when released. */
+  const page: WedgeKey[] = [];
+  const released: WedgeKey[][] = [];
+  detector.onRelease((keys) => {
+    released.push([...keys]);
+    page.push(...keys);
+  });
   const feed = (event: WedgeKey) => {
     timers.advanceTo(event.at);
     const verdict = detector.feed(event);
     verdicts.push(verdict.capture);
+    if (!verdict.capture && event.type === 'keydown') page.push(event);
     return verdict;
   };
-  return { detector, scans, verdicts, feed, timers };
+  /** The characters the page received (Enter as \n). */
+  const pageText = () => page.map((k) => (k.code === 'Enter' ? '\n' : k.key)).join('');
+  return { detector, scans, verdicts, feed, timers, page, pageText, released };
 }
 
 const codeFor = (ch: string) =>
@@ -62,13 +72,52 @@ function typeText(text: string, start: number, gaps: (i: number) => number): Wed
 }
 
 describe('WedgeDetector', () => {
-  it('turns a fast burst ending in Enter into one scan and swallows it from the third key on', () => {
+  it('turns a fast burst ending in Enter into one scan, and not one key of it reaches the page', () => {
     const h = harness();
     for (const event of typeText(`${CODE}\n`, 1000, () => 8)) h.feed(event);
+    h.timers.advanceTo(5000);
     expect(h.scans).toEqual([{ code: CODE, at: 1000 + 8 * CODE.length }]);
-    // keydown/keyup pairs: first two characters pass, everything after is captured, Enter included.
-    expect(h.verdicts.slice(0, 4)).toEqual([false, false, false, false]);
-    expect(h.verdicts.slice(4).every(Boolean)).toBe(true);
+    // Every keydown and keyup captured, from the first digit (held back) to the Enter.
+    expect(h.verdicts.every(Boolean)).toBe(true);
+    expect(h.released).toEqual([]);
+    expect(h.page).toEqual([]);
+  });
+
+  it('holds back an AIM-prefixed scan from its first key', () => {
+    const h = harness();
+    for (const event of typeText(`]q1${CODE}\n`, 0, () => 6)) h.feed(event);
+    expect(h.scans.map((s) => s.code)).toEqual([`]q1${CODE}`]);
+    expect(h.page).toEqual([]);
+  });
+
+  it("releases a person's digit one key gap later, so it is delayed, never lost", () => {
+    const h = harness({ maxKeyGapMs: 40 });
+    h.feed({ type: 'keydown', code: 'Digit1', key: '1', at: 100 });
+    expect(h.verdicts).toEqual([true]);
+    h.timers.advanceTo(140);
+    expect(h.page).toEqual([]);
+    h.timers.advanceTo(141);
+    expect(h.pageText()).toBe('1');
+    // Its key-up is swallowed too: the host replays the pair.
+    expect(h.feed({ type: 'keyup', code: 'Digit1', key: '1', at: 190 }).capture).toBe(true);
+  });
+
+  it('releases a fast burst that is too short to be a scan, in order, before the next key', () => {
+    const h = harness({ minLength: 8 });
+    for (const event of typeText('12345', 0, () => 5)) h.feed(event);
+    expect(h.page).toEqual([]);
+    h.feed({ type: 'keydown', code: 'KeyX', key: 'x', at: 500 });
+    expect(h.pageText()).toBe('12345x');
+    expect(h.scans).toEqual([]);
+  });
+
+  it('never holds letters a person types, nor keys an IME is composing', () => {
+    const h = harness();
+    expect(h.feed({ type: 'keydown', code: 'KeyA', key: 'a', at: 0 }).capture).toBe(false);
+    expect(h.feed({ type: 'keydown', code: 'Digit1', key: 'Process', keyCode: 229, at: 500 }).capture).toBe(
+      false,
+    );
+    expect(h.pageText()).toBe('aProcess');
   });
 
   it('ends a suffix-less burst on the end timeout', () => {
@@ -88,7 +137,8 @@ describe('WedgeDetector', () => {
     for (const event of typeText('4567890123456\n', 0, (i) => gaps[i % gaps.length]!)) h.feed(event);
     h.timers.advanceTo(10_000);
     expect(h.scans).toEqual([]);
-    expect(h.verdicts.every((v) => !v)).toBe(true);
+    // Everything reaches the page, in the order typed (digits a key gap late).
+    expect(h.pageText()).toBe('4567890123456\n');
   });
 
   it('does not join a human key typed just before a scan onto the scan', () => {
@@ -200,6 +250,35 @@ describe('WedgeDetector', () => {
             expect(scan.code.length).toBeGreaterThanOrEqual(4);
             expect(scan.code).toMatch(/^[0-9A-Za-z]+$/);
           }
+        },
+      ),
+    );
+  });
+
+  it('property: every digit typed reaches the page exactly once, in order, unless it was part of a scan', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ digit: fc.integer({ min: 0, max: 9 }), gap: fc.integer({ min: 1, max: 120 }) }),
+          { maxLength: 120 },
+        ),
+        (stream) => {
+          const h = harness({ maxKeyGapMs: 40, endTimeoutMs: 100, minLength: 8 });
+          const fed: WedgeKey[] = [];
+          let t = 0;
+          for (const { digit, gap } of stream) {
+            t += gap;
+            const key: WedgeKey = { type: 'keydown', code: `Digit${digit}`, key: String(digit), at: t };
+            fed.push(key);
+            h.feed(key);
+          }
+          h.timers.advanceTo(t + 1000);
+          // The page got each key at most once, in typing order...
+          const shown = h.page.map((k) => fed.indexOf(k));
+          expect(shown.every((index, i) => index >= 0 && (i === 0 || index > shown[i - 1]!))).toBe(true);
+          // ...and exactly the keys that no scan took.
+          const missing = fed.filter((k) => !h.page.includes(k)).map((k) => k.key);
+          expect(missing.join('')).toBe(h.scans.map((s) => s.code).join(''));
         },
       ),
     );
