@@ -8,12 +8,12 @@
 
 import type { Clock } from '../../ports/clock.ts';
 import { systemClock } from '../../ports/clock.ts';
-import type { Disposer, ScannerSource, ScannerStatus } from '../../ports/scanner-source.ts';
+import type { ScannerStatus } from '../../ports/scanner-source.ts';
 import type { HidProfileName, HidScannerConfig } from '../scanner-config.ts';
 import { hex4 } from '../scanner-config.ts';
 import type { FlushReason, FrameEvent } from '../serial/line-framer.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_RECONNECT } from '../shared/backoff.ts';
-import { SourceEmitter } from '../shared/source-emitter.ts';
+import { EmittingScannerSource } from '../shared/emitting-source.ts';
 import { BootKeyboardDecoder } from './boot-keyboard-decoder.ts';
 import {
   type HidDeviceHandle,
@@ -66,15 +66,13 @@ export function pickInterface(
   return pos ?? ours.find((d) => !isKeyboardInterface(d)) ?? ours[0];
 }
 
-export class NodeHidScannerSource implements ScannerSource {
-  readonly id: string;
-  readonly transport = 'hid' as const;
+export class NodeHidScannerSource extends EmittingScannerSource {
+  override readonly transport = 'hid' as const;
   readonly #config: HidScannerConfig;
   readonly #clock: Clock;
   readonly #load: () => Promise<HidModule>;
   readonly #reconnect: BackoffPolicy;
   readonly #platform: NodeJS.Platform;
-  readonly #events: SourceEmitter;
   #abort: AbortController | undefined;
   #loop: Promise<void> | undefined;
   #closeDevice: ((reason: string) => void) | undefined;
@@ -83,37 +81,23 @@ export class NodeHidScannerSource implements ScannerSource {
   #lastReportAt = 0;
 
   constructor(id: string, config: HidScannerConfig, deps: HidSourceDeps = {}) {
-    this.id = id;
+    super(id, 'hid');
     this.#config = config;
     this.#clock = deps.clock ?? systemClock;
     this.#load = deps.loadHid ?? loadNodeHid;
     this.#reconnect = deps.reconnect ?? DEFAULT_RECONNECT;
     this.#platform = deps.platform ?? process.platform;
-    this.#events = new SourceEmitter(id, 'hid');
-  }
-
-  status(): ScannerStatus {
-    return this.#events.status();
-  }
-  onScan(listener: Parameters<SourceEmitter['onScan']>[0]): Disposer {
-    return this.#events.onScan(listener);
-  }
-  onStatus(listener: Parameters<SourceEmitter['onStatus']>[0]): Disposer {
-    return this.#events.onStatus(listener);
-  }
-  onReject(listener: Parameters<SourceEmitter['onReject']>[0]): Disposer {
-    return this.#events.onReject(listener);
   }
 
   async start(): Promise<void> {
     if (this.#loop) return;
-    this.#events.setStatus({ state: 'connecting' }, this.#clock.now());
+    this.events.setStatus({ state: 'connecting' }, this.#clock.now());
     let hid: HidModule;
     try {
       hid = await this.#load();
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      this.#events.setStatus(
+      this.events.setStatus(
         {
           state: 'unavailable',
           code: typeof code === 'string' ? code : 'hid_unavailable',
@@ -134,7 +118,7 @@ export class NodeHidScannerSource implements ScannerSource {
     await this.#loop;
     this.#loop = undefined;
     this.#abort = undefined;
-    this.#events.setStatus({ state: 'disconnected', reason: 'stopped' }, this.#clock.now());
+    this.events.setStatus({ state: 'disconnected', reason: 'stopped' }, this.#clock.now());
   }
 
   get #name(): string {
@@ -148,13 +132,13 @@ export class NodeHidScannerSource implements ScannerSource {
       try {
         info = pickInterface(await hid.devicesAsync(), this.#config);
         if (!info) {
-          this.#events.setStatus(
+          this.events.setStatus(
             { state: 'disconnected', reason: `no HID device ${this.#name} connected` },
             this.#clock.now(),
           );
         }
       } catch (error) {
-        this.#events.setStatus(
+        this.events.setStatus(
           {
             state: 'error',
             code: 'hid_enumeration_failed',
@@ -179,7 +163,7 @@ export class NodeHidScannerSource implements ScannerSource {
     try {
       device = await hid.HIDAsync.open(path);
     } catch (error) {
-      this.#events.setStatus(this.#openFailure(path, error), this.#clock.now());
+      this.events.setStatus(this.#openFailure(path, error), this.#clock.now());
       return 'open failed';
     }
     if (signal.aborted) {
@@ -202,7 +186,7 @@ export class NodeHidScannerSource implements ScannerSource {
         .then(() => device.sendFeatureReport([0xfe, 0x01]))
         .catch(() => {});
     }
-    this.#events.setStatus({ state: 'connected', detail: `${path} (${profile})` }, this.#clock.now());
+    this.events.setStatus({ state: 'connected', detail: `${path} (${profile})` }, this.#clock.now());
     const reason = await closed;
     this.#closeDevice = undefined;
     device.removeAllListeners();
@@ -211,7 +195,7 @@ export class NodeHidScannerSource implements ScannerSource {
       .catch(() => {});
     this.#flush('disconnect');
     this.#decoder = undefined;
-    if (!signal.aborted) this.#events.setStatus({ state: 'disconnected', reason }, this.#clock.now());
+    if (!signal.aborted) this.events.setStatus({ state: 'disconnected', reason }, this.#clock.now());
     return undefined;
   }
 
@@ -239,8 +223,8 @@ export class NodeHidScannerSource implements ScannerSource {
 
   #deliver(events: readonly FrameEvent[]): void {
     for (const event of events) {
-      if (event.kind === 'code') this.#events.scan(event.text, this.#lastReportAt);
-      else this.#events.reject(event.reason, this.#lastReportAt);
+      if (event.kind === 'code') this.events.scan(event.text, this.#lastReportAt);
+      else this.events.reject(event.reason, this.#lastReportAt);
     }
   }
 

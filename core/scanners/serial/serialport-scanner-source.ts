@@ -8,10 +8,10 @@
 import { existsSync } from 'node:fs';
 import type { Clock } from '../../ports/clock.ts';
 import { systemClock } from '../../ports/clock.ts';
-import type { Disposer, ScannerSource, ScannerStatus } from '../../ports/scanner-source.ts';
+import type { ScannerStatus } from '../../ports/scanner-source.ts';
 import type { SerialScannerConfig } from '../scanner-config.ts';
 import { type BackoffPolicy, backoffDelay, DEFAULT_RECONNECT } from '../shared/backoff.ts';
-import { SourceEmitter } from '../shared/source-emitter.ts';
+import { EmittingScannerSource } from '../shared/emitting-source.ts';
 import { type FlushReason, type FrameEvent, LineFramer } from './line-framer.ts';
 import {
   loadSerialPort,
@@ -31,14 +31,12 @@ type Located =
   | { readonly kind: 'found'; readonly path: string }
   | { readonly kind: 'missing'; readonly status: ScannerStatus };
 
-export class SerialPortScannerSource implements ScannerSource {
-  readonly id: string;
-  readonly transport = 'serial' as const;
+export class SerialPortScannerSource extends EmittingScannerSource {
+  override readonly transport = 'serial' as const;
   readonly #config: SerialScannerConfig;
   readonly #clock: Clock;
   readonly #load: () => Promise<SerialPortModule>;
   readonly #reconnect: BackoffPolicy;
-  readonly #events: SourceEmitter;
   readonly #framer: LineFramer;
   #abort: AbortController | undefined;
   #loop: Promise<void> | undefined;
@@ -47,39 +45,25 @@ export class SerialPortScannerSource implements ScannerSource {
   #lastByteAt = 0;
 
   constructor(id: string, config: SerialScannerConfig, deps: SerialSourceDeps = {}) {
-    this.id = id;
+    super(id, 'serial');
     this.#config = config;
     this.#clock = deps.clock ?? systemClock;
     this.#load = deps.loadSerialPort ?? loadSerialPort;
     this.#reconnect = deps.reconnect ?? DEFAULT_RECONNECT;
-    this.#events = new SourceEmitter(id, 'serial');
     this.#framer = new LineFramer({ terminator: config.terminator, maxLength: config.maxLength });
-  }
-
-  status(): ScannerStatus {
-    return this.#events.status();
-  }
-  onScan(listener: Parameters<SourceEmitter['onScan']>[0]): Disposer {
-    return this.#events.onScan(listener);
-  }
-  onStatus(listener: Parameters<SourceEmitter['onStatus']>[0]): Disposer {
-    return this.#events.onStatus(listener);
-  }
-  onReject(listener: Parameters<SourceEmitter['onReject']>[0]): Disposer {
-    return this.#events.onReject(listener);
   }
 
   async start(): Promise<void> {
     if (this.#loop) return;
     const abort = new AbortController();
     this.#abort = abort;
-    this.#events.setStatus({ state: 'connecting' }, this.#clock.now());
+    this.events.setStatus({ state: 'connecting' }, this.#clock.now());
     let module: SerialPortModule;
     try {
       module = await this.#load();
     } catch (error) {
       this.#abort = undefined;
-      this.#events.setStatus(
+      this.events.setStatus(
         {
           state: 'unavailable',
           code: 'serial_module_unavailable',
@@ -98,7 +82,7 @@ export class SerialPortScannerSource implements ScannerSource {
     await this.#loop;
     this.#loop = undefined;
     this.#abort = undefined;
-    this.#events.setStatus({ state: 'disconnected', reason: 'stopped' }, this.#clock.now());
+    this.events.setStatus({ state: 'disconnected', reason: 'stopped' }, this.#clock.now());
   }
 
   async #run(module: SerialPortModule, signal: AbortSignal): Promise<void> {
@@ -107,7 +91,7 @@ export class SerialPortScannerSource implements ScannerSource {
       const located = await this.#locate(module);
       if (signal.aborted) break;
       if (located.kind === 'missing') {
-        this.#events.setStatus(located.status, this.#clock.now());
+        this.events.setStatus(located.status, this.#clock.now());
       } else {
         const opened = await this.#open(module, located.path);
         if (signal.aborted) {
@@ -116,14 +100,14 @@ export class SerialPortScannerSource implements ScannerSource {
         }
         if (opened.kind === 'open') {
           attempt = 0;
-          this.#events.setStatus({ state: 'connected', detail: located.path }, this.#clock.now());
+          this.events.setStatus({ state: 'connected', detail: located.path }, this.#clock.now());
           const reason = await opened.closed;
           this.#port = undefined;
           this.#flush('disconnect');
           if (signal.aborted) break;
-          this.#events.setStatus({ state: 'disconnected', reason }, this.#clock.now());
+          this.events.setStatus({ state: 'disconnected', reason }, this.#clock.now());
         } else {
-          this.#events.setStatus(opened.status, this.#clock.now());
+          this.events.setStatus(opened.status, this.#clock.now());
         }
       }
       await this.#clock.sleep(backoffDelay(this.#reconnect, attempt++), signal);
@@ -187,7 +171,7 @@ export class SerialPortScannerSource implements ScannerSource {
         port.on('error', (portError) => {
           // serialport reports read failures as a disconnected close; anything else is logged here
           // only as a status so the loop keeps going.
-          this.#events.setStatus(
+          this.events.setStatus(
             { state: 'error', code: 'serial_io_error', reason: `${path}: ${portError.message}` },
             this.#clock.now(),
           );
@@ -222,8 +206,8 @@ export class SerialPortScannerSource implements ScannerSource {
 
   #deliver(events: readonly FrameEvent[]): void {
     for (const event of events) {
-      if (event.kind === 'code') this.#events.scan(event.text, this.#lastByteAt);
-      else this.#events.reject(event.reason, this.#lastByteAt);
+      if (event.kind === 'code') this.events.scan(event.text, this.#lastByteAt);
+      else this.events.reject(event.reason, this.#lastByteAt);
     }
   }
 

@@ -6,17 +6,15 @@ import { WedgeDetector } from '../../common/wedge/wedge-detector.ts';
 import type { WedgeFeed } from '../../common/wedge/wedge-feed.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { systemClock } from '../../ports/clock.ts';
-import type { Disposer, ScannerSource, ScannerStatus } from '../../ports/scanner-source.ts';
+import type { Disposer } from '../../ports/scanner-source.ts';
 import type { WedgeScannerConfig } from '../scanner-config.ts';
-import { SourceEmitter } from '../shared/source-emitter.ts';
+import { EmittingScannerSource } from '../shared/emitting-source.ts';
 
-export class WedgeScannerSource implements ScannerSource {
-  readonly id: string;
-  readonly transport = 'wedge' as const;
+export class WedgeScannerSource extends EmittingScannerSource {
+  override readonly transport = 'wedge' as const;
   readonly #config: WedgeScannerConfig;
   readonly #feed: WedgeFeed | undefined;
   readonly #clock: Clock;
-  readonly #events: SourceEmitter;
   #detach: Disposer | undefined;
 
   constructor(
@@ -24,30 +22,16 @@ export class WedgeScannerSource implements ScannerSource {
     config: WedgeScannerConfig,
     deps: { readonly feed?: WedgeFeed; readonly clock?: Clock } = {},
   ) {
-    this.id = id;
+    super(id, 'wedge');
     this.#config = config;
     this.#feed = deps.feed;
     this.#clock = deps.clock ?? systemClock;
-    this.#events = new SourceEmitter(id, 'wedge');
-  }
-
-  status(): ScannerStatus {
-    return this.#events.status();
-  }
-  onScan(listener: Parameters<SourceEmitter['onScan']>[0]): Disposer {
-    return this.#events.onScan(listener);
-  }
-  onStatus(listener: Parameters<SourceEmitter['onStatus']>[0]): Disposer {
-    return this.#events.onStatus(listener);
-  }
-  onReject(listener: Parameters<SourceEmitter['onReject']>[0]): Disposer {
-    return this.#events.onReject(listener);
   }
 
   async start(): Promise<void> {
     if (this.#detach) return;
     if (!this.#feed) {
-      this.#events.setStatus(
+      this.events.setStatus(
         {
           state: 'unavailable',
           code: 'wedge_no_feed',
@@ -59,12 +43,12 @@ export class WedgeScannerSource implements ScannerSource {
     }
     const { maxKeyGapMs, endTimeoutMs, minLength } = this.#config;
     const detector = new WedgeDetector({ maxKeyGapMs, endTimeoutMs, minLength });
-    const stopScans = detector.onScan((code, at) => this.#events.scan(code, at));
+    const stopScans = detector.onScan((code, at) => this.events.scan(code, at));
     const feed = this.#feed;
     const stopReleases = detector.onRelease((keys) => feed.release(keys));
     const detachFeed = this.#feed.attach({
       key: (event) => detector.feed(event),
-      code: (code, at) => this.#events.scan(code, at),
+      code: (code, at) => this.events.scan(code, at),
     });
     this.#detach = () => {
       detachFeed();
@@ -72,12 +56,12 @@ export class WedgeScannerSource implements ScannerSource {
       detector.reset(); // held keys go back to the page before we stop listening
       stopReleases();
     };
-    this.#events.setStatus({ state: 'connected', detail: 'listening to key events' }, this.#clock.now());
+    this.events.setStatus({ state: 'connected', detail: 'listening to key events' }, this.#clock.now());
   }
 
   async stop(): Promise<void> {
     this.#detach?.();
     this.#detach = undefined;
-    this.#events.setStatus({ state: 'disconnected', reason: 'stopped' }, this.#clock.now());
+    this.events.setStatus({ state: 'disconnected', reason: 'stopped' }, this.#clock.now());
   }
 }
