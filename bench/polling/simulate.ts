@@ -9,7 +9,7 @@
  */
 import { assertNever } from '../../core/common/errors.ts';
 import { apply, decide } from '../../core/domain/attempt-machine.ts';
-import type { AttemptState } from '../../core/domain/attempt-state.ts';
+import { type AttemptState, submittedAttempt } from '../../core/domain/attempt-state.ts';
 import type { PollPolicy } from '../../core/domain/poll-policy.ts';
 import type { PaymentOutcome } from '../../core/ports/payment-gateway.ts';
 
@@ -27,37 +27,20 @@ const MAX_STEPS = 10_000;
 const FEE = 1000;
 
 function freshAttempt(): AttemptState {
-  return {
-    outTradeNo: 'BENCH-1',
-    orderNo: 'BENCH',
-    attemptIndex: 1,
-    pid: 'bench',
-    provider: 'wxpay',
-    wallet: 'wxpay',
-    mode: 'micropay',
-    phase: 'submitted',
-    totalFee: FEE,
-    createdAt: 0,
-    updatedAt: 0,
-    chargedAt: 0,
-    nextActionAt: 0,
-    deadlineAt: null,
-    queryCount: 0,
-    reverseCount: 0,
-    unknownCount: 0,
-    closeCount: 0,
-    awaitingConfirm: false,
-    confirmCount: 0,
-    stopRequested: false,
-    transactionId: null,
-    paidFee: null,
-    paidAt: null,
-    qrCode: null,
-    reverseAction: null,
-    failure: null,
-    attention: null,
-    authCodeTail: null,
-  };
+  return submittedAttempt(
+    {
+      outTradeNo: 'BENCH-1',
+      orderNo: 'BENCH',
+      attemptIndex: 1,
+      pid: 'bench',
+      provider: 'wxpay',
+      wallet: 'wxpay',
+      mode: 'micropay',
+      totalFee: FEE,
+      deadlineAt: null,
+    },
+    0,
+  );
 }
 
 const PENDING: PaymentOutcome = { kind: 'pending', providerCode: 'USERPAYING' };

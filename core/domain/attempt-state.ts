@@ -58,3 +58,44 @@ export function isFinal(state: Pick<AttemptState, 'phase'>): boolean {
 export function isUnresolved(state: Pick<AttemptState, 'phase'>): boolean {
   return !isFinal(state);
 }
+
+/** Who an attempt is and what it charges: everything a new attempt does not start with as a zero. */
+export type AttemptIdentity = Pick<
+  AttemptState,
+  | 'outTradeNo'
+  | 'orderNo'
+  | 'attemptIndex'
+  | 'pid'
+  | 'provider'
+  | 'wallet'
+  | 'mode'
+  | 'totalFee'
+  | 'deadlineAt'
+>;
+
+/** A new attempt, about to be charged: phase `submitted`, no counts, no outcome yet. */
+export function submittedAttempt(identity: AttemptIdentity, now: number): AttemptState {
+  return {
+    ...identity,
+    phase: 'submitted',
+    createdAt: now,
+    updatedAt: now,
+    chargedAt: now,
+    nextActionAt: 0,
+    queryCount: 0,
+    reverseCount: 0,
+    unknownCount: 0,
+    closeCount: 0,
+    awaitingConfirm: false,
+    confirmCount: 0,
+    stopRequested: false,
+    transactionId: null,
+    paidFee: null,
+    paidAt: null,
+    qrCode: null,
+    reverseAction: null,
+    failure: null,
+    attention: null,
+    authCodeTail: null,
+  };
+}

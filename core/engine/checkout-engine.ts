@@ -27,7 +27,7 @@ import {
 import { classifyPaymentCode } from '../common/recognition/classify-payment-code.ts';
 import type { AttemptEvent, ProviderCall } from '../domain/attempt-events.ts';
 import { apply, decide } from '../domain/attempt-machine.ts';
-import { type AttemptState, isFinal, isUnresolved } from '../domain/attempt-state.ts';
+import { type AttemptState, isFinal, isUnresolved, submittedAttempt } from '../domain/attempt-state.ts';
 import { attemptOutTradeNo, type CallbackRecord, type OrderRecord } from '../domain/order.ts';
 import { type PollPolicy, scheduleSpanMs } from '../domain/poll-policy.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -280,37 +280,20 @@ export class CheckoutEngine {
     deadlineAt: number | null,
   ): AttemptState {
     const attemptIndex = this.journal.attemptsOf(order.orderNo).length + 1;
-    return {
-      outTradeNo: attemptOutTradeNo(order.orderNo, attemptIndex),
-      orderNo: order.orderNo,
-      attemptIndex,
-      pid: order.pid,
-      provider,
-      wallet,
-      mode,
-      phase: 'submitted',
-      totalFee: order.totalFee,
-      createdAt: now,
-      updatedAt: now,
-      chargedAt: now,
-      nextActionAt: 0,
-      deadlineAt,
-      queryCount: 0,
-      reverseCount: 0,
-      unknownCount: 0,
-      closeCount: 0,
-      awaitingConfirm: false,
-      confirmCount: 0,
-      stopRequested: false,
-      transactionId: null,
-      paidFee: null,
-      paidAt: null,
-      qrCode: null,
-      reverseAction: null,
-      failure: null,
-      attention: null,
-      authCodeTail: null,
-    };
+    return submittedAttempt(
+      {
+        outTradeNo: attemptOutTradeNo(order.orderNo, attemptIndex),
+        orderNo: order.orderNo,
+        attemptIndex,
+        pid: order.pid,
+        provider,
+        wallet,
+        mode,
+        totalFee: order.totalFee,
+        deadlineAt,
+      },
+      now,
+    );
   }
 
   private assertAccepting(): void {

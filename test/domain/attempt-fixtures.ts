@@ -4,7 +4,7 @@
  */
 import type { AttemptMode, ProviderName } from '../../core/common/contract/views.ts';
 import type { AttemptEvent } from '../../core/domain/attempt-events.ts';
-import type { AttemptState } from '../../core/domain/attempt-state.ts';
+import { type AttemptState, submittedAttempt } from '../../core/domain/attempt-state.ts';
 import { DEFAULT_POLL_POLICIES, type PollPolicy } from '../../core/domain/poll-policy.ts';
 
 export const T0 = Date.UTC(2026, 10, 23, 2, 0, 0);
@@ -18,35 +18,20 @@ export function attempt(patch: Partial<AttemptState> = {}): AttemptState {
   const provider: ProviderName = patch.provider ?? 'wxpay';
   const mode: AttemptMode = patch.mode ?? 'micropay';
   return {
-    outTradeNo: 'SP0001-1',
-    orderNo: 'SP0001',
-    attemptIndex: 1,
-    pid: 'm1',
-    provider,
-    wallet: provider === 'alipay' ? 'alipay' : 'wxpay',
-    mode,
-    phase: 'submitted',
-    totalFee: FEE,
-    createdAt: T0,
-    updatedAt: T0,
-    chargedAt: T0,
-    nextActionAt: 0,
-    deadlineAt: mode === 'qr' ? T0 + 120_000 : null,
-    queryCount: 0,
-    reverseCount: 0,
-    unknownCount: 0,
-    closeCount: 0,
-    awaitingConfirm: false,
-    confirmCount: 0,
-    stopRequested: false,
-    transactionId: null,
-    paidFee: null,
-    paidAt: null,
-    qrCode: null,
-    reverseAction: null,
-    failure: null,
-    attention: null,
-    authCodeTail: null,
+    ...submittedAttempt(
+      {
+        outTradeNo: 'SP0001-1',
+        orderNo: 'SP0001',
+        attemptIndex: 1,
+        pid: 'm1',
+        provider,
+        wallet: provider === 'alipay' ? 'alipay' : 'wxpay',
+        mode,
+        totalFee: FEE,
+        deadlineAt: mode === 'qr' ? T0 + 120_000 : null,
+      },
+      T0,
+    ),
     ...patch,
   };
 }
