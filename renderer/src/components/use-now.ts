@@ -1,13 +1,17 @@
-/** A clock that re-renders once a second while mounted (countdowns, the status bar clock). */
+/** A clock that re-renders on an interval while mounted (countdowns, the status bar clock). */
 import { useEffect, useState } from 'react';
 
+/**
+ * The time at this render. The interval only schedules re-renders: a render for any other reason
+ * (a new QR arriving) must not show a time up to one interval old, or a 120 s QR reads "121 s".
+ */
 export function useNow(intervalMs = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [, setTick] = useState(0);
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    const timer = setInterval(() => setTick((tick) => tick + 1), intervalMs);
     return () => clearInterval(timer);
   }, [intervalMs]);
-  return now;
+  return Date.now();
 }
 
 export function secondsLeft(deadline: number | null, now: number): number | null {
