@@ -116,6 +116,11 @@ describe('cashier in Chromium', () => {
     await page.getByRole('alertdialog').getByRole('button', { name: /撤销/ }).click();
     await page.locator('[data-outcome="reversed"]').waitFor({ timeout: 25_000 });
     await shot(page, '07-reversed');
+    // The customer will pay with another code: the same amount again, without retyping it.
+    await page.getByTestId('charge-again').click();
+    await page.getByTestId('scan-prompt').waitFor();
+    await expect.poll(() => page.getByTestId('scan-amount').textContent()).toBe('¥8.80');
+    await page.getByTestId('cancel-sale').click();
   }, 40_000);
 
   it('insufficient funds: says why, keeps waiting for a fresh code', async () => {

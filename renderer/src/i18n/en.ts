@@ -74,6 +74,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'Tell the customer: the payment is being confirmed; if money was taken it will be returned automatically. Keep the payment record.',
   'outcome.attention.reference': 'Support reference',
   'outcome.attention.blocked': 'This order is not resolved yet: no new sale until it is.',
+  'outcome.charge_again': 'Charge {amount} again',
   'outcome.new_sale': 'New sale',
   'outcome.receipt': 'Receipt',
   'outcome.print': 'Print receipt',

@@ -68,6 +68,7 @@ export const zhCN = {
   'outcome.attention.tell': '请告诉顾客：款项状态正在确认，如已扣款将自动退回，请保留付款记录。',
   'outcome.attention.reference': '查询编号',
   'outcome.attention.blocked': '本单仍未处理完毕，处理完成前不能开始新的收款。',
+  'outcome.charge_again': '同额重新收款 {amount}',
   'outcome.new_sale': '新的收款',
   'outcome.receipt': '查看小票',
   'outcome.print': '打印小票',

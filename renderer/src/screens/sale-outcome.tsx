@@ -17,6 +17,7 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
   const { t, money, problem } = useI18n();
   const stores = useStores();
   const canStartNew = useApp('sale', selectCanStartNew);
+  const busy = useApp('sale', (s) => s.busy);
   const attempt = outcome.attempt;
   const newSaleRef = useRef<HTMLButtonElement>(null);
   // Keyboard cashiers: Enter on the outcome starts the next sale.
@@ -65,7 +66,31 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
           <p className="todo">{t('outcome.failed.todo')}</p>
         </>
       )}
-      {outcome.kind === 'reversed' && <p className="reason">{t('outcome.reversed.body')}</p>}
+      {outcome.kind === 'reversed' && (
+        <>
+          <p className="reason">{t('outcome.reversed.body')}</p>
+          <div className="row no-print">
+            <button
+              type="button"
+              className="btn btn-big"
+              data-testid="charge-again"
+              disabled={busy || !canStartNew}
+              onClick={() => void stores.sale.getState().chargeAgain()}
+            >
+              ▣ {t('outcome.charge_again', { amount: money(amount) })}
+            </button>
+            <button
+              type="button"
+              className="btn btn-big"
+              data-testid="cash-instead"
+              disabled={busy || !canStartNew}
+              onClick={() => void stores.sale.getState().payCashInstead()}
+            >
+              ¥ {t('sale.cash')}
+            </button>
+          </div>
+        </>
+      )}
       {outcome.kind === 'attention' && (
         <>
           <p className="reason" data-testid="attention-reason">

@@ -88,6 +88,7 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
       <button
         type="button"
         className="btn btn-big"
+        data-testid="cancel-sale"
         disabled={busy}
         onClick={() => void stores.sale.getState().cancel()}
       >

@@ -32,6 +32,8 @@ export interface SaleActions {
   payCash(): Promise<void>;
   /** The customer cannot pay by wallet: drop the waiting sale and take the same amount in cash. */
   payCashInstead(): Promise<void>;
+  /** A stopped (reversed) sale: start a new one for the same amount and note, straight to the scan. */
+  chargeAgain(): Promise<void>;
   submitManualCode(code: string): Promise<void>;
   requestStop(): void;
   dismissStop(): void;
@@ -204,6 +206,18 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
             ...(order.note ? { note: order.note } : {}),
           });
           set({ cashOrder: cash, startingNew: false });
+        });
+      },
+      chargeAgain() {
+        return run(async () => {
+          const order = get().sale?.order;
+          if (!order) return;
+          const sale = await bridge.call('beginSale', {
+            total_fee: order.total_fee,
+            ...(order.note ? { note: order.note } : {}),
+          });
+          set({ entry: '', note: '', startingNew: false, cashOrder: null });
+          get().applySale(sale);
         });
       },
       submitManualCode(code) {

@@ -104,6 +104,26 @@ describe('sale store', () => {
     expect(sale.getState().confirmingStop).toBe(false);
   });
 
+  it('after a stop, charges the same amount and note again, straight to the scan prompt', async () => {
+    const { bridge, sale } = setup();
+    const stopped = anOrder({ total_fee: 880, note: 'table 2' });
+    bridge.emit({
+      kind: 'sale',
+      sale: aSale({
+        state: 'done',
+        order: stopped,
+        attempt: anAttempt({ phase: 'reversed', total_fee: 880 }),
+      }),
+    });
+    expect(selectSaleScreen(sale.getState())).toMatchObject({
+      kind: 'outcome',
+      outcome: { kind: 'reversed' },
+    });
+    await sale.getState().chargeAgain();
+    expect(bridge.callsOf('beginSale')).toEqual([{ total_fee: 880, note: 'table 2' }]);
+    expect(selectSaleScreen(sale.getState()).kind).toBe('scan');
+  });
+
   it('keeps a typed error from the service for the screen', async () => {
     const { bridge, sale } = setup();
     bridge.fail('beginSale', 'attempt_unresolved');
