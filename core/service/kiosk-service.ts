@@ -6,12 +6,14 @@
  */
 import { dirname, join } from 'node:path';
 import type { ScanPayApi, ServiceEvent } from '../common/contract/api-contract.ts';
+import type { ExportOrdersRequest } from '../common/contract/api-schemas.ts';
 import type { HealthView, SettingsView } from '../common/contract/views.ts';
 import { AuthError, ConflictError } from '../common/errors.ts';
 import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
 import { SqliteJournal } from '../journal/sqlite-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
+import type { OrderFilter } from '../ports/journal.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { ServiceConfig } from './config/service-config.ts';
@@ -19,6 +21,7 @@ import { EventBus } from './event-bus.ts';
 import { createFileLogger } from './file-logger.ts';
 import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
+import { collectOrders, exportFilename, ordersToCsv } from './orders-csv.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { ProviderHealth } from './provider-health.ts';
 import { QrDisplay } from './qr-display.ts';
@@ -288,16 +291,21 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       const page = request.page ?? 1;
       const pageSize = request.page_size ?? 50;
       const { orders, total } = engine.listOrders({
-        ...(request.from !== undefined ? { from: request.from } : {}),
-        ...(request.to !== undefined ? { to: request.to } : {}),
-        ...(request.status !== undefined ? { status: request.status } : {}),
-        ...(request.tender !== undefined ? { tender: request.tender } : {}),
-        ...(request.cashier !== undefined ? { cashier: request.cashier } : {}),
-        ...(request.search !== undefined ? { search: request.search } : {}),
+        ...orderFilters(request),
         offset: (page - 1) * pageSize,
         limit: pageSize,
       });
       return { orders, total, page, page_size: pageSize };
+    },
+    async exportOrders(request) {
+      const orders = collectOrders((offset, limit) =>
+        engine.listOrders({ ...orderFilters(request), offset, limit }),
+      );
+      return {
+        filename: exportFilename(config.terminal_id, clock.now()),
+        csv: ordersToCsv(orders),
+        count: orders.length,
+      };
     },
     getOrder: async (request) => engine.orderDetail(request.out_trade_no),
     stopAttempt: async (request) => {
@@ -391,4 +399,16 @@ function describeScanner(config: ServiceConfig['scanners'][number]): string {
     case 'wedge':
       return 'keyboard wedge';
   }
+}
+
+/** The listOrders/exportOrders filters as the journal takes them (absent stays absent). */
+function orderFilters(request: ExportOrdersRequest): Omit<OrderFilter, 'offset' | 'limit'> {
+  return {
+    ...(request.from !== undefined ? { from: request.from } : {}),
+    ...(request.to !== undefined ? { to: request.to } : {}),
+    ...(request.status !== undefined ? { status: request.status } : {}),
+    ...(request.tender !== undefined ? { tender: request.tender } : {}),
+    ...(request.cashier !== undefined ? { cashier: request.cashier } : {}),
+    ...(request.search !== undefined ? { search: request.search } : {}),
+  };
 }

@@ -3,6 +3,7 @@
  * fast keyboard burst that the page's wedge detector turns into submitScan. Scenarios run in order on
  * one service (one till), each leaving the till ready for the next.
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newPage, scanAsWedge, shot } from './helpers/browser.ts';
@@ -182,6 +183,14 @@ describe('cashier in Chromium', () => {
     await page.getByTestId('orders').waitFor();
     expect(await page.getByTestId('orders').locator('tbody tr').count()).toBeGreaterThanOrEqual(4);
     await shot(page, '11-history');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('history-export').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^scanpay-orders-T01-\d{8}-\d{4}\.csv$/);
+    const file = readFileSync((await download.path())!);
+    expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(file.toString('utf8')).toMatch(/,12\.50,/);
   });
 
   it('closes the shift: expected vs counted per tender on the Z report', async () => {

@@ -201,6 +201,8 @@ describe('secrets never leave the service', () => {
     expect(refunded.body).toMatchObject({ ok: true, value: { status: 'succeeded' } });
     await call('queryPayment', { out_trade_no: 'SECWX1', pay_order_info: true });
     await call('listOrders', {});
+    const exported = await call('exportOrders', {});
+    expect(exported.body.value.count).toBeGreaterThanOrEqual(4);
     await call('getSettings', {});
     await call('closeShift', { counted: { cash: 5800 } });
 

@@ -1,4 +1,5 @@
 /** The local API end to end over real HTTP against the sandbox gateway (real adapters, real signatures). */
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer } from '../../core/service/http/api-server.ts';
 import { type ServiceHarness, startServiceHarness } from './service-harness.ts';
@@ -98,6 +99,34 @@ describe('createPayment → queryPayment → refund → queryRefund', () => {
       await_max_time: 10,
     });
     expect(result.body.value).toMatchObject({ orderPaid: true, status: 1 });
+  });
+
+  it('exports the filtered orders as a CSV download, the same rows the list gives', async () => {
+    const response = await fetch(`${h.server.url}/api/orders.csv?status=3`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="scanpay-orders-T01-\d{8}-\d{4}\.csv"$/,
+    );
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+    expect(text.startsWith('\ufeffout_trade_no,')).toBe(true);
+    const rows = parse(text.slice(1), { columns: true }) as Record<string, string>[];
+    const listed = await (await fetch(`${h.server.url}/api/orders?status=3&page_size=200`)).json();
+    expect(rows.map((r) => r.out_trade_no).sort()).toEqual(
+      listed.value.orders.map((o: { out_trade_no: string }) => o.out_trade_no).sort(),
+    );
+    expect(rows.find((r) => r.out_trade_no === 'API1')).toMatchObject({
+      status: 'refunded',
+      total_yuan: '10.00',
+      refunded_yuan: '10.00',
+      net_yuan: '0.00',
+      tender: 'wxpay',
+    });
+    const exported = await h.call('exportOrders', { status: 3 });
+    expect(exported.body.value.count).toBe(rows.length);
+    const bad = await fetch(`${h.server.url}/api/orders.csv?status=7`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).code).toBe('validation_failed');
   });
 
   it('lists orders with filters and paging', async () => {
@@ -203,6 +232,10 @@ describe('access token', () => {
       expect((await good.json()).ready).toBe(true);
       const stream = await fetch(`${remote.url}/api/events?token=${token}`);
       expect(stream.status).toBe(200);
+      // The token in the query string authenticates; it is not taken for an order filter.
+      const orders = await fetch(`${remote.url}/api/orders?token=${token}&page_size=1`);
+      expect(orders.status).toBe(200);
+      expect((await fetch(`${remote.url}/api/orders.csv?token=${token}`)).status).toBe(200);
       await stream.body?.cancel();
     } finally {
       await remote.close();

@@ -12,6 +12,7 @@ import type {
   CloseShiftRequest,
   CreatePaymentRequest,
   EmptyRequest,
+  ExportOrdersRequest,
   ListOrdersRequest,
   OpenShiftRequest,
   OrderRefRequest,
@@ -86,6 +87,14 @@ export interface ListOrdersResult {
   readonly page_size: number;
 }
 
+export interface OrdersExport {
+  /** e.g. `scanpay-orders-T01-20261123-1800.csv` */
+  readonly filename: string;
+  /** UTF-8 CSV with a BOM, one row per order (see core/service/orders-csv.ts). */
+  readonly csv: string;
+  readonly count: number;
+}
+
 export interface ScanPayApi {
   createPayment(request: CreatePaymentRequest): Promise<CreatePaymentResult>;
   queryPayment(request: QueryPaymentRequest): Promise<QueryPaymentResult>;
@@ -93,6 +102,8 @@ export interface ScanPayApi {
   queryRefund(request: QueryRefundRequest): Promise<QueryRefundResult>;
   closeOrder(request: CloseOrderRequest): Promise<OrderView>;
   listOrders(request: ListOrdersRequest): Promise<ListOrdersResult>;
+  /** Every order matching the filters as CSV, for bookkeeping (also `GET /api/orders.csv`). */
+  exportOrders(request: ExportOrdersRequest): Promise<OrdersExport>;
   getOrder(request: OrderRefRequest): Promise<OrderDetailView>;
   /** Cashier's manual stop: the live attempt goes to reversal at once. */
   stopAttempt(request: OrderRefRequest): Promise<AttemptView>;
@@ -127,6 +138,7 @@ export const OPERATION_NAMES = [
   'queryRefund',
   'closeOrder',
   'listOrders',
+  'exportOrders',
   'getOrder',
   'stopAttempt',
   'retryAttempt',

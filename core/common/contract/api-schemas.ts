@@ -70,6 +70,10 @@ export const ListOrdersRequest = z.strictObject({
 });
 export type ListOrdersRequest = z.input<typeof ListOrdersRequest>;
 
+/** The same filters as listOrders, without paging: every matching order goes into the file. */
+export const ExportOrdersRequest = ListOrdersRequest.omit({ page: true, page_size: true });
+export type ExportOrdersRequest = z.input<typeof ExportOrdersRequest>;
+
 export const OrderRefRequest = z.strictObject({ out_trade_no: z.string().min(1).max(64) });
 export type OrderRefRequest = z.input<typeof OrderRefRequest>;
 

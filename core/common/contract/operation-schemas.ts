@@ -10,6 +10,7 @@ export const OPERATION_SCHEMAS: { readonly [K in OperationName]: z.ZodType } = {
   queryRefund: S.QueryRefundRequest,
   closeOrder: S.CloseOrderRequest,
   listOrders: S.ListOrdersRequest,
+  exportOrders: S.ExportOrdersRequest,
   getOrder: S.OrderRefRequest,
   stopAttempt: S.OrderRefRequest,
   retryAttempt: S.OrderRefRequest,

@@ -2,8 +2,9 @@
  * The local HTTP API (vk-uni-pay shaped) and the headless UI server. `POST /api/<operation>` takes
  * the operation's JSON body, validated with the contract's zod schema, and answers
  * `{ok:true,value}` or `{ok:false,code,message,error:{code,message}}` with the right status;
- * `GET /api/health`, `GET /api/orders` (query string filters) and `GET /api/events` (server-sent
- * events) are plain reads. Clients that are not on loopback must present the access token, and the
+ * `GET /api/health`, `GET /api/orders` (query string filters), `GET /api/orders.csv` (the same
+ * filters, every matching order as a CSV download) and `GET /api/events` (server-sent events) are
+ * plain reads. Clients that are not on loopback must present the access token, and the
  * server refuses to bind a non-loopback address without one.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -14,6 +15,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import {
   isOperationName,
   type OperationName,
+  type OrdersExport,
   type ServiceEvent,
 } from '../../common/contract/api-contract.ts';
 import { OPERATION_SCHEMAS } from '../../common/contract/operation-schemas.ts';
@@ -71,6 +73,16 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(text);
 }
 
+/** GET /api/orders and /api/orders.csv filters from the query string (token excluded: it is not a filter). */
+function orderQuery(params: URLSearchParams): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  for (const [key, value] of params) {
+    if (key === 'token') continue;
+    query[key] = ['from', 'to', 'status', 'page', 'page_size'].includes(key) ? Number(value) : value;
+  }
+  return query;
+}
+
 function sendError(response: ServerResponse, status: number, code: string, message: string): void {
   send(response, status, { ok: false, code, message, error: { code, message } });
 }
@@ -122,25 +134,34 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   }, 15_000);
   heartbeat.unref();
 
-  async function callOperation(name: OperationName, input: unknown, response: ServerResponse): Promise<void> {
+  /** Validates and runs one operation: its value, or the HTTP status and error envelope to send. */
+  async function runOperation(
+    name: OperationName,
+    input: unknown,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; status: number; body: unknown }> {
     const parsed = OPERATION_SCHEMAS[name].safeParse(input ?? {});
     if (!parsed.success) {
-      sendError(response, 400, 'validation_failed', validationMessage(parsed.error.issues));
-      return;
+      const message = validationMessage(parsed.error.issues);
+      const error = { code: 'validation_failed', message };
+      return { ok: false, status: 400, body: { ok: false, ...error, error } };
     }
     try {
       const operation = service.api[name] as (request: unknown) => Promise<unknown>;
-      const value = await operation.call(service.api, parsed.data);
-      send(response, 200, { ok: true, value });
+      return { ok: true, value: await operation.call(service.api, parsed.data) };
     } catch (error) {
       const shape = toErrorShape(error);
-      send(response, httpStatusFor(error), {
+      return {
         ok: false,
-        code: shape.code,
-        message: shape.message,
-        error: shape,
-      });
+        status: httpStatusFor(error),
+        body: { ok: false, code: shape.code, message: shape.message, error: shape },
+      };
     }
+  }
+
+  async function callOperation(name: OperationName, input: unknown, response: ServerResponse): Promise<void> {
+    const outcome = await runOperation(name, input);
+    if (outcome.ok) send(response, 200, { ok: true, value: outcome.value });
+    else send(response, outcome.status, outcome.body);
   }
 
   /** Provider notifications: no token (the providers call it), the signature is the authentication. */
@@ -239,11 +260,23 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
           return;
         }
         if (request.method === 'GET' && name === 'orders') {
-          const query: Record<string, unknown> = {};
-          for (const [key, value] of url.searchParams) {
-            query[key] = ['from', 'to', 'status', 'page', 'page_size'].includes(key) ? Number(value) : value;
+          await callOperation('listOrders', orderQuery(url.searchParams), response);
+          return;
+        }
+        if (request.method === 'GET' && name === 'orders.csv') {
+          const outcome = await runOperation('exportOrders', orderQuery(url.searchParams));
+          if (!outcome.ok) {
+            send(response, outcome.status, outcome.body);
+            return;
           }
-          await callOperation('listOrders', query, response);
+          const file = outcome.value as OrdersExport;
+          response.writeHead(200, {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="${file.filename}"`,
+            'cache-control': 'no-store',
+            'content-length': Buffer.byteLength(file.csv),
+          });
+          response.end(file.csv);
           return;
         }
         if (request.method !== 'POST') {

@@ -130,6 +130,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'history.cashier': 'Cashier',
   'history.search': 'Order no.',
   'history.apply': 'Search',
+  'history.export': 'Export CSV',
   'history.any': 'Any',
   'history.empty': 'No orders match',
   'history.total': '{count} orders',

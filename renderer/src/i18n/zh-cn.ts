@@ -124,6 +124,7 @@ export const zhCN = {
   'history.cashier': '收银员',
   'history.search': '订单号',
   'history.apply': '查询',
+  'history.export': '导出 CSV',
   'history.any': '全部',
   'history.empty': '没有符合条件的订单',
   'history.total': '共 {count} 笔',

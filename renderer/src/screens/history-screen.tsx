@@ -2,6 +2,7 @@
 import { useEffect } from 'react';
 import type { OrderStatus, Tender } from '../../../core/common/contract/views.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { saveTextFile } from '../components/save-file.ts';
 import { Timeline } from '../components/timeline.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
@@ -83,6 +84,7 @@ export function HistoryScreen() {
   const page = useApp('history', (s) => s.page);
   const pageSize = useApp('history', (s) => s.pageSize);
   const loading = useApp('history', (s) => s.loading);
+  const exporting = useApp('history', (s) => s.exporting);
   const error = useApp('history', (s) => s.error);
   const selected = useApp('history', (s) => s.selected !== null);
   useEffect(() => {
@@ -151,6 +153,18 @@ export function HistoryScreen() {
         </label>
         <button type="submit" className="btn btn-primary" disabled={loading}>
           {t('history.apply')}
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="history-export"
+          disabled={exporting}
+          onClick={async () => {
+            const file = await h().exportCsv();
+            if (file) saveTextFile(file.filename, file.csv, 'text/csv;charset=utf-8');
+          }}
+        >
+          ⇩ {exporting ? t('common.loading') : t('history.export')}
         </button>
       </form>
       <ErrorBanner error={error} />

@@ -1,6 +1,7 @@
 /** Order history: filters as the cashier typed them (dates as YYYY-MM-DD), the page, and one opened order. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ListOrdersRequest } from '../../../core/common/contract/api-schemas.ts';
+import type { OrdersExport } from '../../../core/common/contract/api-contract.ts';
+import type { ExportOrdersRequest, ListOrdersRequest } from '../../../core/common/contract/api-schemas.ts';
 import type { OrderDetailView, OrderStatus, OrderView, Tender } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
@@ -22,6 +23,7 @@ export interface HistoryState {
   readonly page: number;
   readonly pageSize: number;
   readonly loading: boolean;
+  readonly exporting: boolean;
   readonly selected: OrderDetailView | null;
   readonly error: ErrorShape | null;
 }
@@ -29,6 +31,8 @@ export interface HistoryState {
 export interface HistoryActions {
   setFilters(patch: Partial<HistoryFilters>): void;
   load(page?: number): Promise<void>;
+  /** Every order matching the filters as a CSV file (null when it failed: see `error`). */
+  exportCsv(): Promise<OrdersExport | null>;
   select(outTradeNo: string): Promise<void>;
   clearSelection(): void;
   applyOrder(order: OrderView): void;
@@ -59,6 +63,11 @@ export function toListRequest(filters: HistoryFilters, page: number, pageSize: n
   return request;
 }
 
+export function toExportRequest(filters: HistoryFilters): ExportOrdersRequest {
+  const { page: _page, page_size: _pageSize, ...request } = toListRequest(filters, 1, 1);
+  return request;
+}
+
 export const EMPTY_FILTERS: HistoryFilters = {
   from: '',
   to: '',
@@ -77,6 +86,7 @@ export function createHistoryStore(bridge: RendererBridge, pageSize = 20): Histo
     page: 1,
     pageSize,
     loading: false,
+    exporting: false,
     selected: null,
     error: null,
     setFilters(patch) {
@@ -93,6 +103,18 @@ export function createHistoryStore(bridge: RendererBridge, pageSize = 20): Histo
         if (mine === generation) set({ error: toProblem(error) });
       } finally {
         if (mine === generation) set({ loading: false });
+      }
+    },
+    async exportCsv() {
+      if (get().exporting) return null;
+      set({ exporting: true, error: null });
+      try {
+        return await bridge.call('exportOrders', toExportRequest(get().filters));
+      } catch (error) {
+        set({ error: toProblem(error) });
+        return null;
+      } finally {
+        set({ exporting: false });
       }
     },
     async select(outTradeNo) {

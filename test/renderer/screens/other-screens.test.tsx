@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../renderer/src/app.tsx';
 import { AttentionScreen } from '../../../renderer/src/screens/attention-screen.tsx';
+import { HistoryScreen } from '../../../renderer/src/screens/history-screen.tsx';
 import { QrDisplay } from '../../../renderer/src/screens/qr-display.tsx';
 import { RefundScreen } from '../../../renderer/src/screens/refund-screen.tsx';
 import { SettingsScreen } from '../../../renderer/src/screens/settings-screen.tsx';
@@ -117,6 +118,51 @@ describe('settings screen', () => {
     input('settings-pin', '2468');
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Unlock' })));
     expect(screen.getByText('••••3f2a')).toBeTruthy();
+  });
+});
+
+describe('history export', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('downloads the filtered orders as the CSV file the service names', async () => {
+    const csv = '\ufeffout_trade_no\r\nT01A\r\n';
+    const bridge = defaultBridge()
+      .on('listOrders', () => ({ orders: [anOrder()], total: 1, page: 1, page_size: 20 }))
+      .on('exportOrders', () => ({ filename: 'scanpay-orders-T01-20261123-1800.csv', csv, count: 1 }));
+    const blobs: Blob[] = [];
+    URL.createObjectURL = vi.fn((blob: Blob) => {
+      blobs.push(blob);
+      return 'blob:scanpay/1';
+    });
+    URL.revokeObjectURL = vi.fn();
+    const downloads: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      downloads.push(`${this.download} ${this.href}`);
+    });
+    const { stores } = renderWithStores(<HistoryScreen />, { bridge });
+    act(() => stores.history.getState().setFilters({ tender: 'wxpay', status: 1 }));
+    await act(async () => fireEvent.click(screen.getByTestId('history-export')));
+    expect(bridge.callsOf('exportOrders')).toEqual([{ tender: 'wxpay', status: 1 }]);
+    expect(downloads).toEqual(['scanpay-orders-T01-20261123-1800.csv blob:scanpay/1']);
+    expect(blobs[0]?.type).toBe('text/csv;charset=utf-8');
+    // The file keeps the BOM (Excel needs it for Chinese text); text() would hide it.
+    const bytes = new Uint8Array((await blobs[0]?.arrayBuffer()) ?? new ArrayBuffer(0));
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder().decode(bytes)).toBe(csv.slice(1));
+    expect(click).toHaveBeenCalledTimes(1);
+  });
+
+  it('says why an export was refused and downloads nothing', async () => {
+    const bridge = defaultBridge()
+      .on('listOrders', () => ({ orders: [], total: 0, page: 1, page_size: 20 }))
+      .fail('exportOrders', 'export_too_large');
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    renderWithStores(<HistoryScreen />, { bridge, language: 'en' });
+    await act(async () => fireEvent.click(screen.getByTestId('history-export')));
+    expect(screen.getByRole('alert').dataset.errorCode).toBe('export_too_large');
+    expect(click).not.toHaveBeenCalled();
   });
 });
 

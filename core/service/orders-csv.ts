@@ -1,0 +1,118 @@
+/**
+ * Orders as a CSV file for the store's bookkeeping (对账): one row per order, amounts in yuan, times
+ * in Beijing time (the providers' bills use it whatever the terminal's own zone), a UTF-8 BOM so
+ * Excel opens the Chinese text correctly, and formula escaping (csv-stringify's escape_formulas),
+ * because notes and cashier names are typed by people and a cell starting with = must stay text.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { OrderStatus, OrderView } from '../common/contract/views.ts';
+import { ValidationError } from '../common/errors.ts';
+import { fenToYuan } from '../common/money.ts';
+
+const STATUS_NAMES: Readonly<Record<OrderStatus, string>> = {
+  [-1]: 'closed',
+  0: 'unpaid',
+  1: 'paid',
+  2: 'partly_refunded',
+  3: 'refunded',
+};
+
+export const ORDERS_CSV_COLUMNS = [
+  'out_trade_no',
+  'created_at',
+  'paid_at',
+  'status',
+  'tender',
+  'provider',
+  'total_yuan',
+  'refunded_yuan',
+  'net_yuan',
+  'transaction_id',
+  'paid_out_trade_no',
+  'pid',
+  'type',
+  'subject',
+  'note',
+  'cashier',
+  'shift_id',
+] as const;
+
+const beijing = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+/** `2026-11-23 18:00:00` in Beijing time. */
+export function beijingTime(ms: number): string {
+  return beijing.format(new Date(ms));
+}
+
+function row(order: OrderView): string[] {
+  const paid = order.status >= 1;
+  return [
+    order.out_trade_no,
+    beijingTime(order.created_at),
+    order.paid_at === null ? '' : beijingTime(order.paid_at),
+    STATUS_NAMES[order.status],
+    order.tender ?? '',
+    order.provider ?? '',
+    fenToYuan(order.total_fee),
+    fenToYuan(order.refunded_fee),
+    paid ? fenToYuan(order.total_fee - order.refunded_fee) : '0.00',
+    order.transaction_id ?? '',
+    order.paid_out_trade_no ?? '',
+    order.pid,
+    order.type,
+    order.subject,
+    order.note ?? '',
+    order.cashier ?? '',
+    order.shift_id ?? '',
+  ];
+}
+
+export function ordersToCsv(orders: readonly OrderView[]): string {
+  return stringify([[...ORDERS_CSV_COLUMNS], ...orders.map(row)], {
+    bom: true,
+    escape_formulas: true,
+    record_delimiter: 'windows',
+  });
+}
+
+/** An export larger than this must be narrowed by date: the file travels whole over IPC or HTTP. */
+export const EXPORT_MAX_ORDERS = 50_000;
+const EXPORT_PAGE = 1_000;
+
+/** `scanpay-orders-T01-20261123-1800.csv`, stamped in Beijing time. */
+export function exportFilename(terminalId: string, now: number): string {
+  const stamp = beijingTime(now).replace(/[-:]/g, '').replace(' ', '-').slice(0, 13);
+  return `scanpay-orders-${terminalId}-${stamp}.csv`;
+}
+
+/**
+ * Reads every matching order page by page. The journal is synchronous, so the whole read happens in
+ * one turn of the event loop and a payment booked meanwhile cannot shift the pages.
+ */
+export function collectOrders(
+  listPage: (offset: number, limit: number) => { orders: readonly OrderView[]; total: number },
+): OrderView[] {
+  const first = listPage(0, EXPORT_PAGE);
+  if (first.total > EXPORT_MAX_ORDERS) {
+    throw new ValidationError(
+      'export_too_large',
+      `${first.total} orders match; export at most ${EXPORT_MAX_ORDERS} at a time (choose a shorter date range)`,
+    );
+  }
+  const orders = [...first.orders];
+  while (orders.length < first.total) {
+    const page = listPage(orders.length, EXPORT_PAGE);
+    if (page.orders.length === 0) break;
+    orders.push(...page.orders);
+  }
+  return orders;
+}
