@@ -62,15 +62,25 @@ export interface ReleasedKey {
   readonly key?: string | undefined;
 }
 
+/** DOM key names that Electron's accelerator-style keyCode spells differently. */
+const ACCELERATOR_NAMES: Readonly<Record<string, string>> = {
+  ArrowLeft: 'Left',
+  ArrowRight: 'Right',
+  ArrowUp: 'Up',
+  ArrowDown: 'Down',
+  ' ': 'Space',
+};
+
 /** The input events that replay one held keydown: down, its character (if printable), up. */
 export function replayEvents(key: ReleasedKey): ReplayInputEvent[] {
   const name = key.key ?? '';
   if (name === '' || name === 'Process' || name === 'Unidentified' || name === 'Dead') return [];
   const printable = [...name].length === 1;
+  const keyCode = ACCELERATOR_NAMES[name] ?? name;
   return [
-    { type: 'keyDown', keyCode: name },
+    { type: 'keyDown', keyCode },
     ...(printable ? [{ type: 'char' as const, keyCode: name }] : []),
-    { type: 'keyUp', keyCode: name },
+    { type: 'keyUp', keyCode },
   ];
 }
 
@@ -102,21 +112,42 @@ export function wireWedge(options: WedgeWiringOptions): void {
     expected.splice(index, 1);
     return true;
   };
+  const replay = (keys: readonly ReleasedKey[]) => {
+    for (const key of keys) {
+      if (key.type !== 'keydown') continue;
+      for (const event of replayEvents(key)) {
+        // before-input-event reports only keyDown/keyUp (by DOM key name), never the 'char' event.
+        if (event.type !== 'char') expected.push({ type: event.type, key: key.key ?? '', at: now() });
+        contents.sendInputEvent(event);
+      }
+    }
+  };
+  /** Keys released while a key is being judged: they must reach the page before that key. */
+  let releasedDuringPush: ReleasedKey[] | null = null;
   contents.on('before-input-event', (event, input) => {
     const at = now();
     if (isReplayEcho(input, at)) return;
     const key = toWedgeKey(input, at);
     if (key === null) return;
-    if (push(key).capture) event.preventDefault();
+    const released: ReleasedKey[] = [];
+    releasedDuringPush = released;
+    let capture: boolean;
+    try {
+      capture = push(key).capture;
+    } finally {
+      releasedDuringPush = null;
+    }
+    if (released.length > 0 && !capture && key.type === 'keydown') {
+      // sendInputEvent queues behind the key in hand: hold that key too and replay it after them.
+      event.preventDefault();
+      replay([...released, key]);
+      return;
+    }
+    replay(released);
+    if (capture) event.preventDefault();
   });
   options.onRelease?.((keys) => {
-    for (const key of keys) {
-      if (key.type !== 'keydown') continue;
-      for (const replay of replayEvents(key)) {
-        // before-input-event reports only keyDown/keyUp, never the 'char' event.
-        if (replay.type !== 'char') expected.push({ type: replay.type, key: replay.keyCode, at: now() });
-        contents.sendInputEvent(replay);
-      }
-    }
+    if (releasedDuringPush) releasedDuringPush.push(...keys);
+    else replay(keys);
   });
 }

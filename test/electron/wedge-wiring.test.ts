@@ -19,20 +19,34 @@ type Listener = (event: { preventDefault(): void }, input: InputLike) => void;
 function fakeWindow(timers: ReturnType<typeof manualTimers>) {
   let listener: Listener | null = null;
   const reachedPage: string[] = [];
+  const DOM_NAMES: Record<string, string> = { Left: 'ArrowLeft', Space: ' ' };
+  /** sendInputEvent during a before-input-event: Chromium queues it behind the event in hand. */
+  const queued: ReplayInputEvent[] = [];
+  let handling = false;
+  const deliverReplay = (event: ReplayInputEvent) => {
+    // As Chromium does: replayed keyDown/keyUp go through before-input-event again; 'char' does not.
+    if (event.type === 'char') reachedPage.push(`char:${event.keyCode}`);
+    else send({ type: event.type, key: DOM_NAMES[event.keyCode] ?? event.keyCode, code: '' });
+  };
   const send = (input: InputLike) => {
     let prevented = false;
-    listener!({ preventDefault: () => (prevented = true) }, input);
+    handling = true;
+    try {
+      listener!({ preventDefault: () => (prevented = true) }, input);
+    } finally {
+      handling = false;
+    }
     if (!prevented) reachedPage.push(`${input.type}:${input.key}`);
+    while (queued.length > 0) deliverReplay(queued.shift()!);
   };
   const contents: BeforeInputSource & { sendInputEvent(event: ReplayInputEvent): void } = {
     on(_event, l) {
       listener = l;
       return contents;
     },
-    // As Chromium does: replayed keyDown/keyUp go through before-input-event again; 'char' does not.
     sendInputEvent(event) {
-      if (event.type === 'char') reachedPage.push(`char:${event.keyCode}`);
-      else send({ type: event.type, key: event.keyCode, code: '' });
+      if (handling) queued.push(event);
+      else deliverReplay(event);
     },
   };
   const type = (text: string, gapMs: number) => {
@@ -98,6 +112,25 @@ describe('keyboard-wedge wiring', () => {
     expect(s.win.reachedPage.filter((e) => e === 'keyUp:5')).toHaveLength(1);
   });
 
+  it('keeps the order when a key arrives while earlier keys are held: they first, then that key', () => {
+    const s = setup();
+    // A quick "7" then Enter (20 ms): the 7 is held, Enter shows it was typing.
+    s.win.send({ type: 'keyDown', key: '7', code: 'Digit7' });
+    s.timers.advance(20);
+    s.win.send({ type: 'keyDown', key: 'Enter', code: 'Enter' });
+    s.timers.advance(5);
+    // A held 5, then an arrow key 10 ms later: its DOM name comes back from an accelerator name.
+    s.timers.advance(500);
+    s.win.send({ type: 'keyDown', key: '5', code: 'Digit5' });
+    s.timers.advance(10);
+    s.win.send({ type: 'keyDown', key: 'ArrowLeft', code: 'ArrowLeft' });
+    s.timers.advance(1_000);
+    const downs = s.win.reachedPage.filter((e) => e.startsWith('keyDown:')).map((e) => e.slice(8));
+    expect(downs).toEqual(['7', 'Enter', '5', 'ArrowLeft']);
+    expect(s.win.reachedPage.filter((e) => e.startsWith('char:'))).toEqual(['char:7', 'char:5']);
+    expect(s.api.submitScan).not.toHaveBeenCalled();
+  });
+
   it('replays a held key as Electron input events: down, its character, up; nothing for IME keys', () => {
     expect(replayEvents({ type: 'keydown', key: '7' })).toEqual([
       { type: 'keyDown', keyCode: '7' },
@@ -109,6 +142,10 @@ describe('keyboard-wedge wiring', () => {
       { type: 'keyUp', keyCode: 'Shift' },
     ]);
     expect(replayEvents({ type: 'keydown', key: 'Process' })).toEqual([]);
+    expect(replayEvents({ type: 'keydown', key: 'ArrowLeft' })).toEqual([
+      { type: 'keyDown', keyCode: 'Left' },
+      { type: 'keyUp', keyCode: 'Left' },
+    ]);
   });
 
   it('passes every key through when no wedge source is attached to the feed', () => {
