@@ -5,7 +5,7 @@
  * a finished callback; the unresolved ones are spread over submitted, polling and reversing.
  */
 import type { AttemptPhase } from '../../core/common/contract/views.ts';
-import type { AttemptState } from '../../core/domain/attempt-state.ts';
+import { type AttemptState, submittedAttempt } from '../../core/domain/attempt-state.ts';
 import type { OrderRecord } from '../../core/domain/order.ts';
 import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 
@@ -46,35 +46,28 @@ function orderRow(i: number, at: number, paid: boolean): OrderRecord {
 
 function attemptRow(order: OrderRecord, phase: AttemptPhase): AttemptState {
   const at = order.createdAt;
+  const fresh = submittedAttempt(
+    {
+      outTradeNo: order.orderNo,
+      orderNo: order.orderNo,
+      attemptIndex: 1,
+      pid: order.pid,
+      provider: 'wxpay',
+      wallet: 'wxpay',
+      mode: 'micropay',
+      totalFee: order.totalFee,
+      deadlineAt: null,
+    },
+    at,
+  );
   return {
-    outTradeNo: order.orderNo,
-    orderNo: order.orderNo,
-    attemptIndex: 1,
-    pid: order.pid,
-    provider: 'wxpay',
-    wallet: 'wxpay',
-    mode: 'micropay',
+    ...fresh,
     phase,
-    totalFee: order.totalFee,
-    createdAt: at,
-    updatedAt: at,
-    chargedAt: at,
     nextActionAt: phase === 'paid' ? 0 : at + 2500,
-    deadlineAt: null,
     queryCount: phase === 'submitted' ? 0 : 3,
-    reverseCount: 0,
-    unknownCount: 0,
-    closeCount: 0,
-    awaitingConfirm: false,
-    confirmCount: 0,
-    stopRequested: false,
     transactionId: order.transactionId,
     paidFee: phase === 'paid' ? order.totalFee : null,
     paidAt: order.paidAt,
-    qrCode: null,
-    reverseAction: null,
-    failure: null,
-    attention: null,
     authCodeTail: '1234',
   };
 }
