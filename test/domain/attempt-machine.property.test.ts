@@ -119,8 +119,9 @@ describe('attempt machine properties (random events)', () => {
  *   towards reverseMaxAttempts (retry and a still-open confirm are refused past it), and once that
  *   count is spent only unknown replies continue, at most unknownMaxAttempts of them; each
  *   "reversed" (at most reverseMaxAttempts) is followed by at most confirmMaxQueries queries.
- * qr: 1 pre-create + one query per QR interval until the deadline (+1 at the deadline);
- *   then at most closeMaxAttempts closes and confirmMaxQueries confirming queries.
+ * qr: 1 pre-create + one query per QR interval until the deadline (+1 at the deadline); then at
+ *   most closeMaxAttempts closes, each followed by at most confirmMaxQueries confirming queries (a
+ *   close the provider reports done while its query still says open is closed again).
  */
 function callBound(policy: PollPolicy, mode: AttemptMode): number {
   if (mode === 'micropay') {
@@ -136,8 +137,7 @@ function callBound(policy: PollPolicy, mode: AttemptMode): number {
     1 +
     Math.ceil(policy.qrTtlMs / policy.qrQueryIntervalMs) +
     1 +
-    policy.closeMaxAttempts +
-    policy.confirmMaxQueries
+    policy.closeMaxAttempts * (1 + policy.confirmMaxQueries)
   );
 }
 
@@ -282,6 +282,27 @@ describe('attempt machine properties (driven by decide)', () => {
       );
     },
   );
+
+  it('a QR order whose close the provider confirms but whose query stays open is re-closed, boundedly', () => {
+    // Found by the property above (seed 63568975): close → "closed", query → "pending", again and again.
+    for (const provider of ['wxpay', 'alipay', 'payjs'] as const) {
+      const policy = DEFAULT_POLL_POLICIES[provider];
+      const run = drive(attempt({ provider, mode: 'qr' }), policy, [0], [0], (call) => {
+        if (call === 'precreate')
+          return { kind: 'precreate_replied', outcome: { kind: 'created', qrCode: 'q' } };
+        if (call === 'close') return { kind: 'close_replied', outcome: { kind: 'closed' } };
+        return { kind: 'query_replied', outcome: { kind: 'pending', providerCode: 'USERPAYING' } };
+      });
+      if (policy.confirmReversalByQuery) {
+        expect(run.state.phase).toBe('needs_attention');
+        expect(run.state.closeCount).toBe(policy.closeMaxAttempts);
+      } else {
+        // PAYJS's check cannot tell closed from open, so its close reply is taken as final.
+        expect(run.state.phase).toBe('closed');
+      }
+      expect(run.calls).toBeLessThanOrEqual(callBound(policy, 'qr'));
+    }
+  });
 
   it('the bound is reached closely by the slowest micropay run (so it is not slack)', () => {
     // Every query pending, every reverse unknown: 1 + queries + unknownMaxAttempts calls.
