@@ -94,12 +94,17 @@ export function createLedger(options: {
     }
   }
 
+  /** Codes held after the last prune: the next one waits until the map has doubled. */
+  let codesAfterPrune = 0;
   function pruneCodes(): void {
-    if (codes.size < CODE_PRUNE_THRESHOLD) return;
+    // Used codes stay (they name their trade), so pruning on every new code past the threshold
+    // would scan them all each time: quadratic over a long run. Doubling keeps it amortised O(1).
+    if (codes.size < Math.max(CODE_PRUNE_THRESHOLD, 2 * codesAfterPrune)) return;
     const now = clock.now();
     for (const [authCode, code] of codes) {
       if (!code.used && now >= code.issuedAtMs + codeTtlMs) codes.delete(authCode);
     }
+    codesAfterPrune = codes.size;
   }
 
   function newCode(request: IssueCodeRequest): WalletCode {

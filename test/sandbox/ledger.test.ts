@@ -174,4 +174,28 @@ describe('sandbox ledger', () => {
     expect(ledger.scanQr({ qr, behavior: 'instant' }).kind).toBe('error');
     expect(ledger.find('alipay', 'Q')?.captured_fen).toBe(300);
   });
+
+  it('prunes expired unused codes, but only once the code map has doubled since the last prune', () => {
+    const clock = createOffsetClock(stillClock);
+    const ledger = createLedger({ clock, codeTtlMs: 60_000 });
+    const pay = (authCode: string, n: number) =>
+      ledger.payWithCode({ provider: 'wxpay', outTradeNo: `P${n}`, totalFee: 1, authCode, subject: 's' });
+    // 10,000 used codes: they name their trades and are never pruned.
+    const used: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      used.push(ledger.issueCode({ wallet: 'wxpay', behavior: 'instant' }).authCode);
+      pay(used[i]!, i);
+    }
+    const stale = ledger.issueCode({ wallet: 'wxpay', behavior: 'instant' }).authCode; // this issue pruned: 10,000 kept
+    clock.advance(61_000);
+    // Below twice the last prune's size nothing is scanned, so the stale code is still known (expired).
+    for (let i = 0; i < 9_000; i++) ledger.issueCode({ wallet: 'wxpay', behavior: 'instant' });
+    expect(pay(stale, -1).kind).toBe('code_expired');
+    const stale2 = ledger.issueCode({ wallet: 'wxpay', behavior: 'instant' }).authCode;
+    clock.advance(61_000);
+    for (let i = 0; i < 1_500; i++) ledger.issueCode({ wallet: 'wxpay', behavior: 'instant' });
+    // Past 20,000 codes a prune ran: the expired unused code is gone, the used ones still answer.
+    expect(pay(stale2, -2)).toEqual({ kind: 'code_invalid', reason: 'unknown' });
+    expect(pay(used[0]!, -3)).toEqual({ kind: 'code_invalid', reason: 'already_used' });
+  });
 });
