@@ -22,10 +22,12 @@ export function startScanpay(
   args: readonly string[],
   nodeArgs: readonly string[] = [],
   timeoutMs = 30_000,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ScanpayChild> {
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, SCANPAY, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {

@@ -7,12 +7,15 @@
  * 2. resident memory (VmRSS) of the serve process after 10,000 payments made through the API with
  *    instant sandbox codes (target ≤ 150 MB). The sandbox runs as its own process here so its
  *    ledger of 10,000 trades is not counted against the service;
- *    Measured twice: with Node's defaults, and with `--max-semi-space-size=8`, because the
- *    default lets V8 grow the young generation to ~200 MB of committed-but-mostly-empty heap under
- *    a steady allocation rate (heapUsed stays ~26–35 MB: it is GC sizing, not a leak). The row
- *    after the first 1,000 payments shows the level-off: growth is a one-time warm-up step;
+ *    Measured twice: with Node's defaults, and as deployed (`MALLOC_ARENA_MAX=2 node
+ *    --optimize-for-size`, the `serve` script and the systemd unit), because the default lets V8
+ *    grow the young generation to ~130 MB of committed-but-mostly-empty heap under a steady
+ *    allocation rate (heapUsed stays ~26–40 MB: it is GC sizing, not a leak), and glibc keeps an
+ *    arena per worker thread. The row after the first 1,000 payments shows the level-off;
  * 3. API round trip of queryPayment, p50/p99 over 1,000 sequential calls.
- * Options: --orders N (history size, default 100000), --payments N (default 10000).
+ * Options: --orders N (history size, default 100000), --payments N (default 10000); --node-flags
+ * "FLAGS" (space-separated) and/or --env NAME=VALUE (repeatable) measure one more serve variant with
+ * those node flags and environment, e.g. --node-flags=--optimize-for-size --env MALLOC_ARENA_MAX=2.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,13 +28,24 @@ import { rssMiB, type ScanpayChild, startScanpay } from './child-process.ts';
 import { seedServiceJournal } from './seed-service-journal.ts';
 
 const { values } = parseArgs({
-  options: { orders: { type: 'string', default: '100000' }, payments: { type: 'string', default: '10000' } },
+  options: {
+    orders: { type: 'string', default: '100000' },
+    payments: { type: 'string', default: '10000' },
+    'node-flags': { type: 'string', default: '' },
+    env: { type: 'string', multiple: true, default: [] },
+  },
 });
 const ORDERS = Number(values.orders);
 const PAYMENTS = Number(values.payments);
 const START_RUNS = 3;
 const QUERIES = 1000;
 const CONCURRENCY = 8;
+/** What build/linux/scanpay-serve.service sets (the npm `serve` script passes only the flag). */
+const DEPLOYED_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+const EXTRA_FLAGS = values['node-flags'].split(' ').filter((flag) => flag !== '');
+const EXTRA_ENV: Record<string, string> = Object.fromEntries(
+  values.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 /** The few fields this benchmark reads from the API's and the sandbox's JSON replies. */
 interface Reply {
@@ -125,8 +139,9 @@ async function measureServe(
   variant: string,
   nodeArgs: readonly string[],
   prefix: string,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<void> {
-  const serve = await startScanpay(serveArgs(historyDir, sandboxUrl), nodeArgs);
+  const serve = await startScanpay(serveArgs(historyDir, sandboxUrl), nodeArgs, undefined, env);
   try {
     await msUntilHealthy(serve);
     const apiUrl = serve.first.url as string;
@@ -203,11 +218,15 @@ async function main(): Promise<void> {
     console.log(`\ncold start: spawn → first GET /api/health 200 with ready:true (ms, ${START_RUNS} runs)`);
     console.log(formatTable(['journal', 'median', 'min', 'max', 'target'], startRows, { decimals: 0 }));
 
-    for (const [variant, nodeArgs, prefix] of [
-      ['Node defaults', [], 'B'],
-      ['node --max-semi-space-size=8', ['--max-semi-space-size=8'], 'C'],
+    for (const [variant, nodeArgs, prefix, env] of [
+      ['Node defaults', [], 'B', {}],
+      ['as deployed (--optimize-for-size, MALLOC_ARENA_MAX=2)', ['--optimize-for-size'], 'C', DEPLOYED_ENV],
     ] as const) {
-      await measureServe(historyDir, sandboxUrl, variant, nodeArgs, prefix);
+      await measureServe(historyDir, sandboxUrl, variant, nodeArgs, prefix, env);
+    }
+    if (EXTRA_FLAGS.length > 0 || values.env.length > 0) {
+      const variant = [...values.env, 'node', ...EXTRA_FLAGS].join(' ');
+      await measureServe(historyDir, sandboxUrl, variant, EXTRA_FLAGS, 'D', EXTRA_ENV);
     }
   } finally {
     await sandbox.stop();

@@ -50,9 +50,11 @@ describe('systemd unit for `scanpay serve`', () => {
     expect(unit).toMatch(/^User=scanpay$/m);
     expect(unit).toMatch(/^StateDirectory=scanpay$/m);
     expect(unit).toMatch(
-      /^ExecStart=\S+\/node (--max-semi-space-size=8 )?\S+\/bin\/scanpay\.js serve .*--data \/var\/lib\/scanpay/m,
+      /^ExecStart=\S+\/node --optimize-for-size \S+\/bin\/scanpay\.js serve .*--data \/var\/lib\/scanpay/m,
     );
     expect(unit).toMatch(/^SupplementaryGroups=.*plugdev.*dialout/m);
+    // The memory settings the service benchmark measured (docs/benchmarks.md).
+    expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=2$/m);
   });
 
   it('passes systemd-analyze verify with no warnings', (ctx) => {
