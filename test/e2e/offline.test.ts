@@ -38,6 +38,8 @@ describe('providers unreachable', () => {
     expect(await banner.textContent()).toMatch(/现金收款仍可使用/);
     await page.locator('body').click({ position: { x: 5, y: 300 } });
     await page.keyboard.type('9', { delay: 60 });
+    // A typed digit reaches the page a key gap late (the wedge detector holds it back first).
+    await expect.poll(() => page.getByTestId('amount').textContent()).toBe('¥9');
     expect(await page.getByTestId('charge').isDisabled()).toBe(true);
     expect(await page.getByTestId('provider-wxpay').textContent()).toMatch(/无法连接/);
     await shot(page, '14-providers-down');
@@ -54,6 +56,7 @@ describe('providers unreachable', () => {
     });
     await page.getByTestId('new-sale').click();
     await page.keyboard.type('9', { delay: 60 });
+    await expect.poll(() => page.getByTestId('amount').textContent()).toBe('¥9');
     await expect.poll(() => page.getByTestId('charge').isEnabled(), { timeout: 25_000 }).toBe(true);
     expect(await page.getByTestId('provider-wxpay').textContent()).toMatch(/可用/);
     await shot(page, '15-providers-back');
