@@ -605,6 +605,7 @@ export class CheckoutEngine {
     this.accepting = false;
     this.callbacks.stop();
     for (const live of this.live.values()) live.wake.abort();
+    this.refunds.stop();
     await Promise.all([...this.live.values()].map((live) => live.done));
     await this.refunds.idle();
   }

@@ -2,7 +2,10 @@
  * Refund bookkeeping: partial and full, cumulative, never more than was paid, and idempotent: the
  * refund row (with its out_refund_no) is journaled before the provider call, and every retry reuses
  * that out_refund_no, so a lost reply can never refund twice. Pending refunds are resolved by
- * refund query first, then by re-sending the same request, bounded; start-up resumes them.
+ * refund query first, then by re-sending the same request: a quick bounded burst (about 90 s),
+ * then slow follow-ups (1, 2, 5, 10, 30 min, then hourly) for as long as the provider may still be
+ * processing (a WeChat refund to a bank card can stay PROCESSING for days), bounded by the refund's
+ * age. Start-up resumes them; shutdown stops the waiting at once (the journal has the state).
  */
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../common/errors.ts';
 import { type OrderRecord, type RefundRecord, statusAfterRefunds } from '../domain/order.ts';
@@ -19,9 +22,17 @@ export interface RefundInput {
 }
 
 const MAX_RESOLVE_ROUNDS = 8;
+/** Waits between slow follow-ups once the quick rounds leave a refund pending; the last repeats. */
+export const REFUND_FOLLOW_UP_MS: readonly number[] = [
+  60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000,
+];
+/** A refund still unresolved this long after it was asked for is left to a person (it stays listed as pending). */
+export const REFUND_FOLLOW_UP_MAX_AGE_MS = 14 * 24 * 3600_000;
 
 export class RefundService {
   private readonly inFlight = new Map<string, Promise<RefundRecord>>();
+  private readonly followUps = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
 
   private readonly journal: Journal;
   private readonly clock: Clock;
@@ -125,16 +136,56 @@ export class RefundService {
     return pending.length;
   }
 
+  /** Resolves when no refund is being resolved or followed up (after stop(): promptly). */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.inFlight.values()]);
+    while (this.inFlight.size > 0 || this.followUps.size > 0) {
+      await Promise.allSettled([...this.inFlight.values(), ...this.followUps.values()]);
+    }
   }
 
+  /** Shutdown: every wait ends now; pending refunds stay journaled for the next start. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  /** The quick bounded rounds, then (if still pending) the slow follow-ups in the background. */
   private resolve(record: RefundRecord): Promise<RefundRecord> {
+    const promise = this.quick(record);
+    promise.then(
+      (settled) => {
+        if (settled.status === 'pending') this.followUp(settled.outRefundNo);
+      },
+      () => undefined, // the caller of resolve() gets the rejection
+    );
+    return promise;
+  }
+
+  /** One quick resolution per refund at a time. */
+  private quick(record: RefundRecord): Promise<RefundRecord> {
     const existing = this.inFlight.get(record.outRefundNo);
     if (existing) return existing;
     const promise = this.resolveLoop(record).finally(() => this.inFlight.delete(record.outRefundNo));
     this.inFlight.set(record.outRefundNo, promise);
     return promise;
+  }
+
+  /** Slow re-checks of a refund the quick rounds left pending; one chain per refund. */
+  private followUp(outRefundNo: string): void {
+    if (this.followUps.has(outRefundNo) || this.stopping.signal.aborted) return;
+    const chain = (async () => {
+      for (let n = 0; ; n++) {
+        const current = this.journal.getRefund(outRefundNo);
+        if (!current || current.status !== 'pending') return;
+        if (this.clock.now() - current.createdAt > REFUND_FOLLOW_UP_MAX_AGE_MS) return;
+        const wait = REFUND_FOLLOW_UP_MS[Math.min(n, REFUND_FOLLOW_UP_MS.length - 1)]!;
+        await this.clock.sleep(wait, this.stopping.signal);
+        if (this.stopping.signal.aborted) return;
+        const latest = this.journal.getRefund(outRefundNo);
+        if (!latest || latest.status !== 'pending') return;
+        await this.quick(latest);
+      }
+    })().finally(() => this.followUps.delete(outRefundNo));
+    this.followUps.set(outRefundNo, chain);
   }
 
   private async resolveLoop(initial: RefundRecord): Promise<RefundRecord> {
@@ -177,7 +228,8 @@ export class RefundService {
       }
       record = this.record(record, outcome);
       if (record.status === 'pending') {
-        await this.clock.sleep(Math.min(30_000, 1000 * 2 ** round));
+        await this.clock.sleep(Math.min(30_000, 1000 * 2 ** round), this.stopping.signal);
+        if (this.stopping.signal.aborted) break;
       }
     }
     return record;

@@ -337,6 +337,47 @@ describe('refunds', () => {
     expect(h.wx.trades.get(attempt.outTradeNo)!.refunded).toBe(500);
   });
 
+  it('keeps following a refund still processing after the quick rounds, and books it when done', async () => {
+    const attempt = await h.engine.pay({ ...sale, auth_code: wxCode() });
+    // Accepted but not finished (WeChat's PROCESSING, e.g. a refund to a bank card): the quick
+    // rounds (about two minutes) see it processing, and so does the first slow follow-up.
+    const processing = { reply: { kind: 'processing', refundId: 'R-RF2' } } as const;
+    h.wx.fault('refund', processing);
+    h.wx.fault('queryRefund', ...Array.from({ length: 12 }, () => processing));
+    const asked = h.engine.refunds.refund({
+      out_trade_no: attempt.orderNo,
+      refund_fee: 500,
+      out_refund_no: 'RF2',
+    });
+    await h.clock.advance(125_000);
+    expect((await asked).status).toBe('pending');
+    expect(h.engine.orderView(attempt.orderNo)!.refunded_fee).toBe(0);
+    await h.clock.advance(60_000 + 125_000);
+    expect(h.journal.getRefund('RF2')).toMatchObject({ status: 'succeeded', refundId: 'R-RF2' });
+    expect(h.engine.orderView(attempt.orderNo)).toMatchObject({ status: 2, refunded_fee: 500 });
+    expect(h.wx.trades.get(attempt.outTradeNo)!.refunded).toBe(500);
+  });
+
+  it('a pending refund does not hold up shutdown: its state is journaled for the next start', async () => {
+    const attempt = await h.engine.pay({ ...sale, auth_code: wxCode() });
+    const processing = { reply: { kind: 'processing' } } as const;
+    h.wx.fault('refund', processing);
+    h.wx.fault('queryRefund', ...Array.from({ length: 100 }, () => processing));
+    const asked = h.engine.refunds.refund({
+      out_trade_no: attempt.orderNo,
+      refund_fee: 500,
+      out_refund_no: 'RF3',
+    });
+    await h.clock.advance(10_000); // in the quick rounds, waiting on the clock between two queries
+    const stopped = await Promise.race([
+      h.engine.shutdown().then(() => 'stopped'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 2000)),
+    ]);
+    expect(stopped).toBe('stopped');
+    expect((await asked).status).toBe('pending');
+    expect(h.journal.pendingRefunds().map((r) => r.outRefundNo)).toEqual(['RF3']);
+  });
+
   it('refuses refunds of an unpaid order', async () => {
     const order = h.engine.createOrder({ ...sale });
     await expect(h.engine.refunds.refund({ out_trade_no: order.orderNo })).rejects.toMatchObject({
