@@ -30,9 +30,13 @@ import { VirtualClock } from './virtual-clock.ts';
 
 const COUNT = 1000;
 const CONCURRENCY = 8;
+// A new plan on every local run (that is how seed 505026328 found refunds left pending); one fixed
+// plan in CI, so a red CI is reproducible and an unseen plan cannot block a merge.
 const SEED = process.env.SCANPAY_SEED
   ? Number(process.env.SCANPAY_SEED)
-  : Math.floor(Math.random() * 2 ** 31);
+  : process.env.CI
+    ? 505026328
+    : Math.floor(Math.random() * 2 ** 31);
 const FAULTS = {
   seed: SEED,
   drop_reply_rate: 0.06,
