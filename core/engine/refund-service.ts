@@ -175,13 +175,13 @@ export class RefundService {
     const chain = (async () => {
       for (let n = 0; ; n++) {
         const current = this.journal.getRefund(outRefundNo);
-        if (!current || current.status !== 'pending') return;
+        if (current?.status !== 'pending') return;
         if (this.clock.now() - current.createdAt > REFUND_FOLLOW_UP_MAX_AGE_MS) return;
         const wait = REFUND_FOLLOW_UP_MS[Math.min(n, REFUND_FOLLOW_UP_MS.length - 1)]!;
         await this.clock.sleep(wait, this.stopping.signal);
         if (this.stopping.signal.aborted) return;
         const latest = this.journal.getRefund(outRefundNo);
-        if (!latest || latest.status !== 'pending') return;
+        if (latest?.status !== 'pending') return;
         await this.quick(latest);
       }
     })().finally(() => this.followUps.delete(outRefundNo));

@@ -208,7 +208,7 @@ const ANY: typeof NON_DEFINITE = {
   ],
 };
 
-const anyReply: ReplyPicker = (call, state, pick) => {
+const anyReply: ReplyPicker = (call, _state, pick) => {
   switch (call) {
     case 'charge':
       return { kind: 'charge_replied', outcome: at(ANY.payment, pick) };

@@ -48,10 +48,6 @@ export function reconcile(
     const attempts = journal.attemptsOf(orderNo);
     for (const attempt of attempts) {
       phases[attempt.phase] = (phases[attempt.phase] ?? 0) + 1;
-      const held = (tradesByOrder.get(orderNo) ?? [])
-        .filter((t) => t.out_trade_no === attempt.outTradeNo)
-        .map((t) => `${t.state}:${t.captured_fen - t.refunded_fen}`)
-        .join(',');
       if (attempt.phase === 'needs_attention') {
         attention.push(`${attempt.outTradeNo}: ${attempt.attention?.code} ${attempt.attention?.message}`);
       } else if (!isFinal(attempt)) {
