@@ -47,8 +47,12 @@ function insertText(field: HTMLInputElement | HTMLTextAreaElement, text: string)
   } catch {
     // type=number has no selection API: append.
   }
-  if (field.type === 'number') field.value = `${field.value}${text}`;
-  else field.setRangeText(text, start, end, 'end');
+  if (field.type === 'number') {
+    // The prototype's setter, not the element's: React wraps the latter to track the value, and
+    // would then see no change and skip onChange.
+    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+    setValue?.call(field, `${field.value}${text}`);
+  } else field.setRangeText(text, start, end, 'end');
   dispatch(field, new InputEvent('input', { bubbles: true, data: text, inputType: 'insertText' }));
 }
 
