@@ -10,6 +10,7 @@ const COMMANDS: Readonly<Record<string, string>> = {
   serve: './commands/serve.ts',
   doctor: './commands/doctor.ts',
   listen: './commands/listen.ts',
+  backup: './commands/backup.ts',
 };
 
 function usage(): string {
@@ -21,6 +22,7 @@ function usage(): string {
     '  serve [--port N] [--host H] [--data DIR] [--sandbox URL]   run the headless kiosk service and UI',
     '  doctor                                list scanners and what is missing to read them',
     '  listen [--serial PATH] [--hid VID:PID] print scans and scanner status as JSON lines',
+    '  backup [--data DIR] [--out DIR]       copy the journal and settings safely while the terminal runs',
   ].join('\n');
 }
 
