@@ -4,7 +4,7 @@
  * paid orders exactly as the service reports them; the service keeps taking payments.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,9 @@ describe('scanpay backup', () => {
     expect(json.not_copied).toEqual([secretFile()]);
     expect(json.journal.orders).toBeGreaterThanOrEqual(2);
     expect(json.dir.startsWith(out)).toBe(true);
+    // config.json may hold inline secrets: the copies are the owner's only.
+    for (const name of ['config.json', 'journal.sqlite'])
+      expect(statSync(join(json.dir, name)).mode & 0o077).toBe(0);
 
     const copy = new SqliteJournal(join(json.dir, 'journal.sqlite'));
     try {

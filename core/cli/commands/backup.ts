@@ -6,7 +6,7 @@
  * error as JSON and exits 1. Key and certificate files that config.json names as `file:` are
  * listed, not copied: they belong in the operator's own secret storage.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { toErrorShape } from '../../common/errors.ts';
 import { backupJournal } from '../../journal/backup-journal.ts';
@@ -46,13 +46,16 @@ export const command: CliCommand = {
       let candidate = join(outRoot, `scanpay-backup-${stamp(new Date())}`);
       for (let n = 2; existsSync(candidate); n++)
         candidate = join(outRoot, `scanpay-backup-${stamp(new Date())}-${n}`);
-      mkdirSync(candidate, { recursive: true });
+      // config.json may hold inline secrets and the journal holds the store's payments: owner only.
+      mkdirSync(candidate, { recursive: true, mode: 0o700 });
       dir = candidate;
       const journal = await backupJournal(join(dataDir, 'journal.sqlite'), join(dir, 'journal.sqlite'));
+      chmodSync(journal.path, 0o600);
       const files: string[] = [];
       for (const name of SIDE_FILES) {
         if (!existsSync(join(dataDir, name))) continue;
         copyFileSync(join(dataDir, name), join(dir, name));
+        chmodSync(join(dir, name), 0o600);
         files.push(name);
       }
       console.log(
