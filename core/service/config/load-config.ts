@@ -1,12 +1,13 @@
 /**
  * Reads and validates `<data dir>/config.json`. A missing file means "newcomer": the built-in
  * sandbox merchant, so the terminal works at once. A malformed file stops the start with every
- * problem named by key; secret references (`file:…`, `env:…`) are resolved here and their values
- * never appear in an error.
+ * problem named by key; secret references (`file:…`, `env:…`, `keychain:<service>/<account>`)
+ * are resolved here and their values never appear in an error.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../common/errors.ts';
+import { type KeychainReader, osKeychainReader, parseKeychainRef } from './keychain.ts';
 import { type ServiceConfig, ServiceConfigSchema } from './service-config.ts';
 
 export const CONFIG_FILE = 'config.json';
@@ -18,7 +19,11 @@ export interface LoadedConfig {
   readonly path: string;
 }
 
-export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function loadConfig(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  keychain: KeychainReader = osKeychainReader(env),
+): LoadedConfig {
   const path = join(dataDir, CONFIG_FILE);
   if (!existsSync(path)) {
     return { config: ServiceConfigSchema.parse({}), defaulted: true, path };
@@ -31,7 +36,7 @@ export function loadConfig(dataDir: string, env: NodeJS.ProcessEnv = process.env
       path,
     });
   }
-  return { config: parseConfig(resolveSecretRefs(raw, env, []), path), defaulted: false, path };
+  return { config: parseConfig(resolveSecretRefs(raw, env, [], keychain), path), defaulted: false, path };
 }
 
 export function parseConfig(raw: unknown, where = 'config'): ServiceConfig {
@@ -48,9 +53,19 @@ export function parseConfig(raw: unknown, where = 'config'): ServiceConfig {
   );
 }
 
-/** Replaces string values `file:/path` and `env:NAME` with what they point at. */
-export function resolveSecretRefs(value: unknown, env: NodeJS.ProcessEnv, path: readonly string[]): unknown {
+/** Replaces string values `file:/path`, `env:NAME` and `keychain:service/account` with what they point at. */
+export function resolveSecretRefs(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  path: readonly string[],
+  keychain: KeychainReader = osKeychainReader(env),
+): unknown {
   if (typeof value === 'string') {
+    if (value.startsWith('keychain:')) {
+      const key = path.join('.');
+      const { service, account } = parseKeychainRef(value, key);
+      return keychain(service, account, key);
+    }
     if (value.startsWith('file:')) {
       const file = value.slice(5);
       try {
@@ -77,10 +92,11 @@ export function resolveSecretRefs(value: unknown, env: NodeJS.ProcessEnv, path: 
     }
     return value;
   }
-  if (Array.isArray(value)) return value.map((item, i) => resolveSecretRefs(item, env, [...path, String(i)]));
+  if (Array.isArray(value))
+    return value.map((item, i) => resolveSecretRefs(item, env, [...path, String(i)], keychain));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, resolveSecretRefs(v, env, [...path, k])]),
+      Object.entries(value).map(([k, v]) => [k, resolveSecretRefs(v, env, [...path, k], keychain)]),
     );
   }
   return value;
