@@ -3,8 +3,8 @@
  * desktop app keeps running: an online copy of the journal (see core/journal/backup-journal.ts)
  * plus config.json and settings.json, into `<out>/scanpay-backup-<time>/` (default out:
  * `<data>/backups`; put it on another disk or machine). Prints one JSON line and exits 0, or the
- * error as JSON and exits 1. Key and certificate files that config.json names as `file:` are
- * listed, not copied: they belong in the operator's own secret storage.
+ * error as JSON and exits 1. Key and certificate files that config.json names as `file:`, and its
+ * `keychain:` entries, are listed, not copied: they belong in the operator's own secret storage.
  */
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,12 +15,16 @@ import { type CliCommand, parseArgs } from '../cli-command.ts';
 
 const SIDE_FILES = ['config.json', 'settings.json'] as const;
 
-/** `file:` references anywhere in config.json (values only; never printed with their contents). */
+/**
+ * Secrets config.json keeps elsewhere: `file:` paths and `keychain:` entries (the references only,
+ * never their contents), so the operator knows what a restore also needs.
+ */
 function referencedFiles(configPath: string): string[] {
   if (!existsSync(configPath)) return [];
   const found = new Set<string>();
   const walk = (value: unknown): void => {
     if (typeof value === 'string' && value.startsWith('file:')) found.add(value.slice(5));
+    else if (typeof value === 'string' && value.startsWith('keychain:')) found.add(value);
     else if (Array.isArray(value)) value.forEach(walk);
     else if (value && typeof value === 'object') Object.values(value).forEach(walk);
   };
