@@ -233,6 +233,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.amount_too_large': "The amount is above this terminal's limit.",
   'error.validation_failed': 'Some input is not valid. Check it and try again.',
   'error.invalid_request': 'Some input is not valid. Check it and try again.',
+  'error.export_too_large':
+    'Too many orders match: at most 50,000 go into one export. Choose a shorter date range and export again.',
   'error.attempt_unresolved': 'The previous charge is still being resolved: no new sale until it is.',
   'error.sale_in_progress': 'A sale is already in progress: finish or cancel it first.',
   'error.no_sale_awaiting_scan': 'No sale is waiting for a scan: enter an amount first.',

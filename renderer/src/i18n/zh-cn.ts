@@ -224,6 +224,7 @@ export const zhCN = {
   'error.amount_too_large': '金额超出本机上限。',
   'error.validation_failed': '输入有误，请检查后重试。',
   'error.invalid_request': '输入有误，请检查后重试。',
+  'error.export_too_large': '符合条件的订单太多，一次最多导出 50,000 笔。请缩短日期范围后再导出。',
   'error.attempt_unresolved': '上一笔收款仍在处理中，处理完成前不能开始新的收款。',
   'error.sale_in_progress': '当前已有进行中的收款，请先完成或取消。',
   'error.no_sale_awaiting_scan': '当前没有等待扫码的收款，请先输入金额。',

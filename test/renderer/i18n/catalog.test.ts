@@ -20,6 +20,7 @@ const CONTRACT_CODES = [
   'amount_not_positive',
   'amount_too_large',
   'attempt_unresolved',
+  'export_too_large',
   'refund_exceeds_paid',
   'pin_invalid',
   'provider_unreachable',

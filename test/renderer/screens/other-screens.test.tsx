@@ -162,6 +162,7 @@ describe('history export', () => {
     renderWithStores(<HistoryScreen />, { bridge, language: 'en' });
     await act(async () => fireEvent.click(screen.getByTestId('history-export')));
     expect(screen.getByRole('alert').dataset.errorCode).toBe('export_too_large');
+    expect(screen.getByRole('alert').textContent).toMatch(/shorter date range/);
     expect(click).not.toHaveBeenCalled();
   });
 });
