@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { requireTool } from './require-tool.ts';
 import { lintUdevRules } from './udev-lint.ts';
 
 const linuxDir = path.resolve(import.meta.dirname, '..', '..', 'build', 'linux');
@@ -10,8 +11,10 @@ const read = (name: string) => readFileSync(path.join(linuxDir, name), 'utf8');
 const scratch = mkdtempSync(path.join(tmpdir(), 'scanpay-unit-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function has(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+/** null when `command` is on PATH, else what is missing and which apt package brings it. */
+function missing(command: string, aptPackage: string): string | null {
+  if (spawnSync('sh', ['-c', `command -v ${command}`]).status === 0) return null;
+  return `${command} is not installed (apt package ${aptPackage})`;
 }
 
 describe('udev rules for scanners', () => {
@@ -58,10 +61,7 @@ describe('systemd unit for `scanpay serve`', () => {
   });
 
   it('passes systemd-analyze verify with no warnings', (ctx) => {
-    if (!has('systemd-analyze')) {
-      console.warn('systemd-analyze not installed (apt package systemd): unit file not verified');
-      ctx.skip();
-    }
+    requireTool(ctx, missing('systemd-analyze', 'systemd'));
     // verify insists that ExecStart's program exists; on this machine /opt/scanpay is not installed, so
     // the copy points it at /bin/true and everything else is checked as shipped.
     const copy = path.join(scratch, 'scanpay-serve.service');
@@ -72,7 +72,7 @@ describe('systemd unit for `scanpay serve`', () => {
   });
 
   it('systemd-analyze would report a misspelt key (so the check above can fail)', (ctx) => {
-    if (!has('systemd-analyze')) ctx.skip();
+    requireTool(ctx, missing('systemd-analyze', 'systemd'));
     const copy = path.join(scratch, 'bad.service');
     writeFileSync(
       copy,
@@ -85,10 +85,7 @@ describe('systemd unit for `scanpay serve`', () => {
 
 describe('the service user (systemd-sysusers)', () => {
   it('creates user scanpay in plugdev and dialout (dry run on a scratch root)', (ctx) => {
-    if (!has('systemd-sysusers')) {
-      console.warn('systemd-sysusers not installed: sysusers file not checked');
-      ctx.skip();
-    }
+    requireTool(ctx, missing('systemd-sysusers', 'systemd'));
     const rootDir = path.join(scratch, 'root');
     mkdirSync(path.join(rootDir, 'etc'), { recursive: true });
     writeFileSync(path.join(rootDir, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n');

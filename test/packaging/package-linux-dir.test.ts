@@ -3,8 +3,7 @@
  * Electron (see stub-electron.ts), then the produced app.asar is opened and checked. The temporary
  * copy keeps this test from writing into the working tree: package.json, the lock file and build/ are
  * copied, node_modules is hard-linked (same file system) or copied, and main/preload (esbuild) and the
- * renderer (vite) are built into it. Should the renderer not build, a placeholder index.html stands in
- * and the test says so (the renderer checks are then skipped with that message).
+ * renderer (vite) are built into it; a renderer that does not build fails the test.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -21,6 +20,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from './require-tool.ts';
 import { writeStubElectron } from './stub-electron.ts';
 
 const require = createRequire(import.meta.url);
@@ -35,7 +35,6 @@ const archive = path.join(appOut, 'resources', 'app.asar');
 const unpacked = `${archive}.unpacked`;
 let cannotRun: string | null = null;
 let entries: string[] = [];
-let rendererPlaceholder = false;
 
 function run(command: string, args: string[], cwd: string, timeout = 120_000) {
   return spawnSync(command, args, { cwd, encoding: 'utf8', timeout });
@@ -62,7 +61,7 @@ beforeAll(() => {
     root,
   );
   if (bundle.status !== 0) throw new Error(`build-electron.js failed:\n${bundle.stderr}`);
-  // The renderer is built fresh into the copy (vite, < 1 s); a placeholder only if that build fails.
+  // The renderer is built fresh into the copy (vite, < 1 s).
   const rendererOut = path.join(project, 'dist', 'renderer');
   const vite = run(
     process.execPath,
@@ -77,14 +76,8 @@ beforeAll(() => {
     ],
     root,
   );
-  if (vite.status !== 0 || !existsSync(path.join(rendererOut, 'index.html'))) {
-    rendererPlaceholder = true;
-    console.warn(
-      `packaging test: the renderer did not build (${vite.stderr.trim().split('\n').at(-1)}): using a placeholder index.html`,
-    );
-    mkdirSync(rendererOut, { recursive: true });
-    writeFileSync(path.join(rendererOut, 'index.html'), '<!doctype html><title>placeholder</title>\n');
-  }
+  if (vite.status !== 0 || !existsSync(path.join(rendererOut, 'index.html')))
+    throw new Error(`the renderer did not build:\n${vite.stderr}`);
   // Clutter that must not reach the package even if a build leaves it behind.
   writeFileSync(path.join(project, 'dist', 'electron', 'main.cjs.map'), '{}');
 
@@ -119,15 +112,12 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('electron-builder --linux dir (offline, stub Electron)', () => {
   it('can run here', (ctx) => {
-    if (cannotRun !== null) {
-      console.warn(`packaging test skipped: ${cannotRun}`);
-      ctx.skip();
-    }
+    requireTool(ctx, cannotRun);
     expect(existsSync(archive)).toBe(true);
   });
 
   it('packs the built main, preload and renderer', (ctx) => {
-    if (cannotRun !== null) ctx.skip();
+    requireTool(ctx, cannotRun);
     expect(entries).toContain('/package.json');
     expect(entries).toContain('/dist/electron/main.cjs');
     expect(entries).toContain('/dist/electron/preload.cjs');
@@ -138,7 +128,7 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
   });
 
   it('packs a renderer that loads from file:// under the shell CSP (relative assets, no inline script)', (ctx) => {
-    if (cannotRun !== null || rendererPlaceholder) ctx.skip();
+    requireTool(ctx, cannotRun);
     const html = asar.extractFile(archive, 'dist/renderer/index.html').toString('utf8');
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     expect(scripts.length).toBeGreaterThan(0);
@@ -151,7 +141,7 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
   });
 
   it('carries no sources, tests or source maps', (ctx) => {
-    if (cannotRun !== null) ctx.skip();
+    requireTool(ctx, cannotRun);
     const ours = entries.filter((p) => !p.startsWith('/node_modules/'));
     expect(ours.filter((p) => !/^\/(dist|package\.json$)/.test(p) && p !== '/node_modules')).toEqual([]);
     expect(entries.filter((p) => p.endsWith('.map'))).toEqual([]);
@@ -163,7 +153,7 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
   });
 
   it('keeps the linux-x64 native prebuilds unpacked next to the asar, without rebuilding them', (ctx) => {
-    if (cannotRun !== null) ctx.skip();
+    requireTool(ctx, cannotRun);
     const hid = path.join(unpacked, 'node_modules', 'node-hid', 'prebuilds');
     expect(existsSync(path.join(hid, 'HID-linux-x64', 'node-napi-v4.node'))).toBe(true);
     expect(existsSync(path.join(hid, 'HID_hidraw-linux-x64', 'node-napi-v4.node'))).toBe(true);
@@ -193,7 +183,7 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
   });
 
   it('flips the hardening fuses in the packaged executable', async (ctx) => {
-    if (cannotRun !== null) ctx.skip();
+    requireTool(ctx, cannotRun);
     const wire = await getCurrentFuseWire(path.join(appOut, 'scanpay-kiosk'));
     const on = 49;
     const off = 48;
@@ -205,7 +195,7 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
   });
 
   it('ships the Linux deployment files as resources', (ctx) => {
-    if (cannotRun !== null) ctx.skip();
+    requireTool(ctx, cannotRun);
     const deploy = readdirSync(path.join(appOut, 'resources', 'deploy', 'linux'));
     for (const file of [
       '60-scanpay-scanners.rules',
