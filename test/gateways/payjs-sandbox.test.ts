@@ -7,10 +7,10 @@ import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sand
 import {
   type Behaviour,
   confirmPassword,
-  EVERY_FAULT,
   issueCode,
   nextOutTradeNo,
   setFaults,
+  transportFaultTests,
 } from './sandbox-helpers.ts';
 
 let sandbox: RunningSandbox;
@@ -123,29 +123,10 @@ describe('payjs against the sandbox', () => {
     expect(await gateway.queryRefund(refund)).toMatchObject({ kind: 'succeeded' });
   });
 
-  it.each(EVERY_FAULT)(
-    '%s: micropay is unknown, never failed; a clean check settles it',
-    async (_n, faults, reason, after) => {
-      const authCode = await issueCode(sandbox, 'wxpay', 'instant');
-      const outTradeNo = nextOutTradeNo('F');
-      await setFaults(sandbox, faults);
-      const outcome = await gateway.micropay({ outTradeNo, authCode, totalFee: 500, subject: 'x' });
-      expect(outcome).toMatchObject({ kind: 'unknown', reason });
-      await setFaults(sandbox, {});
-      expect((await gateway.query({ outTradeNo })).kind).toMatch(after);
-    },
-  );
-
-  it('latency beyond the deadline is a timeout, never failed', async () => {
-    const impatient = gatewayFor(150);
-    const authCode = await issueCode(sandbox, 'wxpay', 'instant');
-    await setFaults(sandbox, { latency_ms: 400 });
-    const outcome = await impatient.micropay({
-      outTradeNo: nextOutTradeNo('L'),
-      authCode,
-      totalFee: 1,
-      subject: 'x',
-    });
-    expect(outcome).toMatchObject({ kind: 'unknown', reason: 'timeout' });
+  transportFaultTests({
+    wallet: 'wxpay',
+    sandbox: () => sandbox,
+    gateway: () => gateway,
+    withTimeout: (ms) => gatewayFor(ms),
   });
 });

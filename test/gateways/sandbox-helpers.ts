@@ -1,5 +1,6 @@
 /** The customer's side of the sandbox for the adapters' end-to-end tests (its /_sandbox API). */
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
+import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
 import type { RunningSandbox } from '../../core/sandbox/start-sandbox.ts';
 
 export type Behaviour = 'instant' | 'password' | 'insufficient_funds' | 'expired' | 'system_error';
@@ -52,3 +53,47 @@ export const EVERY_FAULT: readonly [string, Record<string, number>, string, RegE
   ['malformed reply', { seed: 1, malformed_reply_rate: 1 }, 'unparseable', /^paid$/],
   ['bad signature', { seed: 1, bad_signature_rate: 1 }, 'bad_signature', /^paid$/],
 ];
+
+/** One adapter as the shared transport tests drive it (getters: the suite's beforeAll sets them). */
+export interface AdapterUnderTest {
+  readonly wallet: 'wxpay' | 'alipay';
+  sandbox(): RunningSandbox;
+  gateway(): PaymentGateway;
+  /** The same adapter configured with this per-call timeout. */
+  withTimeout(ms: number): PaymentGateway;
+}
+
+/**
+ * What every adapter must do with each transport fault and with a reply later than its deadline:
+ * the charge is unknown (never failed) and a clean query settles it. The same for all three
+ * protocols, so one definition registers these tests in each adapter's suite.
+ */
+export function transportFaultTests(adapter: AdapterUnderTest): void {
+  it.each(EVERY_FAULT)(
+    '%s: micropay is unknown, never failed; a clean query settles it',
+    async (_n, faults, reason, after) => {
+      const sandbox = adapter.sandbox();
+      const authCode = await issueCode(sandbox, adapter.wallet, 'instant');
+      const outTradeNo = nextOutTradeNo('F');
+      await setFaults(sandbox, faults);
+      const outcome = await adapter.gateway().micropay({ outTradeNo, authCode, totalFee: 500, subject: 'x' });
+      expect(outcome).toMatchObject({ kind: 'unknown', reason });
+      await setFaults(sandbox, {});
+      expect((await adapter.gateway().query({ outTradeNo })).kind).toMatch(after);
+    },
+  );
+
+  it('latency beyond the deadline is a timeout, never failed', async () => {
+    const sandbox = adapter.sandbox();
+    const impatient = adapter.withTimeout(150);
+    const authCode = await issueCode(sandbox, adapter.wallet, 'instant');
+    await setFaults(sandbox, { latency_ms: 400 });
+    const outcome = await impatient.micropay({
+      outTradeNo: nextOutTradeNo('L'),
+      authCode,
+      totalFee: 1,
+      subject: 'x',
+    });
+    expect(outcome).toMatchObject({ kind: 'unknown', reason: 'timeout' });
+  });
+}
