@@ -197,34 +197,28 @@ export class RefundService {
       outRefundNo: record.outRefundNo,
       ...(order.transactionId ? { transactionId: order.transactionId } : {}),
     };
+    // Any exception from an adapter is an unknown outcome, like every other unclear reply.
+    const asUnknown = (e: unknown) => ({ kind: 'unknown', reason: 'network', detail: String(e) }) as const;
+    // Every (re-)send carries the same out_refund_no, so the provider refunds the money once.
+    const send = () =>
+      gateway
+        .refund({
+          ...ref,
+          totalFee: order.totalFee,
+          refundFee: record.refundFee,
+          ...(record.reason ? { reason: record.reason } : {}),
+        })
+        .catch(asUnknown);
     for (let round = 0; round < MAX_RESOLVE_ROUNDS && record.status === 'pending'; round++) {
       let outcome: RefundOutcome;
       if (record.attempts === 0) {
-        outcome = await gateway
-          .refund({
-            ...ref,
-            totalFee: order.totalFee,
-            refundFee: record.refundFee,
-            ...(record.reason ? { reason: record.reason } : {}),
-          })
-          .catch((e: unknown) => ({ kind: 'unknown', reason: 'network', detail: String(e) }) as const);
+        outcome = await send();
       } else {
         // After an unclear reply: ask first; re-send the same out_refund_no unless the provider confirms it.
-        outcome = await gateway
-          .queryRefund(ref)
-          .catch((e: unknown) => ({ kind: 'unknown', reason: 'network', detail: String(e) }) as const);
+        outcome = await gateway.queryRefund(ref).catch(asUnknown);
         // Re-sending the same out_refund_no is idempotent at every provider, so an unreadable query (or a
         // provider with no refund query, PAYJS) re-sends rather than waiting for an answer that never comes.
-        if (outcome.kind === 'not_found' || outcome.kind === 'unknown') {
-          outcome = await gateway
-            .refund({
-              ...ref,
-              totalFee: order.totalFee,
-              refundFee: record.refundFee,
-              ...(record.reason ? { reason: record.reason } : {}),
-            })
-            .catch((e: unknown) => ({ kind: 'unknown', reason: 'network', detail: String(e) }) as const);
-        }
+        if (outcome.kind === 'not_found' || outcome.kind === 'unknown') outcome = await send();
       }
       record = this.record(record, outcome);
       if (record.status === 'pending') {
