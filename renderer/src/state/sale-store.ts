@@ -133,6 +133,9 @@ const initial: SaleState = {
   cashOrder: null,
 };
 
+/** What beginSale and recordCashSale both take: the amount and the cashier's note. */
+type SaleAmount = { readonly total_fee: number; readonly note?: string };
+
 export function createSaleStore(bridge: RendererBridge): SaleStore {
   return createStore<SaleState & SaleActions>()((set, get) => {
     /** Single-flight wrapper: one cashier action at a time, its error kept for the screen. */
@@ -146,6 +149,27 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
       } finally {
         set({ busy: false });
       }
+    };
+
+    /** The typed amount and note as a sale, or null (saying why) when no amount was typed. */
+    const typedSale = (): SaleAmount | null => {
+      const fen = selectEntryFen(get());
+      if (fen === null) {
+        set({ error: { code: 'amount_not_positive', message: 'enter an amount' } });
+        return null;
+      }
+      const note = get().note.trim();
+      return note ? { total_fee: fen, note } : { total_fee: fen };
+    };
+    /** The same amount and note as an earlier order. */
+    const sameAs = (order: OrderView): SaleAmount => ({
+      total_fee: order.total_fee,
+      ...(order.note ? { note: order.note } : {}),
+    });
+    /** A sale the service has begun: the entry is spent and the screen follows the sale. */
+    const begun = (sale: SaleView) => {
+      set({ entry: '', note: '', startingNew: false, cashOrder: null });
+      get().applySale(sale);
     };
 
     return {
@@ -165,15 +189,8 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
       },
       begin() {
         return run(async () => {
-          const fen = selectEntryFen(get());
-          if (fen === null) {
-            set({ error: { code: 'amount_not_positive', message: 'enter an amount' } });
-            return;
-          }
-          const note = get().note.trim();
-          const sale = await bridge.call('beginSale', note ? { total_fee: fen, note } : { total_fee: fen });
-          set({ entry: '', note: '', startingNew: false, cashOrder: null });
-          get().applySale(sale);
+          const request = typedSale();
+          if (request) begun(await bridge.call('beginSale', request));
         });
       },
       cancel() {
@@ -183,16 +200,9 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
       },
       payCash() {
         return run(async () => {
-          const fen = selectEntryFen(get());
-          if (fen === null) {
-            set({ error: { code: 'amount_not_positive', message: 'enter an amount' } });
-            return;
-          }
-          const note = get().note.trim();
-          const order = await bridge.call(
-            'recordCashSale',
-            note ? { total_fee: fen, note } : { total_fee: fen },
-          );
+          const request = typedSale();
+          if (!request) return;
+          const order = await bridge.call('recordCashSale', request);
           set({ entry: '', note: '', cashOrder: order, startingNew: false });
         });
       },
@@ -201,10 +211,7 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
           const order = get().sale?.order;
           if (!order) return;
           get().applySale(await bridge.call('cancelSale', {}));
-          const cash = await bridge.call('recordCashSale', {
-            total_fee: order.total_fee,
-            ...(order.note ? { note: order.note } : {}),
-          });
+          const cash = await bridge.call('recordCashSale', sameAs(order));
           set({ cashOrder: cash, startingNew: false });
         });
       },
@@ -212,12 +219,7 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
         return run(async () => {
           const order = get().sale?.order;
           if (!order) return;
-          const sale = await bridge.call('beginSale', {
-            total_fee: order.total_fee,
-            ...(order.note ? { note: order.note } : {}),
-          });
-          set({ entry: '', note: '', startingNew: false, cashOrder: null });
-          get().applySale(sale);
+          begun(await bridge.call('beginSale', sameAs(order)));
         });
       },
       submitManualCode(code) {
