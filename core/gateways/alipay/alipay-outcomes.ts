@@ -14,6 +14,7 @@ import type {
   ReverseOutcome,
 } from '../../ports/payment-gateway.ts';
 import { chinaTimeToIso } from '../shared/beijing-time.ts';
+import { paidOutcome } from '../shared/paid-outcome.ts';
 import { unknown } from '../shared/transport-unknown.ts';
 import type { AlipayReply } from './alipay-transport.ts';
 
@@ -55,24 +56,18 @@ function otherOrder(r: Response, outTradeNo: string): boolean {
 }
 
 function paidFrom(r: Response, outTradeNo: string, expectedFee: number | undefined): PaymentOutcome {
-  if (text(r, 'out_trade_no') !== outTradeNo)
-    return unknown('mismatch', 'paid reply names another out_trade_no');
-  const totalFee = fen(text(r, 'total_amount'));
-  const transactionId = text(r, 'trade_no');
-  if (totalFee === undefined || !transactionId)
-    return unknown('unparseable', 'paid reply lacks total_amount/trade_no');
-  if (expectedFee !== undefined && totalFee !== expectedFee) {
-    return unknown('mismatch', `paid reply says ${totalFee} fen, order is ${expectedFee}`);
-  }
-  const paidAt = chinaTimeToIso(text(r, 'gmt_payment') ?? text(r, 'send_pay_date'));
-  const buyerId = text(r, 'buyer_user_id') ?? text(r, 'buyer_open_id') ?? text(r, 'buyer_logon_id');
-  return {
-    kind: 'paid',
-    transactionId,
-    totalFee,
-    ...(paidAt ? { paidAt } : {}),
-    ...(buyerId ? { buyerId } : {}),
-  };
+  return paidOutcome(
+    {
+      outTradeNo: text(r, 'out_trade_no'),
+      transactionId: text(r, 'trade_no'),
+      totalFee: fen(text(r, 'total_amount')),
+      paidAt: chinaTimeToIso(text(r, 'gmt_payment') ?? text(r, 'send_pay_date')),
+      buyerId: text(r, 'buyer_user_id') ?? text(r, 'buyer_open_id') ?? text(r, 'buyer_logon_id'),
+      fieldNames: 'total_amount/trade_no',
+    },
+    outTradeNo,
+    expectedFee,
+  );
 }
 
 export function mapPayReply(reply: AlipayReply, outTradeNo: string, totalFee: number): PaymentOutcome {

@@ -16,6 +16,7 @@ import type {
   ReverseOutcome,
 } from '../../ports/payment-gateway.ts';
 import { chinaTimeToIso } from '../shared/beijing-time.ts';
+import { paidOutcome } from '../shared/paid-outcome.ts';
 import { parseFenField, unknown } from '../shared/transport-unknown.ts';
 import type { PayjsFields, PayjsReply } from './payjs-transport.ts';
 
@@ -50,23 +51,19 @@ function otherOrder(f: PayjsFields, outTradeNo: string): boolean {
 }
 
 function paidFrom(f: PayjsFields, outTradeNo: string, expectedFee: number | undefined): PaymentOutcome {
-  if (f.out_trade_no !== outTradeNo) return unknown('mismatch', 'paid reply names another out_trade_no');
-  const totalFee = parseFenField(f.total_fee);
-  // The port's transactionId is what PAYJS needs to find the order again: payjs_order_id.
-  const transactionId = f.payjs_order_id;
-  if (totalFee === undefined || !transactionId)
-    return unknown('unparseable', 'paid reply lacks total_fee/payjs_order_id');
-  if (expectedFee !== undefined && totalFee !== expectedFee) {
-    return unknown('mismatch', `paid reply says ${totalFee} fen, order is ${expectedFee}`);
-  }
-  const paidAt = chinaTimeToIso(f.time_end ?? f.paid_time);
-  return {
-    kind: 'paid',
-    transactionId,
-    totalFee,
-    ...(paidAt ? { paidAt } : {}),
-    ...(f.openid ? { buyerId: f.openid } : {}),
-  };
+  return paidOutcome(
+    {
+      outTradeNo: f.out_trade_no,
+      // The port's transactionId is what PAYJS needs to find the order again: payjs_order_id.
+      transactionId: f.payjs_order_id,
+      totalFee: parseFenField(f.total_fee),
+      paidAt: chinaTimeToIso(f.time_end ?? f.paid_time),
+      buyerId: f.openid,
+      fieldNames: 'total_fee/payjs_order_id',
+    },
+    outTradeNo,
+    expectedFee,
+  );
 }
 
 export function mapMicropayReply(reply: PayjsReply, outTradeNo: string, totalFee: number): PaymentOutcome {

@@ -15,6 +15,7 @@ import type {
   ReverseOutcome,
 } from '../../ports/payment-gateway.ts';
 import { chinaTimeToIso } from '../shared/beijing-time.ts';
+import { paidOutcome } from '../shared/paid-outcome.ts';
 import { parseFenField, unknown } from '../shared/transport-unknown.ts';
 import type { WxpayReply } from './wxpay-transport.ts';
 
@@ -65,22 +66,18 @@ function paidFrom(
   outTradeNo: string,
   expectedFee: number | undefined,
 ): PaymentOutcome {
-  if (fields.out_trade_no !== outTradeNo) return unknown('mismatch', 'paid reply names another out_trade_no');
-  const totalFee = parseFenField(fields.total_fee);
-  const transactionId = fields.transaction_id;
-  if (totalFee === undefined || !transactionId)
-    return unknown('unparseable', 'paid reply lacks total_fee/transaction_id');
-  if (expectedFee !== undefined && totalFee !== expectedFee) {
-    return unknown('mismatch', `paid reply says ${totalFee} fen, order is ${expectedFee}`);
-  }
-  const paidAt = chinaTimeToIso(fields.time_end);
-  return {
-    kind: 'paid',
-    transactionId,
-    totalFee,
-    ...(paidAt ? { paidAt } : {}),
-    ...(fields.openid ? { buyerId: fields.openid } : {}),
-  };
+  return paidOutcome(
+    {
+      outTradeNo: fields.out_trade_no,
+      transactionId: fields.transaction_id,
+      totalFee: parseFenField(fields.total_fee),
+      paidAt: chinaTimeToIso(fields.time_end),
+      buyerId: fields.openid,
+      fieldNames: 'total_fee/transaction_id',
+    },
+    outTradeNo,
+    expectedFee,
+  );
 }
 
 export function mapMicropayReply(reply: WxpayReply, outTradeNo: string, totalFee: number): PaymentOutcome {
