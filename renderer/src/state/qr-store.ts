@@ -4,7 +4,7 @@ import type { QrStartRequest } from '../../../core/common/contract/api-schemas.t
 import type { QrDisplayView } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
-import { toProblem } from './call-error.ts';
+import { busyAction } from './busy-action.ts';
 
 export interface QrState {
   readonly qr: QrDisplayView | null;
@@ -23,17 +23,9 @@ export type QrStore = StoreApi<QrState & QrActions>;
 
 export function createQrStore(bridge: RendererBridge): QrStore {
   return createStore<QrState & QrActions>()((set, get) => {
-    const run = async (action: () => Promise<QrDisplayView>) => {
-      if (get().busy) return;
-      set({ busy: true, error: null });
-      try {
-        get().applyQr(await action());
-      } catch (error) {
-        set({ error: toProblem(error) });
-      } finally {
-        set({ busy: false });
-      }
-    };
+    const busy = busyAction(get, set);
+    /** Every QR action answers with the service's QrDisplayView, which the screen then shows. */
+    const run = (action: () => Promise<QrDisplayView>) => busy(async () => get().applyQr(await action()));
     return {
       qr: null,
       busy: false,

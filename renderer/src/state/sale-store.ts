@@ -8,6 +8,7 @@ import { FINAL_PHASES } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
 import { entryToFen, type KeypadKey, pressKey } from './amount-entry.ts';
+import { busyAction } from './busy-action.ts';
 import { toProblem } from './call-error.ts';
 
 export interface SaleState {
@@ -138,18 +139,7 @@ type SaleAmount = { readonly total_fee: number; readonly note?: string };
 
 export function createSaleStore(bridge: RendererBridge): SaleStore {
   return createStore<SaleState & SaleActions>()((set, get) => {
-    /** Single-flight wrapper: one cashier action at a time, its error kept for the screen. */
-    const run = async (action: () => Promise<void>) => {
-      if (get().busy) return;
-      set({ busy: true, error: null });
-      try {
-        await action();
-      } catch (error) {
-        set({ error: toProblem(error) });
-      } finally {
-        set({ busy: false });
-      }
-    };
+    const run = busyAction(get, set);
 
     /** The typed amount and note as a sale, or null (saying why) when no amount was typed. */
     const typedSale = (): SaleAmount | null => {

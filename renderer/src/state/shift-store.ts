@@ -4,6 +4,7 @@ import type { ShiftView, Tender, ZReportView } from '../../../core/common/contra
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
 import { entryToFen } from './amount-entry.ts';
+import { busyAction } from './busy-action.ts';
 import { toProblem } from './call-error.ts';
 
 export interface ShiftState {
@@ -36,17 +37,7 @@ export const TENDERS: readonly Tender[] = ['cash', 'wxpay', 'alipay'];
 
 export function createShiftStore(bridge: RendererBridge): ShiftStore {
   return createStore<ShiftState & ShiftActions>()((set, get) => {
-    const run = async (action: () => Promise<void>) => {
-      if (get().busy) return;
-      set({ busy: true, error: null });
-      try {
-        await action();
-      } catch (error) {
-        set({ error: toProblem(error) });
-      } finally {
-        set({ busy: false });
-      }
-    };
+    const run = busyAction(get, set);
     return {
       shift: null,
       loaded: false,
