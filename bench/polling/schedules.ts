@@ -1,6 +1,6 @@
 /**
  * The poll schedules compared by bench/polling: ours (the defaults in core/domain/poll-policy.ts)
- * and the providers' published ones (payments.md), each as a PollPolicy whose queryDelaysMs
+ * and the providers' published ones (docs/protocols.md), each as a PollPolicy whose queryDelaysMs
  * encodes it, every other field the provider's default.
  */
 import { DEFAULT_POLL_POLICIES, type PollPolicy, scheduleSpanMs } from '../../core/domain/poll-policy.ts';
@@ -55,7 +55,7 @@ export function comparedSchedules(): readonly ComparedSchedule[] {
       policy: { ...ali, queryDelaysMs: repeat(5, 5000) },
       minGapMs: 0,
     },
-    // Not named in the issue, but official too (payments.md): the densest published schedule.
+    // Not named in the issue, but official too (docs/protocols.md): the densest published schedule.
     {
       kind: 'official',
       name: SCHEDULE_NAMES.wechatDemo,

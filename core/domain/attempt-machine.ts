@@ -6,7 +6,7 @@
  * micropay: submitted → paid | failed | polling → paid | reversing → reversed | needs_attention
  * qr:       submitted → awaiting_scan → paid | closing → closed | needs_attention
  *
- * Money rules (payments.md, field-lessons.md): an unknown reply is never a failure; polling is
+ * Money rules (docs/protocols.md): an unknown reply is never a failure; polling is
  * bounded and ends in reversal; a reversal is repeated while the provider asks, then confirmed by
  * a query; a paid reply whose amount differs from the order is reversed, not accepted.
  */

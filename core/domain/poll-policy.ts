@@ -1,6 +1,6 @@
 /**
  * Timing policy of an attempt, as data: when to query, when reversal may start, how often a
- * reversal is repeated. Defaults follow payments.md: bounded polling that ends in reversal,
+ * reversal is repeated. Defaults follow docs/protocols.md: bounded polling that ends in reversal,
  * WeChat reverse never sooner than 15 s after the charge, Alipay cancel straight after the last
  * query and repeated while retry_flag=Y (the official demo: 3 cancels 2 s apart).
  * The merchant configuration may override any field per provider.

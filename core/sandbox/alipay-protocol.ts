@@ -1,5 +1,5 @@
 /**
- * Alipay OpenAPI v2 (face-to-face) as the sandbox speaks it (payments.md §4). POST /alipay/gateway.do;
+ * Alipay OpenAPI v2 (face-to-face) as the sandbox speaks it (docs/protocols.md §4). POST /alipay/gateway.do;
  * the common parameters may come in the query string and/or the form (or JSON) body, as alipay-sdk
  * splits them; biz_content is JSON. Every request's RSA2 sign is checked with the sandbox app public
  * key; every reply, errors included, is signed with the sandbox's own "alipay" key over the exact

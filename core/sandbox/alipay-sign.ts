@@ -1,5 +1,5 @@
 /**
- * Alipay RSA2 (SHA256withRSA) both ways, over node:crypto (payments.md §4). Requests: every
+ * Alipay RSA2 (SHA256withRSA) both ways, over node:crypto (docs/protocols.md §4). Requests: every
  * parameter except `sign` with a non-empty value, sorted, `k=v&…` raw. Replies: the exact JSON text
  * of the `…_response` object as it stands in the body, which is why the body is assembled here as
  * text rather than by serialising an outer object (clients verify the substring, not a re-parse).

@@ -1,5 +1,5 @@
 /**
- * Paid notifications for QR-mode orders that gave a notify_url (micropay has none, payments.md §2).
+ * Paid notifications for QR-mode orders that gave a notify_url (micropay has none, docs/protocols.md §2).
  * Each provider's own shape and signature: WeChat signed XML (answer <return_code>SUCCESS), Alipay a
  * signed form (answer `success`), PAYJS a signed form (answer `success`). A few bounded retries, like
  * the real services but compressed in time, and only to loopback addresses: the sandbox must not

@@ -1,5 +1,5 @@
 /**
- * PAYJS as the sandbox speaks it (payments.md §5): POST form or JSON to /payjs/api/<name>, JSON
+ * PAYJS as the sandbox speaks it (docs/protocols.md §5): POST form or JSON to /payjs/api/<name>, JSON
  * replies signed like WeChat v2 MD5 with the PAYJS key (every non-empty field, numbers as their
  * decimal text, "0" included: the PHP SDK's habit of dropping "0" is a bug clients must not copy).
  * return_code 1 = ok, 0 = failed with return_msg. Every reply is signed, failures included.

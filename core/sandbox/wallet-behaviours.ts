@@ -1,6 +1,6 @@
 /**
  * The customers' side of the sandbox: which wallet a payment code belongs to and how the "customer"
- * behind it will behave when a till charges it. Codes look exactly like real ones (payments.md §1):
+ * behind it will behave when a till charges it. Codes look exactly like real ones (docs/protocols.md §1):
  * WeChat 18 digits with prefix 10–15, Alipay 18 digits with prefix 28, so the product's recogniser
  * accepts them unchanged.
  */

@@ -1,5 +1,5 @@
 /**
- * WeChat Pay API v2 as the sandbox speaks it (payments.md §2): XML in, XML out, every request's sign
+ * WeChat Pay API v2 as the sandbox speaks it (docs/protocols.md §2): XML in, XML out, every request's sign
  * checked with the shared v2-sign (MD5 or HMAC-SHA256 per sign_type) and every SUCCESS reply signed
  * the same way. Like the real service, a return_code=FAIL reply (malformed or badly signed request)
  * carries no sign. /secapi/* needs the sandbox-issued client certificate (the TLS server); the plain

@@ -23,7 +23,7 @@ void loadAll(stores, forcedMode ?? 'cashier').then(() => {
 });
 
 if (!bridge.capturesWedgeInMain) {
-  // Scanner timings: 1–19 ms between keys; people ≥ 30 ms (see shared/reference/scanners.md).
+  // Scanner timings: 1–19 ms between keys; people ≥ 30 ms (docs/scanners.md).
   const detector = new WedgeDetector({ maxKeyGapMs: 40, endTimeoutMs: 120, minLength: 8 });
   attachWedge(window, detector, (code) => void routeScan(stores, code));
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { v2Sign, v2SigningString, v2Verify } from '../../core/gateways/shared/v2-sign.ts';
 
-// The official vector from WeChat Pay's signing guide (payments.md §2).
+// The official vector from WeChat Pay's signing guide (docs/protocols.md §2).
 const key = '192006250b4c09247ec02edce69f6a2d';
 const params = {
   appid: 'wxd930ea5d5a258f4f',

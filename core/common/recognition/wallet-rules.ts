@@ -1,6 +1,6 @@
 /**
  * Which wallet issued a payment code, as data: providers add prefixes over time, so a new rule is
- * a new row, not new code. Sources: ../shared/reference/payments.md §1.
+ * a new row, not new code. Sources: docs/protocols.md §1.
  */
 
 export type Wallet = 'wxpay' | 'alipay' | 'unionpay' | 'ecny';

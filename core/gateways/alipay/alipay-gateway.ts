@@ -1,5 +1,5 @@
 /**
- * PaymentGateway over Alipay OpenAPI face-to-face (payments.md §4). Amounts cross the boundary as
+ * PaymentGateway over Alipay OpenAPI face-to-face (docs/protocols.md §4). Amounts cross the boundary as
  * yuan strings via fenToYuan; everything else is fen. Cancel is the "reverse" of the port.
  */
 import { fenToYuan } from '../../common/money.ts';

@@ -1,6 +1,6 @@
 /**
  * Alipay codes → the port's outcomes: one function per call kind, the only place that knows an
- * Alipay code (payments.md §4). 10000 success, 10003 waiting for the buyer, 20000 "service
+ * Alipay code (docs/protocols.md §4). 10000 success, 10003 waiting for the buyer, 20000 "service
  * unavailable" (unknown), 40004 business failure (final, except ACQ.SYSTEM_ERROR and
  * ACQ.TRADE_HAS_SUCCESS, which a query settles). 40001/40002/40006 mean our request was refused
  * before it ran. Any other code is unknown. Queries never turn an error into `failed`.

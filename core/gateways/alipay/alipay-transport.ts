@@ -1,6 +1,6 @@
 /**
  * The single place Alipay replies are trusted. alipay-sdk signs the request (sdkExecute) and checks
- * the reply signature over the raw `…_response` substring (checkResponseSign), as payments.md §4
+ * the reply signature over the raw `…_response` substring (checkResponseSign), as docs/protocols.md §4
  * asks. We do not use its exec(), and say why:
  * - exec() returns only the parsed object, and the SDK verifies a substring it cuts between the first
  *   `<method>_response"` and the last `"sign"`, while JSON.parse keeps the LAST duplicate key. A reply

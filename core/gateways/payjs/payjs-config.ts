@@ -1,4 +1,4 @@
-/** PAYJS merchant config (payments.md §5), validated once at load; the key never leaves the object. */
+/** PAYJS merchant config (docs/protocols.md §5), validated once at load; the key never leaves the object. */
 import { z } from 'zod';
 import {
   baseUrlSchema,

@@ -1,5 +1,5 @@
 /**
- * PaymentGateway over PAYJS (payments.md §5; WeChat payment codes only). Real PAYJS finds an order
+ * PaymentGateway over PAYJS (docs/protocols.md §5; WeChat payment codes only). Real PAYJS finds an order
  * by payjs_order_id only, which a lost micropay reply never delivered; so check/close/reverse/refund
  * use the payjs_order_id when known (from the order or remembered from an earlier reply) and fall
  * back to mchid + out_trade_no, which our sandbox accepts and real PAYJS does not document.

@@ -1,6 +1,6 @@
 /**
  * PAYJS replies → the port's outcomes: one function per call kind, the only place that reads a PAYJS
- * code. PAYJS answers return_code 1/0 plus a free-text return_msg, so "our reading" (payments.md §5
+ * code. PAYJS answers return_code 1/0 plus a free-text return_msg, so "our reading" (docs/protocols.md §5
  * leaves it open) is:
  * - micropay return_code=1: status 1 paid, status 0 pending (the customer is confirming);
  * - return_code=0: failed, unless the message says the outcome is not known (system busy/error,

@@ -1,5 +1,5 @@
 /**
- * WeChat Pay v2 / PAYJS parameter signing (payments.md §2): every non-empty parameter except `sign`,
+ * WeChat Pay v2 / PAYJS parameter signing (docs/protocols.md §2): every non-empty parameter except `sign`,
  * sorted by name in ASCII order, joined `k=v&…` raw (not URL-encoded), `&key=API_KEY` appended, then
  * MD5 or HMAC-SHA256 (keyed with the API key), upper-case hex. Written here because it is eight lines
  * over node:crypto, and the adapters and the sandbox must share one definition. Comparison is

@@ -1,6 +1,6 @@
 /**
  * WeChat Pay v2 merchant config, validated once at load. The client certificate is required because
- * micropay cannot be run safely without reverse (payments.md §2), and reverse is a /secapi call.
+ * micropay cannot be run safely without reverse (docs/protocols.md §2), and reverse is a /secapi call.
  * Certificates are parsed here (tls.createSecureContext) so a broken file fails at start-up with the
  * key named, not at the first reversal with a customer waiting.
  */

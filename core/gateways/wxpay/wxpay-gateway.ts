@@ -1,5 +1,5 @@
 /**
- * PaymentGateway over WeChat Pay API v2 (payments.md §2). Builds each call's parameters, sends it
+ * PaymentGateway over WeChat Pay API v2 (docs/protocols.md §2). Builds each call's parameters, sends it
  * through the verifying transport and hands the reply to the one mapping function for that call.
  */
 import type { Clock } from '../../ports/clock.ts';

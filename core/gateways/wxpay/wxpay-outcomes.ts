@@ -1,6 +1,6 @@
 /**
  * WeChat Pay v2 raw codes → the port's outcomes: exactly one function per call kind, and the only
- * place in the product that knows a WeChat code. Rules (payments.md §2):
+ * place in the product that knows a WeChat code. Rules (docs/protocols.md §2):
  * - anything we cannot trust arrived here already as `unknown` (see wxpay-transport.ts);
  * - return_code=FAIL means our request was malformed: `failed` for calls that change nothing if they
  *   did not run, but `unknown` for query and reverse, because "our own query was malformed" says

@@ -6,7 +6,7 @@
  * it), reassembles codes split over several reports (the "more data" flag), caps the total and
  * rejects a code whose continuation never came. Pure: the adapter calls flush from its timer.
  *
- * Layouts, offsets after the report id (see shared/reference/scanners.md):
+ * Layouts, offsets after the report id (docs/scanners.md):
  * - newland:   [0] length, [1..56] data, [61] symbology id, [62] more-data flag
  * - honeywell: [0] length (counting the 3 AIM bytes), [1..3] AIM id, then payload, [60] code id, [62] more
  * - generic:   [0] length, then data; [62] more-data flag when the report is that long

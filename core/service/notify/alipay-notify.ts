@@ -1,5 +1,5 @@
 /**
- * Alipay asynchronous notification (payments.md §4): a form POST signed RSA2 with Alipay's key over
+ * Alipay asynchronous notification (docs/protocols.md §4): a form POST signed RSA2 with Alipay's key over
  * the URL-decoded fields minus `sign` and `sign_type`. Verified with alipay-sdk's checkNotifySignV2
  * (the official SDK, with the merchant's configured Alipay public key); `raw` values because
  * URLSearchParams has already decoded them once. TRADE_SUCCESS / TRADE_FINISHED are paid; any other

@@ -1,5 +1,5 @@
 /**
- * PAYJS payment notification (payments.md §5): a form POST signed like WeChat v2 MD5 with the
+ * PAYJS payment notification (docs/protocols.md §5): a form POST signed like WeChat v2 MD5 with the
  * merchant key; `return_code` 1 means paid. Answer `success` to stop the retries.
  */
 

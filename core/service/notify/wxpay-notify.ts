@@ -1,5 +1,5 @@
 /**
- * WeChat Pay v2 payment notification (payments.md §2): flat signed XML, signed with the merchant's API
+ * WeChat Pay v2 payment notification (docs/protocols.md §2): flat signed XML, signed with the merchant's API
  * key. The notify carries `sign_type` only sometimes; without it we accept MD5 or the configured
  * type (both keyed with the same secret, so neither is weaker than the other). Answer
  * `<xml><return_code>SUCCESS</return_code>…` to stop WeChat's retries.
