@@ -43,14 +43,14 @@ function nodeName(node: OrderedNode): string | undefined {
 }
 
 /** An element's value: its text and CDATA children joined; undefined when it holds an element. */
-function valueOf(children: unknown): string | undefined {
+function textOf(children: unknown): string | undefined {
   if (!Array.isArray(children)) return undefined;
   let value = '';
   for (const child of children as OrderedNode[]) {
     const name = nodeName(child);
     if (name === TEXT) value += String(child[TEXT]);
     else if (name === CDATA) {
-      const inner = valueOf(child[CDATA]);
+      const inner = textOf(child[CDATA]);
       if (inner === undefined) return undefined;
       value += inner;
     } else return undefined;
@@ -83,7 +83,7 @@ export function parseWxpayXml(body: string): FlatXmlResult {
       return { ok: false, problem: 'reply has text outside its elements' };
     }
     if (name === CDATA) return { ok: false, problem: 'reply has text outside its elements' };
-    const value = valueOf(child[name]);
+    const value = textOf(child[name]);
     if (value === undefined) return { ok: false, problem: `element <${name}> is nested` };
     if (Object.hasOwn(fields, name)) return { ok: false, problem: `element <${name}> is repeated` };
     fields[name] = value;
