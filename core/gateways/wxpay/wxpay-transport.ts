@@ -3,13 +3,14 @@
  * the reply before any mapping sees it (wechatpay-axios-plugin does this once in an interceptor).
  * return_code=SUCCESS replies must carry a valid signature; return_code=FAIL replies are unsigned at
  * WeChat (they say "your request was malformed"), so they are accepted unsigned but verified when a
- * sign is present. A reply naming another appid/mch_id is a mismatch.
+ * sign is present. A reply naming another appid/mch_id/sub_mch_id is a mismatch.
  */
 import { randomBytes } from 'node:crypto';
 import https from 'node:https';
 import { httpPost } from '../shared/http-post.ts';
 import { bodyOrUnknown, type UnknownResult, unknown } from '../shared/transport-unknown.ts';
 import { v2Sign, v2Verify } from '../shared/v2-sign.ts';
+import { wxpayAddresseeProblem } from './wxpay-addressee.ts';
 import type { WxpayConfig } from './wxpay-config.ts';
 import { buildWxpayXml, parseWxpayXml } from './wxpay-xml.ts';
 
@@ -92,10 +93,7 @@ export function verifyWxpayReply(config: WxpayConfig, body: string): WxpayReply 
   if (mustBeSigned && !v2Verify(fields, config.key, config.sign_type)) {
     return unknown('bad_signature', 'reply signature does not verify');
   }
-  if (fields.appid !== undefined && fields.appid !== config.appid)
-    return unknown('mismatch', 'reply is for another appid');
-  if (fields.mch_id !== undefined && fields.mch_id !== config.mch_id) {
-    return unknown('mismatch', 'reply is for another mch_id');
-  }
+  const addressee = wxpayAddresseeProblem(fields, config, 'reply');
+  if (addressee !== undefined) return unknown('mismatch', `reply ${addressee}`);
   return { kind: 'verified', fields };
 }
