@@ -120,7 +120,12 @@ function loadClientTls(
       return undefined;
     }
     const tls = { pfx, passphrase: raw.pfx_passphrase, ca };
-    if (!tryContext(tls)) {
+    const problem = contextProblem(tls);
+    if (problem === 'legacy_pkcs12') {
+      issue('pfx_path', LEGACY_PKCS12_MESSAGE);
+      return undefined;
+    }
+    if (problem !== undefined) {
       issue('pfx_path', 'is not a PKCS#12 client certificate this passphrase opens (check pfx_passphrase)');
       return undefined;
     }
@@ -176,11 +181,31 @@ function pemField(
   return undefined;
 }
 
-function tryContext(options: Parameters<typeof createSecureContext>[0]): boolean {
+/**
+ * WeChat's apiclient_cert.p12 is encrypted with RC2-40, which OpenSSL 3 (Node ≥ 17) does not load by
+ * default; Node then throws ERR_CRYPTO_UNSUPPORTED_OPERATION "Unsupported PKCS12 PFX data" (a wrong
+ * passphrase is "mac verify failure" instead). docs/protocols.md §2, "Client certificate".
+ */
+const LEGACY_PKCS12_MESSAGE =
+  'is a legacy PKCS#12 file (RC2-40 encryption, as WeChat issues apiclient_cert.p12) that OpenSSL 3 cannot ' +
+  'read: remove pfx_path and set cert_path to apiclient_cert.pem and key_path to apiclient_key.pem ' +
+  '(the same certificate download holds both files)';
+
+function contextProblem(
+  options: Parameters<typeof createSecureContext>[0],
+): 'legacy_pkcs12' | 'unreadable' | undefined {
   try {
     createSecureContext(options);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    const legacy =
+      code === 'ERR_CRYPTO_UNSUPPORTED_OPERATION' ||
+      (typeof message === 'string' && /unsupported/i.test(message));
+    return options?.pfx !== undefined && legacy ? 'legacy_pkcs12' : 'unreadable';
   }
+}
+
+function tryContext(options: Parameters<typeof createSecureContext>[0]): boolean {
+  return contextProblem(options) === undefined;
 }
