@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v2Sign } from '../../core/gateways/shared/v2-sign.ts';
 import { parseWxpayXml } from '../../core/gateways/wxpay/wxpay-xml.ts';
 import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
+import { goldenFixture } from '../gateways/wxpay-fixtures.ts';
 import { layWxpayXml, NAMED_LAYOUTS, OFFICIAL_LAYOUT } from '../gateways/wxpay-layouts.ts';
 import { issueCode, orderNo, post, tradeOf } from './helpers/sandbox-http.ts';
 import { micropayFields } from './helpers/wxpay-client.ts';
@@ -56,5 +57,19 @@ describe('sandbox WeChat XML layout', () => {
       else layouts.add(`other: ${reply.text}`);
     }
     expect([...layouts].sort()).toEqual(['official', 'one line']);
+  });
+
+  it("reads WeChat's official micropay request sample (pretty-printed, empty elements) and answers its business", async () => {
+    const reply = await post(
+      `${sandbox.url}/wxpay/pay/micropay`,
+      goldenFixture('micropay-request.official.xml'),
+      'text/xml',
+    );
+    const parsed = parseWxpayXml(reply.text);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    // The sample's auth_code was never issued by the sandbox: a signed business refusal, not SIGNERROR.
+    expect(parsed.fields).toMatchObject({ return_code: 'SUCCESS', result_code: 'FAIL' });
+    expect(parsed.fields.sign).toBe(v2Sign(parsed.fields, sandbox.credentials.wxpay.key, 'MD5'));
+    expect(await tradeOf(sandbox.url, 'wxpay', '1415757673')).toBeUndefined();
   });
 });
