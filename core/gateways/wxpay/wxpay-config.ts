@@ -79,6 +79,14 @@ export const wxpayConfigSchema = z
     );
   });
 
+/**
+ * unifiedorder (Native QR) requires notify_url at the real WeChat (docs/protocols.md §2, "notify_url");
+ * the service checks this at start for a terminal that shows QR codes.
+ */
+export const WXPAY_QR_NEEDS_NOTIFY_URL =
+  'WeChat Native (QR) orders require a notify_url: set public_url (the address the internet reaches this ' +
+  "service at) or this gateway's notify_url";
+
 export type WxpayConfigInput = z.input<typeof wxpayConfigSchema>;
 export type WxpayConfig = z.output<typeof wxpayConfigSchema>;
 
