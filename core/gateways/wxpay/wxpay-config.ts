@@ -17,6 +17,8 @@ import {
 } from '../shared/provider-config.ts';
 
 export const WXPAY_DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
+/** WeChat's backup domain (备用域名), used only as docs/protocols.md §2 "Backup domain" allows. */
+export const WXPAY_BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com';
 
 /** What the https.Agent for /secapi needs. Secret: never logged. */
 export interface WxpayClientTls {
@@ -41,6 +43,10 @@ export const wxpayConfigSchema = z
     base_url: baseUrlSchema.default(WXPAY_DEFAULT_BASE_URL),
     /** Defaults to base_url; the sandbox serves /secapi on a separate TLS port. */
     secapi_base_url: baseUrlSchema.optional(),
+    /** Defaults to api2.mch.weixin.qq.com when base_url is WeChat's own domain; none otherwise. */
+    backup_base_url: baseUrlSchema.optional(),
+    /** Defaults to backup_base_url unless secapi_base_url is set separately. */
+    secapi_backup_base_url: baseUrlSchema.optional(),
     pfx_path: optionalText,
     pfx_passphrase: z.string().optional(),
     cert_pem: optionalText,
@@ -59,6 +65,8 @@ export const wxpayConfigSchema = z
       ctx.addIssue({ code: 'custom', path: [path], message }),
     );
     if (!tls) return z.NEVER;
+    const backup =
+      raw.backup_base_url ?? (raw.base_url === WXPAY_DEFAULT_BASE_URL ? WXPAY_BACKUP_BASE_URL : undefined);
     return hideSecrets(
       {
         provider: raw.provider,
@@ -70,6 +78,9 @@ export const wxpayConfigSchema = z
         sub_appid: raw.sub_appid,
         base_url: raw.base_url,
         secapi_base_url: raw.secapi_base_url ?? raw.base_url,
+        backup_base_url: backup,
+        secapi_backup_base_url:
+          raw.secapi_backup_base_url ?? (raw.secapi_base_url === undefined ? backup : undefined),
         client_tls: tls,
         spbill_create_ip: raw.spbill_create_ip,
         notify_url: raw.notify_url,
