@@ -138,18 +138,18 @@ async function record(): Promise<Record<string, Recorded>> {
 function fieldsOf(body: string): [string, string][] {
   const fields: [string, string][] = [];
   for (const m of body.matchAll(/<(\w+)>(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<]*))<\/\1>/g)) {
-    if (m[1] !== 'xml') fields.push([m[1] ?? '', m[2] ?? unescape(m[3] ?? '')]);
+    if (m[1] !== 'xml') fields.push([m[1] ?? '', m[2] ?? unescapeXml(m[3] ?? '')]);
   }
   return fields;
 }
-const unescape = (text: string) =>
+const unescapeXml = (text: string) =>
   text
     .replaceAll('&lt;', '<')
     .replaceAll('&gt;', '>')
     .replaceAll('&quot;', '"')
     .replaceAll('&apos;', "'")
     .replaceAll('&amp;', '&');
-const escape = (text: string) =>
+const escapeXml = (text: string) =>
   text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 const whitespace = fc.constantFrom('', '\n', '\r\n', '\n   ', '\n\t', '  ', '\r\n    ');
@@ -164,7 +164,7 @@ function lay(fields: [string, string][], layout: { between: string[]; cdata: boo
   const ranked = fields.map((field, n) => ({ field, rank: layout.order[n] ?? 0, cdata: layout.cdata[n] }));
   ranked.sort((a, b) => a.rank - b.rank);
   const elements = ranked.map(({ field: [name, value], cdata }, n) => {
-    const text = cdata && !value.includes(']]>') ? `<![CDATA[${value}]]>` : escape(value);
+    const text = cdata && !value.includes(']]>') ? `<![CDATA[${value}]]>` : escapeXml(value);
     return `${layout.between[n]}<${name}>${text}</${name}>`;
   });
   return `<xml>${elements.join('')}${layout.between.at(-1)}</xml>`;
