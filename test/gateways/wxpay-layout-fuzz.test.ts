@@ -1,8 +1,8 @@
 /**
  * Layout fuzzer: every kind of reply the sandbox gives for WeChat v2 (paid, waiting, refused, not found,
- * reversed, refund accepted / done, QR created) is recorded once, then re-laid by fast-check (any
- * whitespace between elements, CDATA or plain text per value, any element order) and served to the
- * adapter, whose outcome must be the same as for the recorded bytes. Layout is not meaning.
+ * reversed, refund accepted / done, QR created, close too early, unsigned return_code=FAIL) is recorded
+ * once, then re-laid by fast-check (any whitespace between elements, CDATA or plain text per value, any
+ * element order) and served to the adapter, whose outcome must be the same as for the recorded bytes.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,10 +33,11 @@ afterAll(async () => {
 
 const HMAC = { signType: 'HMAC-SHA256' as const };
 
-async function call(path: string, fields: Record<string, string>): Promise<string> {
+async function call(path: string, fields: Record<string, string>, key?: string): Promise<string> {
   const secapi = path.startsWith('/wxpay/secapi/');
   const tls = secapi ? { tls: tlsIdentity(sandbox.secapiUrl, sandbox.credentials) } : {};
-  const reply = await wxCall(sandbox.url, path, sandbox.credentials, fields, { ...HMAC, ...tls });
+  const signing = key === undefined ? HMAC : { ...HMAC, key };
+  const reply = await wxCall(sandbox.url, path, sandbox.credentials, fields, { ...signing, ...tls });
   return reply.raw.text;
 }
 
@@ -66,8 +67,9 @@ async function record(): Promise<Record<string, Recorded>> {
     fields: Record<string, string>,
     kind: string,
     run: Recorded['run'],
+    key?: string,
   ) => {
-    recorded[name] = { body: await call(path, fields), expectedKind: kind, run };
+    recorded[name] = { body: await call(path, fields, key), expectedKind: kind, run };
   };
   await add(
     'micropay paid',
@@ -131,6 +133,21 @@ async function record(): Promise<Record<string, Recorded>> {
     'created',
     (g) => g.precreate({ outTradeNo: qrNo, totalFee: 700, subject: 'qr', notifyUrl: 'http://127.0.0.1:9/n' }),
   );
+  const badKeyNo = orderNo('FZ');
+  const badKeyCode = await issueCode(sandbox.url, 'wxpay');
+  // Signed with another key: WeChat's unsigned return_code=FAIL (SIGNERROR) reply.
+  await add(
+    'micropay SIGNERROR (return_code FAIL, unsigned)',
+    '/wxpay/pay/micropay',
+    micropayFields(badKeyNo, badKeyCode, 700),
+    'failed',
+    micropay(badKeyNo, badKeyCode),
+    'x'.repeat(32),
+  );
+  // closeorder within 5 minutes of creation: a signed SYSTEMERROR the adapter must call unknown.
+  await add('closeorder too early', '/wxpay/pay/closeorder', { out_trade_no: paidNo }, 'unknown', (g) =>
+    g.close({ outTradeNo: paidNo }),
+  );
   return recorded;
 }
 
@@ -177,7 +194,9 @@ describe('WeChat reply layout fuzzer', () => {
   });
 
   it('records one reply of every kind, each with its meaning', async () => {
-    expect(Object.keys(recorded)).toHaveLength(9);
+    expect(Object.keys(recorded)).toHaveLength(11);
+    expect(recorded['closeorder too early']?.body).toContain('SYSTEMERROR');
+    expect(recorded['micropay SIGNERROR (return_code FAIL, unsigned)']?.body).not.toContain('<sign>');
     for (const [name, { body, expectedKind, run }] of Object.entries(recorded)) {
       server.answer = () => ({ kind: 'reply', body, contentType: 'text/xml' });
       expect({ name, outcome: await run(gateway) }).toMatchObject({ name, outcome: { kind: expectedKind } });
