@@ -2,7 +2,8 @@
  * WeChat Pay v2 merchant config, validated once at load. The client certificate is required because
  * micropay cannot be run safely without reverse (docs/protocols.md §2), and reverse is a /secapi call.
  * Certificates are parsed here (tls.createSecureContext) so a broken file fails at start-up with the
- * key named, not at the first reversal with a customer waiting.
+ * key named, not at the first reversal with a customer waiting. WeChat's own domain comes with its
+ * backup domain (docs/protocols.md §2, "Backup domain").
  */
 
 import { readFileSync } from 'node:fs';
@@ -45,7 +46,7 @@ export const wxpayConfigSchema = z
     secapi_base_url: baseUrlSchema.optional(),
     /** Defaults to api2.mch.weixin.qq.com when base_url is WeChat's own domain; none otherwise. */
     backup_base_url: baseUrlSchema.optional(),
-    /** Defaults to backup_base_url unless secapi_base_url is set separately. */
+    /** Defaults to backup_base_url when /secapi uses base_url; none for a separate secapi_base_url. */
     secapi_backup_base_url: baseUrlSchema.optional(),
     pfx_path: optionalText,
     pfx_passphrase: z.string().optional(),
@@ -67,6 +68,7 @@ export const wxpayConfigSchema = z
     if (!tls) return z.NEVER;
     const backup =
       raw.backup_base_url ?? (raw.base_url === WXPAY_DEFAULT_BASE_URL ? WXPAY_BACKUP_BASE_URL : undefined);
+    const secapi = raw.secapi_base_url ?? raw.base_url;
     return hideSecrets(
       {
         provider: raw.provider,
@@ -77,10 +79,9 @@ export const wxpayConfigSchema = z
         sub_mch_id: raw.sub_mch_id,
         sub_appid: raw.sub_appid,
         base_url: raw.base_url,
-        secapi_base_url: raw.secapi_base_url ?? raw.base_url,
+        secapi_base_url: secapi,
         backup_base_url: backup,
-        secapi_backup_base_url:
-          raw.secapi_backup_base_url ?? (raw.secapi_base_url === undefined ? backup : undefined),
+        secapi_backup_base_url: raw.secapi_backup_base_url ?? (secapi === raw.base_url ? backup : undefined),
         client_tls: tls,
         spbill_create_ip: raw.spbill_create_ip,
         notify_url: raw.notify_url,
