@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWxpayGateway } from '../../core/gateways/wxpay/wxpay-gateway.ts';
 import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
 import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
+import { createWxpayNotifyVerifier } from '../../core/service/notify/wxpay-notify.ts';
 import { issueCode, orderNo } from '../sandbox/helpers/sandbox-http.ts';
 import { micropayFields, tlsIdentity, wxCall } from '../sandbox/helpers/wxpay-client.ts';
 import { type CannedServer, startCannedServer } from './canned-server.ts';
-import { wxpayTestConfig } from './wxpay-fixtures.ts';
+import { goldenFixture, wxpayTestConfig } from './wxpay-fixtures.ts';
 
 let sandbox: RunningSandbox;
 let server: CannedServer;
@@ -217,5 +218,23 @@ describe('WeChat reply layout fuzzer', () => {
         { numRuns: 25, seed: 20261130 },
       );
     }
+  });
+});
+
+describe('WeChat notification layout fuzzer', () => {
+  it("no re-layout of the official paid notification sample changes the verifier's reading", async () => {
+    const verifier = createWxpayNotifyVerifier(
+      wxpayTestConfig('http://127.0.0.1:9/wxpay', { appid: 'wx2421b1c4370ec43b', sign_type: 'MD5' }),
+    );
+    const body = goldenFixture('notify-paid.official.xml');
+    const baseline = verifier.read(body);
+    expect(baseline.kind).toBe('paid');
+    const fields = fieldsOf(body);
+    fc.assert(
+      fc.property(relayout(fields.length), (layout) => {
+        expect(verifier.read(lay(fields, layout))).toEqual(baseline);
+      }),
+      { numRuns: 200, seed: 20261130 },
+    );
   });
 });
