@@ -72,4 +72,20 @@ describe('sandbox WeChat XML layout', () => {
     expect(parsed.fields.sign).toBe(v2Sign(parsed.fields, sandbox.credentials.wxpay.key, 'MD5'));
     expect(await tradeOf(sandbox.url, 'wxpay', '1415757673')).toBeUndefined();
   });
+
+  it("reads WeChat's official orderquery request sample (by transaction_id) and answers ORDERNOTEXIST, signed", async () => {
+    const reply = await post(
+      `${sandbox.url}/wxpay/pay/orderquery`,
+      goldenFixture('orderquery-request.official.xml'),
+      'text/xml',
+    );
+    const parsed = parseWxpayXml(reply.text);
+    if (!parsed.ok) throw new Error(parsed.problem);
+    expect(parsed.fields).toMatchObject({
+      return_code: 'SUCCESS',
+      result_code: 'FAIL',
+      err_code: 'ORDERNOTEXIST',
+    });
+    expect(parsed.fields.sign).toBe(v2Sign(parsed.fields, sandbox.credentials.wxpay.key, 'MD5'));
+  });
 });
