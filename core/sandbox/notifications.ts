@@ -65,7 +65,9 @@ export function buildNotification(
         attach: trade.echo.attach,
         time_end: wechatTime(paidAt),
       };
-      const body = buildWxpayXml({ ...fields, sign: v2Sign(fields, credentials.wxpay.key, 'MD5') });
+      // Laid out as WeChat's notify sample (docs/protocols.md §2): newline + indentation, CDATA.
+      const sign = v2Sign(fields, credentials.wxpay.key, 'MD5');
+      const body = buildWxpayXml({ ...fields, sign }, 'official');
       return {
         contentType: 'text/xml; charset=utf-8',
         body,

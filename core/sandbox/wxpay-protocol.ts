@@ -21,9 +21,11 @@ import { v2Verify } from '../gateways/shared/v2-sign.ts';
 import { wechatTime } from './china-time.ts';
 import type { SandboxReply, SandboxRequest } from './http-server.ts';
 import type { CodePayResult, SandboxLedger, Trade } from './ledger.ts';
+import { mulberry32 } from './prng.ts';
 import { wxpayCodeUrl } from './qr-urls.ts';
 import { isOutTradeNo, missingField, parseFenText } from './request-fields.ts';
-import { buildWxpayXml, parseWxpayXml, signedWxpayXml } from './wxpay-xml.ts';
+import { ERROR_TEXT, paidFields, STATE_TEXT, tradeState } from './wxpay-trade-fields.ts';
+import { buildWxpayXml, parseWxpayXml, signedWxpayXml, type WxpayXmlLayout } from './wxpay-xml.ts';
 
 export interface WxpayMerchant {
   readonly appid: string;
@@ -38,79 +40,26 @@ const XML = 'text/xml; charset=utf-8';
 const FIVE_MINUTES_MS = 5 * 60 * 1000;
 const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
 const WXPAY_CODE = /^1[0-5]\d{16}$/;
+/** Seed of the reply-layout stream: the same request sequence gets the same layouts on every run. */
+const LAYOUT_SEED = 0x5eed_0a11;
 
-/** err_code → err_code_des, in WeChat's own words. */
-const ERROR_TEXT: Readonly<Record<string, string>> = {
-  USERPAYING: '需要用户输入支付密码',
-  SYSTEMERROR: '系统超时，请立即调用被扫订单结果查询API，查询当前订单状态',
-  AUTHCODEEXPIRE: '二维码已过期，请用户在微信上刷新后再试',
-  AUTH_CODE_INVALID: '请扫描微信支付授权码(以10、11、12、13、14、15开头的18位数字)',
-  NOTENOUGH: '用户余额不足，请用户换卡支付',
-  TRADE_ERROR: '用户取消支付',
-  ORDERPAID: '订单已支付',
-  ORDERCLOSED: '订单已关闭',
-  ORDERREVERSED: '订单已撤销',
-  OUT_TRADE_NO_USED: '商户订单号重复',
-  ORDERNOTEXIST: '此交易订单号不存在',
-  REFUNDNOTEXIST: '退款订单查询失败',
-  REVERSE_EXPIRE: '订单已经超过撤销时间（7天）',
-  APPID_MCHID_NOT_MATCH: 'appid和mch_id不匹配',
-  PARAM_ERROR: '参数错误',
-  ERROR: '业务错误',
-};
-
-export function failReply(message: string, status = 200): SandboxReply {
-  return { status, contentType: XML, body: buildWxpayXml({ return_code: 'FAIL', return_msg: message }) };
+export function failReply(message: string, status = 200, layout: WxpayXmlLayout = 'one_line'): SandboxReply {
+  return {
+    status,
+    contentType: XML,
+    body: buildWxpayXml({ return_code: 'FAIL', return_msg: message }, layout),
+  };
 }
 
 const CERTIFICATE_REQUIRED =
   'certificate required: /secapi/* needs the client certificate (apiclient_cert) issued by the sandbox; call the https secapi_url with client_cert_pem/client_key_pem';
 
-function tradeState(trade: Trade): string {
-  switch (trade.state) {
-    case 'paid':
-      return trade.refunded_fen > 0 ? 'REFUND' : 'SUCCESS';
-    case 'awaiting_password':
-      return 'USERPAYING';
-    case 'awaiting_payer':
-      return 'NOTPAY';
-    case 'payment_failed':
-      return 'PAYERROR';
-    case 'closed':
-      return 'CLOSED';
-    case 'reversed':
-      return 'REVOKED';
-  }
-}
-
-const STATE_TEXT: Readonly<Record<string, string>> = {
-  SUCCESS: '支付成功',
-  REFUND: '转入退款',
-  NOTPAY: '未支付',
-  CLOSED: '已关闭',
-  REVOKED: '已撤销（刷卡支付）',
-  USERPAYING: '用户支付中（刷卡支付）',
-  PAYERROR: '支付失败，请撤销订单',
-};
-
-function paidFields(trade: Trade): Fields {
-  return {
-    openid: trade.buyer_id,
-    is_subscribe: 'N',
-    trade_type: trade.mode === 'qr' ? 'NATIVE' : 'MICROPAY',
-    bank_type: 'OTHERS',
-    fee_type: 'CNY',
-    total_fee: String(trade.total_fee),
-    cash_fee_type: 'CNY',
-    cash_fee: String(trade.total_fee),
-    transaction_id: trade.transaction_id,
-    out_trade_no: trade.out_trade_no,
-    attach: trade.echo.attach,
-    time_end: trade.paid_at_ms === undefined ? undefined : wechatTime(trade.paid_at_ms),
-  };
-}
-
 export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchant) {
+  // WeChat answers both laid out (newline + indentation) and on one line; half the replies each.
+  const layoutRandom = mulberry32(LAYOUT_SEED);
+  const nextLayout = (): WxpayXmlLayout => (layoutRandom() < 0.5 ? 'official' : 'one_line');
+  const fail = (message: string, status = 200) => failReply(message, status, nextLayout());
+
   function business(params: Params, signType: V2SignType, fields: Fields): SandboxReply {
     const reply: Fields = {
       return_code: 'SUCCESS',
@@ -123,7 +72,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
       nonce_str: randomBytes(8).toString('hex'),
       ...fields,
     };
-    const signed = signedWxpayXml(reply, merchant.key, signType);
+    const signed = signedWxpayXml(reply, merchant.key, signType, nextLayout());
     return { status: 200, contentType: XML, body: signed.body, badSignatureBody: signed.badSignatureBody };
   }
 
@@ -161,7 +110,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
       'spbill_create_ip',
       'auth_code',
     ]);
-    if (missing) return failReply(`missing required parameter: ${missing}`);
+    if (missing) return fail(`missing required parameter: ${missing}`);
     const totalFee = parseFenText(params.total_fee);
     if (totalFee === undefined)
       return error(params, signType, 'PARAM_ERROR', 'total_fee must be a positive integer of fen');
@@ -218,7 +167,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
 
   function orderquery(params: Params, signType: V2SignType): SandboxReply {
     if (!params.out_trade_no && !params.transaction_id) {
-      return failReply('missing required parameter: out_trade_no or transaction_id');
+      return fail('missing required parameter: out_trade_no or transaction_id');
     }
     const trade = findTrade(params);
     if (!trade) return error(params, signType, 'ORDERNOTEXIST');
@@ -238,7 +187,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
 
   function closeorder(params: Params, signType: V2SignType): SandboxReply {
     const missing = missingField(params, ['out_trade_no']);
-    if (missing) return failReply(`missing required parameter: ${missing}`);
+    if (missing) return fail(`missing required parameter: ${missing}`);
     const trade = ledger.find('wxpay', params.out_trade_no ?? '');
     if (!trade) return error(params, signType, 'ORDERNOTEXIST');
     if (ledger.clock.now() - trade.created_at_ms < FIVE_MINUTES_MS) {
@@ -270,7 +219,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
       'spbill_create_ip',
       'trade_type',
     ]);
-    if (missing) return failReply(`missing required parameter: ${missing}`);
+    if (missing) return fail(`missing required parameter: ${missing}`);
     if (params.trade_type !== 'NATIVE') {
       return error(params, signType, 'PARAM_ERROR', 'the sandbox supports trade_type=NATIVE only');
     }
@@ -302,7 +251,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
 
   function reverse(params: Params, signType: V2SignType): SandboxReply {
     if (!params.out_trade_no && !params.transaction_id) {
-      return failReply('missing required parameter: out_trade_no or transaction_id');
+      return fail('missing required parameter: out_trade_no or transaction_id');
     }
     const trade = findTrade(params);
     if (!trade) return error(params, signType, 'ORDERNOTEXIST', undefined, { recall: 'N' });
@@ -315,9 +264,9 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
 
   function refund(params: Params, signType: V2SignType): SandboxReply {
     const missing = missingField(params, ['out_refund_no', 'total_fee', 'refund_fee']);
-    if (missing) return failReply(`missing required parameter: ${missing}`);
+    if (missing) return fail(`missing required parameter: ${missing}`);
     if (!params.out_trade_no && !params.transaction_id) {
-      return failReply('missing required parameter: out_trade_no or transaction_id');
+      return fail('missing required parameter: out_trade_no or transaction_id');
     }
     const totalFee = parseFenText(params.total_fee);
     const refundFee = parseFenText(params.refund_fee);
@@ -375,7 +324,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
     let trade: Trade | undefined;
     if (params.out_refund_no) trade = ledger.findByRefundNo('wxpay', params.out_refund_no);
     else if (params.out_trade_no || params.transaction_id) trade = findTrade(params);
-    else return failReply('missing required parameter: out_trade_no, transaction_id or out_refund_no');
+    else return fail('missing required parameter: out_trade_no, transaction_id or out_refund_no');
     if (!trade) return error(params, signType, 'REFUNDNOTEXIST');
     const refunds = params.out_refund_no
       ? trade.refunds.filter((r) => r.out_refund_no === params.out_refund_no)
@@ -416,21 +365,20 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
   return function handleWxpay(request: SandboxRequest): SandboxReply {
     const endpoint = ENDPOINTS[request.path];
     if (!endpoint) return failReply(`no such WeChat Pay endpoint: ${request.path}`, 404);
-    if (endpoint.secapi && !request.clientCertificateOk) return failReply(CERTIFICATE_REQUIRED);
-    if (request.method !== 'POST') return failReply('REQUIRE_POST_METHOD: 请使用post方法');
+    if (endpoint.secapi && !request.clientCertificateOk) return fail(CERTIFICATE_REQUIRED);
+    if (request.method !== 'POST') return fail('REQUIRE_POST_METHOD: 请使用post方法');
     const parsed = parseWxpayXml(request.body);
-    if (!parsed.ok) return failReply(`XML_FORMAT_ERROR: ${parsed.error}`);
+    if (!parsed.ok) return fail(`XML_FORMAT_ERROR: ${parsed.error}`);
     const params = parsed.params;
     const signType = params.sign_type ?? 'MD5';
-    if (signType !== 'MD5' && signType !== 'HMAC-SHA256')
-      return failReply('sign_type must be MD5 or HMAC-SHA256');
+    if (signType !== 'MD5' && signType !== 'HMAC-SHA256') return fail('sign_type must be MD5 or HMAC-SHA256');
     const missing = missingField(params, ['appid', 'mch_id', 'nonce_str', 'sign']);
-    if (missing) return failReply(`missing required parameter: ${missing}`);
-    if ((params.nonce_str ?? '').length > 32) return failReply('nonce_str must be at most 32 characters');
+    if (missing) return fail(`missing required parameter: ${missing}`);
+    if ((params.nonce_str ?? '').length > 32) return fail('nonce_str must be at most 32 characters');
     if (params.mch_id !== merchant.mch_id)
-      return failReply('MCHID_NOT_EXIST: mch_id does not exist in the sandbox');
+      return fail('MCHID_NOT_EXIST: mch_id does not exist in the sandbox');
     if (!v2Verify(params, merchant.key, signType))
-      return failReply('签名错误 (SIGNERROR): the sign does not match the parameters');
+      return fail('签名错误 (SIGNERROR): the sign does not match the parameters');
     if (params.appid !== merchant.appid) return error(params, signType, 'APPID_MCHID_NOT_MATCH');
     return endpoint.run(params, signType);
   };

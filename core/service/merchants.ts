@@ -10,7 +10,12 @@ import { DEFAULT_POLL_POLICIES, type PollPolicy } from '../domain/poll-policy.ts
 import type { MerchantDirectory, MerchantGateways } from '../engine/engine-deps.ts';
 import { type AlipayConfig, createAlipayGateway, parseAlipayConfig } from '../gateways/alipay/index.ts';
 import { createPayjsGateway, type PayjsConfig, parsePayjsConfig } from '../gateways/payjs/index.ts';
-import { createWxpayGateway, parseWxpayConfig, type WxpayConfig } from '../gateways/wxpay/index.ts';
+import {
+  createWxpayGateway,
+  parseWxpayConfig,
+  WXPAY_QR_NEEDS_NOTIFY_URL,
+  type WxpayConfig,
+} from '../gateways/wxpay/index.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
 import type { SandboxCredentials } from '../sandbox/start-sandbox.ts';
@@ -139,6 +144,7 @@ export function buildMerchants(
     alipay: policyFor('alipay', config),
     payjs: policyFor('payjs', config),
   };
+  const showsQr = config.ui.mode === 'qr' || config.qr_display !== undefined;
   const merchants = new Map<string, MerchantGateways>();
   const parsedConfigs = new Map<string, ParsedGatewayConfig>();
   merchantConfigs.forEach((merchant, index) => {
@@ -160,6 +166,9 @@ export function buildMerchants(
       );
       try {
         const parsed = parseGatewayConfig(gatewayConfig);
+        if (showsQr && !useSandbox && parsed.provider === 'wxpay' && parsed.config.notify_url === undefined) {
+          throw new ConfigError('config_invalid', `notify_url: ${WXPAY_QR_NEEDS_NOTIFY_URL}`);
+        }
         parsedConfigs.set(`${merchant.pid}\u0000${parsed.provider}`, parsed);
         return wrap(merchant.pid, createGateway(parsed, clock));
       } catch (error) {

@@ -74,6 +74,16 @@ describe('wxpay config', () => {
     expect(error.message).not.toContain('wrong-pass');
   });
 
+  it('says a legacy RC2-40 apiclient_cert.p12 cannot be read and points to the PEM keys', () => {
+    const { cert_pem: _c, key_pem: _k, ...noCert } = base;
+    const legacy = new URL('../fixtures/providers/wxpay/legacy-rc2-40.p12', import.meta.url).pathname;
+    const error = configError({ ...noCert, pfx_path: legacy, pfx_passphrase: '10000100' });
+    expect(error.message).toMatch(/pfx_path: .*RC2-40.*OpenSSL 3/);
+    expect(error.message).toMatch(/cert_path.*apiclient_cert\.pem.*key_path.*apiclient_key\.pem/);
+    expect(error.message).not.toMatch(/check pfx_passphrase/);
+    expect(error.message).not.toContain('10000100');
+  });
+
   it('reads cert/key from paths', () => {
     const { cert_pem: _c, key_pem: _k, ...noCert } = base;
     const config = parseWxpayConfig({

@@ -41,3 +41,11 @@ export function signedWxReply(
   reply.sign = v2Sign(reply, key, signType);
   return buildWxpayXml(reply);
 }
+
+/** A fixture's bytes after its one-line source comment. */
+export function goldenFixture(name: string): string {
+  const text = readFileSync(new URL(`../fixtures/providers/wxpay/${name}`, import.meta.url), 'utf8');
+  const source = /^<!-- Source: .+ -->\r?\n/.exec(text);
+  if (!source) throw new Error(`${name} does not start with its source comment`);
+  return text.slice(source[0].length);
+}

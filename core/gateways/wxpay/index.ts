@@ -1,5 +1,6 @@
 export {
   parseWxpayConfig,
+  WXPAY_QR_NEEDS_NOTIFY_URL,
   type WxpayConfig,
   type WxpayConfigInput,
   wxpayConfigSchema,

@@ -2,7 +2,8 @@
  * WeChat Pay v2 merchant config, validated once at load. The client certificate is required because
  * micropay cannot be run safely without reverse (docs/protocols.md §2), and reverse is a /secapi call.
  * Certificates are parsed here (tls.createSecureContext) so a broken file fails at start-up with the
- * key named, not at the first reversal with a customer waiting.
+ * key named, not at the first reversal with a customer waiting. WeChat's own domain comes with its
+ * backup domain (docs/protocols.md §2, "Backup domain").
  */
 
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ import {
 } from '../shared/provider-config.ts';
 
 export const WXPAY_DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
+/** WeChat's backup domain (备用域名), used only as docs/protocols.md §2 "Backup domain" allows. */
+export const WXPAY_BACKUP_BASE_URL = 'https://api2.mch.weixin.qq.com';
 
 /** What the https.Agent for /secapi needs. Secret: never logged. */
 export interface WxpayClientTls {
@@ -41,6 +44,10 @@ export const wxpayConfigSchema = z
     base_url: baseUrlSchema.default(WXPAY_DEFAULT_BASE_URL),
     /** Defaults to base_url; the sandbox serves /secapi on a separate TLS port. */
     secapi_base_url: baseUrlSchema.optional(),
+    /** Defaults to api2.mch.weixin.qq.com when base_url is WeChat's own domain; none otherwise. */
+    backup_base_url: baseUrlSchema.optional(),
+    /** Defaults to backup_base_url when /secapi uses base_url; none for a separate secapi_base_url. */
+    secapi_backup_base_url: baseUrlSchema.optional(),
     pfx_path: optionalText,
     pfx_passphrase: z.string().optional(),
     cert_pem: optionalText,
@@ -59,6 +66,9 @@ export const wxpayConfigSchema = z
       ctx.addIssue({ code: 'custom', path: [path], message }),
     );
     if (!tls) return z.NEVER;
+    const backup =
+      raw.backup_base_url ?? (raw.base_url === WXPAY_DEFAULT_BASE_URL ? WXPAY_BACKUP_BASE_URL : undefined);
+    const secapi = raw.secapi_base_url ?? raw.base_url;
     return hideSecrets(
       {
         provider: raw.provider,
@@ -69,7 +79,9 @@ export const wxpayConfigSchema = z
         sub_mch_id: raw.sub_mch_id,
         sub_appid: raw.sub_appid,
         base_url: raw.base_url,
-        secapi_base_url: raw.secapi_base_url ?? raw.base_url,
+        secapi_base_url: secapi,
+        backup_base_url: backup,
+        secapi_backup_base_url: raw.secapi_backup_base_url ?? (secapi === raw.base_url ? backup : undefined),
         client_tls: tls,
         spbill_create_ip: raw.spbill_create_ip,
         notify_url: raw.notify_url,
@@ -78,6 +90,14 @@ export const wxpayConfigSchema = z
       ['key', 'client_tls'],
     );
   });
+
+/**
+ * unifiedorder (Native QR) requires notify_url at the real WeChat (docs/protocols.md §2, "notify_url");
+ * the service checks this at start for a terminal that shows QR codes.
+ */
+export const WXPAY_QR_NEEDS_NOTIFY_URL =
+  'WeChat Native (QR) orders require a notify_url: set public_url (the address the internet reaches this ' +
+  "service at) or this gateway's notify_url";
 
 export type WxpayConfigInput = z.input<typeof wxpayConfigSchema>;
 export type WxpayConfig = z.output<typeof wxpayConfigSchema>;
@@ -120,7 +140,12 @@ function loadClientTls(
       return undefined;
     }
     const tls = { pfx, passphrase: raw.pfx_passphrase, ca };
-    if (!tryContext(tls)) {
+    const problem = contextProblem(tls);
+    if (problem === 'legacy_pkcs12') {
+      issue('pfx_path', LEGACY_PKCS12_MESSAGE);
+      return undefined;
+    }
+    if (problem !== undefined) {
       issue('pfx_path', 'is not a PKCS#12 client certificate this passphrase opens (check pfx_passphrase)');
       return undefined;
     }
@@ -176,11 +201,31 @@ function pemField(
   return undefined;
 }
 
-function tryContext(options: Parameters<typeof createSecureContext>[0]): boolean {
+/**
+ * WeChat's apiclient_cert.p12 is encrypted with RC2-40, which OpenSSL 3 (Node ≥ 17) does not load by
+ * default; Node then throws ERR_CRYPTO_UNSUPPORTED_OPERATION "Unsupported PKCS12 PFX data" (a wrong
+ * passphrase is "mac verify failure" instead). docs/protocols.md §2, "Client certificate".
+ */
+const LEGACY_PKCS12_MESSAGE =
+  'is a legacy PKCS#12 file (RC2-40 encryption, as WeChat issues apiclient_cert.p12) that OpenSSL 3 cannot ' +
+  'read: remove pfx_path and set cert_path to apiclient_cert.pem and key_path to apiclient_key.pem ' +
+  '(the same certificate download holds both files)';
+
+function contextProblem(
+  options: Parameters<typeof createSecureContext>[0],
+): 'legacy_pkcs12' | 'unreadable' | undefined {
   try {
     createSecureContext(options);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    const legacy =
+      code === 'ERR_CRYPTO_UNSUPPORTED_OPERATION' ||
+      (typeof message === 'string' && /unsupported/i.test(message));
+    return options?.pfx !== undefined && legacy ? 'legacy_pkcs12' : 'unreadable';
   }
+}
+
+function tryContext(options: Parameters<typeof createSecureContext>[0]): boolean {
+  return contextProblem(options) === undefined;
 }

@@ -34,6 +34,7 @@ export function createWxpayGateway(config: WxpayConfig, _deps: WxpayGatewayDeps 
   const transport = createWxpayTransport(config);
   const micropayTimeout = { timeoutMs: config.timeouts.micropay_ms };
   const other = { timeoutMs: config.timeouts.other_ms };
+  const read = { timeoutMs: config.timeouts.other_ms, readOnly: true };
   const secapi = { timeoutMs: config.timeouts.other_ms, secapi: true };
 
   return {
@@ -63,7 +64,7 @@ export function createWxpayGateway(config: WxpayConfig, _deps: WxpayGatewayDeps 
 
     async query(order) {
       validateOrderRef(order);
-      const reply = await transport.call('/pay/orderquery', { out_trade_no: order.outTradeNo }, other);
+      const reply = await transport.call('/pay/orderquery', { out_trade_no: order.outTradeNo }, read);
       return mapQueryReply(reply, order.outTradeNo);
     },
 
@@ -105,7 +106,7 @@ export function createWxpayGateway(config: WxpayConfig, _deps: WxpayGatewayDeps 
       const reply = await transport.call(
         '/pay/refundquery',
         { out_trade_no: request.outTradeNo, out_refund_no: request.outRefundNo },
-        other,
+        read,
       );
       return mapRefundQueryReply(reply, request.outTradeNo, request.outRefundNo);
     },

@@ -3,13 +3,15 @@
  * the reply before any mapping sees it (wechatpay-axios-plugin does this once in an interceptor).
  * return_code=SUCCESS replies must carry a valid signature; return_code=FAIL replies are unsigned at
  * WeChat (they say "your request was malformed"), so they are accepted unsigned but verified when a
- * sign is present. A reply naming another appid/mch_id is a mismatch.
+ * sign is present. A reply naming another appid/mch_id/sub_mch_id is a mismatch. A call the main domain
+ * did not receive, or any query it did not answer, is sent once more to the backup domain.
  */
 import { randomBytes } from 'node:crypto';
 import https from 'node:https';
-import { httpPost } from '../shared/http-post.ts';
+import { type HttpPostResult, httpPost } from '../shared/http-post.ts';
 import { bodyOrUnknown, type UnknownResult, unknown } from '../shared/transport-unknown.ts';
 import { v2Sign, v2Verify } from '../shared/v2-sign.ts';
+import { wxpayAddresseeProblem } from './wxpay-addressee.ts';
 import type { WxpayConfig } from './wxpay-config.ts';
 import { buildWxpayXml, parseWxpayXml } from './wxpay-xml.ts';
 
@@ -34,6 +36,23 @@ export interface CallOptions {
   readonly timeoutMs: number;
   /** /secapi calls go to secapi_base_url with the client certificate. */
   readonly secapi?: boolean;
+  /** A read that changes nothing (orderquery, refundquery): safe to ask the backup domain again. */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Connection errors raised before a single byte of the request left this machine: WeChat cannot have
+ * received the call, so sending it to the backup domain cannot charge twice. A timeout or a reset
+ * can happen after WeChat read the request, so it is not here (docs/protocols.md §2, "Backup domain").
+ */
+const NOTHING_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Whether a failed exchange with the main domain may be repeated on the backup domain. */
+function mayUseBackup(result: HttpPostResult, readOnly: boolean): boolean {
+  if (result.kind === 'transport_failure') {
+    return readOnly || (result.reason === 'network' && NOTHING_SENT.has(result.detail));
+  }
+  return readOnly && result.status >= 500;
 }
 
 export function createWxpayTransport(config: WxpayConfig): WxpayTransport {
@@ -46,13 +65,18 @@ export function createWxpayTransport(config: WxpayConfig): WxpayTransport {
     async call(path, params, options) {
       const request = signedParams(config, params);
       const base = options.secapi ? config.secapi_base_url : config.base_url;
-      const result = await httpPost({
-        url: `${base}${path}`,
-        body: buildWxpayXml(request),
-        contentType: 'text/xml; charset=utf-8',
-        timeoutMs: options.timeoutMs,
-        httpsAgent: options.secapi ? secapiAgent : plainAgent,
-      });
+      const backup = options.secapi ? config.secapi_backup_base_url : config.backup_base_url;
+      const post = (url: string) =>
+        httpPost({
+          url: `${url}${path}`,
+          body: buildWxpayXml(request),
+          contentType: 'text/xml; charset=utf-8',
+          timeoutMs: options.timeoutMs,
+          httpsAgent: options.secapi ? secapiAgent : plainAgent,
+        });
+      let result = await post(base);
+      if (backup !== undefined && mayUseBackup(result, options.readOnly === true))
+        result = await post(backup);
       const body = bodyOrUnknown(result);
       if (body.kind === 'unknown') return body;
       return verifyWxpayReply(config, body.body);
@@ -92,10 +116,7 @@ export function verifyWxpayReply(config: WxpayConfig, body: string): WxpayReply 
   if (mustBeSigned && !v2Verify(fields, config.key, config.sign_type)) {
     return unknown('bad_signature', 'reply signature does not verify');
   }
-  if (fields.appid !== undefined && fields.appid !== config.appid)
-    return unknown('mismatch', 'reply is for another appid');
-  if (fields.mch_id !== undefined && fields.mch_id !== config.mch_id) {
-    return unknown('mismatch', 'reply is for another mch_id');
-  }
+  const addressee = wxpayAddresseeProblem(fields, config, 'reply');
+  if (addressee !== undefined) return unknown('mismatch', `reply ${addressee}`);
   return { kind: 'verified', fields };
 }

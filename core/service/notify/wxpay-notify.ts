@@ -7,6 +7,7 @@
 import { chinaTimeToIso } from '../../gateways/shared/beijing-time.ts';
 import { type V2SignType, v2Verify } from '../../gateways/shared/v2-sign.ts';
 import type { WxpayConfig } from '../../gateways/wxpay/index.ts';
+import { wxpayAddresseeProblem } from '../../gateways/wxpay/wxpay-addressee.ts';
 import { buildWxpayXml, parseWxpayXml } from '../../gateways/wxpay/wxpay-xml.ts';
 import { parseFenText } from './form-fields.ts';
 import type { NotifyAnswer, NotifyReading, NotifyVerifier } from './notify-types.ts';
@@ -37,9 +38,8 @@ export function createWxpayNotifyVerifier(config: WxpayConfig): NotifyVerifier {
       if (!types.some((type) => v2Verify(f, config.key, type))) {
         return { kind: 'rejected', reason: 'signature missing or invalid' };
       }
-      if (f.appid !== config.appid || f.mch_id !== config.mch_id) {
-        return { kind: 'rejected', reason: 'notification is for another merchant account' };
-      }
+      const addressee = wxpayAddresseeProblem(f, config, 'notification');
+      if (addressee !== undefined) return { kind: 'rejected', reason: `notification ${addressee}` };
       const outTradeNo = f.out_trade_no;
       if (!outTradeNo) return { kind: 'rejected', reason: 'out_trade_no missing' };
       if (f.return_code !== 'SUCCESS' || f.result_code !== 'SUCCESS') {
