@@ -113,6 +113,8 @@ describe('a refunded order is never charged again', () => {
       await expect(async () => h.engine.closeOrder('RF')).rejects.toMatchObject({
         code: 'order_already_paid',
       });
+      // A merchant asking whether to charge again must hear "paid".
+      expect(await h.engine.queryPayment({ out_trade_no: 'RF' })).toMatchObject({ orderPaid: true, status });
       expect(h.journal.attemptsOf('RF')).toHaveLength(1);
       expect(ops(h.wx, 'micropay')).toBe(1);
       expect(ops(h.wx, 'precreate')).toBe(0);
