@@ -5,6 +5,12 @@
  * and a throwing paid callback is retried a bounded number of times, across restarts too.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_POLL_POLICIES } from '../../core/domain/poll-policy.ts';
+import { CheckoutEngine } from '../../core/engine/checkout-engine.ts';
+import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
+import { ProviderHealth } from '../../core/service/provider-health.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
+import { FakeGateway } from '../fakes/fake-gateway.ts';
 import { createHarness, type Harness, settle, wxCode } from './harness.ts';
 
 let h: Harness;
@@ -55,6 +61,41 @@ describe('an adapter that throws during a call', () => {
     await settle(h);
     expect(h.journal.getAttempt(attempt.outTradeNo)!.phase).toBe('paid');
     expect(ops(h.wx, 'reverse')).toBe(0);
+  });
+});
+
+describe('a throwing adapter behind the service’s ProviderHealth decorator', () => {
+  it('still reaches the engine as unknown: the payment is found by query and booked', async () => {
+    const clock = new FakeClock();
+    const fake = new FakeGateway('wxpay');
+    const health = new ProviderHealth(clock);
+    const merchant = {
+      pid: 'm1',
+      gateways: [health.track('m1', fake)],
+      policies: DEFAULT_POLL_POLICIES,
+    };
+    const journal = new SqliteJournal(':memory:');
+    try {
+      const engine = new CheckoutEngine({
+        journal,
+        clock,
+        merchants: {
+          defaultPid: 'm1',
+          get: (pid) => (pid === 'm1' ? merchant : undefined),
+          all: () => [merchant],
+        },
+      });
+      fake.fault('micropay', 'throws');
+      const attempt = await engine.pay({ ...sale, auth_code: wxCode() });
+      expect(attempt.phase).toBe('polling');
+      await clock.runAll();
+      await engine.idle();
+      expect(journal.getAttempt(attempt.outTradeNo)!.phase).toBe('paid');
+      expect(fake.held(attempt.outTradeNo)).toBe(1234);
+    } finally {
+      health.stop();
+      journal.close();
+    }
   });
 });
 
