@@ -64,6 +64,19 @@ describe('an adapter that throws during a call', () => {
   });
 });
 
+describe('a refund call that throws after the provider refunded', () => {
+  it('is unknown, then confirmed by the refund query: refunded once, booked succeeded', async () => {
+    const attempt = await h.engine.pay({ ...sale, out_trade_no: 'RT1', auth_code: wxCode() });
+    h.wx.fault('refund', 'throws');
+    const asked = h.engine.refunds.refund({ out_trade_no: 'RT1', refund_fee: 300, out_refund_no: 'RTR1' });
+    await h.clock.runAll();
+    expect(await asked).toMatchObject({ status: 'succeeded' });
+    expect(ops(h.wx, 'queryRefund')).toBeGreaterThanOrEqual(1);
+    expect(h.wx.trades.get(attempt.outTradeNo)!.refunded).toBe(300);
+    expect(h.engine.orderView('RT1')).toMatchObject({ status: 2, refunded_fee: 300 });
+  });
+});
+
 describe('a throwing adapter behind the service’s ProviderHealth decorator', () => {
   it('still reaches the engine as unknown: the payment is found by query and booked', async () => {
     const clock = new FakeClock();
