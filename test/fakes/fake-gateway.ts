@@ -35,8 +35,12 @@ export interface FakeTrade {
 
 type Op = 'micropay' | 'query' | 'reverse' | 'close' | 'refund' | 'queryRefund' | 'precreate';
 
-/** `lost`: the provider does the work, the reply never arrives. `down`: nothing reaches the provider. */
-export type Fault = 'lost' | 'down' | { readonly reply: unknown };
+/**
+ * `lost`: the provider does the work, the reply never arrives. `down`: nothing reaches the provider.
+ * `throws`: the provider does the work, then the adapter throws while reading the reply (a bug, an
+ * unmapped socket error), so the call rejects instead of returning an outcome.
+ */
+export type Fault = 'lost' | 'down' | 'throws' | { readonly reply: unknown };
 
 type UnknownReply = { kind: 'unknown'; reason: 'timeout' | 'network'; detail: string };
 const unknownReply: UnknownReply = { kind: 'unknown', reason: 'timeout', detail: 'simulated' };
@@ -107,6 +111,8 @@ export class FakeGateway implements PaymentGateway {
     if (fault === 'down') return { kind: 'unknown', reason: 'network', detail: 'connection refused' };
     const result = work();
     if (fault === 'lost') return unknownReply;
+    if (fault === 'throws')
+      throw new TypeError("Cannot read properties of undefined (reading 'trade_state')");
     if (fault && typeof fault === 'object') return fault.reply as T;
     return result;
   }
