@@ -4,12 +4,14 @@
  * wedge-wiring, renderer-restart, quit-guard, update-policy, login-item, launch-flags.
  * Bundled to dist/electron/main.cjs by build/scripts/build-electron.js (hence __dirname).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, session } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { WedgeFeed } from '../core/common/wedge/wedge-feed.ts';
+import { releasePublicKey } from '../core/release/update-signature.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
 import { startKioskService } from '../core/service/kiosk-service.ts';
 import { forwardEvents } from './event-forwarder.ts';
@@ -19,11 +21,14 @@ import { applyStartAtLogin } from './login-item.ts';
 import { createQuitGuard } from './quit-guard.ts';
 import { createRendererRestarter } from './renderer-restart.ts';
 import { startUpdates } from './update-policy.ts';
+import { createUpdateVerifier, fetchBytesWith } from './update-verifier.ts';
 import { wireWedge } from './wedge-wiring.ts';
 import { guardNavigation, hardenSession, windowOptions } from './window-policy.ts';
 
 const RENDERER_URL = pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.html')).href;
 const PRELOAD_PATH = path.join(__dirname, 'preload.cjs');
+// Copied beside main.cjs by build-electron.js from build/release-public-key.pem.
+const RELEASE_PUBLIC_KEY_PATH = path.join(__dirname, 'release-public-key.pem');
 const log = (line: string): void => console.log(`[scanpay-shell] ${line}`);
 const timers = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
 
@@ -53,6 +58,15 @@ async function main(): Promise<void> {
   const updates = startUpdates({
     updater: () => autoUpdater,
     url: service.config.updates?.url,
+    // Read only when updates are configured; an unreadable key throws here, so no update is installed.
+    verifier: (feedUrl) =>
+      createUpdateVerifier({
+        feedUrl,
+        publicKey: releasePublicKey(readFileSync(RELEASE_PUBLIC_KEY_PATH, 'utf8')),
+        // Chromium's network stack: the OS certificate store and proxy settings, like electron-updater.
+        fetchBytes: fetchBytesWith((url, init) => net.fetch(url, init)),
+      }),
+    onRefused: (error) => log(`update refused: ${error.code}`),
     // Busy while a charge or reversal runs, and while a sale waits for the customer's code. A finished
     // sale stays 'done' on screen until the next one begins, so 'done' does not hold updates back.
     isBusy: async () => {

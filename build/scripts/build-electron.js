@@ -64,4 +64,6 @@ await cp(path.join(root, 'core', 'sandbox', 'keys'), path.join(outdir, 'keys'), 
   recursive: true,
   filter: (source) => !source.endsWith('.md'),
 });
+// The release public key that every downloaded update must be signed with (docs/deploy.md, "Updates").
+await cp(path.join(root, 'build', 'release-public-key.pem'), path.join(outdir, 'release-public-key.pem'));
 console.log(`built ${path.join(outdir, 'main.cjs')} and preload.cjs`);

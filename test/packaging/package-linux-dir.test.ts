@@ -168,16 +168,35 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
     ).toBe(false);
   });
 
+  it('ships the release public key every update is verified with, and an https update feed', (ctx) => {
+    requireTool(ctx, cannotRun);
+    const shipped = asar.extractFile(archive, 'dist/electron/release-public-key.pem').toString('utf8');
+    expect(shipped).toBe(readFileSync(path.join(root, 'build', 'release-public-key.pem'), 'utf8'));
+    expect(shipped).toContain('BEGIN PUBLIC KEY');
+    const feed = readFileSync(path.join(appOut, 'resources', 'app-update.yml'), 'utf8');
+    expect(feed).toMatch(/^url: https:\/\//m);
+  });
+
   it('ships nothing from test/, bench/ or docs/, and no package the bundle already holds', (ctx) => {
     requireTool(ctx, cannotRun);
-    expect(entries.filter((p) => /^\/(test|bench|docs|core|electron|renderer|build)(\/|$)/.test(p))).toEqual([]);
-    expect(entries.filter((p) => /\.png$/.test(p) && !p.startsWith('/dist/renderer/'))).toEqual([]);
-    for (const bundled of ['react', 'react-dom', 'zod', 'zustand', 'alipay-sdk', 'electron-updater', 'qrcode'])
-      expect(entries.filter((p) => p.startsWith(`/node_modules/${bundled}/`))).toEqual([]);
-    // node-hid's C sources (hidapi/) and test data are not shipped either.
-    expect(entries.filter((p) => p.startsWith('/node_modules/node-hid/') && /\/(hidapi|src)\//.test(p))).toEqual(
+    expect(entries.filter((p) => /^\/(test|bench|docs|core|electron|renderer|build)(\/|$)/.test(p))).toEqual(
       [],
     );
+    expect(entries.filter((p) => /\.png$/.test(p) && !p.startsWith('/dist/renderer/'))).toEqual([]);
+    for (const bundled of [
+      'react',
+      'react-dom',
+      'zod',
+      'zustand',
+      'alipay-sdk',
+      'electron-updater',
+      'qrcode',
+    ])
+      expect(entries.filter((p) => p.startsWith(`/node_modules/${bundled}/`))).toEqual([]);
+    // node-hid's C sources (hidapi/) and test data are not shipped either.
+    expect(
+      entries.filter((p) => p.startsWith('/node_modules/node-hid/') && /\/(hidapi|src)\//.test(p)),
+    ).toEqual([]);
   });
 
   it('packs exactly the packages the bundle requires at run time, with their dependencies', (ctx) => {
