@@ -141,6 +141,8 @@ export function startUpdates(options: UpdateOptions): UpdateController {
           ? { kind: 'idle' }
           : { kind: 'refused', version: update.version, code };
       options.onRefused?.(refusal);
+      // Keep checking for a good release (install retries may have taken the check's timer).
+      schedule(checkEveryMs, check);
       return false;
     }
   };
@@ -172,7 +174,10 @@ export function startUpdates(options: UpdateOptions): UpdateController {
     updater.quitAndInstall(true, true);
   };
 
-  // Single flight: a second 'update-downloaded' or a retry while an attempt runs is dropped.
+  // Single flight: a second 'update-downloaded' or a retry while an attempt runs is dropped. The
+  // package verified is the one quitAndInstall installs: checks (hence downloads) only run while
+  // idle or after a refusal, never while a verified package waits, so electron-updater's cached
+  // download cannot change between the last verification and the install.
   let inProgress = false;
   const tryInstall = (update: DownloadedUpdate, checked: boolean): void => {
     if (stopped || inProgress || current.kind === 'installing') return;

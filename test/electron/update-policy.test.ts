@@ -240,6 +240,10 @@ describe('auto-update', () => {
       version: '1.2.0',
       code: 'update_signature_invalid',
     });
+    // Checking goes on after a refusal at install time (the install retries had replaced its timer).
+    const checks = s.u.log.filter((l) => l === 'check').length;
+    s.timers.advance(60_000);
+    expect(s.u.log.filter((l) => l === 'check').length).toBe(checks + 1);
   });
 
   it('turns updates off when the release key cannot be read', () => {
