@@ -75,6 +75,8 @@ const sigtermDataDir = path.join(work, 'data-sigterm');
 const sigtermReportFile = path.join(work, 'report-sigterm.json');
 let sigtermReport: Report;
 let sigtermStatus: number | null = null;
+const updatesDataDir = path.join(work, 'data-updates');
+let updatesRun: { report: Report; status: number | null; output: string };
 
 /** Runs the bundle under the scripted Electron, in kiosk mode (--kiosk), until it exits. */
 function runMain(data: string, reportPath: string, scenario = '') {
@@ -122,6 +124,13 @@ beforeAll(() => {
   mkdirSync(dataDir);
   writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ scanners: [{ kind: 'wedge' }] }));
   ({ report, status, output } = runMain(dataDir, reportFile));
+  // Updates configured: the bundled electron-updater is built and wired (its first check is a minute away).
+  mkdirSync(updatesDataDir);
+  writeFileSync(
+    path.join(updatesDataDir, 'config.json'),
+    JSON.stringify({ updates: { url: 'https://127.0.0.1:9/feed/' } }),
+  );
+  updatesRun = runMain(updatesDataDir, path.join(work, 'report-updates.json'));
   mkdirSync(sigtermDataDir);
   ({ report: sigtermReport, status: sigtermStatus } = runMain(sigtermDataDir, sigtermReportFile, 'sigterm'));
 }, 60_000);
@@ -222,5 +231,14 @@ describe('bundled main process with a scripted Electron', () => {
     expect(readFileSync(path.join(sigtermDataDir, 'logs', 'scanpay.log'), 'utf8')).toContain(
       '"service stopped"',
     );
+  });
+
+  it('builds the bundled electron-updater when updates are configured, with the release key beside main.cjs', () => {
+    expect(updatesRun.report.errorBoxes).toEqual([]);
+    expect(updatesRun.report.driverError).toBeUndefined();
+    expect(updatesRun.status).toBe(0);
+    expect(updatesRun.output).not.toContain('auto-update off');
+    expect(updatesRun.output).not.toContain('start-up failed');
+    expect(existsSync(path.join(work, 'dist', 'electron', 'release-public-key.pem'))).toBe(true);
   });
 });
