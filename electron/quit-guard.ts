@@ -6,7 +6,8 @@
  * refuses the quit itself). Three things unlock it: the supervisor turning kiosk mode off in
  * Settings, which the service accepts only with the supervisor PIN (its existing check, see
  * `unlockOnKioskSetting`); a signal from the service manager (SIGTERM/SIGINT/SIGHUP: systemd,
- * a shutdown); and the app's own reasons (installing a verified update, a renderer that keeps
+ * a shutdown) or the OS ending the session (Windows log-off/shut-down, see window-policy.ts); and
+ * the app's own reasons (installing a verified update, a renderer that keeps
  * crashing). Alt+Tab and Ctrl+Alt+Del belong to the OS and are fenced there (docs/deploy.md).
  *
  * Clean quit: the first permitted quit request is held until the service has stopped (journal
@@ -15,7 +16,7 @@
  */
 import type { ScanPayApi } from '../core/common/contract/api-contract.ts';
 
-export type QuitReason = 'signal' | 'update' | 'renderer_gave_up';
+export type QuitReason = 'signal' | 'session_end' | 'update' | 'renderer_gave_up';
 
 export interface KioskLock {
   /** True while closing the window or quitting is refused. */

@@ -166,7 +166,7 @@ export function isKioskEscapeKey(input: KeyInput): boolean {
 /** A structural subset of BrowserWindow and its webContents. */
 export interface KioskWindow {
   on(event: 'close', listener: (event: PreventableEvent) => void): unknown;
-  on(event: 'leave-full-screen' | 'minimize', listener: () => void): unknown;
+  on(event: 'leave-full-screen' | 'minimize' | 'session-end', listener: () => void): unknown;
   setKiosk(flag: boolean): void;
   setClosable(flag: boolean): void;
   setMinimizable(flag: boolean): void;
@@ -179,7 +179,8 @@ export interface KeyInputSource {
 
 /**
  * While `lock` is locked: escape shortcuts are swallowed, closing the window is refused, leaving full
- * screen puts it back and minimising restores it. When the supervisor turns kiosk mode off (or on)
+ * screen puts it back and minimising restores it; the OS ending the session (Windows log-off or
+ * shut-down) unlocks it. When the supervisor turns kiosk mode off (or on)
  * the window follows at once.
  */
 export function lockKioskWindow(
@@ -204,6 +205,8 @@ export function lockKioskWindow(
   window.on('minimize', () => {
     if (lock.locked()) window.restore();
   });
+  // Windows is logging off or shutting down: a locked till must not hold the session open.
+  window.on('session-end', () => lock.permitQuit('session_end'));
   lock.onChange((kiosk) => {
     window.setKiosk(kiosk);
     window.setClosable(!kiosk);

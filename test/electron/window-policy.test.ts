@@ -226,6 +226,16 @@ describe('kiosk window', () => {
     expect(ending.emit('close')).toBe(false);
   });
 
+  it('lets Windows log off or shut down a locked kiosk', () => {
+    const w = fakeWindow();
+    const lock = createKioskLock(true);
+    lockKioskWindow(w.window, w.contents, lock);
+    expect(w.emit('close')).toBe(true);
+    w.plain('session-end');
+    expect(lock.locked()).toBe(false);
+    expect(w.emit('close')).toBe(false);
+  });
+
   it('recognises the escape shortcuts by key position, whatever the layout prints', () => {
     expect(isKioskEscapeKey({ type: 'keyDown', key: 'ц', code: 'KeyW', control: true })).toBe(true);
     expect(isKioskEscapeKey({ type: 'keyDown', key: 'w', code: 'KeyW' })).toBe(false);
