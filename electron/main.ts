@@ -4,26 +4,31 @@
  * wedge-wiring, renderer-restart, quit-guard, update-policy, login-item, launch-flags.
  * Bundled to dist/electron/main.cjs by build/scripts/build-electron.js (hence __dirname).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, session } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { WedgeFeed } from '../core/common/wedge/wedge-feed.ts';
+import { releasePublicKey } from '../core/release/update-signature.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
 import { startKioskService } from '../core/service/kiosk-service.ts';
 import { forwardEvents } from './event-forwarder.ts';
 import { registerIpcHandler } from './ipc-handler.ts';
 import { withLaunchFlags } from './launch-flags.ts';
 import { applyStartAtLogin } from './login-item.ts';
-import { createQuitGuard } from './quit-guard.ts';
+import { createKioskLock, createQuitGuard, quitOnSignals, unlockOnKioskSetting } from './quit-guard.ts';
 import { createRendererRestarter } from './renderer-restart.ts';
 import { startUpdates } from './update-policy.ts';
+import { createUpdateVerifier, fetchBytesWith } from './update-verifier.ts';
 import { wireWedge } from './wedge-wiring.ts';
-import { guardNavigation, hardenSession, windowOptions } from './window-policy.ts';
+import { guardNavigation, hardenSession, lockKioskWindow, windowOptions } from './window-policy.ts';
 
 const RENDERER_URL = pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.html')).href;
 const PRELOAD_PATH = path.join(__dirname, 'preload.cjs');
+// Copied beside main.cjs by build-electron.js from build/release-public-key.pem.
+const RELEASE_PUBLIC_KEY_PATH = path.join(__dirname, 'release-public-key.pem');
 const log = (line: string): void => console.log(`[scanpay-shell] ${line}`);
 const timers = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout };
 
@@ -44,6 +49,13 @@ async function main(): Promise<void> {
   // Keyboard-wedge keys go from this window into the service's wedge scanner source.
   const wedgeFeed = new WedgeFeed();
   const service = await startKioskService({ dataDir: defaultDataDir(), wedgeFeed });
+  // Kiosk: config.json's ui.kiosk, then the supervisor's setting (settings.json), then --kiosk/--no-kiosk.
+  const { kiosk: kioskSetting } = await service.api.getSettings({});
+  const shellConfig = withLaunchFlags(
+    { ...service.config, ui: { ...service.config.ui, kiosk: kioskSetting } },
+    process.argv,
+  );
+  const lock = createKioskLock(shellConfig.ui.kiosk);
   let stopping: Promise<void> | null = null;
   const stopOnce = (): Promise<void> => {
     const pending: Promise<void> = stopping ?? service.stop();
@@ -53,6 +65,15 @@ async function main(): Promise<void> {
   const updates = startUpdates({
     updater: () => autoUpdater,
     url: service.config.updates?.url,
+    // Read only when updates are configured; an unreadable key throws here, so no update is installed.
+    verifier: (feedUrl) =>
+      createUpdateVerifier({
+        feedUrl,
+        publicKey: releasePublicKey(readFileSync(RELEASE_PUBLIC_KEY_PATH, 'utf8')),
+        // Chromium's network stack: the OS certificate store and proxy settings, like electron-updater.
+        fetchBytes: fetchBytesWith((url, init) => net.fetch(url, init)),
+      }),
+    onRefused: (error) => log(`update refused: ${error.code}`),
     // Busy while a charge or reversal runs, and while a sale waits for the customer's code. A finished
     // sale stays 'done' on screen until the next one begins, so 'done' does not hold updates back.
     isBusy: async () => {
@@ -60,7 +81,11 @@ async function main(): Promise<void> {
       const { state } = await service.api.getSale({});
       return state === 'awaiting_scan' || state === 'charging';
     },
-    beforeInstall: stopOnce,
+    // A verified update may end a locked kiosk, once the service has stopped cleanly.
+    beforeInstall: async () => {
+      await stopOnce();
+      lock.permitQuit('update');
+    },
     timers,
     log,
   });
@@ -73,9 +98,12 @@ async function main(): Promise<void> {
       },
       exit: (code) => app.exit(code),
       timers,
+      lock,
       log,
     }),
   );
+  // systemd, a session logout or a shutdown: always a clean stop, kiosk or not.
+  quitOnSignals(process, lock, () => app.quit(), log);
   app.on('window-all-closed', () => app.quit());
   applyStartAtLogin(app, process.platform, process.execPath);
 
@@ -83,7 +111,8 @@ async function main(): Promise<void> {
   const live = (): BrowserWindow | null => (win !== null && !win.isDestroyed() ? win : null);
   registerIpcHandler({
     ipcMain,
-    api: service.api,
+    // Turning kiosk mode off in Settings (PIN-checked by the service) unlocks the window and quit.
+    api: unlockOnKioskSetting(service.api, lock),
     trusted: () => {
       const current = live();
       return current === null ? null : { webContentsId: current.webContents.id, rendererUrl: RENDERER_URL };
@@ -95,13 +124,13 @@ async function main(): Promise<void> {
     () => live()?.webContents ?? null,
   );
 
-  const shellConfig = withLaunchFlags(service.config, process.argv);
   // A kiosk has no menu, hence none of its accelerators (reload, DevTools, zoom, full-screen toggle).
   if (shellConfig.ui.kiosk) Menu.setApplicationMenu(null);
   const window = new BrowserWindow(windowOptions(shellConfig, PRELOAD_PATH));
   win = window;
   const contents = window.webContents;
   guardNavigation(contents, RENDERER_URL, (what) => log(`blocked ${what}`));
+  lockKioskWindow(window, contents, lock, (what) => log(`blocked ${what}`));
   // Epoch milliseconds at sub-millisecond resolution: gaps for the detector, and a real time on the scan.
   const keyTime = (): number => performance.timeOrigin + performance.now();
   wireWedge({
@@ -119,6 +148,7 @@ async function main(): Promise<void> {
         'ScanPay Kiosk',
         'The screen keeps crashing. The app will close; please restart it.',
       );
+      lock.permitQuit('renderer_gave_up');
       app.quit();
     },
   });

@@ -1,7 +1,9 @@
 // Bundles the Electron main process and preload into dist/electron/*.cjs with esbuild (`npm run build:electron`).
 // Electron loads CommonJS entry points; core/ is TypeScript run by Node's type stripping elsewhere, so the
-// main bundle includes it. Native modules, Electron itself, electron-updater and node:* stay external:
-// they are resolved at run time from the packaged node_modules (native prebuilds unpacked from the asar).
+// main bundle includes it, and every pure-JS dependency with it (zod, alipay-sdk, electron-updater, …).
+// Only what cannot be bundled stays external (MAIN_EXTERNALS): Electron itself, node:*, and the two
+// native modules, which find their N-API prebuilds relative to their own package folder. Those are the
+// only packages build/electron-builder.yml lets into the asar's node_modules (test/packaging checks both).
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -13,6 +15,9 @@ const outdir =
   outdirFlag > 0 && process.argv[outdirFlag + 1]
     ? path.resolve(process.argv[outdirFlag + 1])
     : path.join(root, 'dist', 'electron');
+
+/** Resolved at run time from the packaged node_modules; keep in step with `files` in electron-builder.yml. */
+const MAIN_EXTERNALS = ['electron', 'node-hid', 'serialport', '@serialport/*', 'node:*'];
 
 const common = {
   bundle: true,
@@ -44,7 +49,7 @@ await build({
   ...importMetaShim,
   entryPoints: [path.join(root, 'electron', 'main.ts')],
   outfile: path.join(outdir, 'main.cjs'),
-  external: ['electron', 'electron-updater', 'node-hid', 'serialport', '@serialport/*', 'node:*'],
+  external: MAIN_EXTERNALS,
 });
 // The preload runs in a sandboxed renderer: only `electron` may be required there, everything else is bundled.
 await build({
@@ -59,4 +64,6 @@ await cp(path.join(root, 'core', 'sandbox', 'keys'), path.join(outdir, 'keys'), 
   recursive: true,
   filter: (source) => !source.endsWith('.md'),
 });
+// The release public key that every downloaded update must be signed with (docs/deploy.md, "Updates").
+await cp(path.join(root, 'build', 'release-public-key.pem'), path.join(outdir, 'release-public-key.pem'));
 console.log(`built ${path.join(outdir, 'main.cjs')} and preload.cjs`);

@@ -1,10 +1,5 @@
 /** What the driver feeds the machine (provider replies, cashier actions) and what the machine asks it to do. */
-import type {
-  CloseOutcome,
-  PaymentOutcome,
-  PrecreateOutcome,
-  ReverseOutcome,
-} from '../ports/payment-gateway.ts';
+import type { CloseOutcome, PaymentOutcome, PrecreateOutcome, ReverseOutcome } from './provider-outcomes.ts';
 
 export type AttemptEvent =
   | { readonly kind: 'charge_replied'; readonly outcome: PaymentOutcome }

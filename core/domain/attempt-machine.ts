@@ -11,10 +11,10 @@
  * a query; a paid reply whose amount differs from the order is reversed, not accepted.
  */
 import { assertNever } from '../common/errors.ts';
-import type { PaymentOutcome } from '../ports/payment-gateway.ts';
 import type { AttemptCommand, AttemptEvent } from './attempt-events.ts';
 import { type AttemptState, isFinal } from './attempt-state.ts';
 import { type PollPolicy, unknownBackoffMs } from './poll-policy.ts';
+import type { PaymentOutcome } from './provider-outcomes.ts';
 
 export function decide(state: AttemptState, policy: PollPolicy, now: number): AttemptCommand {
   if (isFinal(state) || state.phase === 'needs_attention') return { kind: 'done' };

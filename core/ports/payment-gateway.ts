@@ -6,78 +6,27 @@
  */
 import type { Fen } from '../common/money.ts';
 import type { SupportedWallet } from '../common/recognition/wallet-rules.ts';
+import type {
+  CloseOutcome,
+  PaymentOutcome,
+  PrecreateOutcome,
+  RefundOutcome,
+  ReverseOutcome,
+} from '../domain/provider-outcomes.ts';
 
 export type Provider = 'wxpay' | 'alipay' | 'payjs';
 export const PROVIDERS: readonly Provider[] = ['wxpay', 'alipay', 'payjs'];
 
-/** Result of micropay and of query: what the provider says about one out_trade_no. */
-export type PaymentOutcome =
-  | {
-      readonly kind: 'paid';
-      readonly transactionId: string;
-      /** Amount the provider says it charged, in fen; the engine checks it against the order. */
-      readonly totalFee: Fen;
-      /** Provider's payment time as ISO 8601, when it says. */
-      readonly paidAt?: string;
-      readonly buyerId?: string;
-    }
-  /** Definitely not paid and never will be for this out_trade_no (insufficient funds, expired code…). */
-  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
-  /** The customer is confirming (password, USERPAYING, 10003, WAIT_BUYER_PAY, NOTPAY after a QR pre-create). */
-  | { readonly kind: 'pending'; readonly providerCode: string }
-  /** Query only: the order is closed/reversed at the provider and holds no money. */
-  | { readonly kind: 'closed'; readonly providerCode: string }
-  /** Query only: the order was paid and has since been (partly) refunded. Counts as paid for the attempt. */
-  | {
-      readonly kind: 'refunded';
-      readonly transactionId: string;
-      readonly totalFee: Fen;
-      readonly providerCode: string;
-    }
-  /** Query only: the provider has no such order (yet). */
-  | { readonly kind: 'not_found'; readonly providerCode: string }
-  /** We cannot tell: network, 5xx, unreadable or unverifiable reply, or a code whose meaning is "ask again". */
-  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
-
-export type UnknownReason =
-  | 'timeout'
-  | 'network'
-  | 'http_status'
-  | 'unparseable'
-  | 'bad_signature'
-  | 'mismatch'
-  | 'provider_says_unknown';
-
-/** Result of reverse (WeChat) / cancel (Alipay) / reverse (PAYJS). */
-export type ReverseOutcome =
-  | { readonly kind: 'reversed'; readonly action?: 'close' | 'refund' }
-  /** The provider asks us to call again (recall=Y, retry_flag=Y). */
-  | { readonly kind: 'retry'; readonly providerCode: string }
-  /** The provider has no such order: nothing to reverse. */
-  | { readonly kind: 'not_found'; readonly providerCode: string }
-  /** Definitely refused (too old, not allowed): a human must handle it. */
-  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
-  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
-
-export type CloseOutcome =
-  | { readonly kind: 'closed' }
-  /** Cannot close because it was paid meanwhile: query it. */
-  | { readonly kind: 'paid' }
-  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
-  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
-
-export type RefundOutcome =
-  | { readonly kind: 'succeeded'; readonly refundId: string }
-  | { readonly kind: 'processing'; readonly refundId?: string }
-  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
-  /** Refund query only: no refund with that out_refund_no. */
-  | { readonly kind: 'not_found'; readonly providerCode: string }
-  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
-
-export type PrecreateOutcome =
-  | { readonly kind: 'created'; readonly qrCode: string }
-  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
-  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+// The outcome types are the domain's (core/domain/provider-outcomes.ts): ports depend on the domain,
+// never the other way round. Re-exported so adapters keep importing everything from this port.
+export type {
+  CloseOutcome,
+  PaymentOutcome,
+  PrecreateOutcome,
+  RefundOutcome,
+  ReverseOutcome,
+  UnknownReason,
+} from '../domain/provider-outcomes.ts';
 
 export interface MicropayRequest {
   readonly outTradeNo: string;

@@ -50,12 +50,64 @@ interface Report {
     wedge: { keys: number; swallowed: number };
     quitPrevented: boolean;
     secondQuitPrevented: boolean;
+    kiosk: {
+      escapes: Record<string, boolean>;
+      closePrevented: boolean;
+      quitHeld: boolean;
+      exitedWhileLocked: boolean;
+      wrongPin: { ok: boolean; error?: { code: string } };
+      quitHeldAfterWrongPin: boolean;
+      exitedAfterWrongPin: boolean;
+      unlock: { ok: boolean; value?: { kiosk: boolean } };
+      closePreventedAfterUnlock: boolean;
+    };
+    lockedQuitHeld?: boolean;
+    exitedBeforeSignal?: boolean;
   };
+  kioskCalls?: boolean[];
+  closable?: boolean;
 }
 
 let report: Report;
 let output = '';
 let status: number | null = null;
+const sigtermDataDir = path.join(work, 'data-sigterm');
+const sigtermReportFile = path.join(work, 'report-sigterm.json');
+let sigtermReport: Report;
+let sigtermStatus: number | null = null;
+const updatesDataDir = path.join(work, 'data-updates');
+let updatesRun: { report: Report; status: number | null; output: string };
+
+/** Runs the bundle under the scripted Electron, in kiosk mode (--kiosk), until it exits. */
+function runMain(data: string, reportPath: string, scenario = '') {
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--require',
+      path.join(import.meta.dirname, 'fakes', 'fake-electron-runtime.cjs'),
+      path.join(work, 'dist', 'electron', 'main.cjs'),
+      '--kiosk',
+    ],
+    {
+      cwd: work,
+      encoding: 'utf8',
+      // A kill by this timeout would be a SIGTERM, which ends even a locked kiosk: the steps below
+      // check that the app exited on its own before it.
+      timeout: 30_000,
+      env: {
+        ...process.env,
+        SCANPAY_DATA_DIR: data,
+        FAKE_ELECTRON_HOME: path.join(work, 'home'),
+        FAKE_ELECTRON_REPORT: reportPath,
+        FAKE_ELECTRON_SCENARIO: scenario,
+      },
+    },
+  );
+  const text = `${run.stdout}\n${run.stderr}`;
+  if (run.error) throw new Error(`main.cjs did not exit by itself (${run.error.message}):\n${text}`);
+  if (!existsSync(reportPath)) throw new Error(`main.cjs wrote no report (exit ${run.status}):\n${text}`);
+  return { report: JSON.parse(readFileSync(reportPath, 'utf8')) as Report, status: run.status, output: text };
+}
 
 beforeAll(() => {
   const bundle = spawnSync(
@@ -71,30 +123,16 @@ beforeAll(() => {
   symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
   mkdirSync(dataDir);
   writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ scanners: [{ kind: 'wedge' }] }));
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--require',
-      path.join(import.meta.dirname, 'fakes', 'fake-electron-runtime.cjs'),
-      path.join(work, 'dist', 'electron', 'main.cjs'),
-      '--kiosk',
-    ],
-    {
-      cwd: work,
-      encoding: 'utf8',
-      timeout: 30_000,
-      env: {
-        ...process.env,
-        SCANPAY_DATA_DIR: dataDir,
-        FAKE_ELECTRON_HOME: path.join(work, 'home'),
-        FAKE_ELECTRON_REPORT: reportFile,
-      },
-    },
+  ({ report, status, output } = runMain(dataDir, reportFile));
+  // Updates configured: the bundled electron-updater is built and wired (its first check is a minute away).
+  mkdirSync(updatesDataDir);
+  writeFileSync(
+    path.join(updatesDataDir, 'config.json'),
+    JSON.stringify({ updates: { url: 'https://127.0.0.1:9/feed/' } }),
   );
-  status = run.status;
-  output = `${run.stdout}\n${run.stderr}`;
-  if (!existsSync(reportFile)) throw new Error(`main.cjs wrote no report (exit ${run.status}):\n${output}`);
-  report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
+  updatesRun = runMain(updatesDataDir, path.join(work, 'report-updates.json'));
+  mkdirSync(sigtermDataDir);
+  ({ report: sigtermReport, status: sigtermStatus } = runMain(sigtermDataDir, sigtermReportFile, 'sigterm'));
 }, 60_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -165,5 +203,42 @@ describe('bundled main process with a scripted Electron', () => {
   it('reloads the page after a renderer crash', () => {
     expect(report.loadedUrls).toHaveLength(2);
     expect(report.loadedUrls[1]).toBe(report.loadedUrls[0]);
+  });
+
+  it('in kiosk mode refuses Alt+F4, Ctrl+W, Ctrl+Q, F11, closing and quitting', () => {
+    expect(report.steps.kiosk.escapes).toEqual({ 'Alt+F4': true, 'Ctrl+W': true, 'Ctrl+Q': true, F11: true });
+    expect(report.steps.kiosk.closePrevented).toBe(true);
+    expect(report.steps.kiosk.quitHeld).toBe(true);
+    expect(report.steps.kiosk.exitedWhileLocked).toBe(false);
+  });
+
+  it('lets the supervisor out only with the PIN, through the service’s own check', () => {
+    expect(report.steps.kiosk.wrongPin.error?.code).toBe('pin_invalid');
+    expect(report.steps.kiosk.exitedAfterWrongPin).toBe(false);
+    expect(report.steps.kiosk.unlock).toMatchObject({ ok: true, value: { kiosk: false } });
+    expect(report.kioskCalls).toEqual([false]);
+    expect(report.closable).toBe(true);
+    expect(report.steps.kiosk.closePreventedAfterUnlock).toBe(false);
+    // …and the quit that follows is the clean one (first test).
+  });
+
+  it('ends a locked kiosk cleanly on SIGTERM from the service manager', () => {
+    expect(sigtermReport.driverError).toBeUndefined();
+    expect(sigtermReport.steps.lockedQuitHeld).toBe(true);
+    expect(sigtermReport.steps.exitedBeforeSignal).toBe(false);
+    expect(sigtermStatus).toBe(0);
+    expect(sigtermReport.exitCode).toBe(0);
+    expect(readFileSync(path.join(sigtermDataDir, 'logs', 'scanpay.log'), 'utf8')).toContain(
+      '"service stopped"',
+    );
+  });
+
+  it('builds the bundled electron-updater when updates are configured, with the release key beside main.cjs', () => {
+    expect(updatesRun.report.errorBoxes).toEqual([]);
+    expect(updatesRun.report.driverError).toBeUndefined();
+    expect(updatesRun.status).toBe(0);
+    expect(updatesRun.output).not.toContain('auto-update off');
+    expect(updatesRun.output).not.toContain('start-up failed');
+    expect(existsSync(path.join(work, 'dist', 'electron', 'release-public-key.pem'))).toBe(true);
   });
 });

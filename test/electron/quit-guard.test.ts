@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createQuitGuard } from '../../electron/quit-guard.ts';
+import type { ScanPayApi } from '../../core/common/contract/api-contract.ts';
+import type { SettingsView } from '../../core/common/contract/views.ts';
+import { AuthError } from '../../core/common/errors.ts';
+import {
+  createKioskLock,
+  createQuitGuard,
+  QUIT_SIGNALS,
+  quitOnSignals,
+  unlockOnKioskSetting,
+} from '../../electron/quit-guard.ts';
 import { manualTimers } from './fakes/manual-timers.ts';
 
 function quitEvent() {
@@ -64,3 +73,103 @@ describe('clean quit', () => {
     expect(s.exits).toEqual([1]);
   });
 });
+
+describe('kiosk lock', () => {
+  function lockedSetup(kiosk = true) {
+    const lock = createKioskLock(kiosk);
+    const timers = manualTimers();
+    const exits: number[] = [];
+    const lines: string[] = [];
+    let stops = 0;
+    const guard = createQuitGuard({
+      stopService: async () => {
+        stops++;
+      },
+      exit: (code) => exits.push(code),
+      timers,
+      lock,
+      timeoutMs: 5_000,
+      log: (line) => lines.push(line),
+    });
+    return { lock, guard, exits, lines, stops: () => stops };
+  }
+
+  it('refuses every quit in kiosk mode, without stopping the service, and says so', async () => {
+    const s = lockedSetup();
+    for (let i = 0; i < 3; i++) {
+      const event = quitEvent();
+      s.guard(event);
+      expect(event.prevented()).toBe(true);
+    }
+    await Promise.resolve();
+    expect(s.stops()).toBe(0);
+    expect(s.exits).toEqual([]);
+    expect(s.lines[0]).toMatch(/quit refused: kiosk mode/);
+  });
+
+  it('quits cleanly once the supervisor turned kiosk mode off in Settings (PIN checked by the service)', async () => {
+    const s = lockedSetup();
+    const api = fakeSettingsApi('4321');
+    const shellApi = unlockOnKioskSetting(api, s.lock);
+    await expect(shellApi.updateSettings({ pin: '0000', kiosk: false })).rejects.toThrow(/PIN/);
+    expect(s.lock.locked()).toBe(true);
+    await shellApi.updateSettings({ pin: '4321', kiosk: false });
+    expect(s.lock.locked()).toBe(false);
+    s.guard(quitEvent());
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(s.exits).toEqual([0]);
+    expect(s.stops()).toBe(1);
+  });
+
+  it('locks again when the supervisor turns kiosk mode back on, and tells the window', async () => {
+    const s = lockedSetup(false);
+    const seen: boolean[] = [];
+    s.lock.onChange((kiosk) => seen.push(kiosk));
+    const shellApi = unlockOnKioskSetting(fakeSettingsApi('4321'), s.lock);
+    await shellApi.updateSettings({ pin: '4321', kiosk: true });
+    expect(s.lock.locked()).toBe(true);
+    await shellApi.updateSettings({ pin: '4321', language: 'en' });
+    expect(seen).toEqual([true]);
+  });
+
+  for (const signal of QUIT_SIGNALS) {
+    it(`quits cleanly on ${signal} from the service manager, even in kiosk mode`, async () => {
+      const s = lockedSetup();
+      const handlers = new Map<string, () => void>();
+      let quits = 0;
+      quitOnSignals({ on: (name, listener) => handlers.set(name, listener) }, s.lock, () => {
+        quits++;
+        s.guard(quitEvent());
+      });
+      handlers.get(signal)!();
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(quits).toBe(1);
+      expect(s.stops()).toBe(1);
+      expect(s.exits).toEqual([0]);
+    });
+  }
+
+  it('lets the app itself end a locked kiosk for a verified update or a renderer that keeps crashing', () => {
+    for (const reason of ['update', 'renderer_gave_up'] as const) {
+      const lock = createKioskLock(true);
+      lock.permitQuit(reason);
+      expect(lock.locked()).toBe(false);
+    }
+    expect(createKioskLock(false).locked()).toBe(false);
+  });
+});
+
+/** The service's updateSettings as far as the shell sees it: PIN checked, the stored kiosk answered. */
+function fakeSettingsApi(pin: string): ScanPayApi {
+  let kiosk = true;
+  const api = {
+    async updateSettings(request: { pin: string; kiosk?: boolean }) {
+      if (request.pin !== pin) throw new AuthError('pin_invalid', 'the supervisor PIN is wrong');
+      if (request.kiosk !== undefined) kiosk = request.kiosk;
+      return { kiosk } as SettingsView;
+    },
+  };
+  return api as unknown as ScanPayApi;
+}

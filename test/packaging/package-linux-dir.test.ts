@@ -16,7 +16,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ import { writeStubElectron } from './stub-electron.ts';
 
 const require = createRequire(import.meta.url);
 const asar = require('@electron/asar') as typeof import('@electron/asar');
+const semver = require('semver') as { satisfies(version: string, range: string): boolean };
 const { getCurrentFuseWire, FuseV1Options } = require('@electron/fuses') as typeof import('@electron/fuses');
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -35,6 +36,21 @@ const archive = path.join(appOut, 'resources', 'app.asar');
 const unpacked = `${archive}.unpacked`;
 let cannotRun: string | null = null;
 let entries: string[] = [];
+
+/** Declared dependencies that never load at run time: node-addon-api is C++ headers for compiling. */
+const BUILD_TIME_ONLY = new Set(['node-addon-api']);
+
+/** `dep` as Node would resolve it from the package folder `from`, among the `packages` folders. */
+function resolveIn(packages: ReadonlySet<string>, from: string, dep: string): string | null {
+  let dir = from;
+  for (;;) {
+    const candidate = dir === '' ? `node_modules/${dep}` : `${dir}/node_modules/${dep}`;
+    if (packages.has(candidate)) return candidate;
+    if (dir === '') return null;
+    const up = dir.lastIndexOf('/node_modules/');
+    dir = up < 0 ? '' : dir.slice(0, up);
+  }
+}
 
 function run(command: string, args: string[], cwd: string, timeout = 120_000) {
   return spawnSync(command, args, { cwd, encoding: 'utf8', timeout });
@@ -150,6 +166,79 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
     expect(
       entries.some((p) => p.startsWith('/node_modules/vitest') || p.startsWith('/node_modules/electron/')),
     ).toBe(false);
+  });
+
+  it('ships the release public key every update is verified with, and an https update feed', (ctx) => {
+    requireTool(ctx, cannotRun);
+    const shipped = asar.extractFile(archive, 'dist/electron/release-public-key.pem').toString('utf8');
+    expect(shipped).toBe(readFileSync(path.join(root, 'build', 'release-public-key.pem'), 'utf8'));
+    expect(shipped).toContain('BEGIN PUBLIC KEY');
+    const feed = readFileSync(path.join(appOut, 'resources', 'app-update.yml'), 'utf8');
+    expect(feed).toMatch(/^url: https:\/\//m);
+  });
+
+  it('ships nothing from test/, bench/ or docs/, and no package the bundle already holds', (ctx) => {
+    requireTool(ctx, cannotRun);
+    expect(entries.filter((p) => /^\/(test|bench|docs|core|electron|renderer|build)(\/|$)/.test(p))).toEqual(
+      [],
+    );
+    expect(entries.filter((p) => /\.png$/.test(p) && !p.startsWith('/dist/renderer/'))).toEqual([]);
+    for (const bundled of [
+      'react',
+      'react-dom',
+      'zod',
+      'zustand',
+      'alipay-sdk',
+      'electron-updater',
+      'qrcode',
+    ])
+      expect(entries.filter((p) => p.startsWith(`/node_modules/${bundled}/`))).toEqual([]);
+    // node-hid's C sources (hidapi/) and test data are not shipped either.
+    expect(
+      entries.filter((p) => p.startsWith('/node_modules/node-hid/') && /\/(hidapi|src)\//.test(p)),
+    ).toEqual([]);
+  });
+
+  it('packs exactly the packages the bundle requires at run time, with their dependencies', (ctx) => {
+    requireTool(ctx, cannotRun);
+    const main = asar.extractFile(archive, 'dist/electron/main.cjs').toString('utf8');
+    const required = new Set(
+      [...main.matchAll(/\b(?:require|import)\("([^"]+)"\)/g)]
+        .map((m) => m[1]!)
+        .filter((name) => !name.startsWith('node:') && !builtinModules.includes(name) && name !== 'electron'),
+    );
+    expect([...required].sort()).toEqual(['node-hid', 'serialport']);
+    const shipped = new Set(
+      entries
+        .filter((p) => p.endsWith('/package.json') && p.startsWith('/node_modules/'))
+        .map((p) => p.slice(1, -'/package.json'.length)),
+    );
+    // Walk the dependency closure as Node will resolve it inside the asar (nearest node_modules first):
+    // electron-builder lays packages out its own way, so the source tree's layout proves nothing.
+    const manifest = (dir: string) =>
+      JSON.parse(asar.extractFile(archive, `${dir}/package.json`).toString('utf8')) as {
+        version: string;
+        dependencies?: Record<string, string>;
+      };
+    const missing: string[] = [];
+    const seen = new Set<string>();
+    const visit = (dir: string): void => {
+      if (seen.has(dir)) return;
+      seen.add(dir);
+      for (const [dep, range] of Object.entries(manifest(dir).dependencies ?? {})) {
+        if (BUILD_TIME_ONLY.has(dep)) continue;
+        const found = resolveIn(shipped, dir, dep);
+        if (found === null) missing.push(`${dep}@${range} (for ${dir})`);
+        else if (!semver.satisfies(manifest(found).version, range))
+          missing.push(`${dep}@${range} (for ${dir}; found ${manifest(found).version} at ${found})`);
+        else visit(found);
+      }
+    };
+    for (const name of required) visit(`node_modules/${name}`);
+    expect(missing).toEqual([]);
+    // And nothing else: every shipped package is reachable from what the bundle requires.
+    expect([...shipped].filter((dir) => !seen.has(dir) && !/\/(prebuilds|build)\//.test(dir))).toEqual([]);
+    expect(seen.size).toBeGreaterThan(required.size);
   });
 
   it('keeps the linux-x64 native prebuilds unpacked next to the asar, without rebuilding them', (ctx) => {

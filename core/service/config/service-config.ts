@@ -100,7 +100,17 @@ export const ServiceConfigSchema = z.strictObject({
       access_token: z.string().min(16, 'at least 16 characters').optional(),
     })
     .optional(),
-  updates: z.strictObject({ url: z.url().optional() }).optional(),
+  /** Auto-update feed (Electron app). HTTPS only: packages are also signature-checked (docs/deploy.md). */
+  updates: z
+    .strictObject({
+      url: z
+        .url({
+          protocol: /^https$/,
+          error: 'must be an https:// URL (updates are never fetched over plain http)',
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 export type ServiceConfig = z.output<typeof ServiceConfigSchema>;

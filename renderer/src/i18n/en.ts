@@ -283,6 +283,12 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.token_required': 'This needs the access token: open the link the terminal gives.',
   'error.access_token_required': 'An access token is required: contact the administrator.',
   'error.operation_unknown': 'The payment service does not know this operation: update the software.',
+  'error.update_unsigned':
+    'A software update arrived without a signature and was not installed. Call support.',
+  'error.update_signature_invalid':
+    'A software update failed its signature check (it may have been tampered with) and was not installed. Call support.',
+  'error.update_signature_unavailable':
+    "The software update's signature could not be fetched; it will be retried later. Selling is not affected.",
   'error.body_invalid': 'The request was malformed. Try again.',
   'error.body_too_large': 'The request is too large.',
   'error.method_not_allowed': 'That request method is not supported.',

@@ -1,7 +1,9 @@
 /**
  * Loaded with `node --require` before the bundled dist/electron/main.cjs: answers `require('electron')`
  * with a scripted stand-in (the real binary cannot be downloaded here), then plays the app's life:
- * the window loads, the page calls the service over IPC, a scanner types a burst, the user quits.
+ * the window loads, the page calls the service over IPC, a scanner types a burst, the user tries to
+ * leave the kiosk, the supervisor unlocks it with the PIN, and quits. FAKE_ELECTRON_SCENARIO=sigterm
+ * instead ends the locked kiosk with SIGTERM, as a service manager would.
  * Everything observed is written as JSON to FAKE_ELECTRON_REPORT when the app calls app.exit().
  */
 const Module = require('node:module');
@@ -96,6 +98,13 @@ class BrowserWindow extends EventEmitter {
   isMinimized() {
     return false;
   }
+  setKiosk(flag) {
+    report.kioskCalls = [...(report.kioskCalls ?? []), flag];
+  }
+  setClosable(flag) {
+    report.closable = flag;
+  }
+  setMinimizable() {}
   show() {
     report.shown = true;
   }
@@ -118,9 +127,23 @@ function fail(error) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** app.quit() as the user or a menu would: true when it was held back. */
+function quitHeld() {
+  const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true) };
+  app.emit('before-quit', event);
+  return event.defaultPrevented;
+}
+
 async function drive(window, url) {
   const contents = window.webContents;
   const invoke = ipcHandlers.get('scanpay:invoke');
+  if (process.env.FAKE_ELECTRON_SCENARIO === 'sigterm') {
+    report.steps.lockedQuitHeld = quitHeld();
+    await sleep(200);
+    report.steps.exitedBeforeSignal = report.exitCode !== undefined;
+    process.kill(process.pid, 'SIGTERM');
+    return;
+  }
   const ours = { sender: { id: contents.id }, senderFrame: { url, parent: null } };
   report.steps.health = await invoke(ours, 'health', {});
   report.steps.foreign = await invoke(
@@ -154,6 +177,33 @@ async function drive(window, url) {
   // The renderer crashes once: the window reloads the page.
   contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
   await sleep(50);
+
+  // Kiosk: every way out by keyboard or window controls is refused, and so is quitting.
+  const escapes = {};
+  for (const [name, input] of [
+    ['Alt+F4', { code: 'F4', key: 'F4', alt: true }],
+    ['Ctrl+W', { code: 'KeyW', key: 'w', control: true }],
+    ['Ctrl+Q', { code: 'KeyQ', key: 'q', control: true }],
+    ['F11', { code: 'F11', key: 'F11' }],
+  ]) {
+    const event = { prevented: false, preventDefault: () => (event.prevented = true) };
+    contents.emit('before-input-event', event, { type: 'keyDown', ...input });
+    escapes[name] = event.prevented;
+  }
+  const close = { prevented: false, preventDefault: () => (close.prevented = true) };
+  window.emit('close', close);
+  report.steps.kiosk = { escapes, closePrevented: close.prevented, quitHeld: quitHeld() };
+  await sleep(200);
+  report.steps.kiosk.exitedWhileLocked = report.exitCode !== undefined;
+  // A wrong PIN changes nothing; the right one (the default 0000) turns kiosk mode off.
+  report.steps.kiosk.wrongPin = await invoke(ours, 'updateSettings', { pin: '9999', kiosk: false });
+  report.steps.kiosk.quitHeldAfterWrongPin = quitHeld();
+  await sleep(200);
+  report.steps.kiosk.exitedAfterWrongPin = report.exitCode !== undefined;
+  report.steps.kiosk.unlock = await invoke(ours, 'updateSettings', { pin: '0000', kiosk: false });
+  const closeAfter = { prevented: false, preventDefault: () => (closeAfter.prevented = true) };
+  window.emit('close', closeAfter);
+  report.steps.kiosk.closePreventedAfterUnlock = closeAfter.prevented;
   app.quit();
   // A second quit while the service stops is held too.
   const again = { defaultPrevented: false, preventDefault: () => (again.defaultPrevented = true) };
