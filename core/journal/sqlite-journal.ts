@@ -1,37 +1,129 @@
 /**
  * The Journal on node:sqlite (built into Node 24: no native addon to rebuild for Electron).
  * WAL with synchronous=FULL: a write that returned survives a power cut, which is the point of
- * writing the intent before each provider call. Attempt state is stored as a JSON snapshot beside
- * the indexed columns recovery and search need.
+ * writing the intent before each provider call. Attempt state is stored as a versioned JSON
+ * snapshot (./attempt-snapshot.ts) beside the indexed columns recovery and search need; the
+ * schema is brought up to date by ./migrations.ts at open.
+ *
+ * Storage faults (disk full, I/O error, corruption) at run time are caught here: the journal turns
+ * unhealthy (`health()`, `onFault`), every later new charge is refused with `journal_unavailable`
+ * before anything reaches a provider, and the error is passed on typed, its cause attached.
+ * Opening with the data directory's integrity checks is ./open-journal.ts.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { TimelineEntry } from '../common/contract/views.ts';
-import { type AttemptState, isFinal } from '../domain/attempt-state.ts';
+import type { AttemptState } from '../domain/attempt-state.ts';
+import { isFinal } from '../domain/attempt-state.ts';
 import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.ts';
 import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
-import { SCHEMA_SQL } from './schema.ts';
+import { type AttemptColumns, encodeSnapshot, parseSnapshot, unreadableAttempt } from './attempt-snapshot.ts';
+import { JournalError } from './journal-errors.ts';
+import { type MigrationReport, migrate } from './migrations.ts';
 
 type Row = Record<string, SQLInputValue>;
 
 export interface SqliteJournalOptions {
   /** 'FULL' (default) survives power loss; 'NORMAL' only process crashes (benchmarks compare both). */
   readonly synchronous?: 'FULL' | 'NORMAL' | 'OFF';
+  /** Runs on the open connection before any migration writes (open-journal.ts's integrity check). */
+  readonly beforeMigrate?: (db: DatabaseSync) => void;
+}
+
+/** A storage fault seen at run time: the journal stays unhealthy until the service restarts. */
+export interface JournalFault {
+  readonly code: 'journal_unavailable';
+  /** SQLite's primary result code name (SQLITE_FULL, SQLITE_IOERR, …). */
+  readonly sqlite: string;
+  readonly message: string;
+  readonly at: number;
+  readonly error: unknown;
+}
+
+export interface JournalHealth {
+  readonly ok: boolean;
+  readonly fault: JournalFault | null;
+}
+
+/** SQLite primary result codes that mean the storage itself failed (https://sqlite.org/rescode.html). */
+const STORAGE_FAULTS: Readonly<Record<number, string>> = {
+  8: 'SQLITE_READONLY',
+  10: 'SQLITE_IOERR',
+  11: 'SQLITE_CORRUPT',
+  13: 'SQLITE_FULL',
+  14: 'SQLITE_CANTOPEN',
+  26: 'SQLITE_NOTADB',
+};
+
+/** The SQLite result-code name when `error` is a storage fault, else null (constraint errors, busy, bugs). */
+export function storageFaultOf(error: unknown): string | null {
+  const errcode = (error as { errcode?: unknown } | null)?.errcode;
+  if (typeof errcode !== 'number') return null;
+  return STORAGE_FAULTS[errcode & 0xff] ?? null;
 }
 
 export class SqliteJournal implements Journal {
   readonly db: DatabaseSync;
+  readonly migration: MigrationReport;
   private readonly statements = new Map<string, StatementSync>();
+  private fault: JournalFault | null = null;
+  private readonly faultListeners = new Set<(fault: JournalFault) => void>();
 
   constructor(path: string, options: SqliteJournalOptions = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(path);
-    this.db.exec('PRAGMA journal_mode = WAL');
-    this.db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.exec('PRAGMA busy_timeout = 5000');
-    this.db.exec('PRAGMA foreign_keys = ON');
-    this.db.exec(SCHEMA_SQL);
+    try {
+      this.db.exec('PRAGMA busy_timeout = 5000');
+      options.beforeMigrate?.(this.db);
+      this.db.exec('PRAGMA journal_mode = WAL');
+      this.db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}`);
+      this.db.exec('PRAGMA foreign_keys = ON');
+      this.migration = migrate(this.db);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  health(): JournalHealth {
+    return { ok: this.fault === null, fault: this.fault };
+  }
+
+  /** Called once, at the first storage fault. */
+  onFault(listener: (fault: JournalFault) => void): () => void {
+    this.faultListeners.add(listener);
+    return () => this.faultListeners.delete(listener);
+  }
+
+  /** Runs a journal operation; a storage fault marks the journal unhealthy and surfaces typed. */
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      const sqlite = storageFaultOf(error);
+      if (!sqlite) throw error;
+      if (!this.fault) {
+        this.fault = {
+          code: 'journal_unavailable',
+          sqlite,
+          message: `the journal could not be written or read (${sqlite}): new charges are stopped`,
+          at: Date.now(),
+          error,
+        };
+        for (const listener of this.faultListeners) listener(this.fault);
+      }
+      throw new JournalError('journal_unavailable', this.fault.message, { sqlite }, { cause: error });
+    }
+  }
+
+  private refuseNewChargeIfFaulted(): void {
+    if (this.fault)
+      throw new JournalError(
+        'journal_unavailable',
+        `${this.fault.message}; take cash, fix the storage and restart the service`,
+        { sqlite: this.fault.sqlite },
+      );
   }
 
   private stmt(sql: string): StatementSync {
@@ -45,18 +137,22 @@ export class SqliteJournal implements Journal {
 
   /** Runs `work` in one IMMEDIATE transaction: all of it is durable, or none. */
   transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return this.guard(() => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = work();
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
   }
 
   createAttempt(order: OrderRecord, attempt: AttemptState, authCodeHash: string | null, at: number): void {
+    // The intent of a new charge: with a faulty journal its outcome could not be recorded, so no charge.
+    this.refuseNewChargeIfFaulted();
     this.transaction(() => {
       if (!this.getOrder(order.orderNo)) this.insertOrderRow(order);
       this.stmt(
@@ -69,7 +165,7 @@ export class SqliteJournal implements Journal {
         authCodeHash,
         attempt.phase,
         isFinal(attempt) ? 1 : 0,
-        JSON.stringify(attempt),
+        encodeSnapshot(attempt),
         attempt.createdAt,
         attempt.updatedAt,
       );
@@ -84,7 +180,7 @@ export class SqliteJournal implements Journal {
   }
 
   insertOrder(order: OrderRecord): void {
-    this.insertOrderRow(order);
+    this.guard(() => this.insertOrderRow(order));
   }
 
   private insertOrderRow(order: OrderRecord): void {
@@ -133,7 +229,7 @@ export class SqliteJournal implements Journal {
   }
 
   recordIntent(outTradeNo: string, op: string, at: number): void {
-    this.insertStep(outTradeNo, at, 'intent', op, '');
+    this.guard(() => this.insertStep(outTradeNo, at, 'intent', op, ''));
   }
 
   recordOutcome(
@@ -149,7 +245,7 @@ export class SqliteJournal implements Journal {
       ).run(
         attempt.phase,
         isFinal(attempt) ? 1 : 0,
-        JSON.stringify(attempt),
+        encodeSnapshot(attempt),
         attempt.updatedAt,
         attempt.outTradeNo,
       );
@@ -160,7 +256,7 @@ export class SqliteJournal implements Journal {
   }
 
   patchOrder(orderNo: string, patch: OrderPatch, at: number): void {
-    this.patchOrderRow(orderNo, patch, at);
+    this.guard(() => this.patchOrderRow(orderNo, patch, at));
   }
 
   private patchOrderRow(orderNo: string, patch: OrderPatch, at: number): void {
@@ -205,29 +301,94 @@ export class SqliteJournal implements Journal {
   }
 
   getAttempt(outTradeNo: string): AttemptState | undefined {
-    const row = this.stmt('SELECT state FROM attempts WHERE out_trade_no = ?').get(outTradeNo) as
+    const row = this.guard(() => this.stmt(`${ATTEMPT_ROW} WHERE out_trade_no = ?`).get(outTradeNo)) as
       | Row
       | undefined;
-    return row ? (JSON.parse(String(row.state)) as AttemptState) : undefined;
+    return row ? this.toAttempt(row) : undefined;
   }
 
   attemptsOf(orderNo: string): AttemptState[] {
-    const rows = this.stmt('SELECT state FROM attempts WHERE order_no = ? ORDER BY attempt_index').all(
-      orderNo,
+    const rows = this.guard(() =>
+      this.stmt(`${ATTEMPT_ROW} WHERE order_no = ? ORDER BY attempt_index`).all(orderNo),
     ) as Row[];
-    return rows.map((row) => JSON.parse(String(row.state)) as AttemptState);
+    return rows.map((row) => this.toAttempt(row));
   }
 
   unresolvedAttempts(): AttemptState[] {
-    const rows = this.stmt('SELECT state FROM attempts WHERE final = 0 ORDER BY created_at').all() as Row[];
-    return rows.map((row) => JSON.parse(String(row.state)) as AttemptState);
+    const rows = this.guard(() =>
+      this.stmt(`${ATTEMPT_ROW} WHERE final = 0 ORDER BY created_at`).all(),
+    ) as Row[];
+    return rows.map((row) => this.toAttempt(row));
   }
 
   attemptWithCodeSince(authCodeHash: string, since: number): AttemptState | undefined {
-    const row = this.stmt(
-      'SELECT state FROM attempts WHERE auth_code_hash = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1',
-    ).get(authCodeHash, since) as Row | undefined;
-    return row ? (JSON.parse(String(row.state)) as AttemptState) : undefined;
+    const row = this.guard(() =>
+      this.stmt(
+        `${ATTEMPT_ROW} WHERE auth_code_hash = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1`,
+      ).get(authCodeHash, since),
+    ) as Row | undefined;
+    return row ? this.toAttempt(row) : undefined;
+  }
+
+  /** Attempts whose stored snapshot could not be read (kept as they were in `unreadable_snapshots`). */
+  unreadableSnapshots(): { outTradeNo: string; reason: string; foundAt: number }[] {
+    return (
+      this.stmt(
+        'SELECT out_trade_no, reason, found_at FROM unreadable_snapshots ORDER BY found_at',
+      ).all() as Row[]
+    ).map((row) => ({
+      outTradeNo: String(row.out_trade_no),
+      reason: String(row.reason),
+      foundAt: Number(row.found_at),
+    }));
+  }
+
+  /**
+   * A row → its attempt. An unreadable snapshot becomes a needs-attention attempt rebuilt from the
+   * columns, its order and its intent step; the raw text is copied aside first, so even a later
+   * write by the engine (a supervisor's retry) loses nothing.
+   */
+  private toAttempt(row: Row): AttemptState {
+    const text = String(row.state);
+    const reading = parseSnapshot(text);
+    if (reading.ok) return reading.state;
+    const outTradeNo = String(row.out_trade_no);
+    this.guard(() =>
+      this.stmt(
+        'INSERT OR IGNORE INTO unreadable_snapshots (out_trade_no, state, reason, found_at) VALUES (?, ?, ?, ?)',
+      ).run(outTradeNo, text, reading.reason, Date.now()),
+    );
+    return unreadableAttempt(this.columnsOf(row, text), reading.reason);
+  }
+
+  /** What the row, its order and its first intent step say about an attempt, trusting each field only if valid. */
+  private columnsOf(row: Row, text: string): AttemptColumns {
+    let raw: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object') raw = parsed as Record<string, unknown>;
+    } catch {
+      // nothing to salvage from the text
+    }
+    const order = this.getOrder(String(row.order_no));
+    const intent = this.stmt(
+      "SELECT op, summary FROM steps WHERE out_trade_no = ? AND step = 'intent' ORDER BY id LIMIT 1",
+    ).get(String(row.out_trade_no)) as Row | undefined;
+    const intentProvider = /^(wxpay|alipay|payjs) /.exec(String(intent?.summary ?? ''))?.[1];
+    const provider =
+      oneOf(raw.provider, PROVIDERS) ?? oneOf(intentProvider, PROVIDERS) ?? order?.provider ?? 'wxpay';
+    return {
+      outTradeNo: String(row.out_trade_no),
+      orderNo: String(row.order_no),
+      attemptIndex: Number(row.attempt_index),
+      pid: typeof raw.pid === 'string' && raw.pid ? raw.pid : (order?.pid ?? ''),
+      provider,
+      wallet: oneOf(raw.wallet, WALLETS) ?? (provider === 'alipay' ? 'alipay' : 'wxpay'),
+      mode: oneOf(raw.mode, MODES) ?? (intent?.op === 'precreate' ? 'qr' : 'micropay'),
+      totalFee: order?.totalFee ?? 0,
+      createdAt: Number(row.created_at),
+      updatedAt: Number(row.updated_at),
+    };
   }
 
   timeline(orderNo: string): TimelineEntry[] {
@@ -320,7 +481,7 @@ export class SqliteJournal implements Journal {
   }
 
   putCallback(callback: CallbackRecord): void {
-    this.putCallbackRow(callback);
+    this.guard(() => this.putCallbackRow(callback));
   }
 
   private putCallbackRow(callback: CallbackRecord): void {
@@ -356,6 +517,17 @@ export class SqliteJournal implements Journal {
   close(): void {
     if (this.db.isOpen) this.db.close();
   }
+}
+
+/** The columns every attempt read needs: the snapshot plus what rebuilds an unreadable one. */
+const ATTEMPT_ROW =
+  'SELECT out_trade_no, order_no, attempt_index, state, created_at, updated_at FROM attempts';
+const PROVIDERS = ['wxpay', 'alipay', 'payjs'] as const;
+const WALLETS = ['wxpay', 'alipay'] as const;
+const MODES = ['micropay', 'qr'] as const;
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
+  return allowed.includes(value as T) ? (value as T) : undefined;
 }
 
 function nullableString(value: SQLInputValue | undefined): string | null {

@@ -1,0 +1,157 @@
+/**
+ * Attempt snapshots as stored in `attempts.state`: JSON of the AttemptState plus `v`, the snapshot
+ * version. Rows are read back through a zod schema, never cast: a field added later gets its
+ * default in older rows (not `undefined`), fields this release does not know are kept (another
+ * release, or a field added by a branch merged later, may have written them), and a row that
+ * cannot be read is reported as such instead of crashing recovery.
+ *
+ * Versions: 0 = release 0.1.0 (no `v`), 1 = this release (same fields; `v` added). A new optional
+ * field needs a `.default(...)` here and, if it changes meaning, a new version.
+ */
+import { z } from 'zod';
+import type { ProblemView } from '../common/contract/views.ts';
+import type { AttemptState } from '../domain/attempt-state.ts';
+
+export const SNAPSHOT_VERSION = 1;
+
+const problem = z.object({ code: z.string(), message: z.string() }).nullable();
+const count = z.number().int().min(0);
+const instant = z.number().int().min(0);
+
+/** Identity and money: without these a snapshot cannot be resumed, so they have no default. */
+const identity = {
+  outTradeNo: z.string().min(1),
+  orderNo: z.string().min(1),
+  attemptIndex: z.number().int().min(1),
+  pid: z.string().min(1),
+  provider: z.enum(['wxpay', 'alipay', 'payjs']),
+  wallet: z.enum(['wxpay', 'alipay']),
+  mode: z.enum(['micropay', 'qr']),
+  phase: z.enum([
+    'submitted',
+    'polling',
+    'awaiting_scan',
+    'reversing',
+    'closing',
+    'paid',
+    'failed',
+    'reversed',
+    'closed',
+    'needs_attention',
+  ]),
+  totalFee: z.number().int().positive(),
+  createdAt: instant,
+  updatedAt: instant,
+};
+
+/** Progress: a missing one means "nothing happened yet", which is what a new attempt starts with. */
+const progress = {
+  nextActionAt: instant.default(0),
+  deadlineAt: instant.nullable().default(null),
+  queryCount: count.default(0),
+  reverseCount: count.default(0),
+  unknownCount: count.default(0),
+  closeCount: count.default(0),
+  awaitingConfirm: z.boolean().default(false),
+  confirmCount: count.default(0),
+  stopRequested: z.boolean().default(false),
+  transactionId: z.string().nullable().default(null),
+  paidFee: z.number().int().nullable().default(null),
+  paidAt: instant.nullable().default(null),
+  qrCode: z.string().nullable().default(null),
+  reverseAction: z.enum(['close', 'refund']).nullable().default(null),
+  failure: problem.default(null),
+  attention: problem.default(null),
+  authCodeTail: z.string().nullable().default(null),
+};
+
+/** Loose: fields this release does not know survive a read-modify-write by the engine. */
+const SnapshotSchema = z.looseObject({
+  v: z.number().int().min(0).default(0),
+  ...identity,
+  ...progress,
+  // Reversal timing counts from the charge: a row without it charged when it was created.
+  chargedAt: instant.optional(),
+});
+
+export type SnapshotReading =
+  | { readonly ok: true; readonly state: AttemptState; readonly version: number }
+  | { readonly ok: false; readonly reason: string };
+
+export function encodeSnapshot(state: AttemptState): string {
+  return JSON.stringify({ v: SNAPSHOT_VERSION, ...state });
+}
+
+/** Parses a stored snapshot; never throws. */
+export function parseSnapshot(text: string): SnapshotReading {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, reason: `not JSON (${(error as Error).message})` };
+  }
+  const result = SnapshotSchema.safeParse(raw);
+  if (!result.success) {
+    const issues = result.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    return { ok: false, reason: issues.join('; ') };
+  }
+  const { v, chargedAt, ...state } = result.data;
+  if (v > SNAPSHOT_VERSION)
+    return { ok: false, reason: `snapshot version ${v} is newer than this release's ${SNAPSHOT_VERSION}` };
+  return {
+    ok: true,
+    version: v,
+    state: { ...state, chargedAt: chargedAt ?? state.createdAt } as AttemptState,
+  };
+}
+
+/** What the journal's columns still say about an attempt whose snapshot cannot be read. */
+export interface AttemptColumns {
+  readonly outTradeNo: string;
+  readonly orderNo: string;
+  readonly attemptIndex: number;
+  readonly pid: string;
+  readonly provider: AttemptState['provider'];
+  readonly wallet: AttemptState['wallet'];
+  readonly mode: AttemptState['mode'];
+  readonly totalFee: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export const UNREADABLE_SNAPSHOT = 'journal_snapshot_unreadable';
+
+/**
+ * An attempt rebuilt from the columns, parked for a human: its outcome is unknown, so it must be
+ * neither resumed blindly nor treated as final. The stored row itself is kept as it was.
+ */
+export function unreadableAttempt(columns: AttemptColumns, reason: string): AttemptState {
+  const attention: ProblemView = {
+    code: UNREADABLE_SNAPSHOT,
+    message: `the journal's record of attempt ${columns.outTradeNo} cannot be read (${reason}); it is kept unchanged: check the payment with the provider`,
+  };
+  return {
+    ...columns,
+    phase: 'needs_attention',
+    chargedAt: columns.createdAt,
+    nextActionAt: 0,
+    deadlineAt: null,
+    queryCount: 0,
+    reverseCount: 0,
+    unknownCount: 0,
+    closeCount: 0,
+    awaitingConfirm: false,
+    confirmCount: 0,
+    stopRequested: false,
+    transactionId: null,
+    paidFee: null,
+    paidAt: null,
+    qrCode: null,
+    reverseAction: null,
+    failure: null,
+    attention,
+    authCodeTail: null,
+  };
+}
