@@ -11,14 +11,16 @@ import type { HealthView, SettingsView } from '../common/contract/views.ts';
 import { AuthError, ConflictError } from '../common/errors.ts';
 import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
-import { SqliteJournal } from '../journal/sqlite-journal.ts';
+import { startBackupSchedule } from '../journal/journal-backups.ts';
+import { openJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { OrderFilter } from '../ports/journal.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { ServiceConfig } from './config/service-config.ts';
+import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
-import { createFileLogger } from './file-logger.ts';
+import { createFileLogger, rateLimited } from './file-logger.ts';
 import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { collectOrders, exportFilename, ordersToCsv } from './orders-csv.ts';
@@ -74,6 +76,7 @@ async function fetchSandboxEndpoint(url: string): Promise<SandboxEndpoint> {
 export async function startKioskService(options: KioskServiceOptions): Promise<KioskService> {
   const clock = options.clock ?? systemClock;
   const dataDir = options.dataDir;
+  secureDataDir(dataDir);
   const { config, path: configPath } = loadConfig(dataDir, options.env);
   const logger = createFileLogger(dataDir, options.verbose ?? false);
   const bus = new EventBus();
@@ -92,7 +95,16 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
 
   const health = new ProviderHealth(clock);
   const merchants = buildMerchants(config, sandbox, clock, (pid, gateway) => health.track(pid, gateway));
-  const journal = new SqliteJournal(join(dataDir, 'journal.sqlite'));
+  const backupDir = config.backups.dir ?? join(dataDir, 'backups');
+  const journal = openJournal(dataDir, { backupDir });
+  journal.onFault((fault) => {
+    logger.error('journal fault: new charges stopped', {
+      sqlite: fault.sqlite,
+      stack: (fault.error as Error)?.stack,
+    });
+    bus.publish({ kind: 'health', health: healthView() });
+  });
+  const backups = startBackupSchedule({ dataDir, dir: backupDir, keep: config.backups.keep }, logger);
   const settings = new SettingsStore(dataDir);
   const shifts = new ShiftStore(journal.db);
   const callbacks = buildPaidCallbacks(config.paid_actions, dirname(configPath));
@@ -105,7 +117,9 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     orderPrefix: config.terminal_id,
   });
 
-  const handleNotify = createNotifyHandler({ engine, merchants, logger });
+  // Anyone can call /notify: cap the log lines a flood of forged calls can write.
+  const notifyLogger = rateLimited(logger, { burst: 20, perMinute: 10 });
+  const handleNotify = createNotifyHandler({ engine, merchants, logger: notifyLogger });
   engine.onAttempt((attempt) => bus.publish({ kind: 'attempt', attempt }));
   engine.onOrder((order) => bus.publish({ kind: 'order', order }));
   const report = engine.recover();
@@ -138,8 +152,10 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
 
   const healthView = (): HealthView => {
     const unresolved = engine.unresolved();
+    const journalFault = journal.health().fault;
     return {
-      ready: engine.isAccepting,
+      ready: engine.isAccepting && !journalFault,
+      journal_error: journalFault ? { code: journalFault.code, message: journalFault.message } : null,
       version: VERSION,
       terminal_id: config.terminal_id,
       sandbox_url: sandbox?.url ?? null,
@@ -383,6 +399,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       health.stop();
       await scanners?.manager.stop();
       await engine.shutdown();
+      await backups.stop();
+      notifyLogger.flush();
       journal.close();
       await ownSandbox?.close();
       logger.info('service stopped');
