@@ -80,6 +80,9 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const { config, path: configPath } = loadConfig(dataDir, options.env);
   const logger = createFileLogger(dataDir, options.verbose ?? false);
   const bus = new EventBus();
+  // First, before anything that would keep the process alive: a refused journal must exit at once.
+  const backupDir = config.backups.dir ?? join(dataDir, 'backups');
+  const journal = openJournal(dataDir, { backupDir });
 
   let ownSandbox: RunningSandbox | null = null;
   let sandbox: SandboxEndpoint | null = null;
@@ -95,8 +98,6 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
 
   const health = new ProviderHealth(clock);
   const merchants = buildMerchants(config, sandbox, clock, (pid, gateway) => health.track(pid, gateway));
-  const backupDir = config.backups.dir ?? join(dataDir, 'backups');
-  const journal = openJournal(dataDir, { backupDir });
   journal.onFault((fault) => {
     logger.error('journal fault: new charges stopped', {
       sqlite: fault.sqlite,
