@@ -6,21 +6,23 @@
  * own, never deleting an operator's backup. The newest backup of either kind is what a refused
  * start tells the operator to restore.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { backupJournal, type JournalBackup } from './backup-journal.ts';
 
 export const JOURNAL_FILE = 'journal.sqlite';
 const SIDE_FILES = ['config.json', 'settings.json'] as const;
 const AUTO_PREFIX = 'auto-';
-const BACKUP_NAME = /^(scanpay-backup|auto)-\d{8}-\d{6}(-\d+)?$/;
+/** `<kind>-YYYYMMDD-HHMMSS[-n]` in UTC: the name, not the mtime, dates a backup (copies keep it). */
+const BACKUP_NAME = /^(?:scanpay-backup|auto)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?$/;
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface BackupEntry {
   readonly dir: string;
   readonly auto: boolean;
-  /** When its journal copy was written (ms). */
+  /** When it was made (ms), from its name. */
   readonly at: number;
+  readonly seq: number;
 }
 
 export interface WrittenBackup {
@@ -38,19 +40,25 @@ export function listBackups(root: string): BackupEntry[] {
   if (!existsSync(root)) return [];
   const entries: BackupEntry[] = [];
   for (const name of readdirSync(root)) {
-    if (!BACKUP_NAME.test(name)) continue;
-    const journal = join(root, name, JOURNAL_FILE);
-    try {
-      entries.push({
-        dir: join(root, name),
-        auto: name.startsWith(AUTO_PREFIX),
-        at: statSync(journal).mtimeMs,
-      });
-    } catch {
-      // a folder without a journal copy is not a backup
-    }
+    const match = BACKUP_NAME.exec(name);
+    // A folder without a journal copy is not a backup.
+    if (!match || !existsSync(join(root, name, JOURNAL_FILE))) continue;
+    const [y, mo, d, h, mi, sec] = match.slice(1, 7).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    entries.push({
+      dir: join(root, name),
+      auto: name.startsWith(AUTO_PREFIX),
+      at: Date.UTC(y, mo - 1, d, h, mi, sec),
+      seq: Number(match[7] ?? 1),
+    });
   }
-  return entries.sort((a, b) => b.at - a.at || b.dir.localeCompare(a.dir));
+  return entries.sort((a, b) => b.at - a.at || b.seq - a.seq);
 }
 
 /**

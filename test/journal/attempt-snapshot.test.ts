@@ -61,7 +61,7 @@ describe('parseSnapshot', () => {
   });
 
   it('keeps fields it does not know (a provider order id added by another release) through a round trip', () => {
-    const state = { ...submittedAttempt(identity, 1_000), providerOrderId: 'PJ123' };
+    const state = { ...submittedAttempt({ ...identity, deadlineAt: null }, 1_000), providerOrderId: 'PJ123' };
     const text = encodeSnapshot(state);
     expect(JSON.parse(text).v).toBe(SNAPSHOT_VERSION);
     const reading = parseSnapshot(text);
