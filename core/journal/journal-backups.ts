@@ -6,13 +6,14 @@
  * own, never deleting an operator's backup. The newest backup of either kind is what a refused
  * start tells the operator to restore.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { backupJournal, type JournalBackup } from './backup-journal.ts';
 
 export const JOURNAL_FILE = 'journal.sqlite';
 const SIDE_FILES = ['config.json', 'settings.json'] as const;
 const AUTO_PREFIX = 'auto-';
+const INCOMPLETE = '.incomplete-';
 /** `<kind>-YYYYMMDD-HHMMSS[-n]` in UTC: the name, not the mtime, dates a backup (copies keep it). */
 const BACKUP_NAME = /^(?:scanpay-backup|auto)-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?$/;
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -72,24 +73,39 @@ export async function writeBackup(
   now: Date,
 ): Promise<WrittenBackup> {
   mkdirSync(root, { recursive: true, mode: 0o700 });
-  let dir = join(root, `${prefix}-${backupStamp(now)}`);
-  for (let n = 2; existsSync(dir); n++) dir = join(root, `${prefix}-${backupStamp(now)}-${n}`);
+  let name = `${prefix}-${backupStamp(now)}`;
+  for (let n = 2; existsSync(join(root, name)); n++) name = `${prefix}-${backupStamp(now)}-${n}`;
+  // Written under a hidden name and renamed when whole: a copy cut short (the service killed
+  // mid-backup) never carries a backup's name, so it is never listed or offered for a restore.
+  const partial = join(root, `${INCOMPLETE}${name}`);
+  const dir = join(root, name);
+  rmSync(partial, { recursive: true, force: true });
   // config.json may hold inline secrets and the journal holds the store's payments: owner only.
-  mkdirSync(dir, { mode: 0o700 });
+  mkdirSync(partial, { mode: 0o700 });
   try {
-    const journal = await backupJournal(join(dataDir, JOURNAL_FILE), join(dir, JOURNAL_FILE));
-    chmodSync(journal.path, 0o600);
+    const copied = await backupJournal(join(dataDir, JOURNAL_FILE), join(partial, JOURNAL_FILE));
+    chmodSync(copied.path, 0o600);
     const files: string[] = [];
-    for (const name of SIDE_FILES) {
-      if (!existsSync(join(dataDir, name))) continue;
-      copyFileSync(join(dataDir, name), join(dir, name));
-      chmodSync(join(dir, name), 0o600);
-      files.push(name);
+    for (const side of SIDE_FILES) {
+      if (!existsSync(join(dataDir, side))) continue;
+      copyFileSync(join(dataDir, side), join(partial, side));
+      chmodSync(join(partial, side), 0o600);
+      files.push(side);
     }
-    return { dir, journal, files };
+    renameSync(partial, dir);
+    return { dir, journal: { ...copied, path: join(dir, JOURNAL_FILE) }, files };
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(partial, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/** Leftovers of automatic backups cut short; the operator's own are left to them. */
+function clearIncomplete(root: string): void {
+  if (!existsSync(root)) return;
+  for (const name of readdirSync(root)) {
+    if (name.startsWith(`${INCOMPLETE}${AUTO_PREFIX}`))
+      rmSync(join(root, name), { recursive: true, force: true });
   }
 }
 
@@ -109,6 +125,7 @@ export interface AutoBackupResult {
 
 /** Makes an automatic backup if the newest one is older than `maxAgeMs`, then keeps the newest `keep`. */
 export async function autoBackupIfDue(options: AutoBackupOptions, now: Date): Promise<AutoBackupResult> {
+  clearIncomplete(options.dir);
   const newest = listBackups(options.dir)[0];
   const due = !newest || now.getTime() - newest.at >= (options.maxAgeMs ?? DAY_MS);
   const made = due ? await writeBackup(options.dataDir, options.dir, 'auto', now) : null;

@@ -93,4 +93,26 @@ describe('automatic backups', () => {
     ]);
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
   });
+
+  it('a backup cut short (the service killed mid-copy) is never listed, and the next run clears it', async () => {
+    const { dataDir, dir } = setup();
+    // What a SIGKILL in the middle of writeBackup leaves: a folder with part of a journal copy.
+    const { made } = await autoBackupIfDue({ dataDir, dir, keep: 7 }, new Date(Date.UTC(2026, 10, 1)));
+    const leftovers = readdirSync(dir).filter((name) => name !== made!.dir.split('/').at(-1));
+    expect(leftovers).toEqual([]);
+    const partial = join(dir, '.incomplete-auto-20261130-020000');
+    mkdirSync(partial);
+    writeFileSync(join(partial, 'journal.sqlite'), 'SQLite format 3\0 torn');
+    expect(listBackups(dir).map((b) => b.dir)).toEqual([made!.dir]);
+    const next = await autoBackupIfDue({ dataDir, dir, keep: 7 }, new Date(Date.UTC(2026, 10, 30, 3)));
+    expect(next.made).not.toBeNull();
+    expect(existsSync(partial)).toBe(false);
+  });
+
+  it('is self-contained: one journal file, no -wal or -shm beside it to forget when restoring', async () => {
+    const { dataDir, dir } = setup();
+    const { made } = await autoBackupIfDue({ dataDir, dir, keep: 7 }, new Date(Date.UTC(2026, 10, 1)));
+    expect(readdirSync(dir)).toEqual([made!.dir.split('/').at(-1)]);
+    expect(readdirSync(made!.dir).sort()).toEqual(['config.json', 'journal.sqlite']);
+  });
 });
