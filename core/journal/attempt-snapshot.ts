@@ -103,7 +103,7 @@ export function parseSnapshot(text: string): SnapshotReading {
   return {
     ok: true,
     version: v,
-    state: { ...state, chargedAt: chargedAt ?? state.createdAt } as AttemptState,
+    state: { ...state, chargedAt: chargedAt ?? state.createdAt },
   };
 }
 
@@ -119,6 +119,63 @@ export interface AttemptColumns {
   readonly totalFee: number;
   readonly createdAt: number;
   readonly updatedAt: number;
+}
+
+const PROVIDERS = ['wxpay', 'alipay', 'payjs'] as const;
+const WALLETS = ['wxpay', 'alipay'] as const;
+const MODES = ['micropay', 'qr'] as const;
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
+  return allowed.includes(value as T) ? (value as T) : undefined;
+}
+
+export interface SalvageInput {
+  readonly outTradeNo: string;
+  readonly orderNo: string;
+  readonly attemptIndex: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** The unreadable snapshot: any of its fields that are individually valid are still used. */
+  readonly text: string;
+  readonly order:
+    | { readonly pid: string; readonly totalFee: number; readonly provider: string | null }
+    | undefined;
+  /** The attempt's first intent step: op `charge`/`precreate`, summary `<provider> <fee> fen`. */
+  readonly intent: { readonly op: string; readonly summary: string } | undefined;
+}
+
+/**
+ * Who an attempt with an unreadable snapshot is, from what else the journal holds: each field is
+ * taken from the snapshot only when valid on its own, else from the intent step or the order. The
+ * provider matters most (a later query or reversal must go to the right one), and the intent step
+ * written with the attempt names it.
+ */
+export function salvageColumns(input: SalvageInput): AttemptColumns {
+  let raw: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(input.text);
+    if (parsed && typeof parsed === 'object') raw = parsed as Record<string, unknown>;
+  } catch {
+    // nothing to salvage from the text
+  }
+  const intentProvider = /^(wxpay|alipay|payjs) /.exec(input.intent?.summary ?? '')?.[1];
+  const provider =
+    oneOf(raw.provider, PROVIDERS) ??
+    oneOf(intentProvider, PROVIDERS) ??
+    oneOf(input.order?.provider, PROVIDERS) ??
+    'wxpay';
+  return {
+    outTradeNo: input.outTradeNo,
+    orderNo: input.orderNo,
+    attemptIndex: input.attemptIndex,
+    pid: typeof raw.pid === 'string' && raw.pid ? raw.pid : (input.order?.pid ?? ''),
+    provider,
+    wallet: oneOf(raw.wallet, WALLETS) ?? (provider === 'alipay' ? 'alipay' : 'wxpay'),
+    mode: oneOf(raw.mode, MODES) ?? (input.intent?.op === 'precreate' ? 'qr' : 'micropay'),
+    totalFee: input.order?.totalFee ?? 0,
+    createdAt: input.createdAt,
+    updatedAt: input.updatedAt,
+  };
 }
 
 export const UNREADABLE_SNAPSHOT = 'journal_snapshot_unreadable';

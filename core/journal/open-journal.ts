@@ -81,6 +81,11 @@ export function openJournal(dataDir: string, options: OpenJournalOptions = {}): 
         'journal_missing',
         `${path} is missing, but ${markerPath} shows this data directory held a journal`,
       );
+    if (existsSync(`${path}-wal`))
+      throw refuse(
+        'journal_missing',
+        `${path} is missing, but ${path}-wal is still there (the journal's recent writes)`,
+      );
     if (listBackups(backupDir).length > 0)
       throw refuse('journal_missing', `${path} is missing, but ${backupDir} holds backups of a journal`);
   } else {

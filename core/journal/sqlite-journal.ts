@@ -18,11 +18,17 @@ import type { AttemptState } from '../domain/attempt-state.ts';
 import { isFinal } from '../domain/attempt-state.ts';
 import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.ts';
 import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
-import { type AttemptColumns, encodeSnapshot, parseSnapshot, unreadableAttempt } from './attempt-snapshot.ts';
+import {
+  type AttemptColumns,
+  encodeSnapshot,
+  parseSnapshot,
+  salvageColumns,
+  unreadableAttempt,
+} from './attempt-snapshot.ts';
 import { JournalError } from './journal-errors.ts';
+import { type JournalFault, type JournalHealth, storageFaultOf } from './journal-health.ts';
+import { ATTEMPT_ROW, type Row, toCallback, toOrder, toRefund } from './journal-rows.ts';
 import { type MigrationReport, migrate } from './migrations.ts';
-
-type Row = Record<string, SQLInputValue>;
 
 export interface SqliteJournalOptions {
   /** 'FULL' (default) survives power loss; 'NORMAL' only process crashes (benchmarks compare both). */
@@ -31,37 +37,7 @@ export interface SqliteJournalOptions {
   readonly beforeMigrate?: (db: DatabaseSync) => void;
 }
 
-/** A storage fault seen at run time: the journal stays unhealthy until the service restarts. */
-export interface JournalFault {
-  readonly code: 'journal_unavailable';
-  /** SQLite's primary result code name (SQLITE_FULL, SQLITE_IOERR, …). */
-  readonly sqlite: string;
-  readonly message: string;
-  readonly at: number;
-  readonly error: unknown;
-}
-
-export interface JournalHealth {
-  readonly ok: boolean;
-  readonly fault: JournalFault | null;
-}
-
-/** SQLite primary result codes that mean the storage itself failed (https://sqlite.org/rescode.html). */
-const STORAGE_FAULTS: Readonly<Record<number, string>> = {
-  8: 'SQLITE_READONLY',
-  10: 'SQLITE_IOERR',
-  11: 'SQLITE_CORRUPT',
-  13: 'SQLITE_FULL',
-  14: 'SQLITE_CANTOPEN',
-  26: 'SQLITE_NOTADB',
-};
-
-/** The SQLite result-code name when `error` is a storage fault, else null (constraint errors, busy, bugs). */
-export function storageFaultOf(error: unknown): string | null {
-  const errcode = (error as { errcode?: unknown } | null)?.errcode;
-  if (typeof errcode !== 'number') return null;
-  return STORAGE_FAULTS[errcode & 0xff] ?? null;
-}
+export type { JournalFault, JournalHealth } from './journal-health.ts';
 
 export class SqliteJournal implements Journal {
   readonly db: DatabaseSync;
@@ -361,34 +337,21 @@ export class SqliteJournal implements Journal {
     return unreadableAttempt(this.columnsOf(row, text), reading.reason);
   }
 
-  /** What the row, its order and its first intent step say about an attempt, trusting each field only if valid. */
+  /** What the row, its order and its first intent step still say about an attempt. */
   private columnsOf(row: Row, text: string): AttemptColumns {
-    let raw: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object') raw = parsed as Record<string, unknown>;
-    } catch {
-      // nothing to salvage from the text
-    }
-    const order = this.getOrder(String(row.order_no));
     const intent = this.stmt(
       "SELECT op, summary FROM steps WHERE out_trade_no = ? AND step = 'intent' ORDER BY id LIMIT 1",
     ).get(String(row.out_trade_no)) as Row | undefined;
-    const intentProvider = /^(wxpay|alipay|payjs) /.exec(String(intent?.summary ?? ''))?.[1];
-    const provider =
-      oneOf(raw.provider, PROVIDERS) ?? oneOf(intentProvider, PROVIDERS) ?? order?.provider ?? 'wxpay';
-    return {
+    return salvageColumns({
       outTradeNo: String(row.out_trade_no),
       orderNo: String(row.order_no),
       attemptIndex: Number(row.attempt_index),
-      pid: typeof raw.pid === 'string' && raw.pid ? raw.pid : (order?.pid ?? ''),
-      provider,
-      wallet: oneOf(raw.wallet, WALLETS) ?? (provider === 'alipay' ? 'alipay' : 'wxpay'),
-      mode: oneOf(raw.mode, MODES) ?? (intent?.op === 'precreate' ? 'qr' : 'micropay'),
-      totalFee: order?.totalFee ?? 0,
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
-    };
+      text,
+      order: this.getOrder(String(row.order_no)),
+      intent: intent ? { op: String(intent.op), summary: String(intent.summary) } : undefined,
+    });
   }
 
   timeline(orderNo: string): TimelineEntry[] {
@@ -517,76 +480,4 @@ export class SqliteJournal implements Journal {
   close(): void {
     if (this.db.isOpen) this.db.close();
   }
-}
-
-/** The columns every attempt read needs: the snapshot plus what rebuilds an unreadable one. */
-const ATTEMPT_ROW =
-  'SELECT out_trade_no, order_no, attempt_index, state, created_at, updated_at FROM attempts';
-const PROVIDERS = ['wxpay', 'alipay', 'payjs'] as const;
-const WALLETS = ['wxpay', 'alipay'] as const;
-const MODES = ['micropay', 'qr'] as const;
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
-  return allowed.includes(value as T) ? (value as T) : undefined;
-}
-
-function nullableString(value: SQLInputValue | undefined): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
-function nullableNumber(value: SQLInputValue | undefined): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
-
-function toOrder(row: Row): OrderRecord {
-  return {
-    orderNo: String(row.order_no),
-    pid: String(row.pid),
-    totalFee: Number(row.total_fee),
-    subject: String(row.subject),
-    type: String(row.type),
-    custom: row.custom === null ? undefined : JSON.parse(String(row.custom)),
-    other: row.other === null ? null : JSON.parse(String(row.other)),
-    status: Number(row.status) as OrderRecord['status'],
-    tender: nullableString(row.tender) as OrderRecord['tender'],
-    provider: nullableString(row.provider) as OrderRecord['provider'],
-    transactionId: nullableString(row.transaction_id),
-    paidOutTradeNo: nullableString(row.paid_out_trade_no),
-    paidAt: nullableNumber(row.paid_at),
-    refundedFee: Number(row.refunded_fee),
-    cashier: nullableString(row.cashier),
-    shiftId: nullableString(row.shift_id),
-    note: nullableString(row.note),
-    timeExpire: nullableNumber(row.time_expire),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
-function toRefund(row: Row): RefundRecord {
-  return {
-    outRefundNo: String(row.out_refund_no),
-    orderNo: String(row.order_no),
-    outTradeNo: String(row.out_trade_no),
-    refundFee: Number(row.refund_fee),
-    status: String(row.status) as RefundRecord['status'],
-    reason: nullableString(row.reason),
-    refundId: nullableString(row.refund_id),
-    failure: row.failure === null ? null : JSON.parse(String(row.failure)),
-    attempts: Number(row.attempts),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
-function toCallback(row: Row): CallbackRecord {
-  return {
-    orderNo: String(row.order_no),
-    state: String(row.state) as CallbackRecord['state'],
-    source: String(row.source) as CallbackRecord['source'],
-    runs: Number(row.runs),
-    userOrderSuccess: row.user_order_success === null ? null : Number(row.user_order_success) === 1,
-    lastError: nullableString(row.last_error),
-    nextRunAt: Number(row.next_run_at),
-    updatedAt: Number(row.updated_at),
-  };
 }

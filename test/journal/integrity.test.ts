@@ -135,6 +135,15 @@ describe('opening the journal at start', () => {
     expect(existsSync(join(dir, 'journal.sqlite'))).toBe(false);
   });
 
+  it('refuses a missing journal whose -wal file is still there, even in a data dir without marker or backups', () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, 'journal.sqlite-wal'), Buffer.alloc(4096, 1));
+    const error = refusal(dir);
+    expect(error.code).toBe('journal_missing');
+    expect(error.message).toMatch(/journal\.sqlite-wal is still there/);
+    expect(existsSync(join(dir, 'journal.sqlite'))).toBe(false);
+  });
+
   it('scanpay serve exits 78 with one plain message and no stack trace, so systemd does not restart it', () => {
     const dir = usedDataDir();
     writeFileSync(join(dir, 'journal.sqlite'), Buffer.alloc(4096, 0x41));

@@ -1,0 +1,37 @@
+/**
+ * The journal's health at run time: a storage fault (disk full, I/O error, corruption, …) makes it
+ * unhealthy until the service restarts; the service shows it (ready:false, journal_error) and no
+ * new charge is started meanwhile. SQLite's result codes: https://sqlite.org/rescode.html
+ */
+
+/** A storage fault seen at run time: the journal stays unhealthy until the service restarts. */
+export interface JournalFault {
+  readonly code: 'journal_unavailable';
+  /** SQLite's primary result code name (SQLITE_FULL, SQLITE_IOERR, …). */
+  readonly sqlite: string;
+  readonly message: string;
+  readonly at: number;
+  readonly error: unknown;
+}
+
+export interface JournalHealth {
+  readonly ok: boolean;
+  readonly fault: JournalFault | null;
+}
+
+/** SQLite primary result codes that mean the storage itself failed (https://sqlite.org/rescode.html). */
+const STORAGE_FAULTS: Readonly<Record<number, string>> = {
+  8: 'SQLITE_READONLY',
+  10: 'SQLITE_IOERR',
+  11: 'SQLITE_CORRUPT',
+  13: 'SQLITE_FULL',
+  14: 'SQLITE_CANTOPEN',
+  26: 'SQLITE_NOTADB',
+};
+
+/** The SQLite result-code name when `error` is a storage fault, else null (constraint errors, busy, bugs). */
+export function storageFaultOf(error: unknown): string | null {
+  const errcode = (error as { errcode?: unknown } | null)?.errcode;
+  if (typeof errcode !== 'number') return null;
+  return STORAGE_FAULTS[errcode & 0xff] ?? null;
+}
