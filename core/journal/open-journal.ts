@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { JOURNAL_FILE, listBackups } from './journal-backups.ts';
 import { JournalError } from './journal-errors.ts';
+import { storageFaultOf } from './journal-health.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
 
 export const JOURNAL_MARKER = 'journal.marker';
@@ -48,7 +49,10 @@ function readHeader(path: string): Buffer {
 
 function quickCheck(db: DatabaseSync): string[] {
   const rows = db.prepare('PRAGMA quick_check(5)').all() as { quick_check: string }[];
-  const problems = rows.map((row) => String(row.quick_check)).filter((line) => line !== 'ok');
+  // One line each: the refusal is a single message on stderr and in the log.
+  const problems = rows
+    .map((row) => String(row.quick_check).replace(/\s*\n\s*/g, ' '))
+    .filter((line) => line !== 'ok');
   return problems;
 }
 
@@ -109,7 +113,8 @@ export function openJournal(dataDir: string, options: OpenJournalOptions = {}): 
   } catch (error) {
     if (error instanceof JournalError) throw error;
     const detail = (error as { errstr?: string; message?: string })?.errstr ?? (error as Error)?.message;
-    throw refuse('journal_damaged', `${path} cannot be opened as a journal (${detail})`, error);
+    const what = storageFaultOf(error) ? 'is damaged' : 'cannot be opened as a journal';
+    throw refuse('journal_damaged', `${path} ${what} (${detail})`, error);
   }
   owned(path);
   if (!marked) {

@@ -99,19 +99,33 @@ describe('opening the journal at start', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
-  it('refuses a journal with a corrupted page (quick_check)', () => {
-    const dir = usedDataDir();
+  /** Overwrites `length` bytes at `offset` inside the root page of table or index `name`. */
+  function corrupt(dir: string, name: string, offset: number, length: number): void {
     const path = join(dir, 'journal.sqlite');
     const db = new DatabaseSync(path, { readOnly: true });
-    const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'attempts'").get() as {
+    const { rootpage } = db.prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').get(name) as {
       rootpage: number;
     };
     const { page_size } = db.prepare('PRAGMA page_size').get() as { page_size: number };
     db.close();
-    overwrite(path, (rootpage - 1) * page_size, Buffer.alloc(page_size, 0xa5));
+    overwrite(path, (rootpage - 1) * page_size + offset, Buffer.alloc(length, 0xa5));
+  }
+
+  it('refuses a journal whose page fails quick_check, quoting what it found', () => {
+    const dir = usedDataDir();
+    corrupt(dir, 'orders', 8, 4); // the page's cell pointers now point outside it
     const error = refusal(dir);
     expect(error.code).toBe('journal_damaged');
-    expect(error.message).toMatch(/damaged \(quick_check: |cannot be opened/);
+    expect(error.message).toMatch(/is damaged \(quick_check: .*out of range/);
+  });
+
+  it('refuses a journal with a page of garbage that SQLite cannot even read', () => {
+    const dir = usedDataDir();
+    corrupt(dir, 'attempts', 0, 4096);
+    const error = refusal(dir);
+    expect(error.code).toBe('journal_damaged');
+    expect(error.message).toMatch(/is damaged \(database disk image is malformed\)/);
+    expect(error.message).toContain('auto-20261129-020000');
   });
 
   it('refuses a missing journal when the marker says there was one', () => {
