@@ -180,18 +180,33 @@ export function salvageColumns(input: SalvageInput): AttemptColumns {
 
 export const UNREADABLE_SNAPSHOT = 'journal_snapshot_unreadable';
 
+/** What the row's own columns say of an attempt that had ended (the `phase`/`final` columns). */
+export interface EndedOutcome {
+  readonly phase: 'paid' | 'failed' | 'reversed' | 'closed';
+  /** From the order, when this attempt is the one that paid it. */
+  readonly transactionId: string | null;
+  readonly paidFee: number | null;
+  readonly paidAt: number | null;
+}
+
 /**
- * An attempt rebuilt from the columns, parked for a human: its outcome is unknown, so it must be
- * neither resumed blindly nor treated as final. The stored row itself is kept as it was.
+ * An attempt rebuilt from the columns. One still open is parked for a human: its outcome is
+ * unknown, so it must be neither resumed blindly nor treated as final. One whose columns say it
+ * ended keeps that end (a paid attempt must never be offered for reversal), flagged. The stored row
+ * itself is kept as it was.
  */
-export function unreadableAttempt(columns: AttemptColumns, reason: string): AttemptState {
+export function unreadableAttempt(
+  columns: AttemptColumns,
+  reason: string,
+  ended?: EndedOutcome,
+): AttemptState {
   const attention: ProblemView = {
     code: UNREADABLE_SNAPSHOT,
     message: `the journal's record of attempt ${columns.outTradeNo} cannot be read (${reason}); it is kept unchanged: check the payment with the provider`,
   };
   return {
     ...columns,
-    phase: 'needs_attention',
+    phase: ended?.phase ?? 'needs_attention',
     chargedAt: columns.createdAt,
     nextActionAt: 0,
     deadlineAt: null,
@@ -202,9 +217,9 @@ export function unreadableAttempt(columns: AttemptColumns, reason: string): Atte
     awaitingConfirm: false,
     confirmCount: 0,
     stopRequested: false,
-    transactionId: null,
-    paidFee: null,
-    paidAt: null,
+    transactionId: ended?.transactionId ?? null,
+    paidFee: ended?.paidFee ?? null,
+    paidAt: ended?.paidAt ?? null,
     qrCode: null,
     reverseAction: null,
     failure: null,

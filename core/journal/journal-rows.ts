@@ -6,7 +6,7 @@ export type Row = Record<string, SQLInputValue>;
 
 /** The columns every attempt read needs: the snapshot plus what rebuilds an unreadable one. */
 export const ATTEMPT_ROW =
-  'SELECT out_trade_no, order_no, attempt_index, state, created_at, updated_at FROM attempts';
+  'SELECT out_trade_no, order_no, attempt_index, phase, final, state, created_at, updated_at FROM attempts';
 export function nullableString(value: SQLInputValue | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
 }

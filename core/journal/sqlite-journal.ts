@@ -20,6 +20,7 @@ import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.
 import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
 import {
   type AttemptColumns,
+  type EndedOutcome,
   encodeSnapshot,
   parseSnapshot,
   salvageColumns,
@@ -38,6 +39,8 @@ export interface SqliteJournalOptions {
 }
 
 export type { JournalFault, JournalHealth } from './journal-health.ts';
+
+const ENDED_PHASES: readonly EndedOutcome['phase'][] = ['paid', 'failed', 'reversed', 'closed'];
 
 export class SqliteJournal implements Journal {
   readonly db: DatabaseSync;
@@ -334,7 +337,21 @@ export class SqliteJournal implements Journal {
         'INSERT OR IGNORE INTO unreadable_snapshots (out_trade_no, state, reason, found_at) VALUES (?, ?, ?, ?)',
       ).run(outTradeNo, text, reading.reason, Date.now()),
     );
-    return unreadableAttempt(this.columnsOf(row, text), reading.reason);
+    return unreadableAttempt(this.columnsOf(row, text), reading.reason, this.endedOutcome(row));
+  }
+
+  /** The end the row's columns record, if the attempt had ended; paid details from its order. */
+  private endedOutcome(row: Row): EndedOutcome | undefined {
+    const phase = String(row.phase);
+    if (Number(row.final) !== 1 || !ENDED_PHASES.includes(phase as EndedOutcome['phase'])) return undefined;
+    const order = this.getOrder(String(row.order_no));
+    const paidHere = phase === 'paid' && order?.paidOutTradeNo === String(row.out_trade_no);
+    return {
+      phase: phase as EndedOutcome['phase'],
+      transactionId: paidHere ? order.transactionId : null,
+      paidFee: paidHere ? order.totalFee : null,
+      paidAt: paidHere ? order.paidAt : null,
+    };
   }
 
   /** What the row, its order and its first intent step still say about an attempt. */

@@ -141,4 +141,20 @@ describe('an unreadable row in the journal', () => {
     await engine.shutdown();
     journal.close();
   });
+
+  it('keeps a final attempt final: an unreadable paid row stays paid (never offered for reversal), flagged', () => {
+    const dir = dataDirWithPreviousRelease();
+    const journal = new SqliteJournal(join(dir, 'journal.sqlite'));
+    journal.db.prepare("UPDATE attempts SET state = 'garbage' WHERE out_trade_no = 'FIX-PAID'").run();
+    expect(journal.getAttempt('FIX-PAID')).toMatchObject({
+      phase: 'paid',
+      provider: 'wxpay',
+      totalFee: 1200,
+      transactionId: 'T1',
+      paidFee: 1200,
+      attention: { code: UNREADABLE_SNAPSHOT },
+    });
+    expect(journal.unresolvedAttempts().map((a) => a.outTradeNo)).not.toContain('FIX-PAID');
+    journal.close();
+  });
 });
