@@ -4,7 +4,7 @@
  * or HTTP. Recovery runs before anything is accepted. No Electron, no DOM: the Electron main process
  * and `scanpay serve` both start this.
  */
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ScanPayApi, ServiceEvent } from '../common/contract/api-contract.ts';
 import type { ExportOrdersRequest } from '../common/contract/api-schemas.ts';
 import type { HealthView, SettingsView } from '../common/contract/views.ts';
@@ -81,7 +81,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const logger = createFileLogger(dataDir, options.verbose ?? false);
   const bus = new EventBus();
   // First, before anything that would keep the process alive: a refused journal must exit at once.
-  const backupDir = config.backups.dir ?? join(dataDir, 'backups');
+  const backupDir = resolve(dataDir, config.backups.dir ?? 'backups');
   const journal = openJournal(dataDir, { backupDir });
 
   let ownSandbox: RunningSandbox | null = null;

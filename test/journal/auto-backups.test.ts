@@ -15,6 +15,7 @@ import {
   startBackupSchedule,
 } from '../../core/journal/journal-backups.ts';
 import { openJournal } from '../../core/journal/open-journal.ts';
+import { startServiceHarness } from '../service/service-harness.ts';
 import { dataDirWithPreviousRelease, removeScratch } from './journal-files.ts';
 
 afterEach(removeScratch);
@@ -114,5 +115,18 @@ describe('automatic backups', () => {
     const { made } = await autoBackupIfDue({ dataDir, dir, keep: 7 }, new Date(Date.UTC(2026, 10, 1)));
     expect(readdirSync(dir)).toEqual([made!.dir.split('/').at(-1)]);
     expect(readdirSync(made!.dir).sort()).toEqual(['config.json', 'journal.sqlite']);
+  });
+
+  it('the service makes one at start where config.json says (a relative dir is inside the data dir)', async () => {
+    const h = await startServiceHarness({ config: { backups: { keep: 2, dir: 'nightly' } } });
+    try {
+      await h.service.stop(); // waits for the backup under way
+      const made = readdirSync(join(h.dataDir, 'nightly'));
+      expect(made).toHaveLength(1);
+      expect(made[0]).toMatch(/^auto-\d{8}-\d{6}$/);
+      expect(existsSync(join(h.dataDir, 'backups'))).toBe(false);
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -87,7 +87,7 @@ export const ServiceConfigSchema = z.strictObject({
   backups: z
     .strictObject({
       keep: z.number().int().min(1).max(366).default(7),
-      /** Default `<data dir>/backups`; better another disk. */
+      /** Default `<data dir>/backups`; a relative path is taken from the data dir. Better another disk. */
       dir: z.string().min(1).optional(),
     })
     .default({ keep: 7 }),
