@@ -79,6 +79,8 @@ export function createFileLogger(
 }
 
 export interface RateLimitOptions {
+  /** The messages limited (lines an outsider can cause); every other line passes unlimited. */
+  readonly messages: readonly string[];
   /** Lines allowed in a burst, per message. */
   readonly burst: number;
   /** Tokens regained per minute, per message. */
@@ -87,7 +89,7 @@ export interface RateLimitOptions {
 }
 
 /**
- * A logger that lets at most `burst` lines per message through, refilled at `perMinute`; lines over
+ * A logger that lets at most `burst` lines of each of `messages` through, refilled at `perMinute`; lines over
  * that are counted, and the count is logged as one "suppressed" line when lines flow again (or at
  * `flush()`). Only `warn` and `info` lines are limited.
  */
@@ -103,6 +105,10 @@ export function rateLimited(
     bucket.suppressed = 0;
   };
   const limited = (level: 'info' | 'warn') => (message: string, fields?: Record<string, unknown>) => {
+    if (!options.messages.includes(message)) {
+      inner[level](message, fields);
+      return;
+    }
     const t = now();
     let bucket = buckets.get(message);
     if (!bucket) {

@@ -144,11 +144,19 @@ describe('rate-limited lines', () => {
       warn: (message: string, fields?: Record<string, unknown>) => lines.push({ message, fields }),
     };
     let now = 0;
-    const logger = rateLimited(sink, { burst: 5, perMinute: 6, now: () => now });
+    const logger = rateLimited(sink, {
+      messages: ['notify rejected', 'other rejected'],
+      burst: 5,
+      perMinute: 6,
+      now: () => now,
+    });
     for (let i = 0; i < 1000; i++) logger.warn('notify rejected', { i });
     expect(lines.map((l) => l.message)).toEqual(Array(5).fill('notify rejected'));
-    logger.info('other message', {}); // its own bucket
+    logger.info('other rejected', {}); // its own bucket
     expect(lines).toHaveLength(6);
+    for (let i = 0; i < 30; i++) logger.info('notify booked', { i }); // not limited
+    expect(lines).toHaveLength(36);
+    lines.splice(6);
     now += 10_000; // one token back (6 a minute)
     logger.warn('notify rejected', { i: 1000 });
     expect(lines.slice(6)).toEqual([
