@@ -3,10 +3,20 @@
  * money (docs/deploy.md, "Restore"): a journal that a used data directory should have but is
  * missing, a zero-length one, one that is not SQLite, one that fails `PRAGMA quick_check`, or one
  * from a newer release. "Used" means `journal.marker` is there (written when the journal was
- * first created or adopted) or a backup exists. The refusal is a JournalError whose message says
+ * first created or adopted), a backup or a -wal file exists, or the log shows a service ran here. The refusal is a JournalError whose message says
  * what was found and which backup to restore; nothing is changed on disk.
  */
-import { chmodSync, closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { JOURNAL_FILE, listBackups } from './journal-backups.ts';
@@ -34,6 +44,28 @@ export function restoreAdvice(dataDir: string, backupDir: string): string {
     'then start again: attempts still open in it are resumed (docs/deploy.md, "Restore"). ' +
     `Do not delete ${JOURNAL_MARKER} to force an empty start: payments in the lost journal would be forgotten.`
   );
+}
+
+/**
+ * Release 0.1.0 wrote no marker, but its service logged "service recovered" (the engine's start-up
+ * line, written only after the journal was open) to logs/scanpay.log*: such a log is evidence that
+ * a journal existed here. Read only when the journal is missing and there is no marker.
+ */
+const RAN_LINE = '"message":"service recovered"';
+
+function logShowingARun(dataDir: string): string | null {
+  const logs = join(dataDir, 'logs');
+  if (!existsSync(logs)) return null;
+  for (const name of readdirSync(logs)
+    .filter((n) => /^scanpay\.log(\.\d+)?$/.test(n))
+    .sort()) {
+    try {
+      if (readFileSync(join(logs, name), 'utf8').includes(RAN_LINE)) return join(logs, name);
+    } catch {
+      // unreadable log: no evidence either way
+    }
+  }
+  return null;
 }
 
 function readHeader(path: string): Buffer {
@@ -89,6 +121,12 @@ export function openJournal(dataDir: string, options: OpenJournalOptions = {}): 
       throw refuse(
         'journal_missing',
         `${path} is missing, but ${path}-wal is still there (the journal's recent writes)`,
+      );
+    const ranBefore = logShowingARun(dataDir);
+    if (ranBefore)
+      throw refuse(
+        'journal_missing',
+        `${path} is missing, but ${ranBefore} shows a service ran on this data directory`,
       );
     if (listBackups(backupDir).length > 0)
       throw refuse('journal_missing', `${path} is missing, but ${backupDir} holds backups of a journal`);

@@ -124,6 +124,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   engine.onAttempt((attempt) => bus.publish({ kind: 'attempt', attempt }));
   engine.onOrder((order) => bus.publish({ kind: 'order', order }));
   const report = engine.recover();
+  // Keep this message: open-journal.ts reads it in old logs as evidence that a journal existed.
   logger.info('service recovered', { ...report });
 
   const isWalletDown = (wallet: 'wxpay' | 'alipay', pid: string | undefined) => {

@@ -158,6 +158,26 @@ describe('opening the journal at start', () => {
     expect(existsSync(join(dir, 'journal.sqlite'))).toBe(false);
   });
 
+  it('refuses a missing journal in a 0.1.0 data dir (no marker yet) whose log shows a service ran on it', () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'logs'));
+    writeFileSync(
+      join(dir, 'logs', 'scanpay.log.1'),
+      '{"at":"2026-11-01T02:00:00.000Z","level":"info","message":"service recovered","attempts":0}\n',
+    );
+    const error = refusal(dir);
+    expect(error.code).toBe('journal_missing');
+    expect(error.message).toMatch(/scanpay\.log\.1 shows a service ran/);
+  });
+
+  it('starts a new journal when the log only shows a start that never opened one', () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'logs'));
+    writeFileSync(join(dir, 'logs', 'scanpay.log'), '{"level":"warn","message":"config invalid"}\n');
+    openJournal(dir).close();
+    expect(existsSync(join(dir, JOURNAL_MARKER))).toBe(true);
+  });
+
   it('scanpay serve exits 78 with one plain message and no stack trace, so systemd does not restart it', () => {
     const dir = usedDataDir();
     writeFileSync(join(dir, 'journal.sqlite'), Buffer.alloc(4096, 0x41));
