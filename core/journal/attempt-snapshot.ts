@@ -133,12 +133,22 @@ export interface SalvageInput {
   readonly outTradeNo: string;
   readonly orderNo: string;
   readonly attemptIndex: number;
+  /** The row's own `phase` and `final` columns, written with every snapshot. */
+  readonly phase: string;
+  readonly final: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
   /** The unreadable snapshot: any of its fields that are individually valid are still used. */
   readonly text: string;
   readonly order:
-    | { readonly pid: string; readonly totalFee: number; readonly provider: string | null }
+    | {
+        readonly pid: string;
+        readonly totalFee: number;
+        readonly provider: string | null;
+        readonly paidOutTradeNo: string | null;
+        readonly transactionId: string | null;
+        readonly paidAt: number | null;
+      }
     | undefined;
   /** The attempt's first intent step: op `charge`/`precreate`, summary `<provider> <fee> fen`. */
   readonly intent: { readonly op: string; readonly summary: string } | undefined;
@@ -226,4 +236,24 @@ export function unreadableAttempt(
     attention,
     authCodeTail: null,
   };
+}
+
+const ENDED_PHASES: readonly EndedOutcome['phase'][] = ['paid', 'failed', 'reversed', 'closed'];
+
+/** The end the row's columns record, if the attempt had ended; paid details from its order. */
+function endedOutcome(input: SalvageInput): EndedOutcome | undefined {
+  const phase = ENDED_PHASES.find((p) => p === input.phase);
+  if (!input.final || !phase) return undefined;
+  const paidHere = phase === 'paid' && input.order?.paidOutTradeNo === input.outTradeNo;
+  return {
+    phase,
+    transactionId: paidHere ? (input.order?.transactionId ?? null) : null,
+    paidFee: paidHere ? (input.order?.totalFee ?? null) : null,
+    paidAt: paidHere ? (input.order?.paidAt ?? null) : null,
+  };
+}
+
+/** The attempt of a row whose snapshot cannot be read: salvaged identity, and its end if it had one. */
+export function rebuildUnreadable(input: SalvageInput, reason: string): AttemptState {
+  return unreadableAttempt(salvageColumns(input), reason, endedOutcome(input));
 }

@@ -18,16 +18,8 @@ import type { AttemptState } from '../domain/attempt-state.ts';
 import { isFinal } from '../domain/attempt-state.ts';
 import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.ts';
 import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
-import {
-  type AttemptColumns,
-  type EndedOutcome,
-  encodeSnapshot,
-  parseSnapshot,
-  salvageColumns,
-  unreadableAttempt,
-} from './attempt-snapshot.ts';
-import { JournalError } from './journal-errors.ts';
-import { type JournalFault, type JournalHealth, storageFaultOf } from './journal-health.ts';
+import { encodeSnapshot, parseSnapshot, rebuildUnreadable } from './attempt-snapshot.ts';
+import { FaultWatch, type JournalFault, type JournalHealth } from './journal-health.ts';
 import { ATTEMPT_ROW, type Row, toCallback, toOrder, toRefund } from './journal-rows.ts';
 import { type MigrationReport, migrate } from './migrations.ts';
 
@@ -40,14 +32,11 @@ export interface SqliteJournalOptions {
 
 export type { JournalFault, JournalHealth } from './journal-health.ts';
 
-const ENDED_PHASES: readonly EndedOutcome['phase'][] = ['paid', 'failed', 'reversed', 'closed'];
-
 export class SqliteJournal implements Journal {
   readonly db: DatabaseSync;
   readonly migration: MigrationReport;
   private readonly statements = new Map<string, StatementSync>();
-  private fault: JournalFault | null = null;
-  private readonly faultListeners = new Set<(fault: JournalFault) => void>();
+  private readonly faults = new FaultWatch();
 
   constructor(path: string, options: SqliteJournalOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -66,43 +55,16 @@ export class SqliteJournal implements Journal {
   }
 
   health(): JournalHealth {
-    return { ok: this.fault === null, fault: this.fault };
+    return this.faults.health();
   }
 
   /** Called once, at the first storage fault. */
   onFault(listener: (fault: JournalFault) => void): () => void {
-    this.faultListeners.add(listener);
-    return () => this.faultListeners.delete(listener);
+    return this.faults.onFault(listener);
   }
 
-  /** Runs a journal operation; a storage fault marks the journal unhealthy and surfaces typed. */
   private guard<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (error) {
-      const sqlite = storageFaultOf(error);
-      if (!sqlite) throw error;
-      if (!this.fault) {
-        this.fault = {
-          code: 'journal_unavailable',
-          sqlite,
-          message: `the journal could not be written or read (${sqlite}): new charges are stopped`,
-          at: Date.now(),
-          error,
-        };
-        for (const listener of this.faultListeners) listener(this.fault);
-      }
-      throw new JournalError('journal_unavailable', this.fault.message, { sqlite }, { cause: error });
-    }
-  }
-
-  private refuseNewChargeIfFaulted(): void {
-    if (this.fault)
-      throw new JournalError(
-        'journal_unavailable',
-        `${this.fault.message}; take cash, fix the storage and restart the service`,
-        { sqlite: this.fault.sqlite },
-      );
+    return this.faults.guard(work);
   }
 
   private stmt(sql: string): StatementSync {
@@ -130,8 +92,7 @@ export class SqliteJournal implements Journal {
   }
 
   createAttempt(order: OrderRecord, attempt: AttemptState, authCodeHash: string | null, at: number): void {
-    // The intent of a new charge: with a faulty journal its outcome could not be recorded, so no charge.
-    this.refuseNewChargeIfFaulted();
+    this.faults.refuseNewCharge();
     this.transaction(() => {
       if (!this.getOrder(order.orderNo)) this.insertOrderRow(order);
       this.stmt(
@@ -323,9 +284,9 @@ export class SqliteJournal implements Journal {
   }
 
   /**
-   * A row → its attempt. An unreadable snapshot becomes a needs-attention attempt rebuilt from the
-   * columns, its order and its intent step; the raw text is copied aside first, so even a later
-   * write by the engine (a supervisor's retry) loses nothing.
+   * A row → its attempt. An unreadable snapshot becomes an attempt rebuilt from the columns, its
+   * order and its intent step (./attempt-snapshot.ts); the raw text is copied aside first, so even
+   * a later write by the engine (a supervisor's retry) loses nothing.
    */
   private toAttempt(row: Row): AttemptState {
     const text = String(row.state);
@@ -337,38 +298,24 @@ export class SqliteJournal implements Journal {
         'INSERT OR IGNORE INTO unreadable_snapshots (out_trade_no, state, reason, found_at) VALUES (?, ?, ?, ?)',
       ).run(outTradeNo, text, reading.reason, Date.now()),
     );
-    return unreadableAttempt(this.columnsOf(row, text), reading.reason, this.endedOutcome(row));
-  }
-
-  /** The end the row's columns record, if the attempt had ended; paid details from its order. */
-  private endedOutcome(row: Row): EndedOutcome | undefined {
-    const phase = String(row.phase);
-    if (Number(row.final) !== 1 || !ENDED_PHASES.includes(phase as EndedOutcome['phase'])) return undefined;
-    const order = this.getOrder(String(row.order_no));
-    const paidHere = phase === 'paid' && order?.paidOutTradeNo === String(row.out_trade_no);
-    return {
-      phase: phase as EndedOutcome['phase'],
-      transactionId: paidHere ? order.transactionId : null,
-      paidFee: paidHere ? order.totalFee : null,
-      paidAt: paidHere ? order.paidAt : null,
-    };
-  }
-
-  /** What the row, its order and its first intent step still say about an attempt. */
-  private columnsOf(row: Row, text: string): AttemptColumns {
     const intent = this.stmt(
       "SELECT op, summary FROM steps WHERE out_trade_no = ? AND step = 'intent' ORDER BY id LIMIT 1",
-    ).get(String(row.out_trade_no)) as Row | undefined;
-    return salvageColumns({
-      outTradeNo: String(row.out_trade_no),
-      orderNo: String(row.order_no),
-      attemptIndex: Number(row.attempt_index),
-      createdAt: Number(row.created_at),
-      updatedAt: Number(row.updated_at),
-      text,
-      order: this.getOrder(String(row.order_no)),
-      intent: intent ? { op: String(intent.op), summary: String(intent.summary) } : undefined,
-    });
+    ).get(outTradeNo) as Row | undefined;
+    return rebuildUnreadable(
+      {
+        outTradeNo,
+        orderNo: String(row.order_no),
+        attemptIndex: Number(row.attempt_index),
+        phase: String(row.phase),
+        final: Number(row.final) === 1,
+        createdAt: Number(row.created_at),
+        updatedAt: Number(row.updated_at),
+        text,
+        order: this.getOrder(String(row.order_no)),
+        intent: intent ? { op: String(intent.op), summary: String(intent.summary) } : undefined,
+      },
+      reading.reason,
+    );
   }
 
   timeline(orderNo: string): TimelineEntry[] {
