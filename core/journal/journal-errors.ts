@@ -13,6 +13,8 @@ export type JournalErrorCode =
   | 'journal_empty'
   /** Opening: not a SQLite file, or PRAGMA quick_check found damage. */
   | 'journal_damaged'
+  /** Opening: the file cannot be read or written by this user (permissions, not a regular file). */
+  | 'journal_inaccessible'
   /** Opening: written by a newer release (user_version above what this release knows). */
   | 'journal_too_new'
   /** Opening: tables without a schema version that are not release 0.1.0's. */

@@ -110,6 +110,15 @@ export function openJournal(dataDir: string, options: OpenJournalOptions = {}): 
       cause === undefined ? undefined : { cause },
     );
 
+  const inaccessible = (found: string, cause?: unknown) =>
+    new JournalError(
+      'journal_inaccessible',
+      `${found}: check the owner and permissions of ${dataDir} and ${path} (they must belong to the user ` +
+        'running the service and be writable by it). Nothing was changed.',
+      { journal: path },
+      cause === undefined ? undefined : { cause },
+    );
+
   const marked = existsSync(markerPath);
   if (!existsSync(path)) {
     if (marked)
@@ -131,8 +140,16 @@ export function openJournal(dataDir: string, options: OpenJournalOptions = {}): 
     if (listBackups(backupDir).length > 0)
       throw refuse('journal_missing', `${path} is missing, but ${backupDir} holds backups of a journal`);
   } else {
-    if (statSync(path).size === 0) throw refuse('journal_empty', `${path} is empty (0 bytes)`);
-    if (!readHeader(path).equals(SQLITE_HEADER))
+    const stat = statSync(path);
+    if (!stat.isFile()) throw inaccessible(`${path} is not a regular file`);
+    if (stat.size === 0) throw refuse('journal_empty', `${path} is empty (0 bytes)`);
+    let header: Buffer;
+    try {
+      header = readHeader(path);
+    } catch (error) {
+      throw inaccessible(`${path} cannot be read (${(error as Error).message})`, error);
+    }
+    if (!header.equals(SQLITE_HEADER))
       throw refuse(
         'journal_damaged',
         `${path} is not a SQLite database (its first bytes are not the SQLite header)`,
@@ -151,15 +168,25 @@ export function openJournal(dataDir: string, options: OpenJournalOptions = {}): 
   } catch (error) {
     if (error instanceof JournalError) throw error;
     const detail = (error as { errstr?: string; message?: string })?.errstr ?? (error as Error)?.message;
-    const what = storageFaultOf(error) ? 'is damaged' : 'cannot be opened as a journal';
-    throw refuse('journal_damaged', `${path} ${what} (${detail})`, error);
+    const fault = storageFaultOf(error);
+    if (fault === 'SQLITE_CORRUPT' || fault === 'SQLITE_NOTADB')
+      throw refuse('journal_damaged', `${path} is damaged (${detail})`, error);
+    throw inaccessible(`${path} cannot be opened as a journal (${detail})`, error);
   }
-  owned(path);
-  if (!marked) {
-    writeFileSync(
-      markerPath,
-      `${JSON.stringify({ journal: JOURNAL_FILE, since: new Date().toISOString() })}\n`,
-      { mode: 0o600 },
+  try {
+    owned(path);
+    if (!marked) {
+      writeFileSync(
+        markerPath,
+        `${JSON.stringify({ journal: JOURNAL_FILE, since: new Date().toISOString() })}\n`,
+        { mode: 0o600 },
+      );
+    }
+  } catch (error) {
+    journal.close();
+    throw inaccessible(
+      `${marked ? path : markerPath} cannot be written (${(error as Error).message})`,
+      error,
     );
   }
   return journal;

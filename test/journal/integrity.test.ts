@@ -178,6 +178,14 @@ describe('opening the journal at start', () => {
     expect(existsSync(join(dir, JOURNAL_MARKER))).toBe(true);
   });
 
+  it('says the journal cannot be opened, not that it is damaged, when it is not a file it can use', () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'journal.sqlite'));
+    const error = refusal(dir);
+    expect(error.code).toBe('journal_inaccessible');
+    expect(error.message).toMatch(/is not a regular file.*owner and permissions/);
+  });
+
   it('scanpay serve exits 78 with one plain message and no stack trace, so systemd does not restart it', () => {
     const dir = usedDataDir();
     writeFileSync(join(dir, 'journal.sqlite'), Buffer.alloc(4096, 0x41));
