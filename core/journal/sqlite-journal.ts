@@ -32,10 +32,16 @@ export interface SqliteJournalOptions {
 
 export type { JournalFault, JournalHealth } from './journal-health.ts';
 
+interface GuardedStatement {
+  run(...params: SQLInputValue[]): ReturnType<StatementSync['run']>;
+  get(...params: SQLInputValue[]): unknown;
+  all(...params: SQLInputValue[]): unknown[];
+}
+
 export class SqliteJournal implements Journal {
   readonly db: DatabaseSync;
   readonly migration: MigrationReport;
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly statements = new Map<string, GuardedStatement>();
   private readonly faults = new FaultWatch();
 
   constructor(path: string, options: SqliteJournalOptions = {}) {
@@ -67,10 +73,16 @@ export class SqliteJournal implements Journal {
     return this.faults.guard(work);
   }
 
-  private stmt(sql: string): StatementSync {
+  /** A cached prepared statement whose every run goes through the fault guard (reads too). */
+  private stmt(sql: string): GuardedStatement {
     let statement = this.statements.get(sql);
     if (!statement) {
-      statement = this.db.prepare(sql);
+      const prepared = this.guard(() => this.db.prepare(sql));
+      statement = {
+        run: (...params) => this.guard(() => prepared.run(...params)),
+        get: (...params) => this.guard(() => prepared.get(...params)),
+        all: (...params) => this.guard(() => prepared.all(...params)),
+      };
       this.statements.set(sql, statement);
     }
     return statement;
@@ -354,11 +366,14 @@ export class SqliteJournal implements Journal {
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = Number(
-      (this.db.prepare(`SELECT COUNT(*) AS n FROM orders ${clause}`).get(...values) as Row).n,
+      (this.guard(() => this.db.prepare(`SELECT COUNT(*) AS n FROM orders ${clause}`).get(...values)) as Row)
+        .n,
     );
-    const rows = this.db
-      .prepare(`SELECT * FROM orders ${clause} ORDER BY created_at DESC, order_no DESC LIMIT ? OFFSET ?`)
-      .all(...values, filter.limit, filter.offset) as Row[];
+    const rows = this.guard(() =>
+      this.db
+        .prepare(`SELECT * FROM orders ${clause} ORDER BY created_at DESC, order_no DESC LIMIT ? OFFSET ?`)
+        .all(...values, filter.limit, filter.offset),
+    ) as Row[];
     return { orders: rows.map(toOrder), total };
   }
 

@@ -4,14 +4,15 @@
  * typed journal_unavailable before any provider call, the service reports ready:false with the
  * reason, logs the fault with its stack, and cash sales are still recorded once space is back.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderRecord } from '../../core/domain/order.ts';
 import { JournalError } from '../../core/journal/journal-errors.ts';
-import type { JournalFault, SqliteJournal } from '../../core/journal/sqlite-journal.ts';
+import { type JournalFault, SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 import { createHarness, type Harness, wxCode } from '../engine/harness.ts';
 import { type ServiceHarness, startServiceHarness } from '../service/service-harness.ts';
+import { PREVIOUS_RELEASE, removeScratch, scratchDir } from './journal-files.ts';
 
 function order(n: number): OrderRecord {
   return {
@@ -59,6 +60,7 @@ afterEach(async () => {
   h = undefined;
   await s?.close();
   s = undefined;
+  removeScratch();
 });
 
 describe('a storage fault at run time', () => {
@@ -123,5 +125,27 @@ describe('a storage fault at run time', () => {
     const entry = log.find((l) => l.message === 'journal fault: new charges stopped');
     expect(entry).toMatchObject({ level: 'error', sqlite: 'SQLITE_FULL' });
     expect(entry.stack).toMatch(/database or disk is full[\s\S]*\n\s+at /);
+  });
+
+  it('a read that finds a corrupt page turns the journal unhealthy too (typed, not internal_error)', () => {
+    const path = join(scratchDir('corrupt-read'), 'journal.sqlite');
+    copyFileSync(PREVIOUS_RELEASE, path);
+    const journal = new SqliteJournal(path);
+    try {
+      const pages = journal.db
+        .prepare("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'refunds' AND rootpage > 0")
+        .all() as { rootpage: number }[];
+      const fd = openSync(path, 'r+');
+      for (const { rootpage } of pages)
+        writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, (rootpage - 1) * 4096);
+      closeSync(fd);
+      expect(() => journal.refundsOf('FIX-PAID')).toThrow(
+        expect.objectContaining({ code: 'journal_unavailable', details: { sqlite: 'SQLITE_CORRUPT' } }),
+      );
+      expect(journal.health()).toMatchObject({ ok: false, fault: { sqlite: 'SQLITE_CORRUPT' } });
+      expect(() => journal.listOrders({ offset: 0, limit: 10 })).not.toThrow(); // orders are intact
+    } finally {
+      journal.close();
+    }
   });
 });
