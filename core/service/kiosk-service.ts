@@ -126,6 +126,11 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const report = engine.recover();
   // Keep this message: open-journal.ts reads it in old logs as evidence that a journal existed.
   logger.info('service recovered', { ...report });
+  for (const row of journal.unreadableSnapshots())
+    logger.warn('journal row unreadable: attempt kept for a human', {
+      out_trade_no: row.outTradeNo,
+      reason: row.reason,
+    });
 
   const isWalletDown = (wallet: 'wxpay' | 'alipay', pid: string | undefined) => {
     const merchant = merchants.get(pid ?? merchants.defaultPid);
@@ -169,6 +174,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     };
   };
   health.onChange((view, previous) => {
+    if (stopped) return; // a probe that ends after stop() must not read the closed journal
     logger.info('provider reachability', {
       pid: view.pid,
       provider: view.provider,
@@ -196,7 +202,9 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     );
     await scanners.manager.start();
   }
-  void health.probeAll().then(() => bus.publish({ kind: 'health', health: healthView() }));
+  void health.probeAll().then(() => {
+    if (!stopped) bus.publish({ kind: 'health', health: healthView() });
+  });
 
   const requirePin = (pin: string | undefined) => {
     if (!pin || !settings.verifyPin(pin, clock.now()))

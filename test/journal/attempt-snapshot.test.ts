@@ -3,7 +3,9 @@
  * write, unknown fields kept, and a row that cannot be read parks its attempt for a human with the
  * reason, the raw text kept, and recovery carrying on with the others.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { submittedAttempt } from '../../core/domain/attempt-state.ts';
 import { CheckoutEngine } from '../../core/engine/checkout-engine.ts';
@@ -14,6 +16,7 @@ import {
   UNREADABLE_SNAPSHOT,
 } from '../../core/journal/attempt-snapshot.ts';
 import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
+import { startKioskService } from '../../core/service/kiosk-service.ts';
 import { directory } from '../engine/harness.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { FakeGateway } from '../fakes/fake-gateway.ts';
@@ -156,5 +159,29 @@ describe('an unreadable row in the journal', () => {
     });
     expect(journal.unresolvedAttempts().map((a) => a.outTradeNo)).not.toContain('FIX-PAID');
     journal.close();
+  });
+
+  it('the service names the unreadable row in its log at start and shows it as needing attention', async () => {
+    const dataDir = dataDirWithPreviousRelease();
+    const db = new DatabaseSync(join(dataDir, 'journal.sqlite'));
+    db.prepare("UPDATE attempts SET state = '{' WHERE out_trade_no = 'FIX-PAYING'").run();
+    db.close();
+    // The fixture's merchant, on the built-in sandbox.
+    const gateways = [
+      { provider: 'wxpay', sandbox: true },
+      { provider: 'alipay', sandbox: true },
+    ];
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ merchants: [{ pid: 'm1', gateways }] }));
+    const service = await startKioskService({ dataDir });
+    try {
+      const health = await service.api.health({});
+      expect(health.needs_attention).toBe(1);
+      const log = readFileSync(join(dataDir, 'logs', 'scanpay.log'), 'utf8');
+      expect(log).toMatch(
+        /"message":"journal row unreadable: attempt kept for a human","out_trade_no":"FIX-PAYING","reason":"not JSON/,
+      );
+    } finally {
+      await service.stop();
+    }
   });
 });
