@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   openSync,
@@ -184,6 +185,17 @@ describe('opening the journal at start', () => {
     const error = refusal(dir);
     expect(error.code).toBe('journal_inaccessible');
     expect(error.message).toMatch(/is not a regular file.*owner and permissions/);
+  });
+
+  it("starts again once the backup the refusal named is copied in, with the backup's open attempts", () => {
+    const dir = usedDataDir();
+    writeFileSync(join(dir, 'journal.sqlite'), '');
+    const named = /copy the newest backup, (\S+journal\.sqlite) /.exec(refusal(dir).message)?.[1];
+    expect(named).toBe(join(dir, 'backups', 'auto-20261129-020000', 'journal.sqlite'));
+    copyFileSync(named!, join(dir, 'journal.sqlite'));
+    const journal = openJournal(dir);
+    expect(journal.unresolvedAttempts().map((a) => a.orderNo)).toEqual(['FIX-REVERSE', 'FIX-PAYING']);
+    journal.close();
   });
 
   it('scanpay serve exits 78 with one plain message and no stack trace, so systemd does not restart it', () => {
