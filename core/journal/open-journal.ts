@@ -3,8 +3,10 @@
  * money (docs/deploy.md, "Restore"): a journal that a used data directory should have but is
  * missing, a zero-length one, one that is not SQLite, one that fails `PRAGMA quick_check`, or one
  * from a newer release. "Used" means `journal.marker` is there (written when the journal was
- * first created or adopted), a backup or a -wal file exists, or the log shows a service ran here. The refusal is a JournalError whose message says
- * what was found and which backup to restore; nothing is changed on disk.
+ * first created or adopted), a backup or a -wal file exists, or the log shows a service ran here.
+ * The refusal is a JournalError whose message says what was found and which backup to restore (or,
+ * for a file this user cannot open, to fix the permissions); nothing is changed on disk. The marker
+ * is the only file written, and only once the journal opened and passed its check.
  */
 import {
   chmodSync,
