@@ -50,10 +50,11 @@ export class SqliteJournal implements Journal {
     try {
       this.db.exec('PRAGMA busy_timeout = 5000');
       options.beforeMigrate?.(this.db);
-      this.db.exec('PRAGMA journal_mode = WAL');
       this.db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}`);
       this.db.exec('PRAGMA foreign_keys = ON');
+      // Before WAL: a journal this release refuses (newer, unrecognised) is left exactly as it was.
       this.migration = migrate(this.db);
+      this.db.exec('PRAGMA journal_mode = WAL');
     } catch (error) {
       this.db.close();
       throw error;

@@ -81,6 +81,8 @@ describe('journal migrations', () => {
     new SqliteJournal(path).close();
     const db = new DatabaseSync(path);
     db.exec(`PRAGMA user_version = ${MIGRATIONS.length + 5}`);
+    // A newer release might keep a rollback journal: refusing must not even switch it to WAL.
+    db.exec('PRAGMA journal_mode = DELETE');
     db.close();
     const before = readFileSync(path);
     let error: unknown;
