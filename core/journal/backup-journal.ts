@@ -2,7 +2,9 @@
  * An online backup of the journal: a consistent copy taken while the service keeps writing, with
  * SQLite's backup API (node:sqlite `backup`) in a single step, because a write from another
  * connection restarts a stepwise backup and a busy till could restart it forever. The copy is
- * checked with `PRAGMA integrity_check` before it is reported done. Copying the file with `cp`
+ * switched out of WAL mode (one self-contained file: a restore copies just that file, and reading
+ * it leaves no -wal/-shm beside it) and checked with `PRAGMA integrity_check` before it is
+ * reported done. Copying the file with `cp`
  * while the service runs can miss the WAL or tear a page: this is the safe way.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -31,8 +33,9 @@ export async function backupJournal(source: string, destination: string): Promis
   } finally {
     db.close();
   }
-  const copy = new DatabaseSync(destination, { readOnly: true });
+  const copy = new DatabaseSync(destination);
   try {
+    copy.exec('PRAGMA journal_mode = DELETE');
     const check = copy.prepare('PRAGMA integrity_check').get() as { integrity_check?: string } | undefined;
     if (check?.integrity_check !== 'ok') {
       throw new ScanPayError(

@@ -1,43 +1,89 @@
 /**
  * The Journal on node:sqlite (built into Node 24: no native addon to rebuild for Electron).
  * WAL with synchronous=FULL: a write that returned survives a power cut, which is the point of
- * writing the intent before each provider call. Attempt state is stored as a JSON snapshot beside
- * the indexed columns recovery and search need.
+ * writing the intent before each provider call. Attempt state is stored as a versioned JSON
+ * snapshot (./attempt-snapshot.ts) beside the indexed columns recovery and search need; the
+ * schema is brought up to date by ./migrations.ts at open.
+ *
+ * Storage faults (disk full, I/O error, corruption) at run time are caught here: the journal turns
+ * unhealthy (`health()`, `onFault`), every later new charge is refused with `journal_unavailable`
+ * before anything reaches a provider, and the error is passed on typed, its cause attached.
+ * Opening with the data directory's integrity checks is ./open-journal.ts.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { TimelineEntry } from '../common/contract/views.ts';
-import { type AttemptState, isFinal } from '../domain/attempt-state.ts';
+import type { AttemptState } from '../domain/attempt-state.ts';
+import { isFinal } from '../domain/attempt-state.ts';
 import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.ts';
 import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
-import { SCHEMA_SQL } from './schema.ts';
-
-type Row = Record<string, SQLInputValue>;
+import { encodeSnapshot, parseSnapshot, rebuildUnreadable } from './attempt-snapshot.ts';
+import { FaultWatch, type JournalFault, type JournalHealth } from './journal-health.ts';
+import { ATTEMPT_ROW, type Row, toCallback, toOrder, toRefund } from './journal-rows.ts';
+import { type MigrationReport, migrate } from './migrations.ts';
 
 export interface SqliteJournalOptions {
   /** 'FULL' (default) survives power loss; 'NORMAL' only process crashes (benchmarks compare both). */
   readonly synchronous?: 'FULL' | 'NORMAL' | 'OFF';
+  /** Runs on the open connection before any migration writes (open-journal.ts's integrity check). */
+  readonly beforeMigrate?: (db: DatabaseSync) => void;
+}
+
+export type { JournalFault, JournalHealth } from './journal-health.ts';
+
+interface GuardedStatement {
+  run(...params: SQLInputValue[]): ReturnType<StatementSync['run']>;
+  get(...params: SQLInputValue[]): unknown;
+  all(...params: SQLInputValue[]): unknown[];
 }
 
 export class SqliteJournal implements Journal {
   readonly db: DatabaseSync;
-  private readonly statements = new Map<string, StatementSync>();
+  readonly migration: MigrationReport;
+  private readonly statements = new Map<string, GuardedStatement>();
+  private readonly faults = new FaultWatch();
 
   constructor(path: string, options: SqliteJournalOptions = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(path);
-    this.db.exec('PRAGMA journal_mode = WAL');
-    this.db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.exec('PRAGMA busy_timeout = 5000');
-    this.db.exec('PRAGMA foreign_keys = ON');
-    this.db.exec(SCHEMA_SQL);
+    try {
+      this.db.exec('PRAGMA busy_timeout = 5000');
+      options.beforeMigrate?.(this.db);
+      this.db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}`);
+      this.db.exec('PRAGMA foreign_keys = ON');
+      // Before WAL: a journal this release refuses (newer, unrecognised) is left exactly as it was.
+      this.migration = migrate(this.db);
+      this.db.exec('PRAGMA journal_mode = WAL');
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
   }
 
-  private stmt(sql: string): StatementSync {
+  health(): JournalHealth {
+    return this.faults.health();
+  }
+
+  /** Called once, at the first storage fault. */
+  onFault(listener: (fault: JournalFault) => void): () => void {
+    return this.faults.onFault(listener);
+  }
+
+  private guard<T>(work: () => T): T {
+    return this.faults.guard(work);
+  }
+
+  /** A cached prepared statement whose every run goes through the fault guard (reads too). */
+  private stmt(sql: string): GuardedStatement {
     let statement = this.statements.get(sql);
     if (!statement) {
-      statement = this.db.prepare(sql);
+      const prepared = this.guard(() => this.db.prepare(sql));
+      statement = {
+        run: (...params) => this.guard(() => prepared.run(...params)),
+        get: (...params) => this.guard(() => prepared.get(...params)),
+        all: (...params) => this.guard(() => prepared.all(...params)),
+      };
       this.statements.set(sql, statement);
     }
     return statement;
@@ -45,18 +91,21 @@ export class SqliteJournal implements Journal {
 
   /** Runs `work` in one IMMEDIATE transaction: all of it is durable, or none. */
   transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return this.guard(() => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = work();
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
   }
 
   createAttempt(order: OrderRecord, attempt: AttemptState, authCodeHash: string | null, at: number): void {
+    this.faults.refuseNewCharge();
     this.transaction(() => {
       if (!this.getOrder(order.orderNo)) this.insertOrderRow(order);
       this.stmt(
@@ -69,7 +118,7 @@ export class SqliteJournal implements Journal {
         authCodeHash,
         attempt.phase,
         isFinal(attempt) ? 1 : 0,
-        JSON.stringify(attempt),
+        encodeSnapshot(attempt),
         attempt.createdAt,
         attempt.updatedAt,
       );
@@ -84,7 +133,7 @@ export class SqliteJournal implements Journal {
   }
 
   insertOrder(order: OrderRecord): void {
-    this.insertOrderRow(order);
+    this.guard(() => this.insertOrderRow(order));
   }
 
   private insertOrderRow(order: OrderRecord): void {
@@ -133,7 +182,7 @@ export class SqliteJournal implements Journal {
   }
 
   recordIntent(outTradeNo: string, op: string, at: number): void {
-    this.insertStep(outTradeNo, at, 'intent', op, '');
+    this.guard(() => this.insertStep(outTradeNo, at, 'intent', op, ''));
   }
 
   recordOutcome(
@@ -149,7 +198,7 @@ export class SqliteJournal implements Journal {
       ).run(
         attempt.phase,
         isFinal(attempt) ? 1 : 0,
-        JSON.stringify(attempt),
+        encodeSnapshot(attempt),
         attempt.updatedAt,
         attempt.outTradeNo,
       );
@@ -160,7 +209,7 @@ export class SqliteJournal implements Journal {
   }
 
   patchOrder(orderNo: string, patch: OrderPatch, at: number): void {
-    this.patchOrderRow(orderNo, patch, at);
+    this.guard(() => this.patchOrderRow(orderNo, patch, at));
   }
 
   private patchOrderRow(orderNo: string, patch: OrderPatch, at: number): void {
@@ -205,29 +254,81 @@ export class SqliteJournal implements Journal {
   }
 
   getAttempt(outTradeNo: string): AttemptState | undefined {
-    const row = this.stmt('SELECT state FROM attempts WHERE out_trade_no = ?').get(outTradeNo) as
+    const row = this.guard(() => this.stmt(`${ATTEMPT_ROW} WHERE out_trade_no = ?`).get(outTradeNo)) as
       | Row
       | undefined;
-    return row ? (JSON.parse(String(row.state)) as AttemptState) : undefined;
+    return row ? this.toAttempt(row) : undefined;
   }
 
   attemptsOf(orderNo: string): AttemptState[] {
-    const rows = this.stmt('SELECT state FROM attempts WHERE order_no = ? ORDER BY attempt_index').all(
-      orderNo,
+    const rows = this.guard(() =>
+      this.stmt(`${ATTEMPT_ROW} WHERE order_no = ? ORDER BY attempt_index`).all(orderNo),
     ) as Row[];
-    return rows.map((row) => JSON.parse(String(row.state)) as AttemptState);
+    return rows.map((row) => this.toAttempt(row));
   }
 
   unresolvedAttempts(): AttemptState[] {
-    const rows = this.stmt('SELECT state FROM attempts WHERE final = 0 ORDER BY created_at').all() as Row[];
-    return rows.map((row) => JSON.parse(String(row.state)) as AttemptState);
+    const rows = this.guard(() =>
+      this.stmt(`${ATTEMPT_ROW} WHERE final = 0 ORDER BY created_at`).all(),
+    ) as Row[];
+    return rows.map((row) => this.toAttempt(row));
   }
 
   attemptWithCodeSince(authCodeHash: string, since: number): AttemptState | undefined {
-    const row = this.stmt(
-      'SELECT state FROM attempts WHERE auth_code_hash = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1',
-    ).get(authCodeHash, since) as Row | undefined;
-    return row ? (JSON.parse(String(row.state)) as AttemptState) : undefined;
+    const row = this.guard(() =>
+      this.stmt(
+        `${ATTEMPT_ROW} WHERE auth_code_hash = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1`,
+      ).get(authCodeHash, since),
+    ) as Row | undefined;
+    return row ? this.toAttempt(row) : undefined;
+  }
+
+  /** Attempts whose stored snapshot could not be read (kept as they were in `unreadable_snapshots`). */
+  unreadableSnapshots(): { outTradeNo: string; reason: string; foundAt: number }[] {
+    return (
+      this.stmt(
+        'SELECT out_trade_no, reason, found_at FROM unreadable_snapshots ORDER BY found_at',
+      ).all() as Row[]
+    ).map((row) => ({
+      outTradeNo: String(row.out_trade_no),
+      reason: String(row.reason),
+      foundAt: Number(row.found_at),
+    }));
+  }
+
+  /**
+   * A row → its attempt. An unreadable snapshot becomes an attempt rebuilt from the columns, its
+   * order and its intent step (./attempt-snapshot.ts); the raw text is copied aside first, so even
+   * a later write by the engine (a supervisor's retry) loses nothing.
+   */
+  private toAttempt(row: Row): AttemptState {
+    const text = String(row.state);
+    const reading = parseSnapshot(text);
+    if (reading.ok) return reading.state;
+    const outTradeNo = String(row.out_trade_no);
+    this.guard(() =>
+      this.stmt(
+        'INSERT OR IGNORE INTO unreadable_snapshots (out_trade_no, state, reason, found_at) VALUES (?, ?, ?, ?)',
+      ).run(outTradeNo, text, reading.reason, Date.now()),
+    );
+    const intent = this.stmt(
+      "SELECT op, summary FROM steps WHERE out_trade_no = ? AND step = 'intent' ORDER BY id LIMIT 1",
+    ).get(outTradeNo) as Row | undefined;
+    return rebuildUnreadable(
+      {
+        outTradeNo,
+        orderNo: String(row.order_no),
+        attemptIndex: Number(row.attempt_index),
+        phase: String(row.phase),
+        final: Number(row.final) === 1,
+        createdAt: Number(row.created_at),
+        updatedAt: Number(row.updated_at),
+        text,
+        order: this.getOrder(String(row.order_no)),
+        intent: intent ? { op: String(intent.op), summary: String(intent.summary) } : undefined,
+      },
+      reading.reason,
+    );
   }
 
   timeline(orderNo: string): TimelineEntry[] {
@@ -266,11 +367,14 @@ export class SqliteJournal implements Journal {
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = Number(
-      (this.db.prepare(`SELECT COUNT(*) AS n FROM orders ${clause}`).get(...values) as Row).n,
+      (this.guard(() => this.db.prepare(`SELECT COUNT(*) AS n FROM orders ${clause}`).get(...values)) as Row)
+        .n,
     );
-    const rows = this.db
-      .prepare(`SELECT * FROM orders ${clause} ORDER BY created_at DESC, order_no DESC LIMIT ? OFFSET ?`)
-      .all(...values, filter.limit, filter.offset) as Row[];
+    const rows = this.guard(() =>
+      this.db
+        .prepare(`SELECT * FROM orders ${clause} ORDER BY created_at DESC, order_no DESC LIMIT ? OFFSET ?`)
+        .all(...values, filter.limit, filter.offset),
+    ) as Row[];
     return { orders: rows.map(toOrder), total };
   }
 
@@ -320,7 +424,7 @@ export class SqliteJournal implements Journal {
   }
 
   putCallback(callback: CallbackRecord): void {
-    this.putCallbackRow(callback);
+    this.guard(() => this.putCallbackRow(callback));
   }
 
   private putCallbackRow(callback: CallbackRecord): void {
@@ -356,65 +460,4 @@ export class SqliteJournal implements Journal {
   close(): void {
     if (this.db.isOpen) this.db.close();
   }
-}
-
-function nullableString(value: SQLInputValue | undefined): string | null {
-  return value === null || value === undefined ? null : String(value);
-}
-function nullableNumber(value: SQLInputValue | undefined): number | null {
-  return value === null || value === undefined ? null : Number(value);
-}
-
-function toOrder(row: Row): OrderRecord {
-  return {
-    orderNo: String(row.order_no),
-    pid: String(row.pid),
-    totalFee: Number(row.total_fee),
-    subject: String(row.subject),
-    type: String(row.type),
-    custom: row.custom === null ? undefined : JSON.parse(String(row.custom)),
-    other: row.other === null ? null : JSON.parse(String(row.other)),
-    status: Number(row.status) as OrderRecord['status'],
-    tender: nullableString(row.tender) as OrderRecord['tender'],
-    provider: nullableString(row.provider) as OrderRecord['provider'],
-    transactionId: nullableString(row.transaction_id),
-    paidOutTradeNo: nullableString(row.paid_out_trade_no),
-    paidAt: nullableNumber(row.paid_at),
-    refundedFee: Number(row.refunded_fee),
-    cashier: nullableString(row.cashier),
-    shiftId: nullableString(row.shift_id),
-    note: nullableString(row.note),
-    timeExpire: nullableNumber(row.time_expire),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
-function toRefund(row: Row): RefundRecord {
-  return {
-    outRefundNo: String(row.out_refund_no),
-    orderNo: String(row.order_no),
-    outTradeNo: String(row.out_trade_no),
-    refundFee: Number(row.refund_fee),
-    status: String(row.status) as RefundRecord['status'],
-    reason: nullableString(row.reason),
-    refundId: nullableString(row.refund_id),
-    failure: row.failure === null ? null : JSON.parse(String(row.failure)),
-    attempts: Number(row.attempts),
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
-
-function toCallback(row: Row): CallbackRecord {
-  return {
-    orderNo: String(row.order_no),
-    state: String(row.state) as CallbackRecord['state'],
-    source: String(row.source) as CallbackRecord['source'],
-    runs: Number(row.runs),
-    userOrderSuccess: row.user_order_success === null ? null : Number(row.user_order_success) === 1,
-    lastError: nullableString(row.last_error),
-    nextRunAt: Number(row.next_run_at),
-    updatedAt: Number(row.updated_at),
-  };
 }

@@ -1,4 +1,5 @@
 /** Where the terminal keeps its config, journal and logs: SCANPAY_DATA_DIR, else the OS's per-user data folder. */
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,4 +13,28 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
     default:
       return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'scanpay-kiosk');
   }
+}
+
+/** Files in the data dir that hold payments or secrets. */
+const PRIVATE_FILES = ['config.json', 'settings.json', 'journal.sqlite', 'journal.marker'] as const;
+
+/**
+ * Makes the data dir owner-only whoever starts the service (systemd sets UMask=0077, a cashier's
+ * desktop session or a shell usually 0022): umask 077 for every file the process creates from now
+ * on (journal -wal/-shm, logs, backups), then explicit modes on what exists: dir 0700, files 0600.
+ * A data dir this user does not own is left as it is (chmod would fail); POSIX modes do not apply
+ * on Windows, where the per-user AppData folder is already private.
+ */
+export function secureDataDir(dir: string): void {
+  process.umask(0o077);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const chmod = (path: string, mode: number) => {
+    try {
+      if (existsSync(path)) chmodSync(path, mode);
+    } catch {
+      // not ours to change
+    }
+  };
+  chmod(dir, 0o700);
+  for (const name of PRIVATE_FILES) chmod(join(dir, name), 0o600);
 }

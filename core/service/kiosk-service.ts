@@ -4,21 +4,23 @@
  * or HTTP. Recovery runs before anything is accepted. No Electron, no DOM: the Electron main process
  * and `scanpay serve` both start this.
  */
-import { dirname, join } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { ScanPayApi, ServiceEvent } from '../common/contract/api-contract.ts';
 import type { ExportOrdersRequest } from '../common/contract/api-schemas.ts';
 import type { HealthView, SettingsView } from '../common/contract/views.ts';
 import { AuthError, ConflictError } from '../common/errors.ts';
 import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
-import { SqliteJournal } from '../journal/sqlite-journal.ts';
+import { startBackupSchedule } from '../journal/journal-backups.ts';
+import { openJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { OrderFilter } from '../ports/journal.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { ServiceConfig } from './config/service-config.ts';
+import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
-import { createFileLogger } from './file-logger.ts';
+import { createFileLogger, rateLimited } from './file-logger.ts';
 import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { collectOrders, exportFilename, ordersToCsv } from './orders-csv.ts';
@@ -74,9 +76,13 @@ async function fetchSandboxEndpoint(url: string): Promise<SandboxEndpoint> {
 export async function startKioskService(options: KioskServiceOptions): Promise<KioskService> {
   const clock = options.clock ?? systemClock;
   const dataDir = options.dataDir;
+  secureDataDir(dataDir);
   const { config, path: configPath } = loadConfig(dataDir, options.env);
   const logger = createFileLogger(dataDir, options.verbose ?? false);
   const bus = new EventBus();
+  // First, before anything that would keep the process alive: a refused journal must exit at once.
+  const backupDir = resolve(dataDir, config.backups.dir ?? 'backups');
+  const journal = openJournal(dataDir, { backupDir });
 
   let ownSandbox: RunningSandbox | null = null;
   let sandbox: SandboxEndpoint | null = null;
@@ -92,7 +98,14 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
 
   const health = new ProviderHealth(clock);
   const merchants = buildMerchants(config, sandbox, clock, (pid, gateway) => health.track(pid, gateway));
-  const journal = new SqliteJournal(join(dataDir, 'journal.sqlite'));
+  journal.onFault((fault) => {
+    logger.error('journal fault: new charges stopped', {
+      sqlite: fault.sqlite,
+      stack: (fault.error as Error)?.stack,
+    });
+    bus.publish({ kind: 'health', health: healthView() });
+  });
+  const backups = startBackupSchedule({ dataDir, dir: backupDir, keep: config.backups.keep }, logger);
   const settings = new SettingsStore(dataDir);
   const shifts = new ShiftStore(journal.db);
   const callbacks = buildPaidCallbacks(config.paid_actions, dirname(configPath));
@@ -105,11 +118,19 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     orderPrefix: config.terminal_id,
   });
 
-  const handleNotify = createNotifyHandler({ engine, merchants, logger });
+  // Anyone can call /notify: cap the log lines a flood of forged calls can write.
+  const notifyLogger = rateLimited(logger, { messages: ['notify rejected'], burst: 20, perMinute: 10 });
+  const handleNotify = createNotifyHandler({ engine, merchants, logger: notifyLogger });
   engine.onAttempt((attempt) => bus.publish({ kind: 'attempt', attempt }));
   engine.onOrder((order) => bus.publish({ kind: 'order', order }));
   const report = engine.recover();
+  // Keep this message: open-journal.ts reads it in old logs as evidence that a journal existed.
   logger.info('service recovered', { ...report });
+  for (const row of journal.unreadableSnapshots())
+    logger.warn('journal row unreadable: attempt kept for a human', {
+      out_trade_no: row.outTradeNo,
+      reason: row.reason,
+    });
 
   const isWalletDown = (wallet: 'wxpay' | 'alipay', pid: string | undefined) => {
     const merchant = merchants.get(pid ?? merchants.defaultPid);
@@ -138,8 +159,10 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
 
   const healthView = (): HealthView => {
     const unresolved = engine.unresolved();
+    const journalFault = journal.health().fault;
     return {
-      ready: engine.isAccepting,
+      ready: engine.isAccepting && !journalFault,
+      journal_error: journalFault ? { code: journalFault.code, message: journalFault.message } : null,
       version: VERSION,
       terminal_id: config.terminal_id,
       sandbox_url: sandbox?.url ?? null,
@@ -151,6 +174,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     };
   };
   health.onChange((view, previous) => {
+    if (stopped) return; // a probe that ends after stop() must not read the closed journal
     logger.info('provider reachability', {
       pid: view.pid,
       provider: view.provider,
@@ -178,7 +202,9 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     );
     await scanners.manager.start();
   }
-  void health.probeAll().then(() => bus.publish({ kind: 'health', health: healthView() }));
+  void health.probeAll().then(() => {
+    if (!stopped) bus.publish({ kind: 'health', health: healthView() });
+  });
 
   const requirePin = (pin: string | undefined) => {
     if (!pin || !settings.verifyPin(pin, clock.now()))
@@ -383,6 +409,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       health.stop();
       await scanners?.manager.stop();
       await engine.shutdown();
+      await backups.stop();
+      notifyLogger.flush();
       journal.close();
       await ownSandbox?.close();
       logger.info('service stopped');

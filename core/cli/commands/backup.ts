@@ -6,14 +6,12 @@
  * error as JSON and exits 1. Key and certificate files that config.json names as `file:`, and its
  * `keychain:` entries, are listed, not copied: they belong in the operator's own secret storage.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toErrorShape } from '../../common/errors.ts';
-import { backupJournal } from '../../journal/backup-journal.ts';
+import { writeBackup } from '../../journal/journal-backups.ts';
 import { defaultDataDir } from '../../service/data-dir.ts';
 import { type CliCommand, parseArgs } from '../cli-command.ts';
-
-const SIDE_FILES = ['config.json', 'settings.json'] as const;
 
 /**
  * Secrets config.json keeps elsewhere: `file:` paths and `keychain:` entries (the references only,
@@ -36,32 +34,13 @@ function referencedFiles(configPath: string): string[] {
   return [...found];
 }
 
-function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '');
-}
-
 export const command: CliCommand = {
   async run(args) {
     const { flags } = parseArgs(args);
     const dataDir = flags.data ?? defaultDataDir();
     const outRoot = flags.out ?? join(dataDir, 'backups');
-    let dir: string | undefined;
     try {
-      let candidate = join(outRoot, `scanpay-backup-${stamp(new Date())}`);
-      for (let n = 2; existsSync(candidate); n++)
-        candidate = join(outRoot, `scanpay-backup-${stamp(new Date())}-${n}`);
-      // config.json may hold inline secrets and the journal holds the store's payments: owner only.
-      mkdirSync(candidate, { recursive: true, mode: 0o700 });
-      dir = candidate;
-      const journal = await backupJournal(join(dataDir, 'journal.sqlite'), join(dir, 'journal.sqlite'));
-      chmodSync(journal.path, 0o600);
-      const files: string[] = [];
-      for (const name of SIDE_FILES) {
-        if (!existsSync(join(dataDir, name))) continue;
-        copyFileSync(join(dataDir, name), join(dir, name));
-        chmodSync(join(dir, name), 0o600);
-        files.push(name);
-      }
+      const { dir, journal, files } = await writeBackup(dataDir, outRoot, 'scanpay-backup', new Date());
       console.log(
         JSON.stringify({
           ok: true,
@@ -73,8 +52,6 @@ export const command: CliCommand = {
       );
       return 0;
     } catch (error) {
-      // A failed backup leaves nothing that could later be mistaken for one.
-      if (dir) rmSync(dir, { recursive: true, force: true });
       console.log(JSON.stringify({ ok: false, error: toErrorShape(error) }));
       return 1;
     }

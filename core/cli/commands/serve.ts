@@ -3,13 +3,21 @@
  * service (IoT boards, remote displays). Prints one JSON line first ({url, sandbox_url, data_dir})
  * for scripts, then a sentence for people. SIGTERM/SIGINT: stop taking payments, let in-flight
  * ones reach the journal, close.
+ *
+ * Exit status 78 (EX_CONFIG): the journal was refused at start (missing, empty, damaged, newer
+ * release): only the operator can fix that, so the systemd unit does not restart on it
+ * (RestartPreventExitStatus=78) and the message says what was found and which backup to restore.
  */
 import { fileURLToPath } from 'node:url';
 import { ScanPayError } from '../../common/errors.ts';
+import { isJournalRefusal } from '../../journal/journal-errors.ts';
 import { defaultDataDir } from '../../service/data-dir.ts';
 import { startApiServer } from '../../service/http/api-server.ts';
 import { startKioskService } from '../../service/kiosk-service.ts';
 import { type CliCommand, parseArgs } from '../cli-command.ts';
+
+/** sysexits.h EX_CONFIG; build/linux/scanpay-serve.service names it in RestartPreventExitStatus. */
+export const EXIT_JOURNAL_REFUSED = 78;
 
 const STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
 
@@ -55,6 +63,11 @@ export const command: CliCommand = {
       await service.stop();
       return 0;
     } catch (error) {
+      if (isJournalRefusal(error)) {
+        console.error(`scanpay serve: refusing to start: ${error.message}`);
+        console.log(JSON.stringify({ ok: false, error: error.toJSON() }));
+        return EXIT_JOURNAL_REFUSED;
+      }
       if (error instanceof ScanPayError) {
         console.error(`scanpay serve: ${error.message}`);
         console.log(JSON.stringify({ ok: false, error: error.toJSON() }));

@@ -149,6 +149,8 @@ export interface HealthView {
   /** Attempts still being resolved (polling, reversing) plus those needing attention. */
   readonly unresolved: number;
   readonly needs_attention: number;
+  /** Set when the journal failed at run time (disk full, I/O error): not ready, no new charges. */
+  readonly journal_error?: ProblemView | null;
   readonly now: number;
 }
 

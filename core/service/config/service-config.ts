@@ -83,6 +83,14 @@ export const ServiceConfigSchema = z.strictObject({
     .optional(),
   scanners: z.array(ScannerConfigSchema).default([]),
   paid_actions: z.record(z.string(), z.array(paidAction)).default({}),
+  /** Automatic journal backups (core/journal/journal-backups.ts): daily, the newest `keep` kept. */
+  backups: z
+    .strictObject({
+      keep: z.number().int().min(1).max(366).default(7),
+      /** Default `<data dir>/backups`; a relative path is taken from the data dir. Better another disk. */
+      dir: z.string().min(1).optional(),
+    })
+    .default({ keep: 7 }),
   qr_display: z
     .strictObject({
       product: z.strictObject({ name: z.string().min(1).max(64), total_fee: fen }).optional(),

@@ -254,6 +254,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.qr_no_product': 'No product is set.',
   'error.config_invalid': 'The configuration is wrong: contact the administrator.',
   'error.service_unavailable': 'The payment service is not available right now. Try again shortly.',
+  'error.journal_unavailable':
+    'The payment record cannot be written (disk full or faulty): card payments are stopped. Take cash and call the administrator.',
+  'error.journal_snapshot_unreadable':
+    "This payment's stored record cannot be read: check it in the provider's merchant portal before retrying.",
   'error.insufficient_funds': "The customer's balance is not enough.",
   'error.auth_code_expired': 'The payment code has expired.',
   'error.auth_code_invalid': 'The payment code is not valid.',

@@ -244,6 +244,8 @@ export const zhCN = {
   'error.qr_no_product': '未设置支付项目。',
   'error.config_invalid': '配置有误，请联系管理员。',
   'error.service_unavailable': '收款服务暂不可用，请稍后重试。',
+  'error.journal_unavailable': '交易记录无法写入（磁盘已满或故障），已暂停扫码收款。请收现金并联系管理员。',
+  'error.journal_snapshot_unreadable': '此笔支付的存储记录无法读取：请先在支付平台商户后台核对，再重试。',
   'error.insufficient_funds': '顾客余额不足。',
   'error.auth_code_expired': '付款码已过期。',
   'error.auth_code_invalid': '付款码无效。',

@@ -26,6 +26,8 @@ const CONTRACT_CODES = [
   'provider_unreachable',
   'internal_error',
   'service_unreachable',
+  'journal_unavailable',
+  'journal_snapshot_unreadable',
 ];
 
 describe('text catalog', () => {

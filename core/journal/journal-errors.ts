@@ -1,0 +1,42 @@
+/**
+ * The journal's typed errors. Opening: a journal that is missing, empty, damaged, from a newer
+ * release or not recognised refuses to start (the service must never start on an empty journal
+ * when money may be recorded in the lost one). Running: a storage fault (disk full, I/O error,
+ * corruption) stops new charges until the operator has fixed it and restarted.
+ */
+import { UnavailableError } from '../common/errors.ts';
+
+export type JournalErrorCode =
+  /** Opening: the data dir held a journal (marker or backups) but journal.sqlite is gone. */
+  | 'journal_missing'
+  /** Opening: journal.sqlite is zero bytes long. */
+  | 'journal_empty'
+  /** Opening: not a SQLite file, or PRAGMA quick_check found damage. */
+  | 'journal_damaged'
+  /** Opening: the file cannot be read or written by this user (permissions, not a regular file). */
+  | 'journal_inaccessible'
+  /** Opening: written by a newer release (user_version above what this release knows). */
+  | 'journal_too_new'
+  /** Opening: tables without a schema version that are not release 0.1.0's. */
+  | 'journal_unrecognised'
+  /** Running: a storage fault; no new charge until the operator fixes it and restarts. */
+  | 'journal_unavailable';
+
+export class JournalError extends UnavailableError {
+  override readonly code: JournalErrorCode;
+
+  constructor(
+    code: JournalErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, details, options);
+    this.code = code;
+  }
+}
+
+/** The errors that stop `scanpay serve` from starting: the operator must restore, a restart cannot help. */
+export function isJournalRefusal(error: unknown): error is JournalError {
+  return error instanceof JournalError && error.code !== 'journal_unavailable';
+}

@@ -1,0 +1,69 @@
+/** Row ↔ record mapping for the journal's tables (the attempt snapshot has its own module). */
+import type { SQLInputValue } from 'node:sqlite';
+import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.ts';
+
+export type Row = Record<string, SQLInputValue>;
+
+/** The columns every attempt read needs: the snapshot plus what rebuilds an unreadable one. */
+export const ATTEMPT_ROW =
+  'SELECT out_trade_no, order_no, attempt_index, phase, final, state, created_at, updated_at FROM attempts';
+export function nullableString(value: SQLInputValue | undefined): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+export function nullableNumber(value: SQLInputValue | undefined): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+export function toOrder(row: Row): OrderRecord {
+  return {
+    orderNo: String(row.order_no),
+    pid: String(row.pid),
+    totalFee: Number(row.total_fee),
+    subject: String(row.subject),
+    type: String(row.type),
+    custom: row.custom === null ? undefined : JSON.parse(String(row.custom)),
+    other: row.other === null ? null : JSON.parse(String(row.other)),
+    status: Number(row.status) as OrderRecord['status'],
+    tender: nullableString(row.tender) as OrderRecord['tender'],
+    provider: nullableString(row.provider) as OrderRecord['provider'],
+    transactionId: nullableString(row.transaction_id),
+    paidOutTradeNo: nullableString(row.paid_out_trade_no),
+    paidAt: nullableNumber(row.paid_at),
+    refundedFee: Number(row.refunded_fee),
+    cashier: nullableString(row.cashier),
+    shiftId: nullableString(row.shift_id),
+    note: nullableString(row.note),
+    timeExpire: nullableNumber(row.time_expire),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function toRefund(row: Row): RefundRecord {
+  return {
+    outRefundNo: String(row.out_refund_no),
+    orderNo: String(row.order_no),
+    outTradeNo: String(row.out_trade_no),
+    refundFee: Number(row.refund_fee),
+    status: String(row.status) as RefundRecord['status'],
+    reason: nullableString(row.reason),
+    refundId: nullableString(row.refund_id),
+    failure: row.failure === null ? null : JSON.parse(String(row.failure)),
+    attempts: Number(row.attempts),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function toCallback(row: Row): CallbackRecord {
+  return {
+    orderNo: String(row.order_no),
+    state: String(row.state) as CallbackRecord['state'],
+    source: String(row.source) as CallbackRecord['source'],
+    runs: Number(row.runs),
+    userOrderSuccess: row.user_order_success === null ? null : Number(row.user_order_success) === 1,
+    lastError: nullableString(row.last_error),
+    nextRunAt: Number(row.next_run_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
