@@ -26,8 +26,13 @@ export const alipayConfigSchema = z
     alipay_public_key: z.string().min(1),
     /** The gateway URL itself (requests are posted to it, not below it). */
     base_url: baseUrlSchema.default(ALIPAY_DEFAULT_GATEWAY),
-    /** ISV mode: the merchant's authorisation token. */
+    /** Service-provider (ISV) mode: the merchant's authorisation token, sent with every call. */
     app_auth_token: optionalText,
+    /**
+     * Service-provider mode: the authorising merchant's app id. Notifications name it as auth_app_id
+     * (app_id is then the ISV's own app), and one for another merchant is refused.
+     */
+    auth_app_id: optionalText,
     store_id: optionalText,
     /** Asynchronous notification URL for QR (precreate) orders. */
     notify_url: optionalText,
@@ -42,7 +47,24 @@ export const alipayConfigSchema = z
     if (!publicKey.ok) {
       ctx.addIssue({ code: 'custom', path: ['alipay_public_key'], message: publicKey.message });
     }
-    if (!privateKey.ok || !publicKey.ok) return z.NEVER;
+    if (raw.app_auth_token && !raw.auth_app_id) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth_app_id'],
+        message:
+          "is required with app_auth_token: the authorising merchant's app id, checked on notifications",
+      });
+    }
+    if (raw.auth_app_id && !raw.app_auth_token) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['app_auth_token'],
+        message: 'is required with auth_app_id (service-provider mode calls on behalf of that merchant)',
+      });
+    }
+    if (!privateKey.ok || !publicKey.ok || Boolean(raw.app_auth_token) !== Boolean(raw.auth_app_id)) {
+      return z.NEVER;
+    }
     const appPublic = createPublicKey(privateKey.key).export({ type: 'spki', format: 'der' });
     if (appPublic.equals(publicKey.key.export({ type: 'spki', format: 'der' }))) {
       ctx.addIssue({
@@ -62,6 +84,7 @@ export const alipayConfigSchema = z
         alipay_public_key: publicKey.key.export({ type: 'spki', format: 'pem' }).toString(),
         base_url: raw.base_url,
         app_auth_token: raw.app_auth_token,
+        auth_app_id: raw.auth_app_id,
         store_id: raw.store_id,
         notify_url: raw.notify_url,
         timeouts: raw.timeouts,
