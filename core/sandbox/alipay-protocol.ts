@@ -5,8 +5,10 @@
  * key; every reply, errors included, is signed with the sandbox's own "alipay" key over the exact
  * `…_response` JSON text.
  *
- * Choices where the documentation is silent: cancel / close / query of an unknown trade answer
- * 40004 ACQ.TRADE_NOT_EXIST; close of a closed trade succeeds again; refund without out_request_no
+ * cancel of an unknown trade answers 10000 with retry_flag=N and no action, as alipay.trade.cancel
+ * documents (`action` only "when the call succeeds and the trade exists"; no ACQ.TRADE_NOT_EXIST
+ * among its error codes). Choices where the documentation is silent: close / query of an unknown
+ * trade answer 40004 ACQ.TRADE_NOT_EXIST; close of a closed trade succeeds again; refund without out_request_no
  * uses out_trade_no as the request number (so a repeat is idempotent, as Alipay documents for full
  * refunds); refund.query of an unknown refund answers 10000 without refund_status, as Alipay does;
  * cancel always answers retry_flag=N because the sandbox finishes at once.
@@ -247,9 +249,15 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys) {
       return sub('40002', 'isv.invalid-parameter', 'out_trade_no or trade_no is required');
     }
     const t = findTrade(biz);
-    if (!t) return { ...sub('40004', 'ACQ.TRADE_NOT_EXIST'), retry_flag: 'N' };
+    const nothingToCancel: Response = {
+      code: '10000',
+      msg: MSG['10000'],
+      ...(text(biz.out_trade_no) ? { out_trade_no: text(biz.out_trade_no) } : {}),
+      retry_flag: 'N',
+    };
+    if (!t) return nothingToCancel;
     const result = ledger.reverse('alipay', t.out_trade_no);
-    if (result.kind === 'not_found') return { ...sub('40004', 'ACQ.TRADE_NOT_EXIST'), retry_flag: 'N' };
+    if (result.kind === 'not_found') return nothingToCancel;
     const response: Response = {
       code: '10000',
       msg: MSG['10000'],
