@@ -15,6 +15,7 @@
  */
 
 import { fenToYuan, yuanToFen } from '../common/money.ts';
+import { type AlipayCertSerials, certSerialProblem } from './alipay-cert-sn.ts';
 import { alipaySigningString, rsa2Verify, signedAlipayReply } from './alipay-sign.ts';
 import { alipayTime } from './china-time.ts';
 import type { SandboxReply, SandboxRequest } from './http-server.ts';
@@ -26,6 +27,8 @@ export interface AlipayKeys {
   readonly appId: string;
   readonly appPublicKey: string;
   readonly platformPrivateKey: string;
+  /** Certificate mode: the serials of the sandbox's app, root and Alipay certificates. */
+  readonly certSerials: AlipayCertSerials;
 }
 
 type Params = Readonly<Record<string, string>>;
@@ -118,8 +121,9 @@ function buyerFields(trade: Trade): Response {
 }
 
 export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys) {
-  function reply(responseKey: string, response: Response): SandboxReply {
-    const signed = signedAlipayReply(responseKey, response, keys.platformPrivateKey);
+  function reply(responseKey: string, response: Response, certificateMode = false): SandboxReply {
+    const certSn = certificateMode ? keys.certSerials.alipayCertSn : undefined;
+    const signed = signedAlipayReply(responseKey, response, keys.platformPrivateKey, certSn);
     return {
       status: 200,
       contentType: JSON_TYPE,
@@ -416,16 +420,21 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys) {
     if (!rsa2Verify(alipaySigningString(params), params.sign, keys.appPublicKey)) {
       return reply(responseKey, sub('40002', 'isv.invalid-signature'));
     }
-    if (!params.biz_content) return reply(responseKey, sub('40002', 'isv.missing-biz-content'));
+    // Certificate mode: the request names the app and root certificates; replies name Alipay's.
+    const certMode = params.app_cert_sn !== undefined || params.alipay_root_cert_sn !== undefined;
+    const certProblem = certSerialProblem(params, keys.certSerials);
+    if (certProblem) return reply(responseKey, sub('40002', certProblem), certMode);
+    const answer = (response: Response) => reply(responseKey, response, certMode);
+    if (!params.biz_content) return answer(sub('40002', 'isv.missing-biz-content'));
     let biz: unknown;
     try {
       biz = JSON.parse(params.biz_content);
     } catch {
-      return reply(responseKey, sub('40002', 'isv.invalid-parameter', 'biz_content is not valid JSON'));
+      return answer(sub('40002', 'isv.invalid-parameter', 'biz_content is not valid JSON'));
     }
     if (typeof biz !== 'object' || biz === null || Array.isArray(biz)) {
-      return reply(responseKey, sub('40002', 'isv.invalid-parameter', 'biz_content must be a JSON object'));
+      return answer(sub('40002', 'isv.invalid-parameter', 'biz_content must be a JSON object'));
     }
-    return reply(responseKey, run(biz as Biz, params));
+    return answer(run(biz as Biz, params));
   };
 }
