@@ -32,8 +32,14 @@ function recordingPayjs(answers: {
     provider: 'payjs',
     wallets: ['wxpay'],
     micropay: async () => answers.micropay,
-    query: async (ref) => (refs.push({ op: 'query', ref }), answers.query(ref)),
-    reverse: async (ref) => (refs.push({ op: 'reverse', ref }), answers.reverse(ref)),
+    query: async (ref) => {
+      refs.push({ op: 'query', ref });
+      return answers.query(ref);
+    },
+    reverse: async (ref) => {
+      refs.push({ op: 'reverse', ref });
+      return answers.reverse(ref);
+    },
     close: async () => ({ kind: 'closed' }),
     refund: async () => ({ kind: 'processing' }),
     queryRefund: async () => ({ kind: 'processing' }),

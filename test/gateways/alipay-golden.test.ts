@@ -69,10 +69,12 @@ const keyOf = (method: string) => JSON.stringify(`${method.replaceAll('.', '_')}
 
 /** Every non-ASCII character as \uXXXX and every slash as \/: the same JSON value, other bytes. */
 function escapedLayout(text: string): string {
-  return text
-    // Slashes not already escaped (the fixtures hold no escaped backslash before a slash).
-    .replace(/(?<!\\)\//g, '\\/')
-    .replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return (
+    text
+      // Slashes not already escaped (the fixtures hold no escaped backslash before a slash).
+      .replace(/(?<!\\)\//g, '\\/')
+      .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  );
 }
 
 const layouts: readonly [string, (method: string, response: string) => string][] = [
