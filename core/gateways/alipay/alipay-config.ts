@@ -3,6 +3,10 @@
  * base64 that Alipay's key tool prints, or as a path to a file; they are parsed with node:crypto
  * here (and normalised to PKCS#8 / SPKI PEM, which is what alipay-sdk expects with keyType PKCS8),
  * so a broken key fails at start-up with the key named, never with its contents.
+ * Replies are verified either with alipay_public_key (public-key mode) or, in certificate mode
+ * (公钥证书模式), with the three certificates app_cert / alipay_public_cert / alipay_root_cert
+ * (alipay-certificates.ts); exactly one mode. Service-provider mode takes app_auth_token and
+ * auth_app_id together (docs/protocols.md §4).
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
