@@ -3,8 +3,11 @@
  * Alipay and root certificates instead of the Alipay public key. The serial numbers alipay-sdk sends
  * are checked by the sandbox, which computes them on its own with node:crypto.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/common/errors.ts';
 import { parseAlipayConfig } from '../../core/gateways/alipay/alipay-config.ts';
@@ -69,6 +72,27 @@ describe('alipay certificate mode: config', () => {
     const input = certInput(overrides);
     expect(() => parseAlipayConfig(input)).toThrow(ConfigError);
     expect(() => parseAlipayConfig(input)).toThrow(message);
+  });
+
+  it('reads the certificates from files, as Alipay hands them out (.crt paths)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scanpay-alipay-certs-'));
+    try {
+      const ali = sandbox.credentials.alipay;
+      const path = (name: string, pem: string) => {
+        writeFileSync(join(dir, name), pem);
+        return join(dir, name);
+      };
+      const config = parseAlipayConfig(
+        certInput({
+          app_cert: path('appCertPublicKey_2021000000000001.crt', ali.app_cert),
+          alipay_public_cert: path('alipayCertPublicKey_RSA2.crt', ali.alipay_public_cert),
+          alipay_root_cert: path('alipayRootCert.crt', ali.alipay_root_cert),
+        }),
+      );
+      expect(config.certificates?.alipay_cert_sn).toBe(alipayCertSn(ali.alipay_public_cert));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an app certificate that does not certify app_private_key', () => {
