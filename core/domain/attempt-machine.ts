@@ -260,6 +260,14 @@ function onReverseReplied(
       });
     case 'not_found':
       return next(state, now, { reverseCount, phase: 'reversed', nextActionAt: 0 });
+    case 'unaddressable':
+      // Not "nothing to reverse": the provider could not look the order up by the key we had.
+      return needsAttention(
+        next(state, now, { reverseCount }),
+        now,
+        'provider_order_id_missing',
+        `the provider cannot find this order without its own order number: ${outcome.detail}`,
+      );
     case 'retry':
       if (reverseCount >= policy.reverseMaxAttempts) {
         return needsAttention(
@@ -346,6 +354,20 @@ function onCloseReplied(
   }
 }
 
+/** The provider order number a reply carried, kept on the attempt (and so journaled) once learnt. */
+function providerOrderIdOf(event: AttemptEvent): string | undefined {
+  switch (event.kind) {
+    case 'charge_replied':
+    case 'query_replied':
+    case 'precreate_replied': {
+      const outcome = event.outcome;
+      return 'providerOrderId' in outcome && outcome.providerOrderId ? outcome.providerOrderId : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
 export function apply(
   state: AttemptState,
   event: AttemptEvent,
@@ -353,6 +375,13 @@ export function apply(
   now: number,
 ): AttemptState {
   if (isFinal(state)) return state;
+  const after = applyEvent(state, event, policy, now);
+  const providerOrderId = providerOrderIdOf(event);
+  if (providerOrderId === undefined || after.providerOrderId === providerOrderId) return after;
+  return { ...after, providerOrderId };
+}
+
+function applyEvent(state: AttemptState, event: AttemptEvent, policy: PollPolicy, now: number): AttemptState {
   switch (event.kind) {
     case 'charge_replied':
       return onChargeReplied(state, event.outcome, policy, now);

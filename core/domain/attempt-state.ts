@@ -38,6 +38,12 @@ export interface AttemptState {
   readonly confirmCount: number;
   readonly stopRequested: boolean;
   readonly transactionId: string | null;
+  /**
+   * The provider's own order number from a charge or pre-create reply, when the provider finds orders
+   * by it rather than by out_trade_no (PAYJS payjs_order_id). Optional: snapshots journaled before it
+   * existed load without it.
+   */
+  readonly providerOrderId?: string;
   readonly paidFee: number | null;
   readonly paidAt: number | null;
   readonly qrCode: string | null;

@@ -19,11 +19,13 @@ export type PaymentOutcome =
       /** Provider's payment time as ISO 8601, when it says. */
       readonly paidAt?: string;
       readonly buyerId?: string;
+      /** The provider's own order number, when it is not the transaction id (PAYJS payjs_order_id). */
+      readonly providerOrderId?: string;
     }
   /** Definitely not paid and never will be for this out_trade_no (insufficient funds, expired code…). */
   | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
   /** The customer is confirming (password, USERPAYING, 10003, WAIT_BUYER_PAY, NOTPAY after a QR pre-create). */
-  | { readonly kind: 'pending'; readonly providerCode: string }
+  | { readonly kind: 'pending'; readonly providerCode: string; readonly providerOrderId?: string }
   /** Query only: the order is closed/reversed at the provider and holds no money. */
   | { readonly kind: 'closed'; readonly providerCode: string }
   /** Query only: the order was paid and has since been (partly) refunded. Counts as paid for the attempt. */
@@ -36,7 +38,12 @@ export type PaymentOutcome =
   /** Query only: the provider has no such order (yet). */
   | { readonly kind: 'not_found'; readonly providerCode: string }
   /** We cannot tell: network, 5xx, unreadable or unverifiable reply, or a code whose meaning is "ask again". */
-  | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
+  | {
+      readonly kind: 'unknown';
+      readonly reason: UnknownReason;
+      readonly detail: string;
+      readonly providerOrderId?: string;
+    };
 
 export type UnknownReason =
   | 'timeout'
@@ -56,6 +63,11 @@ export type ReverseOutcome =
   | { readonly kind: 'not_found'; readonly providerCode: string }
   /** Definitely refused (too old, not allowed): a human must handle it. */
   | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
+  /**
+   * The provider cannot find the order by the key we had (PAYJS without its payjs_order_id, after a
+   * lost micropay reply): nothing is known about the money, so a human must look it up.
+   */
+  | { readonly kind: 'unaddressable'; readonly detail: string }
   | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
 
 export type CloseOutcome =
@@ -74,6 +86,6 @@ export type RefundOutcome =
   | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };
 
 export type PrecreateOutcome =
-  | { readonly kind: 'created'; readonly qrCode: string }
+  | { readonly kind: 'created'; readonly qrCode: string; readonly providerOrderId?: string }
   | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
   | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };

@@ -33,6 +33,7 @@ export async function callGateway(
   const ref = {
     outTradeNo: state.outTradeNo,
     ...(state.transactionId ? { transactionId: state.transactionId } : {}),
+    ...(state.providerOrderId ? { providerOrderId: state.providerOrderId } : {}),
   };
   switch (command.kind) {
     case 'charge': {
@@ -109,6 +110,7 @@ export function summarise(event: AttemptEvent): string {
       if (o.kind === 'reversed') return `reversed${o.action ? ` (${o.action})` : ''}`;
       if (o.kind === 'unknown') return `unknown (${o.reason}): ${o.detail}`.slice(0, 200);
       if (o.kind === 'failed') return `refused: ${o.providerCode} ${o.message}`;
+      if (o.kind === 'unaddressable') return `order not addressable: ${o.detail}`.slice(0, 200);
       return `${o.kind}: ${o.providerCode}`;
     }
     case 'close_replied': {

@@ -60,6 +60,8 @@ export interface OrderRef {
   readonly outTradeNo: string;
   /** Provider's transaction id, when known (PAYJS reverse/refund need it). */
   readonly transactionId?: string;
+  /** The provider's order number from an earlier reply, journaled with the attempt (PAYJS payjs_order_id). */
+  readonly providerOrderId?: string;
 }
 
 export interface RefundRequest extends OrderRef {

@@ -5,14 +5,27 @@
  * key; every reply, errors included, is signed with the sandbox's own "alipay" key over the exact
  * `…_response` JSON text.
  *
- * Choices where the documentation is silent: cancel / close / query of an unknown trade answer
- * 40004 ACQ.TRADE_NOT_EXIST; close of a closed trade succeeds again; refund without out_request_no
+ * cancel of an unknown trade answers 10000 with retry_flag=N and no action, as alipay.trade.cancel
+ * documents (`action` only "when the call succeeds and the trade exists"; no ACQ.TRADE_NOT_EXIST
+ * among its error codes). Choices where the documentation is silent: close / query of an unknown
+ * trade answer 40004 ACQ.TRADE_NOT_EXIST; close of a closed trade succeeds again; refund without out_request_no
  * uses out_trade_no as the request number (so a repeat is idempotent, as Alipay documents for full
  * refunds); refund.query of an unknown refund answers 10000 without refund_status, as Alipay does;
  * cancel always answers retry_flag=N because the sandbox finishes at once.
  */
 
-import { fenToYuan, yuanToFen } from '../common/money.ts';
+import { fenToYuan } from '../common/money.ts';
+import { type AlipayCertSerials, certSerialProblem } from './alipay-cert-sn.ts';
+import {
+  type Biz,
+  MSG,
+  type Params,
+  parseAmount,
+  type Response,
+  readParams,
+  sub,
+  text,
+} from './alipay-fields.ts';
 import { alipaySigningString, rsa2Verify, signedAlipayReply } from './alipay-sign.ts';
 import { alipayTime } from './china-time.ts';
 import type { SandboxReply, SandboxRequest } from './http-server.ts';
@@ -24,89 +37,12 @@ export interface AlipayKeys {
   readonly appId: string;
   readonly appPublicKey: string;
   readonly platformPrivateKey: string;
+  /** Certificate mode: the serials of the sandbox's app, root and Alipay certificates. */
+  readonly certSerials: AlipayCertSerials;
 }
-
-type Params = Readonly<Record<string, string>>;
-type Biz = Readonly<Record<string, unknown>>;
-type Response = Record<string, unknown>;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const ALIPAY_CODE = /^(2[5-9]|30)\d{14,22}$/;
-
-const MSG: Readonly<Record<string, string>> = {
-  '10000': 'Success',
-  '10003': 'order success pay inprocess',
-  '20000': 'Service Currently Unavailable',
-  '40002': 'Invalid Arguments',
-  '40004': 'Business Failed',
-};
-
-const SUB_MSG: Readonly<Record<string, string>> = {
-  'ACQ.TRADE_NOT_EXIST': '交易不存在',
-  'ACQ.BUYER_BALANCE_NOT_ENOUGH': '买家余额不足',
-  'ACQ.PAYMENT_AUTH_CODE_INVALID': '支付授权码无效',
-  'ACQ.TRADE_HAS_SUCCESS': '交易已被支付',
-  'ACQ.TRADE_HAS_CLOSE': '交易已经关闭',
-  'ACQ.CONTEXT_INCONSISTENT': '交易信息被篡改',
-  'ACQ.PAYMENT_FAIL': '支付失败',
-  'ACQ.TRADE_STATUS_ERROR': '交易状态不合法',
-  'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL': '退款金额超限',
-  'ACQ.INVALID_PARAMETER': '参数无效',
-  'isp.unknow-error': '系统繁忙',
-  'isv.invalid-signature': '验签出错',
-  'isv.invalid-signature-type': '无效签名类型',
-  'isv.invalid-app-id': '无效的AppID参数',
-  'isv.invalid-method': '不存在的方法名',
-  'isv.missing-method': '缺少方法名参数',
-  'isv.missing-signature': '缺少签名参数',
-  'isv.invalid-parameter': '参数无效',
-  'isv.missing-biz-content': '缺少业务参数',
-};
-
-function sub(code: string, subCode: string, detail?: string): Response {
-  const text = SUB_MSG[subCode] ?? subCode;
-  return { code, msg: MSG[code], sub_code: subCode, sub_msg: detail ? `${text}: ${detail}` : text };
-}
-
-/** Common params from the query string, overlaid by the form (or JSON) body. */
-function readParams(request: SandboxRequest): Params | undefined {
-  const params: Record<string, string> = {};
-  for (const [k, v] of request.query) params[k] = v;
-  const type = String(request.headers['content-type'] ?? '');
-  const body = request.body.trim();
-  if (body.length === 0) return params;
-  if (type.includes('application/json')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-    for (const [k, v] of Object.entries(parsed)) {
-      params[k] = typeof v === 'string' ? v : JSON.stringify(v);
-    }
-    return params;
-  }
-  for (const [k, v] of new URLSearchParams(body)) params[k] = v;
-  return params;
-}
-
-function parseAmount(value: unknown): number | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  try {
-    const fen = yuanToFen(String(value));
-    return fen > 0 ? fen : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string' && value.length > 0) return value;
-  if (typeof value === 'number') return String(value);
-  return undefined;
-}
 
 function buyerFields(trade: Trade): Response {
   return {
@@ -116,8 +52,9 @@ function buyerFields(trade: Trade): Response {
 }
 
 export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys) {
-  function reply(responseKey: string, response: Response): SandboxReply {
-    const signed = signedAlipayReply(responseKey, response, keys.platformPrivateKey);
+  function reply(responseKey: string, response: Response, certificateMode = false): SandboxReply {
+    const certSn = certificateMode ? keys.certSerials.alipayCertSn : undefined;
+    const signed = signedAlipayReply(responseKey, response, keys.platformPrivateKey, certSn);
     return {
       status: 200,
       contentType: JSON_TYPE,
@@ -247,9 +184,15 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys) {
       return sub('40002', 'isv.invalid-parameter', 'out_trade_no or trade_no is required');
     }
     const t = findTrade(biz);
-    if (!t) return { ...sub('40004', 'ACQ.TRADE_NOT_EXIST'), retry_flag: 'N' };
+    const nothingToCancel: Response = {
+      code: '10000',
+      msg: MSG['10000'],
+      ...(text(biz.out_trade_no) ? { out_trade_no: text(biz.out_trade_no) } : {}),
+      retry_flag: 'N',
+    };
+    if (!t) return nothingToCancel;
     const result = ledger.reverse('alipay', t.out_trade_no);
-    if (result.kind === 'not_found') return { ...sub('40004', 'ACQ.TRADE_NOT_EXIST'), retry_flag: 'N' };
+    if (result.kind === 'not_found') return nothingToCancel;
     const response: Response = {
       code: '10000',
       msg: MSG['10000'],
@@ -408,16 +351,21 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys) {
     if (!rsa2Verify(alipaySigningString(params), params.sign, keys.appPublicKey)) {
       return reply(responseKey, sub('40002', 'isv.invalid-signature'));
     }
-    if (!params.biz_content) return reply(responseKey, sub('40002', 'isv.missing-biz-content'));
+    // Certificate mode: the request names the app and root certificates; replies name Alipay's.
+    const certMode = params.app_cert_sn !== undefined || params.alipay_root_cert_sn !== undefined;
+    const certProblem = certSerialProblem(params, keys.certSerials);
+    if (certProblem) return reply(responseKey, sub('40002', certProblem), certMode);
+    const answer = (response: Response) => reply(responseKey, response, certMode);
+    if (!params.biz_content) return answer(sub('40002', 'isv.missing-biz-content'));
     let biz: unknown;
     try {
       biz = JSON.parse(params.biz_content);
     } catch {
-      return reply(responseKey, sub('40002', 'isv.invalid-parameter', 'biz_content is not valid JSON'));
+      return answer(sub('40002', 'isv.invalid-parameter', 'biz_content is not valid JSON'));
     }
     if (typeof biz !== 'object' || biz === null || Array.isArray(biz)) {
-      return reply(responseKey, sub('40002', 'isv.invalid-parameter', 'biz_content must be a JSON object'));
+      return answer(sub('40002', 'isv.invalid-parameter', 'biz_content must be a JSON object'));
     }
-    return reply(responseKey, run(biz as Biz, params));
+    return answer(run(biz as Biz, params));
   };
 }

@@ -30,18 +30,23 @@ export function rsa2Verify(text: string, signature: string, publicKeyPem: string
   }
 }
 
-/** `{"<responseKey>":<json>,"sign":"…"}` plus the same body with a signature over other text. */
+/**
+ * `{"<responseKey>":<json>,"sign":"…"}` plus the same body with a signature over other text. In
+ * certificate mode the reply also names the signing certificate: `"alipay_cert_sn":"…"` before sign.
+ */
 export function signedAlipayReply(
   responseKey: string,
   response: Readonly<Record<string, unknown>>,
   privateKeyPem: string,
+  alipayCertSn?: string,
 ): { readonly body: string; readonly badSignatureBody: string } {
   const json = JSON.stringify(response);
   const sign = rsa2Sign(json, privateKeyPem);
   const forged = rsa2Sign(`${json} `, privateKeyPem);
   const key = JSON.stringify(responseKey);
+  const cert = alipayCertSn === undefined ? '' : `,"alipay_cert_sn":${JSON.stringify(alipayCertSn)}`;
   return {
-    body: `{${key}:${json},"sign":${JSON.stringify(sign)}}`,
-    badSignatureBody: `{${key}:${json},"sign":${JSON.stringify(forged)}}`,
+    body: `{${key}:${json}${cert},"sign":${JSON.stringify(sign)}}`,
+    badSignatureBody: `{${key}:${json}${cert},"sign":${JSON.stringify(forged)}}`,
   };
 }

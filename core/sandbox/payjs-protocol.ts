@@ -2,15 +2,17 @@
  * PAYJS as the sandbox speaks it (docs/protocols.md §5): POST form or JSON to /payjs/api/<name>, JSON
  * replies signed like WeChat v2 MD5 with the PAYJS key (every non-empty field, numbers as their
  * decimal text, "0" included: the PHP SDK's habit of dropping "0" is a bug clients must not copy).
- * return_code 1 = ok, 0 = failed with return_msg. Every reply is signed, failures included.
+ * return_code 1 = ok, 0 = failed with return_msg (and msg). Every reply is signed, failures included.
  *
- * Our reading of PAYJS, since its documentation leaves the pending micropay reply unspecified:
- * return_code=1 with status=0 means "the customer is still confirming" (query with check);
- * status=1 means paid (with transaction_id).
- *
- * Sandbox allowance: check, close, reverse and refund accept out_trade_no instead of payjs_order_id,
- * because a lost micropay reply leaves the kiosk without the payjs_order_id it would need to find,
- * and undo, the order. Real PAYJS documents payjs_order_id only.
+ * Replies carry only the fields help.payjs.cn lists for each call:
+ * - micropay: return_code, return_msg, payjs_order_id, out_trade_no, total_fee (no status,
+ *   transaction_id or time_end). What PAYJS answers while the customer types the password is not
+ *   documented: the sandbox answers return_code 0 with the order's payjs_order_id, which a client
+ *   must treat as "unknown, check it".
+ * - check, close, reverse, refund find the order by payjs_order_id only, as documented; a request
+ *   without one answers 订单不存在.
+ * - reverse: return_code, return_msg, payjs_order_id. refund: return_code, return_msg,
+ *   payjs_order_id, out_trade_no, transaction_id, and refund=1 when it was already refunded.
  * refund is a full refund of what is left (PAYJS documents no partial amount); repeating it is
  * idempotent (the refund number is the payjs_order_id).
  */
@@ -79,12 +81,12 @@ export function createPayjsHandler(ledger: SandboxLedger, merchant: PayjsMerchan
   }
 
   function fail(message: string, extra: Fields = {}): SandboxReply {
-    return reply({ return_code: 0, return_msg: message, ...extra });
+    return reply({ return_code: 0, return_msg: message, msg: message, ...extra });
   }
 
+  /** By payjs_order_id only: real PAYJS documents no lookup by out_trade_no. */
   function findTrade(params: Params): Trade | undefined {
     if (params.payjs_order_id) return ledger.findByProviderOrderId('payjs', params.payjs_order_id);
-    if (params.out_trade_no) return ledger.find('payjs', params.out_trade_no);
     return undefined;
   }
 
@@ -118,50 +120,31 @@ export function createPayjsHandler(ledger: SandboxLedger, merchant: PayjsMerchan
   function micropayReply(result: CodePayResult, totalFee: number): SandboxReply {
     switch (result.kind) {
       case 'paid':
-        return reply({
-          return_code: 1,
-          return_msg: 'SUCCESS',
-          ...orderFields(result.trade),
-          status: 1,
-          transaction_id: result.trade.transaction_id,
-          time_end: paidTime(result.trade),
-        });
+        return reply({ return_code: 1, return_msg: 'SUCCESS', ...orderFields(result.trade) });
       case 'awaiting_password':
-        return reply({
-          return_code: 1,
-          return_msg: 'USERPAYING: 等待用户输入密码',
-          ...orderFields(result.trade),
-          status: 0,
-        });
+        return fail('需要用户输入支付密码', orderFields(result.trade));
       case 'system_error':
-        return fail('系统错误 (SYSTEMERROR)，请查询订单状态', orderFields(result.trade));
+        return fail('系统错误，请查询订单状态', orderFields(result.trade));
       case 'insufficient_funds':
-        return fail('用户余额不足 (NOTENOUGH)');
+        return fail('用户余额不足', orderFields(result.trade));
       case 'code_expired':
-        return fail('付款码已过期 (AUTHCODEEXPIRE)');
+        return fail('付款码已过期');
       case 'code_invalid':
-        return fail(
-          result.reason === 'already_used'
-            ? '付款码已使用 (AUTHCODEEXPIRE)'
-            : '付款码无效 (AUTH_CODE_INVALID)',
-        );
+        return fail(result.reason === 'already_used' ? '付款码已使用' : '付款码无效');
       case 'duplicate': {
         const t = result.trade;
-        if (t.captured_fen > 0 && t.state !== 'reversed')
-          return fail('订单已支付 (ORDERPAID)', orderFields(t));
-        if (t.state === 'closed' || t.state === 'reversed') return fail('订单已关闭 (ORDERCLOSED)');
-        if (!result.sameCode || t.total_fee !== totalFee) return fail('商户订单号重复 (OUT_TRADE_NO_USED)');
-        if (t.state === 'awaiting_password')
-          return reply({ return_code: 1, return_msg: 'USERPAYING', ...orderFields(t), status: 0 });
-        return fail('支付失败 (PAYERROR)');
+        if (t.captured_fen > 0 && t.state !== 'reversed') return fail('订单已支付', orderFields(t));
+        if (t.state === 'closed' || t.state === 'reversed') return fail('订单已关闭', orderFields(t));
+        if (!result.sameCode || t.total_fee !== totalFee) return fail('商户订单号重复');
+        if (t.state === 'awaiting_password') return fail('用户支付中', orderFields(t));
+        return fail('支付失败', orderFields(t));
       }
     }
   }
 
   function check(params: Params): SandboxReply {
-    if (!params.payjs_order_id && !params.out_trade_no) return fail('缺少参数: payjs_order_id');
     const t = findTrade(params);
-    if (!t) return fail('订单不存在 (ORDERNOTEXIST)');
+    if (!t) return fail('订单不存在');
     const paid = t.captured_fen > 0 && t.state === 'paid';
     return reply({
       return_code: 1,
@@ -177,36 +160,24 @@ export function createPayjsHandler(ledger: SandboxLedger, merchant: PayjsMerchan
   }
 
   function close(params: Params): SandboxReply {
-    if (!params.payjs_order_id && !params.out_trade_no) return fail('缺少参数: payjs_order_id');
     const t = findTrade(params);
-    if (!t) return fail('订单不存在 (ORDERNOTEXIST)');
+    if (!t) return fail('订单不存在');
     const result = ledger.close('payjs', t.out_trade_no);
-    if (result.kind === 'paid')
-      return fail('订单已支付，不能关闭 (ORDERPAID)', { payjs_order_id: t.provider_order_id });
+    if (result.kind === 'paid') return fail('订单已支付，不能关闭', { payjs_order_id: t.provider_order_id });
     return reply({ return_code: 1, return_msg: 'SUCCESS', payjs_order_id: t.provider_order_id });
   }
 
   function reverse(params: Params): SandboxReply {
-    if (!params.payjs_order_id && !params.out_trade_no) return fail('缺少参数: payjs_order_id');
     const t = findTrade(params);
-    if (!t) return fail('订单不存在 (ORDERNOTEXIST)');
-    if (ledger.clock.now() - t.created_at_ms > SEVEN_DAYS_MS)
-      return fail('订单已超过7天，不能撤销 (REVERSE_EXPIRE)');
-    const result = ledger.reverse('payjs', t.out_trade_no);
-    const action = result.kind === 'reversed' ? result.action : 'close';
-    return reply({
-      return_code: 1,
-      return_msg: 'SUCCESS',
-      payjs_order_id: t.provider_order_id,
-      out_trade_no: t.out_trade_no,
-      action,
-    });
+    if (!t) return fail('订单不存在');
+    if (ledger.clock.now() - t.created_at_ms > SEVEN_DAYS_MS) return fail('订单已超过7天，不能撤销');
+    ledger.reverse('payjs', t.out_trade_no);
+    return reply({ return_code: 1, return_msg: 'SUCCESS', payjs_order_id: t.provider_order_id });
   }
 
   function refund(params: Params): SandboxReply {
-    if (!params.payjs_order_id && !params.out_trade_no) return fail('缺少参数: payjs_order_id');
     const t = findTrade(params);
-    if (!t) return fail('订单不存在 (ORDERNOTEXIST)');
+    if (!t) return fail('订单不存在');
     const previous = t.refunds.find((r) => r.out_refund_no === t.provider_order_id);
     const amount = previous ? previous.refund_fee : t.captured_fen - t.refunded_fen;
     if (t.captured_fen === 0) return fail('订单未支付，无法退款');
@@ -224,7 +195,7 @@ export function createPayjsHandler(ledger: SandboxLedger, merchant: PayjsMerchan
       payjs_order_id: t.provider_order_id,
       out_trade_no: t.out_trade_no,
       transaction_id: t.transaction_id,
-      refund_fee: result.refund.refund_fee,
+      refund: previous ? 1 : undefined,
     });
   }
 
@@ -242,7 +213,7 @@ export function createPayjsHandler(ledger: SandboxLedger, merchant: PayjsMerchan
       ...(params.notify_url ? { notifyUrl: params.notify_url } : {}),
       echo: params.attach ? { attach: params.attach } : {},
     });
-    if (result.kind === 'duplicate') return fail('商户订单号重复 (OUT_TRADE_NO_USED)');
+    if (result.kind === 'duplicate') return fail('商户订单号重复');
     const codeUrl = wxpayCodeUrl(result.token);
     return reply({
       return_code: 1,
@@ -273,7 +244,7 @@ export function createPayjsHandler(ledger: SandboxLedger, merchant: PayjsMerchan
     if (!params) return fail('请求格式错误: the body must be a form or a flat JSON object');
     if (!params.sign) return fail('缺少参数: sign');
     if (params.mchid !== undefined && params.mchid !== merchant.mchid) return fail('商户号不存在');
-    if (!v2Verify(params, merchant.key, 'MD5')) return fail('签名错误 (SIGNERROR)');
+    if (!v2Verify(params, merchant.key, 'MD5')) return fail('签名错误');
     if (endpoint.mchid && !params.mchid) return fail('缺少参数: mchid');
     return endpoint.run(params);
   };

@@ -3,6 +3,7 @@
  * sandbox exists so the product runs with no merchant account. The PEMs are read once from keys/.
  */
 import { readFileSync } from 'node:fs';
+import { type AlipayCertSerials, alipayCertSn, alipayRootCertSn } from './alipay-cert-sn.ts';
 
 export interface SandboxCredentials {
   readonly wxpay: {
@@ -20,6 +21,10 @@ export interface SandboxCredentials {
     readonly app_private_key: string;
     /** PEM: the sandbox's own reply-signing key. */
     readonly alipay_public_key: string;
+    /** Certificate mode: the app certificate, Alipay certificate and root, issued by the sandbox CA. */
+    readonly app_cert: string;
+    readonly alipay_public_cert: string;
+    readonly alipay_root_cert: string;
   };
   readonly payjs: { readonly mchid: string; readonly key: string };
 }
@@ -28,6 +33,7 @@ export interface SandboxCredentials {
 export interface SandboxServerKeys {
   readonly alipayAppPublicKey: string;
   readonly alipayPlatformPrivateKey: string;
+  readonly alipayCertSerials: AlipayCertSerials;
   readonly tlsCertPem: string;
   readonly tlsKeyPem: string;
   readonly caPem: string;
@@ -63,12 +69,21 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
         app_id: SANDBOX_ALIPAY_APP_ID,
         app_private_key: pem('alipay-app-private.pem'),
         alipay_public_key: pem('alipay-platform-public.pem'),
+        app_cert: pem('alipay-app-cert.pem'),
+        alipay_public_cert: pem('alipay-platform-cert.pem'),
+        // The sandbox CA stands in for Alipay's root certificate.
+        alipay_root_cert: caPem,
       },
       payjs: { mchid: SANDBOX_PAYJS_MCHID, key: SANDBOX_PAYJS_KEY },
     },
     serverKeys: {
       alipayAppPublicKey: pem('alipay-app-public.pem'),
       alipayPlatformPrivateKey: pem('alipay-platform-private.pem'),
+      alipayCertSerials: {
+        appCertSn: alipayCertSn(pem('alipay-app-cert.pem')),
+        rootCertSn: alipayRootCertSn(caPem),
+        alipayCertSn: alipayCertSn(pem('alipay-platform-cert.pem')),
+      },
       tlsCertPem: pem('server-cert.pem'),
       tlsKeyPem: pem('server-key.pem'),
       caPem,

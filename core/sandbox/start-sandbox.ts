@@ -86,6 +86,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     appId: credentials.alipay.app_id,
     appPublicKey: serverKeys.alipayAppPublicKey,
     platformPrivateKey: serverKeys.alipayPlatformPrivateKey,
+    certSerials: serverKeys.alipayCertSerials,
   });
   const payjs = createPayjsHandler(ledger, credentials.payjs);
   let endpoints: ControlEndpoints | undefined;

@@ -194,6 +194,31 @@ describe('checkChaos', () => {
     expect(disagreeing.violations).toContain('B01: needs_attention x ask and its money disagrees');
   });
 
+  it('reports a PAYJS charge flagged provider_order_id_missing as attention whatever PAYJS holds', () => {
+    const input = healthy();
+    const lost = (code: string) =>
+      order('B', [
+        attempt('B', '01', {
+          provider: 'payjs',
+          phase: 'needs_attention',
+          attention: { code, message: 'no payjs_order_id' },
+        }),
+      ]);
+    const flagged = checkChaos({
+      ...input,
+      orders: [input.orders[0]!, lost('provider_order_id_missing')],
+      trades: [trade('A01', 1000), trade('B01', 1000, 0, { provider: 'payjs' })],
+    });
+    expect(flagged.violations).toEqual([]);
+    expect(flagged.attention).toEqual(['B01: needs_attention provider_order_id_missing no payjs_order_id']);
+    const other = checkChaos({
+      ...input,
+      orders: [input.orders[0]!, lost('reversal_refused')],
+      trades: [trade('A01', 1000), trade('B01', 1000, 0, { provider: 'payjs' })],
+    });
+    expect(other.violations.join('\n')).toContain('B01: needs_attention reversal_refused');
+  });
+
   it('treats a pending PAYJS refund as the known defect only when the money matches an outcome', () => {
     const refundPending = (refunded: number) =>
       checkChaos({

@@ -7,7 +7,8 @@
  * trade captured beyond its amount; a sandbox trade the journal does not know; a paid order whose
  * callback never reached the receiver, or a delivery for an unpaid order, or a forged one; a
  * reversal repeated beyond the policy's maximum. A needs_attention attempt is a violation unless its
- * order's money agrees, then it is only reported. The one known PAYJS refund defect (a refund left
+ * order's money agrees, then it is only reported; a PAYJS charge flagged provider_order_id_missing (its
+ * payjs_order_id was never received, so nothing can look it up) is reported whatever PAYJS holds. The one known PAYJS refund defect (a refund left
  * `pending` because PAYJS cannot answer refund queries; see test/integration/reconcile.ts) is
  * recognised narrowly, with the money checked against both possible outcomes, and reported as a
  * figure. Duplicate callback deliveries are a figure, not a failure: a SIGKILL between the callback
@@ -95,7 +96,15 @@ export function checkChaos(input: CheckInput): CheckResult {
       order.provider === 'payjs' &&
       pendingFen > 0 &&
       (sandboxHeld === journalHeld || sandboxHeld === journalHeld - pendingFen);
-    const moneyAgrees = journalHeld === sandboxHeld || payjsStuckRefund;
+    // PAYJS finds orders by payjs_order_id only: a charge whose reply was lost can be neither checked
+    // nor reversed, and its attempt says so (needs_attention provider_order_id_missing). What PAYJS holds
+    // for it is a human's to settle: reported as attention, not as a disagreement.
+    const flaggedUnaddressable =
+      journalHeld === 0 &&
+      order.attempts.some(
+        (a) => a.phase === 'needs_attention' && a.attention?.code === 'provider_order_id_missing',
+      );
+    const moneyAgrees = journalHeld === sandboxHeld || payjsStuckRefund || flaggedUnaddressable;
     if (paid) paidOrders++;
     refundedFen += order.refunded_fee;
     heldFen += journalHeld;

@@ -33,6 +33,7 @@ const paymentArb: fc.Arbitrary<PaymentOutcome> = fc.oneof(
   feeArb.map((totalFee) => ({ kind: 'paid', transactionId: 'TX', totalFee }) as const),
   fc.constant({ kind: 'failed', providerCode: 'NOTENOUGH', message: 'm' } as const),
   fc.constant({ kind: 'pending', providerCode: 'USERPAYING' } as const),
+  fc.constant({ kind: 'pending', providerCode: 'status=0', providerOrderId: 'PJ1' } as const),
   fc.constant({ kind: 'closed', providerCode: 'CLOSED' } as const),
   feeArb.map((totalFee) => ({ kind: 'refunded', transactionId: 'TX', totalFee, providerCode: 'R' }) as const),
   fc.constant({ kind: 'not_found', providerCode: 'ORDERNOTEXIST' } as const),
@@ -43,6 +44,7 @@ const reverseArb: fc.Arbitrary<ReverseOutcome> = fc.oneof(
   fc.constant({ kind: 'retry', providerCode: 'SYSTEMERROR' } as const),
   fc.constant({ kind: 'not_found', providerCode: 'TRADE_NOT_EXIST' } as const),
   fc.constant({ kind: 'failed', providerCode: 'REVERSE_EXPIRE', message: 'm' } as const),
+  fc.constant({ kind: 'unaddressable', detail: 'no provider order number' } as const),
   unknownArb,
 );
 const closeArb: fc.Arbitrary<CloseOutcome> = fc.oneof(

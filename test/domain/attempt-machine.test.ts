@@ -348,6 +348,24 @@ describe('reversing (micropay)', () => {
     expect(apply(reversing(), reverse(notFound), WX, T0 + 20_000).phase).toBe('reversed');
   });
 
+  it('reverse unaddressable (no provider order number) → needs_attention provider_order_id_missing, not reversed', () => {
+    const s = apply(reversing(), reverse({ kind: 'unaddressable', detail: '订单不存在' }), WX, T0 + 20_000);
+    expect(s.phase).toBe('needs_attention');
+    expect(s.attention?.code).toBe('provider_order_id_missing');
+  });
+
+  it('keeps the provider order number a reply names, and never drops it for a reply without one', () => {
+    const named = apply(
+      attempt(),
+      charge({ kind: 'pending', providerCode: 'x', providerOrderId: 'PJ1' }),
+      WX,
+      T0,
+    );
+    expect(named.providerOrderId).toBe('PJ1');
+    const later = apply(named, query(pending), WX, T0 + 5000);
+    expect(later.providerOrderId).toBe('PJ1');
+  });
+
   it('reverse refused → needs_attention reversal_refused', () => {
     const s = apply(reversing(), reverse(reverseRefused), WX, T0 + 20_000);
     expect(s.phase).toBe('needs_attention');

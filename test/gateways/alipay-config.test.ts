@@ -76,11 +76,23 @@ describe('alipay config', () => {
   });
 
   it('hides the private key and app_auth_token from JSON and inspect', () => {
-    const config = parseAlipayConfig({ ...base, app_auth_token: 'tok-secret-123' });
+    const config = parseAlipayConfig({
+      ...base,
+      app_auth_token: 'tok-secret-123',
+      auth_app_id: '2021000000000777',
+    });
     for (const text of [JSON.stringify(config), inspect(config)]) {
       expect(text).not.toContain('PRIVATE KEY');
       expect(text).not.toContain('tok-secret-123');
       expect(text).toContain('2021000000000001');
     }
+  });
+
+  it('service-provider mode needs app_auth_token and auth_app_id together, and says which is missing', () => {
+    expect(() => parseAlipayConfig({ ...base, app_auth_token: 'tok-secret-123' })).toThrow(/auth_app_id: /);
+    expect(() => parseAlipayConfig({ ...base, app_auth_token: 'tok-secret-123' })).not.toThrow(
+      /tok-secret-123/,
+    );
+    expect(() => parseAlipayConfig({ ...base, auth_app_id: '2021000000000777' })).toThrow(/app_auth_token: /);
   });
 });

@@ -93,6 +93,7 @@ describe('payjs micropay', () => {
       transactionId: 'PJ1',
       totalFee: 500,
       paidAt: '2026-11-23T17:30:00+08:00',
+      providerOrderId: 'PJ1',
     });
     const form = Object.fromEntries(new URLSearchParams(server.requests[0]?.body ?? ''));
     expect(server.requests[0]?.path).toBe('/payjs/api/micropay');
@@ -102,18 +103,10 @@ describe('payjs micropay', () => {
 
   it.each([
     [{ return_code: 1, status: 0, out_trade_no: 'P100', payjs_order_id: 'PJ1' }, { kind: 'pending' }],
-    [
-      { return_code: 0, return_msg: '用户余额不足 (NOTENOUGH)' },
-      { kind: 'failed', providerCode: 'NOTENOUGH' },
-    ],
-    [
-      { return_code: 0, return_msg: '付款码已过期 (AUTHCODEEXPIRE)' },
-      { kind: 'failed', providerCode: 'AUTHCODEEXPIRE' },
-    ],
-    [
-      { return_code: 0, return_msg: '付款码无效' },
-      { kind: 'failed', providerCode: 'return_code=0' },
-    ],
+    // PAYJS documents no error codes: even a code quoted in the text does not make a refusal final.
+    [{ return_code: 0, return_msg: '用户余额不足 (NOTENOUGH)' }, { kind: 'unknown' }],
+    [{ return_code: 0, return_msg: '付款码已过期 (AUTHCODEEXPIRE)' }, { kind: 'unknown' }],
+    [{ return_code: 0, return_msg: '付款码无效' }, { kind: 'unknown' }],
     [{ return_code: 0, return_msg: '系统错误 (SYSTEMERROR)，请查询订单状态' }, { kind: 'unknown' }],
     [{ return_code: 0, return_msg: '系统繁忙，请稍后再试' }, { kind: 'unknown' }],
     [{ return_code: 0, return_msg: '订单已支付 (ORDERPAID)' }, { kind: 'unknown' }],
@@ -177,21 +170,32 @@ describe('payjs forged or broken replies never yield paid', () => {
 });
 
 describe('payjs check', () => {
-  it('uses the payjs_order_id learnt from micropay, else mchid + out_trade_no', async () => {
+  it('asks by the providerOrderId the engine journaled, else by mchid + out_trade_no', async () => {
     replyWith(signed({ return_code: 1, status: 0, out_trade_no: 'P100' }));
     await gateway.query({ outTradeNo: 'P100' });
     expect(Object.fromEntries(new URLSearchParams(server.requests.at(-1)?.body ?? ''))).toMatchObject({
       mchid: '1500000001',
       out_trade_no: 'P100',
     });
-    replyWith(signed({ return_code: 1, status: 0, out_trade_no: 'P100', payjs_order_id: 'PJ7' }));
-    await gateway.micropay(order);
     time.advance(10_000);
     replyWith(signed({ ...paid, payjs_order_id: 'PJ7' }));
-    expect(await gateway.query({ outTradeNo: 'P100' })).toMatchObject({ kind: 'paid', transactionId: 'PJ7' });
+    expect(await gateway.query({ outTradeNo: 'P100', providerOrderId: 'PJ7' })).toMatchObject({
+      kind: 'paid',
+      transactionId: 'PJ7',
+    });
     const form = Object.fromEntries(new URLSearchParams(server.requests.at(-1)?.body ?? ''));
     expect(form.payjs_order_id).toBe('PJ7');
     expect(form.out_trade_no).toBeUndefined();
+  });
+
+  it('does not keep payjs_order_id in memory: a reply it learnt is not reused without the engine', async () => {
+    replyWith(signed({ return_code: 1, out_trade_no: 'P100', payjs_order_id: 'PJ8', total_fee: 500 }));
+    expect(await gateway.micropay(order)).toMatchObject({ kind: 'paid', providerOrderId: 'PJ8' });
+    replyWith(signed({ return_code: 0, return_msg: '订单不存在' }));
+    expect(await gateway.reverse({ outTradeNo: 'P100' })).toMatchObject({ kind: 'unaddressable' });
+    expect(Object.fromEntries(new URLSearchParams(server.requests.at(-1)?.body ?? ''))).toMatchObject({
+      out_trade_no: 'P100',
+    });
   });
 
   it('paces checks of one order by check_min_interval_ms on the injected clock', async () => {
@@ -233,9 +237,11 @@ describe('payjs reverse, close, refund, precreate', () => {
       { return_code: 1, out_trade_no: 'P100', action: 'refund' },
       { kind: 'reversed', action: 'refund' },
     ],
-    [{ return_code: 0, return_msg: '订单不存在 (ORDERNOTEXIST)' }, { kind: 'not_found' }],
+    [{ return_code: 1, payjs_order_id: 'PJ1' }, { kind: 'reversed' }],
+    // Asked by payjs_order_id, PAYJS's own number: a refusal is not proof the order holds no money.
+    [{ return_code: 0, return_msg: '订单不存在 (ORDERNOTEXIST)' }, { kind: 'unknown' }],
     [{ return_code: 0, return_msg: '系统繁忙' }, { kind: 'unknown' }],
-    [{ return_code: 0, return_msg: '订单超过7天，不能撤销' }, { kind: 'failed' }],
+    [{ return_code: 0, return_msg: '订单超过7天，不能撤销' }, { kind: 'unknown' }],
   ])('reverse %o → %o', async (fields, expected) => {
     replyWith(signed(fields));
     expect(await gateway.reverse(ref)).toMatchObject(expected);
@@ -276,6 +282,21 @@ describe('payjs reverse, close, refund, precreate', () => {
     expect(await gateway.precreate({ outTradeNo: 'P100', totalFee: 500, subject: 'Chair' })).toEqual({
       kind: 'created',
       qrCode: 'weixin://x',
+      providerOrderId: 'PJ1',
     });
+  });
+
+  it('cuts body to 32 characters (code points, never half a surrogate pair); shorter ones pass as is', async () => {
+    const long = `按摩椅十五分钟🙂${'好'.repeat(40)}`;
+    replyWith(signed({ return_code: 1, out_trade_no: 'P100', payjs_order_id: 'PJ1', total_fee: 500 }));
+    await gateway.micropay({ ...order, subject: long });
+    const body = Object.fromEntries(new URLSearchParams(server.requests.at(-1)?.body ?? '')).body ?? '';
+    expect(Array.from(body)).toHaveLength(32);
+    expect(long.startsWith(body)).toBe(true);
+    expect(body).toContain('🙂');
+    await gateway.precreate({ outTradeNo: 'P100', totalFee: 500, subject: long });
+    expect(Object.fromEntries(new URLSearchParams(server.requests.at(-1)?.body ?? '')).body).toBe(body);
+    await gateway.micropay({ ...order, subject: 'Tea' });
+    expect(Object.fromEntries(new URLSearchParams(server.requests.at(-1)?.body ?? '')).body).toBe('Tea');
   });
 });

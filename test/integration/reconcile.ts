@@ -65,11 +65,17 @@ export function reconcile(
     if (pending.length > 0) problems.push(`${orderNo}: ${pending.length} refund(s) still pending`);
 
     const journalHeld = paid ? order.totalFee - order.refundedFee : 0;
+    // PAYJS finds orders by payjs_order_id only: a charge whose reply was lost cannot be checked or
+    // reversed, and the attempt says so (needs_attention provider_order_id_missing). Whatever the
+    // provider holds for it is the human's to settle, so it is reported as attention, not as a mismatch.
+    const flagged = attempts.some(
+      (a) => a.phase === 'needs_attention' && a.attention?.code === 'provider_order_id_missing',
+    );
     const sandboxHeld = (tradesByOrder.get(orderNo) ?? []).reduce(
       (sum, t) => sum + t.captured_fen - t.refunded_fen,
       0,
     );
-    if (journalHeld !== sandboxHeld) {
+    if (journalHeld !== sandboxHeld && !(flagged && journalHeld === 0)) {
       const detail = (tradesByOrder.get(orderNo) ?? [])
         .map((t) => `${t.out_trade_no}:${t.state} captured ${t.captured_fen} refunded ${t.refunded_fen}`)
         .join('; ');

@@ -175,9 +175,14 @@ describe(`${COUNT} seeded transactions through engine + adapters + sandbox`, () 
     );
     console.info(`phases ${JSON.stringify(report.phases)}; held ${report.heldFen} fen`);
     expect(report.problems, why('journal vs sandbox')).toEqual([]);
-    expect(report.attention, why('attempts left needing attention')).toEqual([]);
+    // The only attempts a human must settle: PAYJS charges whose reply (and payjs_order_id) was lost.
+    const unexpected = report.attention.filter((line) => !/^\S+: provider_order_id_missing /.test(line));
+    expect(unexpected, why('attempts left needing attention')).toEqual([]);
     // Cross-check with the journal's own lists.
-    expect(journal.unresolvedAttempts(), why('unresolved attempts')).toEqual([]);
+    expect(
+      journal.unresolvedAttempts().filter((a) => a.attention?.code !== 'provider_order_id_missing'),
+      why('unresolved attempts'),
+    ).toEqual([]);
     expect(journal.pendingRefunds(), why('pending refunds')).toEqual([]);
   });
 
@@ -187,11 +192,11 @@ describe(`${COUNT} seeded transactions through engine + adapters + sandbox`, () 
       new Set(finals.filter((r) => r.plan.provider === provider).map((r) => r.final!.phase));
     for (const provider of ['wxpay', 'alipay', 'payjs']) {
       const phases = phasesBy(provider);
+      // PAYJS documents no final error: its declined charges are checked, then reversed, never failed.
       expect([...phases].sort(), why(`${provider} outcomes`)).toEqual(
-        expect.arrayContaining(['failed', 'paid']),
+        expect.arrayContaining(provider === 'payjs' ? ['reversed', 'paid'] : ['failed', 'paid']),
       );
-      // PAYJS reversals end in needs_attention while the known defect (reconcile.ts) is open.
-      const reversedPhases = provider === 'payjs' ? ['reversed', 'needs_attention'] : ['reversed'];
+      const reversedPhases = ['reversed'];
       expect(
         reversedPhases.some((phase) => phases.has(phase as AttemptState['phase'])),
         why(`${provider} reversals`),
@@ -230,6 +235,8 @@ describe(`${COUNT} seeded transactions through engine + adapters + sandbox`, () 
         kind === 'instant' &&
         !r.plan.stop &&
         r.final.phase !== 'paid' &&
+        // A PAYJS charge whose reply was lost is flagged for a human (see reconcile.ts), not lost.
+        r.final.attention?.code !== 'provider_order_id_missing' &&
         sandbox.ledger.find(r.plan.provider, r.plan.orderNo)
       )
         return [`${r.plan.orderNo} instant customer ended ${r.final.phase} although the charge arrived`];

@@ -169,6 +169,17 @@ describe('Alipay cancel, close, refund', () => {
     expect((await tradeOf(sandbox.url, 'alipay', waiting))?.captured_fen).toBe(0);
   });
 
+  it('cancel of an unknown out_trade_no succeeds with retry_flag N and no action, as documented', async () => {
+    // alipay.trade.cancel: `action` is returned "when the call succeeds and the trade exists", and
+    // ACQ.TRADE_NOT_EXIST is not among cancel's error codes (docs/protocols.md §4).
+    const unknownNo = orderNo();
+    const reply = await call('alipay.trade.cancel', { out_trade_no: unknownNo });
+    expect(reply.response).toMatchObject({ code: '10000', out_trade_no: unknownNo, retry_flag: 'N' });
+    expect(reply.response.action).toBeUndefined();
+    expect(reply.response.sub_code).toBeUndefined();
+    expect(reply.response.trade_no).toBeUndefined();
+  });
+
   it('close works on an unpaid trade only', async () => {
     const paid = orderNo();
     await call('alipay.trade.pay', payBiz(paid, await issueCode(sandbox.url, 'alipay')));

@@ -31,7 +31,7 @@ describe('PAYJS', () => {
       },
     );
     expect(tampered.json.return_code).toBe(0);
-    expect(String(tampered.json.return_msg)).toContain('SIGNERROR');
+    expect(String(tampered.json.return_msg)).toContain('签名错误');
     expect(tampered.signOk).toBe(true);
     expect(await tradeOf(sandbox.url, 'payjs', no)).toBeUndefined();
   });
@@ -47,26 +47,30 @@ describe('PAYJS', () => {
     expect(JSON.parse(unsigned.text)).toMatchObject({ return_code: 0 });
   });
 
-  it('micropay instant: return_code 1, status 1, transaction_id; JSON bodies work too', async () => {
+  it('micropay instant: only the documented fields (no status, transaction_id, time_end); JSON bodies work too', async () => {
     const no = orderNo();
     const reply = await call(
       'micropay',
       { total_fee: '250', out_trade_no: no, body: 'x', auth_code: await issueCode(sandbox.url, 'wxpay') },
       { asJson: true },
     );
-    expect(reply.json).toMatchObject({ return_code: 1, status: 1, total_fee: 250, out_trade_no: no });
-    expect(reply.json.transaction_id).toMatch(/^\d{28}$/);
+    expect(Object.keys(reply.json).sort()).toEqual(
+      ['out_trade_no', 'payjs_order_id', 'return_code', 'return_msg', 'sign', 'total_fee'].sort(),
+    );
+    expect(reply.json).toMatchObject({ return_code: 1, total_fee: 250, out_trade_no: no });
     expect(reply.signOk).toBe(true);
     expect(await tradeOf(sandbox.url, 'payjs', no)).toMatchObject({ state: 'paid', captured_fen: 250 });
   });
 
-  it('micropay password: return_code 1 with status 0 (pending), check by out_trade_no after confirm says status 1', async () => {
+  it('micropay password: return_code 0 naming the payjs_order_id; check by it says status 0, then 1 after confirm', async () => {
     const no = orderNo();
     const code = await issueCode(sandbox.url, 'wxpay', 'password');
     const pending = await micropay(no, code);
-    expect(pending.json).toMatchObject({ return_code: 1, status: 0 });
-    expect(pending.json.transaction_id).toBeUndefined();
-    expect((await call('check', { out_trade_no: no })).json.status).toBe(0);
+    expect(pending.json).toMatchObject({ return_code: 0, out_trade_no: no });
+    expect(pending.json.status).toBeUndefined();
+    expect(pending.json.payjs_order_id).toEqual(expect.any(String));
+    const id = String(pending.json.payjs_order_id);
+    expect((await call('check', { payjs_order_id: id })).json.status).toBe(0);
     await control(sandbox.url, '/_sandbox/wallet/confirm', { authCode: code });
     const checked = await call('check', { payjs_order_id: String(pending.json.payjs_order_id) });
     expect(checked.json).toMatchObject({ return_code: 1, status: 1, out_trade_no: no, total_fee: 100 });
@@ -87,28 +91,42 @@ describe('PAYJS', () => {
 
   it('system_error answers return_code 0 although the order is paid', async () => {
     const no = orderNo();
-    expect((await micropay(no, await issueCode(sandbox.url, 'wxpay', 'system_error'))).json.return_code).toBe(
-      0,
-    );
-    expect((await call('check', { out_trade_no: no })).json.status).toBe(1);
+    const reply = await micropay(no, await issueCode(sandbox.url, 'wxpay', 'system_error'));
+    expect(reply.json.return_code).toBe(0);
+    const id = String(reply.json.payjs_order_id);
+    expect((await call('check', { payjs_order_id: id })).json.status).toBe(1);
+  });
+
+  it('finds orders by payjs_order_id only: out_trade_no is not a documented key', async () => {
+    const no = orderNo();
+    await micropay(no, await issueCode(sandbox.url, 'wxpay'));
+    for (const name of ['check', 'close', 'reverse', 'refund']) {
+      const reply = await call(name, { out_trade_no: no });
+      expect(reply.json).toMatchObject({ return_code: 0, return_msg: '订单不存在' });
+    }
+    expect(await tradeOf(sandbox.url, 'payjs', no)).toMatchObject({ state: 'paid', refunded_fen: 0 });
   });
 
   it('reverse refunds a paid order and closes a pending one; close refuses a paid order', async () => {
     const paid = orderNo();
-    await micropay(paid, await issueCode(sandbox.url, 'wxpay'));
-    expect((await call('close', { out_trade_no: paid })).json.return_code).toBe(0);
-    expect((await call('reverse', { out_trade_no: paid })).json).toMatchObject({
-      return_code: 1,
-      action: 'refund',
-    });
+    const paidId = String((await micropay(paid, await issueCode(sandbox.url, 'wxpay'))).json.payjs_order_id);
+    expect((await call('close', { payjs_order_id: paidId })).json.return_code).toBe(0);
+    const reversed = await call('reverse', { payjs_order_id: paidId });
+    // The documented reverse reply: return_code, return_msg, payjs_order_id (no action).
+    expect(Object.keys(reversed.json).sort()).toEqual([
+      'payjs_order_id',
+      'return_code',
+      'return_msg',
+      'sign',
+    ]);
+    expect(reversed.json).toMatchObject({ return_code: 1, payjs_order_id: paidId });
     expect(await tradeOf(sandbox.url, 'payjs', paid)).toMatchObject({ state: 'reversed', refunded_fen: 100 });
 
     const pending = orderNo();
-    await micropay(pending, await issueCode(sandbox.url, 'wxpay', 'password'));
-    expect((await call('reverse', { out_trade_no: pending })).json).toMatchObject({
-      return_code: 1,
-      action: 'close',
-    });
+    const pendingId = String(
+      (await micropay(pending, await issueCode(sandbox.url, 'wxpay', 'password'))).json.payjs_order_id,
+    );
+    expect((await call('reverse', { payjs_order_id: pendingId })).json).toMatchObject({ return_code: 1 });
     expect(await tradeOf(sandbox.url, 'payjs', pending)).toMatchObject({
       state: 'reversed',
       captured_fen: 0,
@@ -119,14 +137,11 @@ describe('PAYJS', () => {
     const no = orderNo();
     const paid = await micropay(no, await issueCode(sandbox.url, 'wxpay'), '700');
     const id = String(paid.json.payjs_order_id);
-    expect((await call('refund', { payjs_order_id: id })).json).toMatchObject({
-      return_code: 1,
-      refund_fee: 700,
-    });
-    expect((await call('refund', { payjs_order_id: id })).json).toMatchObject({
-      return_code: 1,
-      refund_fee: 700,
-    });
+    const first = await call('refund', { payjs_order_id: id });
+    expect(first.json).toMatchObject({ return_code: 1, payjs_order_id: id, out_trade_no: no });
+    expect(first.json.refund_fee).toBeUndefined();
+    // Documented: `refund` is 1 when the order had already been refunded.
+    expect((await call('refund', { payjs_order_id: id })).json).toMatchObject({ return_code: 1, refund: 1 });
     const trade = await tradeOf(sandbox.url, 'payjs', no);
     expect(trade).toMatchObject({ captured_fen: 700, refunded_fen: 700 });
     expect(trade?.refunds).toHaveLength(1);

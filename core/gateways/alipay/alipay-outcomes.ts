@@ -33,8 +33,13 @@ function codeOf(r: Response): string {
   return text(r, 'code') ?? '';
 }
 
+/**
+ * The sub code without the gateway's `aop.` prefix: replies carry `aop.ACQ.SYSTEM_ERROR` as well as
+ * `ACQ.SYSTEM_ERROR` (docs/protocols.md §4), so every comparison below matches by suffix.
+ */
 function subCodeOf(r: Response): string {
-  return text(r, 'sub_code') ?? codeOf(r);
+  const sub = text(r, 'sub_code');
+  return sub === undefined ? codeOf(r) : sub.replace(/^(aop\.)+/i, '');
 }
 
 function messageOf(r: Response): string {

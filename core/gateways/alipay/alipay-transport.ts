@@ -1,26 +1,28 @@
 /**
- * The single place Alipay replies are trusted. alipay-sdk signs the request (sdkExecute) and checks
- * the reply signature over the raw `…_response` substring (checkResponseSign), as docs/protocols.md §4
- * asks. We do not use its exec(), and say why:
- * - exec() returns only the parsed object, and the SDK verifies a substring it cuts between the first
- *   `<method>_response"` and the last `"sign"`, while JSON.parse keeps the LAST duplicate key. A reply
- *   `{"x_response":{genuine},"sign":"…","x_response":{forged}}` verifies and yields the forged data.
- *   Holding the raw text, we also require the verified substring to parse to exactly the object we act on.
+ * The single place Alipay replies are trusted. alipay-sdk signs the request (sdkExecute: RSA2, and in
+ * certificate mode app_cert_sn / alipay_root_cert_sn from the configured certificates). The reply is
+ * verified here over the raw `…_response` substring as received (docs/protocols.md §4), with
+ * node:crypto and the configured Alipay public key (in certificate mode, the key of the Alipay
+ * public-key certificate, and the reply's alipay_cert_sn must name that certificate).
+ * We use neither exec() nor checkResponseSign(), and say why:
+ * - both cut the signed substring between the first `<method>_response"` and the last `"sign"`
+ *   (getSignStr): a reply laid out with `sign` first, which JSON allows, fails to verify, and a
+ *   repeated key can be verified in one copy while JSON.parse keeps the other. alipay-reply-json.ts
+ *   takes the exact member text instead and refuses repeated keys;
  * - exec() has one timeout for every call; micropay needs its own (10 s vs 6 s), and the shared
- *   HTTP helper gives the same typed transport failures as the other adapters.
- * What we learnt reading alipay-sdk 4.14 (dist/esm/alipay.js), for whoever revisits this: exec()
- * verifies nothing unless called with `{ validateSign: true }`; checkResponseSign() silently skips
- * verification when alipayPublicKey is empty (our config makes it mandatory); exec() throws
- * AlipayRequestError for transport errors, timeouts, non-200 and non-JSON bodies alike, so a caller
- * would have to parse its message to tell a timeout from a bad signature.
+ *   HTTP helper gives the same typed transport failures as the other adapters;
+ * - exec() verifies nothing unless called with `{ validateSign: true }`, checkResponseSign() silently
+ *   skips verification when alipayPublicKey is empty, and exec() throws AlipayRequestError for
+ *   transport errors, timeouts, non-200 and non-JSON bodies alike (read in alipay-sdk 4.14).
  */
-import { isDeepStrictEqual } from 'node:util';
+import { createVerify } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import type { Clock } from '../../ports/clock.ts';
 import { toAlipayTime } from '../shared/beijing-time.ts';
 import { httpPost } from '../shared/http-post.ts';
 import { bodyOrUnknown, type UnknownResult, unknown } from '../shared/transport-unknown.ts';
 import type { AlipayConfig } from './alipay-config.ts';
+import { topLevelRawMembers } from './alipay-reply-json.ts';
 
 export interface AlipayVerifiedReply {
   readonly kind: 'verified';
@@ -44,11 +46,19 @@ export interface AlipayTransport {
 }
 
 export function createAlipaySdk(config: AlipayConfig): AlipaySdk {
+  const certificates = config.certificates;
   return new AlipaySdk({
     appId: config.app_id,
     privateKey: config.app_private_key,
     keyType: 'PKCS8',
-    alipayPublicKey: config.alipay_public_key,
+    // Certificate mode: alipay-sdk reads the serial numbers and the Alipay key from the certificates.
+    ...(certificates
+      ? {
+          appCertContent: certificates.app_cert,
+          alipayPublicCertContent: certificates.alipay_public_cert,
+          alipayRootCertContent: certificates.alipay_root_cert,
+        }
+      : { alipayPublicKey: config.alipay_public_key }),
     gateway: config.base_url,
     signType: 'RSA2',
     camelcase: false,
@@ -83,13 +93,17 @@ export function createAlipayTransport(config: AlipayConfig, clock: Clock): Alipa
       });
       const body = bodyOrUnknown(result);
       if (body.kind === 'unknown') return body;
-      return verifyAlipayReply(sdk, method, body.body);
+      return verifyAlipayReply(config, method, body.body);
     },
   };
 }
 
 /** Raw reply text → the verified `…_response` object, or the `unknown` it amounts to. Never throws. */
-export function verifyAlipayReply(sdk: AlipaySdk, method: string, raw: string): AlipayReply {
+export function verifyAlipayReply(
+  config: Pick<AlipayConfig, 'alipay_public_key' | 'certificates'>,
+  method: string,
+  raw: string,
+): AlipayReply {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -98,8 +112,7 @@ export function verifyAlipayReply(sdk: AlipaySdk, method: string, raw: string): 
   }
   if (!isRecord(parsed)) return unknown('unparseable', 'reply is not a JSON object');
   const responseKey = `${method.replaceAll('.', '_')}_response`;
-  const response = parsed[responseKey];
-  if (!isRecord(response)) {
+  if (!isRecord(parsed[responseKey])) {
     const gatewayError = parsed.error_response;
     if (isRecord(gatewayError)) {
       // The gateway refused before the method ran (bad app_id, bad request signature…). Unsigned as a
@@ -113,20 +126,26 @@ export function verifyAlipayReply(sdk: AlipaySdk, method: string, raw: string): 
   }
   const sign = parsed.sign;
   if (typeof sign !== 'string' || sign.length === 0) return unknown('bad_signature', 'reply is not signed');
+  const members = topLevelRawMembers(raw);
+  const signedText = members?.get(responseKey);
+  if (signedText === undefined) return unknown('bad_signature', 'reply repeats a top-level key');
+  let verified = false;
   try {
-    sdk.checkResponseSign(raw, responseKey, sign, '');
+    verified = createVerify('RSA-SHA256')
+      .update(signedText, 'utf8')
+      .verify(config.alipay_public_key, sign, 'base64');
   } catch {
-    return unknown('bad_signature', 'reply signature does not verify');
+    verified = false;
   }
-  let signedPart: unknown;
-  try {
-    signedPart = JSON.parse(sdk.getSignStr(raw, responseKey));
-  } catch {
-    return unknown('bad_signature', 'signed part of the reply is not JSON');
+  if (!verified) return unknown('bad_signature', 'reply signature does not verify');
+  const certSn = parsed.alipay_cert_sn;
+  if (config.certificates && certSn !== undefined && certSn !== config.certificates.alipay_cert_sn) {
+    // Alipay signs with the certificate it names; another one means ours is outdated (rotation).
+    return unknown('bad_signature', 'reply names another Alipay certificate (alipay_cert_sn)');
   }
-  if (!isDeepStrictEqual(signedPart, response)) {
-    return unknown('bad_signature', 'the signed part differs from the reply read (duplicated keys?)');
-  }
+  // The text that was signed is the text we act on.
+  const response: unknown = JSON.parse(signedText);
+  if (!isRecord(response)) return unknown('unparseable', `${responseKey} is not an object`);
   return { kind: 'verified', response };
 }
 

@@ -1,8 +1,10 @@
 /**
  * PaymentGateway over PAYJS (docs/protocols.md §5; WeChat payment codes only). Real PAYJS finds an order
- * by payjs_order_id only, which a lost micropay reply never delivered; so check/close/reverse/refund
- * use the payjs_order_id when known (from the order or remembered from an earlier reply) and fall
- * back to mchid + out_trade_no, which our sandbox accepts and real PAYJS does not document.
+ * by payjs_order_id only. Every reply that names one hands it to the engine (providerOrderId on the
+ * outcome), which journals it with the attempt and gives it back on every later call (OrderRef), so
+ * it survives a restart. Without it (the micropay reply was lost) we still ask by mchid +
+ * out_trade_no, which PAYJS says it may open one day; a refusal then makes the reversal
+ * `unaddressable` (a human looks the order up), never "nothing to reverse".
  * PAYJS has no refund query: queryRefund answers from what this process saw, else unknown.
  */
 import { type Clock, systemClock } from '../../ports/clock.ts';
@@ -24,8 +26,17 @@ import {
   mapPrecreateReply,
   mapRefundReply,
   mapReverseReply,
+  type PayjsOrderKey,
 } from './payjs-outcomes.ts';
-import { createPayjsTransport, type PayjsReply } from './payjs-transport.ts';
+import { createPayjsTransport } from './payjs-transport.ts';
+
+/** PAYJS `body` is string(32) (help.payjs.cn): longer subjects are cut at 32 characters (code points). */
+export const PAYJS_BODY_MAX_CHARS = 32;
+
+export function payjsBody(subject: string): string {
+  const chars = Array.from(subject);
+  return chars.length <= PAYJS_BODY_MAX_CHARS ? subject : chars.slice(0, PAYJS_BODY_MAX_CHARS).join('');
+}
 
 export interface PayjsGatewayDeps {
   /** Paces check calls (check_min_interval_ms); a fake clock makes tests instant. */
@@ -37,17 +48,11 @@ export function createPayjsGateway(config: PayjsConfig, deps: PayjsGatewayDeps =
   const memory = createPayjsOrderMemory(deps.clock ?? systemClock, config.check_min_interval_ms);
   const other = config.timeouts.other_ms;
 
-  function orderParams(order: OrderRef): Record<string, string> {
-    const payjsOrderId = order.transactionId ?? memory.orderId(order.outTradeNo);
+  function orderParams(order: OrderRef): { key: PayjsOrderKey; params: Record<string, string> } {
+    const payjsOrderId = order.providerOrderId ?? order.transactionId;
     return payjsOrderId
-      ? { payjs_order_id: payjsOrderId }
-      : { mchid: config.mchid, out_trade_no: order.outTradeNo };
-  }
-
-  function learn(outTradeNo: string, reply: PayjsReply): void {
-    if (reply.kind === 'verified' && (reply.fields.out_trade_no ?? outTradeNo) === outTradeNo) {
-      memory.rememberOrderId(outTradeNo, reply.fields.payjs_order_id);
-    }
+      ? { key: 'payjs_order_id', params: { payjs_order_id: payjsOrderId } }
+      : { key: 'out_trade_no', params: { mchid: config.mchid, out_trade_no: order.outTradeNo } };
   }
 
   return {
@@ -62,33 +67,32 @@ export function createPayjsGateway(config: PayjsConfig, deps: PayjsGatewayDeps =
           mchid: config.mchid,
           total_fee: String(request.totalFee),
           out_trade_no: request.outTradeNo,
-          body: request.subject,
+          body: payjsBody(request.subject),
           auth_code: request.authCode,
           attach: request.attach,
         }),
         config.timeouts.micropay_ms,
       );
-      learn(request.outTradeNo, reply);
       return mapMicropayReply(reply, request.outTradeNo, request.totalFee);
     },
 
     async query(order) {
       validateOrderRef(order);
       await memory.paceCheck(order.outTradeNo);
-      const reply = await transport.call('check', orderParams(order), other);
-      learn(order.outTradeNo, reply);
+      const reply = await transport.call('check', orderParams(order).params, other);
       return mapCheckReply(reply, order.outTradeNo);
     },
 
     async reverse(order) {
       validateOrderRef(order);
-      const reply = await transport.call('reverse', orderParams(order), other);
-      return mapReverseReply(reply, order.outTradeNo);
+      const { key, params } = orderParams(order);
+      const reply = await transport.call('reverse', params, other);
+      return mapReverseReply(reply, order.outTradeNo, key);
     },
 
     async close(order) {
       validateOrderRef(order);
-      const reply = await transport.call('close', orderParams(order), other);
+      const reply = await transport.call('close', orderParams(order).params, other);
       return mapCloseReply(reply, order.outTradeNo);
     },
 
@@ -102,7 +106,7 @@ export function createPayjsGateway(config: PayjsConfig, deps: PayjsGatewayDeps =
           message: 'PAYJS can only refund the whole order',
         };
       }
-      const reply = await transport.call('refund', orderParams(request), other);
+      const reply = await transport.call('refund', orderParams(request).params, other);
       const outcome = mapRefundReply(reply, request.outTradeNo, request.refundFee);
       if (outcome.kind === 'succeeded') memory.rememberRefund(request.outRefundNo, outcome.refundId);
       return outcome;
@@ -126,12 +130,11 @@ export function createPayjsGateway(config: PayjsConfig, deps: PayjsGatewayDeps =
           mchid: config.mchid,
           total_fee: String(request.totalFee),
           out_trade_no: request.outTradeNo,
-          body: request.subject,
+          body: payjsBody(request.subject),
           notify_url: request.notifyUrl ?? config.notify_url,
         }),
         other,
       );
-      learn(request.outTradeNo, reply);
       return mapPrecreateReply(reply, request.outTradeNo);
     },
   };

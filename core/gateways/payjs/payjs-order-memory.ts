@@ -1,6 +1,6 @@
 /**
- * What the PAYJS adapter must remember between calls, in memory and bounded:
- * - payjs_order_id per out_trade_no (real PAYJS finds orders by payjs_order_id only);
+ * What the PAYJS adapter must remember between calls, in memory and bounded (the payjs_order_id is
+ * not here: the engine journals it with the attempt):
  * - the refunds it saw succeed (PAYJS has no refund query);
  * - when each order was last checked, so checks of one order are paced (PAYJS blacklists the IPs of
  *   callers that poll check too often). Pacing waits on the injected Clock, so tests need no sleep.
@@ -19,8 +19,6 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 }
 
 export interface PayjsOrderMemory {
-  rememberOrderId(outTradeNo: string, payjsOrderId: string | undefined): void;
-  orderId(outTradeNo: string): string | undefined;
   rememberRefund(outRefundNo: string, refundId: string): void;
   refundId(outRefundNo: string): string | undefined;
   /** Waits until `outTradeNo` may be checked again, and books that slot (concurrent callers queue). */
@@ -28,16 +26,11 @@ export interface PayjsOrderMemory {
 }
 
 export function createPayjsOrderMemory(clock: Clock, minIntervalMs: number): PayjsOrderMemory {
-  const orderIds = new Map<string, string>();
   const nextCheckAt = new Map<string, number>();
   const refunds = new Map<string, string>();
   return {
     rememberRefund: (outRefundNo, refundId) => remember(refunds, outRefundNo, refundId),
     refundId: (outRefundNo) => refunds.get(outRefundNo),
-    rememberOrderId(outTradeNo, payjsOrderId) {
-      if (payjsOrderId) remember(orderIds, outTradeNo, payjsOrderId);
-    },
-    orderId: (outTradeNo) => orderIds.get(outTradeNo),
     async paceCheck(outTradeNo) {
       const now = clock.now();
       const slot = Math.max(now, nextCheckAt.get(outTradeNo) ?? now);

@@ -1,12 +1,20 @@
 /**
  * PAYJS replies → the port's outcomes: one function per call kind, the only place that reads a PAYJS
- * code. PAYJS answers return_code 1/0 plus a free-text return_msg, so "our reading" (docs/protocols.md §5
- * leaves it open) is:
- * - micropay return_code=1: status 1 paid, status 0 pending (the customer is confirming);
- * - return_code=0: failed, unless the message says the outcome is not known (system busy/error,
- *   ORDERPAID, USERPAYING…), which is unknown (the engine checks);
+ * reply. PAYJS answers return_code 1/0 plus free text and documents no error codes (docs/protocols.md
+ * §5), so no text proves a final failure:
+ * - micropay, reverse and refund with return_code=0 are `unknown` (the engine checks, then reverses);
+ *   a message naming a WeChat code changes nothing, it only goes into the detail for support;
+ * - the documented micropay success reply (return_code=1 "请求成功", payjs_order_id, out_trade_no,
+ *   total_fee; no status, transaction_id or time_end) is paid: PAYJS relays WeChat's synchronous
+ *   micropay, whose success is the payment, and the customer still typing a password is a
+ *   return_code=0 text (需要用户输入支付密码). It is booked only when it names our out_trade_no, our
+ *   amount and a payjs_order_id (shared/paid-outcome.ts); anything less is unknown. A status=0 (not
+ *   documented for micropay) is read as check's "not paid yet": pending;
  * - check status 0 means "not paid", but PAYJS has no closed/refunded state: status 0 with a
- *   transaction_id (money was taken and is no longer held) is unknown rather than a guess.
+ *   transaction_id (money was taken and is no longer held) is unknown rather than a guess;
+ * - a reverse addressed by out_trade_no (we never learnt the payjs_order_id) that PAYJS refuses is
+ *   `unaddressable`: real PAYJS looks orders up by payjs_order_id only, so "does not exist" there
+ *   says nothing about the money.
  */
 import type {
   CloseOutcome,
@@ -20,16 +28,12 @@ import { paidOutcome } from '../shared/paid-outcome.ts';
 import { parseFenField, unknown } from '../shared/transport-unknown.ts';
 import type { PayjsFields, PayjsReply } from './payjs-transport.ts';
 
-/** WeChat-style codes PAYJS quotes in return_msg that mean "ask again", not "refused". */
-const UNKNOWN_CODES: readonly string[] = [
-  'SYSTEMERROR',
-  'BANKERROR',
-  'ORDERPAID',
-  'USERPAYING',
-  'TRADE_ERROR',
-];
-const UNKNOWN_WORDS = /系统(错误|繁忙|异常|超时)|繁忙|未知|超时|稍后|请查询|busy|unknown|timeout|try again/i;
+/** How a request named the order: PAYJS's own number, or ours (which real PAYJS does not look up). */
+export type PayjsOrderKey = 'payjs_order_id' | 'out_trade_no';
+
 const NOT_FOUND_WORDS = /不存在|ORDERNOTEXIST|not exist|not found/i;
+/** A refusal of an out_trade_no-addressed request that is about the missing payjs_order_id. */
+const ADDRESS_WORDS = /不存在|ORDERNOTEXIST|not exist|not found|payjs_order_id/i;
 const PAID_WORDS = /ORDERPAID|已支付/i;
 
 function messageOf(f: PayjsFields): string {
@@ -41,17 +45,16 @@ function codeOf(f: PayjsFields): string {
   return /\(([A-Z][A-Z_]+)\)/.exec(messageOf(f))?.[1] ?? 'return_code=0';
 }
 
-/** return_code=0: does the message say the outcome is unknown? */
-function saysUnknown(f: PayjsFields): boolean {
-  return UNKNOWN_CODES.includes(codeOf(f)) || UNKNOWN_WORDS.test(messageOf(f));
-}
-
 function otherOrder(f: PayjsFields, outTradeNo: string): boolean {
   return f.out_trade_no !== undefined && f.out_trade_no !== outTradeNo;
 }
 
+function withOrderId<T extends object>(outcome: T, f: PayjsFields): T {
+  return f.payjs_order_id ? { ...outcome, providerOrderId: f.payjs_order_id } : outcome;
+}
+
 function paidFrom(f: PayjsFields, outTradeNo: string, expectedFee: number | undefined): PaymentOutcome {
-  return paidOutcome(
+  const outcome = paidOutcome(
     {
       outTradeNo: f.out_trade_no,
       // The port's transactionId is what PAYJS needs to find the order again: payjs_order_id.
@@ -64,6 +67,7 @@ function paidFrom(f: PayjsFields, outTradeNo: string, expectedFee: number | unde
     outTradeNo,
     expectedFee,
   );
+  return withOrderId(outcome, f);
 }
 
 export function mapMicropayReply(reply: PayjsReply, outTradeNo: string, totalFee: number): PaymentOutcome {
@@ -71,12 +75,15 @@ export function mapMicropayReply(reply: PayjsReply, outTradeNo: string, totalFee
   const f = reply.fields;
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
   if (f.return_code === '0') {
-    if (saysUnknown(f)) return unknown('provider_says_unknown', `${codeOf(f)}: check`);
-    return { kind: 'failed', providerCode: codeOf(f), message: messageOf(f) };
+    return withOrderId(unknown('provider_says_unknown', `micropay: ${messageOf(f)}`.slice(0, 200)), f);
   }
-  if (f.status === '1') return paidFrom(f, outTradeNo, totalFee);
-  if (f.status === '0') return { kind: 'pending', providerCode: 'status=0' };
-  return unknown('unparseable', 'micropay reply has no status');
+  // status is not in the documented micropay reply; a reply that carries it anyway is read as check's.
+  if (f.status === '0') {
+    return f.payjs_order_id
+      ? { kind: 'pending', providerCode: 'status=0', providerOrderId: f.payjs_order_id }
+      : unknown('unparseable', 'micropay reply has no payjs_order_id');
+  }
+  return paidFrom(f, outTradeNo, totalFee);
 }
 
 export function mapCheckReply(reply: PayjsReply, outTradeNo: string): PaymentOutcome {
@@ -91,23 +98,25 @@ export function mapCheckReply(reply: PayjsReply, outTradeNo: string): PaymentOut
   if (f.status === '0') {
     if (f.transaction_id)
       return unknown('provider_says_unknown', 'status 0 after a charge: refunded or reversed?');
-    return { kind: 'pending', providerCode: 'status=0' };
+    return withOrderId({ kind: 'pending', providerCode: 'status=0' }, f);
   }
   return unknown('unparseable', 'check reply has no status');
 }
 
-export function mapReverseReply(reply: PayjsReply, outTradeNo: string): ReverseOutcome {
+export function mapReverseReply(reply: PayjsReply, outTradeNo: string, key: PayjsOrderKey): ReverseOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
   if (f.return_code === '1') {
+    // The documented reply has no action; tolerate one if PAYJS ever adds it.
     return f.action === 'close' || f.action === 'refund'
       ? { kind: 'reversed', action: f.action }
       : { kind: 'reversed' };
   }
-  if (NOT_FOUND_WORDS.test(messageOf(f))) return { kind: 'not_found', providerCode: codeOf(f) };
-  if (saysUnknown(f)) return unknown('provider_says_unknown', `reverse: ${messageOf(f)}`);
-  return { kind: 'failed', providerCode: codeOf(f), message: messageOf(f) };
+  if (key === 'out_trade_no' && ADDRESS_WORDS.test(messageOf(f))) {
+    return { kind: 'unaddressable', detail: `PAYJS reverse by out_trade_no: ${messageOf(f)}`.slice(0, 200) };
+  }
+  return unknown('provider_says_unknown', `reverse: ${messageOf(f)}`.slice(0, 200));
 }
 
 export function mapCloseReply(reply: PayjsReply, outTradeNo: string): CloseOutcome {
@@ -116,13 +125,14 @@ export function mapCloseReply(reply: PayjsReply, outTradeNo: string): CloseOutco
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
   if (f.return_code === '1') return { kind: 'closed' };
   if (PAID_WORDS.test(messageOf(f))) return { kind: 'paid' };
-  if (NOT_FOUND_WORDS.test(messageOf(f)) || saysUnknown(f)) {
-    return unknown('provider_says_unknown', `close: ${messageOf(f)}`);
-  }
-  return { kind: 'failed', providerCode: codeOf(f), message: messageOf(f) };
+  return unknown('provider_says_unknown', `close: ${messageOf(f)}`.slice(0, 200));
 }
 
-/** PAYJS refunds are whole (the adapter refuses partial ones before calling). */
+/**
+ * PAYJS refunds are whole (the adapter refuses partial ones before calling). The documented reply
+ * (return_code 1 退款成功, `refund`=1 when it was already refunded) names no amount; an amount the
+ * reply does carry must be ours.
+ */
 export function mapRefundReply(reply: PayjsReply, outTradeNo: string, refundFee: number): RefundOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
@@ -134,8 +144,7 @@ export function mapRefundReply(reply: PayjsReply, outTradeNo: string, refundFee:
     }
     return f.payjs_order_id ? { kind: 'succeeded', refundId: f.payjs_order_id } : { kind: 'processing' };
   }
-  if (saysUnknown(f)) return unknown('provider_says_unknown', `refund: ${messageOf(f)}`);
-  return { kind: 'failed', providerCode: codeOf(f), message: messageOf(f) };
+  return unknown('provider_says_unknown', `refund: ${messageOf(f)}`.slice(0, 200));
 }
 
 export function mapPrecreateReply(reply: PayjsReply, outTradeNo: string): PrecreateOutcome {
@@ -144,8 +153,9 @@ export function mapPrecreateReply(reply: PayjsReply, outTradeNo: string): Precre
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
   if (f.return_code === '1') {
     const qrCode = f.code_url ?? f.qrcode;
-    return qrCode ? { kind: 'created', qrCode } : unknown('unparseable', 'reply has no code_url');
+    if (!qrCode) return unknown('unparseable', 'reply has no code_url');
+    return withOrderId({ kind: 'created', qrCode }, f);
   }
-  if (saysUnknown(f)) return unknown('provider_says_unknown', `native: ${messageOf(f)}`);
+  // A QR that was never shown cannot be paid; the engine closes it anyway.
   return { kind: 'failed', providerCode: codeOf(f), message: messageOf(f) };
 }

@@ -4,6 +4,8 @@
  * (the official SDK, with the merchant's configured Alipay public key); `raw` values because
  * URLSearchParams has already decoded them once. TRADE_SUCCESS / TRADE_FINISHED are paid; any other
  * status (WAIT_BUYER_PAY, TRADE_CLOSED) is acknowledged without booking. Answer `success`.
+ * A notification is ours only when app_id is our app and auth_app_id (when sent; always in
+ * service-provider mode) is the merchant we take payments for.
  */
 import type { AlipaySdk } from 'alipay-sdk';
 import { ValidationError } from '../../common/errors.ts';
@@ -49,6 +51,12 @@ export function createAlipayNotifyVerifier(config: AlipayConfig): NotifyVerifier
       const f = parsed.fields;
       if (!verifies(sdk, f)) return { kind: 'rejected', reason: 'signature missing or invalid' };
       if (f.app_id !== config.app_id) return { kind: 'rejected', reason: 'notification is for another app' };
+      // auth_app_id names the merchant whose trade it is: ours, or in service-provider mode the
+      // authorising merchant configured with app_auth_token (which every ISV notification names).
+      const merchantAppId = config.auth_app_id ?? config.app_id;
+      if ((config.auth_app_id || f.auth_app_id !== undefined) && f.auth_app_id !== merchantAppId) {
+        return { kind: 'rejected', reason: 'notification is for another merchant (auth_app_id)' };
+      }
       const outTradeNo = f.out_trade_no;
       if (!outTradeNo) return { kind: 'rejected', reason: 'out_trade_no missing' };
       const status = f.trade_status ?? '';

@@ -247,6 +247,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.pin_required': 'This needs the supervisor PIN.',
   'error.unauthorized': 'Not authorised: reopen the page.',
   'error.provider_unreachable': 'Cannot reach the payment provider. Use cash or try again later.',
+  'error.provider_order_id_missing':
+    "The provider never gave its own order number, so this payment cannot be checked or reversed automatically. Look the merchant order number up in the provider's console and refund it there if the customer was charged.",
   'error.provider_not_configured': 'No merchant is configured for this: contact the administrator.',
   'error.shift_not_open': 'No shift is open: open one first.',
   'error.shift_already_open': 'A shift is already open.',

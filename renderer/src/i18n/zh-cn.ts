@@ -237,6 +237,8 @@ export const zhCN = {
   'error.pin_required': '此操作需要主管密码。',
   'error.unauthorized': '没有权限，请重新打开页面。',
   'error.provider_unreachable': '无法连接支付平台，请改用现金或稍后重试。',
+  'error.provider_order_id_missing':
+    '支付平台未返回它的订单号，无法自动查询或撤销这笔付款。请在支付平台商户后台按商户订单号查找，如已扣款请在后台退款。',
   'error.provider_not_configured': '未配置可用的收款商户，请联系管理员。',
   'error.shift_not_open': '尚未开班，请先开班。',
   'error.shift_already_open': '已经开班。',
