@@ -5,12 +5,13 @@
  * terminator, or refuses to hand on a partial line on disconnect. Pure (no timers): the adapter
  * calls `flush` when its idle or half-code timer fires, so the whole thing is fuzzable.
  */
+import type { ScanRejectCode } from '../../ports/scanner-source.ts';
 import type { Terminator } from '../scanner-config.ts';
 import { frameText } from '../shared/frame-text.ts';
 
 export type FrameEvent =
   | { readonly kind: 'code'; readonly text: string }
-  | { readonly kind: 'reject'; readonly reason: string };
+  | { readonly kind: 'reject'; readonly reason: string; readonly code?: ScanRejectCode };
 
 /** Why a pending partial line is being closed. */
 export type FlushReason = 'idle' | 'stale' | 'disconnect';
@@ -82,6 +83,7 @@ export class LineFramer {
     if (!wasDiscarding) {
       events.push({
         kind: 'reject',
+        code: 'scan_incomplete',
         reason:
           reason === 'disconnect'
             ? `a ${length}-byte partial code was cut off when the device disconnected`
@@ -114,6 +116,7 @@ export class LineFramer {
       this.#length = 0;
       events.push({
         kind: 'reject',
+        code: 'scan_too_long',
         reason: `line longer than ${this.#maxLength} bytes: dropped up to the next terminator`,
       });
       return;
@@ -129,7 +132,9 @@ export class LineFramer {
     if (discarding || bytes.length === 0) return;
     const text = frameText(bytes);
     events.push(
-      text.kind === 'text' ? { kind: 'code', text: text.text } : { kind: 'reject', reason: text.reason },
+      text.kind === 'text'
+        ? { kind: 'code', text: text.text }
+        : { kind: 'reject', code: 'scan_garbled', reason: text.reason },
     );
   }
 

@@ -207,7 +207,7 @@ export class SerialPortScannerSource extends EmittingScannerSource {
   #deliver(events: readonly FrameEvent[]): void {
     for (const event of events) {
       if (event.kind === 'code') this.events.scan(event.text, this.#lastByteAt);
-      else this.events.reject(event.reason, this.#lastByteAt);
+      else this.events.reject(event.reason, this.#lastByteAt, event.code);
     }
   }
 
