@@ -84,6 +84,8 @@ export const WedgeScannerConfigSchema = z.object({
   maxKeyGapMs: z.number().int().min(5).max(200).default(45),
   endTimeoutMs: z.number().int().min(10).max(2000).default(100),
   minLength: z.number().int().min(1).max(256).default(8),
+  /** The scanner is set up to end each code with Enter/Tab: a burst without one is rejected whole. */
+  requireSuffix: z.boolean().default(false),
 });
 
 export const ScannerConfigSchema = z.discriminatedUnion('kind', [
