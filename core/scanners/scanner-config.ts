@@ -46,6 +46,11 @@ export const SerialScannerConfigSchema = z
     /** A line still unterminated this long after its last byte is a half code: rejected, not joined to the next. */
     partialTimeoutMs: z.number().int().min(20).max(10_000).default(300),
     maxLength: z.number().int().min(8).max(8192).default(256),
+    /**
+     * While connected, check this often that the port's device still exists and is the same one:
+     * on some systems an unplug never closes the port, so a dead port would stay "connected".
+     */
+    livenessIntervalMs: z.number().int().min(50).max(60_000).default(1000),
   })
   .refine((c) => (c.path === undefined) !== (c.match === undefined), {
     message: 'a serial scanner needs exactly one of path or match',

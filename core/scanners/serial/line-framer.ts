@@ -87,7 +87,7 @@ export class LineFramer {
         reason:
           reason === 'disconnect'
             ? `a ${length}-byte partial code was cut off when the device disconnected`
-            : `a ${length}-byte partial code never got its terminator (half a scan?)`,
+            : `a ${length}-byte partial code never got its terminator: half a scan, or a scanner set up with no suffix (then set "terminator": "none"; docs/scanners.md)`,
       });
     }
     return events;
@@ -126,7 +126,12 @@ export class LineFramer {
 
   #endLine(events: FrameEvent[]): void {
     const discarding = this.#discarding;
-    const bytes = this.#buffer.slice(0, this.#length);
+    let end = this.#length;
+    // 'none' frames by silence, yet the scanner may still send a CR/LF suffix: it ends the code.
+    if (this.#terminator === 'none') {
+      while (end > 0 && (this.#buffer[end - 1] === CR || this.#buffer[end - 1] === LF)) end--;
+    }
+    const bytes = this.#buffer.slice(0, end);
     this.#reset();
     // An over-long line was reported when it overflowed; an empty one is the LF of a CRLF in 'auto'.
     if (discarding || bytes.length === 0) return;

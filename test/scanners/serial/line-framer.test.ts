@@ -30,7 +30,13 @@ describe('LineFramer', () => {
 
   it('emits an idle-framed code only on an idle flush in none mode', () => {
     const framer = new LineFramer({ terminator: 'none', maxLength: 64 });
+    // A scanner that does send a suffix, read in none mode: the trailing CR/LF is dropped, not fatal.
     expect(framer.push(bytes('1234\r'))).toEqual([]);
+    expect(framer.flush('idle')).toEqual([{ kind: 'code', text: '1234' }]);
+    framer.push(bytes('4321\r\n'));
+    expect(framer.flush('idle')).toEqual([{ kind: 'code', text: '4321' }]);
+    // A CR inside the code is still noise.
+    framer.push(bytes('12\r34'));
     expect(framer.flush('idle')).toEqual([
       { kind: 'reject', code: 'scan_garbled', reason: expect.stringMatching(/0x0d/) },
     ]);
