@@ -14,7 +14,8 @@
  *   a shorter code and its keys are never replayed into the page.
  * - Before that, two slow gaps in a row (> `maxKeyGapMs`) or `endTimeoutMs` of silence mean a
  *   person: the burst's held keys are released. A scan that starts within `endTimeoutMs` of such
- *   released keys is rejected whole: they may have been its first digits.
+ *   released keys is rejected whole: they may have been its first digits; so is one that paused
+ *   right after its first key (that key may be a person's, typed just before the scan).
  * - Once a scan has ended on Enter/Tab, the scanner is known to send a suffix, and a later burst
  *   that ends in silence is treated as cut off (as with `requireSuffix`); a scan that starts within
  *   TAIL_GUARD_MS of a cut-off burst may be its tail and is rejected too.
@@ -122,6 +123,8 @@ export class WedgeDetector {
   #afterRelease = false;
   /** When the last burst that was cut off ended. */
   #cutOffAt = Number.NEGATIVE_INFINITY;
+  /** The gap after this burst's first key was slow: that key may be a person's, just before a scan. */
+  #slowStart = false;
   /** A scan has ended on Enter/Tab: this scanner sends a suffix, so one ending in silence was cut off. */
   #sawSuffix = false;
   #cancelTimer: (() => void) | undefined;
@@ -224,6 +227,7 @@ export class WedgeDetector {
     } else {
       this.#lastGapSlow = slow;
       if (slow) this.#stalls++;
+      if (slow && this.#chars.length === 1) this.#slowStart = true;
     }
     if (this.#chars.length >= this.#maxLength) {
       if (this.#confirmed) this.#cutOff('scan_too_long', `longer than ${this.#maxLength} characters`);
@@ -323,6 +327,7 @@ export class WedgeDetector {
     this.#lastGapSlow = false;
     this.#altNumpad = false;
     this.#afterRelease = false;
+    this.#slowStart = false;
     return held;
   }
 
@@ -350,6 +355,10 @@ export class WedgeDetector {
     if (this.#afterRelease) {
       // Keys just before it went to the page as typing: they may have been this scan's first digits.
       this.#cutOff('scan_incomplete', 'began right after keys released as typing (its start may be lost)');
+      return;
+    }
+    if (this.#slowStart) {
+      this.#cutOff('scan_incomplete', "paused after its first key (that key may be a person's)");
       return;
     }
     if (this.#firstAt - this.#cutOffAt < TAIL_GUARD_MS) {
