@@ -172,6 +172,14 @@ export class NodeHidScannerSource extends EmittingScannerSource {
   /** Opens and reads one device until it goes away. Returns undefined after a successful connection. */
   async #session(hid: HidModule, info: HidDeviceInfo, signal: AbortSignal): Promise<string | undefined> {
     const path = info.path!;
+    const profile = resolveProfile(this.#config, info);
+    if (profile.kind === 'unknown') {
+      this.events.setStatus(
+        { state: 'error', code: 'hid_unknown_layout', reason: profile.reason },
+        this.#clock.now(),
+      );
+      return 'unknown layout';
+    }
     let device: HidDeviceHandle;
     try {
       device = await hid.HIDAsync.open(path);
@@ -182,17 +190,6 @@ export class NodeHidScannerSource extends EmittingScannerSource {
     if (signal.aborted) {
       await Promise.resolve(device.close()).catch(() => {});
       return 'stopped';
-    }
-    const profile = resolveProfile(this.#config, info);
-    if (profile.kind === 'unknown') {
-      await Promise.resolve()
-        .then(() => device.close())
-        .catch(() => {});
-      this.events.setStatus(
-        { state: 'error', code: 'hid_unknown_layout', reason: profile.reason },
-        this.#clock.now(),
-      );
-      return 'unknown layout';
     }
     this.#decoder =
       profile.kind === 'keyboard'
