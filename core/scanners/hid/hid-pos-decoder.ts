@@ -69,6 +69,10 @@ export function decodePosReport(layout: HidPosLayout, report: Uint8Array): PosRe
       );
     }
   }
+  if (layout.moreFlagOffset === null && length === layout.dataCapacity) {
+    // Without a more-data flag a full report cannot say whether the code goes on: never emit it cut.
+    return mismatch(`a HID code of ${length} bytes fills the report and the layout has no more-data flag`);
+  }
   const more = layout.moreFlagOffset !== null && report[layout.moreFlagOffset] !== 0;
   if (more && length !== capacity) {
     return mismatch(`a HID report with ${length} of ${capacity} data bytes says more follow`);

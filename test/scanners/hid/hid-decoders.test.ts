@@ -124,6 +124,15 @@ describe('HID POS decoding rules', () => {
     ]);
   });
 
+  it('a full report in a layout with no more-data flag may continue: refused, never emitted cut', () => {
+    expect(pos(newland).feed(newlandReport('7'.repeat(56)))).toEqual([
+      { kind: 'reject', code: 'scan_length_mismatch', reason: expect.stringMatching(/fills the report/) },
+    ]);
+    expect(pos(newland).feed(newlandReport('7'.repeat(55)))).toEqual([
+      { kind: 'code', text: '7'.repeat(55) },
+    ]);
+  });
+
   it('rejects a multi-report code whose continuation never came, or whose reports disagree on the AIM', () => {
     const decoder = pos(honeywell);
     decoder.feed(honeywellReport(']Q1', 'a'.repeat(56), { more: true }));
