@@ -2,7 +2,8 @@
  * Recorded HID reports as text: one report per line in hex (spaces allowed between bytes), `#`
  * starts a comment, blank lines are ignored. `scanpay listen --raw` prints this format and
  * `scanpay listen --hid-replay FILE` reads it, so a technician's recording of a new model can be
- * replayed through the same decoder as live data.
+ * replayed through the same decoder as live data. Hand-written: a dozen lines of line splitting and
+ * `Buffer.from(hex)`, not worth a dependency.
  */
 import { ConfigError } from '../../common/errors.ts';
 
