@@ -13,9 +13,10 @@
  *   when a suffix is required, the window losing focus) rejects it WHOLE: it is never submitted as
  *   a shorter code and its keys are never replayed into the page.
  * - Before that, two slow gaps in a row (> `maxKeyGapMs`) or `endTimeoutMs` of silence mean a
- *   person: the burst's held keys are released. A scan that starts within `endTimeoutMs` of such
- *   released keys is rejected whole: they may have been its first digits; so is one that paused
- *   right after its first key (that key may be a person's, typed just before the scan).
+ *   person: the burst's held keys are released. A scan that starts soon after such released keys
+ *   (within `endTimeoutMs`, or TAIL_GUARD_MS when they came at a scanner's pace; no Enter or other
+ *   key between) is rejected whole: they may have been its first digits; so is one that paused
+ *   right after its first key (that key may be a person's).
  * - Once a scan has ended on Enter/Tab, the scanner is known to send a suffix, and a later burst
  *   that ends in silence is treated as cut off (as with `requireSuffix`); a scan that starts within
  *   TAIL_GUARD_MS of a cut-off burst may be its tail and is rejected too.
@@ -64,9 +65,11 @@ const PASS: WedgeVerdict = { capture: false };
 /** A timer this late fired after a stall: keys may be queued behind it. */
 const LATE_TIMER_MS = 15;
 /**
- * A scan starting this soon after a burst that was cut off may be that burst's tail (the scanner or
- * the event loop paused longer than the end timeout): it is rejected too. A customer's re-scan
- * after a refusal takes longer than this.
+ * A scan starting this soon after a burst that was cut off, or after digits released as typing that
+ * came at a scanner's pace, may be that burst's tail or have lost its head to them (the scanner,
+ * the input pipeline or the event loop paused longer than the end timeout; seen in Chromium: a
+ * 130 ms gap after a scan's second key): it is rejected. A customer's re-scan after a refusal
+ * takes longer than this; a cashier's Enter or another key in between separates them.
  */
 const TAIL_GUARD_MS = 1000;
 
@@ -119,6 +122,8 @@ export class WedgeDetector {
   #confirmed = false;
   /** When the last burst released as typing ended: a scan starting right after it may have lost its head. */
   #releasedAt = Number.NEGATIVE_INFINITY;
+  /** How long after it: TAIL_GUARD_MS when the released keys looked like a scanner's fragment. */
+  #releaseGuardMs = 0;
   /** This burst began within the end timeout of keys released as typing. */
   #afterRelease = false;
   /** When the last burst that was cut off ended. */
@@ -205,6 +210,7 @@ export class WedgeDetector {
         return PASS;
       case 'other':
         this.reset();
+        this.#releasedAt = Number.NEGATIVE_INFINITY; // this key, passed to the page, separates them from what follows
         return PASS;
       case 'end':
         return this.#end(event);
@@ -221,7 +227,7 @@ export class WedgeDetector {
     }
     if (this.#chars.length === 0) {
       this.#holding = !isImeComposing(event) && (/^[0-9]$/.test(char) || char === ']');
-      this.#afterRelease = event.at - this.#releasedAt < this.#endTimeoutMs;
+      this.#afterRelease = event.at - this.#releasedAt < this.#releaseGuardMs;
       this.#firstAt = event.at;
       this.#lastGapSlow = false;
     } else {
@@ -248,6 +254,8 @@ export class WedgeDetector {
   #end(event: WedgeKey): WedgeVerdict {
     if (this.#chars.length === 0 || !this.#confirmed) {
       this.#release();
+      // The person's Enter/Tab, passed to the page, ends their typing: a scan after it is not its tail.
+      this.#releasedAt = Number.NEGATIVE_INFINITY;
       return PASS;
     }
     this.#capturedDown.add(event.code);
@@ -334,9 +342,12 @@ export class WedgeDetector {
   /** Typing: held keys go back to the page, in order. */
   #release(): void {
     const lastAt = this.#lastAt;
+    // Two or more keys at a scanner's pace, then silence: maybe the head of a scan that paused.
+    const fragment = this.#chars.length >= 2 && this.#fastOnAverage() && this.#stalls === 0;
     const held = this.#clear();
     if (held.length === 0) return;
     this.#releasedAt = lastAt;
+    this.#releaseGuardMs = fragment ? TAIL_GUARD_MS : this.#endTimeoutMs;
     this.#releases.emit(held);
   }
 

@@ -183,9 +183,9 @@ describe('WedgeDetector', () => {
             t += e.gap;
             h.feed({ type: e.type, code: e.code, key: e.key, keyCode: e.keyCode, at: t });
           }
-          t += 250; // the customer's scan comes a moment after whatever was typed
+          t += 1200; // the customer scans a while after whatever was typed (closer: wedge-conformance)
           for (const event of typeText(`${code}\n`, t, (i) => gaps[i - 1]!)) h.feed(event);
-          t += gaps.reduce((a, b) => a + b, 0) + 250;
+          t += gaps.reduce((a, b) => a + b, 0) + 1200;
         }
         h.timers.advanceTo(t + 1000);
         const injected = segments.map(([, { code }]) => code);
