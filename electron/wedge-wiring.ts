@@ -10,6 +10,17 @@
  * they are replayed into the page with `sendInputEvent` (real input, so they type into fields).
  * Replayed keyDown/keyUp come back through before-input-event: an expected-replay list recognises
  * them and lets them through without feeding the detector a second time.
+ *
+ * Timing: Electron's `Input` carries no time stamp, so a key is timed when this handler runs, in
+ * the main process's event loop, which the service shares (its journal writes synchronously).
+ * A write stalls key handling for a few ms (`node bench/scan/wedge-stall.ts` measures it); the keys
+ * queued meanwhile arrive as one long gap and then a rush. The detector decides on the average
+ * rate and the terminator and defers a timer that fires late, so one stall does not split a scan
+ * (docs/scanners.md, "Keyboard wedge").
+ *
+ * IME: on Windows `preventDefault` here does not stop an active IME (electron/electron#29875):
+ * digits can still be committed into the focused field. `isComposing` keys are never held. Use HID
+ * POS mode or the IME's English mode (README, docs/scanners.md).
  */
 
 /** One key as core/common/wedge (WedgeFeed.pushKey / WedgeDetector.feed) takes it. */
@@ -19,6 +30,8 @@ export interface WedgeKey {
   readonly keyCode: number;
   readonly type: 'keydown' | 'keyup';
   readonly repeat: boolean;
+  readonly composing: boolean;
+  readonly alt: boolean;
   readonly at: number;
 }
 
@@ -28,6 +41,8 @@ export interface InputLike {
   readonly key: string;
   readonly code: string;
   readonly isAutoRepeat?: boolean;
+  readonly isComposing?: boolean;
+  readonly alt?: boolean;
 }
 
 export interface BeforeInputSource {
@@ -97,6 +112,8 @@ export function toWedgeKey(input: InputLike, at: number): WedgeKey | null {
     keyCode: input.key === 'Process' ? IME_PROCESS_KEYCODE : 0,
     type,
     repeat: input.isAutoRepeat === true,
+    composing: input.isComposing === true,
+    alt: input.alt === true,
     at,
   };
 }

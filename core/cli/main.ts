@@ -22,7 +22,7 @@ function usage(): string {
     '  sandbox [--port N] [--host H]         run the built-in sandbox gateway (WeChat Pay, Alipay, PAYJS)',
     '  serve [--port N] [--host H] [--data DIR] [--sandbox URL]   run the headless kiosk service and UI',
     '  doctor                                list scanners and what is missing to read them',
-    '  listen [--serial PATH] [--hid VID:PID] print scans and scanner status as JSON lines',
+    '  listen [--serial PATH] [--hid VID:PID [--raw]] [--hid-replay FILE --profile P]   print scans, rejects and status as JSON lines',
     '  backup [--data DIR] [--out DIR]       copy the journal and settings safely while the terminal runs',
     '  sign-release --version V <file>...    write <file>.sig with the release key (SCANPAY_RELEASE_KEY_FILE)',
     '  sign-release --generate-key DIR       make a new release key pair',

@@ -21,13 +21,15 @@ export interface ScannerSourceDeps {
   readonly serialPortModule?: SerialPortModule | (() => Promise<SerialPortModule>);
   readonly wedgeFeed?: WedgeFeed;
   readonly reconnect?: BackoffPolicy;
+  /** Every HID report before decoding (`scanpay listen --raw`). */
+  readonly onRawHidReport?: (report: Uint8Array, at: number) => void;
 }
 
 export function createScannerSources(
   configs: readonly ScannerConfig[],
   deps: ScannerSourceDeps = {},
 ): ScannerSource[] {
-  const { clock, loadHid, serialPortModule, wedgeFeed, reconnect } = deps;
+  const { clock, loadHid, serialPortModule, wedgeFeed, reconnect, onRawHidReport } = deps;
   const loadSerialPort =
     typeof serialPortModule === 'function'
       ? serialPortModule
@@ -58,6 +60,7 @@ export function createScannerSources(
           ...(clock && { clock }),
           ...(loadHid && { loadHid }),
           ...(reconnect && { reconnect }),
+          ...(onRawHidReport && { onRawReport: onRawHidReport }),
         });
       case 'wedge':
         return new WedgeScannerSource(id, config, {

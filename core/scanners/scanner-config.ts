@@ -4,6 +4,7 @@
  * hex strings that `lsusb` and doctor print ("1eab", "0x1EAB").
  */
 import { z } from 'zod';
+import { HidPosLayoutSchema } from './hid/hid-pos-layout.ts';
 
 const usbId = z
   .union([
@@ -45,25 +46,42 @@ export const SerialScannerConfigSchema = z
     /** A line still unterminated this long after its last byte is a half code: rejected, not joined to the next. */
     partialTimeoutMs: z.number().int().min(20).max(10_000).default(300),
     maxLength: z.number().int().min(8).max(8192).default(256),
+    /**
+     * While connected, check this often that the port's device still exists and is the same one:
+     * on some systems an unplug never closes the port, so a dead port would stay "connected".
+     */
+    livenessIntervalMs: z.number().int().min(50).max(60_000).default(1000),
   })
   .refine((c) => (c.path === undefined) !== (c.match === undefined), {
     message: 'a serial scanner needs exactly one of path or match',
     path: ['path'],
   });
 
-export const HID_PROFILES = ['newland', 'honeywell', 'generic', 'keyboard', 'auto'] as const;
+/**
+ * `honeywell` (also Youjie, Zebra and Datalogic in HID POS mode) and `newland` are HID POS layouts
+ * (hid/hid-pos-layout.ts); `keyboard` reads a keyboard-mode scanner's boot reports through hidraw;
+ * `auto` picks by interface and USB vendor, and refuses a HID POS vendor it has no layout for.
+ */
+export const HID_PROFILES = ['newland', 'honeywell', 'keyboard', 'auto'] as const;
 export type HidProfileName = (typeof HID_PROFILES)[number];
 
-export const HidScannerConfigSchema = z.object({
-  kind: z.literal('hid'),
-  id: z.string().min(1).optional(),
-  vendorId: usbId,
-  productId: usbId,
-  profile: z.enum(HID_PROFILES).default('auto'),
-  /** For the keyboard profile (no suffix configured): end a code after this much silence. */
-  endTimeoutMs: z.number().int().min(10).max(2000).default(100),
-  maxLength: z.number().int().min(8).max(8192).default(1024),
-});
+export const HidScannerConfigSchema = z
+  .object({
+    kind: z.literal('hid'),
+    id: z.string().min(1).optional(),
+    vendorId: usbId,
+    productId: usbId,
+    profile: z.enum(HID_PROFILES).default('auto'),
+    /** A model no built-in profile fits: its HID POS report layout (docs/scanners.md; record with `listen --raw`). */
+    layout: HidPosLayoutSchema.optional(),
+    /** A multi-report code whose next report does not come within this long is rejected whole. */
+    endTimeoutMs: z.number().int().min(10).max(2000).default(100),
+    maxLength: z.number().int().min(8).max(8192).default(1024),
+  })
+  .refine((c) => c.layout === undefined || c.profile === 'auto', {
+    message: 'give either a profile or a layout, not both',
+    path: ['layout'],
+  });
 
 export const WedgeScannerConfigSchema = z.object({
   kind: z.literal('wedge'),
@@ -71,6 +89,8 @@ export const WedgeScannerConfigSchema = z.object({
   maxKeyGapMs: z.number().int().min(5).max(200).default(45),
   endTimeoutMs: z.number().int().min(10).max(2000).default(100),
   minLength: z.number().int().min(1).max(256).default(8),
+  /** The scanner is set up to end each code with Enter/Tab: a burst without one is rejected whole. */
+  requireSuffix: z.boolean().default(false),
 });
 
 export const ScannerConfigSchema = z.discriminatedUnion('kind', [

@@ -5,7 +5,7 @@ import { WedgeDetector } from '../../core/common/wedge/wedge-detector.ts';
 import { App } from './app.tsx';
 import { chooseBridge } from './bridge/choose-bridge.ts';
 import { isLanguage } from './i18n/catalog.ts';
-import { routeScan } from './scan/route-scan.ts';
+import { routeReject, routeScan } from './scan/route-scan.ts';
 import { attachWedge } from './scan/wedge-listener.ts';
 import { connectStores, createAppStores, loadAll } from './state/app-stores.ts';
 import { StoresProvider } from './state/stores-context.tsx';
@@ -26,6 +26,7 @@ if (!bridge.capturesWedgeInMain) {
   // Scanner timings: 1–19 ms between keys; people ≥ 30 ms (docs/scanners.md).
   const detector = new WedgeDetector({ maxKeyGapMs: 40, endTimeoutMs: 120, minLength: 8 });
   attachWedge(window, detector, (code) => void routeScan(stores, code));
+  detector.onReject((code, reason) => routeReject(stores, code, reason));
 }
 
 const root = document.getElementById('root');

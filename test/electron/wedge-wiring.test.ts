@@ -131,6 +131,65 @@ describe('keyboard-wedge wiring', () => {
     expect(s.api.submitScan).not.toHaveBeenCalled();
   });
 
+  it('a main-process stall does not split a scan: the late end timer waits for the keys queued behind it', () => {
+    // before-input-event has no time stamp: keys are timed when handled. The loop stalls 150 ms
+    // after 16 of 18 digits; the end timer then fires late, before the queued keys are handled.
+    let clock = 0;
+    const pending: (() => void)[] = [];
+    const detector = new WedgeDetector({
+      now: () => clock,
+      setTimer: (callback) => {
+        pending.push(callback);
+        return () => {
+          const i = pending.indexOf(callback);
+          if (i >= 0) pending.splice(i, 1);
+        };
+      },
+    });
+    const feed = new WedgeFeed();
+    const api = fakeApi();
+    detector.onScan((code) => void api.submitScan({ code, source: 'wedge' }));
+    feed.attach({ key: (event) => detector.feed(event), code: () => {} });
+    detector.onRelease((keys) => feed.release(keys));
+    const win = fakeWindow(manualTimers());
+    wireWedge({
+      contents: win.contents,
+      now: () => clock,
+      push: (key) => feed.pushKey(key),
+      onRelease: (listener) => feed.onRelease(listener),
+    });
+    const press = (ch: string) => {
+      const code = ch === '\r' ? 'Enter' : `Digit${ch}`;
+      const key = ch === '\r' ? 'Enter' : ch;
+      win.send({ type: 'keyDown', key, code });
+      win.send({ type: 'keyUp', key, code });
+    };
+    const CODE = '281234567890123456';
+    for (const ch of CODE.slice(0, 16)) {
+      clock += 4;
+      press(ch);
+    }
+    clock += 150;
+    for (const fire of pending.splice(0)) fire(); // late: defers once
+    for (const ch of `${CODE.slice(16)}\r`) {
+      clock += 0.2;
+      press(ch);
+    }
+    for (const fire of pending.splice(0)) fire();
+    expect(api.submitScan).toHaveBeenCalledTimes(1);
+    expect(api.submitScan).toHaveBeenCalledWith({ code: CODE, source: 'wedge' });
+    expect(win.reachedPage).toEqual([]);
+  });
+
+  it('a scanner burst cut off by another key is dropped whole: none of its digits is replayed into the page', () => {
+    const s = setup();
+    s.win.type('2812345678901234', 4);
+    s.win.send({ type: 'keyDown', key: 'ArrowLeft', code: 'ArrowLeft' });
+    s.timers.advance(1_000);
+    expect(s.api.submitScan).not.toHaveBeenCalled();
+    expect(s.win.reachedPage).toEqual(['keyDown:ArrowLeft']);
+  });
+
   it('replays a held key as Electron input events: down, its character, up; nothing for IME keys', () => {
     expect(replayEvents({ type: 'keydown', key: '7' })).toEqual([
       { type: 'keyDown', keyCode: '7' },
@@ -179,8 +238,26 @@ describe('keyboard-wedge wiring', () => {
     timers.advance(5);
     win.send({ type: 'keyUp', key: '3', code: 'Digit3' });
     expect(fed).toEqual([
-      { type: 'keydown', key: 'Process', code: 'Digit3', keyCode: 229, repeat: true, at: 1_000 },
-      { type: 'keyup', key: '3', code: 'Digit3', keyCode: 0, repeat: false, at: 1_005 },
+      {
+        type: 'keydown',
+        key: 'Process',
+        code: 'Digit3',
+        keyCode: 229,
+        repeat: true,
+        composing: false,
+        alt: false,
+        at: 1_000,
+      },
+      {
+        type: 'keyup',
+        key: '3',
+        code: 'Digit3',
+        keyCode: 0,
+        repeat: false,
+        composing: false,
+        alt: false,
+        at: 1_005,
+      },
     ]);
     expect(win.reachedPage).toEqual(['keyDown:Process']);
   });

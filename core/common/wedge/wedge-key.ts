@@ -15,6 +15,10 @@ export interface WedgeKey {
   readonly data?: string | undefined;
   /** Auto-repeat of a held key (KeyboardEvent.repeat / Electron isAutoRepeat): never part of a scan. */
   readonly repeat?: boolean | undefined;
+  /** KeyboardEvent.isComposing / Electron Input.isComposing: an IME owns this key. */
+  readonly composing?: boolean | undefined;
+  /** Alt is held (KeyboardEvent.altKey / Electron Input.alt): Alt+numpad digits compose one character. */
+  readonly alt?: boolean | undefined;
   /** ms time stamp of the event (any monotonic or epoch base, used for gaps and reported on scans). */
   readonly at: number;
 }
@@ -26,6 +30,8 @@ export interface WedgeVerdict {
 
 export type KeyMeaning =
   | { readonly kind: 'char'; readonly char: string }
+  /** A numpad digit with Alt held: a scanner in "Emulate ALT+keypad" mode (or a person's Alt code). */
+  | { readonly kind: 'alt-numpad'; readonly char: string }
   | { readonly kind: 'end' }
   | { readonly kind: 'modifier' }
   | { readonly kind: 'ime' }
@@ -70,10 +76,21 @@ export function charForCode(code: string): string | undefined {
 
 /** True while an IME composes: the page must see this key (the IME consumes it), so it is never held. */
 export function isImeComposing(event: WedgeKey): boolean {
-  return event.keyCode === IME_KEYCODE || (event.key !== undefined && IME_KEYS.has(event.key));
+  return (
+    event.composing === true ||
+    event.keyCode === IME_KEYCODE ||
+    (event.key !== undefined && IME_KEYS.has(event.key))
+  );
 }
 
-/** What a keydown means. `key` wins when it is one printable character (full-width folded by NFKC). */
+const DIGIT_CODE = /^(?:Digit|Numpad)([0-9])$/;
+
+/**
+ * What a keydown means. Digits come from the physical `code` whatever the layout (a US-layout
+ * scanner on an AZERTY or German system types `&é"` or `!"§` in `key` for 1 2 3); other
+ * characters from `key` when it is one printable character (full-width folded by NFKC), else
+ * from `code` (an IME hides `key`).
+ */
 export function meaningOf(event: WedgeKey): KeyMeaning {
   if (
     END_CODES.has(event.code) ||
@@ -82,6 +99,11 @@ export function meaningOf(event: WedgeKey): KeyMeaning {
     return { kind: 'end' };
   }
   if (MODIFIERS.has(event.code) || event.key === 'Shift') return { kind: 'modifier' };
+  const digit = DIGIT_CODE.exec(event.code);
+  if (digit) {
+    if (event.alt === true && event.code.startsWith('Numpad')) return { kind: 'alt-numpad', char: digit[1]! };
+    return { kind: 'char', char: digit[1]! };
+  }
   const imeComposing = isImeComposing(event);
   if (!imeComposing && event.key !== undefined) {
     const folded = event.key.normalize('NFKC');

@@ -87,6 +87,20 @@ function keyboardHint(platform: NodeJS.Platform): string {
     : "scanner in keyboard mode: Windows and macOS do not let programs open keyboards, so use the keyboard-wedge source, or scan the scanner's 'USB HID POS' setup code";
 }
 
+/** What to do about a keyboard-mode scanner, per platform (docs/scanners.md, "Platform and IME notes"). */
+function keyboardModeFix(platform: NodeJS.Platform): string {
+  const best =
+    "best: scan the scanner's 'USB HID POS' setup code (read by node-hid: no focus, layout or IME trouble)";
+  switch (platform) {
+    case 'win32':
+      return `Windows does not let programs open keyboards: the keyboard-wedge source reads it in the app window. Under a Chinese IME digits can still be typed into the focused field (Electron cannot stop an active IME): keep the IME in English mode. ${best}`;
+    case 'darwin':
+      return `macOS does not let programs open keyboards (Input Monitoring): the keyboard-wedge source reads it in the app window. Keep any Chinese IME in English mode. ${best}`;
+    default:
+      return `readable through hidraw with profile 'keyboard' (keys still reach the window), or by the keyboard-wedge source; ${best}`;
+  }
+}
+
 async function defaultCanOpen(path: string): Promise<boolean> {
   try {
     await access(path, constants.R_OK | constants.W_OK);
@@ -169,6 +183,14 @@ async function collectHid(
       severity: 'error',
       message: `this user cannot open the hidraw device of scanner vendor ${hex4(vendorId)}`,
       fix: `put this line in /etc/udev/rules.d/99-scanpay-scanners.rules, then run "udevadm control --reload-rules && udevadm trigger" and add the kiosk user to plugdev:\n${udevRule(vendorId)}`,
+    });
+  }
+  for (const device of reports.filter((d) => d.kind === 'keyboard-scanner')) {
+    problems.push({
+      code: 'keyboard_mode_scanner',
+      severity: 'warning',
+      message: `scanner ${device.vendorId}:${device.productId} is in keyboard mode`,
+      fix: keyboardModeFix(platform),
     });
   }
   if (!reports.some((d) => d.kind === 'pos-scanner' || d.kind === 'keyboard-scanner')) {

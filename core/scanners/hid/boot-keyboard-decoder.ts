@@ -67,7 +67,13 @@ export class BootKeyboardDecoder {
     // A numbered keyboard report arrives with its id first (9 bytes).
     const body = report.length === 9 ? report.subarray(1) : report;
     if (body.length !== 8)
-      return [{ kind: 'reject', reason: `keyboard report of ${report.length} bytes (expected 8)` }];
+      return [
+        {
+          kind: 'reject',
+          code: 'scan_length_mismatch',
+          reason: `keyboard report of ${report.length} bytes (expected 8)`,
+        },
+      ];
     const keys = [...body.subarray(2)].filter((usage) => usage !== 0);
     if (keys.includes(ROLLOVER)) return [];
     const shift = (body[0]! & SHIFT) !== 0;
@@ -86,6 +92,7 @@ export class BootKeyboardDecoder {
         this.#text = '';
         events.push({
           kind: 'reject',
+          code: 'scan_too_long',
           reason: `keyboard code longer than ${this.#maxLength} characters: dropped`,
         });
         continue;
@@ -110,6 +117,7 @@ export class BootKeyboardDecoder {
       : [
           {
             kind: 'reject',
+            code: 'scan_incomplete',
             reason: `a ${length}-character partial keyboard code was cut off when the device disconnected`,
           },
         ];

@@ -23,6 +23,7 @@ export interface HidDeviceHandle {
   removeAllListeners(): unknown;
   close(): Promise<void> | void;
   sendFeatureReport(data: number[]): Promise<number> | number;
+  write(data: number[]): Promise<number> | number;
 }
 
 export interface HidModule {

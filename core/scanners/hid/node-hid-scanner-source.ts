@@ -24,12 +24,15 @@ import {
   USAGE_PAGE_POS_SCANNER,
 } from './hid-module.ts';
 import { HidPosDecoder } from './hid-pos-decoder.ts';
+import { HID_POS_LAYOUTS, type HidPosLayout, VENDOR_LAYOUTS } from './hid-pos-layout.ts';
 
 export interface HidSourceDeps {
   readonly clock?: Clock;
   readonly loadHid?: () => Promise<HidModule>;
   readonly reconnect?: BackoffPolicy;
   readonly platform?: NodeJS.Platform;
+  /** Sees every report as it arrives, before decoding (`scanpay listen --raw`). */
+  readonly onRawReport?: (report: Uint8Array, at: number) => void;
 }
 
 type ReportDecoder = {
@@ -38,17 +41,25 @@ type ReportDecoder = {
   hasPending(): boolean;
 };
 
-export type ResolvedProfile = Exclude<HidProfileName, 'auto'>;
+export type ResolvedProfile =
+  | { readonly kind: 'keyboard' }
+  | { readonly kind: 'pos'; readonly name: string; readonly layout: HidPosLayout }
+  | { readonly kind: 'unknown'; readonly reason: string };
 
-const NEWLAND = 0x1eab;
-const HONEYWELL = 0x0c2e;
-
-export function resolveProfile(configured: HidProfileName, device: HidDeviceInfo): ResolvedProfile {
-  if (configured !== 'auto') return configured;
-  if (isKeyboardInterface(device)) return 'keyboard';
-  if (device.vendorId === NEWLAND) return 'newland';
-  if (device.vendorId === HONEYWELL) return 'honeywell';
-  return 'generic';
+/** How to read this interface: the configured layout or profile, else by interface and USB vendor. */
+export function resolveProfile(config: HidScannerConfig, device: HidDeviceInfo): ResolvedProfile {
+  if (config.layout) return { kind: 'pos', name: 'custom layout', layout: config.layout };
+  const configured: HidProfileName = config.profile;
+  if (configured === 'keyboard') return { kind: 'keyboard' };
+  if (configured !== 'auto') return { kind: 'pos', name: configured, layout: HID_POS_LAYOUTS[configured] };
+  if (isKeyboardInterface(device)) return { kind: 'keyboard' };
+  const known = VENDOR_LAYOUTS.get(device.vendorId);
+  if (known) return { kind: 'pos', name: known, layout: HID_POS_LAYOUTS[known] };
+  // Guessing a layout could read a wrong code that still looks valid: refuse, and say how to fix it.
+  return {
+    kind: 'unknown',
+    reason: `no HID POS layout known for USB vendor ${hex4(device.vendorId)}: set "profile" (honeywell, newland) or a "layout" (record reports with scanpay listen --hid VID:PID --raw; docs/scanners.md)`,
+  };
 }
 
 /** Among a device's interfaces, the one to read: the POS scanner page, else the keyboard (hidraw). */
@@ -73,6 +84,7 @@ export class NodeHidScannerSource extends EmittingScannerSource {
   readonly #load: () => Promise<HidModule>;
   readonly #reconnect: BackoffPolicy;
   readonly #platform: NodeJS.Platform;
+  readonly #onRawReport: ((report: Uint8Array, at: number) => void) | undefined;
   #abort: AbortController | undefined;
   #loop: Promise<void> | undefined;
   #closeDevice: ((reason: string) => void) | undefined;
@@ -87,6 +99,7 @@ export class NodeHidScannerSource extends EmittingScannerSource {
     this.#load = deps.loadHid ?? loadNodeHid;
     this.#reconnect = deps.reconnect ?? DEFAULT_RECONNECT;
     this.#platform = deps.platform ?? process.platform;
+    this.#onRawReport = deps.onRawReport;
   }
 
   async start(): Promise<void> {
@@ -159,6 +172,14 @@ export class NodeHidScannerSource extends EmittingScannerSource {
   /** Opens and reads one device until it goes away. Returns undefined after a successful connection. */
   async #session(hid: HidModule, info: HidDeviceInfo, signal: AbortSignal): Promise<string | undefined> {
     const path = info.path!;
+    const profile = resolveProfile(this.#config, info);
+    if (profile.kind === 'unknown') {
+      this.events.setStatus(
+        { state: 'error', code: 'hid_unknown_layout', reason: profile.reason },
+        this.#clock.now(),
+      );
+      return 'unknown layout';
+    }
     let device: HidDeviceHandle;
     try {
       device = await hid.HIDAsync.open(path);
@@ -170,23 +191,26 @@ export class NodeHidScannerSource extends EmittingScannerSource {
       await Promise.resolve(device.close()).catch(() => {});
       return 'stopped';
     }
-    const profile = resolveProfile(this.#config.profile, info);
     this.#decoder =
-      profile === 'keyboard'
+      profile.kind === 'keyboard'
         ? new BootKeyboardDecoder({ maxLength: this.#config.maxLength })
-        : new HidPosDecoder({ profile, maxLength: this.#config.maxLength });
+        : new HidPosDecoder({ layout: profile.layout, maxLength: this.#config.maxLength });
     const closed = new Promise<string>((resolve) => {
       this.#closeDevice = resolve;
     });
     device.on('data', (report) => this.#onReport(report));
     device.on('error', (error) => this.#closeDevice?.(`${this.#name} went away: ${error.message}`));
-    if (profile === 'honeywell') {
-      // Honeywell scanners start sending HID POS reports only after this enable feature report.
+    const enable = profile.kind === 'pos' ? profile.layout.enableReport : null;
+    if (enable) {
+      // Honeywell and Youjie start sending HID POS reports only once told to; other vendors of the
+      // same layout ignore or refuse the report, which is not an error (docs/scanners.md).
+      const bytes = [enable.reportId, ...enable.data];
       await Promise.resolve()
-        .then(() => device.sendFeatureReport([0xfe, 0x01]))
+        .then(() => (enable.kind === 'feature' ? device.sendFeatureReport(bytes) : device.write(bytes)))
         .catch(() => {});
     }
-    this.events.setStatus({ state: 'connected', detail: `${path} (${profile})` }, this.#clock.now());
+    const name = profile.kind === 'pos' ? profile.name : 'keyboard';
+    this.events.setStatus({ state: 'connected', detail: `${path} (${name})` }, this.#clock.now());
     const reason = await closed;
     this.#closeDevice = undefined;
     device.removeAllListeners();
@@ -204,6 +228,7 @@ export class NodeHidScannerSource extends EmittingScannerSource {
     const decoder = this.#decoder;
     if (!decoder) return;
     this.#lastReportAt = this.#clock.now();
+    this.#onRawReport?.(report, this.#lastReportAt);
     this.#deliver(decoder.feed(report));
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -224,7 +249,7 @@ export class NodeHidScannerSource extends EmittingScannerSource {
   #deliver(events: readonly FrameEvent[]): void {
     for (const event of events) {
       if (event.kind === 'code') this.events.scan(event.text, this.#lastReportAt);
-      else this.events.reject(event.reason, this.#lastReportAt);
+      else this.events.reject(event.reason, this.#lastReportAt, event.code);
     }
   }
 

@@ -5,12 +5,13 @@
  * terminator, or refuses to hand on a partial line on disconnect. Pure (no timers): the adapter
  * calls `flush` when its idle or half-code timer fires, so the whole thing is fuzzable.
  */
+import type { ScanRejectCode } from '../../ports/scanner-source.ts';
 import type { Terminator } from '../scanner-config.ts';
 import { frameText } from '../shared/frame-text.ts';
 
 export type FrameEvent =
   | { readonly kind: 'code'; readonly text: string }
-  | { readonly kind: 'reject'; readonly reason: string };
+  | { readonly kind: 'reject'; readonly reason: string; readonly code?: ScanRejectCode };
 
 /** Why a pending partial line is being closed. */
 export type FlushReason = 'idle' | 'stale' | 'disconnect';
@@ -82,10 +83,11 @@ export class LineFramer {
     if (!wasDiscarding) {
       events.push({
         kind: 'reject',
+        code: 'scan_incomplete',
         reason:
           reason === 'disconnect'
             ? `a ${length}-byte partial code was cut off when the device disconnected`
-            : `a ${length}-byte partial code never got its terminator (half a scan?)`,
+            : `a ${length}-byte partial code never got its terminator: half a scan, or a scanner set up with no suffix (then set "terminator": "none"; docs/scanners.md)`,
       });
     }
     return events;
@@ -114,6 +116,7 @@ export class LineFramer {
       this.#length = 0;
       events.push({
         kind: 'reject',
+        code: 'scan_too_long',
         reason: `line longer than ${this.#maxLength} bytes: dropped up to the next terminator`,
       });
       return;
@@ -123,13 +126,20 @@ export class LineFramer {
 
   #endLine(events: FrameEvent[]): void {
     const discarding = this.#discarding;
-    const bytes = this.#buffer.slice(0, this.#length);
+    let end = this.#length;
+    // 'none' frames by silence, yet the scanner may still send a CR/LF suffix: it ends the code.
+    if (this.#terminator === 'none') {
+      while (end > 0 && (this.#buffer[end - 1] === CR || this.#buffer[end - 1] === LF)) end--;
+    }
+    const bytes = this.#buffer.slice(0, end);
     this.#reset();
     // An over-long line was reported when it overflowed; an empty one is the LF of a CRLF in 'auto'.
     if (discarding || bytes.length === 0) return;
     const text = frameText(bytes);
     events.push(
-      text.kind === 'text' ? { kind: 'code', text: text.text } : { kind: 'reject', reason: text.reason },
+      text.kind === 'text'
+        ? { kind: 'code', text: text.text }
+        : { kind: 'reject', code: 'scan_garbled', reason: text.reason },
     );
   }
 

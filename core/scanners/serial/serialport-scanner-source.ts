@@ -4,8 +4,14 @@
  * may change after a replug: ttyACM0 → ttyACM1), open it, read until it closes, then retry with
  * capped back-off until stopped. An unplug (`close` with `disconnected`) is a status change, never
  * a crash, and a code cut off by it is rejected, not handed on.
+ *
+ * Liveness: some drivers never report an unplug (serialport issues: no `close` on a physical
+ * unplug on some systems), so while connected the device is checked every `livenessIntervalMs`:
+ * a path that no longer exists, or now names another device (its inode/device number changed), or
+ * a COM port gone from the port list closes the port and the loop reopens it when it is back.
  */
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Clock } from '../../ports/clock.ts';
 import { systemClock } from '../../ports/clock.ts';
 import type { ScannerStatus } from '../../ports/scanner-source.ts';
@@ -162,12 +168,25 @@ export class SerialPortScannerSource extends EmittingScannerSource {
           return;
         }
         this.#port = port;
+        let finish: (reason: string) => void = () => {};
         const closed = new Promise<string>((done) => {
-          port.on('close', (closeError) => {
-            port.removeAllListeners();
-            done(closeError?.disconnected ? `${path} was unplugged` : `${path} closed`);
-          });
+          let finished = false;
+          finish = (reason) => {
+            if (finished) return;
+            finished = true;
+            done(reason);
+          };
         });
+        port.on('close', (closeError) => {
+          port.removeAllListeners();
+          finish(closeError?.disconnected ? `${path} was unplugged` : `${path} closed`);
+        });
+        const stopWatching = this.#watchLiveness(module, path, (reason) => {
+          finish(reason);
+          port.removeAllListeners();
+          if (port.isOpen) port.close(() => {});
+        });
+        void closed.then(stopWatching);
         port.on('error', (portError) => {
           // serialport reports read failures as a disconnected close; anything else is logged here
           // only as a status so the loop keeps going.
@@ -180,6 +199,33 @@ export class SerialPortScannerSource extends EmittingScannerSource {
         resolve({ kind: 'open', closed });
       });
     });
+  }
+
+  /** Checks, one at a time every livenessIntervalMs, that `path` still names the device opened. */
+  #watchLiveness(module: SerialPortModule, path: string, gone: (reason: string) => void): () => void {
+    let stopped = false;
+    let busy = false;
+    let opened: DeviceIdentity | undefined;
+    const check = async () => {
+      const now = await identify(module, path);
+      if (stopped) return;
+      if (now === 'missing') gone(`${path} vanished (the driver reported no close)`);
+      else if (opened === undefined) opened = now;
+      else if (!sameDevice(opened, now)) gone(`${path} was replaced by another device`);
+    };
+    void check();
+    const timer = setInterval(() => {
+      if (busy || stopped) return;
+      busy = true;
+      void check().finally(() => {
+        busy = false;
+      });
+    }, this.#config.livenessIntervalMs);
+    timer.unref?.();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }
 
   #onData(chunk: Uint8Array): void {
@@ -207,13 +253,39 @@ export class SerialPortScannerSource extends EmittingScannerSource {
   #deliver(events: readonly FrameEvent[]): void {
     for (const event of events) {
       if (event.kind === 'code') this.events.scan(event.text, this.#lastByteAt);
-      else this.events.reject(event.reason, this.#lastByteAt);
+      else this.events.reject(event.reason, this.#lastByteAt, event.code);
     }
   }
 
   #closePort(): void {
     const port = this.#port;
     if (port?.isOpen) port.close(() => {});
+  }
+}
+
+type DeviceIdentity = { readonly dev: number; readonly ino: number } | 'listed';
+
+const sameDevice = (a: DeviceIdentity, b: DeviceIdentity) =>
+  a === 'listed' || b === 'listed' ? a === b : a.dev === b.dev && a.ino === b.ino;
+
+/**
+ * What `path` names now: a device file's device number and inode (through any symlink), or, for
+ * names that are not files (Windows COM3), whether the port list still has it.
+ */
+async function identify(module: SerialPortModule, path: string): Promise<DeviceIdentity | 'missing'> {
+  if (path.startsWith('/')) {
+    try {
+      const info = await stat(path);
+      return { dev: info.rdev, ino: info.ino };
+    } catch {
+      return 'missing';
+    }
+  }
+  try {
+    const ports = await module.SerialPort.list();
+    return ports.some((port) => port.path.toLowerCase() === path.toLowerCase()) ? 'listed' : 'missing';
+  } catch {
+    return 'listed'; // cannot tell: never close a working port on a failed listing
   }
 }
 

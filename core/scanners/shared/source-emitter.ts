@@ -9,6 +9,7 @@ import type {
   ScannerStatus,
   ScannerStatusEvent,
   ScannerTransport,
+  ScanRejectCode,
   ScanRejectEvent,
 } from '../../ports/scanner-source.ts';
 
@@ -63,8 +64,8 @@ export class SourceEmitter {
     dispatch(this.#scans, { code, source: this.source, at });
   }
 
-  reject(reason: string, at: number): void {
-    dispatch(this.#rejects, { source: this.source, reason, at });
+  reject(reason: string, at: number, code?: ScanRejectCode): void {
+    dispatch(this.#rejects, { source: this.source, reason, at, ...(code && { code }) });
   }
 
   onScan(listener: (scan: ScanEvent) => void): Disposer {

@@ -41,9 +41,10 @@ export class WedgeScannerSource extends EmittingScannerSource {
       );
       return;
     }
-    const { maxKeyGapMs, endTimeoutMs, minLength } = this.#config;
-    const detector = new WedgeDetector({ maxKeyGapMs, endTimeoutMs, minLength });
+    const { maxKeyGapMs, endTimeoutMs, minLength, requireSuffix } = this.#config;
+    const detector = new WedgeDetector({ maxKeyGapMs, endTimeoutMs, minLength, requireSuffix });
     const stopScans = detector.onScan((code, at) => this.events.scan(code, at));
+    const stopRejects = detector.onReject((code, reason, at) => this.events.reject(reason, at, code));
     const feed = this.#feed;
     const stopReleases = detector.onRelease((keys) => feed.release(keys));
     const detachFeed = this.#feed.attach({
@@ -55,6 +56,7 @@ export class WedgeScannerSource extends EmittingScannerSource {
       stopScans();
       detector.reset(); // held keys go back to the page before we stop listening
       stopReleases();
+      stopRejects();
     };
     this.events.setStatus({ state: 'connected', detail: 'listening to key events' }, this.#clock.now());
   }

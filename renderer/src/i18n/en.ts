@@ -225,6 +225,15 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.code_too_short': 'Only part of the payment code was read. Scan the whole code again.',
   'error.code_too_long': 'That is longer than any payment code. Scan again.',
   'error.code_unknown_prefix': 'This payment code is not recognised. Ask for a WeChat Pay or Alipay code.',
+  'error.scan_report_id': 'The scanner sent data this terminal does not read. Check its HID POS setup.',
+  'error.scan_length_mismatch':
+    'The scanner sent a code whose length does not match its data: nothing was charged. Scan again; if it repeats, check the scanner profile.',
+  'error.scan_incomplete': 'Only part of the code arrived: nothing was charged. Scan the whole code again.',
+  'error.scan_too_long': 'That is longer than any payment code. Scan again.',
+  'error.scan_garbled':
+    'The scan arrived garbled: nothing was charged. Scan again; if it repeats, check the scanner setup.',
+  'error.wedge_alt_numpad':
+    'The scanner types Alt+number-pad codes. Scan its "disable ALT+keypad emulation" setup code, or switch it to HID POS mode.',
   'error.wallet_not_supported':
     'This wallet (e.g. UnionPay QuickPass, e-CNY) is not accepted here. Use WeChat Pay, Alipay or cash.',
   'error.amount_invalid': 'That amount is not valid. Enter it again.',

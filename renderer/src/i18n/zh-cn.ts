@@ -217,6 +217,14 @@ export const zhCN = {
   'error.code_too_short': '付款码不完整，请重新扫描整个付款码。',
   'error.code_too_long': '扫到的内容比付款码长，请重新扫描。',
   'error.code_unknown_prefix': '无法识别这个付款码，请让顾客使用微信或支付宝付款码。',
+  'error.scan_report_id': '扫码枪发来的数据本机无法读取，请检查其 HID POS 设置。',
+  'error.scan_length_mismatch':
+    '扫码枪发来的码长度与数据不符，未扣款。请重新扫描；如反复出现，请检查扫码枪型号设置。',
+  'error.scan_incomplete': '只收到部分付款码，未扣款。请重新扫描完整的码。',
+  'error.scan_too_long': '扫到的内容比付款码长，请重新扫描。',
+  'error.scan_garbled': '扫描数据有误，未扣款。请重新扫描；如反复出现，请检查扫码枪设置。',
+  'error.wedge_alt_numpad':
+    '扫码枪正在用 Alt+小键盘方式输入。请扫描其"关闭 ALT+小键盘模拟"设置码，或改用 HID POS 模式。',
   'error.wallet_not_supported': '本机不支持该钱包（如云闪付、数字人民币），请改用微信、支付宝或现金。',
   'error.amount_invalid': '金额无效，请重新输入。',
   'error.amount_not_integer': '金额最多两位小数。',

@@ -17,6 +17,8 @@ export interface WedgeInput {
   readonly type: 'keydown' | 'keyup' | 'input';
   readonly data?: string | undefined;
   readonly repeat?: boolean | undefined;
+  readonly composing?: boolean | undefined;
+  readonly alt?: boolean | undefined;
   readonly at: number;
 }
 
@@ -27,11 +29,16 @@ export interface WedgeDetectorLike {
   onRelease?(listener: (keys: readonly object[]) => void): unknown;
 }
 
+/**
+ * Key times are the events' own time stamps (`event.timeStamp`, when the browser received the key),
+ * not the time this handler runs: a busy page handles queued keys late and all at once, which
+ * would make a scanner's burst look like a pause followed by a burst.
+ */
 export function attachWedge(
   target: Pick<Window, 'addEventListener' | 'removeEventListener'>,
   detector: WedgeDetectorLike,
   onScan: (code: string) => void,
-  now: () => number = () => performance.now(),
+  timeOf: (event: Event) => number = (event) => event.timeStamp,
 ): Disposer {
   let attached = true;
   /** The DOM event behind each key fed to the detector, to replay it if it is released. */
@@ -53,7 +60,9 @@ export function attachWedge(
       keyCode: event.keyCode,
       type: event.type === 'keyup' ? 'keyup' : 'keydown',
       repeat: event.repeat,
-      at: now(),
+      composing: event.isComposing,
+      alt: event.altKey,
+      at: timeOf(event),
     };
     origins.set(input, event);
     if (detector.feed(input).capture) {
@@ -64,7 +73,7 @@ export function attachWedge(
   const onInput = (event: Event) => {
     if (isReplayed(event)) return;
     const data = 'data' in event && typeof event.data === 'string' ? event.data : undefined;
-    detector.feed({ code: '', key: '', keyCode: 0, type: 'input', data, at: now() });
+    detector.feed({ code: '', key: '', keyCode: 0, type: 'input', data, at: timeOf(event) });
   };
   target.addEventListener('keydown', onKey as EventListener, true);
   target.addEventListener('keyup', onKey as EventListener, true);

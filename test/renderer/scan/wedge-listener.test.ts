@@ -68,6 +68,15 @@ describe('browser wedge listener', () => {
     expect(fed.filter((f) => f.key === '5')).toEqual([]);
   });
 
+  it("times keys by the event's own time stamp and passes isComposing and Alt to the detector", () => {
+    const { detector, fed } = fakeDetector();
+    const off = attachWedge(window, detector, () => {});
+    const event = new KeyboardEvent('keydown', { key: '1', code: 'Digit1', altKey: true, isComposing: true });
+    window.dispatchEvent(event);
+    expect(fed.at(-1)).toMatchObject({ at: event.timeStamp, composing: true, alt: true });
+    off();
+  });
+
   describe('with the real detector: held-back keys that were typing are replayed', () => {
     function setup() {
       let t = 0;

@@ -61,25 +61,41 @@ describe('collectDiagnostics', () => {
     ]);
     expect(report.hid.available && report.hid.devices[1]!.hint).toMatch(/keyboard mode.*hidraw/);
     const codes = report.problems.map((p) => p.code);
-    expect(codes).toEqual(['hidraw_permission', 'modemmanager_probe']);
+    expect(codes).toEqual(['hidraw_permission', 'keyboard_mode_scanner', 'modemmanager_probe']);
     expect(report.problems[0]!.fix).toContain(udevRule(0x1eab));
     expect(formatDiagnostics(report)).toContain('ATTRS{idVendor}=="1eab"');
   });
 
-  it('on Windows says a keyboard-mode scanner cannot be opened and needs the wedge or HID POS mode', async () => {
+  it.each([
+    ['win32', /Chinese IME.*English mode/],
+    ['darwin', /Input Monitoring|IME.*English mode/],
+    ['linux', /hidraw/],
+  ] as const)('on %s gives the keyboard-mode hint as a problem with its fix', async (platform, fix) => {
     const hid = new FakeHid();
     hid.devices = [
       { vendorId: 0x1eab, productId: 0x0d10, path: '\\\\?\\hid#vid_1eab', usagePage: 1, usage: 6 },
     ];
     const report = await collectDiagnostics({
-      platform: 'win32',
+      platform,
       loadHid: async () => hid,
       loadSerialPort: serialModule([]),
+      canOpen: async () => true,
+      hasProgram: async () => true,
     });
-    expect(report.hid.available && report.hid.devices[0]!.hint).toMatch(
-      /Windows and macOS do not let programs open keyboards/,
-    );
-    expect(report.problems).toEqual([]);
+    if (platform !== 'linux') {
+      expect(report.hid.available && report.hid.devices[0]!.hint).toMatch(
+        /Windows and macOS do not let programs open keyboards/,
+      );
+    }
+    expect(report.problems).toEqual([
+      {
+        code: 'keyboard_mode_scanner',
+        severity: 'warning',
+        message: expect.stringMatching(/1eab:0d10 is in keyboard mode/),
+        fix: expect.stringMatching(fix),
+      },
+    ]);
+    expect(report.problems[0]!.fix).toMatch(/USB HID POS/);
   });
 
   it('reports what is missing: node-hid (libusb), udevadm, serial permission', async () => {

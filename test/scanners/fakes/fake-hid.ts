@@ -5,6 +5,7 @@ import type { HidDeviceHandle, HidDeviceInfo, HidModule } from '../../../core/sc
 export class FakeHidDevice extends EventEmitter implements HidDeviceHandle {
   closed = false;
   readonly featureReports: number[][] = [];
+  readonly outputReports: number[][] = [];
   override on(event: 'data' | 'error', listener: (value: never) => void): this {
     return super.on(event, listener as (...args: unknown[]) => void);
   }
@@ -13,6 +14,10 @@ export class FakeHidDevice extends EventEmitter implements HidDeviceHandle {
   }
   sendFeatureReport(data: number[]): number {
     this.featureReports.push(data);
+    return data.length;
+  }
+  write(data: number[]): number {
+    this.outputReports.push(data);
     return data.length;
   }
   report(bytes: Uint8Array): void {

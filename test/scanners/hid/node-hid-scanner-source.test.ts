@@ -5,7 +5,7 @@ import { NodeHidScannerSource } from '../../../core/scanners/hid/node-hid-scanne
 import { type HidScannerConfig, HidScannerConfigSchema } from '../../../core/scanners/scanner-config.ts';
 import { FakeHid } from '../fakes/fake-hid.ts';
 import { waitFor } from '../fakes/pty-pair.ts';
-import { honeywellReport, keyboardReports, newlandReport } from '../fixtures/hid-reports.ts';
+import { honeywellReport, keyboardReports, readReportFile } from '../fixtures/hid-reports.ts';
 
 const CODE = '134567890123456789';
 const NEWLAND_POS = {
@@ -55,21 +55,76 @@ describe('NodeHidScannerSource with an injected node-hid', () => {
     await source.start();
     await waitFor(() => source.status().state === 'connected', 'connected');
     expect(source.status()).toEqual({ state: 'connected', detail: '/dev/hidraw3 (newland)' });
-    hid.last().report(newlandReport(CODE.slice(0, 9), { more: true }));
-    hid.last().report(newlandReport(CODE.slice(9)));
+    for (const report of readReportFile('newland-wechat-18-single.hex')) hid.last().report(report);
     expect(scans.map((s) => s.code)).toEqual([CODE]);
     expect(scans[0]!.source).toBe('hid:1eab:1a03');
+    // Newland needs no enable report.
+    expect(hid.last().featureReports).toEqual([]);
   });
 
-  it('sends the Honeywell enable feature report and keeps the AIM id', async () => {
+  it.each([
+    [0x0c2e, 'honeywell-voyager-1602g-single.hex', ']X0um: N/A'],
+    [0x23d0, 'youjie-alipay-24-single.hex', ']C0281234567890123456789012'],
+    [0x05e0, 'zebra-qr-two-reports.hex', ']Q1https://qr.alipay.com/bax03431ljhokirwl38f00a7tqpwbvtk0mmsd7u8'],
+    [0x05f9, 'datalogic-alipay-24-single.hex', ']C0281234567890123456789012'],
+  ])(
+    'vendor %i picks the Honeywell layout, sends the enable report, and decodes %s exactly',
+    async (vendorId, file, code) => {
+      const hid = new FakeHid();
+      hid.devices = [{ vendorId, productId: 0x0b87, path: '/dev/hidraw1', usagePage: 0x8c, usage: 2 }];
+      const { source, scans } = make(hid, { vendorId, productId: '0b87' });
+      await source.start();
+      await waitFor(() => source.status().state === 'connected', 'connected');
+      expect(source.status()).toEqual({ state: 'connected', detail: '/dev/hidraw1 (honeywell)' });
+      expect(hid.last().featureReports).toEqual([[0xfe, 0x01]]);
+      for (const report of readReportFile(file)) hid.last().report(report);
+      expect(scans.map((s) => s.code)).toEqual([code]);
+    },
+  );
+
+  it('refuses a HID POS vendor it has no layout for, and reads it with a configured layout', async () => {
+    const unknown = { vendorId: 0x1234, productId: 0x0001, path: '/dev/hidraw4', usagePage: 0x8c, usage: 2 };
     const hid = new FakeHid();
-    hid.devices = [{ vendorId: 0x0c2e, productId: 0x0b87, path: '/dev/hidraw1', usagePage: 0x8c, usage: 2 }];
-    const { source, scans } = make(hid, { vendorId: '0c2e', productId: '0b87' });
+    hid.devices = [unknown];
+    const { source } = make(hid, { vendorId: '1234', productId: '0001' });
     await source.start();
-    await waitFor(() => source.status().state === 'connected', 'connected');
-    expect(hid.last().featureReports).toEqual([[0xfe, 0x01]]);
-    hid.last().report(honeywellReport(']C0', CODE));
-    expect(scans.map((s) => s.code)).toEqual([`]C0${CODE}`]);
+    await waitFor(() => source.status().state === 'error', 'error');
+    expect(source.status()).toMatchObject({
+      code: 'hid_unknown_layout',
+      reason: expect.stringMatching(/listen --hid VID:PID --raw/),
+    });
+    expect(hid.opened).toEqual([]); // refused before opening: nothing is read with a guessed layout
+    await source.stop();
+
+    const layout = {
+      reportId: 0x03,
+      lengthOffset: 1,
+      dataOffset: 2,
+      dataCapacity: 60,
+      enableReport: { kind: 'output', reportId: 0x05, data: [0x01, 0x02] },
+    };
+    const custom = make(hid, { vendorId: '1234', productId: '0001', layout });
+    await custom.source.start();
+    await waitFor(() => custom.source.status().state === 'connected', 'connected');
+    expect(hid.last().outputReports).toEqual([[0x05, 0x01, 0x02]]);
+    const report = new Uint8Array(64);
+    report.set([0x03, CODE.length, ...Buffer.from(CODE)]);
+    hid.last().report(report);
+    expect(custom.scans.map((s) => s.code)).toEqual([CODE]);
+  });
+
+  it('names the wrong key of a custom layout', () => {
+    const parsed = HidScannerConfigSchema.safeParse({
+      kind: 'hid',
+      vendorId: '1234',
+      productId: '0001',
+      layout: { reportId: 2, lengthOffset: 1, dataOffset: 5, dataCapacity: 56, moreFlagOffset: 20 },
+    });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({
+      path: ['layout', 'moreFlagOffset'],
+      message: 'the more-data flag cannot sit inside the data',
+    });
   });
 
   it('reads a keyboard-mode scanner through hidraw boot reports when that is the only interface', async () => {
@@ -85,11 +140,11 @@ describe('NodeHidScannerSource with an injected node-hid', () => {
   it('a device that vanishes mid-code: partial rejected, status disconnected, found again when replugged', async () => {
     const hid = new FakeHid();
     hid.devices = [NEWLAND_POS];
-    const { source, scans, rejects, statuses } = make(hid);
+    const { source, scans, rejects, statuses } = make(hid, { profile: 'honeywell' });
     await source.start();
     await waitFor(() => source.status().state === 'connected', 'connected');
     const first = hid.last();
-    first.report(newlandReport(CODE.slice(0, 9), { more: true }));
+    first.report(honeywellReport(']Q1', 'a'.repeat(56), { more: true }));
     hid.devices = [];
     first.emit('error', new Error('could not read from HID device'));
     await waitFor(() => source.status().state === 'disconnected', 'disconnected');
@@ -101,9 +156,9 @@ describe('NodeHidScannerSource with an injected node-hid', () => {
 
     hid.devices = [{ ...NEWLAND_POS, path: '/dev/hidraw5' }];
     await waitFor(() => source.status().state === 'connected', 'reconnected');
-    hid.last().report(newlandReport(CODE));
-    expect(scans.map((s) => s.code)).toEqual([CODE]);
-    expect(source.status()).toEqual({ state: 'connected', detail: '/dev/hidraw5 (newland)' });
+    hid.last().report(honeywellReport(']C0', CODE));
+    expect(scans.map((s) => s.code)).toEqual([`]C0${CODE}`]);
+    expect(source.status()).toEqual({ state: 'connected', detail: '/dev/hidraw5 (honeywell)' });
   });
 
   it('says HID is unavailable (with the reason) when node-hid cannot load', async () => {
@@ -135,12 +190,13 @@ describe('NodeHidScannerSource with an injected node-hid', () => {
   it('rejects a continuation that never arrives after the end timeout', async () => {
     const hid = new FakeHid();
     hid.devices = [NEWLAND_POS];
-    const { source, scans, rejects } = make(hid, { endTimeoutMs: 20 });
+    const { source, scans, rejects } = make(hid, { endTimeoutMs: 20, profile: 'honeywell' });
     await source.start();
     await waitFor(() => source.status().state === 'connected', 'connected');
-    hid.last().report(newlandReport(CODE.slice(0, 9), { more: true }));
+    hid.last().report(honeywellReport(']Q1', 'a'.repeat(56), { more: true }));
     await waitFor(() => rejects.length === 1, 'reject');
-    hid.last().report(newlandReport(CODE));
-    expect(scans.map((s) => s.code)).toEqual([CODE]);
+    expect(rejects[0]).toMatchObject({ code: 'scan_incomplete' });
+    hid.last().report(honeywellReport(']C0', CODE));
+    expect(scans.map((s) => s.code)).toEqual([`]C0${CODE}`]);
   });
 });

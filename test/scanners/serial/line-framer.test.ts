@@ -16,7 +16,7 @@ describe('LineFramer', () => {
   it('rejects a lone CR inside a CRLF-mode line as a control byte', () => {
     const framer = new LineFramer({ terminator: 'CRLF', maxLength: 64 });
     expect(framer.push(bytes('12\r34\r\n'))).toEqual([
-      { kind: 'reject', reason: expect.stringMatching(/0x0d/) },
+      { kind: 'reject', code: 'scan_garbled', reason: expect.stringMatching(/0x0d/) },
     ]);
   });
 
@@ -24,14 +24,22 @@ describe('LineFramer', () => {
     const framer = new LineFramer({ terminator: 'TAB', maxLength: 64 });
     expect(framer.push(bytes('1234\t'))).toEqual([{ kind: 'code', text: '1234' }]);
     expect(framer.push(bytes('12\n34\t'))).toEqual([
-      { kind: 'reject', reason: expect.stringMatching(/0x0a/) },
+      { kind: 'reject', code: 'scan_garbled', reason: expect.stringMatching(/0x0a/) },
     ]);
   });
 
   it('emits an idle-framed code only on an idle flush in none mode', () => {
     const framer = new LineFramer({ terminator: 'none', maxLength: 64 });
+    // A scanner that does send a suffix, read in none mode: the trailing CR/LF is dropped, not fatal.
     expect(framer.push(bytes('1234\r'))).toEqual([]);
-    expect(framer.flush('idle')).toEqual([{ kind: 'reject', reason: expect.stringMatching(/0x0d/) }]);
+    expect(framer.flush('idle')).toEqual([{ kind: 'code', text: '1234' }]);
+    framer.push(bytes('4321\r\n'));
+    expect(framer.flush('idle')).toEqual([{ kind: 'code', text: '4321' }]);
+    // A CR inside the code is still noise.
+    framer.push(bytes('12\r34'));
+    expect(framer.flush('idle')).toEqual([
+      { kind: 'reject', code: 'scan_garbled', reason: expect.stringMatching(/0x0d/) },
+    ]);
     framer.push(bytes('5678'));
     expect(framer.flush('idle')).toEqual([{ kind: 'code', text: '5678' }]);
     expect(framer.hasPending()).toBe(false);
@@ -42,7 +50,11 @@ describe('LineFramer', () => {
     expect(framer.push(bytes('12345678\r'))).toEqual([{ kind: 'code', text: '12345678' }]);
     const events = framer.push(bytes('123456789012345\r87654321\r'));
     expect(events).toEqual([
-      { kind: 'reject', reason: 'line longer than 8 bytes: dropped up to the next terminator' },
+      {
+        kind: 'reject',
+        code: 'scan_too_long',
+        reason: 'line longer than 8 bytes: dropped up to the next terminator',
+      },
       { kind: 'code', text: '87654321' },
     ]);
   });
@@ -53,7 +65,7 @@ describe('LineFramer', () => {
     expect(framer.push(utf8.subarray(0, 2))).toEqual([]);
     expect(framer.push(utf8.subarray(2))).toEqual([{ kind: 'code', text: '付款' }]);
     expect(framer.push(Uint8Array.from([0xc3, 0x28, 0x0a]))).toEqual([
-      { kind: 'reject', reason: expect.stringMatching(/not valid text/) },
+      { kind: 'reject', code: 'scan_garbled', reason: expect.stringMatching(/not valid text/) },
     ]);
   });
 
@@ -61,7 +73,11 @@ describe('LineFramer', () => {
     const framer = new LineFramer({ terminator: 'auto', maxLength: 64 });
     framer.push(bytes('13456'));
     expect(framer.flush('disconnect')).toEqual([
-      { kind: 'reject', reason: 'a 5-byte partial code was cut off when the device disconnected' },
+      {
+        kind: 'reject',
+        code: 'scan_incomplete',
+        reason: 'a 5-byte partial code was cut off when the device disconnected',
+      },
     ]);
     expect(framer.flush('disconnect')).toEqual([]);
   });

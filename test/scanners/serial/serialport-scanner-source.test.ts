@@ -1,3 +1,4 @@
+import { unlinkSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ScanEvent, ScannerStatusEvent, ScanRejectEvent } from '../../../core/ports/scanner-source.ts';
@@ -116,7 +117,10 @@ describe('serial scanner through a real pseudo-terminal', () => {
     pty.write(`${CODE_B}\r`);
     await waitFor(() => log.scans.length === 1, 'whole scan');
     expect(log.codes()).toEqual([CODE_B]);
-    expect(log.rejects[0]!.reason).toMatch(/partial code/);
+    expect(log.rejects[0]).toMatchObject({
+      code: 'scan_incomplete',
+      reason: expect.stringMatching(/partial code never got its terminator.*"terminator": "none"/),
+    });
   });
 
   it('rejects noise and an over-long line, then resynchronises', async () => {
@@ -126,6 +130,62 @@ describe('serial scanner through a real pseudo-terminal', () => {
     await waitFor(() => log.scans.length === 1 && log.rejects.length === 2, 'resync');
     expect(log.codes()).toEqual([CODE_A]);
     expect(log.rejects.map((r) => r.reason).join(' | ')).toMatch(/control byte 0x00.*longer than 32/);
+  });
+
+  it('notices a port that vanished without a close event, and reopens it when it is back', async () => {
+    const first = await openPtyPair(temp.dir, 'gone');
+    cleanups.push(() => first.kill());
+    const source = new SerialPortScannerSource(
+      'serial:test',
+      serialConfig({ path: first.device, livenessIntervalMs: 50 }),
+      { reconnect: { initialMs: 20, maxMs: 50 } },
+    );
+    const log = record(source);
+    cleanups.push(() => source.stop());
+    await source.start();
+    await waitFor(() => source.status().state === 'connected', 'connected');
+    // The device node goes away while the open descriptor stays readable: serialport sees no close.
+    unlinkSync(first.device);
+    unlinkSync(first.host);
+    await waitFor(() => source.status().state === 'disconnected', 'vanished status', 3000);
+    expect(source.status()).toEqual({ state: 'disconnected', reason: expect.stringMatching(/vanished/) });
+    // The scanner comes back at the same path (another pty behind the same link) and is read again.
+    const second = await openPtyPair(temp.dir, 'gone');
+    cleanups.push(() => second.kill());
+    await waitFor(() => source.status().state === 'connected', 'reopened', 3000);
+    second.write(`${CODE_A}\r`);
+    await waitFor(() => log.scans.length === 1, 'scan after reopen');
+    expect(log.codes()).toEqual([CODE_A]);
+  });
+
+  it('reopens when the path now names another device (re-enumerated behind the same link)', async () => {
+    const first = await openPtyPair(temp.dir, 'swap');
+    cleanups.push(() => first.kill());
+    const source = new SerialPortScannerSource(
+      'serial:test',
+      serialConfig({ path: first.device, livenessIntervalMs: 50 }),
+      { reconnect: { initialMs: 20, maxMs: 50 } },
+    );
+    const log = record(source);
+    cleanups.push(() => source.stop());
+    await source.start();
+    await waitFor(() => source.status().state === 'connected', 'connected');
+    unlinkSync(first.device);
+    unlinkSync(first.host);
+    const second = await openPtyPair(temp.dir, 'swap');
+    cleanups.push(() => second.kill());
+    await waitFor(
+      () =>
+        log.statuses.some(
+          (s) => s.status.state === 'disconnected' && /vanished|replaced/.test(s.status.reason),
+        ),
+      'replaced status',
+      3000,
+    );
+    await waitFor(() => source.status().state === 'connected', 'reopened', 3000);
+    second.write(`${CODE_B}\r`);
+    await waitFor(() => log.scans.length === 1, 'scan from the new device');
+    expect(log.codes()).toEqual([CODE_B]);
   });
 
   it('reports unplug as a status, rejects the cut-off code, and reconnects when the port reappears at a new path', async () => {
