@@ -2,7 +2,7 @@
  * `scanpay <command> [args]`: each command is one module in ./commands/, loaded on demand so a
  * command never pays for another's imports (classify must not load serialport or SQLite).
  */
-import type { CliCommand } from './cli-command.ts';
+import { type CliCommand, CliUsageError, USAGE_EXIT_STATUS } from './cli-command.ts';
 
 const COMMANDS: Readonly<Record<string, string>> = {
   classify: './commands/classify.ts',
@@ -41,7 +41,13 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const module = (await import(path)) as { command: CliCommand };
-  return module.command.run(rest);
+  try {
+    return await module.command.run(rest);
+  } catch (error) {
+    if (!(error instanceof CliUsageError)) throw error;
+    console.error(`scanpay ${name}: ${error.message}`);
+    return USAGE_EXIT_STATUS;
+  }
 }
 
 process.exitCode = await main(process.argv.slice(2));

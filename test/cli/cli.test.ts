@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseArgs } from '../../core/cli/cli-command.ts';
+import { CliUsageError, parseArgs } from '../../core/cli/cli-command.ts';
 import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,13 +82,22 @@ describe('scanpay sandbox --port', () => {
 
   it.each([
     [['--port', '70000'], '"70000"'],
-    [['--port'], '"true"'],
-    [['--port', '-1'], '"-1"'],
+    [['--port=-1'], '"-1"'],
   ])('%j exits 2 saying what --port must be', (args, shown) => {
     const { status, stdout, stderr } = scanpay('sandbox', ...args);
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain(`--port must be an integer from 0 to 65535, got ${shown}`);
+  });
+
+  it.each([
+    [['--port'], 'option --port needs a value'],
+    [['--port', '-1'], 'option --port needs a value (write --port=VALUE for a value that starts with "-")'],
+  ])('%j exits 2 saying --port needs a value', (args, said) => {
+    const { status, stdout, stderr } = scanpay('sandbox', ...args);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`scanpay sandbox: ${said}`);
   });
 
   it('a port already in use exits 1 naming the address and the reason', async () => {
@@ -145,24 +154,67 @@ describe('scanpay backup --data / --out', () => {
 });
 
 describe('parseArgs', () => {
-  it('reads --name value, --name=value, bare --flag and positionals', () => {
-    expect(parseArgs(['--port', '8080', '--host=0.0.0.0', 'extra', '--verbose'])).toEqual({
+  const SPEC = { values: ['port', 'host', 'url', 'b'], booleans: ['verbose', 'a'] } as const;
+
+  it('reads --name value, --name=value, a boolean --flag and positionals', () => {
+    expect(parseArgs(['--port', '8080', '--host=0.0.0.0', 'extra', '--verbose'], SPEC)).toEqual({
       flags: { port: '8080', host: '0.0.0.0', verbose: 'true' },
       positional: ['extra'],
     });
   });
 
-  it('a flag followed by another flag is bare; "=" keeps the rest of the value as is', () => {
-    expect(parseArgs(['--a', '--b', 'x', '--url=http://h/?q=1'])).toEqual({
+  it('"=" keeps the rest of the value as is; a boolean before a valued option stays a boolean', () => {
+    expect(parseArgs(['--a', '--b', 'x', '--url=http://h/?q=1'], SPEC)).toEqual({
       flags: { a: 'true', b: 'x', url: 'http://h/?q=1' },
       positional: [],
     });
   });
 
-  it('the last of a repeated flag wins; a lone value is positional', () => {
-    expect(parseArgs(['--port', '1', '--port', '2', 'x'])).toEqual({
+  it('the last of a repeated option wins; a lone value is positional', () => {
+    expect(parseArgs(['--port', '1', '--port', '2', 'x'], SPEC)).toEqual({
       flags: { port: '2' },
       positional: ['x'],
     });
+  });
+
+  it('an option that takes a value but has none is refused, naming it (it never becomes "true")', () => {
+    expect(() => parseArgs(['--port'], SPEC)).toThrow(CliUsageError);
+    expect(() => parseArgs(['--port'], SPEC)).toThrow(/--port/);
+    expect(() => parseArgs(['--host', '--verbose'], SPEC)).toThrow(/--host/);
+  });
+
+  it('an option the command does not know is refused, naming it', () => {
+    expect(() => parseArgs(['--output', '/tmp/x'], SPEC)).toThrow(CliUsageError);
+    expect(() => parseArgs(['--output', '/tmp/x'], SPEC)).toThrow(/--output/);
+  });
+});
+
+describe('scanpay options a command does not take', () => {
+  it('backup --out with no directory: exit 2, the problem on stderr, no folder named "true" made', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'scanpay-cli-cwd-'));
+    const data = mkdtempSync(join(tmpdir(), 'scanpay-cli-data-'));
+    try {
+      const run = spawnSync(node, [join(ROOT, 'bin/scanpay.js'), 'backup', '--data', data, '--out'], {
+        cwd,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^scanpay backup: option --out needs a value/m);
+      expect(readdirSync(cwd)).toEqual([]);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['backup', '--output', '/tmp/x'],
+    ['serve', '--prot', '8417'],
+    ['sandbox', '--hots', '0.0.0.0'],
+  ])('%s %s: exit 2 naming the unknown option', (command, option, value) => {
+    const { status, stderr } = scanpay(command, option, value);
+    expect(status).toBe(2);
+    expect(stderr).toContain(`scanpay ${command}: unknown option ${option}`);
   });
 });

@@ -36,7 +36,7 @@ function referencedFiles(configPath: string): string[] {
 
 export const command: CliCommand = {
   async run(args) {
-    const { flags } = parseArgs(args);
+    const { flags } = parseArgs(args, { values: ['data', 'out'] });
     const dataDir = flags.data ?? defaultDataDir();
     const outRoot = flags.out ?? join(dataDir, 'backups');
     try {

@@ -17,7 +17,10 @@ import { type CliCommand, parseArgs } from '../cli-command.ts';
  */
 export const command: CliCommand = {
   async run(args) {
-    const { flags } = parseArgs(args);
+    const { flags } = parseArgs(args, {
+      values: ['serial', 'baud', 'terminator', 'hid', 'profile', 'hid-replay', 'max-scans'],
+      booleans: ['raw'],
+    });
     let configs: ScannerConfig[];
     let replay: ReplayHid | undefined;
     try {

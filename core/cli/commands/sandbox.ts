@@ -30,7 +30,7 @@ function summary(sandbox: RunningSandbox): string {
 
 export const command: CliCommand = {
   async run(args) {
-    const { flags } = parseArgs(args);
+    const { flags } = parseArgs(args, { values: ['port', 'host'] });
     const port = parsePort(flags.port);
     if (port === undefined) {
       console.error(`--port must be an integer from 0 to 65535, got ${JSON.stringify(flags.port)}`);

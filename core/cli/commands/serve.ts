@@ -23,7 +23,7 @@ const STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.u
 
 export const command: CliCommand = {
   async run(args) {
-    const { flags } = parseArgs(args);
+    const { flags } = parseArgs(args, { values: ['data', 'sandbox', 'host', 'port'], booleans: ['verbose'] });
     const dataDir = flags.data ?? defaultDataDir();
     try {
       const service = await startKioskService({

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanPayError, toErrorShape } from '../../common/errors.ts';
 import { releasePrivateKey, signUpdateFile } from '../../release/update-signature.ts';
-import { type CliCommand, parseArgs } from '../cli-command.ts';
+import { type CliCommand, CliUsageError, parseArgs } from '../cli-command.ts';
 
 function usageError(message: string): ScanPayError {
   return new ScanPayError('sign_release_usage', message);
@@ -63,14 +63,13 @@ export async function signRelease(
   env: NodeJS.ProcessEnv,
   print: (line: string) => void,
 ): Promise<void> {
-  const { flags, positional } = parseArgs(args);
+  const { flags, positional } = parseArgs(args, { values: ['generate-key', 'version'] });
   if (flags['generate-key'] !== undefined) {
-    if (flags['generate-key'] === 'true') throw usageError('--generate-key needs a directory');
     print(JSON.stringify(generateKey(flags['generate-key'])));
     return;
   }
   const version = flags.version;
-  if (version === undefined || version === 'true' || !/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(version)) {
+  if (version === undefined || !/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(version)) {
     throw usageError('--version must be the release version the packages carry (e.g. 1.4.0)');
   }
   if (positional.length === 0) throw usageError('name at least one package file to sign');
@@ -89,6 +88,7 @@ export const command: CliCommand = {
       await signRelease(args, process.env, (line) => console.log(line));
       return 0;
     } catch (error) {
+      if (error instanceof CliUsageError) throw error;
       console.error(JSON.stringify(toErrorShape(error)));
       return 1;
     }
