@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const live = (): BrowserWindow | null => (win !== null && !win.isDestroyed() ? win : null);
   registerIpcHandler({
     ipcMain,
-    api: service.api,
+    invoke: service.invoke,
     trusted: () => {
       const current = live();
       return current === null ? null : { webContentsId: current.webContents.id, rendererUrl: RENDERER_URL };

@@ -8,13 +8,18 @@ import { dirname, join } from 'node:path';
 import type { ScanPayApi, ServiceEvent } from '../common/contract/api-contract.ts';
 import type { ExportOrdersRequest } from '../common/contract/api-schemas.ts';
 import type { HealthView, SettingsView } from '../common/contract/views.ts';
-import { AuthError, ConflictError } from '../common/errors.ts';
+import { ConflictError } from '../common/errors.ts';
 import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
+import type { EngineLogger } from '../engine/engine-deps.ts';
 import { SqliteJournal } from '../journal/sqlite-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { OrderFilter } from '../ports/journal.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
+import { AccessPolicy } from './api/access-policy.ts';
+import { createOperationInvoker, type OperationInvoker } from './api/operation-invoker.ts';
+import { PinAttempts } from './api/pin-attempts.ts';
+import { redactSecrets, serviceSecrets } from './api/redact-secrets.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { ServiceConfig } from './config/service-config.ts';
 import { EventBus } from './event-bus.ts';
@@ -46,7 +51,13 @@ export interface KioskServiceOptions {
 }
 
 export interface KioskService {
+  /** The operations themselves, unchecked: for in-process callers that are the terminal itself. */
   readonly api: ScanPayApi;
+  /** Every call from outside (HTTP, IPC) goes through here: schema, access policy, then the operation. */
+  readonly invoke: OperationInvoker;
+  /** Logs an unexpected error (stack included) with the configured secrets blanked out. */
+  reportInternalError(where: string, error: unknown): void;
+  readonly logger: EngineLogger;
   readonly config: ServiceConfig;
   readonly engine: CheckoutEngine;
   readonly sandbox: { readonly url: string } | null;
@@ -150,7 +161,10 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       now: clock.now(),
     };
   };
+  let stopped = false;
   health.onChange((view, previous) => {
+    // A probe can finish after stop() closed the journal (e.g. serve refused to bind): nothing to publish.
+    if (stopped) return;
     logger.info('provider reachability', {
       pid: view.pid,
       provider: view.provider,
@@ -178,12 +192,9 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     );
     await scanners.manager.start();
   }
-  void health.probeAll().then(() => bus.publish({ kind: 'health', health: healthView() }));
-
-  const requirePin = (pin: string | undefined) => {
-    if (!pin || !settings.verifyPin(pin, clock.now()))
-      throw new AuthError('pin_invalid', 'the supervisor PIN is wrong');
-  };
+  void health.probeAll().then(() => {
+    if (!stopped) bus.publish({ kind: 'health', health: healthView() });
+  });
 
   const settingsView = (): SettingsView => {
     const stored = settings.get();
@@ -263,7 +274,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     },
     queryPayment: (request) => engine.queryPayment(request),
     async refund(request) {
-      if (request.pin !== undefined) requirePin(request.pin);
+      // The supervisor check (PIN or a key with `refund`) is the access policy's, in the invoker.
       const record = await engine.refunds.refund(request);
       return {
         out_trade_no: record.orderNo,
@@ -350,10 +361,9 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       bus.publish({ kind: 'shift', shift: null });
       return report;
     },
-    verifyPin: async (request) => ({ ok: settings.verifyPin(request.pin, clock.now()) }),
+    verifyPin: async (request) => ({ ok: settings.pinMatches(request.pin) }),
     getSettings: async () => settingsView(),
     async updateSettings(request) {
-      requirePin(request.pin);
       settings.update({
         ...(request.language ? { language: request.language } : {}),
         ...(request.kiosk !== undefined ? { kiosk: request.kiosk } : {}),
@@ -367,9 +377,31 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     health: async () => healthView(),
   };
 
-  let stopped = false;
+  const secrets = serviceSecrets(config);
+  const reportInternalError = (where: string, error: unknown) => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    logger.warn('internal error', { where, error: redactSecrets(text, secrets) });
+  };
+  const invoke = createOperationInvoker({
+    api,
+    policy: new AccessPolicy({
+      pin: {
+        matches: (pin) => settings.pinMatches(pin),
+        get isDefault() {
+          return !settings.pinSet;
+        },
+      },
+      attempts: new PinAttempts(),
+      clock,
+    }),
+    onInternalError: (operation, error) => reportInternalError(operation, error),
+  });
+
   return {
     api,
+    invoke,
+    reportInternalError,
+    logger,
     config,
     engine,
     sandbox: sandbox ? { url: sandbox.url } : null,

@@ -6,11 +6,33 @@
 import { z } from 'zod';
 
 const fen = z.number().int('must be whole fen').positive('must be greater than 0').max(10_000_000_000);
+const ATTEMPT_SUFFIX = /_\d+$/;
 const orderNo = z
   .string()
   .min(1)
   .max(29, 'at most 29 characters (attempt suffixes must fit WeChat’s 32)')
+  .regex(/^[0-9A-Za-z_\-|*@]+$/, 'only letters, digits and _-|*@')
+  // The engine numbers an order's later attempts `<order>_2`, `<order>_3`…: an order number of that
+  // form would be taken for another order's attempt (journals keep that suffix, so it stays readable).
+  .refine((no) => !ATTEMPT_SUFFIX.test(no), 'must not end in _<digits> (reserved for attempt numbers)');
+/**
+ * Refund numbers go to the provider as out_refund_no / out_request_no: WeChat Pay allows at most 64
+ * letters, digits and _-|*@ (docs/protocols.md); checked here, before the refund is journaled.
+ */
+const refundNo = z
+  .string()
+  .min(1)
+  .max(64)
   .regex(/^[0-9A-Za-z_\-|*@]+$/, 'only letters, digits and _-|*@');
+/** `other` is passed through to the provider, but never the address its signed notifications go to. */
+const passThrough = z
+  .record(z.string().max(64), z.string().max(256))
+  .refine(
+    (other) => !Object.keys(other).some((key) => /^notify_?url$/i.test(key)),
+    'notify_url cannot be set per order: notifications go to the configured public_url',
+  );
+/** Supervisor PIN as typed (the default 0000, a numeric PIN, or a passphrase). */
+const pinText = z.string().min(1).max(64);
 const pid = z.string().min(1).max(64);
 
 export const CreatePaymentRequest = z.strictObject({
@@ -22,7 +44,7 @@ export const CreatePaymentRequest = z.strictObject({
     subject: z.string().min(1).max(128, 'at most 128 characters'),
     type: z.string().min(1).max(32).default('goods'),
     custom: z.unknown().optional(),
-    other: z.record(z.string(), z.string()).optional(),
+    other: passThrough.optional(),
     pid: pid.optional(),
     time_expire: z.number().int().positive().optional(),
     auth_code: z.string().min(1).max(64).optional(),
@@ -41,11 +63,11 @@ export type QueryPaymentRequest = z.input<typeof QueryPaymentRequest>;
 
 export const RefundRequest = z.strictObject({
   out_trade_no: z.string().min(1).max(64),
-  out_refund_no: z.string().min(1).max(64).optional(),
+  out_refund_no: refundNo.optional(),
   refund_fee: fen.optional(),
   refund_desc: z.string().max(80).optional(),
-  /** Supervisor PIN: required by the cashier UI's refunds, checked when a PIN is configured. */
-  pin: z.string().max(32).optional(),
+  /** Supervisor PIN: the cashier UI needs it for every refund (an integrator needs a key with `refund`). */
+  pin: pinText.optional(),
 });
 export type RefundRequest = z.input<typeof RefundRequest>;
 
@@ -110,16 +132,21 @@ export const CloseShiftRequest = z.strictObject({
 });
 export type CloseShiftRequest = z.input<typeof CloseShiftRequest>;
 
-export const VerifyPinRequest = z.strictObject({ pin: z.string().min(1).max(32) });
+export const VerifyPinRequest = z.strictObject({ pin: pinText });
 export type VerifyPinRequest = z.input<typeof VerifyPinRequest>;
 
 export const UpdateSettingsRequest = z.strictObject({
-  pin: z.string().max(32).optional(),
+  pin: pinText.optional(),
   language: z.enum(['zh-CN', 'en']).optional(),
   kiosk: z.boolean().optional(),
+  /** A 4-digit PIN falls to guessing in hours: 6 to 12 digits, or a passphrase of 10+ characters. */
   new_pin: z
     .string()
-    .regex(/^\d{4,8}$/, '4 to 8 digits')
+    .max(64)
+    .refine(
+      (pin) => /^\d{6,12}$/.test(pin) || (pin.length >= 10 && /\D/.test(pin)),
+      '6 to 12 digits, or a passphrase of at least 10 characters',
+    )
     .optional(),
 });
 export type UpdateSettingsRequest = z.input<typeof UpdateSettingsRequest>;

@@ -96,8 +96,30 @@ export const ServiceConfigSchema = z.strictObject({
     .strictObject({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8417),
-      /** Required to bind anything but loopback. */
+      /** Required to bind anything but loopback: the LAN cashier UI's credential (docs/security.md). */
       access_token: z.string().min(16, 'at least 16 characters').optional(),
+      /** Integrators' keys, sent as `Authorization: Bearer <key>`; each grants only its permissions. */
+      api_keys: z
+        .array(
+          z.strictObject({
+            id: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, '1–32 letters, digits or _.-'),
+            key: z.string().min(24, 'at least 24 characters'),
+            permissions: z.array(z.enum(['pay', 'query', 'refund', 'settings'])).min(1),
+          }),
+        )
+        .default([])
+        .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, 'ids must be unique'),
+      /** Host names (besides loopback, IP literals, the bound host and public_url's host) the service answers to. */
+      allowed_hosts: z.array(z.string().min(1).max(253)).default([]),
+      /** Proxy addresses whose X-Forwarded-For is believed; from anyone else it marks the request as remote. */
+      trusted_proxies: z.array(z.union([z.ipv4(), z.ipv6()])).default([]),
+      /** HTTPS: PEM cert and key (file: references), or `self_signed: true` for a generated pair. */
+      tls: z
+        .union([
+          z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }),
+          z.strictObject({ self_signed: z.literal(true) }),
+        ])
+        .optional(),
     })
     .optional(),
   updates: z.strictObject({ url: z.url().optional() }).optional(),
