@@ -4,6 +4,7 @@
  * Amounts are integer fen; a fractional or negative amount is refused here, before anything is written.
  */
 import { z } from 'zod';
+import { isAcceptableNewPin, NEW_PIN_RULE } from './pin-rules.ts';
 
 const fen = z.number().int('must be whole fen').positive('must be greater than 0').max(10_000_000_000);
 const ATTEMPT_SUFFIX = /_\d+$/;
@@ -139,15 +140,7 @@ export const UpdateSettingsRequest = z.strictObject({
   pin: pinText.optional(),
   language: z.enum(['zh-CN', 'en']).optional(),
   kiosk: z.boolean().optional(),
-  /** A 4-digit PIN falls to guessing in hours: 6 to 12 digits, or a passphrase of 10+ characters. */
-  new_pin: z
-    .string()
-    .max(64)
-    .refine(
-      (pin) => /^\d{6,12}$/.test(pin) || (pin.length >= 10 && /\D/.test(pin)),
-      '6 to 12 digits, or a passphrase of at least 10 characters',
-    )
-    .optional(),
+  new_pin: z.string().max(64).refine(isAcceptableNewPin, NEW_PIN_RULE).optional(),
 });
 export type UpdateSettingsRequest = z.input<typeof UpdateSettingsRequest>;
 
