@@ -4,7 +4,9 @@
  * Each test was red before its fix.
  */
 import { spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -240,6 +242,43 @@ describe('finding 10: transport and input edge cases', () => {
     const log = readFileSync(join(h.dataDir, 'logs', 'scanpay.log'), 'utf8');
     expect(log).toContain('disk failure');
     expect(log).not.toContain(TOKEN);
+  });
+
+  it('serves HTTPS with the configured certificate and shows its SHA-256 on health for pinning', async () => {
+    const keys = join(process.cwd(), 'core', 'sandbox', 'keys');
+    const cert = readFileSync(join(keys, 'server-cert.pem'), 'utf8');
+    const server = await startApiServer({
+      service: h.service,
+      host: '127.0.0.1',
+      port: 0,
+      tls: { cert, key: readFileSync(join(keys, 'server-key.pem'), 'utf8') },
+    });
+    try {
+      expect(server.url).toMatch(/^https:\/\//);
+      const { port } = new URL(server.url);
+      const health = await new Promise<{ status: number; body: { tls_sha256?: string; ready?: boolean } }>(
+        (resolve, reject) => {
+          const req = httpsRequest(
+            { host: '127.0.0.1', port, path: '/api/health', ca: readFileSync(join(keys, 'ca-cert.pem')) },
+            (res) => {
+              let text = '';
+              res.on('data', (c: Buffer) => {
+                text += c.toString();
+              });
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        },
+      );
+      expect(health.status).toBe(200);
+      expect(health.body.ready).toBe(true);
+      expect(health.body.tls_sha256).toBe(new X509Certificate(cert).fingerprint256);
+      expect(server.tlsFingerprint).toBe(health.body.tls_sha256);
+    } finally {
+      await server.close();
+    }
   });
 
   it('exits with a clear message and code 2 after refusing to bind, with no crash', () => {

@@ -37,7 +37,12 @@ export const command: CliCommand = {
         throw error;
       });
       console.log(
-        JSON.stringify({ url: server.url, sandbox_url: service.sandbox?.url ?? null, data_dir: dataDir }),
+        JSON.stringify({
+          url: server.url,
+          sandbox_url: service.sandbox?.url ?? null,
+          data_dir: dataDir,
+          ...(server.tlsFingerprint ? { tls_sha256: server.tlsFingerprint } : {}),
+        }),
       );
       console.error(
         `ScanPay Kiosk is serving ${server.url}${service.sandbox ? ` on the sandbox gateway (${service.sandbox.url})` : ''}.` +

@@ -113,12 +113,12 @@ export const ServiceConfigSchema = z.strictObject({
       allowed_hosts: z.array(z.string().min(1).max(253)).default([]),
       /** Proxy addresses whose X-Forwarded-For is believed; from anyone else it marks the request as remote. */
       trusted_proxies: z.array(z.union([z.ipv4(), z.ipv6()])).default([]),
-      /** HTTPS: PEM cert and key (file: references), or `self_signed: true` for a generated pair. */
+      /** HTTPS: the PEM certificate and key (use file: references); health shows its SHA-256 for pinning. */
       tls: z
-        .union([
-          z.strictObject({ cert: z.string().min(1), key: z.string().min(1) }),
-          z.strictObject({ self_signed: z.literal(true) }),
-        ])
+        .strictObject({
+          cert: z.string().includes('BEGIN CERTIFICATE', { error: 'a PEM certificate' }),
+          key: z.string().includes('PRIVATE KEY', { error: 'a PEM private key' }),
+        })
         .optional(),
     })
     .optional(),

@@ -189,7 +189,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       ].map((name) => name.toLowerCase()),
     ),
   };
-  const tls = options.tls ?? null;
+  const tls = options.tls ?? serverConfig?.tls ?? null;
+  const tlsFingerprint = tls ? new X509Certificate(tls.cert).fingerprint256 : null;
   const scheme = tls ? 'https' : 'http';
   const session = randomBytes(32).toString('base64url');
   const tickets = new EventTickets(() => Date.now());
@@ -344,7 +345,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       const operation = name === 'health' ? 'health' : name === 'orders' ? 'listOrders' : 'exportOrders';
       const input = name === 'health' ? {} : orderQuery(url.searchParams);
       const outcome = await service.invoke(caller, operation, input);
-      if (name === 'health' && outcome.ok) return send(response, 200, outcome.value);
+      if (name === 'health' && outcome.ok)
+        return send(response, 200, {
+          ...(outcome.value as object),
+          ...(tlsFingerprint ? { tls_sha256: tlsFingerprint } : {}),
+        });
       if (name !== 'orders.csv' || !outcome.ok) return sendInvocation(response, operation, outcome);
       const file = outcome.value as OrdersExport;
       response.writeHead(200, {
@@ -428,7 +433,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   return {
     url: `${scheme}://${host}:${address.port}`,
     server,
-    tlsFingerprint: tls ? new X509Certificate(tls.cert).fingerprint256 : null,
+    tlsFingerprint,
     close: async () => {
       unsubscribe();
       clearInterval(heartbeat);
