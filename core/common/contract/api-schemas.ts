@@ -18,7 +18,7 @@ const orderNo = z
   .refine((no) => !ATTEMPT_SUFFIX.test(no), 'must not end in _<digits> (reserved for attempt numbers)');
 /**
  * Refund numbers go to the provider as out_refund_no / out_request_no: WeChat Pay allows at most 64
- * letters, digits and _-|*@ (docs/protocols.md); checked here, before the refund is journaled.
+ * letters, digits and _-|*@ (docs/security.md, Input); checked here, before the refund is journaled.
  */
 const refundNo = z
   .string()
