@@ -12,11 +12,9 @@
  * - the server refuses to bind a non-loopback address without an access token.
  */
 import { randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
 import type { OrdersExport, ServiceEvent } from '../../common/contract/api-contract.ts';
 import { ConfigError } from '../../common/errors.ts';
 import { type Caller, CONSOLE_CALLER, type Permission } from '../api/access-policy.ts';
@@ -32,31 +30,18 @@ import {
   originAllowed,
   resolveClient,
 } from './request-guard.ts';
+import { serveUiFile } from './static-ui.ts';
 import { answerFor, isVkOperation } from './vk-answer.ts';
 
 export { isLoopback } from './request-guard.ts';
 
 const MAX_BODY = 64 * 1024;
 const NOTIFY_PATH = /^\/notify\/([^/]+)\/([^/]+)$/;
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-const PAGE_CSP =
-  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 const API_HEADERS = {
   'cache-control': 'no-store',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
 } as const;
-/** The meta tag through which the served page learns its session (read by renderer/src/bridge). */
-export const SESSION_META = 'scanpay-session';
 export const SESSION_HEADER = 'x-scanpay-session';
 
 export interface ApiKey {
@@ -281,44 +266,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     response.end(answer.body);
   }
 
-  function indexHtml(root: string | undefined, withSession: boolean): Buffer {
-    const page =
-      root && existsSync(join(root, 'index.html'))
-        ? readFileSync(join(root, 'index.html'), 'utf8')
-        : '<!doctype html><html><head><meta charset="utf-8"><title>ScanPay Kiosk</title></head><body><p>The UI is not built: run <code>npm run build:renderer</code>. The API is at /api/health.</p></body></html>';
-    if (!withSession) return Buffer.from(page);
-    const meta = `<meta name="${SESSION_META}" content="${session}">`;
-    return Buffer.from(page.includes('</head>') ? page.replace('</head>', `${meta}</head>`) : meta + page);
-  }
-
   /** The UI. The page carries the console session only for a local client (a LAN browser uses the token). */
   function serveStatic(path: string, request: IncomingMessage, response: ServerResponse): void {
-    const root = options.staticDir;
     const peer = options.clientAddress ? options.clientAddress(request) : request.socket.remoteAddress;
     const local = resolveClient(request, peer, trustedProxies, publicHost).local;
-    let file: string | null = null;
-    if (root && existsSync(join(root, 'index.html'))) {
-      const relative = normalize(path).replace(/^([/\\])+/, '');
-      file = join(root, relative);
-      if (
-        (!file.startsWith(root + sep) && file !== root) ||
-        !existsSync(file) ||
-        statSync(file).isDirectory()
-      )
-        file = join(root, 'index.html');
-    }
-    const isIndex = file === null || file.endsWith('index.html');
-    const body = isIndex ? indexHtml(root, local) : readFileSync(file!);
-    response.writeHead(200, {
-      'content-type': isIndex
-        ? 'text/html; charset=utf-8'
-        : (CONTENT_TYPES[extname(file!)] ?? 'application/octet-stream'),
-      'content-security-policy': PAGE_CSP,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'cache-control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
-    });
-    response.end(body);
+    serveUiFile(options.staticDir, path, local ? session : null, response);
   }
 
   async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
