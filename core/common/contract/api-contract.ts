@@ -1,8 +1,11 @@
 /**
  * The one contract between the UI and the service. The Electron preload, the headless HTTP bridge
- * and the renderer all use these names and types; the service implements `ScanPayApi`.
+ * and the renderer all use these names and types; the service implements `ScanPayApi`, and every
+ * call from outside goes through its one invoker (schema, access policy: docs/security.md).
  * Each operation is `POST /api/<name>` with a JSON body on the headless service, and one IPC
- * channel in Electron; both return `CallResult` so a typed error (code + message) crosses intact.
+ * channel in Electron. IPC returns `CallResult` so a typed error (code + message) crosses intact;
+ * over HTTP the till's operations answer the same `{ok, value}` / `{ok:false, code, message, error}`,
+ * and vk-uni-pay's five operations answer its flat shape (`VkAnswer`, below).
  */
 import type { ErrorShape } from '../errors.ts';
 import type {
