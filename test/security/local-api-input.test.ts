@@ -96,6 +96,35 @@ describe('finding 8: a refund number is validated before anything is journaled',
   });
 });
 
+describe('finding 8: every provider-bound field is checked before anything is journaled', () => {
+  it('refuses a subject longer than WeChat Pay’s 128 bytes (50 Chinese characters) with 400 and no order', async () => {
+    const before = (await asConsole('listOrders', {})) as { value: { total: number } };
+    const code = await h.walletCode('wxpay', 'instant');
+    const reply = await postJson(h.server.url, 'createPayment', {
+      data: { out_trade_no: 'SEC8B', total_fee: 100, subject: '茶'.repeat(50), auth_code: code },
+    });
+    expect(reply.status).toBe(400);
+    expect(errorCode(reply)).toBe('validation_failed');
+    expect(reply.json.msg).toMatch(/subject/);
+    const after = (await asConsole('listOrders', {})) as { value: { total: number } };
+    expect(after.value.total).toBe(before.value.total);
+  });
+});
+
+describe('finding 8: a long till note still makes a subject the provider accepts', () => {
+  it('keeps the note whole and cuts the subject to 128 bytes at a character boundary', async () => {
+    const note = '特价茶叶礼盒'.repeat(20);
+    const sale = await asConsole('beginSale', { total_fee: 100, note });
+    expect(sale.ok).toBe(true);
+    const order = (sale as { value: { order: { subject: string; note: string } } }).value.order;
+    expect(order.note).toBe(note);
+    expect(new TextEncoder().encode(order.subject).length).toBeLessThanOrEqual(128);
+    expect(note.startsWith(order.subject)).toBe(true);
+    expect(order.subject.length).toBe(42);
+    await asConsole('cancelSale', {});
+  });
+});
+
 describe('finding 9: the supervisor PIN', () => {
   it('while the default 0000 is set, a supervisor action asks for a new PIN first', async () => {
     await paidOrder('SEC9');

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isAcceptableNewPin, NEW_PIN_RULE } from './pin-rules.ts';
+import { fitsSubject, SUBJECT_RULE } from './provider-text.ts';
 
 const fen = z.number().int('must be whole fen').positive('must be greater than 0').max(10_000_000_000);
 const ATTEMPT_SUFFIX = /_\d+$/;
@@ -42,7 +43,7 @@ export const CreatePaymentRequest = z.strictObject({
   data: z.strictObject({
     out_trade_no: orderNo.optional(),
     total_fee: fen,
-    subject: z.string().min(1).max(128, 'at most 128 characters'),
+    subject: z.string().min(1).refine(fitsSubject, SUBJECT_RULE),
     type: z.string().min(1).max(32).default('goods'),
     custom: z.unknown().optional(),
     other: passThrough.optional(),
@@ -145,7 +146,9 @@ export const UpdateSettingsRequest = z.strictObject({
 export type UpdateSettingsRequest = z.input<typeof UpdateSettingsRequest>;
 
 export const QrStartRequest = z.strictObject({
-  product: z.strictObject({ name: z.string().min(1).max(64), total_fee: fen }).optional(),
+  product: z
+    .strictObject({ name: z.string().min(1).max(64).refine(fitsSubject, SUBJECT_RULE), total_fee: fen })
+    .optional(),
   provider: z.enum(['wxpay', 'alipay', 'payjs']).optional(),
 });
 export type QrStartRequest = z.input<typeof QrStartRequest>;

@@ -5,6 +5,7 @@
  * `env:NAME` references that are resolved at load (so config.json itself can be shared).
  */
 import { z } from 'zod';
+import { fitsSubject, SUBJECT_RULE } from '../../common/contract/provider-text.ts';
 import { ScannerConfigSchema } from '../../scanners/scanner-config.ts';
 
 const fen = z.number().int().positive();
@@ -85,7 +86,9 @@ export const ServiceConfigSchema = z.strictObject({
   paid_actions: z.record(z.string(), z.array(paidAction)).default({}),
   qr_display: z
     .strictObject({
-      product: z.strictObject({ name: z.string().min(1).max(64), total_fee: fen }).optional(),
+      product: z
+        .strictObject({ name: z.string().min(1).max(64).refine(fitsSubject, SUBJECT_RULE), total_fee: fen })
+        .optional(),
       provider: z.enum(['wxpay', 'alipay', 'payjs']).optional(),
       pid: z.string().optional(),
       /** How long the success screen stays before returning to idle. */
