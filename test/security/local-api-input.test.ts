@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -307,6 +308,30 @@ describe('finding 10: transport and input edge cases', () => {
       expect(server.tlsFingerprint).toBe(health.body.tls_sha256);
     } finally {
       await server.close();
+    }
+  });
+
+  it('exits with a clear message and code 2 when the port is taken, with no crash', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scanpay-bind-'));
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as { port: number };
+      const run = spawnSync(
+        process.execPath,
+        ['bin/scanpay.js', 'serve', '--port', String(port), '--data', dataDir],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(run.stderr).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(JSON.parse(run.stdout.trim().split('\n')[0]!)).toMatchObject({
+        ok: false,
+        error: { code: 'listen_failed' },
+      });
+      expect(run.status).toBe(2);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
