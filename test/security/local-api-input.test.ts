@@ -306,6 +306,29 @@ describe('finding 10: transport and input edge cases', () => {
       expect(health.body.ready).toBe(true);
       expect(health.body.tls_sha256).toBe(new X509Certificate(cert).fingerprint256);
       expect(server.tlsFingerprint).toBe(health.body.tls_sha256);
+      // The UI reads health through the health operation: it carries the fingerprint too.
+      const viaOperation = await new Promise<{ value?: { tls_sha256?: string } }>((resolve, reject) => {
+        const req = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/health',
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            ca: readFileSync(join(keys, 'ca-cert.pem')),
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => {
+              text += c.toString();
+            });
+            res.on('end', () => resolve(JSON.parse(text)));
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
+      });
+      expect(viaOperation.value?.tls_sha256).toBe(health.body.tls_sha256);
     } finally {
       await server.close();
     }

@@ -150,6 +150,8 @@ export interface HealthView {
   readonly unresolved: number;
   readonly needs_attention: number;
   readonly now: number;
+  /** SHA-256 of the HTTPS certificate when `scanpay serve` has server.tls, for clients to pin. */
+  readonly tls_sha256?: string;
 }
 
 export interface ScanView {

@@ -16,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { OrdersExport, ServiceEvent } from '../../common/contract/api-contract.ts';
+import type { HealthView } from '../../common/contract/views.ts';
 import { ConfigError } from '../../common/errors.ts';
 import { type Caller, CONSOLE_CALLER, type Permission } from '../api/access-policy.ts';
 import type { Invocation } from '../api/operation-invoker.ts';
@@ -180,9 +181,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   const session = randomBytes(32).toString('base64url');
   const tickets = new EventTickets(() => Date.now());
 
+  /** Health as this server answers it: with the certificate's fingerprint when it speaks HTTPS. */
+  const withTls = (health: HealthView): HealthView =>
+    tlsFingerprint ? { ...health, tls_sha256: tlsFingerprint } : health;
+
   const sseClients = new Set<ServerResponse>();
   const unsubscribe = service.onEvent((event: ServiceEvent) => {
-    const frame = `data: ${JSON.stringify(event)}\n\n`;
+    const shown = event.kind === 'health' ? { ...event, health: withTls(event.health) } : event;
+    const frame = `data: ${JSON.stringify(shown)}\n\n`;
     for (const client of sseClients) client.write(frame);
   });
   const heartbeat = setInterval(() => {
@@ -227,6 +233,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   }
 
   function sendInvocation(response: ServerResponse, name: string, outcome: Invocation): void {
+    if (name === 'health' && outcome.ok) {
+      send(response, 200, { ok: true, value: withTls(outcome.value as HealthView) });
+      return;
+    }
     if (isVkOperation(name)) {
       send(response, outcome.ok ? 200 : outcome.status, answerFor(outcome));
       return;
@@ -288,7 +298,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         connection: 'keep-alive',
         ...API_HEADERS,
       });
-      response.write(`data: ${JSON.stringify({ kind: 'health', health: await service.api.health({}) })}\n\n`);
+      const health = withTls(await service.api.health({}));
+      response.write(`data: ${JSON.stringify({ kind: 'health', health })}\n\n`);
       sseClients.add(response);
       request.on('close', () => sseClients.delete(response));
       return;
@@ -297,11 +308,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       const operation = name === 'health' ? 'health' : name === 'orders' ? 'listOrders' : 'exportOrders';
       const input = name === 'health' ? {} : orderQuery(url.searchParams);
       const outcome = await service.invoke(caller, operation, input);
-      if (name === 'health' && outcome.ok)
-        return send(response, 200, {
-          ...(outcome.value as object),
-          ...(tlsFingerprint ? { tls_sha256: tlsFingerprint } : {}),
-        });
+      if (name === 'health' && outcome.ok) return send(response, 200, withTls(outcome.value as HealthView));
       if (name !== 'orders.csv' || !outcome.ok) return sendInvocation(response, operation, outcome);
       const file = outcome.value as OrdersExport;
       response.writeHead(200, {

@@ -189,6 +189,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'settings.save': 'Save',
   'settings.saved': 'Saved',
   'settings.terminal': 'Terminal',
+  'settings.tls_fingerprint': 'HTTPS certificate fingerprint (SHA-256, for other devices to pin)',
   'common.yes': 'Yes',
   'common.no': 'No',
   'common.cancel': 'Cancel',

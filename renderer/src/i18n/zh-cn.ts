@@ -182,6 +182,7 @@ export const zhCN = {
   'settings.save': '保存',
   'settings.saved': '已保存',
   'settings.terminal': '终端编号',
+  'settings.tls_fingerprint': 'HTTPS 证书指纹（SHA-256，供其他设备固定信任）',
   'common.yes': '是',
   'common.no': '否',
   'common.cancel': '取消',

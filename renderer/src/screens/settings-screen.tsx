@@ -49,6 +49,7 @@ function SettingsBody() {
     useShallow((s) => Object.values(s.scanners)),
   );
   const lastScan = useApp('connection', (s) => s.lastScan);
+  const tlsFingerprint = useApp('connection', (s) => s.health?.tls_sha256 ?? null);
   const [newPin, setNewPin] = useState('');
   if (!settings) return <p>{t('common.loading')}</p>;
   const save = stores.settings.getState().save;
@@ -64,6 +65,11 @@ function SettingsBody() {
           🔒 {t('settings.lock')}
         </button>
       </div>
+      {tlsFingerprint && (
+        <p className="muted" data-testid="tls-fingerprint">
+          {t('settings.tls_fingerprint')}: <code>{tlsFingerprint}</code>
+        </p>
+      )}
       {mustChangePin && (
         <p className="banner banner-warn" role="alert" data-testid="pin-change-required">
           {t('settings.pin_change_required')}

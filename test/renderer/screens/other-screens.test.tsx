@@ -9,7 +9,16 @@ import { RefundScreen } from '../../../renderer/src/screens/refund-screen.tsx';
 import { SettingsScreen } from '../../../renderer/src/screens/settings-screen.tsx';
 import { ShiftScreen } from '../../../renderer/src/screens/shift-screen.tsx';
 import { defaultBridge, renderWithStores } from '../fixtures/render-app.tsx';
-import { anAttempt, anOrder, anOrderDetail, aQr, aShift, someSettings, T0 } from '../fixtures/views.ts';
+import {
+  aHealth,
+  anAttempt,
+  anOrder,
+  anOrderDetail,
+  aQr,
+  aShift,
+  someSettings,
+  T0,
+} from '../fixtures/views.ts';
 
 afterEach(cleanup);
 
@@ -146,6 +155,20 @@ describe('settings screen with the default PIN', () => {
     // The screen now saves with the new PIN, not the old default.
     await act(async () => fireEvent.click(screen.getByRole('button', { name: /English/ })));
     expect(bridge.callsOf('updateSettings')[1]).toEqual({ language: 'en', pin: '24681357' });
+  });
+});
+
+describe('settings screen over HTTPS', () => {
+  it('shows the certificate fingerprint the service reports, for other devices to pin', async () => {
+    const bridge = defaultBridge()
+      .on('verifyPin', () => ({ ok: true }))
+      .on('health', () => aHealth({ tls_sha256: 'AB:CD:EF' }));
+    const { stores } = renderWithStores(<SettingsScreen />, { bridge });
+    await act(async () => stores.settings.getState().load());
+    await act(async () => stores.connection.getState().applyHealth(aHealth({ tls_sha256: 'AB:CD:EF' })));
+    input('settings-pin', '24681357');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Unlock' })));
+    expect(screen.getByTestId('tls-fingerprint').textContent).toMatch(/AB:CD:EF/);
   });
 });
 
