@@ -116,12 +116,18 @@ export const ServiceConfigSchema = z.strictObject({
       allowed_hosts: z.array(z.string().min(1).max(253)).default([]),
       /** Proxy addresses whose X-Forwarded-For is believed; from anyone else it marks the request as remote. */
       trusted_proxies: z.array(z.union([z.ipv4(), z.ipv6()])).default([]),
-      /** HTTPS: the PEM certificate and key (use file: references); health shows its SHA-256 for pinning. */
+      /**
+       * HTTPS: the PEM certificate and key (use file: references), or `{"self_signed": true}` for a
+       * pair made and kept in `<data dir>/tls/`. Health shows the certificate's SHA-256 for pinning.
+       */
       tls: z
-        .strictObject({
-          cert: z.string().includes('BEGIN CERTIFICATE', { error: 'a PEM certificate' }),
-          key: z.string().includes('PRIVATE KEY', { error: 'a PEM private key' }),
-        })
+        .union([
+          z.strictObject({
+            cert: z.string().includes('BEGIN CERTIFICATE', { error: 'a PEM certificate' }),
+            key: z.string().includes('PRIVATE KEY', { error: 'a PEM private key' }),
+          }),
+          z.strictObject({ self_signed: z.literal(true) }),
+        ])
         .optional(),
     })
     .optional(),

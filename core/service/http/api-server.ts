@@ -31,6 +31,7 @@ import {
   originAllowed,
   resolveClient,
 } from './request-guard.ts';
+import { selfSignedCert } from './self-signed-cert.ts';
 import { serveUiFile } from './static-ui.ts';
 import { answerFor, isVkOperation } from './vk-answer.ts';
 
@@ -54,7 +55,7 @@ export interface ApiKey {
 export interface ApiServerOptions {
   readonly service: Pick<
     KioskService,
-    'invoke' | 'onEvent' | 'handleNotify' | 'reportInternalError' | 'config' | 'api'
+    'invoke' | 'onEvent' | 'handleNotify' | 'reportInternalError' | 'config' | 'api' | 'dataDir'
   >;
   readonly host: string;
   readonly port: number;
@@ -175,7 +176,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       ].map((name) => name.toLowerCase()),
     ),
   };
-  const tls = options.tls ?? serverConfig?.tls ?? null;
+  const configuredTls = serverConfig?.tls;
+  const tls =
+    options.tls ??
+    (configuredTls === undefined
+      ? null
+      : 'self_signed' in configuredTls
+        ? selfSignedCert(
+            service.dataDir,
+            [...hostPolicy.names].filter((name) => !/^(0\.0\.0\.0|::)$/.test(name)),
+          )
+        : configuredTls);
   const tlsFingerprint = tls ? new X509Certificate(tls.cert).fingerprint256 : null;
   const scheme = tls ? 'https' : 'http';
   const session = randomBytes(32).toString('base64url');
