@@ -1,5 +1,6 @@
 /** The per-client wait after wrong supervisor PINs: doubling for a guesser, capped low for the console. */
 import { describe, expect, it } from 'vitest';
+import { AccessPolicy, type Caller, CONSOLE_CALLER } from '../../core/service/api/access-policy.ts';
 import { PinAttempts } from '../../core/service/api/pin-attempts.ts';
 
 describe('wrong-PIN waits', () => {
@@ -43,3 +44,37 @@ describe('wrong-PIN waits', () => {
 function defaultsWith(maxClients: number) {
   return { freeTries: 3, baseDelayMs: 1_000, maxDelayMs: 15 * 60_000, consoleMaxDelayMs: 30_000, maxClients };
 }
+
+describe('which client counts as the console', () => {
+  const policyAt = (now: { value: number }) =>
+    new AccessPolicy({
+      pin: { matches: (pin) => pin === '24681357', isDefault: false },
+      attempts: new PinAttempts(),
+      clock: { now: () => now.value } as never,
+    });
+  const guess = (policy: AccessPolicy, caller: Caller) => {
+    try {
+      policy.authorize(caller, 'verifyPin', { pin: '00000000' });
+      return 'ok';
+    } catch (error) {
+      return (error as { code: string; details?: { retry_after_ms?: number } }).details?.retry_after_ms ?? 0;
+    }
+  };
+
+  it('only the terminal’s own UI is capped at 30 s; a LAN browser with the token is slowed like anyone', () => {
+    const now = { value: 0 };
+    const policy = policyAt(now);
+    const lan: Caller = { kind: 'console', client: 'lan:192.168.1.50' };
+    let lanWait = 0;
+    let consoleWait = 0;
+    for (let i = 0; i < 40; i++) {
+      now.value += 16 * 60_000; // past any wait: every guess is checked
+      guess(policy, lan);
+      guess(policy, CONSOLE_CALLER);
+      lanWait = guess(policy, lan) as number;
+      consoleWait = guess(policy, CONSOLE_CALLER) as number;
+    }
+    expect(consoleWait).toBeLessThanOrEqual(30_000);
+    expect(lanWait).toBeGreaterThan(30_000);
+  });
+});

@@ -114,7 +114,8 @@ export class AccessPolicy {
       );
     }
     if (!this.deps.pin.matches(pin)) {
-      this.deps.attempts.failed(caller.client, now, caller.kind === 'console');
+      // Only the terminal's own UI gets the low cap; a LAN browser with the token is slowed like anyone.
+      this.deps.attempts.failed(caller.client, now, caller.client === CONSOLE_CALLER.client);
       throw new AuthError('pin_invalid', 'the supervisor PIN is wrong');
     }
     this.deps.attempts.succeeded(caller.client);
