@@ -48,7 +48,7 @@ export const command: CliCommand = {
         `ScanPay Kiosk is serving ${server.url}${service.sandbox ? ` on the sandbox gateway (${service.sandbox.url})` : ''}.` +
           (host === '127.0.0.1' || host === 'localhost'
             ? ''
-            : ' Clients on other machines must send the access token.') +
+            : ' Other machines open it with #token=<access token> after the address; integrators send an API key (docs/security.md).') +
           ' Ctrl+C stops it.',
       );
       await new Promise<void>((resolve) => {
