@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   registerIpcHandler({
     ipcMain,
     // Turning kiosk mode off in Settings (PIN-checked by the service) unlocks the window and quit.
-    api: unlockOnKioskSetting(service.api, lock),
+    invoke: unlockOnKioskSetting(service.invoke, lock),
     trusted: () => {
       const current = live();
       return current === null ? null : { webContentsId: current.webContents.id, rendererUrl: RENDERER_URL };

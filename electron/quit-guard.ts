@@ -14,7 +14,8 @@
  * closed, scanners released), bounded by `timeoutMs` so a stuck stop cannot keep a till from
  * quitting; then the app exits. Later quit requests during the stop are ignored; after it, they pass.
  */
-import type { ScanPayApi } from '../core/common/contract/api-contract.ts';
+import type { SettingsView } from '../core/common/contract/views.ts';
+import type { OperationInvoker } from '../core/service/api/operation-invoker.ts';
 
 export type QuitReason = 'signal' | 'session_end' | 'update' | 'renderer_gave_up';
 
@@ -51,14 +52,12 @@ export function createKioskLock(kiosk: boolean): KioskLock {
  * The api the window's IPC reaches, with the kiosk setting watched: `updateSettings` succeeds only
  * with the supervisor PIN (the service checks it), so its answer is what unlocks or relocks the till.
  */
-export function unlockOnKioskSetting(api: ScanPayApi, lock: KioskLock): ScanPayApi {
-  return {
-    ...api,
-    async updateSettings(request) {
-      const view = await api.updateSettings(request);
-      lock.setKiosk(view.kiosk);
-      return view;
-    },
+export function unlockOnKioskSetting(invoke: OperationInvoker, lock: KioskLock): OperationInvoker {
+  return async (caller, name, request) => {
+    const result = await invoke(caller, name, request);
+    // Only a settings change the service accepted (PIN checked there) moves the lock.
+    if (name === 'updateSettings' && result.ok) lock.setKiosk((result.value as SettingsView).kiosk);
+    return result;
   };
 }
 

@@ -48,9 +48,12 @@ const EXTRA_ENV: Record<string, string> = Object.fromEntries(
 );
 
 /** The few fields this benchmark reads from the API's and the sandbox's JSON replies. */
+/** createPayment / queryPayment answer vk-uni-pay's flat shape: `code` 0 and the fields at the top level. */
 interface Reply {
   readonly authCode?: string;
-  readonly value?: { readonly attempt?: { readonly phase?: string }; readonly orderPaid?: boolean };
+  readonly code?: number | string;
+  readonly attempt?: { readonly phase?: string };
+  readonly orderPaid?: boolean;
 }
 
 async function postJson(url: string, body: unknown): Promise<{ status: number; body: Reply }> {
@@ -125,7 +128,7 @@ async function pay(
           auth_code: code.body.authCode,
         },
       });
-      if (reply.body.value?.attempt?.phase === 'paid') paid++;
+      if (reply.body.attempt?.phase === 'paid') paid++;
       else if (other.length < 5) other.push(JSON.stringify(reply.body).slice(0, 200));
     }
   };
@@ -165,8 +168,7 @@ async function measureServe(
       const started = performance.now();
       const reply = await postJson(`${apiUrl}/api/queryPayment`, { out_trade_no: orderNo });
       latencies.push(performance.now() - started);
-      if (reply.body.value?.orderPaid !== true && i < 3)
-        console.log('unexpected queryPayment reply', reply.body);
+      if (reply.body.orderPaid !== true && i < 3) console.log('unexpected queryPayment reply', reply.body);
     }
     const rssEnd = rssMiB(pid);
 

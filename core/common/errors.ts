@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'gateway'
   | 'config'
   | 'auth'
+  | 'forbidden'
+  | 'too_many'
   | 'unavailable'
   | 'internal';
 
@@ -72,6 +74,14 @@ export class ConfigError extends ScanPayError {
 export class AuthError extends ScanPayError {
   override readonly kind = 'auth' as const;
 }
+/** The caller is known but may not do this (a plain loopback call asking for a refund, a key without the permission). */
+export class ForbiddenError extends ScanPayError {
+  override readonly kind = 'forbidden' as const;
+}
+/** Too many tries (wrong supervisor PINs): `details.retry_after_ms` says when the next one is checked. */
+export class TooManyTriesError extends ScanPayError {
+  override readonly kind = 'too_many' as const;
+}
 /** The service is shutting down, recovering, or a provider is unreachable. */
 export class UnavailableError extends ScanPayError {
   override readonly kind = 'unavailable' as const;
@@ -87,6 +97,10 @@ export function httpStatusFor(error: unknown): number {
       return 400;
     case 'auth':
       return 401;
+    case 'forbidden':
+      return 403;
+    case 'too_many':
+      return 429;
     case 'not_found':
       return 404;
     case 'conflict':
@@ -105,6 +119,32 @@ export function toErrorShape(error: unknown): ErrorShape {
   if (error instanceof ScanPayError) return error.toJSON();
   return { code: 'internal_error', message: 'internal error' };
 }
+
+/**
+ * Codes of the local API's access checks and request guards (docs/security.md). Each has text in both
+ * renderer catalogs; the security suite checks that this list and the catalogs agree.
+ */
+export const ACCESS_ERROR_CODES = [
+  'permission_denied',
+  'pin_required',
+  'pin_invalid',
+  'pin_change_required',
+  'pin_retry_later',
+  'api_key_invalid',
+  'token_required',
+  'session_expired',
+  'ticket_invalid',
+  'auth_untrusted_sender',
+  'origin_not_allowed',
+  'host_not_allowed',
+  'content_type_not_json',
+  'path_invalid',
+  'body_too_large',
+  'operation_unknown',
+  'validation_failed',
+  'internal_error',
+  'listen_failed',
+] as const;
 
 export function assertNever(value: never, what = 'value'): never {
   throw new ScanPayError('internal_error', `unexpected ${what}: ${JSON.stringify(value)}`);

@@ -6,16 +6,27 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { ScanPayApi, ServiceEvent } from '../common/contract/api-contract.ts';
-import type { ExportOrdersRequest } from '../common/contract/api-schemas.ts';
-import type { HealthView, SettingsView } from '../common/contract/views.ts';
-import { AuthError, ConflictError } from '../common/errors.ts';
+import type { HealthView } from '../common/contract/views.ts';
+import { ConflictError } from '../common/errors.ts';
 import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
+import type { EngineLogger } from '../engine/engine-deps.ts';
 import { startBackupSchedule } from '../journal/journal-backups.ts';
 import { openJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
-import type { OrderFilter } from '../ports/journal.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
+import { AccessPolicy } from './api/access-policy.ts';
+import { createOperationInvoker, type OperationInvoker } from './api/operation-invoker.ts';
+import { orderOperations } from './api/orders.ts';
+import { paymentOperations } from './api/payments.ts';
+import { PinAttempts } from './api/pin-attempts.ts';
+import { qrOperations } from './api/qr.ts';
+import { redactSecrets, serviceSecrets } from './api/redact-secrets.ts';
+import { refundOperations } from './api/refunds.ts';
+import type { ServiceParts } from './api/service-parts.ts';
+import { settingsOperations } from './api/settings.ts';
+import { shiftOperations } from './api/shifts.ts';
+import { tillOperations } from './api/till.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { ServiceConfig } from './config/service-config.ts';
 import { secureDataDir } from './data-dir.ts';
@@ -23,7 +34,6 @@ import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
 import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
-import { collectOrders, exportFilename, ordersToCsv } from './orders-csv.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { ProviderHealth } from './provider-health.ts';
 import { QrDisplay } from './qr-display.ts';
@@ -48,7 +58,13 @@ export interface KioskServiceOptions {
 }
 
 export interface KioskService {
+  /** The operations themselves, unchecked: for in-process callers that are the terminal itself. */
   readonly api: ScanPayApi;
+  /** Every call from outside (HTTP, IPC) goes through here: schema, access policy, then the operation. */
+  readonly invoke: OperationInvoker;
+  /** Logs an unexpected error (stack included) with the configured secrets blanked out. */
+  reportInternalError(where: string, error: unknown): void;
+  readonly logger: EngineLogger;
   readonly config: ServiceConfig;
   readonly engine: CheckoutEngine;
   readonly sandbox: { readonly url: string } | null;
@@ -173,6 +189,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       now: clock.now(),
     };
   };
+  let stopped = false;
   health.onChange((view, previous) => {
     if (stopped) return; // a probe that ends after stop() must not read the closed journal
     logger.info('provider reachability', {
@@ -206,196 +223,54 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     if (!stopped) bus.publish({ kind: 'health', health: healthView() });
   });
 
-  const requirePin = (pin: string | undefined) => {
-    if (!pin || !settings.verifyPin(pin, clock.now()))
-      throw new AuthError('pin_invalid', 'the supervisor PIN is wrong');
+  const parts: ServiceParts = {
+    engine,
+    till,
+    shifts,
+    settings,
+    qr,
+    clock,
+    config,
+    merchants,
+    sandboxUrl: sandbox?.url ?? null,
+    publish: (event) => bus.publish(event),
+    healthView,
   };
-
-  const settingsView = (): SettingsView => {
-    const stored = settings.get();
-    return {
-      terminal_id: config.terminal_id,
-      store_id: config.store_id ?? null,
-      language: stored.language ?? config.language,
-      kiosk: stored.kiosk ?? config.ui.kiosk,
-      ui_mode: config.ui.mode,
-      merchants: merchants.all().map((m) => ({
-        pid: m.pid,
-        name: (config.merchants ?? []).find((c) => c.pid === m.pid)?.name ?? m.pid,
-        provider: m.gateways[0]!.provider,
-        wallets: [...new Set(m.gateways.flatMap((g) => g.wallets))],
-        base_url: sandbox && !config.merchants ? sandbox.url : 'configured',
-        credentials: Object.fromEntries(m.gateways.map((g) => [g.provider, 'set (hidden)'])),
-      })),
-      scanners: config.scanners.map((s, i) => ({
-        id: s.id ?? `${s.kind}-${i + 1}`,
-        kind: s.kind,
-        summary: describeScanner(s),
-      })),
-      poll_schedules: Object.fromEntries(
-        Object.entries(merchants.all()[0]!.policies).map(([provider, p]) => [
-          provider,
-          { query_delays_ms: p.queryDelaysMs, reverse_after_ms: p.reverseNotBeforeMs },
-        ]),
-      ),
-      pin_set: settings.pinSet,
-    };
-  };
-
   const api: ScanPayApi = {
-    async createPayment(request) {
-      const data = request.data;
-      if (request.needQRcode || !data.auth_code) {
-        const attempt = await engine.startQr({
-          ...data,
-          ...(request.provider ? { provider: request.provider } : {}),
-        });
-        const view = engine
-          .orderDetail(attempt.orderNo)
-          .attempts.find((a) => a.out_trade_no === attempt.outTradeNo)!;
-        const QRCode = (await import('qrcode')).default;
-        const image = attempt.qrCode ? await QRCode.toDataURL(attempt.qrCode, { margin: 1 }) : null;
-        return {
-          out_trade_no: attempt.orderNo,
-          provider: attempt.provider,
-          pay_type: 'native',
-          needQRcode: true,
-          orderInfo: attempt.qrCode ? { code_url: attempt.qrCode } : null,
-          qrcodeImage: image,
-          total_fee: attempt.totalFee,
-          platform: 'scanpay-kiosk',
-          attempt: view,
-        };
-      }
-      const attempt = await engine.pay({
-        ...data,
-        auth_code: data.auth_code,
-        ...(request.provider ? { provider: request.provider } : {}),
-      });
-      const view = engine
-        .orderDetail(attempt.orderNo)
-        .attempts.find((a) => a.out_trade_no === attempt.outTradeNo)!;
-      return {
-        out_trade_no: attempt.orderNo,
-        provider: attempt.provider,
-        pay_type: 'micropay',
-        needQRcode: false,
-        orderInfo: null,
-        qrcodeImage: null,
-        total_fee: attempt.totalFee,
-        platform: 'scanpay-kiosk',
-        attempt: view,
-      };
-    },
-    queryPayment: (request) => engine.queryPayment(request),
-    async refund(request) {
-      if (request.pin !== undefined) requirePin(request.pin);
-      const record = await engine.refunds.refund(request);
-      return {
-        out_trade_no: record.orderNo,
-        out_refund_no: record.outRefundNo,
-        refund_fee: record.refundFee,
-        status: record.status,
-        order: engine.orderView(record.orderNo)!,
-      };
-    },
-    async queryRefund(request) {
-      const refunds = await engine.refunds.queryRefunds(request.out_trade_no);
-      const order = engine.orderView(request.out_trade_no)!;
-      const filtered = request.out_refund_no
-        ? refunds.filter((r) => r.outRefundNo === request.out_refund_no)
-        : refunds;
-      return {
-        out_trade_no: order.out_trade_no,
-        refunds: order.refunds.filter((r) => filtered.some((f) => f.outRefundNo === r.out_refund_no)),
-        refunded_fee: order.refunded_fee,
-        status: order.status,
-      };
-    },
-    closeOrder: async (request) => engine.closeOrder(request.out_trade_no),
-    async listOrders(request) {
-      const page = request.page ?? 1;
-      const pageSize = request.page_size ?? 50;
-      const { orders, total } = engine.listOrders({
-        ...orderFilters(request),
-        offset: (page - 1) * pageSize,
-        limit: pageSize,
-      });
-      return { orders, total, page, page_size: pageSize };
-    },
-    async exportOrders(request) {
-      const orders = collectOrders((offset, limit) =>
-        engine.listOrders({ ...orderFilters(request), offset, limit }),
-      );
-      return {
-        filename: exportFilename(config.terminal_id, clock.now()),
-        csv: ordersToCsv(orders),
-        count: orders.length,
-      };
-    },
-    getOrder: async (request) => engine.orderDetail(request.out_trade_no),
-    stopAttempt: async (request) => {
-      engine.stop(request.out_trade_no);
-      return (
-        engine.orderDetail(request.out_trade_no).live_attempt ??
-        engine.orderDetail(request.out_trade_no).attempts.at(-1)!
-      );
-    },
-    retryAttempt: async (request) => {
-      engine.retry(request.out_trade_no);
-      return engine.orderDetail(request.out_trade_no).attempts.at(-1)!;
-    },
-    listUnresolved: async () => engine.unresolved(),
-    beginSale: async (request) => till.begin(request.total_fee, request.note, request.pid),
-    cancelSale: async () => till.cancel(),
-    getSale: async () => till.view(),
-    submitScan: (request) => till.scan(request.code, request.source ?? 'ui', clock.now()),
-    async openShift(request) {
-      const shift = shifts.open(request.cashier, request.float_fee, clock.now());
-      bus.publish({ kind: 'shift', shift });
-      return shift;
-    },
-    async recordCashSale(request) {
-      const shift = shifts.current();
-      const order = engine.createOrder(
-        {
-          total_fee: request.total_fee,
-          subject: request.note?.trim() || '现金 Cash sale',
-          ...(request.note ? { note: request.note } : {}),
-          ...(shift ? { cashier: shift.cashier, shift_id: shift.shift_id } : {}),
-        },
-        'cash',
-        1,
-      );
-      bus.publish({ kind: 'shift', shift: shifts.current() });
-      return engine.orderView(order.orderNo)!;
-    },
-    currentShift: async () => shifts.current(),
-    async closeShift(request) {
-      const report = shifts.close(request.counted, clock.now());
-      bus.publish({ kind: 'shift', shift: null });
-      return report;
-    },
-    verifyPin: async (request) => ({ ok: settings.verifyPin(request.pin, clock.now()) }),
-    getSettings: async () => settingsView(),
-    async updateSettings(request) {
-      requirePin(request.pin);
-      settings.update({
-        ...(request.language ? { language: request.language } : {}),
-        ...(request.kiosk !== undefined ? { kiosk: request.kiosk } : {}),
-      });
-      if (request.new_pin) settings.setPin(request.new_pin);
-      return settingsView();
-    },
-    qrStart: (request) => qr.start(request.product, request.provider),
-    qrState: async () => qr.view(),
-    qrCancel: async () => qr.cancel(),
-    health: async () => healthView(),
+    ...paymentOperations(parts),
+    ...refundOperations(parts),
+    ...orderOperations(parts),
+    ...tillOperations(parts),
+    ...shiftOperations(parts),
+    ...settingsOperations(parts),
+    ...qrOperations(parts),
   };
 
-  let stopped = false;
+  const secrets = serviceSecrets(config);
+  const reportInternalError = (where: string, error: unknown) => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    logger.warn('internal error', { where, error: redactSecrets(text, secrets) });
+  };
+  const invoke = createOperationInvoker({
+    api,
+    policy: new AccessPolicy({
+      pin: {
+        matches: (pin) => settings.pinMatches(pin),
+        get isDefault() {
+          return !settings.pinSet;
+        },
+      },
+      attempts: new PinAttempts(),
+      clock,
+    }),
+    onInternalError: (operation, error) => reportInternalError(operation, error),
+  });
+
   return {
     api,
+    invoke,
+    reportInternalError,
+    logger,
     config,
     engine,
     sandbox: sandbox ? { url: sandbox.url } : null,
@@ -415,28 +290,5 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       await ownSandbox?.close();
       logger.info('service stopped');
     },
-  };
-}
-
-function describeScanner(config: ServiceConfig['scanners'][number]): string {
-  switch (config.kind) {
-    case 'serial':
-      return config.path ?? 'auto-discovered serial port';
-    case 'hid':
-      return `HID ${config.vendorId.toString(16).padStart(4, '0')}:${config.productId.toString(16).padStart(4, '0')} (${config.profile})`;
-    case 'wedge':
-      return 'keyboard wedge';
-  }
-}
-
-/** The listOrders/exportOrders filters as the journal takes them (absent stays absent). */
-function orderFilters(request: ExportOrdersRequest): Omit<OrderFilter, 'offset' | 'limit'> {
-  return {
-    ...(request.from !== undefined ? { from: request.from } : {}),
-    ...(request.to !== undefined ? { to: request.to } : {}),
-    ...(request.status !== undefined ? { status: request.status } : {}),
-    ...(request.tender !== undefined ? { tender: request.tender } : {}),
-    ...(request.cashier !== undefined ? { cashier: request.cashier } : {}),
-    ...(request.search !== undefined ? { search: request.search } : {}),
   };
 }

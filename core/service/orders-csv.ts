@@ -1,8 +1,9 @@
 /**
  * Orders as a CSV file for the store's bookkeeping (对账): one row per order, amounts in yuan, times
  * in Beijing time (the providers' bills use it whatever the terminal's own zone), a UTF-8 BOM so
- * Excel opens the Chinese text correctly, and formula escaping (csv-stringify's escape_formulas),
- * because notes and cashier names are typed by people and a cell starting with = must stay text.
+ * Excel opens the Chinese text correctly, and formula escaping (csv-stringify's escape_formulas, plus
+ * the same after every line break inside a field), because notes and cashier names are typed by
+ * people and a cell or a line starting with = must stay text.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { OrderStatus, OrderView } from '../common/contract/views.ts';
@@ -76,11 +77,26 @@ function row(order: OrderView): string[] {
   ];
 }
 
+/** A formula start (the characters csv-stringify's escape_formulas guards) right after a line break. */
+const FORMULA_AFTER_BREAK = /(\r\n|\r|\n)([=+\-@\t\r])/g;
+
+/**
+ * Spreadsheets start a formula at the beginning of any line inside a cell, not only of the cell:
+ * a `'` goes before such a character after every line break (escape_formulas covers the cell's start).
+ */
+function escapeFormulasAfterBreaks(value: string): string {
+  return value.replace(FORMULA_AFTER_BREAK, "$1'$2");
+}
+
 export function ordersToCsv(orders: readonly OrderView[]): string {
   return stringify([[...ORDERS_CSV_COLUMNS], ...orders.map(row)], {
     bom: true,
     escape_formulas: true,
     record_delimiter: 'windows',
+    // csv-stringify quotes a field holding the record delimiter (CRLF), not a bare CR or LF, which a
+    // spreadsheet still reads as a new row: quote every field with CR, LF, comma or quote.
+    quoted_match: /[\r\n,"]/,
+    cast: { string: escapeFormulasAfterBreaks },
   });
 }
 

@@ -1,7 +1,8 @@
 /**
  * What the supervisor changes from the UI (language, kiosk mode, PIN), kept in `<data dir>/settings.json`
  * so the merchant's config.json is never rewritten. The PIN is stored only as a salted scrypt hash.
- * Until a PIN is set the default is 0000, and the settings view says so (pin_set: false).
+ * Until a PIN is set the default is 0000, and the settings view says so (pin_set: false); the access
+ * policy then refuses every supervisor action but choosing a new PIN.
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -18,8 +19,6 @@ export interface StoredSettings {
 export class SettingsStore {
   private readonly path: string;
   private data: StoredSettings;
-  private failures = 0;
-  private lockedUntil = 0;
 
   constructor(dataDir: string) {
     this.path = join(dataDir, 'settings.json');
@@ -46,22 +45,13 @@ export class SettingsStore {
     return this.data.pin !== undefined;
   }
 
-  /** Constant-time check; five wrong PINs in a row lock checks for 30 s. */
-  verifyPin(pin: string, now: number): boolean {
-    if (now < this.lockedUntil) return false;
+  /**
+   * Constant-time check, nothing more: throttling wrong tries is per client, in the access policy
+   * (core/service/api/pin-attempts.ts), so one guesser cannot lock the supervisor out.
+   */
+  pinMatches(pin: string): boolean {
     const stored = this.data.pin;
-    const ok = stored
-      ? timingSafeEqual(scryptSync(pin, stored.salt, 32), Buffer.from(stored.hash, 'hex'))
-      : pin.length === DEFAULT_PIN.length && timingSafeEqual(Buffer.from(pin), Buffer.from(DEFAULT_PIN));
-    if (ok) {
-      this.failures = 0;
-      return true;
-    }
-    this.failures++;
-    if (this.failures >= 5) {
-      this.lockedUntil = now + 30_000;
-      this.failures = 0;
-    }
-    return false;
+    if (stored) return timingSafeEqual(scryptSync(pin, stored.salt, 32), Buffer.from(stored.hash, 'hex'));
+    return pin.length === DEFAULT_PIN.length && timingSafeEqual(Buffer.from(pin), Buffer.from(DEFAULT_PIN));
   }
 }

@@ -3,6 +3,8 @@
  * page (or a second screen) resumes it. A recognised scan pays the waiting sale; a scan that is not a
  * payment code, or arrives while the attempt is unresolved, is reported and changes nothing.
  */
+
+import { cutToSubject } from '../common/contract/provider-text.ts';
 import type { AttemptView, SaleView, ScanView } from '../common/contract/views.ts';
 import { ConflictError, ScanPayError } from '../common/errors.ts';
 import { classifyPaymentCode } from '../common/recognition/classify-payment-code.ts';
@@ -64,7 +66,8 @@ export class Till {
     const shift = this.deps.currentShift();
     const order = this.deps.engine.createOrder({
       total_fee: totalFee,
-      subject: note?.trim() || '收银 Sale',
+      // The note is kept whole; as the provider's subject it is cut to what WeChat Pay accepts.
+      subject: cutToSubject(note?.trim() || '收银 Sale'),
       ...(note ? { note } : {}),
       ...(pid ? { pid } : {}),
       ...(shift ? { cashier: shift.cashier, shift_id: shift.shift_id } : {}),

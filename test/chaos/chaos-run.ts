@@ -23,6 +23,10 @@ import { type CallResult, errorCode, getJson, okValue, postJson, sleep } from '.
 import { type Child, killHard, startSandboxProcess, startServeProcess, stopGently } from './processes.ts';
 import { startReceiver } from './receiver.ts';
 
+/** The harness's API key (config.json server.api_keys): refunds need the `refund` permission. */
+const CHAOS_KEY = 'chaos-harness-key-0123456789abcdef';
+const AS_CHAOS = { authorization: `Bearer ${CHAOS_KEY}` } as const;
+
 export const CALLBACK_SECRET = 'chaos-secret-0123456789';
 
 export interface ChaosFaults {
@@ -136,6 +140,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       join(dataDir, 'config.json'),
       JSON.stringify({
         terminal_id: 'CH',
+        // The harness refunds as an integrator: a plain local call may not refund (docs/security.md).
+        server: { api_keys: [{ id: 'chaos', key: CHAOS_KEY, permissions: ['pay', 'query', 'refund'] }] },
         paid_actions: { '*': [{ kind: 'http', url: receiver.url, secret: CALLBACK_SECRET }] },
         poll_schedules: { wxpay: quick, alipay: quick, payjs: quick },
       }),
@@ -171,7 +177,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       for (let i = 0; i < tries; i++) {
         const url = await serve.waitUp();
         if (!url) return last;
-        last = await postJson(`${url}/api/${op}`, body);
+        last = await postJson(`${url}/api/${op}`, body, undefined, AS_CHAOS);
         if (last.kind === 'answered') return last;
         await sleep(200);
       }

@@ -241,7 +241,24 @@ describe('cashier in Chromium', () => {
     await expect
       .poll(() => page.locator('[role="alert"]').first().getAttribute('data-error-code'))
       .toBe('pin_invalid');
+    // While the default PIN 0000 is set, a refund asks for a new PIN first.
     await page.getByTestId('refund-pin').fill('0000');
+    await page.getByTestId('refund-submit').click();
+    await expect
+      .poll(() => page.locator('[role="alert"]').first().getAttribute('data-error-code'))
+      .toBe('pin_change_required');
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-pin').fill('0000');
+    await page.getByRole('button', { name: /解锁|Unlock/ }).click();
+    await page.getByTestId('settings-new-pin').fill('24681357');
+    await page.getByTestId('settings-new-pin').press('Enter');
+    await page.getByTestId('pin-change-required').waitFor({ state: 'detached' });
+    await page.getByTestId('nav-refund').click();
+    await page.getByTestId('refund-lookup').fill(orderNo);
+    await page.getByTestId('refund-lookup').press('Enter');
+    await expect.poll(() => page.getByTestId('refundable').textContent()).toBe('¥12.50');
+    await page.getByTestId('refund-amount').fill('2.5');
+    await page.getByTestId('refund-pin').fill('24681357');
     await page.getByTestId('refund-submit').click();
     const result = page.getByTestId('refund-result');
     await result.waitFor({ timeout: 20_000 });

@@ -1,23 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { type CallResult, IPC_INVOKE_CHANNEL } from '../../core/common/contract/api-contract.ts';
 import { ConflictError, RecognitionError } from '../../core/common/errors.ts';
-import { invokeOperation, registerIpcHandler } from '../../electron/ipc-handler.ts';
-import { fakeApi } from './fakes/fake-api.ts';
+import { AccessPolicy } from '../../core/service/api/access-policy.ts';
+import { createOperationInvoker } from '../../core/service/api/operation-invoker.ts';
+import { PinAttempts } from '../../core/service/api/pin-attempts.ts';
+import { registerIpcHandler } from '../../electron/ipc-handler.ts';
+import { type FakeApi, fakeApi } from './fakes/fake-api.ts';
 import { FakeIpcMain, RENDERER_URL, senderEvent, WINDOW_ID } from './fakes/fake-ipc.ts';
+
+const SUPERVISOR_PIN = '24681357';
+
+/** The service's invoker around a fake API, with a supervisor PIN already chosen. */
+function invokerFor(api: FakeApi, internalErrors: unknown[] = []) {
+  return createOperationInvoker({
+    api,
+    policy: new AccessPolicy({
+      pin: { matches: (pin) => pin === SUPERVISOR_PIN, isDefault: false },
+      attempts: new PinAttempts(),
+      clock: { now: () => 0 } as never,
+    }),
+    onInternalError: (_operation, error) => internalErrors.push(error),
+  });
+}
 
 function setup() {
   const ipcMain = new FakeIpcMain();
   const api = fakeApi();
   const refused: string[] = [];
+  const internalErrors: unknown[] = [];
   const dispose = registerIpcHandler({
     ipcMain,
-    api,
+    invoke: invokerFor(api, internalErrors),
     trusted: () => ({ webContentsId: WINDOW_ID, rendererUrl: RENDERER_URL }),
     onRefused: (line) => refused.push(line),
   });
   const call = (name: unknown, request: unknown, event = senderEvent()) =>
     ipcMain.invoke(IPC_INVOKE_CHANNEL, event, name, request) as Promise<CallResult<unknown>>;
-  return { ipcMain, api, refused, dispose, call };
+  return { ipcMain, api, refused, dispose, call, internalErrors };
 }
 
 describe('IPC invoke handler', () => {
@@ -31,12 +50,12 @@ describe('IPC invoke handler', () => {
     });
   });
 
-  it('refuses an unknown operation with validation_unknown_operation and calls nothing', async () => {
+  it('refuses an unknown operation with operation_unknown (the code HTTP uses) and calls nothing', async () => {
     const { api, call } = setup();
     const result = await call('dropTables', {});
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.code).toBe('validation_unknown_operation');
+    expect(result.error.code).toBe('operation_unknown');
     expect(result.error.message).toContain('dropTables');
     for (const fn of Object.values(api)) expect(fn).not.toHaveBeenCalled();
   });
@@ -44,15 +63,15 @@ describe('IPC invoke handler', () => {
   it('refuses a non-string operation name', async () => {
     const { call } = setup();
     const result = await call({ toString: 'x' }, {});
-    expect(result).toMatchObject({ ok: false, error: { code: 'validation_unknown_operation' } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'operation_unknown' } });
   });
 
-  it('refuses a bad payload with validation_bad_request naming the field, without calling the service', async () => {
+  it('refuses a bad payload with validation_failed naming the field, without calling the service', async () => {
     const { api, call } = setup();
     const result = await call('submitScan', { code: '', extra: 1 });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.code).toBe('validation_bad_request');
+    expect(result.error.code).toBe('validation_failed');
     const issues = (result.error.details as { issues: { path: string }[] }).issues;
     expect(issues.map((i) => i.path)).toContain('code');
     expect(api.submitScan).not.toHaveBeenCalled();
@@ -88,11 +107,12 @@ describe('IPC invoke handler', () => {
     expect(second).toMatchObject({ ok: false, error: { code: 'not_payment_code' } });
   });
 
-  it('hides the text of an untyped error', async () => {
-    const { api, call } = setup();
+  it('hides the text of an untyped error from the page and hands the error to the log', async () => {
+    const { api, call, internalErrors } = setup();
     api.health.mockRejectedValueOnce(new Error('db password hunter2 rejected'));
     const result = await call('health', {});
     expect(result).toEqual({ ok: false, error: { code: 'internal_error', message: 'internal error' } });
+    expect(String(internalErrors[0])).toContain('hunter2');
   });
 
   it('removes its handler when disposed', () => {
@@ -131,18 +151,28 @@ describe('IPC sender checks', () => {
   it('refuses everything while no window exists', async () => {
     const ipcMain = new FakeIpcMain();
     const api = fakeApi();
-    registerIpcHandler({ ipcMain, api, trusted: () => null });
+    registerIpcHandler({ ipcMain, invoke: invokerFor(api), trusted: () => null });
     const result = await ipcMain.invoke(IPC_INVOKE_CHANNEL, senderEvent(), 'health', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'auth_untrusted_sender' } });
     expect(api.health).not.toHaveBeenCalled();
   });
 });
 
-describe('invokeOperation', () => {
-  it('is the same validation the handler uses (usable by the headless bridge)', async () => {
-    const api = fakeApi();
-    const result = await invokeOperation(api, 'openShift', { cashier: 'li', float_fee: 1.5 });
-    expect(result).toMatchObject({ ok: false, error: { code: 'validation_bad_request' } });
-    expect(api.openShift).not.toHaveBeenCalled();
+describe('IPC calls run as the console through the access policy', () => {
+  it('refuses a refund without the supervisor PIN and never reaches the service', async () => {
+    const { api, call } = setup();
+    const result = await call('refund', { out_trade_no: 'T1', refund_fee: 100 });
+    expect(result).toMatchObject({ ok: false, error: { code: 'pin_required' } });
+    expect(api.refund).not.toHaveBeenCalled();
+    const wrong = await call('refund', { out_trade_no: 'T1', refund_fee: 100, pin: '11111111' });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'pin_invalid' } });
+    expect(api.refund).not.toHaveBeenCalled();
+  });
+
+  it('runs a refund with the supervisor PIN', async () => {
+    const { api, call } = setup();
+    const result = await call('refund', { out_trade_no: 'T1', refund_fee: 100, pin: SUPERVISOR_PIN });
+    expect(result.ok).toBe(true);
+    expect(api.refund).toHaveBeenCalledTimes(1);
   });
 });

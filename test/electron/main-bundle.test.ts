@@ -172,7 +172,7 @@ describe('bundled main process with a scripted Electron', () => {
   it('serves the page over IPC and refuses foreign senders and bad payloads', () => {
     expect(report.steps.health.ok).toBe(true);
     expect(report.steps.foreign.error?.code).toBe('auth_untrusted_sender');
-    expect(report.steps.badPayload.error?.code).toBe('validation_bad_request');
+    expect(report.steps.badPayload.error?.code).toBe('validation_failed');
   });
 
   it('blocks new windows and navigation, sets the CSP and denies permissions', () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ScanPayApi } from '../../core/common/contract/api-contract.ts';
 import type { SettingsView } from '../../core/common/contract/views.ts';
 import { AuthError } from '../../core/common/errors.ts';
+import { type AccessPolicy, CONSOLE_CALLER } from '../../core/service/api/access-policy.ts';
+import { createOperationInvoker } from '../../core/service/api/operation-invoker.ts';
 import {
   createKioskLock,
   createQuitGuard,
@@ -110,10 +112,13 @@ describe('kiosk lock', () => {
   it('quits cleanly once the supervisor turned kiosk mode off in Settings (PIN checked by the service)', async () => {
     const s = lockedSetup();
     const api = fakeSettingsApi('4321');
-    const shellApi = unlockOnKioskSetting(api, s.lock);
-    await expect(shellApi.updateSettings({ pin: '0000', kiosk: false })).rejects.toThrow(/PIN/);
+    const shell = unlockOnKioskSetting(settingsInvoker(api), s.lock);
+    const refused = await shell(CONSOLE_CALLER, 'updateSettings', { pin: '000000', kiosk: false });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'pin_invalid' } });
     expect(s.lock.locked()).toBe(true);
-    await shellApi.updateSettings({ pin: '4321', kiosk: false });
+    expect(await shell(CONSOLE_CALLER, 'updateSettings', { pin: '4321', kiosk: false })).toMatchObject({
+      ok: true,
+    });
     expect(s.lock.locked()).toBe(false);
     s.guard(quitEvent());
     await Promise.resolve();
@@ -126,10 +131,10 @@ describe('kiosk lock', () => {
     const s = lockedSetup(false);
     const seen: boolean[] = [];
     s.lock.onChange((kiosk) => seen.push(kiosk));
-    const shellApi = unlockOnKioskSetting(fakeSettingsApi('4321'), s.lock);
-    await shellApi.updateSettings({ pin: '4321', kiosk: true });
+    const shell = unlockOnKioskSetting(settingsInvoker(fakeSettingsApi('4321')), s.lock);
+    await shell(CONSOLE_CALLER, 'updateSettings', { pin: '4321', kiosk: true });
     expect(s.lock.locked()).toBe(true);
-    await shellApi.updateSettings({ pin: '4321', language: 'en' });
+    await shell(CONSOLE_CALLER, 'updateSettings', { pin: '4321', language: 'en' });
     expect(seen).toEqual([true]);
   });
 
@@ -162,6 +167,12 @@ describe('kiosk lock', () => {
 });
 
 /** The service's updateSettings as far as the shell sees it: PIN checked, the stored kiosk answered. */
+/** The service's real invoker over a fake API; the fake checks the PIN as the service does. */
+function settingsInvoker(api: ScanPayApi) {
+  const letEveryoneIn = { authorize: () => {} } as unknown as AccessPolicy;
+  return createOperationInvoker({ api, policy: letEveryoneIn, onInternalError: () => {} });
+}
+
 function fakeSettingsApi(pin: string): ScanPayApi {
   let kiosk = true;
   const api = {

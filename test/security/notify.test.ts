@@ -142,7 +142,7 @@ describe('provider notifications', () => {
       data: { out_trade_no: orderNo, total_fee: totalFee, subject: 'Massage', pid: PID[provider] },
     });
     expect(created.status).toBe(200);
-    return { orderNo, outTradeNo: created.body.value.attempt.out_trade_no as string };
+    return { orderNo, outTradeNo: created.body.attempt.out_trade_no as string };
   }
 
   async function order(orderNo: string) {

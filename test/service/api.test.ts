@@ -4,9 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer } from '../../core/service/http/api-server.ts';
 import { type ServiceHarness, startServiceHarness } from './service-harness.ts';
 
+const REFUND_KEY = 'api-test-refund-key-0123456789';
+const asRefunder = { authorization: `Bearer ${REFUND_KEY}` };
+
 let h: ServiceHarness;
 beforeAll(async () => {
-  h = await startServiceHarness();
+  h = await startServiceHarness({
+    config: { server: { api_keys: [{ id: 'books', key: REFUND_KEY, permissions: ['query', 'refund'] }] } },
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -19,7 +24,9 @@ describe('createPayment → queryPayment → refund → queryRefund', () => {
       data: { out_trade_no: 'API1', total_fee: 1000, subject: 'Tea', type: 'goods', auth_code: code },
     });
     expect(created.status).toBe(200);
-    expect(created.body.value).toMatchObject({
+    // vk-uni-pay's flat answer: code 0, the fields at the top level.
+    expect(created.body).toMatchObject({
+      code: 0,
       out_trade_no: 'API1',
       provider: 'wxpay',
       pay_type: 'micropay',
@@ -32,23 +39,34 @@ describe('createPayment → queryPayment → refund → queryRefund', () => {
       await_max_time: 5,
       pay_order_info: true,
     });
-    expect(queried.body.value).toMatchObject({ orderPaid: true, user_order_success: true, status: 1 });
-    expect(queried.body.value.payOrder.callback).toMatchObject({ state: 'done', source: 'query' });
+    expect(queried.body).toMatchObject({ code: 0, orderPaid: true, user_order_success: true, status: 1 });
+    expect(queried.body.payOrder.callback).toMatchObject({ state: 'done', source: 'query' });
 
-    const partial = await h.call('refund', { out_trade_no: 'API1', refund_fee: 300, refund_desc: 'one cup' });
-    expect(partial.body.value).toMatchObject({ status: 'succeeded', refund_fee: 300, order: { status: 2 } });
-    const rest = await h.call('refund', { out_trade_no: 'API1' });
-    expect(rest.body.value).toMatchObject({
+    const partial = await h.call(
+      'refund',
+      { out_trade_no: 'API1', refund_fee: 300, refund_desc: 'one cup' },
+      asRefunder,
+    );
+    expect(partial.body).toMatchObject({
+      code: 0,
+      status: 'succeeded',
+      refund_fee: 300,
+      order: { status: 2 },
+    });
+    const rest = await h.call('refund', { out_trade_no: 'API1' }, asRefunder);
+    expect(rest.body).toMatchObject({
       status: 'succeeded',
       refund_fee: 700,
       order: { status: 3, refunded_fee: 1000 },
     });
-    const tooMuch = await h.call('refund', { out_trade_no: 'API1', refund_fee: 1 });
+    const tooMuch = await h.call('refund', { out_trade_no: 'API1', refund_fee: 1 }, asRefunder);
     expect(tooMuch.status).toBe(409);
-    expect(tooMuch.body).toMatchObject({ ok: false, code: 'order_fully_refunded' });
+    expect(tooMuch.body).toMatchObject({ code: 409, error_code: 'order_fully_refunded' });
+    expect(tooMuch.body.msg.length).toBeGreaterThan(3);
 
     const refunds = await h.call('queryRefund', { out_trade_no: 'API1' });
-    expect(refunds.body.value.refunds.map((r: { refund_fee: number }) => r.refund_fee)).toEqual([300, 700]);
+    expect(refunds.body.code).toBe(0);
+    expect(refunds.body.refunds.map((r: { refund_fee: number }) => r.refund_fee)).toEqual([300, 700]);
 
     const truth = await h.sandbox('/_sandbox/trades');
     const trade = truth.trades.find((t: { out_trade_no: string }) => t.out_trade_no === 'API1');
@@ -60,12 +78,12 @@ describe('createPayment → queryPayment → refund → queryRefund', () => {
     const created = await h.call('createPayment', {
       data: { out_trade_no: 'API2', total_fee: 2500, subject: 'Lunch', auth_code: code },
     });
-    expect(created.body.value.attempt.phase).toBe('polling');
+    expect(created.body.attempt.phase).toBe('polling');
     const query = h.call('queryPayment', { out_trade_no: 'API2', await_notify: true, await_max_time: 20 });
     await h.sandbox('/_sandbox/wallet/confirm', { authCode: code });
     const result = await query;
-    expect(result.body.value).toMatchObject({ orderPaid: true, status: 1, user_order_success: true });
-    expect(result.body.value.transaction_id).toMatch(/^\d+/);
+    expect(result.body).toMatchObject({ code: 0, orderPaid: true, status: 1, user_order_success: true });
+    expect(result.body.transaction_id).toMatch(/^\d+/);
   });
 
   it('reports insufficient funds as a definite failure and lets the order be paid with a new code', async () => {
@@ -73,12 +91,12 @@ describe('createPayment → queryPayment → refund → queryRefund', () => {
     const failed = await h.call('createPayment', {
       data: { out_trade_no: 'API3', total_fee: 800, subject: 'x', auth_code: poor },
     });
-    expect(failed.body.value.attempt).toMatchObject({ phase: 'failed', failure: { code: 'NOTENOUGH' } });
+    expect(failed.body.attempt).toMatchObject({ phase: 'failed', failure: { code: 'NOTENOUGH' } });
     const good = await h.walletCode('wxpay', 'instant');
     const paid = await h.call('createPayment', {
       data: { out_trade_no: 'API3', total_fee: 800, subject: 'x', auth_code: good },
     });
-    expect(paid.body.value.attempt).toMatchObject({ phase: 'paid', out_trade_no: 'API3_2' });
+    expect(paid.body.attempt).toMatchObject({ phase: 'paid', out_trade_no: 'API3_2' });
   });
 
   it('creates a QR order the customer pays by scanning (IoT mode)', async () => {
@@ -87,10 +105,10 @@ describe('createPayment → queryPayment → refund → queryRefund', () => {
       provider: 'alipay',
       data: { out_trade_no: 'QR1', total_fee: 1500, subject: 'Massage 15 min' },
     });
-    expect(created.body.value).toMatchObject({ pay_type: 'native', needQRcode: true });
-    expect(created.body.value.qrcodeImage).toMatch(/^data:image\/png;base64,/);
+    expect(created.body).toMatchObject({ code: 0, pay_type: 'native', needQRcode: true });
+    expect(created.body.qrcodeImage).toMatch(/^data:image\/png;base64,/);
     await h.sandbox('/_sandbox/wallet/scan', {
-      qr: created.body.value.orderInfo.code_url,
+      qr: created.body.orderInfo.code_url,
       behavior: 'instant',
     });
     const result = await h.call('queryPayment', {
@@ -98,7 +116,7 @@ describe('createPayment → queryPayment → refund → queryRefund', () => {
       await_notify: true,
       await_max_time: 10,
     });
-    expect(result.body.value).toMatchObject({ orderPaid: true, status: 1 });
+    expect(result.body).toMatchObject({ code: 0, orderPaid: true, status: 1 });
   });
 
   it('exports the filtered orders as a CSV download, the same rows the list gives', async () => {
@@ -197,8 +215,11 @@ describe('validation errors', () => {
       const before = (await h.call('listOrders', {})).body.value.total;
       const response = await h.call(op, body);
       expect(response.status).toBe(status);
-      expect(response.body).toMatchObject({ ok: false, code, error: { code } });
-      expect(response.body.message.length).toBeGreaterThan(3);
+      expect(response.body.error).toMatchObject({ code });
+      if (op === 'payEverything') expect(response.body).toMatchObject({ ok: false, code });
+      // vk-uni-pay's operations answer flat: a non-zero numeric code, msg and the stable error_code.
+      else expect(response.body).toMatchObject({ code: status, error_code: code });
+      expect((response.body.msg ?? response.body.message).length).toBeGreaterThan(3);
       expect((await h.call('listOrders', {})).body.value.total).toBe(before);
     });
   }
@@ -230,12 +251,18 @@ describe('access token', () => {
       const good = await fetch(`${remote.url}/api/health`, { headers: { authorization: `Bearer ${token}` } });
       expect(good.status).toBe(200);
       expect((await good.json()).ready).toBe(true);
-      const stream = await fetch(`${remote.url}/api/events?token=${token}`);
+      // The event stream takes a one-time ticket fetched with the token (never the token in the URL).
+      const ticket = await fetch(`${remote.url}/api/eventsTicket`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const stream = await fetch(`${remote.url}/api/events?ticket=${(await ticket.json()).value.ticket}`);
       expect(stream.status).toBe(200);
-      // The token in the query string authenticates; it is not taken for an order filter.
-      const orders = await fetch(`${remote.url}/api/orders?token=${token}&page_size=1`);
+      const bearer = { headers: { authorization: `Bearer ${token}` } };
+      const orders = await fetch(`${remote.url}/api/orders?page_size=1`, bearer);
       expect(orders.status).toBe(200);
-      expect((await fetch(`${remote.url}/api/orders.csv?token=${token}`)).status).toBe(200);
+      expect((await fetch(`${remote.url}/api/orders.csv`, bearer)).status).toBe(200);
       await stream.body?.cancel();
     } finally {
       await remote.close();

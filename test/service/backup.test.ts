@@ -43,7 +43,7 @@ beforeAll(async () => {
     const paid = await h.call('createPayment', {
       data: { out_trade_no: orderNo, total_fee: 1234, subject: 'Tea', type: 'misc', auth_code: code },
     });
-    expect(paid.body.value.attempt.phase).toBe('paid');
+    expect(paid.body.attempt.phase).toBe('paid');
   }
 });
 
@@ -81,7 +81,7 @@ describe('scanpay backup', () => {
     const after = await h.call('createPayment', {
       data: { out_trade_no: 'BK3', total_fee: 100, subject: 'Tea', type: 'misc', auth_code: code },
     });
-    expect(after.body.value.attempt.phase).toBe('paid');
+    expect(after.body.attempt.phase).toBe('paid');
     // A second backup a moment later gets its own directory, never overwriting the first.
     const second = backupCli('--data', h.dataDir, '--out', out);
     expect(second.status).toBe(0);

@@ -48,14 +48,14 @@ describe('notify registration from public_url', () => {
         data: { out_trade_no: orderNo, total_fee: 1200, subject: 'Massage 12 min', pid },
       });
       expect(created.status).toBe(200);
-      const qr = created.body.value.orderInfo.code_url as string;
+      const qr = created.body.orderInfo.code_url as string;
       await h.sandbox('/_sandbox/wallet/scan', { qr, behavior: 'instant' });
       const result = await h.call('queryPayment', {
         out_trade_no: orderNo,
         await_notify: true,
         await_max_time: 10,
       });
-      expect(result.body.value).toMatchObject({ orderPaid: true, status: 1 });
+      expect(result.body).toMatchObject({ orderPaid: true, status: 1 });
       const order = await h.call('getOrder', { out_trade_no: orderNo });
       expect(order.body.value.callback).toMatchObject({ source: 'notify', runs: 1 });
     });

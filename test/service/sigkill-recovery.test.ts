@@ -72,7 +72,7 @@ describe('SIGKILL in the middle of a password-pending payment', () => {
       const created = await post(`${first.line.url}/api/createPayment`, {
         data: { out_trade_no: 'KILL1', total_fee: 4200, subject: 'power cut', auth_code: authCode },
       });
-      expect(created.value.attempt.phase).toBe('polling');
+      expect(created.attempt.phase).toBe('polling');
 
       await killed(first.child);
       if (confirm) {

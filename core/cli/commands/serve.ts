@@ -45,13 +45,18 @@ export const command: CliCommand = {
         throw error;
       });
       console.log(
-        JSON.stringify({ url: server.url, sandbox_url: service.sandbox?.url ?? null, data_dir: dataDir }),
+        JSON.stringify({
+          url: server.url,
+          sandbox_url: service.sandbox?.url ?? null,
+          data_dir: dataDir,
+          ...(server.tlsFingerprint ? { tls_sha256: server.tlsFingerprint } : {}),
+        }),
       );
       console.error(
         `ScanPay Kiosk is serving ${server.url}${service.sandbox ? ` on the sandbox gateway (${service.sandbox.url})` : ''}.` +
           (host === '127.0.0.1' || host === 'localhost'
             ? ''
-            : ' Clients on other machines must send the access token.') +
+            : ' Other machines open it with #token=<access token> after the address; integrators send an API key (docs/security.md).') +
           ' Ctrl+C stops it.',
       );
       await new Promise<void>((resolve) => {

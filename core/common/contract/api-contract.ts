@@ -1,8 +1,11 @@
 /**
  * The one contract between the UI and the service. The Electron preload, the headless HTTP bridge
- * and the renderer all use these names and types; the service implements `ScanPayApi`.
+ * and the renderer all use these names and types; the service implements `ScanPayApi`, and every
+ * call from outside goes through its one invoker (schema, access policy: docs/security.md).
  * Each operation is `POST /api/<name>` with a JSON body on the headless service, and one IPC
- * channel in Electron; both return `CallResult` so a typed error (code + message) crosses intact.
+ * channel in Electron. IPC returns `CallResult` so a typed error (code + message) crosses intact;
+ * over HTTP the till's operations answer the same `{ok, value}` / `{ok:false, code, message, error}`,
+ * and vk-uni-pay's five operations answer its flat shape (`VkAnswer`, below).
  */
 import type { ErrorShape } from '../errors.ts';
 import type {
@@ -131,43 +134,34 @@ export type OperationName = keyof ScanPayApi;
 export type OperationRequest<K extends OperationName> = Parameters<ScanPayApi[K]>[0];
 export type OperationResult<K extends OperationName> = Awaited<ReturnType<ScanPayApi[K]>>;
 
-export const OPERATION_NAMES = [
+/** What crosses IPC / HTTP: errors are data, so their code survives (Electron passes only a thrown error's message). */
+export type CallResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: ErrorShape };
+
+/**
+ * What `POST /api/{createPayment,queryPayment,refund,queryRefund,closeOrder}` answer over HTTP: the
+ * flat shape of vk-uni-pay (`res.code === 0`, then `res.orderPaid`, `res.status`… at the top level).
+ * A failure has a non-zero `code` (the HTTP status), `msg`, and the stable `error_code`. The till's
+ * other operations answer `{ok:true,value}` / `{ok:false,code,message,error}`; IPC always uses CallResult.
+ */
+export type VkAnswer<T> =
+  | (T & { readonly code: 0; readonly msg: string })
+  | {
+      readonly code: number;
+      readonly msg: string;
+      readonly error_code: string;
+      readonly error: ErrorShape;
+    };
+
+/** The operations that answer in vk-uni-pay's flat shape over HTTP. */
+export const VK_OPERATION_NAMES = [
   'createPayment',
   'queryPayment',
   'refund',
   'queryRefund',
   'closeOrder',
-  'listOrders',
-  'exportOrders',
-  'getOrder',
-  'stopAttempt',
-  'retryAttempt',
-  'listUnresolved',
-  'beginSale',
-  'cancelSale',
-  'getSale',
-  'submitScan',
-  'openShift',
-  'recordCashSale',
-  'currentShift',
-  'closeShift',
-  'verifyPin',
-  'getSettings',
-  'updateSettings',
-  'qrStart',
-  'qrState',
-  'qrCancel',
-  'health',
 ] as const satisfies readonly OperationName[];
-
-export function isOperationName(name: unknown): name is OperationName {
-  return typeof name === 'string' && (OPERATION_NAMES as readonly string[]).includes(name);
-}
-
-/** What crosses IPC / HTTP: errors are data, so their code survives (Electron passes only a thrown error's message). */
-export type CallResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: ErrorShape };
 
 /** Events pushed to every UI on one channel (IPC `scanpay:event`, SSE `GET /api/events`). */
 export type ServiceEvent =

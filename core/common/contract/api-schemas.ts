@@ -4,13 +4,37 @@
  * Amounts are integer fen; a fractional or negative amount is refused here, before anything is written.
  */
 import { z } from 'zod';
+import { isAcceptableNewPin, NEW_PIN_RULE } from './pin-rules.ts';
+import { fitsSubject, SUBJECT_RULE } from './provider-text.ts';
 
 const fen = z.number().int('must be whole fen').positive('must be greater than 0').max(10_000_000_000);
+const ATTEMPT_SUFFIX = /_\d+$/;
 const orderNo = z
   .string()
   .min(1)
   .max(29, 'at most 29 characters (attempt suffixes must fit WeChat’s 32)')
+  .regex(/^[0-9A-Za-z_\-|*@]+$/, 'only letters, digits and _-|*@')
+  // The engine numbers an order's later attempts `<order>_2`, `<order>_3`…: an order number of that
+  // form would be taken for another order's attempt (journals keep that suffix, so it stays readable).
+  .refine((no) => !ATTEMPT_SUFFIX.test(no), 'must not end in _<digits> (reserved for attempt numbers)');
+/**
+ * Refund numbers go to the provider as out_refund_no / out_request_no: WeChat Pay allows at most 64
+ * letters, digits and _-|*@ (docs/security.md, Input); checked here, before the refund is journaled.
+ */
+const refundNo = z
+  .string()
+  .min(1)
+  .max(64)
   .regex(/^[0-9A-Za-z_\-|*@]+$/, 'only letters, digits and _-|*@');
+/** `other` is passed through to the provider, but never the address its signed notifications go to. */
+const passThrough = z
+  .record(z.string().max(64), z.string().max(256))
+  .refine(
+    (other) => !Object.keys(other).some((key) => /^notify_?url$/i.test(key)),
+    'notify_url cannot be set per order: notifications go to the configured public_url',
+  );
+/** Supervisor PIN as typed (the default 0000, a numeric PIN, or a passphrase). */
+const pinText = z.string().min(1).max(64);
 const pid = z.string().min(1).max(64);
 
 export const CreatePaymentRequest = z.strictObject({
@@ -19,10 +43,10 @@ export const CreatePaymentRequest = z.strictObject({
   data: z.strictObject({
     out_trade_no: orderNo.optional(),
     total_fee: fen,
-    subject: z.string().min(1).max(128, 'at most 128 characters'),
+    subject: z.string().min(1).refine(fitsSubject, SUBJECT_RULE),
     type: z.string().min(1).max(32).default('goods'),
     custom: z.unknown().optional(),
-    other: z.record(z.string(), z.string()).optional(),
+    other: passThrough.optional(),
     pid: pid.optional(),
     time_expire: z.number().int().positive().optional(),
     auth_code: z.string().min(1).max(64).optional(),
@@ -41,11 +65,11 @@ export type QueryPaymentRequest = z.input<typeof QueryPaymentRequest>;
 
 export const RefundRequest = z.strictObject({
   out_trade_no: z.string().min(1).max(64),
-  out_refund_no: z.string().min(1).max(64).optional(),
+  out_refund_no: refundNo.optional(),
   refund_fee: fen.optional(),
   refund_desc: z.string().max(80).optional(),
-  /** Supervisor PIN: required by the cashier UI's refunds, checked when a PIN is configured. */
-  pin: z.string().max(32).optional(),
+  /** Supervisor PIN: the cashier UI needs it for every refund (an integrator needs a key with `refund`). */
+  pin: pinText.optional(),
 });
 export type RefundRequest = z.input<typeof RefundRequest>;
 
@@ -110,22 +134,21 @@ export const CloseShiftRequest = z.strictObject({
 });
 export type CloseShiftRequest = z.input<typeof CloseShiftRequest>;
 
-export const VerifyPinRequest = z.strictObject({ pin: z.string().min(1).max(32) });
+export const VerifyPinRequest = z.strictObject({ pin: pinText });
 export type VerifyPinRequest = z.input<typeof VerifyPinRequest>;
 
 export const UpdateSettingsRequest = z.strictObject({
-  pin: z.string().max(32).optional(),
+  pin: pinText.optional(),
   language: z.enum(['zh-CN', 'en']).optional(),
   kiosk: z.boolean().optional(),
-  new_pin: z
-    .string()
-    .regex(/^\d{4,8}$/, '4 to 8 digits')
-    .optional(),
+  new_pin: z.string().max(64).refine(isAcceptableNewPin, NEW_PIN_RULE).optional(),
 });
 export type UpdateSettingsRequest = z.input<typeof UpdateSettingsRequest>;
 
 export const QrStartRequest = z.strictObject({
-  product: z.strictObject({ name: z.string().min(1).max(64), total_fee: fen }).optional(),
+  product: z
+    .strictObject({ name: z.string().min(1).max(64).refine(fitsSubject, SUBJECT_RULE), total_fee: fen })
+    .optional(),
   provider: z.enum(['wxpay', 'alipay', 'payjs']).optional(),
 });
 export type QrStartRequest = z.input<typeof QrStartRequest>;

@@ -1,9 +1,14 @@
-/** Operation name → request schema: the service's HTTP router and the Electron IPC handler validate with this one table. */
+/**
+ * Operation name → request schema: the one invoker (core/service/api/operation-invoker.ts), which both
+ * the HTTP API and Electron IPC go through, validates with this table. Each entry is typed against the
+ * contract (a schema whose input differs from the operation's request type fails to compile), and the
+ * operation names are derived from the table, so a new operation cannot be listed without a schema.
+ */
 import type { z } from 'zod';
-import type { OperationName } from './api-contract.ts';
+import type { OperationName, OperationRequest } from './api-contract.ts';
 import * as S from './api-schemas.ts';
 
-export const OPERATION_SCHEMAS: { readonly [K in OperationName]: z.ZodType } = {
+export const OPERATION_SCHEMAS = {
   createPayment: S.CreatePaymentRequest,
   queryPayment: S.QueryPaymentRequest,
   refund: S.RefundRequest,
@@ -30,4 +35,10 @@ export const OPERATION_SCHEMAS: { readonly [K in OperationName]: z.ZodType } = {
   qrState: S.EmptyRequest,
   qrCancel: S.EmptyRequest,
   health: S.EmptyRequest,
-};
+} as const satisfies { readonly [K in OperationName]: z.ZodType<unknown, OperationRequest<K>> };
+
+export const OPERATION_NAMES = Object.keys(OPERATION_SCHEMAS) as readonly OperationName[];
+
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && Object.hasOwn(OPERATION_SCHEMAS, name);
+}

@@ -152,6 +152,8 @@ export interface HealthView {
   /** Set when the journal failed at run time (disk full, I/O error): not ready, no new charges. */
   readonly journal_error?: ProblemView | null;
   readonly now: number;
+  /** SHA-256 of the HTTPS certificate when `scanpay serve` has server.tls, for clients to pin. */
+  readonly tls_sha256?: string;
 }
 
 export interface ScanView {

@@ -5,6 +5,7 @@
  * `env:NAME` references that are resolved at load (so config.json itself can be shared).
  */
 import { z } from 'zod';
+import { fitsSubject, SUBJECT_RULE } from '../../common/contract/provider-text.ts';
 import { ScannerConfigSchema } from '../../scanners/scanner-config.ts';
 
 const fen = z.number().int().positive();
@@ -93,7 +94,9 @@ export const ServiceConfigSchema = z.strictObject({
     .default({ keep: 7 }),
   qr_display: z
     .strictObject({
-      product: z.strictObject({ name: z.string().min(1).max(64), total_fee: fen }).optional(),
+      product: z
+        .strictObject({ name: z.string().min(1).max(64).refine(fitsSubject, SUBJECT_RULE), total_fee: fen })
+        .optional(),
       provider: z.enum(['wxpay', 'alipay', 'payjs']).optional(),
       pid: z.string().optional(),
       /** How long the success screen stays before returning to idle. */
@@ -104,8 +107,36 @@ export const ServiceConfigSchema = z.strictObject({
     .strictObject({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8417),
-      /** Required to bind anything but loopback. */
+      /** Required to bind anything but loopback: the LAN cashier UI's credential (docs/security.md). */
       access_token: z.string().min(16, 'at least 16 characters').optional(),
+      /** Integrators' keys, sent as `Authorization: Bearer <key>`; each grants only its permissions. */
+      api_keys: z
+        .array(
+          z.strictObject({
+            id: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, '1–32 letters, digits or _.-'),
+            key: z.string().min(24, 'at least 24 characters'),
+            permissions: z.array(z.enum(['pay', 'query', 'refund', 'settings'])).min(1),
+          }),
+        )
+        .default([])
+        .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, 'ids must be unique'),
+      /** Host names (besides loopback, IP literals, the bound host and public_url's host) the service answers to. */
+      allowed_hosts: z.array(z.string().min(1).max(253)).default([]),
+      /** Proxy addresses whose X-Forwarded-For is believed; from anyone else it marks the request as remote. */
+      trusted_proxies: z.array(z.union([z.ipv4(), z.ipv6()])).default([]),
+      /**
+       * HTTPS: the PEM certificate and key (use file: references), or `{"self_signed": true}` for a
+       * pair made and kept in `<data dir>/tls/`. Health shows the certificate's SHA-256 for pinning.
+       */
+      tls: z
+        .union([
+          z.strictObject({
+            cert: z.string().includes('BEGIN CERTIFICATE', { error: 'a PEM certificate' }),
+            key: z.string().includes('PRIVATE KEY', { error: 'a PEM private key' }),
+          }),
+          z.strictObject({ self_signed: z.literal(true) }),
+        ])
+        .optional(),
     })
     .optional(),
   /** Auto-update feed (Electron app). HTTPS only: packages are also signature-checked (docs/deploy.md). */

@@ -1,15 +1,23 @@
 /**
- * Headless mode: each operation is `POST /api/<name>` whose body is a CallResult whatever the HTTP
- * status; events arrive as server-sent events on `GET /api/events` (EventSource reconnects by itself).
- * A page opened with `?token=…` sends it as a Bearer header and, since EventSource cannot set
- * headers, as `token=` on the events URL.
+ * Headless mode: each operation is `POST /api/<name>`; events arrive as server-sent events on
+ * `GET /api/events` (docs/security.md, README "Local API"):
+ * - The page served to this machine carries a session (meta `scanpay-session`), sent as
+ *   `X-ScanPay-Session`: it makes the page the console, whose refunds and settings take the PIN.
+ * - A browser on another machine is given the access token in the link's fragment (`#token=…`, never
+ *   sent to the server in a URL); it goes in `Authorization: Bearer`. EventSource cannot set headers,
+ *   so the stream is opened with a one-time ticket fetched with the token, and a new ticket on every
+ *   reconnect.
+ * - createPayment, queryPayment, refund, queryRefund and closeOrder answer vk-uni-pay's flat shape
+ *   (`code` 0 and the fields at the top level, or `error_code` + `msg`); the other operations answer
+ *   a CallResult. Both become the operation's value or a ScanPayError with the same code.
  */
-import type {
-  CallResult,
-  OperationName,
-  OperationRequest,
-  OperationResult,
-  ServiceEvent,
+import {
+  type CallResult,
+  type OperationName,
+  type OperationRequest,
+  type OperationResult,
+  type ServiceEvent,
+  VK_OPERATION_NAMES,
 } from '../../../core/common/contract/api-contract.ts';
 import { ScanPayError } from '../../../core/common/errors.ts';
 import type { LinkState, RendererBridge } from './renderer-bridge.ts';
@@ -17,16 +25,33 @@ import type { LinkState, RendererBridge } from './renderer-bridge.ts';
 export interface HttpBridgeOptions {
   /** Origin (and optional path prefix) of the service, e.g. "http://127.0.0.1:8080". */
   readonly baseUrl: string;
+  /** The LAN access token (from the link's fragment), or null on this machine. */
   readonly token: string | null;
+  /** The console session the served page carries, or null. */
+  readonly session?: string | null;
   readonly fetch?: typeof fetch;
   readonly EventSource?: typeof EventSource;
+  /** Wait before reopening a stream that failed with a ticket (a ticket is good once). */
+  readonly reconnectMs?: number;
 }
+
+const VK_OPERATIONS: ReadonlySet<string> = new Set(VK_OPERATION_NAMES);
 
 function isCallResult(value: unknown): value is CallResult<unknown> {
   if (typeof value !== 'object' || value === null || !('ok' in value)) return false;
   const v = value as { ok: unknown; error?: unknown };
   if (v.ok === true) return 'value' in value;
   return v.ok === false && typeof v.error === 'object' && v.error !== null;
+}
+
+/** vk-uni-pay's flat answer → a CallResult (null when the body is neither shape). */
+function fromVkAnswer(body: unknown): CallResult<unknown> | null {
+  if (typeof body !== 'object' || body === null || typeof (body as { code?: unknown }).code !== 'number')
+    return null;
+  const { code, msg, error_code, error: _error, ...fields } = body as Record<string, unknown>;
+  if (code === 0) return { ok: true, value: fields };
+  if (typeof error_code !== 'string') return null;
+  return { ok: false, error: { code: error_code, message: typeof msg === 'string' ? msg : '' } };
 }
 
 export function createHttpBridge(options: HttpBridgeOptions): RendererBridge {
@@ -37,6 +62,14 @@ export function createHttpBridge(options: HttpBridgeOptions): RendererBridge {
   const linkListeners = new Set<(state: LinkState) => void>();
   let link: LinkState = 'connecting';
   let source: EventSource | null = null;
+  let wanted = false;
+  let reopenTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const headers = (): Record<string, string> => ({
+    'content-type': 'application/json',
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    ...(options.session ? { 'x-scanpay-session': options.session } : {}),
+  });
 
   const setLink = (next: LinkState) => {
     if (next === link) return;
@@ -44,14 +77,23 @@ export function createHttpBridge(options: HttpBridgeOptions): RendererBridge {
     for (const l of linkListeners) l(next);
   };
 
-  const open = () => {
-    if (source) return;
-    const url = new URL(`${base}/api/events`);
-    if (options.token) url.searchParams.set('token', options.token);
-    source = new EventSourceImpl(url.toString());
-    source.onopen = () => setLink('open');
-    source.onerror = () => setLink('lost');
-    source.onmessage = (message: MessageEvent) => {
+  const attach = (url: string) => {
+    const opened = new EventSourceImpl(url);
+    source = opened;
+    opened.onopen = () => setLink('open');
+    opened.onerror = () => {
+      setLink('lost');
+      // With a ticket the browser's own reconnect would reuse a spent ticket: start over instead.
+      if (options.token && source === opened) {
+        opened.close();
+        source = null;
+        reopenTimer = setTimeout(() => {
+          reopenTimer = null;
+          open();
+        }, options.reconnectMs ?? 2000);
+      }
+    };
+    opened.onmessage = (message: MessageEvent) => {
       let event: ServiceEvent;
       try {
         event = JSON.parse(String(message.data)) as ServiceEvent;
@@ -63,9 +105,37 @@ export function createHttpBridge(options: HttpBridgeOptions): RendererBridge {
     };
   };
 
+  const open = () => {
+    wanted = true;
+    if (source || reopenTimer) return;
+    if (!options.token) {
+      attach(`${base}/api/events`);
+      return;
+    }
+    void doFetch(`${base}/api/eventsTicket`, { method: 'POST', headers: headers(), body: '{}' })
+      .then((response) => response.json() as Promise<unknown>)
+      .then((body) => {
+        if (!wanted || source) return;
+        const ticket = isCallResult(body) && body.ok ? (body.value as { ticket?: unknown }).ticket : null;
+        if (typeof ticket !== 'string') throw new Error('no ticket');
+        attach(`${base}/api/events?ticket=${encodeURIComponent(ticket)}`);
+      })
+      .catch(() => {
+        setLink('lost');
+        if (wanted && !reopenTimer)
+          reopenTimer = setTimeout(() => {
+            reopenTimer = null;
+            open();
+          }, options.reconnectMs ?? 2000);
+      });
+  };
+
   const closeIfUnused = () => {
-    if (listeners.size > 0 || linkListeners.size > 0 || !source) return;
-    source.close();
+    if (listeners.size > 0 || linkListeners.size > 0) return;
+    wanted = false;
+    if (reopenTimer) clearTimeout(reopenTimer);
+    reopenTimer = null;
+    source?.close();
     source = null;
     link = 'connecting';
   };
@@ -73,13 +143,11 @@ export function createHttpBridge(options: HttpBridgeOptions): RendererBridge {
   return {
     capturesWedgeInMain: false,
     async call<K extends OperationName>(name: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
       let response: Response;
       try {
         response = await doFetch(`${base}/api/${name}`, {
           method: 'POST',
-          headers,
+          headers: headers(),
           body: JSON.stringify(request ?? {}),
         });
       } catch (cause) {
@@ -93,14 +161,15 @@ export function createHttpBridge(options: HttpBridgeOptions): RendererBridge {
       } catch {
         body = undefined;
       }
-      if (!isCallResult(body)) {
+      const result = isCallResult(body) ? body : VK_OPERATIONS.has(name) ? fromVkAnswer(body) : null;
+      if (!result) {
         throw new ScanPayError(
           'service_bad_reply',
           `unreadable reply from the service (HTTP ${response.status})`,
         );
       }
-      if (body.ok) return body.value as OperationResult<K>;
-      throw new ScanPayError(body.error.code, body.error.message, body.error.details as never);
+      if (result.ok) return result.value as OperationResult<K>;
+      throw new ScanPayError(result.error.code, result.error.message, result.error.details as never);
     },
     subscribe(listener) {
       listeners.add(listener);

@@ -183,10 +183,13 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'settings.poll.reverse_after': 'Reverse after (ms)',
   'settings.language': 'Language',
   'settings.kiosk': 'Kiosk mode (locked full screen)',
-  'settings.new_pin': 'New supervisor PIN (4–8 digits)',
+  'settings.new_pin': 'New supervisor PIN (6–12 digits, or a passphrase of 10+ characters)',
+  'settings.pin_change_required':
+    'The supervisor PIN is still the default 0000: set a new one before refunds or other settings.',
   'settings.save': 'Save',
   'settings.saved': 'Saved',
   'settings.terminal': 'Terminal',
+  'settings.tls_fingerprint': 'HTTPS certificate fingerprint (SHA-256, for other devices to pin)',
   'common.yes': 'Yes',
   'common.no': 'No',
   'common.cancel': 'Cancel',
@@ -254,6 +257,11 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.not_found': 'Not found.',
   'error.pin_invalid': 'Wrong supervisor PIN.',
   'error.pin_required': 'This needs the supervisor PIN.',
+  'error.pin_change_required':
+    'The supervisor PIN is still the default 0000: set a new one in Settings first.',
+  'error.pin_retry_later': 'Too many wrong PINs: wait a moment and try again.',
+  'error.permission_denied':
+    'Not allowed: refunds and settings need the supervisor PIN or an API key with that permission.',
   'error.unauthorized': 'Not authorised: reopen the page.',
   'error.provider_unreachable': 'Cannot reach the payment provider. Use cash or try again later.',
   'error.provider_order_id_missing':
@@ -307,6 +315,16 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.body_invalid': 'The request was malformed. Try again.',
   'error.body_too_large': 'The request is too large.',
   'error.method_not_allowed': 'That request method is not supported.',
+  'error.api_key_invalid': 'The API key is not valid: check the configuration.',
+  'error.session_expired': 'The payment service restarted: reload the page.',
+  'error.ticket_invalid': 'The event link’s ticket expired: reconnecting.',
+  'error.auth_untrusted_sender': 'This page may not call the payment service.',
+  'error.origin_not_allowed': 'Requests from another web page are refused.',
+  'error.host_not_allowed':
+    'The payment service does not answer to this address: use the one the terminal gives.',
+  'error.content_type_not_json': 'The request was not sent as JSON: update the software.',
+  'error.path_invalid': 'The request address is malformed.',
+  'error.listen_failed': 'The payment service cannot start on the configured address or port.',
   'error.closed_by_provider': 'The provider closed the order unpaid: the customer was not charged.',
   'error.NOTENOUGH':
     "The customer's balance is not enough: ask them to switch to another card and refresh the code.",

@@ -1,6 +1,7 @@
 /** Settings behind the supervisor PIN: merchants (masked), scanners with a live test scan, schedules, language, kiosk, PIN. */
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { isAcceptableNewPin } from '../../../core/common/contract/pin-rules.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
@@ -24,11 +25,10 @@ function PinGate() {
         <span>{t('settings.pin')}</span>
         <input
           type="password"
-          inputMode="numeric"
           autoComplete="off"
           value={pin}
           data-testid="settings-pin"
-          onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+          onChange={(e) => setPin(e.target.value.slice(0, 64))}
         />
       </label>
       <button type="submit" className="btn btn-big btn-primary" disabled={busy || pin === ''}>
@@ -49,9 +49,12 @@ function SettingsBody() {
     useShallow((s) => Object.values(s.scanners)),
   );
   const lastScan = useApp('connection', (s) => s.lastScan);
+  const tlsFingerprint = useApp('connection', (s) => s.health?.tls_sha256 ?? null);
   const [newPin, setNewPin] = useState('');
   if (!settings) return <p>{t('common.loading')}</p>;
   const save = stores.settings.getState().save;
+  // The default PIN 0000 only lets the supervisor choose a new one (the service enforces it too).
+  const mustChangePin = !settings.pin_set;
   return (
     <div className="stack">
       <div className="row">
@@ -62,6 +65,16 @@ function SettingsBody() {
           🔒 {t('settings.lock')}
         </button>
       </div>
+      {tlsFingerprint && (
+        <p className="muted" data-testid="tls-fingerprint">
+          {t('settings.tls_fingerprint')}: <code>{tlsFingerprint}</code>
+        </p>
+      )}
+      {mustChangePin && (
+        <p className="banner banner-warn" role="alert" data-testid="pin-change-required">
+          {t('settings.pin_change_required')}
+        </p>
+      )}
       {saved && (
         <p className="banner banner-ok" role="status">
           ✓ {t('settings.saved')}
@@ -138,7 +151,7 @@ function SettingsBody() {
             type="button"
             className="btn"
             aria-pressed={settings.language === lang}
-            disabled={busy}
+            disabled={busy || mustChangePin}
             onClick={() => void save({ language: lang })}
           >
             {settings.language === lang ? '● ' : '○ '}
@@ -150,7 +163,7 @@ function SettingsBody() {
         <input
           type="checkbox"
           checked={settings.kiosk}
-          disabled={busy}
+          disabled={busy || mustChangePin}
           onChange={(e) => void save({ kiosk: e.target.checked })}
         />
         <span>{t('settings.kiosk')}</span>
@@ -159,7 +172,7 @@ function SettingsBody() {
         className="row"
         onSubmit={(e) => {
           e.preventDefault();
-          if (/^\d{4,8}$/.test(newPin)) void save({ new_pin: newPin });
+          if (isAcceptableNewPin(newPin)) void save({ new_pin: newPin });
           setNewPin('');
         }}
       >
@@ -167,13 +180,13 @@ function SettingsBody() {
           <span>{t('settings.new_pin')}</span>
           <input
             type="password"
-            inputMode="numeric"
             autoComplete="new-password"
             value={newPin}
-            onChange={(e) => setNewPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+            data-testid="settings-new-pin"
+            onChange={(e) => setNewPin(e.target.value.slice(0, 64))}
           />
         </label>
-        <button type="submit" className="btn" disabled={busy || !/^\d{4,8}$/.test(newPin)}>
+        <button type="submit" className="btn" disabled={busy || !isAcceptableNewPin(newPin)}>
           {t('settings.save')}
         </button>
       </form>

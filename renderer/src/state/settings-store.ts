@@ -1,6 +1,8 @@
 /**
  * Settings behind the supervisor PIN, and the display language (zh-CN unless settings or `?lang=`
- * say otherwise; the header switch changes it for this screen without needing the PIN).
+ * say otherwise; the header switch changes it for this screen without needing the PIN). While the
+ * service reports `pin_set: false` (the default 0000) the screen asks for a new PIN first: the service
+ * refuses every other supervisor action with `pin_change_required` until then.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { UpdateSettingsRequest } from '../../../core/common/contract/api-schemas.ts';
@@ -77,7 +79,13 @@ export function createSettingsStore(
       set({ busy: true, error: null, saved: false });
       try {
         const settings = await bridge.call('updateSettings', { ...patch, pin });
-        set({ settings, saved: true, language: patch.language ?? get().language });
+        // After a PIN change the screen stays unlocked with the new PIN (the old one no longer works).
+        set({
+          settings,
+          saved: true,
+          language: patch.language ?? get().language,
+          pin: patch.new_pin ?? pin,
+        });
       } catch (error) {
         set({ error: toProblem(error) });
       } finally {

@@ -1,6 +1,7 @@
 /** A ScanPayApi whose every operation is a vi.fn the test can script. */
 import { vi } from 'vitest';
-import { OPERATION_NAMES, type ScanPayApi } from '../../../core/common/contract/api-contract.ts';
+import type { ScanPayApi } from '../../../core/common/contract/api-contract.ts';
+import { OPERATION_NAMES } from '../../../core/common/contract/operation-schemas.ts';
 
 export type FakeApi = ScanPayApi & { readonly [K in keyof ScanPayApi]: ReturnType<typeof vi.fn> };
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ServiceEvent } from '../../../core/common/contract/api-contract.ts';
 import { ScanPayError } from '../../../core/common/errors.ts';
 import { createHttpBridge } from '../../../renderer/src/bridge/http-bridge.ts';
@@ -76,10 +76,11 @@ describe('http bridge', () => {
     await expect(garbled.call('health', {})).rejects.toMatchObject({ code: 'service_bad_reply' });
   });
 
-  it('opens one event stream with the token, parses events, skips bad lines and tracks the link', () => {
+  it('opens one event stream (no token on this machine), parses events, skips bad lines and tracks the link', () => {
     const bridge = createHttpBridge({
       baseUrl: 'http://127.0.0.1:9',
-      token: 'a b',
+      token: null,
+      session: 'sess',
       EventSource: FakeEventSource as unknown as typeof EventSource,
     });
     const events: ServiceEvent[] = [];
@@ -87,7 +88,7 @@ describe('http bridge', () => {
     const off1 = bridge.subscribe((e) => events.push(e));
     const offLink = bridge.onLinkChange((l) => links.push(l));
     const source = FakeEventSource.last!;
-    expect(source.url).toBe('http://127.0.0.1:9/api/events?token=a+b');
+    expect(source.url).toBe('http://127.0.0.1:9/api/events');
     source.onopen?.();
     source.onmessage?.({ data: 'not json' });
     source.onmessage?.({ data: JSON.stringify({ kind: 'sale', sale: aSale() }) });
@@ -99,5 +100,73 @@ describe('http bridge', () => {
     expect(source.closed).toBe(false);
     offLink();
     expect(source.closed).toBe(true);
+  });
+
+  it('with a token, opens the stream with a one-time ticket fetched in a header, never the token in the URL', async () => {
+    FakeEventSource.last = null;
+    const seen: { url: string; auth: string | undefined }[] = [];
+    let issued = 0;
+    const bridge = createHttpBridge({
+      baseUrl: 'http://127.0.0.1:9',
+      token: 'lan-token',
+      reconnectMs: 1,
+      fetch: (async (url: string, init: RequestInit) => {
+        seen.push({ url, auth: (init.headers as Record<string, string>).authorization });
+        issued++;
+        return jsonResponse(200, { ok: true, value: { ticket: `t${issued}`, expires_in_ms: 60_000 } });
+      }) as typeof fetch,
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
+    const off = bridge.subscribe(() => {});
+    await vi.waitFor(() => expect(FakeEventSource.last?.url).toBe('http://127.0.0.1:9/api/events?ticket=t1'));
+    expect(seen[0]).toEqual({ url: 'http://127.0.0.1:9/api/eventsTicket', auth: 'Bearer lan-token' });
+    // A lost stream is reopened with a fresh ticket (the spent one would be refused).
+    const first = FakeEventSource.last!;
+    first.onerror?.();
+    expect(first.closed).toBe(true);
+    await vi.waitFor(() => expect(FakeEventSource.last?.url).toBe('http://127.0.0.1:9/api/events?ticket=t2'));
+    expect(seen.every((s) => !s.url.includes('lan-token'))).toBe(true);
+    off();
+  });
+
+  it('reads vk-uni-pay’s flat answers of createPayment…closeOrder: code 0 → the fields, else the error_code', async () => {
+    const replies = [
+      jsonResponse(200, { code: 0, msg: 'ok', orderPaid: true, status: 1, out_trade_no: 'A1' }),
+      jsonResponse(403, {
+        code: 403,
+        msg: 'no',
+        error_code: 'permission_denied',
+        error: { code: 'permission_denied' },
+      }),
+    ];
+    const bridge = createHttpBridge({
+      baseUrl: 'http://x',
+      token: null,
+      fetch: (async () => replies.shift()!) as typeof fetch,
+    });
+    expect(await bridge.call('queryPayment', { out_trade_no: 'A1' })).toEqual({
+      orderPaid: true,
+      status: 1,
+      out_trade_no: 'A1',
+    });
+    await expect(bridge.call('refund', { out_trade_no: 'A1' })).rejects.toMatchObject({
+      code: 'permission_denied',
+    });
+  });
+
+  it('sends the page’s console session as X-ScanPay-Session', async () => {
+    let sent: Record<string, string> = {};
+    const bridge = createHttpBridge({
+      baseUrl: 'http://x',
+      token: null,
+      session: 'page-session',
+      fetch: (async (_url: string, init: RequestInit) => {
+        sent = init.headers as Record<string, string>;
+        return jsonResponse(200, { ok: true, value: aSale() });
+      }) as typeof fetch,
+    });
+    await bridge.call('getSale', {});
+    expect(sent['x-scanpay-session']).toBe('page-session');
+    expect(sent.authorization).toBeUndefined();
   });
 });

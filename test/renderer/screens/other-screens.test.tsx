@@ -9,7 +9,16 @@ import { RefundScreen } from '../../../renderer/src/screens/refund-screen.tsx';
 import { SettingsScreen } from '../../../renderer/src/screens/settings-screen.tsx';
 import { ShiftScreen } from '../../../renderer/src/screens/shift-screen.tsx';
 import { defaultBridge, renderWithStores } from '../fixtures/render-app.tsx';
-import { anAttempt, anOrder, anOrderDetail, aQr, aShift, T0 } from '../fixtures/views.ts';
+import {
+  aHealth,
+  anAttempt,
+  anOrder,
+  anOrderDetail,
+  aQr,
+  aShift,
+  someSettings,
+  T0,
+} from '../fixtures/views.ts';
 
 afterEach(cleanup);
 
@@ -118,6 +127,48 @@ describe('settings screen', () => {
     input('settings-pin', '2468');
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Unlock' })));
     expect(screen.getByText('••••3f2a')).toBeTruthy();
+  });
+});
+
+describe('settings screen with the default PIN', () => {
+  it('asks for a new PIN of 6+ digits first, keeps the other settings shut until then, then unlocks them', async () => {
+    let pinSet = false;
+    const bridge = defaultBridge()
+      .on('getSettings', () => someSettings({ pin_set: pinSet }))
+      .on('verifyPin', () => ({ ok: true }))
+      .on('updateSettings', (r) => {
+        if (r.new_pin) pinSet = true;
+        return someSettings({ pin_set: pinSet });
+      });
+    const { stores } = renderWithStores(<SettingsScreen />, { bridge });
+    await act(async () => stores.settings.getState().load());
+    input('settings-pin', '0000');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Unlock' })));
+    expect(screen.getByTestId('pin-change-required').textContent).toMatch(/default 0000/);
+    expect((screen.getByRole('button', { name: /English/ }) as HTMLButtonElement).disabled).toBe(true);
+    input('settings-new-pin', '1234');
+    expect((screen.getByRole('button', { name: 'Save' }) as HTMLButtonElement).disabled).toBe(true);
+    input('settings-new-pin', '24681357');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save' })));
+    expect(bridge.callsOf('updateSettings')).toEqual([{ new_pin: '24681357', pin: '0000' }]);
+    expect(screen.queryByTestId('pin-change-required')).toBeNull();
+    // The screen now saves with the new PIN, not the old default.
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: /English/ })));
+    expect(bridge.callsOf('updateSettings')[1]).toEqual({ language: 'en', pin: '24681357' });
+  });
+});
+
+describe('settings screen over HTTPS', () => {
+  it('shows the certificate fingerprint the service reports, for other devices to pin', async () => {
+    const bridge = defaultBridge()
+      .on('verifyPin', () => ({ ok: true }))
+      .on('health', () => aHealth({ tls_sha256: 'AB:CD:EF' }));
+    const { stores } = renderWithStores(<SettingsScreen />, { bridge });
+    await act(async () => stores.settings.getState().load());
+    await act(async () => stores.connection.getState().applyHealth(aHealth({ tls_sha256: 'AB:CD:EF' })));
+    input('settings-pin', '24681357');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Unlock' })));
+    expect(screen.getByTestId('tls-fingerprint').textContent).toMatch(/AB:CD:EF/);
   });
 });
 

@@ -1,0 +1,9 @@
+/**
+ * What a new supervisor PIN must be, shared by the request schema and the Settings screen: a 4-digit
+ * PIN falls to guessing in hours, so 6 to 12 digits, or a passphrase of at least 10 characters.
+ */
+export const NEW_PIN_RULE = '6 to 12 digits, or a passphrase of at least 10 characters';
+
+export function isAcceptableNewPin(pin: string): boolean {
+  return /^\d{6,12}$/.test(pin) || (pin.length >= 10 && pin.length <= 64 && /\D/.test(pin));
+}

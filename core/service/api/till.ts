@@ -1,0 +1,32 @@
+/** The cashier's till: a sale the next scanned code pays, scans typed or captured by a browser, and cash sales. */
+import type { ScanPayApi } from '../../common/contract/api-contract.ts';
+import type { ServiceParts } from './service-parts.ts';
+
+type TillOperations = Pick<
+  ScanPayApi,
+  'beginSale' | 'cancelSale' | 'getSale' | 'submitScan' | 'recordCashSale'
+>;
+
+export function tillOperations({ engine, till, shifts, clock, publish }: ServiceParts): TillOperations {
+  return {
+    beginSale: async (request) => till.begin(request.total_fee, request.note, request.pid),
+    cancelSale: async () => till.cancel(),
+    getSale: async () => till.view(),
+    submitScan: (request) => till.scan(request.code, request.source ?? 'ui', clock.now()),
+    async recordCashSale(request) {
+      const shift = shifts.current();
+      const order = engine.createOrder(
+        {
+          total_fee: request.total_fee,
+          subject: request.note?.trim() || '现金 Cash sale',
+          ...(request.note ? { note: request.note } : {}),
+          ...(shift ? { cashier: shift.cashier, shift_id: shift.shift_id } : {}),
+        },
+        'cash',
+        1,
+      );
+      publish({ kind: 'shift', shift: shifts.current() });
+      return engine.orderView(order.orderNo)!;
+    },
+  };
+}
