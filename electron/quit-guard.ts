@@ -55,8 +55,11 @@ export function createKioskLock(kiosk: boolean): KioskLock {
 export function unlockOnKioskSetting(invoke: OperationInvoker, lock: KioskLock): OperationInvoker {
   return async (caller, name, request) => {
     const result = await invoke(caller, name, request);
-    // Only a settings change the service accepted (PIN checked there) moves the lock.
-    if (name === 'updateSettings' && result.ok) lock.setKiosk((result.value as SettingsView).kiosk);
+    // Only a change of kiosk mode itself that the service accepted (PIN checked there) moves the lock:
+    // a kiosk started with --kiosk must stay locked when the supervisor changes the PIN or the language.
+    const asksKiosk = typeof (request as { kiosk?: unknown } | null)?.kiosk === 'boolean';
+    if (name === 'updateSettings' && asksKiosk && result.ok)
+      lock.setKiosk((result.value as SettingsView).kiosk);
     return result;
   };
 }

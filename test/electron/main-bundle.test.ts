@@ -58,6 +58,8 @@ interface Report {
       wrongPin: { ok: boolean; error?: { code: string } };
       quitHeldAfterWrongPin: boolean;
       exitedAfterWrongPin: boolean;
+      newPin: { ok: boolean; value?: { kiosk: boolean; pin_set: boolean } };
+      quitHeldAfterNewPin: boolean;
       unlock: { ok: boolean; value?: { kiosk: boolean } };
       closePreventedAfterUnlock: boolean;
     };
@@ -215,6 +217,9 @@ describe('bundled main process with a scripted Electron', () => {
   it('lets the supervisor out only with the PIN, through the service’s own check', () => {
     expect(report.steps.kiosk.wrongPin.error?.code).toBe('pin_invalid');
     expect(report.steps.kiosk.exitedAfterWrongPin).toBe(false);
+    // Replacing the default PIN is a settings change that leaves the kiosk locked.
+    expect(report.steps.kiosk.newPin).toMatchObject({ ok: true, value: { pin_set: true } });
+    expect(report.steps.kiosk.quitHeldAfterNewPin).toBe(true);
     expect(report.steps.kiosk.unlock).toMatchObject({ ok: true, value: { kiosk: false } });
     expect(report.kioskCalls).toEqual([false]);
     expect(report.closable).toBe(true);

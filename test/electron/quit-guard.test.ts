@@ -127,6 +127,18 @@ describe('kiosk lock', () => {
     expect(s.stops()).toBe(1);
   });
 
+  it('stays locked when the supervisor changes the PIN or the language, whatever kiosk the settings hold', async () => {
+    const s = lockedSetup();
+    // The service's settings say kiosk off (the window was locked by --kiosk), as in a real start.
+    const api = fakeSettingsApi('4321', false);
+    const shell = unlockOnKioskSetting(settingsInvoker(api), s.lock);
+    expect(await shell(CONSOLE_CALLER, 'updateSettings', { pin: '4321', language: 'en' })).toMatchObject({
+      ok: true,
+      value: { kiosk: false },
+    });
+    expect(s.lock.locked()).toBe(true);
+  });
+
   it('locks again when the supervisor turns kiosk mode back on, and tells the window', async () => {
     const s = lockedSetup(false);
     const seen: boolean[] = [];
@@ -173,8 +185,8 @@ function settingsInvoker(api: ScanPayApi) {
   return createOperationInvoker({ api, policy: letEveryoneIn, onInternalError: () => {} });
 }
 
-function fakeSettingsApi(pin: string): ScanPayApi {
-  let kiosk = true;
+function fakeSettingsApi(pin: string, kioskSetting = true): ScanPayApi {
+  let kiosk = kioskSetting;
   const api = {
     async updateSettings(request: { pin: string; kiosk?: boolean }) {
       if (request.pin !== pin) throw new AuthError('pin_invalid', 'the supervisor PIN is wrong');

@@ -195,12 +195,15 @@ async function drive(window, url) {
   report.steps.kiosk = { escapes, closePrevented: close.prevented, quitHeld: quitHeld() };
   await sleep(200);
   report.steps.kiosk.exitedWhileLocked = report.exitCode !== undefined;
-  // A wrong PIN changes nothing; the right one (the default 0000) turns kiosk mode off.
+  // A wrong PIN changes nothing. The default 0000 must first be replaced (the service refuses other
+  // supervisor actions until then); the new PIN then turns kiosk mode off.
   report.steps.kiosk.wrongPin = await invoke(ours, 'updateSettings', { pin: '9999', kiosk: false });
   report.steps.kiosk.quitHeldAfterWrongPin = quitHeld();
   await sleep(200);
   report.steps.kiosk.exitedAfterWrongPin = report.exitCode !== undefined;
-  report.steps.kiosk.unlock = await invoke(ours, 'updateSettings', { pin: '0000', kiosk: false });
+  report.steps.kiosk.newPin = await invoke(ours, 'updateSettings', { pin: '0000', new_pin: '24681357' });
+  report.steps.kiosk.quitHeldAfterNewPin = quitHeld();
+  report.steps.kiosk.unlock = await invoke(ours, 'updateSettings', { pin: '24681357', kiosk: false });
   const closeAfter = { prevented: false, preventDefault: () => (closeAfter.prevented = true) };
   window.emit('close', closeAfter);
   report.steps.kiosk.closePreventedAfterUnlock = closeAfter.prevented;
