@@ -216,6 +216,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       (status) => {
         bus.publish({ kind: 'scanner_status', scanner: status });
       },
+      (scan) => bus.publish({ kind: 'scan', scan }),
     );
     await scanners.manager.start();
   }

@@ -68,4 +68,20 @@ describe('serial scanner → till → engine', () => {
     expect(trade.captured_fen).toBe(1888);
     unsubscribe();
   });
+
+  it('shows line noise the scanner sent as a refused scan, with its reason code, and charges nothing', async () => {
+    const events: { kind: string; scan?: { ok: boolean; source: string; error: { code: string } | null } }[] =
+      [];
+    const unsubscribe = h.service.onEvent((event) => events.push(event as never));
+    const sale = await h.call('beginSale', { total_fee: 500, note: 'Tea' });
+    expect(sale.body.value.state).toBe('awaiting_scan');
+    // A wrong baud rate reads as bytes that are not text: the framer refuses the whole line.
+    pty.write(Buffer.from([0x31, 0x33, 0xff, 0xfe, 0x35, 0x0d]));
+    await waitFor(() => events.some((e) => e.kind === 'scan'), 'the refused scan to reach the UI', 5000);
+    const scan = events.find((e) => e.kind === 'scan')!.scan!;
+    expect(scan).toMatchObject({ ok: false, source: 'front', error: { code: 'scan_garbled' } });
+    expect((await h.call('getSale', {})).body.value.state).toBe('awaiting_scan');
+    unsubscribe();
+    await h.call('cancelSale', {});
+  });
 });
