@@ -26,6 +26,7 @@ export function StatusBar() {
   const providers = useApp('connection', (s) => s.health?.providers ?? null);
   const attention = useApp('connection', (s) => s.health?.needs_attention ?? 0);
   const unresolved = useApp('attempts', (s) => s.items.length);
+  const journalFault = useApp('connection', (s) => s.health?.journal_error ?? null);
   const cashier = useApp('shift', (s) => s.shift?.cashier ?? null);
   const pending = Math.max(attention, unresolved);
   return (
@@ -59,6 +60,11 @@ export function StatusBar() {
           {REACH_ICON[p.reachability]} {t(`provider.${p.provider}`)}: {t(`status.provider.${p.reachability}`)}
         </span>
       ))}
+      {journalFault && (
+        <span className="pill state-error" data-testid="journal-fault" title={journalFault.message}>
+          ⚠ {t('status.journal_fault')}
+        </span>
+      )}
       {pending > 0 && (
         <span className="pill state-error">⚠ {t('status.unresolved', { count: pending })}</span>
       )}

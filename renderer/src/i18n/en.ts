@@ -26,6 +26,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'status.link.lost': 'Lost the service, reconnecting',
   'status.cashier': 'Cashier',
   'status.shift.none': 'No shift open',
+  'status.journal_fault': 'Journal fault: card payments stopped, cash only',
   'status.unresolved': '{count} need attention',
   'provider.wxpay': 'WeChat Pay',
   'provider.alipay': 'Alipay',

@@ -24,6 +24,7 @@ export const zhCN = {
   'status.link.lost': '与服务的连接中断，正在重连',
   'status.cashier': '收银员',
   'status.shift.none': '未开班',
+  'status.journal_fault': '交易记录库故障：已停止扫码收款，仅可收现金',
   'status.unresolved': '{count} 笔待处理',
   'provider.wxpay': '微信支付',
   'provider.alipay': '支付宝',

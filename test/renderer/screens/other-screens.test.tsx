@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../../renderer/src/app.tsx';
+import { StatusBar } from '../../../renderer/src/components/status-bar.tsx';
 import { AttentionScreen } from '../../../renderer/src/screens/attention-screen.tsx';
 import { HistoryScreen } from '../../../renderer/src/screens/history-screen.tsx';
 import { QrDisplay } from '../../../renderer/src/screens/qr-display.tsx';
@@ -291,5 +292,19 @@ describe('app shell', () => {
       bridge.emit({ kind: 'order', order: anOrder({ status: 3, refunded_fee: 1250, updated_at: T0 + 1 }) }),
     );
     expect(screen.getByTestId('refundable').textContent).toBe('¥0.00');
+  });
+});
+
+describe('status bar', () => {
+  it("says the journal failed and card payments stopped, with SQLite's word in the tooltip", async () => {
+    const { stores } = renderWithStores(<StatusBar />);
+    expect(screen.queryByTestId('journal-fault')).toBeNull();
+    const fault = { code: 'journal_error', message: 'SQLITE_FULL: database or disk is full' };
+    await act(async () =>
+      stores.connection.getState().applyHealth(aHealth({ ready: false, journal_error: fault })),
+    );
+    const pill = screen.getByTestId('journal-fault');
+    expect(pill.textContent).toMatch(/journal fault: card payments stopped, cash only/i);
+    expect(pill.getAttribute('title')).toBe('SQLITE_FULL: database or disk is full');
   });
 });
