@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, session } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { WedgeFeed } from '../core/common/wedge/wedge-feed.ts';
+import { EXIT_JOURNAL_REFUSED, isJournalRefusal } from '../core/journal/journal-errors.ts';
 import { releasePublicKey } from '../core/release/update-signature.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
 import { startKioskService } from '../core/service/kiosk-service.ts';
@@ -171,6 +172,12 @@ if (!app.requestSingleInstanceLock()) {
     // Start-up errors (bad config, unreadable data dir) are typed with a safe message.
     const message = error instanceof Error ? error.message : String(error);
     log(`start-up failed: ${message}`);
+    if (isJournalRefusal(error)) {
+      // Missing, empty or damaged: never start empty; the message names the backup to restore.
+      dialog.showErrorBox('ScanPay Kiosk', `the payment journal needs a restore: ${message}`);
+      app.exit(EXIT_JOURNAL_REFUSED);
+      return;
+    }
     dialog.showErrorBox('ScanPay Kiosk could not start', message);
     app.exit(1);
   });

@@ -36,6 +36,13 @@ export class JournalError extends UnavailableError {
   }
 }
 
+/**
+ * Exit status after a refused journal, for `scanpay serve` and the desktop app alike: sysexits.h
+ * EX_CONFIG. build/linux/scanpay-serve.service names it in RestartPreventExitStatus, so a service
+ * manager does not restart into the same refusal.
+ */
+export const EXIT_JOURNAL_REFUSED = 78;
+
 /** The errors that stop `scanpay serve` from starting: the operator must restore, a restart cannot help. */
 export function isJournalRefusal(error: unknown): error is JournalError {
   return error instanceof JournalError && error.code !== 'journal_unavailable';

@@ -79,6 +79,8 @@ let sigtermReport: Report;
 let sigtermStatus: number | null = null;
 const updatesDataDir = path.join(work, 'data-updates');
 let updatesRun: { report: Report; status: number | null; output: string };
+const damagedDataDir = path.join(work, 'data-damaged');
+let damagedRun: { report: Report; status: number | null; output: string };
 
 /** Runs the bundle under the scripted Electron, in kiosk mode (--kiosk), until it exits. */
 function runMain(data: string, reportPath: string, scenario = '') {
@@ -135,7 +137,12 @@ beforeAll(() => {
   updatesRun = runMain(updatesDataDir, path.join(work, 'report-updates.json'));
   mkdirSync(sigtermDataDir);
   ({ report: sigtermReport, status: sigtermStatus } = runMain(sigtermDataDir, sigtermReportFile, 'sigterm'));
-}, 60_000);
+  // A data dir that has held a journal, whose journal is now an empty file (a disk that lost it).
+  mkdirSync(damagedDataDir);
+  writeFileSync(path.join(damagedDataDir, 'journal.marker'), '');
+  writeFileSync(path.join(damagedDataDir, 'journal.sqlite'), '');
+  damagedRun = runMain(damagedDataDir, path.join(work, 'report-damaged.json'));
+}, 90_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -225,6 +232,15 @@ describe('bundled main process with a scripted Electron', () => {
     expect(report.closable).toBe(true);
     expect(report.steps.kiosk.closePreventedAfterUnlock).toBe(false);
     // …and the quit that follows is the clean one (first test).
+  });
+
+  it('refuses a damaged journal: says what was found and how to restore, exits 78, never starts empty', () => {
+    expect(damagedRun.status).toBe(78);
+    expect(damagedRun.report.exitCode).toBe(78);
+    expect(damagedRun.report.errorBoxes).toHaveLength(1);
+    expect(damagedRun.report.errorBoxes[0]).toMatch(/^ScanPay Kiosk: the payment journal needs a restore: .*empty/);
+    expect(damagedRun.report.errorBoxes[0]).toMatch(/scanpay backup|backup/);
+    expect(readFileSync(path.join(damagedDataDir, 'journal.sqlite')).length).toBe(0);
   });
 
   it('ends a locked kiosk cleanly on SIGTERM from the service manager', () => {

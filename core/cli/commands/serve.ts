@@ -10,14 +10,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ScanPayError } from '../../common/errors.ts';
-import { isJournalRefusal } from '../../journal/journal-errors.ts';
+import { EXIT_JOURNAL_REFUSED, isJournalRefusal } from '../../journal/journal-errors.ts';
 import { defaultDataDir } from '../../service/data-dir.ts';
 import { startApiServer } from '../../service/http/api-server.ts';
 import { startKioskService } from '../../service/kiosk-service.ts';
 import { type CliCommand, parseArgs } from '../cli-command.ts';
-
-/** sysexits.h EX_CONFIG; build/linux/scanpay-serve.service names it in RestartPreventExitStatus. */
-export const EXIT_JOURNAL_REFUSED = 78;
 
 const STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
 
