@@ -238,7 +238,9 @@ describe('bundled main process with a scripted Electron', () => {
     expect(damagedRun.status).toBe(78);
     expect(damagedRun.report.exitCode).toBe(78);
     expect(damagedRun.report.errorBoxes).toHaveLength(1);
-    expect(damagedRun.report.errorBoxes[0]).toMatch(/^ScanPay Kiosk: the payment journal needs a restore: .*empty/);
+    expect(damagedRun.report.errorBoxes[0]).toMatch(
+      /^ScanPay Kiosk: the payment journal needs a restore: .*empty/,
+    );
     expect(damagedRun.report.errorBoxes[0]).toMatch(/scanpay backup|backup/);
     expect(readFileSync(path.join(damagedDataDir, 'journal.sqlite')).length).toBe(0);
   });
