@@ -27,9 +27,15 @@ import {
 import { classifyPaymentCode } from '../common/recognition/classify-payment-code.ts';
 import type { AttemptEvent, ProviderCall } from '../domain/attempt-events.ts';
 import { apply, decide } from '../domain/attempt-machine.ts';
-import { type AttemptState, isFinal, isUnresolved, submittedAttempt } from '../domain/attempt-state.ts';
+import {
+  type AttemptState,
+  isFinal,
+  isUnresolved,
+  MERCHANT_NOT_CONFIGURED,
+  submittedAttempt,
+} from '../domain/attempt-state.ts';
 import { attemptOutTradeNo, type CallbackRecord, type OrderRecord } from '../domain/order.ts';
-import { type PollPolicy, scheduleSpanMs } from '../domain/poll-policy.ts';
+import { DEFAULT_POLL_POLICIES, type PollPolicy, scheduleSpanMs } from '../domain/poll-policy.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
 import type { PaymentGateway, PaymentOutcome } from '../ports/payment-gateway.ts';
@@ -344,6 +350,32 @@ export class CheckoutEngine {
     return { gateway, policy: merchant.policies[gateway.provider] };
   }
 
+  /** The gateway and policy an attempt is driven with, or why the configuration no longer has one. */
+  private routeOf(
+    state: AttemptState,
+  ):
+    | { readonly ok: true; readonly gateway: PaymentGateway; readonly policy: PollPolicy }
+    | { readonly ok: false; readonly message: string } {
+    const merchant = this.merchants.get(state.pid);
+    if (!merchant) return { ok: false, message: `merchant "${state.pid}" is no longer in the configuration` };
+    const gateway = merchant.gateways.find((g) => g.provider === state.provider);
+    if (!gateway)
+      return { ok: false, message: `merchant "${state.pid}" no longer has a ${state.provider} gateway` };
+    return { ok: true, gateway, policy: merchant.policies[state.provider] };
+  }
+
+  /** Applies a configuration event to an attempt nobody drives, journals it and tells listeners. */
+  private recordOffline(
+    state: AttemptState,
+    event: Extract<AttemptEvent, { kind: 'merchant_missing' | 'merchant_restored' }>,
+  ): AttemptState {
+    const after = apply(state, event, DEFAULT_POLL_POLICIES[state.provider], this.clock.now());
+    if (after === state) return state;
+    this.journal.recordOutcome(after, event.kind, summarise(event));
+    this.emitAttempt(after);
+    return after;
+  }
+
   private gatewayOf(state: AttemptState): { gateway: PaymentGateway; policy: PollPolicy } {
     const merchant = this.requireMerchant(state.pid);
     const gateway = merchant.gateways.find((g) => g.provider === state.provider);
@@ -585,12 +617,20 @@ export class CheckoutEngine {
    */
   recover(): RecoveryReport {
     let attempts = 0;
-    for (const state of this.journal.unresolvedAttempts()) {
-      if (this.live.has(state.outTradeNo)) continue;
+    for (const stored of this.journal.unresolvedAttempts()) {
+      if (this.live.has(stored.outTradeNo)) continue;
+      const route = this.routeOf(stored);
+      const parked = stored.phase === 'needs_attention' && stored.attention?.code === MERCHANT_NOT_CONFIGURED;
+      if (!route.ok) {
+        // The till never stops for one attempt: park it for a person, keep every fact journaled.
+        if (!parked) this.recordOffline(stored, { kind: 'merchant_missing', message: route.message });
+        continue;
+      }
+      let state = stored;
+      if (parked) state = this.recordOffline(stored, { kind: 'merchant_restored' });
       if (state.phase === 'needs_attention') continue; // waits for a human or the network (retryUnreachable)
-      const { gateway, policy } = this.gatewayOf(state);
       // Without the payment code (never stored) a `submitted` attempt's charge replays as "unknown": query, then decide.
-      this.startDriving(state, gateway, policy, undefined);
+      this.startDriving(state, route.gateway, route.policy, undefined);
       attempts++;
     }
     const refunds = this.refunds.resumePending();

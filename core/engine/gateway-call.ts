@@ -123,6 +123,10 @@ export function summarise(event: AttemptEvent): string {
       return 'stop requested';
     case 'retry_requested':
       return 'retry requested';
+    case 'merchant_missing':
+      return `parked: ${event.message}`.slice(0, 200);
+    case 'merchant_restored':
+      return 'merchant configured again: resumed';
     case 'notified_paid':
       return `notify: paid, transaction ${event.outcome.transactionId}`;
   }
