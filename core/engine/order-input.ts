@@ -4,6 +4,7 @@
  */
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
 import { assertPositiveFen } from '../common/money.ts';
+import type { OrderRecord } from '../domain/order.ts';
 import type { Journal } from '../ports/journal.ts';
 import type { MerchantDirectory, MerchantGateways } from './engine-deps.ts';
 
@@ -70,4 +71,37 @@ export function generateOrderNo(prefix: string, now: number): string {
     .toString()
     .padStart(6, '0');
   return `${prefix.slice(0, 8)}${stamp}${random}`;
+}
+
+/** The journal record of a new order, as validated input describes it. */
+export function newOrderRecord(
+  input: NewOrderInput,
+  orderNo: string,
+  pid: string,
+  now: number,
+  tender: OrderRecord['tender'],
+  status: OrderRecord['status'],
+): OrderRecord {
+  return {
+    orderNo,
+    pid,
+    totalFee: input.total_fee,
+    subject: input.subject,
+    type: input.type ?? 'goods',
+    custom: input.custom,
+    other: input.other ?? null,
+    status,
+    tender,
+    provider: null,
+    transactionId: null,
+    paidOutTradeNo: null,
+    paidAt: status === 1 ? now : null,
+    refundedFee: 0,
+    cashier: input.cashier ?? null,
+    shiftId: input.shift_id ?? null,
+    note: input.note ?? null,
+    timeExpire: input.time_expire ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -127,7 +127,8 @@ export class Till {
               out_trade_no: sale.order.out_trade_no,
               total_fee: sale.order.total_fee,
               subject: sale.order.subject,
-              auth_code: classification.authCode,
+              // Recognised once, here: the engine takes the classification as it is.
+              auth_code: classification,
             });
           } catch (error) {
             const shape =
