@@ -19,6 +19,7 @@ import { apply } from '../domain/attempt-machine.ts';
 import { type AttemptState, isUnresolved, MERCHANT_NOT_CONFIGURED } from '../domain/attempt-state.ts';
 import type { CallbackRecord, OrderRecord } from '../domain/order.ts';
 import { DEFAULT_POLL_POLICIES } from '../domain/poll-policy.ts';
+import { CALLBACK_RETRY } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal, OrderFilter } from '../ports/journal.ts';
 import type { PaymentOutcome } from '../ports/payment-gateway.ts';
@@ -86,7 +87,8 @@ export class CheckoutEngine {
       this.clock,
       deps.callbacks ?? {},
       this.logger,
-      deps.callbackMaxRuns ?? 8,
+      { ...CALLBACK_RETRY, maxRuns: deps.callbackMaxRuns ?? CALLBACK_RETRY.maxRuns },
+      deps.random ?? Math.random,
       (orderNo, source) => this.reads.callbackContext(orderNo, source),
     );
     this.callbacks.onSettled((orderNo) => this.emitOrder(orderNo));
