@@ -4,6 +4,7 @@
  */
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
 import { assertPositiveFen } from '../common/money.ts';
+import { isOrderNo, MAX_MERCHANT_ORDER_NO } from '../common/order-number.ts';
 import type { OrderRecord } from '../domain/order.ts';
 import type { Journal } from '../ports/journal.ts';
 import type { MerchantDirectory, MerchantGateways } from './engine-deps.ts';
@@ -22,7 +23,6 @@ export interface NewOrderInput {
   readonly note?: string;
 }
 
-const ORDER_NO = /^[0-9A-Za-z_\-|*@]{1,29}$/;
 const MAX_SUBJECT = 128;
 
 export function validateNewOrder(input: NewOrderInput, merchants: MerchantDirectory): MerchantGateways {
@@ -35,7 +35,7 @@ export function validateNewOrder(input: NewOrderInput, merchants: MerchantDirect
       field: 'subject',
     });
   }
-  if (input.out_trade_no !== undefined && !ORDER_NO.test(input.out_trade_no)) {
+  if (input.out_trade_no !== undefined && !isOrderNo(input.out_trade_no, MAX_MERCHANT_ORDER_NO)) {
     throw new ValidationError(
       'out_trade_no_invalid',
       'out_trade_no must be 1–29 characters of letters, digits and _-|*@',

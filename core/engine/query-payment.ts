@@ -3,7 +3,8 @@
  * vk-uni-pay allows) until the paid callback has run or the attempt ended unpaid. A function of
  * the engine's public reads and events, so the API layer calls it directly.
  */
-import type { AttemptView, OrderStatus, OrderView } from '../common/contract/views.ts';
+import type { QueryPaymentResult } from '../common/contract/api-contract.ts';
+import type { AttemptView, OrderView } from '../common/contract/views.ts';
 import { isClosedStatus, isPaidStatus, isUnpaidStatus } from '../common/order-status.ts';
 import type { CallbackRecord, OrderRecord } from '../domain/order.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -16,15 +17,8 @@ export interface QueryPaymentInput {
   readonly pay_order_info?: boolean;
 }
 
-export interface QueryPaymentAnswer {
-  readonly orderPaid: boolean;
-  readonly user_order_success: boolean | null;
-  readonly out_trade_no: string;
-  readonly transaction_id: string | null;
-  readonly status: OrderStatus;
-  readonly payOrder?: OrderView;
-  readonly message: string;
-}
+/** The contract's answer (vk-uni-pay's fields). */
+export type QueryPaymentAnswer = QueryPaymentResult;
 
 /** What queryPayment reads: the engine provides all of it. */
 export interface PaymentQuerySource {

@@ -6,7 +6,9 @@
  * follow-ups for as long as the provider may still be processing, bounded by the refund's age
  * (the schedule is data: REFUND_TIMING in core/domain/timing.ts). Start-up resumes them; shutdown stops the waiting at once (the journal has the state).
  */
+
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../common/errors.ts';
+import { isFullyRefundedStatus, isRefundableStatus } from '../common/order-status.ts';
 import { type OrderRecord, type RefundRecord, statusAfterRefunds } from '../domain/order.ts';
 import { backoffMs, REFUND_TIMING } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -48,11 +50,11 @@ export class RefundService {
   async refund(input: RefundInput): Promise<RefundRecord> {
     const order = this.journal.findOrder(input.out_trade_no);
     if (!order) throw new NotFoundError('order_not_found', `no order ${input.out_trade_no}`);
-    if (order.status !== 1 && order.status !== 2) {
-      const code = order.status === 3 ? 'order_fully_refunded' : 'order_not_paid';
+    if (!isRefundableStatus(order.status)) {
+      const full = isFullyRefundedStatus(order.status);
       throw new ConflictError(
-        code,
-        order.status === 3 ? 'the order is already fully refunded' : 'only a paid order can be refunded',
+        full ? 'order_fully_refunded' : 'order_not_paid',
+        full ? 'the order is already fully refunded' : 'only a paid order can be refunded',
       );
     }
     if (order.tender === 'cash')

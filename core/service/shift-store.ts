@@ -76,7 +76,7 @@ export class ShiftStore {
       const sums = this.db
         .watched(
           `SELECT COUNT(*) AS n, COALESCE(SUM(total_fee), 0) AS sales, COALESCE(SUM(refunded_fee), 0) AS refunds
-           FROM orders WHERE shift_id = ? AND tender = ? AND status >= 1`,
+           FROM orders WHERE shift_id = ? AND tender = ? AND status IN (1, 2, 3)`, // isPaidStatus (core/common/order-status.ts)
         )
         .get(shiftId, tender) as { n: number; sales: number; refunds: number };
       return {

@@ -3,8 +3,10 @@
  * page (or a second screen) resumes it. A recognised scan pays the waiting sale; a scan that is not a
  * payment code, or arrives while the attempt is unresolved, is reported and changes nothing.
  */
+
 import type { AttemptView, SaleView, ScanView } from '../common/contract/views.ts';
 import { ConflictError, ScanPayError } from '../common/errors.ts';
+import { isClosedStatus, isPaidStatus } from '../common/order-status.ts';
 import { classifyPaymentCode } from '../common/recognition/classify-payment-code.ts';
 import type { CheckoutEngine } from '../engine/checkout-engine.ts';
 
@@ -41,7 +43,7 @@ export class Till {
     const attempt: AttemptView | null =
       order.live_attempt ?? detail.attempts[detail.attempts.length - 1] ?? null;
     const state: SaleView['state'] =
-      order.status >= 1 || order.status === -1
+      isPaidStatus(order.status) || isClosedStatus(order.status)
         ? 'done'
         : order.live_attempt
           ? 'charging'

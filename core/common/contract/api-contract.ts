@@ -4,6 +4,7 @@
  * Each operation is `POST /api/<name>` with a JSON body on the headless service, and one IPC
  * channel in Electron; both return `CallResult` so a typed error (code + message) crosses intact.
  */
+import type { Disposer } from '../disposer.ts';
 import type { ErrorShape } from '../errors.ts';
 import type {
   BeginSaleRequest,
@@ -180,7 +181,7 @@ export type ServiceEvent =
   | { readonly kind: 'shift'; readonly shift: ShiftView | null }
   | { readonly kind: 'qr'; readonly qr: QrDisplayView };
 
-export type Disposer = () => void;
+export type { Disposer } from '../disposer.ts';
 
 /** What the renderer holds: the same shape whether Electron's preload or the HTTP bridge provides it. */
 export interface ScanPayBridge {

@@ -17,11 +17,13 @@
  * are never held (the IME must see them); bursts starting on anything else fall back to capture
  * after `captureAfter` fast keys. Key-ups of swallowed keys are swallowed too.
  */
+import type { Disposer } from '../disposer.ts';
 import { isImeComposing, meaningOf, type WedgeKey, type WedgeVerdict } from './wedge-key.ts';
+
+export type { Disposer } from '../disposer.ts';
 
 export type { WedgeKey, WedgeVerdict } from './wedge-key.ts';
 
-export type Disposer = () => void;
 export type SetTimer = (callback: () => void, ms: number) => () => void;
 
 export interface WedgeDetectorOptions {
