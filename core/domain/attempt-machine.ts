@@ -12,7 +12,8 @@
  */
 import { assertNever } from '../common/errors.ts';
 import type { AttemptCommand, AttemptEvent } from './attempt-events.ts';
-import { type AttemptState, isFinal, MERCHANT_NOT_CONFIGURED } from './attempt-state.ts';
+import { parked, unparked } from './attempt-parking.ts';
+import { type AttemptState, isFinal } from './attempt-state.ts';
 import { type PollPolicy, unknownBackoffMs } from './poll-policy.ts';
 import type { PaymentOutcome } from './provider-outcomes.ts';
 
@@ -354,28 +355,6 @@ function onCloseReplied(
   }
 }
 
-/** Phases a parked attempt may resume in: every unresolved phase but needs_attention itself. */
-const RESUMABLE_PHASES: ReadonlySet<string> = new Set([
-  'submitted',
-  'polling',
-  'awaiting_scan',
-  'reversing',
-  'closing',
-]);
-
-/**
- * A parked attempt back in the phase it stood in. A snapshot whose parked phase is unreadable
- * resumes by reversing: that never books money blindly, and the reversal is confirmed by a query.
- */
-function unparked(state: AttemptState, now: number): AttemptState {
-  if (state.phase !== 'needs_attention' || state.attention?.code !== MERCHANT_NOT_CONFIGURED) return state;
-  const { parkedPhase, ...rest } = state;
-  if (parkedPhase !== undefined && RESUMABLE_PHASES.has(parkedPhase)) {
-    return next(rest, now, { phase: parkedPhase, attention: null });
-  }
-  return toReversing(rest, now, { attention: null });
-}
-
 /** The provider order number a reply carried, kept on the attempt (and so journaled) once learnt. */
 function providerOrderIdOf(event: AttemptEvent): string | undefined {
   switch (event.kind) {
@@ -440,12 +419,7 @@ function applyEvent(state: AttemptState, event: AttemptEvent, policy: PollPolicy
       if (state.phase !== 'needs_attention') return state;
       return toReversing(state, now, { attention: null, reverseCount: 0, closeCount: 0, confirmCount: 0 });
     case 'merchant_missing':
-      if (state.phase === 'needs_attention') return state;
-      return next(state, now, {
-        phase: 'needs_attention',
-        attention: { code: MERCHANT_NOT_CONFIGURED, message: event.message },
-        parkedPhase: state.phase,
-      });
+      return parked(state, event.message, now);
     case 'merchant_restored':
       return unparked(state, now);
     case 'notified_paid':

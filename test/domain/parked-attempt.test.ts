@@ -47,6 +47,9 @@ describe('parking an attempt whose merchant is not configured', () => {
     const resumed = apply(odd, restored, WX, T0);
     expect(resumed.phase).toBe('reversing');
     expect(resumed.attention).toBeNull();
+    const qr = apply({ ...odd, mode: 'qr', parkedPhase: undefined }, restored, WX, T0);
+    expect(qr.phase).toBe('closing');
+    expect(decide(qr, WX, T0)).toEqual({ kind: 'close' });
   });
 
   it('does not touch a final attempt', () => {
