@@ -49,6 +49,20 @@ export function yuanToFen(yuan: string): Fen {
   return whole * 100 + Number(decimals);
 }
 
+const FEN_DIGITS = /^(0|[1-9]\d{0,11})$/;
+
+/**
+ * An amount in fen as a provider or a form writes it: decimal digits without sign, point or leading
+ * zero ("1230"), or that integer as a JSON number; undefined for anything else or above MAX_FEN.
+ * The one parser of provider amounts (gateway replies, notifications, the sandbox's requests).
+ */
+export function parseFenText(value: unknown): Fen | undefined {
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !FEN_DIGITS.test(text)) return undefined;
+  const fen = Number(text);
+  return fen <= MAX_FEN ? fen : undefined;
+}
+
 /** For display: 1230 → "¥12.30". */
 export function formatFen(fen: Fen): string {
   return `¥${fenToYuan(fen)}`;

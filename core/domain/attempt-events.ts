@@ -11,6 +11,13 @@ export type AttemptEvent =
   | { readonly kind: 'stop_requested' }
   /** A human (or the network coming back) asks a needs_attention attempt to try again. */
   | { readonly kind: 'retry_requested' }
+  /**
+   * Start-up found the attempt's merchant (or its gateway for this provider) gone from the
+   * configuration: nothing can be asked of the provider, so a person is asked, and nothing is lost.
+   */
+  | { readonly kind: 'merchant_missing'; readonly message: string }
+  /** Start-up found the merchant configured again: the parked attempt resumes where it stood. */
+  | { readonly kind: 'merchant_restored' }
   /** A verified provider notification says paid (QR mode). */
   | { readonly kind: 'notified_paid'; readonly outcome: Extract<PaymentOutcome, { kind: 'paid' }> };
 

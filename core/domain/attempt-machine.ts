@@ -12,6 +12,7 @@
  */
 import { assertNever } from '../common/errors.ts';
 import type { AttemptCommand, AttemptEvent } from './attempt-events.ts';
+import { parked, unparked } from './attempt-parking.ts';
 import { type AttemptState, isFinal } from './attempt-state.ts';
 import { type PollPolicy, unknownBackoffMs } from './poll-policy.ts';
 import type { PaymentOutcome } from './provider-outcomes.ts';
@@ -417,6 +418,10 @@ function applyEvent(state: AttemptState, event: AttemptEvent, policy: PollPolicy
     case 'retry_requested':
       if (state.phase !== 'needs_attention') return state;
       return toReversing(state, now, { attention: null, reverseCount: 0, closeCount: 0, confirmCount: 0 });
+    case 'merchant_missing':
+      return parked(state, event.message, now);
+    case 'merchant_restored':
+      return unparked(state, now);
     case 'notified_paid':
       if (state.phase === 'reversing' || state.phase === 'closing' || state.phase === 'needs_attention') {
         // Our reversal/close is under way or stuck: the query confirms which side wins.

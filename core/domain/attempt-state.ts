@@ -2,12 +2,13 @@
  * One attempt to take money for an order: one provider out_trade_no, one payment code (or one QR).
  * Plain data, persisted as a snapshot after every journaled outcome.
  */
-import type {
-  AttemptMode,
-  AttemptPhase,
-  ProblemView,
-  ProviderName,
-  Wallet,
+import {
+  type AttemptMode,
+  type AttemptPhase,
+  FINAL_PHASES,
+  type ProblemView,
+  type ProviderName,
+  type Wallet,
 } from '../common/contract/views.ts';
 
 export interface AttemptState {
@@ -50,14 +51,23 @@ export interface AttemptState {
   readonly reverseAction: 'close' | 'refund' | null;
   readonly failure: ProblemView | null;
   readonly attention: ProblemView | null;
+  /**
+   * The phase an attempt stood in when it was parked as needs_attention because its merchant was no
+   * longer configured (MERCHANT_NOT_CONFIGURED); it resumes there when the merchant is back.
+   * Optional: only parked attempts carry it.
+   */
+  readonly parkedPhase?: AttemptPhase;
   /** The last payment code's last 4 digits, for the timeline and support (never the whole code). */
   readonly authCodeTail: string | null;
 }
 
-const TERMINAL_PHASES: ReadonlySet<AttemptPhase> = new Set(['paid', 'failed', 'reversed', 'closed']);
+const FINAL: ReadonlySet<AttemptPhase> = new Set(FINAL_PHASES);
+
+/** Attention reason: the attempt's merchant or gateway is no longer in the configuration. */
+export const MERCHANT_NOT_CONFIGURED = 'merchant_not_configured';
 
 export function isFinal(state: Pick<AttemptState, 'phase'>): boolean {
-  return TERMINAL_PHASES.has(state.phase);
+  return FINAL.has(state.phase);
 }
 
 /** Unresolved = still running or needing a human; a new charge for the order is refused meanwhile. */

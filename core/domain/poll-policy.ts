@@ -6,6 +6,7 @@
  * The merchant configuration may override any field per provider.
  */
 import type { ProviderName } from '../common/contract/views.ts';
+import { backoffMs, WXPAY_REVERSE_FLOOR_MS } from './timing.ts';
 
 export interface PollPolicy {
   /** Delay before each query after a pending/unknown charge reply. Its length bounds the number of queries. */
@@ -63,7 +64,12 @@ const BASE: PollPolicy = {
 };
 
 export const DEFAULT_POLL_POLICIES: Readonly<Record<ProviderName, PollPolicy>> = {
-  wxpay: { ...BASE, reverseNotBeforeMs: 15_000, reverseMaxAttempts: 5, reverseRetryDelayMs: 3000 },
+  wxpay: {
+    ...BASE,
+    reverseNotBeforeMs: WXPAY_REVERSE_FLOOR_MS,
+    reverseMaxAttempts: 5,
+    reverseRetryDelayMs: 3000,
+  },
   alipay: { ...BASE },
   // PAYJS blacklists callers that check too often: never sooner than 3 s apart.
   payjs: {
@@ -75,9 +81,17 @@ export const DEFAULT_POLL_POLICIES: Readonly<Record<ProviderName, PollPolicy>> =
   },
 };
 
+/** The wait after `failures` unknown replies in a row (no jitter: the machine is deterministic). */
 export function unknownBackoffMs(policy: PollPolicy, failures: number): number {
-  const exponent = Math.max(0, Math.min(failures - 1, 30));
-  return Math.min(policy.unknownBackoffMaxMs, policy.unknownBackoffInitialMs * 2 ** exponent);
+  return backoffMs(
+    { initialMs: policy.unknownBackoffInitialMs, maxMs: policy.unknownBackoffMaxMs },
+    failures,
+  );
+}
+
+/** The earliest reversal a provider allows after the charge; no configuration may go below it. */
+export function reverseFloorMs(provider: ProviderName): number {
+  return provider === 'wxpay' ? WXPAY_REVERSE_FLOOR_MS : 0;
 }
 
 /** Total patience of the schedule: the time from the charge to the last query. */

@@ -4,9 +4,11 @@
  * never lost; it is marked `running` before the handler starts and `done` after, so a query and a
  * notify reporting the same payment cannot both run it. A crash while `running` runs it again on
  * start-up: that is why handlers receive out_trade_no as an idempotency key. A throwing handler is
- * retried with back-off, bounded, and stays visible in the order.
+ * retried with back-off, bounded (CALLBACK_RETRY in core/domain/timing.ts), and stays visible in
+ * the order.
  */
 import type { CallbackRecord } from '../domain/order.ts';
+import { backoffMs, type CallbackRetry } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
 import type { EngineLogger, PaidCallback, PaidCallbackContext } from './engine-deps.ts';
@@ -20,7 +22,8 @@ export class CallbackRunner {
   private readonly clock: Clock;
   private readonly callbacks: Readonly<Record<string, PaidCallback>>;
   private readonly logger: EngineLogger;
-  private readonly maxRuns: number;
+  private readonly retry: CallbackRetry;
+  private readonly random: () => number;
   private readonly buildContext: (
     orderNo: string,
     source: CallbackRecord['source'],
@@ -31,14 +34,16 @@ export class CallbackRunner {
     clock: Clock,
     callbacks: Readonly<Record<string, PaidCallback>>,
     logger: EngineLogger,
-    maxRuns: number,
+    retry: CallbackRetry,
+    random: () => number,
     buildContext: (orderNo: string, source: CallbackRecord['source']) => PaidCallbackContext | undefined,
   ) {
     this.journal = journal;
     this.clock = clock;
     this.callbacks = callbacks;
     this.logger = logger;
-    this.maxRuns = maxRuns;
+    this.retry = retry;
+    this.random = random;
     this.buildContext = buildContext;
   }
 
@@ -68,7 +73,7 @@ export class CallbackRunner {
     for (;;) {
       const record = this.journal.getCallback(orderNo);
       if (!record || record.state === 'done' || this.stopped) return;
-      if (record.runs >= this.maxRuns) return;
+      if (record.runs >= this.retry.maxRuns) return;
       const wait = record.nextRunAt - this.clock.now();
       if (wait > 0) {
         await this.clock.sleep(wait);
@@ -98,7 +103,7 @@ export class CallbackRunner {
         return;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        const delay = Math.min(60_000, 1000 * 2 ** (runs - 1));
+        const delay = backoffMs(this.retry.backoff, runs, this.random);
         this.journal.putCallback({
           ...record,
           state: 'retrying',

@@ -2,82 +2,45 @@
  * The checkout engine: takes an order and a payment code (or a QR request), and drives each
  * attempt to PAID, FAILED, REVERSED or CLOSED at the provider, through lost replies and crashes.
  *
- * - The pure machine (domain/attempt-machine.ts) decides; this driver only journals, calls the
- *   gateway and sleeps on the injected clock.
+ * - The pure machine (domain/attempt-machine.ts) decides; the driving loop (./attempt-driver.ts)
+ *   journals, calls the gateway and sleeps on the injected clock; this class starts attempts,
+ *   takes the cashier's and the provider's actions and resumes everything at start-up.
  * - Intent before every provider call, outcome after it (the charge's intent is the attempt row
  *   itself), so `recover()` can resume every unresolved attempt after a crash or power cut.
  * - Single flight: one live attempt per order; one driver loop per attempt; the same payment code
  *   is never charged twice within the configured window.
+ * - Starting attempts (pay, startQr) is ./attempt-launcher.ts; reads are ./order-reads.ts; vk-uni-pay's queryPayment is ./query-payment.ts.
  */
-import { createHash } from 'node:crypto';
-import type {
-  AttemptView,
-  OrderDetailView,
-  OrderView,
-  ProviderName,
-  Wallet,
-} from '../common/contract/views.ts';
-import {
-  ConflictError,
-  NotFoundError,
-  RecognitionError,
-  UnavailableError,
-  ValidationError,
-} from '../common/errors.ts';
-import { classifyPaymentCode } from '../common/recognition/classify-payment-code.ts';
-import type { AttemptEvent, ProviderCall } from '../domain/attempt-events.ts';
-import { apply, decide } from '../domain/attempt-machine.ts';
-import { type AttemptState, isFinal, isUnresolved, submittedAttempt } from '../domain/attempt-state.ts';
-import { attemptOutTradeNo, type CallbackRecord, type OrderRecord } from '../domain/order.ts';
-import { type PollPolicy, scheduleSpanMs } from '../domain/poll-policy.ts';
+import type { AttemptView, OrderDetailView, OrderView, ProviderName } from '../common/contract/views.ts';
+import { ConflictError, NotFoundError, UnavailableError } from '../common/errors.ts';
+import { isPaidStatus } from '../common/order-status.ts';
+import type { AttemptEvent } from '../domain/attempt-events.ts';
+import { apply } from '../domain/attempt-machine.ts';
+import { type AttemptState, isUnresolved, MERCHANT_NOT_CONFIGURED } from '../domain/attempt-state.ts';
+import type { CallbackRecord, OrderRecord } from '../domain/order.ts';
+import { DEFAULT_POLL_POLICIES } from '../domain/poll-policy.ts';
+import { CALLBACK_RETRY } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
-import type { PaymentGateway, PaymentOutcome } from '../ports/payment-gateway.ts';
+import type { Journal, OrderFilter } from '../ports/journal.ts';
+import type { PaymentOutcome } from '../ports/payment-gateway.ts';
+import { AttemptDriver } from './attempt-driver.ts';
+import { AttemptLauncher, type PayInput, type QrInput, type Route } from './attempt-launcher.ts';
 import { CallbackRunner } from './callback-runner.ts';
-import type {
-  EngineDeps,
-  EngineLogger,
-  MerchantDirectory,
-  MerchantGateways,
-  PaidCallbackContext,
-} from './engine-deps.ts';
-import { type ChargeInput, callGateway, summarise } from './gateway-call.ts';
-import { assertOrderNoFree, generateOrderNo, type NewOrderInput, validateNewOrder } from './order-input.ts';
+import type { EngineDeps, EngineLogger, MerchantDirectory } from './engine-deps.ts';
+import { summarise } from './gateway-call.ts';
+import type { NewOrderInput } from './order-input.ts';
+import { OrderReads } from './order-reads.ts';
+import { type QueryPaymentAnswer, type QueryPaymentInput, queryPayment } from './query-payment.ts';
 import { RefundService } from './refund-service.ts';
-import { attemptView, orderView } from './views.ts';
+import { attemptView } from './views.ts';
 
-/** Hard cap on driver iterations per run: every loop in the engine is bounded. */
-const MAX_STEPS_PER_RUN = 500;
-
-interface LiveAttempt {
-  state: AttemptState;
-  wake: AbortController;
-  readonly done: Promise<AttemptState>;
-  chargeInput: ChargeInput | undefined;
-}
-
-export interface PayInput extends NewOrderInput {
-  readonly auth_code: string;
-  /** Force a provider (else the merchant's gateway for the code's wallet). */
-  readonly provider?: ProviderName;
-}
-
-export interface QrInput extends NewOrderInput {
-  readonly provider?: ProviderName;
-}
+export type { PayInput, QrInput } from './attempt-launcher.ts';
+export type { QueryPaymentInput } from './query-payment.ts';
 
 export interface RecoveryReport {
   readonly attempts: number;
   readonly refunds: number;
   readonly callbacks: number;
-}
-
-export interface QueryPaymentInput {
-  readonly out_trade_no: string;
-  readonly await_notify?: boolean;
-  /** seconds, 5–40 (vk-uni-pay). */
-  readonly await_max_time?: number;
-  readonly pay_order_info?: boolean;
 }
 
 export class CheckoutEngine {
@@ -86,13 +49,12 @@ export class CheckoutEngine {
   readonly merchants: MerchantDirectory;
   readonly refunds: RefundService;
   private readonly logger: EngineLogger;
-  private readonly live = new Map<string, LiveAttempt>();
-  private readonly liveByOrder = new Map<string, string>();
+  private readonly driver: AttemptDriver;
+  private readonly reads: OrderReads;
   private readonly attemptListeners = new Set<(attempt: AttemptView) => void>();
   private readonly orderListeners = new Set<(order: OrderView) => void>();
   private readonly callbacks: CallbackRunner;
-  private readonly orderPrefix: string;
-  private readonly sameCodeWindowMs: number;
+  private readonly launcher: AttemptLauncher;
   private accepting = true;
 
   constructor(deps: EngineDeps) {
@@ -100,15 +62,34 @@ export class CheckoutEngine {
     this.clock = deps.clock;
     this.merchants = deps.merchants;
     this.logger = deps.logger ?? { info: () => {}, warn: () => {} };
-    this.orderPrefix = deps.orderPrefix ?? 'SP';
-    this.sameCodeWindowMs = deps.sameCodeWindowMs ?? 60_000;
+    this.driver = new AttemptDriver({
+      journal: this.journal,
+      clock: this.clock,
+      logger: this.logger,
+      isAccepting: () => this.accepting,
+      attemptChanged: (state) => this.emitAttempt(state),
+      orderChanged: (orderNo) => this.emitOrder(orderNo),
+      becamePaid: (orderNo) => this.runCallback(orderNo),
+    });
+    this.launcher = new AttemptLauncher({
+      journal: this.journal,
+      clock: this.clock,
+      merchants: this.merchants,
+      driver: this.driver,
+      orderPrefix: deps.orderPrefix ?? 'SP',
+      sameCodeWindowMs: deps.sameCodeWindowMs ?? 60_000,
+      isAccepting: () => this.accepting,
+      emitOrder: (orderNo) => this.emitOrder(orderNo),
+    });
+    this.reads = new OrderReads(this.journal, (outTradeNo) => this.driver.get(outTradeNo)?.state);
     this.callbacks = new CallbackRunner(
       this.journal,
       this.clock,
       deps.callbacks ?? {},
       this.logger,
-      deps.callbackMaxRuns ?? 8,
-      (orderNo, source) => this.callbackContext(orderNo, source),
+      { ...CALLBACK_RETRY, maxRuns: deps.callbackMaxRuns ?? CALLBACK_RETRY.maxRuns },
+      deps.random ?? Math.random,
+      (orderNo, source) => this.reads.callbackContext(orderNo, source),
     );
     this.callbacks.onSettled((orderNo) => this.emitOrder(orderNo));
     this.refunds = new RefundService(this.journal, this.clock, this.merchants, (orderNo) =>
@@ -148,204 +129,36 @@ export class CheckoutEngine {
     tender: OrderRecord['tender'] = null,
     status: OrderRecord['status'] = 0,
   ): OrderRecord {
-    const merchant = validateNewOrder(input, this.merchants);
-    const now = this.clock.now();
-    const orderNo = input.out_trade_no ?? this.freeOrderNo(now);
-    assertOrderNoFree(this.journal, orderNo);
-    const order = newOrderRecord(input, orderNo, merchant.pid, now, tender, status);
-    this.journal.insertOrder(order);
-    this.emitOrder(orderNo);
-    return order;
+    return this.launcher.createOrder(input, tender, status);
   }
 
   /**
    * Charge a payment code. Everything is validated before the first write. Resolves with the
    * attempt after the provider's first reply (paid, failed, or polling); `waitForAttempt` gives the end.
    */
-  async pay(input: PayInput): Promise<AttemptState> {
-    this.assertAccepting();
-    const classification = classifyPaymentCode(input.auth_code);
-    if (!classification.ok) {
-      throw new RecognitionError(classification.error.code, classification.error.message);
-    }
-    const { wallet, authCode } = classification;
-    const existing = input.out_trade_no ? this.journal.getOrder(input.out_trade_no) : undefined;
-    const merchant = existing ? this.requireMerchant(existing.pid) : validateNewOrder(input, this.merchants);
-    const { gateway, policy } = this.gatewayFor(merchant, wallet, input.provider);
-    const now = this.clock.now();
-    const authCodeHash = hashCode(authCode);
-    const reused = this.journal.attemptWithCodeSince(authCodeHash, now - this.sameCodeWindowMs);
-    if (reused) {
-      throw new ConflictError(
-        'auth_code_reused',
-        'this payment code was just used: ask the customer to refresh it',
-        { out_trade_no: reused.orderNo },
-      );
-    }
-
-    let order: OrderRecord;
-    if (existing) {
-      this.assertChargeable(existing);
-      if (existing.totalFee !== input.total_fee && input.total_fee !== undefined) {
-        throw new ValidationError(
-          'amount_mismatch',
-          `order ${existing.orderNo} is for ${existing.totalFee} fen`,
-          { field: 'total_fee' },
-        );
-      }
-      order = existing;
-    } else {
-      const orderNo = input.out_trade_no ?? this.freeOrderNo(now);
-      order = newOrderRecord(input, orderNo, merchant.pid, now, null, 0);
-    }
-    const attempt = this.newAttempt(
-      order,
-      gateway.provider,
-      wallet,
-      'micropay',
-      now,
-      now + scheduleSpanMs(policy),
-    );
-    this.journal.createAttempt(order, { ...attempt, authCodeTail: authCode.slice(-4) }, authCodeHash, now);
-    const chargeInput: ChargeInput = {
-      authCode,
-      subject: order.subject,
-      ...(order.other ? { other: order.other } : {}),
-      ...(order.timeExpire ? { timeExpire: order.timeExpire } : {}),
-      ...(merchant.storeId ? { storeId: merchant.storeId } : {}),
-      ...(merchant.terminalId ? { terminalId: merchant.terminalId } : {}),
-      ...(order.cashier ? { operatorId: order.cashier } : {}),
-    };
-    const live = this.startDriving(
-      { ...attempt, authCodeTail: authCode.slice(-4) },
-      gateway,
-      policy,
-      chargeInput,
-    );
-    this.emitOrder(order.orderNo);
-    // The caller sees the first reply (or the attempt still charging if the provider is slow).
-    await Promise.race([live.done, this.firstChange(attempt.outTradeNo)]);
-    return this.live.get(attempt.outTradeNo)?.state ?? this.journal.getAttempt(attempt.outTradeNo)!;
+  pay(input: PayInput): Promise<AttemptState> {
+    return this.launcher.pay(input);
   }
 
   /** QR mode (IoT): pre-create an order the customer scans; polled until paid or expired, then closed. */
-  async startQr(input: QrInput): Promise<AttemptState> {
-    this.assertAccepting();
-    const existing = input.out_trade_no ? this.journal.getOrder(input.out_trade_no) : undefined;
-    const merchant = existing ? this.requireMerchant(existing.pid) : validateNewOrder(input, this.merchants);
-    const provider = input.provider ?? merchant.gateways[0]?.provider;
-    const gateway = merchant.gateways.find((g) => g.provider === provider);
-    if (!gateway || !provider)
-      throw new UnavailableError(
-        'provider_not_configured',
-        `no ${provider ?? ''} gateway for merchant ${merchant.pid}`,
-      );
-    const policy = merchant.policies[provider];
-    const now = this.clock.now();
-    let order: OrderRecord;
-    if (existing) {
-      this.assertChargeable(existing);
-      order = existing;
-    } else {
-      order = newOrderRecord(input, input.out_trade_no ?? this.freeOrderNo(now), merchant.pid, now, null, 0);
-    }
-    const wallet: Wallet = provider === 'alipay' ? 'alipay' : 'wxpay';
-    const deadline = input.time_expire ?? order.timeExpire ?? now + policy.qrTtlMs;
-    const attempt = this.newAttempt(order, provider, wallet, 'qr', now, deadline);
-    this.journal.createAttempt(order, attempt, null, now);
-    const live = this.startDriving(attempt, gateway, policy, {
-      subject: order.subject,
-      ...(order.other ? { other: order.other } : {}),
-    });
-    this.emitOrder(order.orderNo);
-    await Promise.race([live.done, this.firstChange(attempt.outTradeNo)]);
-    return this.live.get(attempt.outTradeNo)?.state ?? this.journal.getAttempt(attempt.outTradeNo)!;
+  startQr(input: QrInput): Promise<AttemptState> {
+    return this.launcher.startQr(input);
   }
 
-  /** A generated order number nobody holds yet (a collision must never attach a payment to another order). */
-  private freeOrderNo(now: number): string {
-    for (let tries = 0; tries < 20; tries++) {
-      const candidate = generateOrderNo(this.orderPrefix, now);
-      if (!this.journal.getOrder(candidate)) return candidate;
-    }
-    throw new ConflictError('order_no_exhausted', 'could not generate a free order number');
+  /** The gateway and policy an attempt is driven with, or why the configuration no longer has one. */
+  private routeOf(
+    state: AttemptState,
+  ): ({ readonly ok: true } & Route) | { readonly ok: false; readonly message: string } {
+    const merchant = this.merchants.get(state.pid);
+    if (!merchant) return { ok: false, message: `merchant "${state.pid}" is no longer in the configuration` };
+    const gateway = merchant.gateways.find((g) => g.provider === state.provider);
+    if (!gateway)
+      return { ok: false, message: `merchant "${state.pid}" no longer has a ${state.provider} gateway` };
+    return { ok: true, gateway, policy: merchant.policies[state.provider] };
   }
 
-  private newAttempt(
-    order: OrderRecord,
-    provider: ProviderName,
-    wallet: Wallet,
-    mode: AttemptState['mode'],
-    now: number,
-    deadlineAt: number | null,
-  ): AttemptState {
-    const attemptIndex = this.journal.attemptsOf(order.orderNo).length + 1;
-    return submittedAttempt(
-      {
-        outTradeNo: attemptOutTradeNo(order.orderNo, attemptIndex),
-        orderNo: order.orderNo,
-        attemptIndex,
-        pid: order.pid,
-        provider,
-        wallet,
-        mode,
-        totalFee: order.totalFee,
-        deadlineAt,
-      },
-      now,
-    );
-  }
-
-  private assertAccepting(): void {
-    if (!this.accepting)
-      throw new UnavailableError('shutting_down', 'the terminal is shutting down: no new payments');
-  }
-
-  private assertChargeable(order: OrderRecord): void {
-    if (order.status === 1 || order.status === 2 || order.status === 3) {
-      throw new ConflictError('order_already_paid', `order ${order.orderNo} is already paid`, {
-        out_trade_no: order.orderNo,
-      });
-    }
-    if (order.status === -1)
-      throw new ConflictError('order_closed', `order ${order.orderNo} is closed`, {
-        out_trade_no: order.orderNo,
-      });
-    const unresolved = this.journal.attemptsOf(order.orderNo).find(isUnresolved);
-    if (unresolved || this.liveByOrder.has(order.orderNo)) {
-      throw new ConflictError(
-        'attempt_unresolved',
-        `order ${order.orderNo} has a payment attempt that is not resolved yet: wait for it to end`,
-        { out_trade_no: order.orderNo },
-      );
-    }
-  }
-
-  private requireMerchant(pid: string): MerchantGateways {
-    const merchant = this.merchants.get(pid);
-    if (!merchant) throw new NotFoundError('merchant_unknown', `no merchant is configured with pid "${pid}"`);
-    return merchant;
-  }
-
-  private gatewayFor(
-    merchant: MerchantGateways,
-    wallet: Wallet,
-    provider?: ProviderName,
-  ): { gateway: PaymentGateway; policy: PollPolicy } {
-    const gateway = merchant.gateways.find(
-      (g) => g.wallets.includes(wallet) && (provider === undefined || g.provider === provider),
-    );
-    if (!gateway) {
-      throw new RecognitionError(
-        'wallet_not_supported',
-        `${wallet === 'wxpay' ? 'WeChat Pay' : 'Alipay'} is not set up for merchant ${merchant.pid}`,
-      );
-    }
-    return { gateway, policy: merchant.policies[gateway.provider] };
-  }
-
-  private gatewayOf(state: AttemptState): { gateway: PaymentGateway; policy: PollPolicy } {
-    const merchant = this.requireMerchant(state.pid);
+  private gatewayOf(state: AttemptState): Route {
+    const merchant = this.launcher.requireMerchant(state.pid);
     const gateway = merchant.gateways.find((g) => g.provider === state.provider);
     if (!gateway)
       throw new UnavailableError(
@@ -355,100 +168,6 @@ export class CheckoutEngine {
     return { gateway, policy: merchant.policies[state.provider] };
   }
 
-  // ── the driver ────────────────────────────────────────────────────────────────────────────
-
-  private startDriving(
-    state: AttemptState,
-    gateway: PaymentGateway,
-    policy: PollPolicy,
-    chargeInput: ChargeInput | undefined,
-  ): LiveAttempt {
-    const existing = this.live.get(state.outTradeNo);
-    if (existing) return existing;
-    const holder = { state, wake: new AbortController(), chargeInput } as LiveAttempt;
-    (holder as { done: Promise<AttemptState> }).done = this.drive(holder, gateway, policy)
-      .catch((error: unknown) => {
-        // A journal failure (disk full, simulated crash): stop driving; recovery resumes from the journal.
-        this.logger.warn('attempt driver stopped', {
-          out_trade_no: holder.state.outTradeNo,
-          error: String(error),
-        });
-        return holder.state;
-      })
-      .finally(() => {
-        this.live.delete(state.outTradeNo);
-        if (this.liveByOrder.get(state.orderNo) === state.outTradeNo) this.liveByOrder.delete(state.orderNo);
-        this.notifyChange(state.outTradeNo);
-      });
-    this.live.set(state.outTradeNo, holder);
-    this.liveByOrder.set(state.orderNo, state.outTradeNo);
-    return holder;
-  }
-
-  private async drive(live: LiveAttempt, gateway: PaymentGateway, policy: PollPolicy): Promise<AttemptState> {
-    for (let step = 0; step < MAX_STEPS_PER_RUN; step++) {
-      const now = this.clock.now();
-      const command = decide(live.state, policy, now);
-      if (command.kind === 'done') return live.state;
-      if (command.kind === 'wait') {
-        if (!this.accepting) return live.state; // shutting down: the journal has everything recovery needs
-        await this.clock.sleep(command.until - now, live.wake.signal);
-        if (live.wake.signal.aborted) live.wake = new AbortController();
-        continue;
-      }
-      if (!this.accepting && command.kind !== 'charge' && command.kind !== 'precreate') return live.state;
-      if (command.kind !== 'charge' && command.kind !== 'precreate') {
-        this.journal.recordIntent(live.state.outTradeNo, command.kind, now);
-      }
-      const event = await callGateway(gateway, command, live.state, live.chargeInput);
-      live.chargeInput = undefined;
-      this.commit(live, event, policy, command.kind);
-    }
-    this.logger.warn('attempt driver hit its step cap', { out_trade_no: live.state.outTradeNo });
-    return live.state;
-  }
-
-  /** Applies an event to the live state, journals the outcome (with the order's new state) and tells listeners. */
-  private commit(
-    live: LiveAttempt,
-    event: AttemptEvent,
-    policy: PollPolicy,
-    op: ProviderCall | AttemptEvent['kind'],
-  ): void {
-    const before = live.state;
-    const after = apply(before, event, policy, this.clock.now());
-    if (after === before) return;
-    const becamePaid = after.phase === 'paid' && before.phase !== 'paid';
-    const orderPatch: OrderPatch | undefined = becamePaid
-      ? {
-          status: 1,
-          provider: after.provider,
-          tender: after.wallet,
-          transactionId: after.transactionId,
-          paidOutTradeNo: after.outTradeNo,
-          paidAt: after.paidAt,
-        }
-      : undefined;
-    const callback: CallbackRecord | undefined = becamePaid
-      ? {
-          orderNo: after.orderNo,
-          state: 'pending',
-          source: event.kind === 'notified_paid' ? 'notify' : 'query',
-          runs: 0,
-          userOrderSuccess: null,
-          lastError: null,
-          nextRunAt: 0,
-          updatedAt: after.updatedAt,
-        }
-      : undefined;
-    this.journal.recordOutcome(after, op, summarise(event), orderPatch, callback);
-    live.state = after;
-    this.emitAttempt(after);
-    this.notifyChange(after.outTradeNo);
-    if (becamePaid) this.runCallback(after.orderNo);
-    if (becamePaid || isFinal(after) || after.phase === 'needs_attention') this.emitOrder(after.orderNo);
-  }
-
   private runCallback(orderNo: string): void {
     this.callbacks.run(orderNo).catch((error: unknown) => {
       // The journal failed under the callback (disk, crash): the row stays owed and start-up runs it.
@@ -456,28 +175,9 @@ export class CheckoutEngine {
     });
   }
 
-  // ── change notification (for awaiting a first reply or a final state) ─────────────────────
-
-  private readonly changeWaiters = new Map<string, Set<() => void>>();
-
-  private firstChange(outTradeNo: string): Promise<void> {
-    return new Promise((resolve) => {
-      const set = this.changeWaiters.get(outTradeNo) ?? new Set<() => void>();
-      this.changeWaiters.set(outTradeNo, set);
-      set.add(resolve);
-    });
-  }
-
-  private notifyChange(outTradeNo: string): void {
-    const set = this.changeWaiters.get(outTradeNo);
-    if (!set) return;
-    this.changeWaiters.delete(outTradeNo);
-    for (const resolve of set) resolve();
-  }
-
   /** Resolves when the attempt is final or needs attention (or its driver stopped). */
   async waitForAttempt(outTradeNo: string): Promise<AttemptState> {
-    const live = this.live.get(outTradeNo);
+    const live = this.driver.get(outTradeNo);
     if (live) return live.done;
     const state = this.journal.getAttempt(outTradeNo);
     if (!state) throw new NotFoundError('attempt_not_found', `no attempt ${outTradeNo}`);
@@ -486,33 +186,24 @@ export class CheckoutEngine {
 
   /** Resolves when no attempt is being driven and no callback is running. */
   async idle(): Promise<void> {
-    while (this.live.size > 0) {
-      await Promise.all([...this.live.values()].map((live) => live.done));
-    }
+    await this.driver.idle();
     await this.callbacks.idle();
   }
 
   // ── cashier and provider actions ──────────────────────────────────────────────────────────
 
-  private liveAttemptFor(ref: string): LiveAttempt | undefined {
-    const byAttempt = this.live.get(ref);
-    if (byAttempt) return byAttempt;
-    const order = this.journal.findOrder(ref);
-    const outTradeNo = order ? this.liveByOrder.get(order.orderNo) : undefined;
-    return outTradeNo ? this.live.get(outTradeNo) : undefined;
-  }
-
   /** The cashier's Stop: the live attempt takes the reversal path at once. */
   stop(ref: string): AttemptState {
-    const live = this.liveAttemptFor(ref);
+    const order = this.driver.get(ref) ? undefined : this.journal.findOrder(ref);
+    const live = this.driver.get(ref) ?? (order ? this.driver.ofOrder(order.orderNo) : undefined);
     if (!live) {
-      const order = this.requireOrder(ref);
-      const unresolved = this.journal.attemptsOf(order.orderNo).find(isUnresolved);
+      const known = order ?? this.requireOrder(ref);
+      const unresolved = this.journal.attemptsOf(known.orderNo).find(isUnresolved);
       if (unresolved) return unresolved;
-      throw new ConflictError('no_live_attempt', `order ${order.orderNo} has no payment in progress`);
+      throw new ConflictError('no_live_attempt', `order ${known.orderNo} has no payment in progress`);
     }
     const { policy } = this.gatewayOf(live.state);
-    this.commit(live, { kind: 'stop_requested' }, policy, 'stop_requested');
+    this.driver.commit(live, { kind: 'stop_requested' }, policy, 'stop_requested');
     live.wake.abort();
     return live.state;
   }
@@ -523,12 +214,13 @@ export class CheckoutEngine {
     const stuck = this.journal.attemptsOf(order.orderNo).find((a) => a.phase === 'needs_attention');
     if (!stuck)
       throw new ConflictError('nothing_to_retry', `order ${order.orderNo} has no attempt needing attention`);
-    if (this.live.has(stuck.outTradeNo)) return this.live.get(stuck.outTradeNo)!.state;
+    const running = this.driver.get(stuck.outTradeNo);
+    if (running) return running.state;
     const { gateway, policy } = this.gatewayOf(stuck);
     const resumed = apply(stuck, { kind: 'retry_requested' }, policy, this.clock.now());
     this.journal.recordOutcome(resumed, 'retry_requested', 'retry requested');
     this.emitAttempt(resumed);
-    return this.startDriving(resumed, gateway, policy, undefined).state;
+    return this.driver.start(resumed, gateway, policy, undefined).state;
   }
 
   /** Attempts needing attention because the provider was unreachable: retried when it is reachable again. */
@@ -549,10 +241,10 @@ export class CheckoutEngine {
 
   /** A verified provider notification (QR mode): books the payment unless a reversal is under way. */
   notifyPaid(outTradeNo: string, outcome: Extract<PaymentOutcome, { kind: 'paid' }>): AttemptState {
-    const live = this.live.get(outTradeNo);
+    const live = this.driver.get(outTradeNo);
     if (live) {
       const { policy } = this.gatewayOf(live.state);
-      this.commit(live, { kind: 'notified_paid', outcome }, policy, 'notified_paid');
+      this.driver.commit(live, { kind: 'notified_paid', outcome }, policy, 'notified_paid');
       live.wake.abort();
       return live.state;
     }
@@ -564,10 +256,10 @@ export class CheckoutEngine {
   /** vk-uni-pay closeOrder: stop a live attempt (reverse/close at the provider) or close an unpaid order with none. */
   closeOrder(ref: string): OrderView {
     const order = this.requireOrder(ref);
-    if (order.status === 1 || order.status === 2 || order.status === 3) {
+    if (isPaidStatus(order.status)) {
       throw new ConflictError('order_already_paid', `order ${order.orderNo} is paid: refund it instead`);
     }
-    if (this.liveByOrder.has(order.orderNo)) {
+    if (this.driver.hasOrder(order.orderNo)) {
       this.stop(order.orderNo);
     } else if (!this.journal.attemptsOf(order.orderNo).some((a) => a.phase === 'needs_attention')) {
       this.journal.patchOrder(order.orderNo, { status: -1 }, this.clock.now());
@@ -582,15 +274,23 @@ export class CheckoutEngine {
    * Start-up: resume every unresolved attempt from the journal. An attempt still `submitted` may
    * or may not have reached the provider (the crash came between the intent and the reply), so its
    * charge counts as unknown: query, then paid or reverse. Owed refunds and callbacks resume too.
+   * An attempt whose merchant is no longer configured is parked for a person (the till never stops
+   * for one attempt) and resumes at the first start that finds the merchant again.
    */
   recover(): RecoveryReport {
     let attempts = 0;
-    for (const state of this.journal.unresolvedAttempts()) {
-      if (this.live.has(state.outTradeNo)) continue;
+    for (const stored of this.journal.unresolvedAttempts()) {
+      if (this.driver.get(stored.outTradeNo)) continue;
+      const route = this.routeOf(stored);
+      const parked = stored.phase === 'needs_attention' && stored.attention?.code === MERCHANT_NOT_CONFIGURED;
+      if (!route.ok) {
+        if (!parked) this.recordOffline(stored, { kind: 'merchant_missing', message: route.message });
+        continue;
+      }
+      const state = parked ? this.recordOffline(stored, { kind: 'merchant_restored' }) : stored;
       if (state.phase === 'needs_attention') continue; // waits for a human or the network (retryUnreachable)
-      const { gateway, policy } = this.gatewayOf(state);
       // Without the payment code (never stored) a `submitted` attempt's charge replays as "unknown": query, then decide.
-      this.startDriving(state, gateway, policy, undefined);
+      this.driver.start(state, route.gateway, route.policy, undefined);
       attempts++;
     }
     const refunds = this.refunds.resumePending();
@@ -600,13 +300,24 @@ export class CheckoutEngine {
     return { attempts, refunds, callbacks: owed.length };
   }
 
+  /** Applies a configuration event to an attempt nobody drives, journals it and tells listeners. */
+  private recordOffline(
+    state: AttemptState,
+    event: Extract<AttemptEvent, { kind: 'merchant_missing' | 'merchant_restored' }>,
+  ): AttemptState {
+    const after = apply(state, event, DEFAULT_POLL_POLICIES[state.provider], this.clock.now());
+    if (after === state) return state;
+    this.journal.recordOutcome(after, event.kind, summarise(event));
+    this.emitAttempt(after);
+    return after;
+  }
+
   /** Graceful shutdown: no new attempts; waiting loops return (their state is journaled); in-flight calls finish. */
   async shutdown(): Promise<void> {
     this.accepting = false;
     this.callbacks.stop();
-    for (const live of this.live.values()) live.wake.abort();
     this.refunds.stop();
-    await Promise.all([...this.live.values()].map((live) => live.done));
+    await this.driver.wakeAllAndWait();
     await this.refunds.idle();
   }
 
@@ -616,173 +327,47 @@ export class CheckoutEngine {
 
   /** True while a charge or its resolution is under way (auto-update must wait). */
   hasLiveAttempts(): boolean {
-    return this.live.size > 0;
+    return this.driver.size > 0;
   }
 
-  // ── queries ───────────────────────────────────────────────────────────────────────────────
+  /** True while the order has an attempt being driven. */
+  hasLiveAttemptFor(orderNo: string): boolean {
+    return this.driver.hasOrder(orderNo);
+  }
+
+  // ── reads (./order-reads.ts) ──────────────────────────────────────────────────────────────
 
   requireOrder(ref: string): OrderRecord {
-    const order = this.journal.findOrder(ref);
-    if (!order) throw new NotFoundError('order_not_found', `no order ${ref}`, { out_trade_no: ref });
-    return order;
+    return this.reads.require(ref);
+  }
+
+  /** The journal's record of an order by its number (no attempt lookup, no error). */
+  orderRecord(orderNo: string): OrderRecord | undefined {
+    return this.journal.getOrder(orderNo);
+  }
+
+  callbackRecord(orderNo: string): CallbackRecord | undefined {
+    return this.journal.getCallback(orderNo);
   }
 
   orderView(ref: string): OrderView | undefined {
-    const order = this.journal.findOrder(ref);
-    if (!order) return undefined;
-    return orderView(
-      order,
-      this.attemptsWithLiveState(order.orderNo),
-      this.journal.refundsOf(order.orderNo),
-      this.journal.getCallback(order.orderNo),
-    );
+    return this.reads.view(ref);
   }
 
   orderDetail(ref: string): OrderDetailView {
-    const order = this.requireOrder(ref);
-    const attempts = this.attemptsWithLiveState(order.orderNo);
-    return {
-      ...orderView(
-        order,
-        attempts,
-        this.journal.refundsOf(order.orderNo),
-        this.journal.getCallback(order.orderNo),
-      ),
-      attempts: attempts.map(attemptView),
-      timeline: this.journal.timeline(order.orderNo),
-    };
-  }
-
-  private attemptsWithLiveState(orderNo: string): AttemptState[] {
-    return this.journal.attemptsOf(orderNo).map((a) => this.live.get(a.outTradeNo)?.state ?? a);
+    return this.reads.detail(ref);
   }
 
   listOrders(filter: OrderFilter): { orders: OrderView[]; total: number } {
-    const { orders, total } = this.journal.listOrders(filter);
-    return {
-      orders: orders.map((o) =>
-        orderView(
-          o,
-          this.attemptsWithLiveState(o.orderNo),
-          this.journal.refundsOf(o.orderNo),
-          this.journal.getCallback(o.orderNo),
-        ),
-      ),
-      total,
-    };
+    return this.reads.list(filter);
   }
 
   unresolved(): AttemptView[] {
-    return this.journal.unresolvedAttempts().map((a) => attemptView(this.live.get(a.outTradeNo)?.state ?? a));
+    return this.reads.unresolved();
   }
 
-  /** vk-uni-pay queryPayment: optionally waits (bounded) until the paid callback has run. */
-  async queryPayment(input: QueryPaymentInput): Promise<{
-    orderPaid: boolean;
-    user_order_success: boolean | null;
-    out_trade_no: string;
-    transaction_id: string | null;
-    status: OrderRecord['status'];
-    payOrder?: OrderView;
-    message: string;
-  }> {
-    const order = this.requireOrder(input.out_trade_no);
-    if (input.await_notify) {
-      const maxSeconds = Math.min(40, Math.max(5, input.await_max_time ?? 20));
-      const deadline = this.clock.now() + maxSeconds * 1000;
-      const abort = new AbortController();
-      const unsubscribe = this.onOrder((view) => {
-        if (view.out_trade_no === order.orderNo && view.callback?.state === 'done') abort.abort();
-      });
-      const attemptUnsubscribe = this.onAttempt((view) => {
-        if (
-          view.order_no === order.orderNo &&
-          (view.phase === 'failed' || view.phase === 'reversed' || view.phase === 'closed')
-        )
-          abort.abort();
-      });
-      try {
-        while (this.clock.now() < deadline && !abort.signal.aborted) {
-          const callback = this.journal.getCallback(order.orderNo);
-          if (callback?.state === 'done') break;
-          const current = this.journal.getOrder(order.orderNo)!;
-          const unresolved = this.liveByOrder.has(order.orderNo);
-          if (current.status !== 0 && !callback) break;
-          if (current.status === 0 && !unresolved) break;
-          await this.clock.sleep(Math.min(500, deadline - this.clock.now()), abort.signal);
-        }
-      } finally {
-        unsubscribe();
-        attemptUnsubscribe();
-      }
-    }
-    const current = this.journal.getOrder(order.orderNo)!;
-    const callback = this.journal.getCallback(order.orderNo);
-    const paid = current.status === 1 || current.status === 2 || current.status === 3;
-    const view = input.pay_order_info ? this.orderView(order.orderNo) : undefined;
-    return {
-      orderPaid: paid,
-      user_order_success: callback?.userOrderSuccess ?? null,
-      out_trade_no: current.orderNo,
-      transaction_id: current.transactionId,
-      status: current.status,
-      ...(view ? { payOrder: view } : {}),
-      message: paid ? 'paid' : current.status === -1 ? 'closed' : 'not paid',
-    };
+  /** vk-uni-pay queryPayment. The API layer can call `queryPayment(engine, input)` (./query-payment.ts) itself. */
+  queryPayment(input: QueryPaymentInput): Promise<QueryPaymentAnswer> {
+    return queryPayment(this, input);
   }
-
-  private callbackContext(
-    orderNo: string,
-    source: CallbackRecord['source'],
-  ): PaidCallbackContext | undefined {
-    const order = this.journal.getOrder(orderNo);
-    if (!order || order.paidOutTradeNo === null) return undefined;
-    return {
-      out_trade_no: order.orderNo,
-      paid_out_trade_no: order.paidOutTradeNo,
-      transaction_id: order.transactionId,
-      total_fee: order.totalFee,
-      type: order.type,
-      custom: order.custom,
-      pid: order.pid,
-      wallet: order.tender === 'cash' ? null : order.tender,
-      source,
-    };
-  }
-}
-
-function hashCode(authCode: string): string {
-  return createHash('sha256').update(`scanpay:${authCode}`).digest('hex').slice(0, 32);
-}
-
-function newOrderRecord(
-  input: NewOrderInput,
-  orderNo: string,
-  pid: string,
-  now: number,
-  tender: OrderRecord['tender'],
-  status: OrderRecord['status'],
-): OrderRecord {
-  return {
-    orderNo,
-    pid,
-    totalFee: input.total_fee,
-    subject: input.subject,
-    type: input.type ?? 'goods',
-    custom: input.custom,
-    other: input.other ?? null,
-    status,
-    tender,
-    provider: null,
-    transactionId: null,
-    paidOutTradeNo: null,
-    paidAt: status === 1 ? now : null,
-    refundedFee: 0,
-    cashier: input.cashier ?? null,
-    shiftId: input.shift_id ?? null,
-    note: input.note ?? null,
-    timeExpire: input.time_expire ?? null,
-    createdAt: now,
-    updatedAt: now,
-  };
 }

@@ -51,5 +51,8 @@ export interface EngineDeps {
   readonly orderPrefix?: string;
   /** Window in which the same payment code is refused for a second charge (default 60 s). */
   readonly sameCodeWindowMs?: number;
+  /** How often a throwing paid callback is run in all (default CALLBACK_RETRY.maxRuns, core/domain/timing.ts). */
   readonly callbackMaxRuns?: number;
+  /** [0, 1) like Math.random (the default): the jitter of retry back-offs. Tests pass their own. */
+  readonly random?: () => number;
 }

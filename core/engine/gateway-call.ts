@@ -44,16 +44,12 @@ export async function callGateway(
           outcome: { kind: 'unknown', reason: 'network', detail: 'charge interrupted' },
         };
       }
+      // The charge input holds only the fields it has (the launcher builds it so), and the code.
       const request: MicropayRequest = {
-        outTradeNo: state.outTradeNo,
+        ...input,
         authCode: input.authCode,
+        outTradeNo: state.outTradeNo,
         totalFee: state.totalFee,
-        subject: input.subject,
-        ...(input.other ? { other: input.other } : {}),
-        ...(input.timeExpire ? { timeExpire: input.timeExpire } : {}),
-        ...(input.storeId ? { storeId: input.storeId } : {}),
-        ...(input.terminalId ? { terminalId: input.terminalId } : {}),
-        ...(input.operatorId ? { operatorId: input.operatorId } : {}),
       };
       const outcome = await gateway.micropay(request).catch(unknown);
       return { kind: 'charge_replied', outcome };
@@ -123,6 +119,10 @@ export function summarise(event: AttemptEvent): string {
       return 'stop requested';
     case 'retry_requested':
       return 'retry requested';
+    case 'merchant_missing':
+      return `parked: ${event.message}`.slice(0, 200);
+    case 'merchant_restored':
+      return 'merchant configured again: resumed';
     case 'notified_paid':
       return `notify: paid, transaction ${event.outcome.transactionId}`;
   }

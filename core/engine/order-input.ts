@@ -4,6 +4,8 @@
  */
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
 import { assertPositiveFen } from '../common/money.ts';
+import { isOrderNo, MAX_MERCHANT_ORDER_NO } from '../common/order-number.ts';
+import type { OrderRecord } from '../domain/order.ts';
 import type { Journal } from '../ports/journal.ts';
 import type { MerchantDirectory, MerchantGateways } from './engine-deps.ts';
 
@@ -21,7 +23,6 @@ export interface NewOrderInput {
   readonly note?: string;
 }
 
-const ORDER_NO = /^[0-9A-Za-z_\-|*@]{1,29}$/;
 const MAX_SUBJECT = 128;
 
 export function validateNewOrder(input: NewOrderInput, merchants: MerchantDirectory): MerchantGateways {
@@ -34,7 +35,7 @@ export function validateNewOrder(input: NewOrderInput, merchants: MerchantDirect
       field: 'subject',
     });
   }
-  if (input.out_trade_no !== undefined && !ORDER_NO.test(input.out_trade_no)) {
+  if (input.out_trade_no !== undefined && !isOrderNo(input.out_trade_no, MAX_MERCHANT_ORDER_NO)) {
     throw new ValidationError(
       'out_trade_no_invalid',
       'out_trade_no must be 1–29 characters of letters, digits and _-|*@',
@@ -70,4 +71,37 @@ export function generateOrderNo(prefix: string, now: number): string {
     .toString()
     .padStart(6, '0');
   return `${prefix.slice(0, 8)}${stamp}${random}`;
+}
+
+/** The journal record of a new order, as validated input describes it. */
+export function newOrderRecord(
+  input: NewOrderInput,
+  orderNo: string,
+  pid: string,
+  now: number,
+  tender: OrderRecord['tender'],
+  status: OrderRecord['status'],
+): OrderRecord {
+  return {
+    orderNo,
+    pid,
+    totalFee: input.total_fee,
+    subject: input.subject,
+    type: input.type ?? 'goods',
+    custom: input.custom,
+    other: input.other ?? null,
+    status,
+    tender,
+    provider: null,
+    transactionId: null,
+    paidOutTradeNo: null,
+    paidAt: status === 1 ? now : null,
+    refundedFee: 0,
+    cashier: input.cashier ?? null,
+    shiftId: input.shift_id ?? null,
+    note: input.note ?? null,
+    timeExpire: input.time_expire ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -2,13 +2,15 @@
  * Refund bookkeeping: partial and full, cumulative, never more than was paid, and idempotent: the
  * refund row (with its out_refund_no) is journaled before the provider call, and every retry reuses
  * that out_refund_no, so a lost reply can never refund twice. Pending refunds are resolved by
- * refund query first, then by re-sending the same request: a quick bounded burst (about 90 s),
- * then slow follow-ups (1, 2, 5, 10, 30 min, then hourly) for as long as the provider may still be
- * processing (a WeChat refund to a bank card can stay PROCESSING for days), bounded by the refund's
- * age. Start-up resumes them; shutdown stops the waiting at once (the journal has the state).
+ * refund query first, then by re-sending the same request: a quick bounded burst, then slow
+ * follow-ups for as long as the provider may still be processing, bounded by the refund's age
+ * (the schedule is data: REFUND_TIMING in core/domain/timing.ts). Start-up resumes them; shutdown stops the waiting at once (the journal has the state).
  */
+
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../common/errors.ts';
+import { isFullyRefundedStatus, isRefundableStatus } from '../common/order-status.ts';
 import { type OrderRecord, type RefundRecord, statusAfterRefunds } from '../domain/order.ts';
+import { backoffMs, REFUND_TIMING } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
 import type { PaymentGateway, RefundOutcome } from '../ports/payment-gateway.ts';
@@ -21,13 +23,7 @@ export interface RefundInput {
   readonly refund_desc?: string;
 }
 
-const MAX_RESOLVE_ROUNDS = 8;
-/** Waits between slow follow-ups once the quick rounds leave a refund pending; the last repeats. */
-export const REFUND_FOLLOW_UP_MS: readonly number[] = [
-  60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000,
-];
-/** A refund still unresolved this long after it was asked for is left to a person (it stays listed as pending). */
-export const REFUND_FOLLOW_UP_MAX_AGE_MS = 14 * 24 * 3600_000;
+const { quickRounds, quickBackoff, followUpMs, followUpMaxAgeMs } = REFUND_TIMING;
 
 export class RefundService {
   private readonly inFlight = new Map<string, Promise<RefundRecord>>();
@@ -54,11 +50,11 @@ export class RefundService {
   async refund(input: RefundInput): Promise<RefundRecord> {
     const order = this.journal.findOrder(input.out_trade_no);
     if (!order) throw new NotFoundError('order_not_found', `no order ${input.out_trade_no}`);
-    if (order.status !== 1 && order.status !== 2) {
-      const code = order.status === 3 ? 'order_fully_refunded' : 'order_not_paid';
+    if (!isRefundableStatus(order.status)) {
+      const full = isFullyRefundedStatus(order.status);
       throw new ConflictError(
-        code,
-        order.status === 3 ? 'the order is already fully refunded' : 'only a paid order can be refunded',
+        full ? 'order_fully_refunded' : 'order_not_paid',
+        full ? 'the order is already fully refunded' : 'only a paid order can be refunded',
       );
     }
     if (order.tender === 'cash')
@@ -176,8 +172,8 @@ export class RefundService {
       for (let n = 0; ; n++) {
         const current = this.journal.getRefund(outRefundNo);
         if (current?.status !== 'pending') return;
-        if (this.clock.now() - current.createdAt > REFUND_FOLLOW_UP_MAX_AGE_MS) return;
-        const wait = REFUND_FOLLOW_UP_MS[Math.min(n, REFUND_FOLLOW_UP_MS.length - 1)]!;
+        if (this.clock.now() - current.createdAt > followUpMaxAgeMs) return;
+        const wait = followUpMs[Math.min(n, followUpMs.length - 1)]!;
         await this.clock.sleep(wait, this.stopping.signal);
         if (this.stopping.signal.aborted) return;
         const latest = this.journal.getRefund(outRefundNo);
@@ -209,7 +205,7 @@ export class RefundService {
           ...(record.reason ? { reason: record.reason } : {}),
         })
         .catch(asUnknown);
-    for (let round = 0; round < MAX_RESOLVE_ROUNDS && record.status === 'pending'; round++) {
+    for (let round = 0; round < quickRounds && record.status === 'pending'; round++) {
       let outcome: RefundOutcome;
       if (record.attempts === 0) {
         outcome = await send();
@@ -222,7 +218,7 @@ export class RefundService {
       }
       record = this.record(record, outcome);
       if (record.status === 'pending') {
-        await this.clock.sleep(Math.min(30_000, 1000 * 2 ** round), this.stopping.signal);
+        await this.clock.sleep(backoffMs(quickBackoff, round + 1), this.stopping.signal);
         if (this.stopping.signal.aborted) break;
       }
     }

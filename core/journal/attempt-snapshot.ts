@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { ProblemView } from '../common/contract/views.ts';
-import type { AttemptState } from '../domain/attempt-state.ts';
+import { type AttemptState, submittedAttempt } from '../domain/attempt-state.ts';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -214,27 +214,15 @@ export function unreadableAttempt(
     code: UNREADABLE_SNAPSHOT,
     message: `the journal's record of attempt ${columns.outTradeNo} cannot be read (${reason}); it is kept unchanged: check the payment with the provider`,
   };
+  // Progress starts from nothing, as for a new attempt; only what the columns say is kept.
   return {
-    ...columns,
+    ...submittedAttempt({ ...columns, deadlineAt: null }, columns.createdAt),
+    updatedAt: columns.updatedAt,
     phase: ended?.phase ?? 'needs_attention',
-    chargedAt: columns.createdAt,
-    nextActionAt: 0,
-    deadlineAt: null,
-    queryCount: 0,
-    reverseCount: 0,
-    unknownCount: 0,
-    closeCount: 0,
-    awaitingConfirm: false,
-    confirmCount: 0,
-    stopRequested: false,
     transactionId: ended?.transactionId ?? null,
     paidFee: ended?.paidFee ?? null,
     paidAt: ended?.paidAt ?? null,
-    qrCode: null,
-    reverseAction: null,
-    failure: null,
     attention,
-    authCodeTail: null,
   };
 }
 

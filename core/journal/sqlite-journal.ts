@@ -32,7 +32,8 @@ export interface SqliteJournalOptions {
 
 export type { JournalFault, JournalHealth } from './journal-health.ts';
 
-interface GuardedStatement {
+/** A prepared statement whose every run goes through the journal's fault watch. */
+export interface GuardedStatement {
   run(...params: SQLInputValue[]): ReturnType<StatementSync['run']>;
   get(...params: SQLInputValue[]): unknown;
   all(...params: SQLInputValue[]): unknown[];
@@ -72,6 +73,14 @@ export class SqliteJournal implements Journal {
 
   private guard<T>(work: () => T): T {
     return this.faults.guard(work);
+  }
+
+  /**
+   * A watched statement for a store that keeps its own table in this database (shifts): a storage
+   * fault there marks the journal unhealthy like any other journal write.
+   */
+  watched(sql: string): GuardedStatement {
+    return this.stmt(sql);
   }
 
   /** A cached prepared statement whose every run goes through the fault guard (reads too). */

@@ -4,6 +4,7 @@
  * function, so the engine never sees a provider code. The rule that protects money:
  * a timeout, connection reset, non-2xx, unparseable body or failed signature is `unknown`, never `failed`.
  */
+import type { ProviderName } from '../common/contract/views.ts';
 import type { Fen } from '../common/money.ts';
 import type { SupportedWallet } from '../common/recognition/wallet-rules.ts';
 import type {
@@ -14,8 +15,9 @@ import type {
   ReverseOutcome,
 } from '../domain/provider-outcomes.ts';
 
-export type Provider = 'wxpay' | 'alipay' | 'payjs';
-export const PROVIDERS: readonly Provider[] = ['wxpay', 'alipay', 'payjs'];
+/** The contract's ProviderName under the name adapters and the sandbox use: one definition. */
+export type Provider = ProviderName;
+export const PROVIDERS: readonly ProviderName[] = ['wxpay', 'alipay', 'payjs'];
 
 // The outcome types are the domain's (core/domain/provider-outcomes.ts): ports depend on the domain,
 // never the other way round. Re-exported so adapters keep importing everything from this port.

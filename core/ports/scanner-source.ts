@@ -2,8 +2,9 @@
  * The ScannerSource port: one physical or virtual scanner transport (serial, HID POS, keyboard
  * wedge). Adapters live in core/scanners/<transport>/. Every subscription returns a disposer.
  */
+import type { Disposer } from '../common/disposer.ts';
 
-export type Disposer = () => void;
+export type { Disposer } from '../common/disposer.ts';
 
 export type ScannerTransport = 'serial' | 'hid' | 'wedge';
 

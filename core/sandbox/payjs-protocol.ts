@@ -21,7 +21,7 @@ import { wechatTime } from './china-time.ts';
 import type { SandboxReply, SandboxRequest } from './http-server.ts';
 import type { CodePayResult, SandboxLedger, Trade } from './ledger.ts';
 import { wxpayCodeUrl } from './qr-urls.ts';
-import { isOutTradeNo, missingField, parseFenText } from './request-fields.ts';
+import { isOutTradeNo, missingField, parsePositiveFenText } from './request-fields.ts';
 
 export interface PayjsMerchant {
   readonly mchid: string;
@@ -101,7 +101,7 @@ export function createPayjsHandler(ledger: SandboxLedger, merchant: PayjsMerchan
   function micropay(params: Params): SandboxReply {
     const missing = missingField(params, ['total_fee', 'out_trade_no', 'body', 'auth_code']);
     if (missing) return fail(`缺少参数: ${missing}`);
-    const totalFee = parseFenText(params.total_fee);
+    const totalFee = parsePositiveFenText(params.total_fee);
     if (totalFee === undefined) return fail('total_fee must be a positive integer of fen');
     if (!isOutTradeNo(params.out_trade_no)) return fail('out_trade_no must be 1-32 letters, digits or _-|*@');
     if (!WXPAY_CODE.test(params.auth_code ?? ''))
@@ -202,7 +202,7 @@ export function createPayjsHandler(ledger: SandboxLedger, merchant: PayjsMerchan
   function native(params: Params): SandboxReply {
     const missing = missingField(params, ['total_fee', 'out_trade_no']);
     if (missing) return fail(`缺少参数: ${missing}`);
-    const totalFee = parseFenText(params.total_fee);
+    const totalFee = parsePositiveFenText(params.total_fee);
     if (totalFee === undefined) return fail('total_fee must be a positive integer of fen');
     if (!isOutTradeNo(params.out_trade_no)) return fail('out_trade_no must be 1-32 letters, digits or _-|*@');
     const result = ledger.createQrOrder({

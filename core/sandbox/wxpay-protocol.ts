@@ -23,7 +23,7 @@ import type { SandboxReply, SandboxRequest } from './http-server.ts';
 import type { CodePayResult, SandboxLedger, Trade } from './ledger.ts';
 import { mulberry32 } from './prng.ts';
 import { wxpayCodeUrl } from './qr-urls.ts';
-import { isOutTradeNo, missingField, parseFenText } from './request-fields.ts';
+import { isOutTradeNo, missingField, parsePositiveFenText } from './request-fields.ts';
 import { ERROR_TEXT, paidFields, STATE_TEXT, tradeState } from './wxpay-trade-fields.ts';
 import { buildWxpayXml, parseWxpayXml, signedWxpayXml, type WxpayXmlLayout } from './wxpay-xml.ts';
 
@@ -111,7 +111,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
       'auth_code',
     ]);
     if (missing) return fail(`missing required parameter: ${missing}`);
-    const totalFee = parseFenText(params.total_fee);
+    const totalFee = parsePositiveFenText(params.total_fee);
     if (totalFee === undefined)
       return error(params, signType, 'PARAM_ERROR', 'total_fee must be a positive integer of fen');
     if (!isOutTradeNo(params.out_trade_no)) {
@@ -225,7 +225,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
     }
     if (!params.product_id)
       return error(params, signType, 'PARAM_ERROR', 'product_id is required for trade_type=NATIVE');
-    const totalFee = parseFenText(params.total_fee);
+    const totalFee = parsePositiveFenText(params.total_fee);
     if (totalFee === undefined)
       return error(params, signType, 'PARAM_ERROR', 'total_fee must be a positive integer of fen');
     if (!isOutTradeNo(params.out_trade_no)) {
@@ -268,8 +268,8 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
     if (!params.out_trade_no && !params.transaction_id) {
       return fail('missing required parameter: out_trade_no or transaction_id');
     }
-    const totalFee = parseFenText(params.total_fee);
-    const refundFee = parseFenText(params.refund_fee);
+    const totalFee = parsePositiveFenText(params.total_fee);
+    const refundFee = parsePositiveFenText(params.refund_fee);
     if (totalFee === undefined || refundFee === undefined) {
       return error(
         params,

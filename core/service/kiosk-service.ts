@@ -123,7 +123,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   });
   const backups = startBackupSchedule({ dataDir, dir: backupDir, keep: config.backups.keep }, logger);
   const settings = new SettingsStore(dataDir);
-  const shifts = new ShiftStore(journal.db);
+  const shifts = new ShiftStore(journal);
   const callbacks = buildPaidCallbacks(config.paid_actions, dirname(configPath));
   const engine = new CheckoutEngine({
     journal,

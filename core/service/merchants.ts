@@ -6,7 +6,7 @@
 
 import type { ProviderName } from '../common/contract/views.ts';
 import { ConfigError, ScanPayError } from '../common/errors.ts';
-import { DEFAULT_POLL_POLICIES, type PollPolicy } from '../domain/poll-policy.ts';
+import { DEFAULT_POLL_POLICIES, type PollPolicy, reverseFloorMs } from '../domain/poll-policy.ts';
 import type { MerchantDirectory, MerchantGateways } from '../engine/engine-deps.ts';
 import { type AlipayConfig, createAlipayGateway, parseAlipayConfig } from '../gateways/alipay/index.ts';
 import { createPayjsGateway, type PayjsConfig, parsePayjsConfig } from '../gateways/payjs/index.ts';
@@ -125,7 +125,7 @@ function policyFor(provider: ProviderName, config: ServiceConfig): PollPolicy {
     ...base,
     ...(override.query_delays_ms ? { queryDelaysMs: override.query_delays_ms } : {}),
     ...(override.reverse_after_ms !== undefined
-      ? { reverseNotBeforeMs: Math.max(override.reverse_after_ms, provider === 'wxpay' ? 15_000 : 0) }
+      ? { reverseNotBeforeMs: Math.max(override.reverse_after_ms, reverseFloorMs(provider)) }
       : {}),
     ...(override.reverse_max_attempts ? { reverseMaxAttempts: override.reverse_max_attempts } : {}),
     ...(override.qr_ttl_ms ? { qrTtlMs: override.qr_ttl_ms } : {}),

@@ -5,10 +5,12 @@
  * the same after every line break inside a field), because notes and cashier names are typed by
  * people and a cell or a line starting with = must stay text.
  */
+
 import { stringify } from 'csv-stringify/sync';
 import type { OrderStatus, OrderView } from '../common/contract/views.ts';
 import { ValidationError } from '../common/errors.ts';
 import { fenToYuan } from '../common/money.ts';
+import { isPaidStatus } from '../common/order-status.ts';
 
 const STATUS_NAMES: Readonly<Record<OrderStatus, string>> = {
   [-1]: 'closed',
@@ -55,7 +57,7 @@ export function beijingTime(ms: number): string {
 }
 
 function row(order: OrderView): string[] {
-  const paid = order.status >= 1;
+  const paid = isPaidStatus(order.status);
   return [
     order.out_trade_no,
     beijingTime(order.created_at),

@@ -5,6 +5,7 @@
  * a back-off. When a provider comes back, work that gave up waiting for it resumes.
  */
 import type { ProviderHealthView, Reachability, Wallet } from '../common/contract/views.ts';
+import { backoffMs, PROVIDER_PROBE_BACKOFF } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { PaymentGateway, Provider, UnknownReason } from '../ports/payment-gateway.ts';
 
@@ -102,15 +103,15 @@ export class ProviderHealth {
     const abort = new AbortController();
     this.probeTimer = abort;
     void (async () => {
-      let delay = 2000;
+      let round = 1;
       // Bounded per outage by the back-off cap; ends as soon as everything is up or the service stops.
       while (!abort.signal.aborted && [...this.entries.values()].some((e) => e.reachability === 'down')) {
-        await this.clock.sleep(delay, abort.signal);
+        await this.clock.sleep(backoffMs(PROVIDER_PROBE_BACKOFF, round), abort.signal);
         if (abort.signal.aborted) break;
         await Promise.all(
           [...this.entries.values()].filter((e) => e.reachability === 'down').map((e) => this.probe(e)),
         );
-        delay = Math.min(delay * 2, 30_000);
+        round++;
       }
       if (this.probeTimer === abort) this.probeTimer = null;
     })();

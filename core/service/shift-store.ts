@@ -2,27 +2,34 @@
  * Shifts: opened with a cash float, closed with counted totals per tender → the Z report. Cash
  * sales are ordinary orders with tender `cash` (they need no network, which is why they keep the
  * till working offline). Totals are computed from the journal's orders, so they cannot drift.
+ * Every query runs through the journal's watched statements, so a full disk here stops new charges
+ * like any other journal fault (core/journal/journal-health.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { DatabaseSync } from 'node:sqlite';
 import type { ShiftTotals, ShiftView, Tender, ZReportView } from '../common/contract/views.ts';
 import { ConflictError } from '../common/errors.ts';
+import type { GuardedStatement } from '../journal/sqlite-journal.ts';
+
+/** The journal's watched statements: every shift query goes through its storage-fault watch. */
+export interface ShiftDatabase {
+  watched(sql: string): GuardedStatement;
+}
 
 const TENDERS: readonly Tender[] = ['cash', 'wxpay', 'alipay'];
 
 export class ShiftStore {
-  private readonly db: DatabaseSync;
+  private readonly db: ShiftDatabase;
 
-  constructor(db: DatabaseSync) {
+  constructor(db: ShiftDatabase) {
     this.db = db;
-    db.exec(`CREATE TABLE IF NOT EXISTS shifts (
+    db.watched(`CREATE TABLE IF NOT EXISTS shifts (
       shift_id TEXT PRIMARY KEY, cashier TEXT NOT NULL, opened_at INTEGER NOT NULL, closed_at INTEGER,
-      float_fee INTEGER NOT NULL, counted TEXT)`);
+      float_fee INTEGER NOT NULL, counted TEXT)`).run();
   }
 
   current(): ShiftView | null {
     const row = this.db
-      .prepare('SELECT * FROM shifts WHERE closed_at IS NULL ORDER BY opened_at DESC LIMIT 1')
+      .watched('SELECT * FROM shifts WHERE closed_at IS NULL ORDER BY opened_at DESC LIMIT 1')
       .get() as Record<string, unknown> | undefined;
     return row ? this.view(row) : null;
   }
@@ -32,7 +39,7 @@ export class ShiftStore {
       throw new ConflictError('shift_already_open', 'a shift is already open: close it first');
     const shiftId = `S${now.toString(36).toUpperCase()}${randomUUID().slice(0, 4).toUpperCase()}`;
     this.db
-      .prepare('INSERT INTO shifts (shift_id, cashier, opened_at, float_fee) VALUES (?, ?, ?, ?)')
+      .watched('INSERT INTO shifts (shift_id, cashier, opened_at, float_fee) VALUES (?, ?, ?, ?)')
       .run(shiftId, cashier, now, floatFee);
     return this.current()!;
   }
@@ -41,10 +48,10 @@ export class ShiftStore {
     const shift = this.current();
     if (!shift) throw new ConflictError('no_open_shift', 'no shift is open');
     this.db
-      .prepare('UPDATE shifts SET closed_at = ?, counted = ? WHERE shift_id = ?')
+      .watched('UPDATE shifts SET closed_at = ?, counted = ? WHERE shift_id = ?')
       .run(now, JSON.stringify(counted), shift.shift_id);
     const closed = this.view(
-      this.db.prepare('SELECT * FROM shifts WHERE shift_id = ?').get(shift.shift_id) as Record<
+      this.db.watched('SELECT * FROM shifts WHERE shift_id = ?').get(shift.shift_id) as Record<
         string,
         unknown
       >,
@@ -67,9 +74,9 @@ export class ShiftStore {
     const shiftId = String(row.shift_id);
     const totals: ShiftTotals[] = TENDERS.map((tender) => {
       const sums = this.db
-        .prepare(
+        .watched(
           `SELECT COUNT(*) AS n, COALESCE(SUM(total_fee), 0) AS sales, COALESCE(SUM(refunded_fee), 0) AS refunds
-           FROM orders WHERE shift_id = ? AND tender = ? AND status >= 1`,
+           FROM orders WHERE shift_id = ? AND tender = ? AND status IN (1, 2, 3)`, // isPaidStatus (core/common/order-status.ts)
         )
         .get(shiftId, tender) as { n: number; sales: number; refunds: number };
       return {

@@ -7,6 +7,7 @@
 import { cutToSubject } from '../common/contract/provider-text.ts';
 import type { AttemptView, SaleView, ScanView } from '../common/contract/views.ts';
 import { ConflictError, ScanPayError } from '../common/errors.ts';
+import { isClosedStatus, isPaidStatus } from '../common/order-status.ts';
 import { classifyPaymentCode } from '../common/recognition/classify-payment-code.ts';
 import type { CheckoutEngine } from '../engine/checkout-engine.ts';
 
@@ -43,7 +44,7 @@ export class Till {
     const attempt: AttemptView | null =
       order.live_attempt ?? detail.attempts[detail.attempts.length - 1] ?? null;
     const state: SaleView['state'] =
-      order.status >= 1 || order.status === -1
+      isPaidStatus(order.status) || isClosedStatus(order.status)
         ? 'done'
         : order.live_attempt
           ? 'charging'
@@ -130,7 +131,8 @@ export class Till {
               out_trade_no: sale.order.out_trade_no,
               total_fee: sale.order.total_fee,
               subject: sale.order.subject,
-              auth_code: classification.authCode,
+              // Recognised once, here: the engine takes the classification as it is.
+              auth_code: classification,
             });
           } catch (error) {
             const shape =

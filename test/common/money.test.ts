@@ -8,6 +8,7 @@ import {
   formatFen,
   isFen,
   MAX_FEN,
+  parseFenText,
   yuanToFen,
 } from '../../core/common/money.ts';
 
@@ -131,5 +132,34 @@ describe('isFen and assertPositiveFen', () => {
     expect(assertPositiveFen(1)).toBe(1);
     expect(assertPositiveFen(MAX_FEN)).toBe(MAX_FEN);
     expect(() => assertPositiveFen(0)).toThrow(/total_fee/);
+  });
+});
+
+describe('parseFenText (the one parser of provider and form amounts)', () => {
+  it.each([
+    ['1230', 1230],
+    ['0', 0],
+    [1230, 1230],
+    [String(MAX_FEN), MAX_FEN],
+  ])('reads %j as %d fen', (value, fen) => {
+    expect(parseFenText(value)).toBe(fen);
+  });
+
+  it.each([
+    ['12.30'],
+    ['-1'],
+    [' 1'],
+    ['0100'],
+    ['1e3'],
+    [''],
+    [12.3],
+    [-1],
+    [String(MAX_FEN + 1)],
+    ['9999999999999'],
+    [undefined],
+    [null],
+    [{}],
+  ])('refuses %j', (value) => {
+    expect(parseFenText(value)).toBeUndefined();
   });
 });

@@ -39,7 +39,11 @@ export interface Harness {
 }
 
 export function createHarness(
-  options: { journal?: (j: SqliteJournal) => Journal; callbacks?: Record<string, PaidCallback> } = {},
+  options: {
+    journal?: (j: SqliteJournal) => Journal;
+    callbacks?: Record<string, PaidCallback>;
+    random?: () => number;
+  } = {},
 ): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'scanpay-engine-'));
   const dbPath = join(dir, 'journal.sqlite');
@@ -55,7 +59,13 @@ export function createHarness(
   };
   const journal = new SqliteJournal(dbPath);
   const make = (j: Journal) =>
-    new CheckoutEngine({ journal: j, clock, merchants: directory([wx, ali]), callbacks });
+    new CheckoutEngine({
+      journal: j,
+      clock,
+      merchants: directory([wx, ali]),
+      callbacks,
+      ...(options.random ? { random: options.random } : {}),
+    });
   const harness: Harness = {
     dir,
     dbPath,

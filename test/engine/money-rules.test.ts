@@ -4,7 +4,7 @@
  * refunded order is never charged again, closeOrder never closes an order whose money may be held,
  * and a throwing paid callback is retried a bounded number of times, across restarts too.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_POLL_POLICIES } from '../../core/domain/poll-policy.ts';
 import { CheckoutEngine } from '../../core/engine/checkout-engine.ts';
 import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
@@ -247,5 +247,33 @@ describe('a paid callback that keeps throwing', () => {
     await settle(h);
     expect(calls).toBe(8);
     expect(h.engine.orderView(attempt.orderNo)!.status).toBe(1);
+  });
+});
+
+describe('paid callback retries', () => {
+  it("wait the capped back-off with the jitter drawn from the engine's injected random", async () => {
+    h.dispose();
+    h = createHarness({
+      callbacks: {
+        '*': () => {
+          throw new Error('receiver down');
+        },
+      },
+      random: () => 0.5,
+    });
+    const attempt = await h.engine.pay({ ...sale, auth_code: wxCode() });
+    const callbackAfterRuns = (runs: number) =>
+      vi.waitFor(() => {
+        const record = h.journal.getCallback(attempt.orderNo);
+        expect(record?.runs).toBe(runs);
+        expect(record?.state).toBe('retrying');
+        return record!;
+      });
+    const first = await callbackAfterRuns(1);
+    // 1000 ms after the first failure, less half of its 20 % jitter.
+    expect(first.nextRunAt - first.updatedAt).toBe(900);
+    await h.clock.advance(900);
+    const second = await callbackAfterRuns(2);
+    expect(second.nextRunAt - second.updatedAt).toBe(1800);
   });
 });

@@ -7,6 +7,7 @@
  * over HTTP the till's operations answer the same `{ok, value}` / `{ok:false, code, message, error}`,
  * and vk-uni-pay's five operations answer its flat shape (`VkAnswer`, below).
  */
+import type { Disposer } from '../disposer.ts';
 import type { ErrorShape } from '../errors.ts';
 import type {
   BeginSaleRequest,
@@ -174,7 +175,7 @@ export type ServiceEvent =
   | { readonly kind: 'shift'; readonly shift: ShiftView | null }
   | { readonly kind: 'qr'; readonly qr: QrDisplayView };
 
-export type Disposer = () => void;
+export type { Disposer } from '../disposer.ts';
 
 /** What the renderer holds: the same shape whether Electron's preload or the HTTP bridge provides it. */
 export interface ScanPayBridge {

@@ -17,8 +17,22 @@ export type RecognitionErrorCode =
   | 'code_unknown_prefix'
   | 'wallet_not_supported';
 
+declare const recognised: unique symbol;
+
+/**
+ * A payment code classifyPaymentCode accepted, with its wallet. Only classifyPaymentCode makes one
+ * (the brand), so whoever holds it (the till, then the engine) never classifies the code again.
+ */
+export interface RecognisedCode {
+  readonly ok: true;
+  readonly wallet: SupportedWallet;
+  /** The normalised digits (framing and whitespace removed). */
+  readonly authCode: string;
+  readonly [recognised]: true;
+}
+
 export type Classification =
-  | { readonly ok: true; readonly wallet: SupportedWallet; readonly authCode: string }
+  | RecognisedCode
   | {
       readonly ok: false;
       readonly error: ErrorShape & { readonly code: RecognitionErrorCode; readonly wallet?: Wallet };
@@ -67,7 +81,8 @@ export function classifyPaymentCode(raw: string): Classification {
   for (const rule of WALLET_RULES) {
     if (!rule.pattern.test(text)) continue;
     if (rule.supported && (rule.wallet === 'wxpay' || rule.wallet === 'alipay')) {
-      return { ok: true, wallet: rule.wallet, authCode: text };
+      // The one place a RecognisedCode is made: the brand exists only in the type.
+      return { ok: true, wallet: rule.wallet, authCode: text } as RecognisedCode;
     }
     return fail('wallet_not_supported', `${rule.label} codes are not accepted on this terminal`, rule.wallet);
   }

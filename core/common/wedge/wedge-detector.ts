@@ -34,11 +34,13 @@
  * Timers can fire late after a stall, before the keys that queued up during it are handled; a late
  * timer therefore defers its decision once, so those keys are judged first.
  */
+import type { Disposer } from '../disposer.ts';
 import { isImeComposing, meaningOf, type WedgeKey, type WedgeVerdict } from './wedge-key.ts';
+
+export type { Disposer } from '../disposer.ts';
 
 export type { WedgeKey, WedgeVerdict } from './wedge-key.ts';
 
-export type Disposer = () => void;
 export type SetTimer = (callback: () => void, ms: number) => () => void;
 /** Why the detector refused a burst (a subset of the scanner reject codes, core/ports/scanner-source.ts). */
 export type WedgeRejectCode = 'scan_incomplete' | 'scan_too_long' | 'wedge_alt_numpad';

@@ -16,6 +16,8 @@
  *   `unaddressable`: real PAYJS looks orders up by payjs_order_id only, so "does not exist" there
  *   says nothing about the money.
  */
+
+import { parseFenText } from '../../common/money.ts';
 import type {
   CloseOutcome,
   PaymentOutcome,
@@ -25,7 +27,7 @@ import type {
 } from '../../ports/payment-gateway.ts';
 import { chinaTimeToIso } from '../shared/beijing-time.ts';
 import { paidOutcome } from '../shared/paid-outcome.ts';
-import { parseFenField, unknown } from '../shared/transport-unknown.ts';
+import { unknown } from '../shared/transport-unknown.ts';
 import type { PayjsFields, PayjsReply } from './payjs-transport.ts';
 
 /** How a request named the order: PAYJS's own number, or ours (which real PAYJS does not look up). */
@@ -59,7 +61,7 @@ function paidFrom(f: PayjsFields, outTradeNo: string, expectedFee: number | unde
       outTradeNo: f.out_trade_no,
       // The port's transactionId is what PAYJS needs to find the order again: payjs_order_id.
       transactionId: f.payjs_order_id,
-      totalFee: parseFenField(f.total_fee),
+      totalFee: parseFenText(f.total_fee),
       paidAt: chinaTimeToIso(f.time_end ?? f.paid_time),
       buyerId: f.openid,
       fieldNames: 'total_fee/payjs_order_id',
@@ -138,7 +140,7 @@ export function mapRefundReply(reply: PayjsReply, outTradeNo: string, refundFee:
   const f = reply.fields;
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
   if (f.return_code === '1') {
-    const refunded = parseFenField(f.refund_fee);
+    const refunded = parseFenText(f.refund_fee);
     if (refunded !== undefined && refunded !== refundFee) {
       return unknown('mismatch', `refund reply says ${refunded} fen, asked ${refundFee}`);
     }

@@ -26,14 +26,6 @@ export function bodyOrUnknown(
   return { kind: 'body', body: result.body };
 }
 
-/** Parses a decimal integer amount in fen as the provider wrote it ("1230" or 1230); undefined otherwise. */
-export function parseFenField(value: unknown): number | undefined {
-  const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !/^(0|[1-9]\d{0,11})$/.test(text)) return undefined;
-  const fen = Number(text);
-  return Number.isSafeInteger(fen) ? fen : undefined;
-}
-
 /**
  * vk-uni-pay's `other` is passed to the provider as is, but never overrides a field the adapter sets
  * (amount, out_trade_no, auth_code…): those come from the checked order.

@@ -7,6 +7,8 @@
  *   nothing about the customer's money and must never end a trade;
  * - an err_code not in the official tables is `unknown` (the engine queries), never `failed`.
  */
+
+import { parseFenText } from '../../common/money.ts';
 import type {
   CloseOutcome,
   PaymentOutcome,
@@ -16,7 +18,7 @@ import type {
 } from '../../ports/payment-gateway.ts';
 import { chinaTimeToIso } from '../shared/beijing-time.ts';
 import { paidOutcome } from '../shared/paid-outcome.ts';
-import { parseFenField, unknown } from '../shared/transport-unknown.ts';
+import { unknown } from '../shared/transport-unknown.ts';
 import type { WxpayReply } from './wxpay-transport.ts';
 
 /** micropay err_codes whose meaning is "the outcome is not known yet: query". */
@@ -70,7 +72,7 @@ function paidFrom(
     {
       outTradeNo: fields.out_trade_no,
       transactionId: fields.transaction_id,
-      totalFee: parseFenField(fields.total_fee),
+      totalFee: parseFenText(fields.total_fee),
       paidAt: chinaTimeToIso(fields.time_end),
       buyerId: fields.openid,
       fieldNames: 'total_fee/transaction_id',

@@ -15,10 +15,3 @@ export function parseFormFields(body: string): FormFieldsResult {
   }
   return { ok: true, fields };
 }
-
-/** A non-negative integer fen amount written as digits only ("100"), else undefined. */
-export function parseFenText(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\d{1,12}$/.test(text)) return undefined;
-  const value = Number(text);
-  return Number.isSafeInteger(value) ? value : undefined;
-}

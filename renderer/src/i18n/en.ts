@@ -299,6 +299,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.subject_too_long': 'The item name is too long.',
   'error.type_invalid': 'The order type is not valid.',
   'error.merchant_unknown': 'No such merchant: contact the administrator.',
+  'error.merchant_not_configured':
+    'This payment belongs to a merchant no longer set up on this terminal. Nothing is lost: add the merchant back to the configuration and restart to finish it.',
   'error.gateway_provider_unknown': 'Unknown payment provider: contact the administrator.',
   'error.gateway_config_invalid': 'The payment provider is misconfigured: contact the administrator.',
   'error.config_unreadable': 'The configuration cannot be read: contact the administrator.',

@@ -283,6 +283,8 @@ export const zhCN = {
   'error.subject_too_long': '商品名称太长。',
   'error.type_invalid': '订单类型无效。',
   'error.merchant_unknown': '找不到该收款商户，请联系管理员。',
+  'error.merchant_not_configured':
+    '该笔支付所属的商户已不在本终端的配置中。资金不会丢失：请将该商户重新加入配置并重启，以完成处理。',
   'error.gateway_provider_unknown': '未知的支付平台，请联系管理员。',
   'error.gateway_config_invalid': '支付平台配置有误，请联系管理员。',
   'error.config_unreadable': '无法读取配置，请联系管理员。',

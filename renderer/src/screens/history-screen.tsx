@@ -1,6 +1,8 @@
 /** Orders filtered by date, tender, status and cashier; one order's detail with attempts and timeline. */
+
 import { useEffect } from 'react';
 import type { OrderStatus, Tender } from '../../../core/common/contract/views.ts';
+import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { saveTextFile } from '../components/save-file.ts';
 import { Timeline } from '../components/timeline.tsx';
@@ -21,7 +23,7 @@ function OrderDetail() {
         <button type="button" className="btn" onClick={() => stores.history.getState().clearSelection()}>
           ← {t('history.back')}
         </button>
-        {(order.status === 1 || order.status === 2) && (
+        {isRefundableStatus(order.status) && (
           <button
             type="button"
             className="btn btn-primary"

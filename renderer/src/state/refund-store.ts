@@ -1,8 +1,10 @@
 /** Refund: find the order (scan, type, or pick from history), amount (empty = the rest), PIN, outcome. */
+
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RefundResult } from '../../../core/common/contract/api-contract.ts';
 import type { OrderView } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
+import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
 import { entryToFen } from './amount-entry.ts';
 import { toProblem } from './call-error.ts';
@@ -33,7 +35,7 @@ export interface RefundActions {
 export type RefundStore = StoreApi<RefundState & RefundActions>;
 
 export function refundableFee(order: OrderView): number {
-  return order.status === 1 || order.status === 2 ? Math.max(0, order.total_fee - order.refunded_fee) : 0;
+  return isRefundableStatus(order.status) ? Math.max(0, order.total_fee - order.refunded_fee) : 0;
 }
 
 const initial: RefundState = {

@@ -2,10 +2,12 @@
  * The till: mirrors the service's SaleView (the service decides what a scan does) plus what the
  * cashier is typing. `selectSaleScreen` is the single place that turns that into which screen shows.
  */
+
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AttemptView, OrderView, SaleView, ScanView } from '../../../core/common/contract/views.ts';
 import { FINAL_PHASES } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
+import { isPaidStatus } from '../../../core/common/order-status.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
 import { entryToFen, type KeypadKey, pressKey } from './amount-entry.ts';
 import { busyAction } from './busy-action.ts';
@@ -108,7 +110,8 @@ export function selectSaleScreen(state: Pick<SaleState, 'sale' | 'startingNew' |
   if (state.startingNew && selectCanStartNew(state)) return { kind: 'entry' };
   if (outcome) return { kind: 'outcome', outcome };
   if (attempt) return { kind: 'charging', attempt, order };
-  if (order && order.status >= 1) return { kind: 'outcome', outcome: { kind: 'paid', order, attempt: null } };
+  if (order && isPaidStatus(order.status))
+    return { kind: 'outcome', outcome: { kind: 'paid', order, attempt: null } };
   return { kind: 'entry' };
 }
 

@@ -28,6 +28,7 @@ const CONTRACT_CODES = [
   'service_unreachable',
   'journal_unavailable',
   'journal_snapshot_unreadable',
+  'merchant_not_configured',
 ];
 
 describe('text catalog', () => {
