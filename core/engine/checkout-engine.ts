@@ -9,7 +9,7 @@
  *   itself), so `recover()` can resume every unresolved attempt after a crash or power cut.
  * - Single flight: one live attempt per order; one driver loop per attempt; the same payment code
  *   is never charged twice within the configured window.
- * - Starting attempts (pay, startQr) is ./attempt-launcher.ts; reads are ./order-reads.ts; vk-uni-pay's queryPayment is ./query-payment.ts.
+ * - Starting attempts (pay, startQr) is ./attempt-launcher.ts; reads are ./order-reads.ts; vk-uni-pay's queryPayment is the API layer's (core/service/api/query-payment.ts).
  */
 import type { AttemptView, OrderDetailView, OrderView, ProviderName } from '../common/contract/views.ts';
 import { ConflictError, NotFoundError, UnavailableError } from '../common/errors.ts';
@@ -30,12 +30,10 @@ import type { EngineDeps, EngineLogger, MerchantDirectory } from './engine-deps.
 import { summarise } from './gateway-call.ts';
 import type { NewOrderInput } from './order-input.ts';
 import { OrderReads } from './order-reads.ts';
-import { type QueryPaymentAnswer, type QueryPaymentInput, queryPayment } from './query-payment.ts';
 import { RefundService } from './refund-service.ts';
 import { attemptView } from './views.ts';
 
 export type { PayInput, QrInput } from './attempt-launcher.ts';
-export type { QueryPaymentInput } from './query-payment.ts';
 
 export interface RecoveryReport {
   readonly attempts: number;
@@ -364,10 +362,5 @@ export class CheckoutEngine {
 
   unresolved(): AttemptView[] {
     return this.reads.unresolved();
-  }
-
-  /** vk-uni-pay queryPayment. The API layer can call `queryPayment(engine, input)` (./query-payment.ts) itself. */
-  queryPayment(input: QueryPaymentInput): Promise<QueryPaymentAnswer> {
-    return queryPayment(this, input);
   }
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, RecognitionError, ValidationError } from '../../core/common/errors.ts';
+import { queryPayment } from '../../core/service/api/query-payment.ts';
 import { aliCode, createHarness, type Harness, settle, wxCode } from './harness.ts';
 
 let h: Harness;
@@ -264,7 +265,7 @@ describe('paid callbacks', () => {
     const code = wxCode();
     h.wx.customers.set(code, 'password');
     const attempt = await h.engine.pay({ ...sale, auth_code: code });
-    const query = h.engine.queryPayment({
+    const query = queryPayment(h.engine, {
       out_trade_no: attempt.orderNo,
       await_notify: true,
       await_max_time: 20,
@@ -285,7 +286,7 @@ describe('paid callbacks', () => {
     const code = wxCode();
     h.wx.customers.set(code, 'password');
     const attempt = await h.engine.pay({ ...sale, auth_code: code });
-    const query = h.engine.queryPayment({
+    const query = queryPayment(h.engine, {
       out_trade_no: attempt.orderNo,
       await_notify: true,
       await_max_time: 5,

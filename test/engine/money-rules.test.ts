@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_POLL_POLICIES } from '../../core/domain/poll-policy.ts';
 import { CheckoutEngine } from '../../core/engine/checkout-engine.ts';
 import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
+import { queryPayment } from '../../core/service/api/query-payment.ts';
 import { ProviderHealth } from '../../core/service/provider-health.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { FakeGateway } from '../fakes/fake-gateway.ts';
@@ -168,7 +169,7 @@ describe('a refunded order is never charged again', () => {
         code: 'order_already_paid',
       });
       // A merchant asking whether to charge again must hear "paid".
-      expect(await h.engine.queryPayment({ out_trade_no: 'RF' })).toMatchObject({ orderPaid: true, status });
+      expect(await queryPayment(h.engine, { out_trade_no: 'RF' })).toMatchObject({ orderPaid: true, status });
       expect(h.journal.attemptsOf('RF')).toHaveLength(1);
       expect(ops(h.wx, 'micropay')).toBe(1);
       expect(ops(h.wx, 'precreate')).toBe(0);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PaidCallbackContext } from '../../core/engine/engine-deps.ts';
+import { queryPayment } from '../../core/service/api/query-payment.ts';
 import type { PaidActionConfig } from '../../core/service/config/service-config.ts';
 import { buildPaidCallbacks, signPayload } from '../../core/service/paid-actions/paid-actions.ts';
 import { createHarness, settle, wxCode } from '../engine/harness.ts';
@@ -108,7 +109,7 @@ describe('http paid action', () => {
         user_order_success: false,
         runs: 1,
       });
-      const query = await h.engine.queryPayment({ out_trade_no: attempt.orderNo });
+      const query = await queryPayment(h.engine, { out_trade_no: attempt.orderNo });
       expect(query).toMatchObject({ orderPaid: true, user_order_success: false });
     } finally {
       h.dispose();

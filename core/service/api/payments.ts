@@ -1,5 +1,6 @@
 /** createPayment (micropay with a payment code, or a QR for the customer to scan), queryPayment, closeOrder and the attempt controls. */
 import type { ScanPayApi } from '../../common/contract/api-contract.ts';
+import { queryPayment } from './query-payment.ts';
 import type { ServiceParts } from './service-parts.ts';
 
 type PaymentOperations = Pick<
@@ -36,7 +37,7 @@ export function paymentOperations({ engine }: ServiceParts): PaymentOperations {
         attempt: view,
       };
     },
-    queryPayment: (request) => engine.queryPayment(request),
+    queryPayment: (request) => queryPayment(engine, request),
     closeOrder: async (request) => engine.closeOrder(request.out_trade_no),
     async stopAttempt(request) {
       engine.stop(request.out_trade_no);

@@ -1,13 +1,13 @@
 /**
  * vk-uni-pay's queryPayment: the order's payment state, optionally waiting (bounded: 5–40 s, as
  * vk-uni-pay allows) until the paid callback has run or the attempt ended unpaid. A function of
- * the engine's public reads and events, so the API layer calls it directly.
+ * the engine's public reads and events: it belongs to the API layer, not the engine's driving.
  */
-import type { QueryPaymentResult } from '../common/contract/api-contract.ts';
-import type { AttemptView, OrderView } from '../common/contract/views.ts';
-import { isClosedStatus, isPaidStatus, isUnpaidStatus } from '../common/order-status.ts';
-import type { CallbackRecord, OrderRecord } from '../domain/order.ts';
-import type { Clock } from '../ports/clock.ts';
+import type { QueryPaymentResult } from '../../common/contract/api-contract.ts';
+import type { AttemptView, OrderView } from '../../common/contract/views.ts';
+import { isClosedStatus, isPaidStatus, isUnpaidStatus } from '../../common/order-status.ts';
+import type { CallbackRecord, OrderRecord } from '../../domain/order.ts';
+import type { Clock } from '../../ports/clock.ts';
 
 export interface QueryPaymentInput {
   readonly out_trade_no: string;
