@@ -123,14 +123,24 @@ export interface AutoBackupResult {
   readonly removed: readonly string[];
 }
 
+/**
+ * Backups newest first as of `now`: one dated after `now` was made while the clock ran ahead (it has
+ * been set back since), so it is older than anything made now and goes last. Otherwise it would stop
+ * every new backup (never a day old) and outrank each new one when the oldest are pruned.
+ */
+export function byAgeAt(backups: readonly BackupEntry[], now: number): BackupEntry[] {
+  return [...backups.filter((b) => b.at <= now), ...backups.filter((b) => b.at > now)];
+}
+
 /** Makes an automatic backup if the newest one is older than `maxAgeMs`, then keeps the newest `keep`. */
 export async function autoBackupIfDue(options: AutoBackupOptions, now: Date): Promise<AutoBackupResult> {
   clearIncomplete(options.dir);
-  const newest = listBackups(options.dir)[0];
-  const due = !newest || now.getTime() - newest.at >= (options.maxAgeMs ?? DAY_MS);
+  const nowMs = now.getTime();
+  const newest = byAgeAt(listBackups(options.dir), nowMs)[0];
+  const due = !newest || newest.at > nowMs || nowMs - newest.at >= (options.maxAgeMs ?? DAY_MS);
   const made = due ? await writeBackup(options.dataDir, options.dir, 'auto', now) : null;
   const removed: string[] = [];
-  for (const old of listBackups(options.dir)
+  for (const old of byAgeAt(listBackups(options.dir), nowMs)
     .filter((b) => b.auto)
     .slice(options.keep)) {
     rmSync(old.dir, { recursive: true, force: true });

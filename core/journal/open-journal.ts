@@ -21,7 +21,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { JOURNAL_FILE, listBackups } from './journal-backups.ts';
+import { byAgeAt, JOURNAL_FILE, listBackups } from './journal-backups.ts';
 import { JournalError } from './journal-errors.ts';
 import { storageFaultOf } from './journal-health.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
@@ -36,7 +36,7 @@ export interface OpenJournalOptions {
 
 /** What to tell an operator whose journal cannot be used. */
 export function restoreAdvice(dataDir: string, backupDir: string): string {
-  const newest = listBackups(backupDir)[0];
+  const newest = byAgeAt(listBackups(backupDir), Date.now())[0];
   const journal = join(dataDir, JOURNAL_FILE);
   const from = newest
     ? `the newest backup, ${join(newest.dir, JOURNAL_FILE)} (${new Date(newest.at).toISOString()})`

@@ -88,6 +88,14 @@ describe('alipay signing round trip', () => {
     expect(verifyAlipayRequest(params)).toBe(true);
   });
 
+  it('reads a signed reply behind a UTF-8 byte order mark like any other', () => {
+    const body = `\uFEFF${signedAlipayReply('alipay.trade.precreate', { code: '10000', msg: 'Success', qr_code: 'https://qr.alipay.com/x' })}`;
+    expect(verifyAlipayReply(alipayTestConfig(gatewayUrl), 'alipay.trade.precreate', body)).toMatchObject({
+      kind: 'verified',
+      response: { qr_code: 'https://qr.alipay.com/x' },
+    });
+  });
+
   it('verifies replies over the raw response text, not a re-serialisation', () => {
     const config = alipayTestConfig(gatewayUrl);
     // Escaped slashes and spacing as Alipay writes them: re-serialising would change the bytes.

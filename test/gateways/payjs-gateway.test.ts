@@ -143,6 +143,11 @@ describe('payjs forged or broken replies never yield paid', () => {
     expect(await gateway.micropay(order)).toMatchObject({ kind: 'unknown', reason });
   });
 
+  it('a signed reply behind a UTF-8 byte order mark (a PHP file saved with one) is read like any other', async () => {
+    replyWith(`\uFEFF${signed(paid)}`);
+    expect(await gateway.micropay(order)).toMatchObject({ kind: 'paid', totalFee: 500 });
+  });
+
   it('fuzz: random and mutated bodies never yield paid and never throw', () => {
     const config = payjsConfig('http://127.0.0.1:1');
     const valid = signed(paid);

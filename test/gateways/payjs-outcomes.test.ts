@@ -69,6 +69,20 @@ describe('payjs micropay: the documented success reply', () => {
     expect(mapMicropayReply(verified(partial), 'P1', 500)).toMatchObject({ kind: 'unknown', reason });
   });
 
+  it('with status 1 (check\'s "paid") it is paid as well', () => {
+    expect(mapMicropayReply(verified({ ...documented, status: '1' }), 'P1', 500)).toMatchObject({
+      kind: 'paid',
+    });
+  });
+
+  it.each(['2', '-1', 'PAID'])(
+    'with a status PAYJS does not define (%o) it is unknown, never paid',
+    (status) => {
+      const outcome = mapMicropayReply(verified({ ...documented, status }), 'P1', 500);
+      expect(outcome).toMatchObject({ kind: 'unknown', providerOrderId: '2026113014000012345' });
+    },
+  );
+
   it('for another amount it is unknown (mismatch): the engine checks, then reverses', () => {
     expect(mapMicropayReply(verified({ ...documented, total_fee: '5' }), 'P1', 500)).toMatchObject({
       kind: 'unknown',

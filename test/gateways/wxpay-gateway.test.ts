@@ -273,6 +273,11 @@ describe('wxpay reverse, close, refund, precreate', () => {
     [{ result_code: 'FAIL', err_code: 'SYSTEMERROR' }, 'unknown'],
     [{ result_code: 'FAIL', err_code: 'NOTENOUGH' }, 'failed'],
     [{ result_code: 'SUCCESS', out_refund_no: 'R2' }, 'unknown'],
+    // "retry in a minute" (refund error table): the refund may still be made with this out_refund_no.
+    [{ result_code: 'FAIL', err_code: 'INVALID_REQ_TOO_MUCH' }, 'unknown'],
+    // A code the table does not list says nothing final: a `failed` here would free the amount for a
+    // second refund under another out_refund_no while this one may have gone through.
+    [{ result_code: 'FAIL', err_code: 'REFUND_SOMETHING_NEW' }, 'unknown'],
   ])('refund %o → %s', async (fields, kind) => {
     replyWith(signedWxReply(fields));
     expect((await gateway.refund(refund)).kind).toBe(kind);

@@ -66,6 +66,16 @@ describe('wxpay against the sandbox', () => {
     expect(await md5.query({ outTradeNo })).toMatchObject({ kind: 'paid', totalFee: 99 });
   });
 
+  it('a subject with a CRLF line break is charged, not refused as badly signed', async () => {
+    // XML parsers turn CRLF into LF before reading values (XML 1.0 §2.11), so a CR we signed is
+    // not in the value WeChat verifies.
+    const authCode = await issueCode(sandbox, 'wxpay', 'instant');
+    const outTradeNo = nextOutTradeNo('CR');
+    expect(
+      await gateway.micropay({ outTradeNo, authCode, totalFee: 500, subject: 'Tea\r\nx2\rlemon' }),
+    ).toMatchObject({ kind: 'paid', totalFee: 500 });
+  });
+
   it('password: pending, then paid once the customer confirms', async () => {
     const { authCode, outTradeNo, outcome } = await charge('password');
     expect(outcome).toEqual({ kind: 'pending', providerCode: 'USERPAYING' });

@@ -14,7 +14,7 @@ import {
   listBackups,
   startBackupSchedule,
 } from '../../core/journal/journal-backups.ts';
-import { openJournal } from '../../core/journal/open-journal.ts';
+import { openJournal, restoreAdvice } from '../../core/journal/open-journal.ts';
 import { startServiceHarness } from '../service/service-harness.ts';
 import { dataDirWithPreviousRelease, removeScratch } from './journal-files.ts';
 
@@ -78,6 +78,35 @@ describe('automatic backups', () => {
     ]);
     expect(result.removed.map((d) => d.slice(-20))).toEqual(['auto-20261103-020000']);
     expect(listBackups(dir)[0]!.dir).toBe(result.made!.dir);
+  });
+
+  it('after the clock was set back, backups dated in the future neither stop new ones nor outlive them', async () => {
+    const { dataDir, dir } = setup();
+    // The till's clock ran a year ahead for three days (three automatic backups), then was corrected.
+    const ahead = Date.UTC(2027, 10, 1, 2, 0, 0);
+    for (let day = 0; day < 3; day++) {
+      expect(
+        (await autoBackupIfDue({ dataDir, dir, keep: 3 }, new Date(ahead + day * DAY_MS))).made,
+      ).not.toBeNull();
+    }
+    const today = Date.UTC(2026, 10, 4, 2, 0, 0);
+    const first = await autoBackupIfDue({ dataDir, dir, keep: 3 }, new Date(today));
+    expect(first.made).not.toBeNull();
+    // The copy made now survives its own pruning: the future-dated ones were made before it.
+    expect(existsSync(first.made!.dir)).toBe(true);
+    expect(first.removed.map((d) => d.slice(-20))).toEqual(['auto-20271101-020000']);
+    // And the daily rhythm goes on from the corrected clock.
+    expect((await autoBackupIfDue({ dataDir, dir, keep: 3 }, new Date(today + 3600_000))).made).toBeNull();
+    const next = await autoBackupIfDue({ dataDir, dir, keep: 3 }, new Date(today + DAY_MS));
+    expect(next.made).not.toBeNull();
+    expect(existsSync(next.made!.dir) && existsSync(first.made!.dir)).toBe(true);
+  });
+
+  it('a refused start names the newest backup by the corrected clock, not one dated in the future', () => {
+    const { dataDir, dir } = setup();
+    manualBackup(dir, Date.now() + 365 * DAY_MS);
+    const recent = manualBackup(dir, Date.now() - 3600_000);
+    expect(restoreAdvice(dataDir, dir)).toContain(join(recent, 'journal.sqlite'));
   });
 
   it('a failed backup is logged, leaves no folder behind, and does not throw', async () => {

@@ -102,8 +102,11 @@ export function createAlipayTransport(config: AlipayConfig, clock: Clock): Alipa
 export function verifyAlipayReply(
   config: Pick<AlipayConfig, 'alipay_public_key' | 'certificates'>,
   method: string,
-  raw: string,
+  body: string,
 ): AlipayReply {
+  // A UTF-8 byte order mark is not part of the JSON (RFC 8259 §8.1 lets a parser ignore it) nor of
+  // the signed member text; JSON.parse refuses it, which made every such reply unknown.
+  const raw = body.startsWith('\uFEFF') ? body.slice(1) : body;
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);

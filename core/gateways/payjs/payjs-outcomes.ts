@@ -9,7 +9,8 @@
  *   micropay, whose success is the payment, and the customer still typing a password is a
  *   return_code=0 text (需要用户输入支付密码). It is booked only when it names our out_trade_no, our
  *   amount and a payjs_order_id (shared/paid-outcome.ts); anything less is unknown. A status=0 (not
- *   documented for micropay) is read as check's "not paid yet": pending;
+ *   documented for micropay) is read as check's "not paid yet": pending, any status but 0 or 1 as
+ *   unknown;
  * - check status 0 means "not paid", but PAYJS has no closed/refunded state: status 0 with a
  *   transaction_id (money was taken and is no longer held) is unknown rather than a guess;
  * - a reverse addressed by out_trade_no (we never learnt the payjs_order_id) that PAYJS refuses is
@@ -84,6 +85,10 @@ export function mapMicropayReply(reply: PayjsReply, outTradeNo: string, totalFee
     return f.payjs_order_id
       ? { kind: 'pending', providerCode: 'status=0', providerOrderId: f.payjs_order_id }
       : unknown('unparseable', 'micropay reply has no payjs_order_id');
+  }
+  // Any other status is not check's "paid" (1) either: unrecognised, so the engine checks.
+  if (f.status !== undefined && f.status !== '' && f.status !== '1') {
+    return withOrderId(unknown('provider_says_unknown', `micropay status ${f.status}`.slice(0, 200)), f);
   }
   return paidFrom(f, outTradeNo, totalFee);
 }

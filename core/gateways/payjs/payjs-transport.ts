@@ -52,7 +52,9 @@ export function createPayjsTransport(config: PayjsConfig): PayjsTransport {
 export function verifyPayjsReply(config: PayjsConfig, raw: string): PayjsReply {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw);
+    // A UTF-8 byte order mark is not part of the JSON (RFC 8259 §8.1 lets a parser ignore it), and
+    // JSON.parse refuses it: without this, a server that prefixes one made every reply unknown.
+    parsed = JSON.parse(raw.startsWith('\uFEFF') ? raw.slice(1) : raw);
   } catch {
     return unknown('unparseable', 'reply is not JSON');
   }

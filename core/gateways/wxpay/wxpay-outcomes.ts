@@ -168,7 +168,25 @@ export function mapCloseReply(reply: WxpayReply, outTradeNo: string): CloseOutco
   return { kind: 'failed', providerCode: code, message: message(f) };
 }
 
-const REFUND_UNKNOWN_CODES: readonly string[] = ['SYSTEMERROR', 'BIZERR_NEED_RETRY', 'FREQUENCY_LIMITED'];
+/**
+ * refund err_codes that are final for this out_refund_no (docs/protocols.md §2, "Refund outcomes").
+ * Any other code, SYSTEMERROR / BIZERR_NEED_RETRY / FREQUENCY_LIMITED / INVALID_REQ_TOO_MUCH ("call
+ * again") included, is unknown: a `failed` refund frees its amount for another out_refund_no.
+ */
+export const WXPAY_REFUND_FAILED_CODES: readonly string[] = [
+  'TRADE_OVERDUE',
+  'ERROR',
+  'USER_ACCOUNT_ABNORMAL',
+  'NOTENOUGH',
+  'INVALID_TRANSACTIONID',
+  'PARAM_ERROR',
+  'APPID_NOT_EXIST',
+  'MCHID_NOT_EXIST',
+  'ORDERNOTEXIST',
+  'REQUIRE_POST_METHOD',
+  'SIGNERROR',
+  'XML_FORMAT_ERROR',
+];
 
 /** refund: result SUCCESS only means "accepted"; refundquery says when the money has moved. */
 export function mapRefundReply(reply: WxpayReply, outTradeNo: string, outRefundNo: string): RefundOutcome {
@@ -182,10 +200,9 @@ export function mapRefundReply(reply: WxpayReply, outTradeNo: string, outRefundN
   if (f.result_code === 'SUCCESS')
     return { kind: 'processing', ...(f.refund_id ? { refundId: f.refund_id } : {}) };
   const code = f.err_code ?? '';
-  if (code === '' || REFUND_UNKNOWN_CODES.includes(code)) {
-    return unknown('provider_says_unknown', `refund: ${code || 'no err_code'}`);
-  }
-  return { kind: 'failed', providerCode: code, message: message(f) };
+  if (WXPAY_REFUND_FAILED_CODES.includes(code))
+    return { kind: 'failed', providerCode: code, message: message(f) };
+  return unknown('provider_says_unknown', `refund: ${code || 'no err_code'}`);
 }
 
 /** refundquery lists refunds as refund_status_0…n; ours is the one whose out_refund_no_$n matches. */

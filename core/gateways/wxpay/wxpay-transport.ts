@@ -98,7 +98,10 @@ export function signedParams(
     sign_type: config.sign_type,
   };
   for (const [name, value] of Object.entries({ ...params, ...common })) {
-    if (value !== undefined && value !== '') request[name] = value;
+    // WeChat's XML parser turns CRLF and CR into LF before it reads a value (XML 1.0 §2.11,
+    // https://www.w3.org/TR/xml/#sec-line-ends) and verifies the signature over what it read: a CR
+    // we signed would make the request fail as badly signed. So the value is signed and sent as LF.
+    if (value !== undefined && value !== '') request[name] = value.replace(/\r\n?/g, '\n');
   }
   request.sign = v2Sign(request, config.key, config.sign_type);
   return request;

@@ -4,7 +4,9 @@
  * characters are either keyboard-layout engines for whole OSes or unmaintained; a scanner only
  * needs US-layout printable ASCII, Enter/Tab and the keypad. A key counts when it appears in a
  * report and was not in the previous one (so "11" arrives as press, release, press); a report
- * full of 0x01 is a rollover error and is ignored.
+ * full of 0x01 is a rollover error and is ignored. Silence ends a code from a scanner with no suffix;
+ * once a code has ended on Enter/Tab the scanner is known to send one, so a code that falls silent
+ * was cut off and is rejected whole (the wedge detector's rule, docs/scanners.md "Keyboard wedge").
  */
 import type { FlushReason, FrameEvent } from '../serial/line-framer.ts';
 
@@ -54,6 +56,8 @@ export class BootKeyboardDecoder {
   #held = new Set<number>();
   #text = '';
   #discarding = false;
+  /** A code has ended on Enter/Tab: this scanner sends a suffix, so silence means a cut-off code. */
+  #sawSuffix = false;
 
   constructor(opts: { readonly maxLength: number }) {
     this.#maxLength = opts.maxLength;
@@ -81,6 +85,7 @@ export class BootKeyboardDecoder {
     for (const usage of keys) {
       if (this.#held.has(usage)) continue;
       if (END_KEYS.has(usage)) {
+        if (this.#text.length > 0) this.#sawSuffix = true;
         events.push(...this.#end());
         continue;
       }
@@ -105,7 +110,7 @@ export class BootKeyboardDecoder {
 
   /** Idle silence ends a code from a scanner with no suffix; a disconnect cuts it off. */
   flush(reason: FlushReason): FrameEvent[] {
-    if (reason === 'idle') return this.#end();
+    if (reason === 'idle' && !this.#sawSuffix) return this.#end();
     if (!this.hasPending()) return [];
     const length = this.#text.length;
     const discarding = this.#discarding;
@@ -118,7 +123,10 @@ export class BootKeyboardDecoder {
           {
             kind: 'reject',
             code: 'scan_incomplete',
-            reason: `a ${length}-character partial keyboard code was cut off when the device disconnected`,
+            reason:
+              reason === 'disconnect'
+                ? `a ${length}-character partial keyboard code was cut off when the device disconnected`
+                : `a ${length}-character keyboard code fell silent without the Enter/Tab this scanner sends: cut off`,
           },
         ];
   }

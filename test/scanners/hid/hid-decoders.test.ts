@@ -202,6 +202,19 @@ describe('keyboard boot reports (hidraw)', () => {
     ]);
   });
 
+  it('once a code ended on Enter, a later one that falls silent was cut off: rejected, never emitted shorter', () => {
+    const decoder = keyboard();
+    expect(feedAll(decoder, keyboardReports(`${CODE}\r`))).toEqual([{ kind: 'code', text: CODE }]);
+    // The scanner paused longer than the end timeout after 20 of the 24 digits: those 20 digits are a
+    // valid-looking Alipay code, not the customer's.
+    feedAll(decoder, keyboardReports(ALIPAY.slice(0, 20)));
+    expect(decoder.flush('idle')).toEqual([
+      { kind: 'reject', code: 'scan_incomplete', reason: expect.stringMatching(/20-character/) },
+    ]);
+    // Whole codes still pass afterwards.
+    expect(feedAll(decoder, keyboardReports(`${ALIPAY}\r`))).toEqual([{ kind: 'code', text: ALIPAY }]);
+  });
+
   it('accepts a report carrying its report id (9 bytes) and rejects other sizes', () => {
     const decoder = keyboard();
     const withId = keyboardReports('12\r').map((r) => Uint8Array.from([0x01, ...r]));
