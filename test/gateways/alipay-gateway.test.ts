@@ -139,9 +139,10 @@ describe('alipay pay mapping', () => {
       { code: '40004', sub_code: 'ACQ.SYSTEM_ERROR' },
       { kind: 'unknown', reason: 'provider_says_unknown' },
     ],
+    // Another buyer's trade under a reused out_trade_no: querying would book it for this buyer.
     [
       { code: '40004', sub_code: 'ACQ.TRADE_HAS_SUCCESS' },
-      { kind: 'unknown', reason: 'provider_says_unknown' },
+      { kind: 'failed', providerCode: 'ACQ.TRADE_HAS_SUCCESS' },
     ],
     [{ code: '40004', sub_code: 'ACQ.PAYMENT_AUTH_CODE_INVALID', sub_msg: 'bad code' }, { kind: 'failed' }],
     [{ code: '40004', sub_code: 'ACQ.BUYER_BALANCE_NOT_ENOUGH' }, { kind: 'failed' }],

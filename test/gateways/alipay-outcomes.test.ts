@@ -21,10 +21,12 @@ function verified(response: Record<string, unknown>): AlipayReply {
 const error = (sub_code: string) => ({ code: '40004', msg: 'Business Failed', sub_code, sub_msg: 'x' });
 
 describe.each(['', 'aop.'])('sub codes with prefix "%s"', (prefix) => {
-  it('pay: SYSTEM_ERROR and TRADE_HAS_SUCCESS are unknown (query), not failed', () => {
-    for (const sub of ['ACQ.SYSTEM_ERROR', 'ACQ.TRADE_HAS_SUCCESS']) {
-      expect(mapPayReply(verified(error(prefix + sub)), 'A1', 100).kind).toBe('unknown');
-    }
+  it('pay: SYSTEM_ERROR is unknown (query); TRADE_HAS_SUCCESS, another buyer under a reused number, failed', () => {
+    expect(mapPayReply(verified(error(`${prefix}ACQ.SYSTEM_ERROR`)), 'A1', 100).kind).toBe('unknown');
+    expect(mapPayReply(verified(error(`${prefix}ACQ.TRADE_HAS_SUCCESS`)), 'A1', 100)).toMatchObject({
+      kind: 'failed',
+      providerCode: 'ACQ.TRADE_HAS_SUCCESS',
+    });
     expect(mapPayReply(verified(error(`${prefix}ACQ.BUYER_BALANCE_NOT_ENOUGH`)), 'A1', 100)).toMatchObject({
       kind: 'failed',
       providerCode: 'ACQ.BUYER_BALANCE_NOT_ENOUGH',

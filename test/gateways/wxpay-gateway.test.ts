@@ -70,7 +70,6 @@ describe('wxpay micropay', () => {
     ['USERPAYING', 'pending'],
     ['SYSTEMERROR', 'unknown'],
     ['BANKERROR', 'unknown'],
-    ['ORDERPAID', 'unknown'],
     ['TRADE_ERROR', 'unknown'],
     ['SOMETHING_NEW', 'unknown'],
     ...WXPAY_MICROPAY_FAILED_CODES.map((code): [string, string] => [code, 'failed']),

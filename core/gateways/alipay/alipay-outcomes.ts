@@ -1,8 +1,11 @@
 /**
  * Alipay codes → the port's outcomes: one function per call kind, the only place that knows an
  * Alipay code (docs/protocols.md §4). 10000 success, 10003 waiting for the buyer, 20000 "service
- * unavailable" (unknown), 40004 business failure (final, except ACQ.SYSTEM_ERROR and
- * ACQ.TRADE_HAS_SUCCESS, which a query settles). 40001/40002/40006 mean our request was refused
+ * unavailable" (unknown), 40004 business failure (final, except ACQ.SYSTEM_ERROR, which a query
+ * settles). ACQ.TRADE_HAS_SUCCESS on a charge is final too: the terminal never sends trade.pay twice
+ * under one out_trade_no, so the paid trade is another buyer's under a reused number, and a query
+ * would book it for this buyer (Alipay: "confirm the trade is the current buyer's"; it is not).
+ * 40001/40002/40006 mean our request was refused
  * before it ran. Any other code is unknown. Queries never turn an error into `failed`.
  */
 import { yuanToFen } from '../../common/money.ts';
@@ -21,7 +24,7 @@ import type { AlipayReply } from './alipay-transport.ts';
 type Response = Readonly<Record<string, unknown>>;
 
 /** 40004 sub_codes that mean "ask again" rather than "refused". */
-export const ALIPAY_PAY_UNKNOWN_SUB_CODES: readonly string[] = ['ACQ.SYSTEM_ERROR', 'ACQ.TRADE_HAS_SUCCESS'];
+export const ALIPAY_PAY_UNKNOWN_SUB_CODES: readonly string[] = ['ACQ.SYSTEM_ERROR'];
 const REQUEST_REFUSED_CODES: readonly string[] = ['40001', '40002', '40006'];
 
 function text(response: Response, name: string): string | undefined {

@@ -22,15 +22,17 @@ import { unknown } from '../shared/transport-unknown.ts';
 import type { WxpayReply } from './wxpay-transport.ts';
 
 /** micropay err_codes whose meaning is "the outcome is not known yet: query". */
-export const WXPAY_MICROPAY_UNKNOWN_CODES: readonly string[] = [
-  'SYSTEMERROR',
-  'BANKERROR',
-  'ORDERPAID',
-  'TRADE_ERROR',
-];
+export const WXPAY_MICROPAY_UNKNOWN_CODES: readonly string[] = ['SYSTEMERROR', 'BANKERROR', 'TRADE_ERROR'];
 
-/** micropay err_codes that are final: this out_trade_no will never be paid. */
+/**
+ * micropay err_codes that are final: this charge did not happen and this out_trade_no will not be
+ * paid by this customer. ORDERPAID is among them: the terminal never sends a charge twice under one
+ * out_trade_no (recovery queries; the backup domain gets only calls that never left), so "already
+ * paid" is another customer's payment under a reused number (two tills numbering alike, a lost
+ * journal). Querying would book that payment for this customer, or reverse it on an amount mismatch.
+ */
 export const WXPAY_MICROPAY_FAILED_CODES: readonly string[] = [
+  'ORDERPAID',
   'AUTHCODEEXPIRE',
   'AUTH_CODE_ERROR',
   'AUTH_CODE_INVALID',
