@@ -68,6 +68,11 @@ export async function matchDay(input: MatchInput): Promise<MatchResult> {
   }
   const discrepancies: Discrepancy[] = [];
   let matched = 0;
+  /**
+   * Payments of attempts the terminal reversed: Alipay's bill shows a cancelled sale as the payment
+   * and then its full refund (an unnumbered 退款 row). Held until that refund nets them out.
+   */
+  const reversedHere = new Map<string, BillRow>();
 
   const report = (
     kind: DiscrepancyKind,
@@ -118,6 +123,10 @@ export async function matchDay(input: MatchInput): Promise<MatchResult> {
     }
     const known = lookups.attempt(row.outTradeNo);
     const withJournal = { bill: row, journal: known ?? null };
+    if (known?.phase === 'reversed') {
+      reversedHere.set(row.outTradeNo, row);
+      return;
+    }
     if (known?.phase === 'paid') {
       // Booked on a neighbouring day (midnight between the provider's clock and ours).
       if (known.paidFee === row.amountFen) matched++;
@@ -155,6 +164,12 @@ export async function matchDay(input: MatchInput): Promise<MatchResult> {
     }
     totals.bill.refunds++;
     totals.bill.refund_fen += row.amountFen;
+    const reversed = booked ? undefined : reversedHere.get(row.outTradeNo);
+    if (reversed && reversed.amountFen === row.amountFen) {
+      reversedHere.delete(row.outTradeNo);
+      matched += 2;
+      return;
+    }
     if (booked) {
       refunds.delete(key);
       if (booked.fen === row.amountFen) matched++;
@@ -190,6 +205,13 @@ export async function matchDay(input: MatchInput): Promise<MatchResult> {
   for await (const row of input.rows) {
     if (row.kind === 'payment') payment(row);
     else refund(row);
+  }
+  for (const row of reversedHere.values()) {
+    const known = lookups.attempt(row.outTradeNo);
+    report('provider_only', 'attempt_not_booked', row.outTradeNo, null, row.amountFen, {
+      bill: row,
+      journal: known ?? null,
+    });
   }
   for (const booked of payments.values())
     report('terminal_only', 'absent_from_bill', booked.outTradeNo, booked.fen, null, { journal: booked });

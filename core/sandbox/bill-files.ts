@@ -57,6 +57,21 @@ export function billLines(
       const amount = adjust.amounts.get(trade.out_trade_no) ?? trade.total_fee;
       lines.push({ trade, kind: 'payment', at: trade.paid_at_ms!, amountFen: amount });
     }
+    if (
+      provider === 'alipay' &&
+      trade.state === 'reversed' &&
+      trade.captured_fen > 0 &&
+      inDay(trade.paid_at_ms)
+    ) {
+      // alipay.trade.cancel of a paid trade refunds it in full: the bill shows an unnumbered 退款.
+      lines.push({
+        trade,
+        kind: 'refund',
+        at: trade.paid_at_ms!,
+        amountFen: trade.captured_fen,
+        outRefundNo: '',
+      });
+    }
     for (const refund of trade.refunds) {
       if (!inDay(refund.created_at_ms)) continue;
       lines.push({
