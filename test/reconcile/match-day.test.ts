@@ -153,7 +153,7 @@ function gatewayAnswering(
   return {
     provider: 'payjs',
     wallets: ['wxpay'],
-    query: async (order) => {
+    query: async (order: { outTradeNo: string }) => {
       clock.calls.push(clock.now());
       const queue = answers[order.outTradeNo]!;
       return queue.length > 1 ? queue.shift()! : queue[0]!;
