@@ -40,8 +40,9 @@ export interface JournalLookups {
 export interface MatchInput {
   readonly pid: string;
   readonly provider: Provider;
-  readonly payments: readonly TerminalPayment[];
-  readonly refunds: readonly TerminalRefund[];
+  /** Read once (they may come straight from a database cursor). */
+  readonly payments: Iterable<TerminalPayment>;
+  readonly refunds: Iterable<TerminalRefund>;
   readonly rows: AsyncIterable<BillRow>;
   readonly lookups: JournalLookups;
 }
@@ -54,15 +55,17 @@ export interface MatchResult {
 
 export async function matchDay(input: MatchInput): Promise<MatchResult> {
   const { pid, provider, lookups } = input;
-  const payments = new Map(input.payments.map((p) => [p.outTradeNo, p]));
-  const refunds = new Map(input.refunds.map((r) => [r.outRefundNo, r]));
+  const payments = new Map<string, TerminalPayment>();
+  const refunds = new Map<string, TerminalRefund>();
   const seenPayments = new Set<string>();
   const totals = { bill: emptyTotals(), terminal: emptyTotals() };
   for (const p of input.payments) {
+    payments.set(p.outTradeNo, p);
     totals.terminal.payments++;
     totals.terminal.payment_fen += p.fen;
   }
   for (const r of input.refunds) {
+    refunds.set(r.outRefundNo, r);
     totals.terminal.refunds++;
     totals.terminal.refund_fen += r.fen;
   }

@@ -74,26 +74,26 @@ export class ReconcileStore {
     }
   }
 
-  /** Sales paid and refunds made on the day, as the journal booked them. */
+  /** Sales paid and refunds made on the day, as the journal booked them: read once, row by row (a cursor). */
   terminalDay(
     pid: string,
     provider: Provider,
     date: string,
-  ): { payments: TerminalPayment[]; refunds: TerminalRefund[] } {
+  ): { payments: Iterable<TerminalPayment>; refunds: Iterable<TerminalRefund> } {
     const { start, end } = beijingDayRange(date);
     const payments = this.db
       .prepare(
         `SELECT paid_out_trade_no AS outTradeNo, order_no AS orderNo, total_fee AS fen, paid_at AS paidAt
          FROM orders WHERE provider = ? AND pid = ? AND paid_at >= ? AND paid_at < ? AND paid_out_trade_no IS NOT NULL`,
       )
-      .all(provider, pid, start, end) as unknown as TerminalPayment[];
+      .iterate(provider, pid, start, end) as unknown as Iterable<TerminalPayment>;
     const refunds = this.db
       .prepare(
         `SELECT r.out_refund_no AS outRefundNo, r.out_trade_no AS outTradeNo, r.refund_fee AS fen, r.updated_at AS at
          FROM refunds r JOIN orders o ON o.order_no = r.order_no
          WHERE o.provider = ? AND o.pid = ? AND r.status = 'succeeded' AND r.updated_at >= ? AND r.updated_at < ?`,
       )
-      .all(provider, pid, start, end) as unknown as TerminalRefund[];
+      .iterate(provider, pid, start, end) as unknown as Iterable<TerminalRefund>;
     return { payments, refunds };
   }
 
