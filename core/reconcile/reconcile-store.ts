@@ -111,6 +111,14 @@ export class ReconcileStore {
       .all(provider, pid, start, end) as unknown as DayAttempt[];
   }
 
+  /** The earliest paid_at in the journal (ms), or undefined when nothing was ever sold. */
+  firstSaleAt(): number | undefined {
+    const row = this.db.prepare('SELECT min(paid_at) AS at FROM orders WHERE paid_at IS NOT NULL').get() as
+      | { at: number | null }
+      | undefined;
+    return row?.at ?? undefined;
+  }
+
   lookups(): JournalLookups {
     const attempt = this.db.prepare(
       `SELECT a.phase AS phase, CASE WHEN o.paid_out_trade_no = a.out_trade_no THEN o.total_fee ELSE NULL END AS paidFee

@@ -16,6 +16,7 @@ import { openJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { OrderFilter } from '../ports/journal.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
+import { createReconcileApi } from './api/reconcile.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { ServiceConfig } from './config/service-config.ts';
 import { secureDataDir } from './data-dir.ts';
@@ -27,6 +28,7 @@ import { collectOrders, exportFilename, ordersToCsv } from './orders-csv.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { ProviderHealth } from './provider-health.ts';
 import { QrDisplay } from './qr-display.ts';
+import { startServiceReconciliation } from './reconcile-targets.ts';
 import { type ScannerWiring, wireScanners } from './scanner-wiring.ts';
 import { SettingsStore } from './settings-store.ts';
 import { ShiftStore } from './shift-store.ts';
@@ -106,6 +108,13 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     bus.publish({ kind: 'health', health: healthView() });
   });
   const backups = startBackupSchedule({ dataDir, dir: backupDir, keep: config.backups.keep }, logger);
+  const reconciliation = startServiceReconciliation({
+    db: journal.db,
+    merchants,
+    clock,
+    config: config.reconcile,
+    logger,
+  });
   const settings = new SettingsStore(dataDir);
   const shifts = new ShiftStore(journal.db);
   const callbacks = buildPaidCallbacks(config.paid_actions, dirname(configPath));
@@ -391,6 +400,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     qrState: async () => qr.view(),
     qrCancel: async () => qr.cancel(),
     health: async () => healthView(),
+    ...createReconcileApi({ reconciliation, clock, requirePin, terminalId: config.terminal_id }),
   };
 
   let stopped = false;
@@ -410,6 +420,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       await scanners?.manager.stop();
       await engine.shutdown();
       await backups.stop();
+      await reconciliation.stop();
       notifyLogger.flush();
       journal.close();
       await ownSandbox?.close();

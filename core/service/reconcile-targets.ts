@@ -4,13 +4,19 @@
  * merchant's own validated config. Composition only, like ./merchants.ts: the matching itself
  * (core/reconcile) never sees an adapter.
  */
+
+import type { DatabaseSync } from 'node:sqlite';
+import type { DaySummary } from '../common/contract/reconcile-views.ts';
 import { ConflictError, ValidationError } from '../common/errors.ts';
 import { createAlipayBillSource } from '../gateways/alipay/index.ts';
 import { createWxpayBillSource } from '../gateways/wxpay/index.ts';
 import type { Clock } from '../ports/clock.ts';
+import { beijingDate } from '../reconcile/beijing-day.ts';
+import { startDailyReconcile } from '../reconcile/daily-reconcile.ts';
 import { createOrderCheckSource } from '../reconcile/order-check-source.ts';
-import type { ReconcileTarget } from '../reconcile/reconcile-day.ts';
-import type { ReconcileStore } from '../reconcile/reconcile-store.ts';
+import { type ReconcileTarget, reconcileDate } from '../reconcile/reconcile-day.ts';
+import { ReconcileStore } from '../reconcile/reconcile-store.ts';
+import type { ServiceConfig } from './config/service-config.ts';
 import type { SandboxEndpoint, ServiceMerchants } from './merchants.ts';
 
 export function reconcileTargets(
@@ -81,4 +87,65 @@ export async function sandboxEndpointAt(url: string): Promise<SandboxEndpoint> {
     credentials: SandboxEndpoint['credentials'];
   };
   return { url: body.url, secapiUrl: body.secapi_url, credentials: body.credentials };
+}
+
+export interface ServiceReconciliation {
+  readonly store: ReconcileStore;
+  readonly targets: readonly ReconcileTarget[];
+  /** Reconciles a day now (the API operation); one run at a time, later callers wait. */
+  runDate(date: string): Promise<DaySummary>;
+  stop(): Promise<void>;
+}
+
+/** The service's reconciliation: its store on the journal's connection, and the daily run when enabled. */
+export function startServiceReconciliation(deps: {
+  readonly db: DatabaseSync;
+  readonly merchants: ServiceMerchants;
+  readonly clock: Clock;
+  readonly config: ServiceConfig['reconcile'];
+  readonly logger: { info(message: string, fields?: Record<string, unknown>): void };
+}): ServiceReconciliation {
+  const { clock, logger } = deps;
+  const store = new ReconcileStore(deps.db);
+  const targets = reconcileTargets(deps.merchants, store, clock);
+  let running: Promise<unknown> = Promise.resolve();
+  const runDate = (date: string): Promise<DaySummary> => {
+    const run = running.then(() =>
+      reconcileDate(date, targets, { store, clock, log: (line) => logger.info('reconcile', { line }) }),
+    );
+    running = run.catch(() => undefined);
+    return run;
+  };
+  const finished = new Set(['done', 'too_old']);
+  const daily = deps.config.enabled
+    ? startDailyReconcile({
+        clock,
+        at: deps.config.daily_at,
+        catchUpDays: deps.config.catch_up_days,
+        firstDay: () => {
+          const at = store.firstSaleAt();
+          return at === undefined ? undefined : beijingDate(at);
+        },
+        isDone: (date) => {
+          const runs = store.runs(date);
+          return targets.every((t) =>
+            runs.some((r) => r.pid === t.pid && r.provider === t.provider && finished.has(r.status)),
+          );
+        },
+        runDay: async (date) => {
+          const summary = await runDate(date);
+          return Object.values(summary.status).every((s) => finished.has(s.status));
+        },
+        log: (message, fields) => logger.info(message, fields),
+      })
+    : null;
+  return {
+    store,
+    targets,
+    runDate,
+    async stop() {
+      await daily?.stop();
+      await running;
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { useI18n } from './i18n/use-i18n.ts';
 import { AttentionScreen } from './screens/attention-screen.tsx';
 import { HistoryScreen } from './screens/history-screen.tsx';
 import { QrDisplay } from './screens/qr-display.tsx';
+import { ReconcileScreen } from './screens/reconcile-screen.tsx';
 import { RefundScreen } from './screens/refund-screen.tsx';
 import { SaleScreen } from './screens/sale-screen.tsx';
 import { SettingsScreen } from './screens/settings-screen.tsx';
@@ -17,6 +18,7 @@ const SCREENS: Readonly<Record<Route, () => ReactNode>> = {
   attention: () => <AttentionScreen />,
   refund: () => <RefundScreen />,
   history: () => <HistoryScreen />,
+  reconcile: () => <ReconcileScreen />,
   shift: () => <ShiftScreen />,
   settings: () => <SettingsScreen />,
 };

@@ -25,6 +25,12 @@ import type {
   VerifyPinRequest,
 } from './api-schemas.ts';
 import type {
+  DecideDiscrepancyRequest,
+  ExportReconcileRequest,
+  ReconcileDayRequest,
+} from './reconcile-schemas.ts';
+import type { DaySummary, ReconcileItem } from './reconcile-views.ts';
+import type {
   AttemptView,
   HealthView,
   OrderDetailView,
@@ -125,6 +131,10 @@ export interface ScanPayApi {
   qrState(request: EmptyRequest): Promise<QrDisplayView>;
   qrCancel(request: EmptyRequest): Promise<QrDisplayView>;
   health(request: EmptyRequest): Promise<HealthView>;
+  /** 对账: a day against the providers' bills, as recorded or reconciled now (core/service/api/reconcile.ts). */
+  reconcileDay(request: ReconcileDayRequest): Promise<DaySummary>;
+  decideDiscrepancy(request: DecideDiscrepancyRequest): Promise<ReconcileItem>;
+  exportReconcile(request: ExportReconcileRequest): Promise<OrdersExport>;
 }
 
 export type OperationName = keyof ScanPayApi;
@@ -158,6 +168,9 @@ export const OPERATION_NAMES = [
   'qrState',
   'qrCancel',
   'health',
+  'reconcileDay',
+  'decideDiscrepancy',
+  'exportReconcile',
 ] as const satisfies readonly OperationName[];
 
 export function isOperationName(name: unknown): name is OperationName {

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { OperationName } from './api-contract.ts';
 import * as S from './api-schemas.ts';
+import * as R from './reconcile-schemas.ts';
 
 export const OPERATION_SCHEMAS: { readonly [K in OperationName]: z.ZodType } = {
   createPayment: S.CreatePaymentRequest,
@@ -30,4 +31,7 @@ export const OPERATION_SCHEMAS: { readonly [K in OperationName]: z.ZodType } = {
   qrState: S.EmptyRequest,
   qrCancel: S.EmptyRequest,
   health: S.EmptyRequest,
+  reconcileDay: R.ReconcileDayRequest,
+  decideDiscrepancy: R.DecideDiscrepancyRequest,
+  exportReconcile: R.ExportReconcileRequest,
 };

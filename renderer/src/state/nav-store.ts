@@ -1,7 +1,7 @@
 /** Which cashier screen is open; scans are routed by it (the refund screen takes a scan as an order lookup). */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-export const ROUTES = ['sale', 'attention', 'refund', 'history', 'shift', 'settings'] as const;
+export const ROUTES = ['sale', 'attention', 'refund', 'history', 'reconcile', 'shift', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
 export interface NavState {
