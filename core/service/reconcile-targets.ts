@@ -38,7 +38,7 @@ export function reconcileTargets(
           targets.push({
             pid: merchant.pid,
             provider: 'wxpay',
-            source: createWxpayBillSource(parsed.config),
+            source: createWxpayBillSource(parsed.config, { clock }),
             comparesRefunds: true,
           });
           break;

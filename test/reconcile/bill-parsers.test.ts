@@ -30,6 +30,9 @@ const wxConfig = parseWxpayConfig({
   key_path: new URL('../../core/sandbox/keys/wxpay-client-key.pem', import.meta.url).pathname,
 });
 
+/** The day after the docs' sample bill: its date is within WeChat's three months. */
+const NOV_2014 = { now: () => Date.UTC(2014, 10, 11, 4), sleep: async () => {} };
+
 function replying(status: number, body: Buffer): typeof fetch {
   return (async () => new Response(new Uint8Array(body), { status })) as typeof fetch;
 }
@@ -93,6 +96,7 @@ describe('WeChat v2 bill', () => {
   it('downloads a gzip bill as a stream', async () => {
     const source = createWxpayBillSource(wxConfig, {
       fetch: replying(200, gzipSync(fixture('wxpay/bills/downloadbill-all.official.txt'))),
+      clock: NOV_2014,
     });
     const bill = await source.fetchBill('2014-11-10');
     if (bill.kind !== 'bill') throw new Error(`expected a bill, got ${bill.kind}`);
@@ -101,7 +105,10 @@ describe('WeChat v2 bill', () => {
 
   it('a corrupt gzip is unreadable, never an empty day', async () => {
     const gz = gzipSync(fixture('wxpay/bills/downloadbill-all.official.txt'));
-    const source = createWxpayBillSource(wxConfig, { fetch: replying(200, gz.subarray(0, gz.length - 20)) });
+    const source = createWxpayBillSource(wxConfig, {
+      fetch: replying(200, gz.subarray(0, gz.length - 20)),
+      clock: NOV_2014,
+    });
     const bill = await source.fetchBill('2014-11-10');
     if (bill.kind !== 'bill') throw new Error(`expected a bill, got ${bill.kind}`);
     await expect(collect(bill.rows)).rejects.toThrow();
@@ -121,12 +128,32 @@ describe('WeChat v2 bill', () => {
       'unavailable',
     ],
   ])('error body %s → %s', async (xml, kind) => {
-    const source = createWxpayBillSource(wxConfig, { fetch: replying(200, Buffer.from(xml)) });
+    const source = createWxpayBillSource(wxConfig, {
+      fetch: replying(200, Buffer.from(xml)),
+      clock: NOV_2014,
+    });
     expect((await source.fetchBill('2014-11-10')).kind).toBe(kind);
   });
 
+  it('a day more than three months back is too_old, without asking WeChat', async () => {
+    let asked = 0;
+    const counting: typeof fetch = async () => {
+      asked++;
+      return new Response('x', { status: 500 });
+    };
+    const clock = { now: () => Date.UTC(2026, 10, 20, 4), sleep: async () => {} };
+    const source = createWxpayBillSource(wxConfig, { fetch: counting, clock });
+    expect((await source.fetchBill('2026-08-19')).kind).toBe('too_old');
+    expect(asked).toBe(0);
+    expect((await source.fetchBill('2026-08-20')).kind).toBe('unavailable');
+    expect(asked).toBe(1);
+  });
+
   it('HTTP 500 is unavailable', async () => {
-    const source = createWxpayBillSource(wxConfig, { fetch: replying(500, Buffer.from('oops')) });
+    const source = createWxpayBillSource(wxConfig, {
+      fetch: replying(500, Buffer.from('oops')),
+      clock: NOV_2014,
+    });
     expect((await source.fetchBill('2014-11-10')).kind).toBe('unavailable');
   });
 });

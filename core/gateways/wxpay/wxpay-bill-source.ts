@@ -2,7 +2,8 @@
  * WeChat Pay v2 `pay/downloadbill` (docs/protocols.md §2 "Bills"): a signed XML POST; the answer is
  * the bill itself (text, or gzip with tar_type=GZIP) or, when there is none, an unsigned XML error
  * body. The bill is streamed: gunzip → lines → rows. "No Bill Exist" is an empty day; "Bill
- * Creating" is not ready yet (the bill appears after about 10:00 Beijing the next day); any other
+ * Creating" is not ready yet (generated from 9:00 Beijing the next day, fetch after 10:00); a day
+ * more than three months back is `too_old` without asking (the docs: bills are kept three months); any other
  * error, a non-200 status or a network failure is `unavailable`, never an empty day.
  * Uses fetch (not the shared httpPost) because httpPost buffers the reply under a 1 MiB cap and a
  * busy day's bill is larger; downloadbill is not a /secapi call, so no client certificate is needed.
@@ -10,6 +11,7 @@
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { BillFetch, BillSource } from '../../ports/bill-source.ts';
+import { type Clock, systemClock } from '../../ports/clock.ts';
 import { peekStream, smallText, textLines } from '../shared/bill-lines.ts';
 import { readWxpayBill } from './wxpay-bill-parser.ts';
 import type { WxpayConfig } from './wxpay-config.ts';
@@ -21,6 +23,16 @@ const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 
 export interface WxpayBillDeps {
   readonly fetch?: typeof fetch;
+  readonly clock?: Clock;
+}
+
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+/** True when `date` (YYYY-MM-DD) is before the same day three calendar months before today (Beijing). */
+export function olderThanThreeMonths(date: string, now: number): boolean {
+  const today = new Date(now + BEIJING_OFFSET_MS);
+  const limit = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 3, today.getUTCDate()));
+  return date < limit.toISOString().slice(0, 10);
 }
 
 /** An error body → what it means for the day. */
@@ -41,9 +53,12 @@ export function wxpayBillError(body: string): BillFetch {
 
 export function createWxpayBillSource(config: WxpayConfig, deps: WxpayBillDeps = {}): BillSource {
   const fetchImpl = deps.fetch ?? fetch;
+  const clock = deps.clock ?? systemClock;
   return {
     provider: 'wxpay',
     async fetchBill(date) {
+      if (olderThanThreeMonths(date, clock.now()))
+        return { kind: 'too_old', detail: 'WeChat Pay keeps bills for three months' };
       const body = buildWxpayXml(
         signedParams(config, { bill_date: date.replaceAll('-', ''), bill_type: 'ALL', tar_type: 'GZIP' }),
       );
