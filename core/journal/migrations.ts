@@ -125,6 +125,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // One row per merchant, provider and Beijing day reconciled (its outcome and summary), one per
     // discrepancy found (an attention item: evidence, and once a supervisor decides, who, what and
     // why), and every decision appended to reconcile_decisions so a changed mind keeps its history.
+    // reconcile_matched_elsewhere: sales and refunds a bill matched although the till booked them on
+    // the neighbouring day (midnight between the two clocks), so that day does not report them missing.
     // core/reconcile/reconcile-store.ts reads and writes them.
     up: (db) =>
       db.exec(`
@@ -167,6 +169,13 @@ export const MIGRATIONS: readonly Migration[] = [
           decided_by TEXT NOT NULL,
           note TEXT NOT NULL,
           at INTEGER NOT NULL
+        );
+        CREATE TABLE reconcile_matched_elsewhere (
+          pid TEXT NOT NULL,
+          provider TEXT NOT NULL,
+          ref TEXT NOT NULL,
+          bill_date TEXT NOT NULL,
+          PRIMARY KEY (pid, provider, ref)
         );
         CREATE INDEX orders_paid_at ON orders (provider, paid_at) WHERE paid_at IS NOT NULL;
       `),

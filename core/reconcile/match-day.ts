@@ -45,10 +45,17 @@ export interface MatchInput {
   readonly refunds: Iterable<TerminalRefund>;
   readonly rows: AsyncIterable<BillRow>;
   readonly lookups: JournalLookups;
+  /** A ref (see `paymentRef`, `refundRef`) a neighbouring day's bill already matched. */
+  readonly matchedElsewhere: (ref: string) => boolean;
 }
+
+export const paymentRef = (outTradeNo: string) => `p:${outTradeNo}`;
+export const refundRef = (outRefundNo: string) => `r:${outRefundNo}`;
 
 export interface MatchResult {
   readonly matched: number;
+  /** Refs this bill matched although the till booked them on another day. */
+  readonly matchedElsewhere: readonly string[];
   readonly totals: ProviderTotals;
   readonly discrepancies: Discrepancy[];
 }
@@ -71,6 +78,7 @@ export async function matchDay(input: MatchInput): Promise<MatchResult> {
   }
   const discrepancies: Discrepancy[] = [];
   let matched = 0;
+  const crossDay: string[] = [];
   /**
    * Payments of attempts the terminal reversed: Alipay's bill shows a cancelled sale as the payment
    * and then its full refund (an unnumbered 退款 row). Held until that refund nets them out.
@@ -132,8 +140,10 @@ export async function matchDay(input: MatchInput): Promise<MatchResult> {
     }
     if (known?.phase === 'paid') {
       // Booked on a neighbouring day (midnight between the provider's clock and ours).
-      if (known.paidFee === row.amountFen) matched++;
-      else
+      if (known.paidFee === row.amountFen) {
+        matched++;
+        crossDay.push(paymentRef(row.outTradeNo));
+      } else
         report(
           'amount_mismatch',
           'amount_differs',
@@ -191,6 +201,7 @@ export async function matchDay(input: MatchInput): Promise<MatchResult> {
     const known = key ? lookups.refund(key) : undefined;
     if (known?.status === 'succeeded' && known.fen === row.amountFen) {
       matched++;
+      crossDay.push(refundRef(key));
       return;
     }
     const reason = known?.status === 'pending' ? 'refund_pending_here' : 'refund_not_booked';
@@ -216,9 +227,12 @@ export async function matchDay(input: MatchInput): Promise<MatchResult> {
       journal: known ?? null,
     });
   }
-  for (const booked of payments.values())
+  for (const booked of payments.values()) {
+    if (input.matchedElsewhere(paymentRef(booked.outTradeNo))) continue;
     report('terminal_only', 'absent_from_bill', booked.outTradeNo, booked.fen, null, { journal: booked });
-  for (const booked of refunds.values())
+  }
+  for (const booked of refunds.values()) {
+    if (input.matchedElsewhere(refundRef(booked.outRefundNo))) continue;
     report(
       'refund_mismatch',
       'refund_absent_from_bill',
@@ -228,5 +242,6 @@ export async function matchDay(input: MatchInput): Promise<MatchResult> {
       { journal: booked },
       booked.outRefundNo,
     );
-  return { matched, totals, discrepancies };
+  }
+  return { matched, matchedElsewhere: crossDay, totals, discrepancies };
 }

@@ -65,6 +65,7 @@ async function reconcileTarget(date: string, target: ReconcileTarget, deps: Reco
         refunds: target.comparesRefunds ? day.refunds : [],
         rows: bill.kind === 'bill' ? bill.rows : noRows(),
         lookups: store.lookups(),
+        matchedElsewhere: store.matchedElsewhere(target.pid, target.provider, date),
       });
     } catch (error) {
       problem = { status: 'unavailable', detail: (error as Error).message };

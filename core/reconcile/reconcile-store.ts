@@ -19,6 +19,12 @@ import type { Provider } from '../ports/payment-gateway.ts';
 import { beijingDayRange } from './beijing-day.ts';
 import type { JournalLookups, MatchResult, TerminalPayment, TerminalRefund } from './match-day.ts';
 
+/** Open "missing from the bill" items a neighbouring day's bill has since matched. */
+const WITHDRAW_MATCHED_ELSEWHERE = `DELETE FROM reconcile_items
+  WHERE pid = ? AND provider = ? AND bill_date != ? AND state = 'open' AND (
+    (kind = 'terminal_only' AND reason = 'absent_from_bill' AND ? = 'p:' || out_trade_no) OR
+    (kind = 'refund_mismatch' AND reason = 'refund_absent_from_bill' AND ? = 'r:' || out_refund_no))`;
+
 export type { ReconcileItem } from '../common/contract/reconcile-views.ts';
 
 export interface RunRecord {
@@ -111,6 +117,14 @@ export class ReconcileStore {
       .all(provider, pid, start, end) as unknown as DayAttempt[];
   }
 
+  /** Whether another day's bill already matched this ref (match-day.ts paymentRef / refundRef). */
+  matchedElsewhere(pid: string, provider: Provider, date: string): (ref: string) => boolean {
+    const find = this.db.prepare(
+      'SELECT 1 AS found FROM reconcile_matched_elsewhere WHERE pid = ? AND provider = ? AND ref = ? AND bill_date != ?',
+    );
+    return (ref) => find.get(pid, provider, ref, date) !== undefined;
+  }
+
   /** The earliest paid_at in the journal (ms), or undefined when nothing was ever sold. */
   firstSaleAt(): number | undefined {
     const row = this.db.prepare('SELECT min(paid_at) AS at FROM orders WHERE paid_at IS NOT NULL').get() as
@@ -189,6 +203,15 @@ export class ReconcileStore {
           at,
         ) as { id: number };
         found.add(row.id);
+      }
+      const elsewhere = this.db.prepare(
+        `INSERT INTO reconcile_matched_elsewhere (pid, provider, ref, bill_date) VALUES (?, ?, ?, ?)
+         ON CONFLICT (pid, provider, ref) DO UPDATE SET bill_date = excluded.bill_date`,
+      );
+      const withdraw = this.db.prepare(WITHDRAW_MATCHED_ELSEWHERE);
+      for (const ref of result.matchedElsewhere) {
+        elsewhere.run(pid, provider, ref, date);
+        withdraw.run(pid, provider, date, ref, ref);
       }
       const open = this.db
         .prepare(

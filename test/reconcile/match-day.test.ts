@@ -37,6 +37,7 @@ function match(rows: BillRow[], lookups: JournalLookups = noJournal, extra: { re
     refunds: extra.refunds === false ? [] : [{ outRefundNo: 'R1', outTradeNo: 'A', fen: 30, at: 3 }],
     rows: stream(rows),
     lookups,
+    matchedElsewhere: () => false,
   });
 }
 
