@@ -14,6 +14,11 @@ beforeAll(async () => {
   });
   expect(paid.body.value.attempt.phase).toBe('paid');
   await h.sandbox('/_sandbox/bills/faults', { provider: 'wxpay', kind: 'omit_trade', out_trade_no: 'RAPI1' });
+  const payjsCode = await h.walletCode('wxpay', 'instant');
+  const payjs = await h.call('createPayment', {
+    data: { out_trade_no: 'RPJ1', total_fee: 990, subject: 'Tea', auth_code: payjsCode, pid: 'sandbox-payjs' },
+  });
+  expect(payjs.body.value.attempt.phase).toBe('paid');
 }, 60_000);
 
 afterAll(async () => {
@@ -35,6 +40,13 @@ describe('reconcile operations', () => {
       }),
     ]);
     expect(run.body.value.status['sandbox/wxpay']).toEqual({ status: 'done' });
+    // PAYJS has no bill: its day's attempt was checked at PAYJS and agrees.
+    expect(run.body.value.status['sandbox-payjs/payjs']).toEqual({ status: 'done' });
+    expect(run.body.value.totals['sandbox-payjs/payjs']).toEqual({
+      bill: { payments: 1, payment_fen: 990, refunds: 0, refund_fen: 0 },
+      terminal: { payments: 1, payment_fen: 990, refunds: 0, refund_fen: 0 },
+    });
+    expect(run.body.value.matched).toBe(1);
     const recorded = await h.call('reconcileDay', { date: today });
     expect(recorded.body.value.terminal_only).toHaveLength(1);
   });
