@@ -57,6 +57,9 @@ export type BillFetch =
 
 export interface BillSource {
   readonly provider: Provider;
-  /** `date` is a Beijing calendar day, YYYY-MM-DD. */
-  fetchBill(date: string): Promise<BillFetch>;
+  /**
+   * `date` is a Beijing calendar day, YYYY-MM-DD. `signal` (the service stopping) ends a download or
+   * a run of checks early: the day then counts as `unavailable`, never as read.
+   */
+  fetchBill(date: string, signal?: AbortSignal): Promise<BillFetch>;
 }

@@ -26,7 +26,7 @@ export interface DailyReconcileOptions {
   /** Reconciles the day; true when every target finished it. */
   readonly runDay: (date: string) => Promise<boolean>;
   readonly log: (message: string, fields?: Record<string, unknown>) => void;
-  /** Wait after start before the first catch-up (lets a starting terminal settle). */
+  /** Wait after start before the first catch-up (default 5 min: a starting terminal has sales to take first). */
   readonly initialDelayMs?: number;
   readonly retriesPerDay?: number;
 }
@@ -94,7 +94,7 @@ export function startDailyReconcile(options: DailyReconcileOptions): { stop(): P
   }
 
   const loop = (async () => {
-    await clock.sleep(options.initialDelayMs ?? 60_000, abort.signal);
+    await clock.sleep(options.initialDelayMs ?? 5 * 60_000, abort.signal);
     while (!abort.signal.aborted) {
       const unfinished = await wake();
       const now = clock.now();

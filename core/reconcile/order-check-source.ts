@@ -22,9 +22,11 @@ export function createOrderCheckSource(gateway: PaymentGateway, options: OrderCh
   const { clock, minIntervalMs } = options;
   let lastCall = Number.NEGATIVE_INFINITY;
 
-  async function paced(attempt: DayAttempt): Promise<PaymentOutcome> {
+  async function paced(attempt: DayAttempt, signal: AbortSignal | undefined): Promise<PaymentOutcome> {
     const wait = lastCall + minIntervalMs - clock.now();
-    if (wait > 0) await clock.sleep(wait);
+    if (wait > 0) await clock.sleep(wait, signal);
+    if (signal?.aborted)
+      throw new BillUnreadableError(`${gateway.provider} checks stopped: the service is stopping`);
     lastCall = clock.now();
     return gateway.query({
       outTradeNo: attempt.outTradeNo,
@@ -33,10 +35,10 @@ export function createOrderCheckSource(gateway: PaymentGateway, options: OrderCh
     });
   }
 
-  async function* rows(date: string): AsyncGenerator<BillRow> {
+  async function* rows(date: string, signal: AbortSignal | undefined): AsyncGenerator<BillRow> {
     for (const attempt of options.attemptsOfDay(date)) {
-      let outcome = await paced(attempt);
-      if (outcome.kind === 'unknown') outcome = await paced(attempt);
+      let outcome = await paced(attempt, signal);
+      if (outcome.kind === 'unknown') outcome = await paced(attempt, signal);
       if (outcome.kind === 'unknown')
         throw new BillUnreadableError(
           `${gateway.provider} check of ${attempt.outTradeNo}: ${outcome.detail}`,
@@ -57,8 +59,8 @@ export function createOrderCheckSource(gateway: PaymentGateway, options: OrderCh
 
   return {
     provider: gateway.provider,
-    async fetchBill(date) {
-      return { kind: 'bill', rows: rows(date), summary: () => undefined };
+    async fetchBill(date, signal) {
+      return { kind: 'bill', rows: rows(date, signal), summary: () => undefined };
     },
   };
 }

@@ -26,6 +26,8 @@ export interface ReconcileDeps {
   readonly store: ReconcileStore;
   readonly clock: Clock;
   readonly log?: (line: string) => void;
+  /** Ends the run early (service stopping): unfinished provider-days are left for the next run. */
+  readonly signal?: AbortSignal;
 }
 
 const TRIES = 2;
@@ -38,11 +40,11 @@ async function reconcileTarget(date: string, target: ReconcileTarget, deps: Reco
   const { store, clock, log = () => {} } = deps;
   const name = `${target.pid}/${target.provider} ${date}`;
   let problem: { status: RunStatus; detail: string } = { status: 'unavailable', detail: 'not tried' };
-  for (let attempt = 1; attempt <= TRIES; attempt++) {
+  for (let attempt = 1; attempt <= TRIES && !deps.signal?.aborted; attempt++) {
     log(`${name}: fetching the bill (try ${attempt} of ${TRIES})`);
     let bill: BillFetch;
     try {
-      bill = await target.source.fetchBill(date);
+      bill = await target.source.fetchBill(date, deps.signal);
     } catch (error) {
       bill = { kind: 'unavailable', detail: (error as Error).message };
     }
@@ -91,8 +93,10 @@ export async function reconcileDate(
 ): Promise<DaySummary> {
   assertBillDate(date);
   const outcomes: Record<string, Outcome> = {};
-  for (const target of targets)
+  for (const target of targets) {
+    if (deps.signal?.aborted) break;
     outcomes[`${target.pid}/${target.provider}`] = await reconcileTarget(date, target, deps);
+  }
   return daySummary(date, deps.store, targets, outcomes);
 }
 

@@ -108,12 +108,20 @@ export function startServiceReconciliation(deps: {
   const { clock, logger } = deps;
   const store = new ReconcileStore(deps.db);
   const targets = reconcileTargets(deps.merchants, store, clock);
-  let running: Promise<unknown> = Promise.resolve();
+  // Runs are not queued: a supervisor's "reconcile now" must not wait behind a long PAYJS check
+  // run. A provider-day is written whole in one transaction, so two runs of one day cannot mix.
+  const stopping = new AbortController();
+  const inFlight = new Set<Promise<unknown>>();
   const runDate = (date: string): Promise<DaySummary> => {
-    const run = running.then(() =>
-      reconcileDate(date, targets, { store, clock, log: (line) => logger.info('reconcile', { line }) }),
-    );
-    running = run.catch(() => undefined);
+    const run = reconcileDate(date, targets, {
+      store,
+      clock,
+      signal: stopping.signal,
+      log: (line) => logger.info('reconcile', { line }),
+    });
+    const settled = run.catch(() => undefined);
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
     return run;
   };
   const finished = new Set(['done', 'too_old']);
@@ -144,8 +152,9 @@ export function startServiceReconciliation(deps: {
     targets,
     runDate,
     async stop() {
+      stopping.abort();
       await daily?.stop();
-      await running;
+      await Promise.all(inFlight);
     },
   };
 }

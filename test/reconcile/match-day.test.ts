@@ -4,6 +4,7 @@ import type { Clock } from '../../core/ports/clock.ts';
 import type { PaymentGateway, PaymentOutcome } from '../../core/ports/payment-gateway.ts';
 import { type JournalLookups, matchDay } from '../../core/reconcile/match-day.ts';
 import { createOrderCheckSource } from '../../core/reconcile/order-check-source.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
 
 async function* stream(rows: readonly BillRow[]): AsyncGenerator<BillRow> {
   yield* rows;
@@ -194,6 +195,37 @@ describe('PAYJS order checks', () => {
       ['P3', 100],
     ]);
     expect(clock.calls.slice(1).map((at, i) => at - clock.calls[i]!)).toEqual([3000, 3000]);
+  });
+
+  it('stops between checks when the service stops: the day is unreadable, not read', async () => {
+    const clock = new FakeClock();
+    const calls: number[] = [];
+    const gateway = {
+      provider: 'payjs',
+      wallets: ['wxpay'],
+      query: async () => {
+        calls.push(clock.now());
+        return paid;
+      },
+    } as unknown as PaymentGateway;
+    const source = createOrderCheckSource(gateway, {
+      clock,
+      minIntervalMs: 3000,
+      attemptsOfDay: () => [attempt('P1'), attempt('P2'), attempt('P3')],
+    });
+    const stop = new AbortController();
+    const bill = await source.fetchBill('2026-11-20', stop.signal);
+    if (bill.kind !== 'bill') throw new Error(bill.kind);
+    const drained = (async () => {
+      for await (const _ of bill.rows) {
+        // drain
+      }
+    })();
+    await clock.flush();
+    expect(calls).toHaveLength(1); // the second check waits its 3 s
+    stop.abort();
+    await expect(drained).rejects.toMatchObject({ code: 'bill_unreadable' });
+    expect(calls).toHaveLength(1);
   });
 
   it('asks an unknown answer once more, then the day is unreadable (never "not paid")', async () => {

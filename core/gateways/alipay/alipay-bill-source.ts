@@ -59,14 +59,17 @@ export function createAlipayBillSource(config: AlipayConfig, deps: AlipayBillDep
 
   return {
     provider: 'alipay',
-    async fetchBill(date) {
+    async fetchBill(date, signal) {
       let problem = '';
       for (let attempt = 1; attempt <= 2; attempt++) {
         const link = await downloadUrl(date);
         if (!('url' in link)) return link;
         let response: Response;
         try {
-          response = await fetchImpl(link.url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+          const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
+          response = await fetchImpl(link.url, {
+            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          });
         } catch (error) {
           problem = `Alipay bill download: ${(error as Error).message}`;
           continue;

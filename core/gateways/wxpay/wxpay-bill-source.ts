@@ -56,7 +56,7 @@ export function createWxpayBillSource(config: WxpayConfig, deps: WxpayBillDeps =
   const clock = deps.clock ?? systemClock;
   return {
     provider: 'wxpay',
-    async fetchBill(date) {
+    async fetchBill(date, signal) {
       if (olderThanThreeMonths(date, clock.now()))
         return { kind: 'too_old', detail: 'WeChat Pay keeps bills for three months' };
       const body = buildWxpayXml(
@@ -68,7 +68,9 @@ export function createWxpayBillSource(config: WxpayConfig, deps: WxpayBillDeps =
           method: 'POST',
           body,
           headers: { 'content-type': 'text/xml; charset=utf-8' },
-          signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+          signal: signal
+            ? AbortSignal.any([signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)])
+            : AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
         });
       } catch (error) {
         return { kind: 'unavailable', detail: `WeChat downloadbill: ${(error as Error).message}` };
