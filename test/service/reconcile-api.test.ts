@@ -16,7 +16,13 @@ beforeAll(async () => {
   await h.sandbox('/_sandbox/bills/faults', { provider: 'wxpay', kind: 'omit_trade', out_trade_no: 'RAPI1' });
   const payjsCode = await h.walletCode('wxpay', 'instant');
   const payjs = await h.call('createPayment', {
-    data: { out_trade_no: 'RPJ1', total_fee: 990, subject: 'Tea', auth_code: payjsCode, pid: 'sandbox-payjs' },
+    data: {
+      out_trade_no: 'RPJ1',
+      total_fee: 990,
+      subject: 'Tea',
+      auth_code: payjsCode,
+      pid: 'sandbox-payjs',
+    },
   });
   expect(payjs.body.value.attempt.phase).toBe('paid');
 }, 60_000);
