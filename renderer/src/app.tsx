@@ -10,7 +10,7 @@ import { RefundScreen } from './screens/refund-screen.tsx';
 import { SaleScreen } from './screens/sale-screen.tsx';
 import { SettingsScreen } from './screens/settings-screen.tsx';
 import { ShiftScreen } from './screens/shift-screen.tsx';
-import { ROUTES, type Route } from './state/nav-store.ts';
+import { type Route, TAB_ROUTES } from './state/nav-store.ts';
 import { useApp, useStores } from './state/stores-context.tsx';
 
 const SCREENS: Readonly<Record<Route, () => ReactNode>> = {
@@ -40,7 +40,7 @@ function Cashier() {
     <div className="app">
       <header className="top-bar no-print">
         <nav className="tabs" aria-label={t('app.title')}>
-          {ROUTES.map((r) => (
+          {TAB_ROUTES.map((r) => (
             <button
               key={r}
               type="button"

@@ -176,12 +176,14 @@ describe('对账 screen', () => {
     vi.restoreAllMocks();
   });
 
-  it('is reached from the tab bar', async () => {
+  it('is reached from the History screen (not a tab: the bar stays one line at 800×480)', async () => {
     const { App } = await import('../../../renderer/src/app.tsx');
     const bridge = defaultBridge().on('reconcileDay', () => aDay());
     await act(async () => {
       renderWithStores(<App forcedMode="cashier" />, { bridge });
     });
+    expect(screen.getAllByRole('button').filter((b) => b.classList.contains('tab'))).toHaveLength(6);
+    await act(async () => fireEvent.click(screen.getByTestId('nav-history')));
     await act(async () => fireEvent.click(screen.getByTestId('nav-reconcile')));
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(
       'Reconciliation with the providers’ bills',
