@@ -222,6 +222,24 @@ describe('scanpay reconcile: a day end to end', () => {
     ]);
   });
 
+  it('an unknown merchant and a sandbox merchant without --sandbox are clear errors, exit 2', async () => {
+    const unknown = await reconcile('--pid', 'nope');
+    expect(unknown.code).toBe(2);
+    expect(unknown.summary).toMatchObject({ ok: false, error: { code: 'reconcile_pid_unknown' } });
+    const { stdout } = await run(
+      node,
+      ['bin/scanpay.js', 'reconcile', '--date', today, '--data', h.dataDir],
+      {
+        cwd: ROOT,
+        timeout: 60_000,
+      },
+    ).catch((e: { stdout: string }) => e);
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      ok: false,
+      error: { code: 'sandbox_unavailable', message: expect.stringMatching(/--sandbox URL/) },
+    });
+  });
+
   it('a bad date is a clear error and exit 2', async () => {
     const { code, summary } = await reconcile('--date', '2026-02-30');
     expect(code).toBe(2);
