@@ -256,12 +256,41 @@ async function ui(): Promise<Figure[]> {
   ];
 }
 
+async function reconcile(): Promise<Figure[]> {
+  const trades = quick ? 5000 : 50_000;
+  const text = await runScript('./reconcile/run.ts', ['--trades', String(trades)]);
+  const b = 'reconcile (对账)';
+  const t = trades.toLocaleString('en-US');
+  const [deployed = '', defaults = ''] = text.split(/^Node's defaults:$/m);
+  return [
+    figure(
+      b,
+      `${t} + ${t} trades (WeChat + Alipay bills), as deployed`,
+      grab(deployed, /reconcile time: ([\d.]+) ms/),
+      ' ms',
+      '≤ 10000 ms',
+      (v) => v <= 10_000,
+      0,
+    ),
+    figure(
+      b,
+      'peak RSS, as deployed',
+      grab(deployed, /peak RSS: ([\d.]+) MiB/),
+      ' MiB',
+      '≤ 200 MB',
+      (v) => v * 1.048576 <= 200,
+    ),
+    figure(b, "peak RSS, Node's defaults", grab(defaults, /peak RSS: ([\d.]+) MiB/), ' MiB', '', null),
+  ];
+}
+
 const BENCHMARKS: readonly (readonly [string, () => Figure[] | Promise<Figure[]>])[] = [
   ['engine', engine],
   ['polling', polling],
   ['scan', scan],
   ['service', service],
   ['ui', ui],
+  ['reconcile', reconcile],
 ];
 
 export async function main(): Promise<void> {

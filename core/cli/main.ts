@@ -11,6 +11,7 @@ const COMMANDS: Readonly<Record<string, string>> = {
   doctor: './commands/doctor.ts',
   listen: './commands/listen.ts',
   backup: './commands/backup.ts',
+  reconcile: './commands/reconcile.ts',
   'sign-release': './commands/sign-release.ts',
 };
 
@@ -24,6 +25,7 @@ function usage(): string {
     '  doctor                                list scanners and what is missing to read them',
     '  listen [--serial PATH] [--hid VID:PID [--raw]] [--hid-replay FILE --profile P]   print scans, rejects and status as JSON lines',
     '  backup [--data DIR] [--out DIR]       copy the journal and settings safely while the terminal runs',
+    "  reconcile --date YYYY-MM-DD [--data DIR] [--sandbox URL] [--pid P]   check a day against the providers' bills",
     '  sign-release --version V <file>...    write <file>.sig with the release key (SCANPAY_RELEASE_KEY_FILE)',
     '  sign-release --generate-key DIR       make a new release key pair',
   ].join('\n');

@@ -51,7 +51,10 @@ function buyerFields(trade: Trade): Response {
   };
 }
 
-export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys) {
+/** Methods served outside this file (the bill download URL, bill-routes.ts), signed here like the rest. */
+export type ExtraAlipayMethods = Readonly<Record<string, (biz: Biz, request: SandboxRequest) => Response>>;
+
+export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, extra: ExtraAlipayMethods = {}) {
   function reply(responseKey: string, response: Response, certificateMode = false): SandboxReply {
     const certSn = certificateMode ? keys.certSerials.alipayCertSn : undefined;
     const signed = signedAlipayReply(responseKey, response, keys.platformPrivateKey, certSn);
@@ -341,7 +344,8 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys) {
       return reply('error_response', sub('40002', 'isv.invalid-parameter', 'the body is not valid JSON'));
     const method = params.method;
     if (!method) return reply('error_response', sub('40002', 'isv.missing-method'));
-    const run = METHODS[method];
+    const extraMethod = extra[method];
+    const run = METHODS[method] ?? (extraMethod && ((biz: Biz) => extraMethod(biz, request)));
     if (!run) return reply('error_response', sub('40002', 'isv.invalid-method', method.slice(0, 80)));
     const responseKey = `${method.replaceAll('.', '_')}_response`;
     if (params.app_id !== keys.appId) return reply(responseKey, sub('40002', 'isv.invalid-app-id'));

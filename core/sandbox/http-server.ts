@@ -26,6 +26,8 @@ export interface SandboxReply {
   readonly status: number;
   readonly contentType: string;
   readonly body: string;
+  /** A binary reply (bills: gzip, zip); sent instead of `body` when present. */
+  readonly bytes?: Buffer;
   /** The same reply with a wrong signature, for the bad_signature fault. */
   readonly badSignatureBody?: string;
 }
@@ -91,13 +93,14 @@ function readBody(req: IncomingMessage): Promise<BodyRead> {
 
 function send(res: ServerResponse, reply: SandboxReply, body = reply.body, closeAfter = false): void {
   if (res.destroyed || res.headersSent) return;
+  const payload = reply.bytes ?? body;
   const headers: Record<string, string | number> = {
     'content-type': reply.contentType,
-    'content-length': Buffer.byteLength(body),
+    'content-length': Buffer.byteLength(payload),
   };
   if (closeAfter) headers.connection = 'close';
   res.writeHead(reply.status, headers);
-  res.end(body);
+  res.end(payload);
 }
 
 /** Cuts a reply in the middle and adds bytes no parser accepts: "the reply came back unreadable". */

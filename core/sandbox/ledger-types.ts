@@ -177,6 +177,8 @@ export interface SandboxLedger {
   close(provider: Provider, outTradeNo: string): CloseResult;
   refund(request: RefundRequest): RefundResult;
   trades(): readonly TradeView[];
+  /** Every trade as the ledger holds it (the bills are built from these). */
+  allTrades(): readonly Trade[];
   /** Replaces the fault plan; `{}` clears it. Throws ValidationError on a bad setting. */
   setFaults(config: FaultConfig): void;
   readonly faults: FaultPlan;

@@ -411,6 +411,10 @@ export function createLedger(options: {
       return { kind: 'refunded', trade, refund, duplicate: false };
     },
 
+    allTrades() {
+      settle();
+      return [...trades.values()];
+    },
     trades() {
       settle();
       return [...trades.values()].map((t) => ({

@@ -9,6 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { createAlipayHandler } from './alipay-protocol.ts';
+import { createBillRoutes } from './bill-routes.ts';
 import { createRequestListener, MAX_BODY_BYTES, type Route, type SandboxReply } from './http-server.ts';
 import { createLedger, type SandboxLedger } from './ledger.ts';
 import { startNotifier } from './notifications.ts';
@@ -81,19 +82,41 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   });
 
   const wxpay = createWxpayHandler(ledger, credentials.wxpay);
+  const bills = createBillRoutes(ledger, credentials.wxpay);
   const wxpayTooLarge = () => failReply(TOO_LARGE_TEXT, 413);
-  const alipay = createAlipayHandler(ledger, {
-    appId: credentials.alipay.app_id,
-    appPublicKey: serverKeys.alipayAppPublicKey,
-    platformPrivateKey: serverKeys.alipayPlatformPrivateKey,
-    certSerials: serverKeys.alipayCertSerials,
-  });
+  const alipay = createAlipayHandler(
+    ledger,
+    {
+      appId: credentials.alipay.app_id,
+      appPublicKey: serverKeys.alipayAppPublicKey,
+      platformPrivateKey: serverKeys.alipayPlatformPrivateKey,
+      certSerials: serverKeys.alipayCertSerials,
+    },
+    {
+      'alipay.data.dataservice.bill.downloadurl.query': (biz, request) =>
+        bills.alipayDownloadUrl(biz, request.headers.host ?? '127.0.0.1'),
+    },
+  );
   const payjs = createPayjsHandler(ledger, credentials.payjs);
   let endpoints: ControlEndpoints | undefined;
   const control = createControlHandler(ledger, () => endpoints);
 
   const plainRoutes: readonly Route[] = [
+    { prefix: '/_sandbox/bills/faults', faulty: false, handle: bills.control, tooLarge: jsonTooLarge },
     { prefix: '/_sandbox/', faulty: false, handle: control, tooLarge: jsonTooLarge },
+    // Bills have their own faults (bill-routes.ts); the payment fault plan is not spent on them.
+    {
+      prefix: '/wxpay/pay/downloadbill',
+      faulty: false,
+      handle: bills.wxpayDownload,
+      tooLarge: wxpayTooLarge,
+    },
+    {
+      prefix: '/alipay/downloadBillFile.resource',
+      faulty: false,
+      handle: bills.alipayDownload,
+      tooLarge: jsonTooLarge,
+    },
     { prefix: '/wxpay/', faulty: true, handle: wxpay, tooLarge: wxpayTooLarge },
     { prefix: '/alipay/', faulty: true, handle: alipay, tooLarge: jsonTooLarge },
     { prefix: '/payjs/', faulty: true, handle: payjs, tooLarge: jsonTooLarge },

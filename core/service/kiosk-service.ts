@@ -21,6 +21,7 @@ import { orderOperations } from './api/orders.ts';
 import { paymentOperations } from './api/payments.ts';
 import { PinAttempts } from './api/pin-attempts.ts';
 import { qrOperations } from './api/qr.ts';
+import { createReconcileApi } from './api/reconcile.ts';
 import { redactSecrets, serviceSecrets } from './api/redact-secrets.ts';
 import { refundOperations } from './api/refunds.ts';
 import type { ServiceParts } from './api/service-parts.ts';
@@ -37,6 +38,7 @@ import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { ProviderHealth } from './provider-health.ts';
 import { QrDisplay } from './qr-display.ts';
+import { startServiceReconciliation } from './reconcile-targets.ts';
 import { type ScannerWiring, wireScanners } from './scanner-wiring.ts';
 import { SettingsStore } from './settings-store.ts';
 import { ShiftStore } from './shift-store.ts';
@@ -122,6 +124,13 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     bus.publish({ kind: 'health', health: healthView() });
   });
   const backups = startBackupSchedule({ dataDir, dir: backupDir, keep: config.backups.keep }, logger);
+  const reconciliation = startServiceReconciliation({
+    db: journal.db,
+    merchants,
+    clock,
+    config: config.reconcile,
+    logger,
+  });
   const settings = new SettingsStore(dataDir);
   const shifts = new ShiftStore(journal);
   const callbacks = buildPaidCallbacks(config.paid_actions, dirname(configPath));
@@ -245,6 +254,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     ...shiftOperations(parts),
     ...settingsOperations(parts),
     ...qrOperations(parts),
+    ...createReconcileApi({ reconciliation, clock, terminalId: config.terminal_id }),
   };
 
   const secrets = serviceSecrets(config);
@@ -286,6 +296,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       await scanners?.manager.stop();
       await engine.shutdown();
       await backups.stop();
+      await reconciliation.stop();
       notifyLogger.flush();
       journal.close();
       await ownSandbox?.close();

@@ -5,11 +5,12 @@ import { useI18n } from './i18n/use-i18n.ts';
 import { AttentionScreen } from './screens/attention-screen.tsx';
 import { HistoryScreen } from './screens/history-screen.tsx';
 import { QrDisplay } from './screens/qr-display.tsx';
+import { ReconcileScreen } from './screens/reconcile-screen.tsx';
 import { RefundScreen } from './screens/refund-screen.tsx';
 import { SaleScreen } from './screens/sale-screen.tsx';
 import { SettingsScreen } from './screens/settings-screen.tsx';
 import { ShiftScreen } from './screens/shift-screen.tsx';
-import { ROUTES, type Route } from './state/nav-store.ts';
+import { type Route, TAB_ROUTES } from './state/nav-store.ts';
 import { useApp, useStores } from './state/stores-context.tsx';
 
 const SCREENS: Readonly<Record<Route, () => ReactNode>> = {
@@ -17,6 +18,7 @@ const SCREENS: Readonly<Record<Route, () => ReactNode>> = {
   attention: () => <AttentionScreen />,
   refund: () => <RefundScreen />,
   history: () => <HistoryScreen />,
+  reconcile: () => <ReconcileScreen />,
   shift: () => <ShiftScreen />,
   settings: () => <SettingsScreen />,
 };
@@ -38,7 +40,7 @@ function Cashier() {
     <div className="app">
       <header className="top-bar no-print">
         <nav className="tabs" aria-label={t('app.title')}>
-          {ROUTES.map((r) => (
+          {TAB_ROUTES.map((r) => (
             <button
               key={r}
               type="button"

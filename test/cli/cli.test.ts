@@ -28,7 +28,7 @@ function scanpay(...args: string[]): { status: number | null; stdout: string; st
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-const COMMANDS = ['classify', 'sandbox', 'serve', 'doctor', 'listen', 'backup'];
+const COMMANDS = ['classify', 'sandbox', 'serve', 'doctor', 'listen', 'backup', 'reconcile'];
 
 describe('scanpay help and unknown commands', () => {
   it.each([['--help'], ['-h'], ['help']])('%s prints the usage with every command and exits 0', (flag) => {

@@ -29,6 +29,12 @@ import type {
   VerifyPinRequest,
 } from './api-schemas.ts';
 import type {
+  DecideDiscrepancyRequest,
+  ExportReconcileRequest,
+  ReconcileDayRequest,
+} from './reconcile-schemas.ts';
+import type { DaySummary, ReconcileItem } from './reconcile-views.ts';
+import type {
   AttemptView,
   HealthView,
   OrderDetailView,
@@ -129,6 +135,10 @@ export interface ScanPayApi {
   qrState(request: EmptyRequest): Promise<QrDisplayView>;
   qrCancel(request: EmptyRequest): Promise<QrDisplayView>;
   health(request: EmptyRequest): Promise<HealthView>;
+  /** 对账: a day against the providers' bills, as recorded or reconciled now (core/service/api/reconcile.ts). */
+  reconcileDay(request: ReconcileDayRequest): Promise<DaySummary>;
+  decideDiscrepancy(request: DecideDiscrepancyRequest): Promise<ReconcileItem>;
+  exportReconcile(request: ExportReconcileRequest): Promise<OrdersExport>;
 }
 
 export type OperationName = keyof ScanPayApi;

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { OperationName, OperationRequest } from './api-contract.ts';
 import * as S from './api-schemas.ts';
+import * as R from './reconcile-schemas.ts';
 
 export const OPERATION_SCHEMAS = {
   createPayment: S.CreatePaymentRequest,
@@ -35,6 +36,9 @@ export const OPERATION_SCHEMAS = {
   qrState: S.EmptyRequest,
   qrCancel: S.EmptyRequest,
   health: S.EmptyRequest,
+  reconcileDay: R.ReconcileDayRequest,
+  decideDiscrepancy: R.DecideDiscrepancyRequest,
+  exportReconcile: R.ExportReconcileRequest,
 } as const satisfies { readonly [K in OperationName]: z.ZodType<unknown, OperationRequest<K>> };
 
 export const OPERATION_NAMES = Object.keys(OPERATION_SCHEMAS) as readonly OperationName[];

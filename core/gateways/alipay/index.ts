@@ -1,3 +1,4 @@
+export { type AlipayBillDeps, createAlipayBillSource } from './alipay-bill-source.ts';
 export {
   type AlipayConfig,
   type AlipayConfigInput,

@@ -1,3 +1,4 @@
+export { createWxpayBillSource, type WxpayBillDeps } from './wxpay-bill-source.ts';
 export {
   parseWxpayConfig,
   WXPAY_QR_NEEDS_NOTIFY_URL,

@@ -58,6 +58,10 @@ export const OPERATION_PERMISSIONS: { readonly [K in OperationName]: Permission 
   qrState: 'query',
   qrCancel: 'pay',
   health: 'query',
+  reconcileDay: 'query',
+  // A supervisor's decision on money the bill and the till disagree about.
+  decideDiscrepancy: 'settings',
+  exportReconcile: 'query',
 };
 
 /** The supervisor PIN as the policy sees it: a constant-time check, and whether the default is still set. */

@@ -92,6 +92,19 @@ export const ServiceConfigSchema = z.strictObject({
       dir: z.string().min(1).optional(),
     })
     .default({ keep: 7 }),
+  /** Daily reconciliation against the providers' bills (core/reconcile/daily-reconcile.ts). */
+  reconcile: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Beijing time, HH:MM: WeChat's bills are ready at about 10:00 the next day. */
+      daily_at: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (Beijing time)')
+        .default('10:30'),
+      /** How many past days a terminal that was off catches up on. */
+      catch_up_days: z.number().int().min(1).max(90).default(7),
+    })
+    .default({ enabled: true, daily_at: '10:30', catch_up_days: 7 }),
   qr_display: z
     .strictObject({
       product: z

@@ -159,6 +159,14 @@ export function HistoryScreen() {
         <button
           type="button"
           className="btn"
+          data-testid="nav-reconcile"
+          onClick={() => stores.nav.getState().go('reconcile')}
+        >
+          ⇄ {t('nav.reconcile')}
+        </button>
+        <button
+          type="button"
+          className="btn"
           data-testid="history-export"
           disabled={exporting}
           onClick={async () => {

@@ -10,6 +10,7 @@ import { type ConnectionStore, createConnectionStore } from './connection-store.
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
 import { createNavStore, type NavStore } from './nav-store.ts';
 import { createQrStore, type QrStore } from './qr-store.ts';
+import { createReconcileStore, type ReconcileStore } from './reconcile-store.ts';
 import { createRefundStore, type RefundStore } from './refund-store.ts';
 import { createSaleStore, type SaleStore } from './sale-store.ts';
 import { createSettingsStore, type SettingsStore } from './settings-store.ts';
@@ -25,6 +26,7 @@ export interface AppStores {
   readonly settings: SettingsStore;
   readonly connection: ConnectionStore;
   readonly qr: QrStore;
+  readonly reconcile: ReconcileStore;
   readonly nav: NavStore;
 }
 
@@ -42,6 +44,7 @@ export function createAppStores(
     settings: createSettingsStore(bridge, options.language ?? null),
     connection: createConnectionStore(bridge),
     qr: createQrStore(bridge),
+    reconcile: createReconcileStore(bridge),
     nav: createNavStore(),
   };
 }

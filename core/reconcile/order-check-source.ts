@@ -1,0 +1,66 @@
+/**
+ * A BillSource for a provider that publishes no bill (PAYJS, docs/protocols.md §5): the day's
+ * attempts the journal knows are checked one by one through the PaymentGateway port's query, at
+ * most one call per `minIntervalMs` (PAYJS blacklists callers that check too often), and each paid
+ * answer becomes a payment row. An unknown answer is asked once more after the pause; still
+ * unknown, the day is unreadable (tried again later), never taken as "not paid". Money taken
+ * for an order the terminal never started cannot be found this way; the report says so.
+ */
+import type { BillRow, BillSource } from '../ports/bill-source.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { PaymentGateway, PaymentOutcome } from '../ports/payment-gateway.ts';
+import { BillUnreadableError } from './reconcile-errors.ts';
+import type { DayAttempt } from './reconcile-store.ts';
+
+export interface OrderCheckOptions {
+  readonly clock: Clock;
+  readonly minIntervalMs: number;
+  readonly attemptsOfDay: (date: string) => readonly DayAttempt[];
+}
+
+export function createOrderCheckSource(gateway: PaymentGateway, options: OrderCheckOptions): BillSource {
+  const { clock, minIntervalMs } = options;
+  let lastCall = Number.NEGATIVE_INFINITY;
+
+  async function paced(attempt: DayAttempt, signal: AbortSignal | undefined): Promise<PaymentOutcome> {
+    const wait = lastCall + minIntervalMs - clock.now();
+    if (wait > 0) await clock.sleep(wait, signal);
+    if (signal?.aborted)
+      throw new BillUnreadableError(`${gateway.provider} checks stopped: the service is stopping`);
+    lastCall = clock.now();
+    return gateway.query({
+      outTradeNo: attempt.outTradeNo,
+      ...(attempt.transactionId ? { transactionId: attempt.transactionId } : {}),
+      ...(attempt.providerOrderId ? { providerOrderId: attempt.providerOrderId } : {}),
+    });
+  }
+
+  async function* rows(date: string, signal: AbortSignal | undefined): AsyncGenerator<BillRow> {
+    for (const attempt of options.attemptsOfDay(date)) {
+      let outcome = await paced(attempt, signal);
+      if (outcome.kind === 'unknown') outcome = await paced(attempt, signal);
+      if (outcome.kind === 'unknown')
+        throw new BillUnreadableError(
+          `${gateway.provider} check of ${attempt.outTradeNo}: ${outcome.detail}`,
+        );
+      if (outcome.kind === 'paid' || outcome.kind === 'refunded') {
+        yield {
+          kind: 'payment',
+          outTradeNo: attempt.outTradeNo,
+          transactionId: outcome.transactionId,
+          amountFen: outcome.totalFee,
+          status: 'success',
+          statusText: outcome.kind,
+          at: outcome.kind === 'paid' ? (outcome.paidAt ?? '') : '',
+        };
+      }
+    }
+  }
+
+  return {
+    provider: gateway.provider,
+    async fetchBill(date, signal) {
+      return { kind: 'bill', rows: rows(date, signal), summary: () => undefined };
+    },
+  };
+}

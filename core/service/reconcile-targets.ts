@@ -1,0 +1,160 @@
+/**
+ * Wires reconciliation to the configured merchants: each WeChat Pay and Alipay gateway gets its
+ * provider's bill adapter, each PAYJS gateway the per-order check source (no bill exists), with the
+ * merchant's own validated config. Composition only, like ./merchants.ts: the matching itself
+ * (core/reconcile) never sees an adapter.
+ */
+
+import type { DatabaseSync } from 'node:sqlite';
+import type { DaySummary } from '../common/contract/reconcile-views.ts';
+import { ConflictError, ValidationError } from '../common/errors.ts';
+import { createAlipayBillSource } from '../gateways/alipay/index.ts';
+import { createWxpayBillSource } from '../gateways/wxpay/index.ts';
+import type { Clock } from '../ports/clock.ts';
+import { beijingDate } from '../reconcile/beijing-day.ts';
+import { startDailyReconcile } from '../reconcile/daily-reconcile.ts';
+import { createOrderCheckSource } from '../reconcile/order-check-source.ts';
+import { type ReconcileTarget, reconcileDate } from '../reconcile/reconcile-day.ts';
+import { ReconcileStore } from '../reconcile/reconcile-store.ts';
+import type { ServiceConfig } from './config/service-config.ts';
+import type { SandboxEndpoint, ServiceMerchants } from './merchants.ts';
+
+export function reconcileTargets(
+  merchants: ServiceMerchants,
+  store: ReconcileStore,
+  clock: Clock,
+  pid?: string,
+): ReconcileTarget[] {
+  const chosen = merchants.all().filter((m) => pid === undefined || m.pid === pid);
+  if (pid !== undefined && chosen.length === 0)
+    throw new ValidationError('reconcile_pid_unknown', `no merchant "${pid}" in the configuration`);
+  const targets: ReconcileTarget[] = [];
+  for (const merchant of chosen) {
+    for (const gateway of merchant.gateways) {
+      const parsed = merchants.gatewayConfig(merchant.pid, gateway.provider);
+      if (!parsed) continue;
+      switch (parsed.provider) {
+        case 'wxpay':
+          targets.push({
+            pid: merchant.pid,
+            provider: 'wxpay',
+            source: createWxpayBillSource(parsed.config, { clock }),
+            comparesRefunds: true,
+          });
+          break;
+        case 'alipay':
+          targets.push({
+            pid: merchant.pid,
+            provider: 'alipay',
+            source: createAlipayBillSource(parsed.config, { clock }),
+            comparesRefunds: true,
+          });
+          break;
+        case 'payjs':
+          targets.push({
+            pid: merchant.pid,
+            provider: 'payjs',
+            source: createOrderCheckSource(gateway, {
+              clock,
+              minIntervalMs: parsed.config.check_min_interval_ms,
+              attemptsOfDay: (date) => store.attemptsOfDay(merchant.pid, 'payjs', date),
+            }),
+            comparesRefunds: false,
+          });
+          break;
+      }
+    }
+  }
+  return targets;
+}
+
+/** The running sandbox's endpoint, as `scanpay serve` reaches it (GET /_sandbox/credentials). */
+export async function sandboxEndpointAt(url: string): Promise<SandboxEndpoint> {
+  let response: Response;
+  try {
+    response = await fetch(`${url.replace(/\/+$/, '')}/_sandbox/credentials`);
+  } catch (error) {
+    throw new ConflictError(
+      'sandbox_unreachable',
+      `the sandbox at ${url} cannot be reached: ${(error as Error).message}`,
+    );
+  }
+  if (!response.ok)
+    throw new ConflictError('sandbox_unreachable', `the sandbox at ${url} answered HTTP ${response.status}`);
+  const body = (await response.json()) as {
+    url: string;
+    secapi_url: string;
+    credentials: SandboxEndpoint['credentials'];
+  };
+  return { url: body.url, secapiUrl: body.secapi_url, credentials: body.credentials };
+}
+
+export interface ServiceReconciliation {
+  readonly store: ReconcileStore;
+  readonly targets: readonly ReconcileTarget[];
+  /** Reconciles a day now (the API operation); one run at a time, later callers wait. */
+  runDate(date: string): Promise<DaySummary>;
+  stop(): Promise<void>;
+}
+
+/** The service's reconciliation: its store on the journal's connection, and the daily run when enabled. */
+export function startServiceReconciliation(deps: {
+  readonly db: DatabaseSync;
+  readonly merchants: ServiceMerchants;
+  readonly clock: Clock;
+  readonly config: ServiceConfig['reconcile'];
+  readonly logger: { info(message: string, fields?: Record<string, unknown>): void };
+}): ServiceReconciliation {
+  const { clock, logger } = deps;
+  const store = new ReconcileStore(deps.db);
+  const targets = reconcileTargets(deps.merchants, store, clock);
+  // Runs are not queued: a supervisor's "reconcile now" must not wait behind a long PAYJS check
+  // run. A provider-day is written whole in one transaction, so two runs of one day cannot mix.
+  const stopping = new AbortController();
+  const inFlight = new Set<Promise<unknown>>();
+  const runDate = (date: string): Promise<DaySummary> => {
+    const run = reconcileDate(date, targets, {
+      store,
+      clock,
+      signal: stopping.signal,
+      log: (line) => logger.info('reconcile', { line }),
+    });
+    const settled = run.catch(() => undefined);
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+    return run;
+  };
+  const finished = new Set(['done', 'too_old']);
+  const daily = deps.config.enabled
+    ? startDailyReconcile({
+        clock,
+        at: deps.config.daily_at,
+        catchUpDays: deps.config.catch_up_days,
+        firstDay: () => {
+          const at = store.firstSaleAt();
+          return at === undefined ? undefined : beijingDate(at);
+        },
+        isDone: (date) => {
+          const runs = store.runs(date);
+          return targets.every((t) =>
+            runs.some((r) => r.pid === t.pid && r.provider === t.provider && finished.has(r.status)),
+          );
+        },
+        runDay: async (date) => {
+          const summary = await runDate(date);
+          return Object.values(summary.status).every((s) => finished.has(s.status));
+        },
+        log: (message, fields) => logger.info(message, fields),
+      })
+    : null;
+  return {
+    store,
+    targets,
+    runDate,
+    async stop() {
+      stopping.abort();
+      await daily?.stop();
+      await Promise.all(inFlight);
+    },
+  };
+}

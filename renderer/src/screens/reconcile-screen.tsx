@@ -1,0 +1,247 @@
+/**
+ * 对账: a Beijing day against the providers' bills. Pick the day, see what matched and the totals
+ * per wallet (bill vs till), go through the discrepancies and decide each one (book, refund, or
+ * explain with a note; supervisor PIN), export the list as CSV. Keyboard: the form submits with
+ * Enter, every row is a button, Esc closes the decision panel. Compact enough for 800×480.
+ */
+import { useEffect, useState } from 'react';
+import type { DecisionAction, ReconcileItem } from '../../../core/common/contract/reconcile-views.ts';
+import { ErrorBanner } from '../components/error-banner.tsx';
+import { saveTextFile } from '../components/save-file.ts';
+import { useI18n } from '../i18n/use-i18n.ts';
+import { discrepancies } from '../state/reconcile-store.ts';
+import { useApp, useStores } from '../state/stores-context.tsx';
+
+const amount = (money: (fen: number) => string, fen: number | null) => (fen === null ? '—' : money(fen));
+
+function Decision({ item }: { item: ReconcileItem }) {
+  const { t, money } = useI18n();
+  const stores = useStores();
+  const deciding = useApp('reconcile', (s) => s.deciding);
+  const [action, setAction] = useState<DecisionAction>(item.choices[0] ?? 'explain');
+  const [by, setBy] = useState('');
+  const [note, setNote] = useState('');
+  const [pin, setPin] = useState('');
+  const close = () => stores.reconcile.getState().select(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') stores.reconcile.getState().select(null);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [stores]);
+  return (
+    <section className="card" data-testid="reconcile-decision">
+      <h2>
+        <code>{item.out_trade_no}</code>
+        {item.out_refund_no ? <code> / {item.out_refund_no}</code> : null} ·{' '}
+        {t(`reconcile.list.${item.kind}`)}
+      </h2>
+      <p>
+        {t(`reconcile.reason.${item.reason}`)} — {t('reconcile.till')} {amount(money, item.terminal_fen)},{' '}
+        {t('reconcile.bill')} {amount(money, item.provider_fen)}
+      </p>
+      {item.state !== 'open' && (
+        <p data-testid="reconcile-decided">
+          {t(`reconcile.state.${item.state}`)}: {item.resolved_by} — {item.resolution_note}
+        </p>
+      )}
+      <form
+        className="filters"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if (await stores.reconcile.getState().decide({ action, by, note, pin })) close();
+        }}
+      >
+        <fieldset className="row">
+          <legend>{t('reconcile.choose')}</legend>
+          {item.choices.map((choice) => (
+            <label key={choice} className="field-inline">
+              <input
+                type="radio"
+                name="reconcile-action"
+                value={choice}
+                checked={action === choice}
+                onChange={() => setAction(choice)}
+              />
+              {t(`reconcile.action.${choice}`)}
+            </label>
+          ))}
+        </fieldset>
+        <label className="field">
+          <span>{t('reconcile.by')}</span>
+          <input
+            data-testid="reconcile-by"
+            value={by}
+            maxLength={64}
+            onChange={(e) => setBy(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>{t('reconcile.note')}</span>
+          <input
+            data-testid="reconcile-note"
+            value={note}
+            maxLength={500}
+            onChange={(e) => setNote(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>{t('refund.pin')}</span>
+          <input
+            data-testid="reconcile-pin"
+            type="password"
+            inputMode="numeric"
+            value={pin}
+            maxLength={32}
+            onChange={(e) => setPin(e.target.value)}
+          />
+        </label>
+        <button
+          type="submit"
+          className="btn btn-primary"
+          data-testid="reconcile-decide"
+          disabled={deciding || !by.trim() || !note.trim() || !pin}
+        >
+          {t('reconcile.confirm')}
+        </button>
+        <button type="button" className="btn" onClick={close}>
+          {t('common.close')}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+export function ReconcileScreen() {
+  const { t, money } = useI18n();
+  const stores = useStores();
+  const r = stores.reconcile.getState;
+  const date = useApp('reconcile', (s) => s.date);
+  const summary = useApp('reconcile', (s) => s.summary);
+  const loading = useApp('reconcile', (s) => s.loading);
+  const running = useApp('reconcile', (s) => s.running);
+  const exporting = useApp('reconcile', (s) => s.exporting);
+  const error = useApp('reconcile', (s) => s.error);
+  const selectedId = useApp('reconcile', (s) => s.selectedId);
+  useEffect(() => {
+    void r().load();
+  }, [r]);
+  const items = discrepancies(summary);
+  const selected = items.find((i) => i.id === selectedId);
+  return (
+    <section className="panel" aria-labelledby="reconcile-title">
+      <h1 id="reconcile-title">{t('reconcile.title')}</h1>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void r().load();
+        }}
+      >
+        <label className="field">
+          <span>{t('reconcile.date')}</span>
+          <input
+            type="date"
+            data-testid="reconcile-date"
+            value={date}
+            onChange={(e) => r().setDate(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="btn" disabled={loading}>
+          {t('history.apply')}
+        </button>
+        <button
+          type="button"
+          className="btn btn-primary"
+          data-testid="reconcile-run"
+          disabled={running}
+          onClick={() => void r().run()}
+        >
+          ⟳ {running ? t('common.loading') : t('reconcile.run')}
+        </button>
+        <button
+          type="button"
+          className="btn"
+          data-testid="reconcile-export"
+          disabled={exporting || !summary}
+          onClick={async () => {
+            const file = await r().exportCsv();
+            if (file) saveTextFile(file.filename, file.csv, 'text/csv;charset=utf-8');
+          }}
+        >
+          ⇩ {t('history.export')}
+        </button>
+      </form>
+      <ErrorBanner error={error} />
+      {summary && (
+        <>
+          <p data-testid="reconcile-summary">
+            {t('reconcile.matched', { count: summary.matched })} ·{' '}
+            {t('reconcile.open', { count: items.filter((i) => i.state === 'open').length })}
+          </p>
+          <table className="orders" data-testid="reconcile-totals">
+            <thead>
+              <tr>
+                <th>{t('reconcile.wallet')}</th>
+                <th>{t('reconcile.status')}</th>
+                <th>{t('reconcile.bill')}</th>
+                <th>{t('reconcile.till')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(summary.status).map(([key, s]) => {
+                const totals = summary.totals[key];
+                return (
+                  <tr key={key}>
+                    <td>{key}</td>
+                    <td title={s.detail}>{t(`reconcile.run_status.${s.status}`)}</td>
+                    <td>
+                      {totals
+                        ? `${totals.bill.payments} · ${money(totals.bill.payment_fen - totals.bill.refund_fen)}`
+                        : '—'}
+                    </td>
+                    <td>
+                      {totals
+                        ? `${totals.terminal.payments} · ${money(totals.terminal.payment_fen - totals.terminal.refund_fen)}`
+                        : '—'}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
+      )}
+      {selected ? (
+        <Decision key={selected.id} item={selected} />
+      ) : summary && items.length === 0 ? (
+        <p className="muted" data-testid="reconcile-clean">
+          {t('reconcile.clean')}
+        </p>
+      ) : (
+        <table className="orders" data-testid="reconcile-items">
+          <tbody>
+            {items.map((i) => (
+              <tr key={i.id}>
+                <td>{t(`reconcile.list.${i.kind}`)}</td>
+                <td>
+                  <code>{i.out_trade_no}</code>
+                </td>
+                <td>
+                  {amount(money, i.terminal_fen)} / {amount(money, i.provider_fen)}
+                </td>
+                <td>{t(`reconcile.state.${i.state}`)}</td>
+                <td>
+                  <button type="button" className="btn btn-small" onClick={() => r().select(i.id)}>
+                    {t('history.detail')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
