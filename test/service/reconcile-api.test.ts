@@ -4,15 +4,25 @@ import { beijingDate } from '../../core/reconcile/beijing-day.ts';
 import { type ServiceHarness, startServiceHarness } from './service-harness.ts';
 
 let h: ServiceHarness;
+let session: string;
+const SUPERVISOR_PIN = '24681357';
+
+/** The cashier UI's call: the session the served page carries; decisions then take the supervisor PIN. */
+const asCashierUi = (op: string, body: unknown) => h.call(op, body, { 'x-scanpay-session': session });
 const today = beijingDate(Date.now());
 
 beforeAll(async () => {
   h = await startServiceHarness();
+  const page = await (await fetch(`${h.server.url}/`)).text();
+  session = /<meta name="scanpay-session" content="([^"]+)"/.exec(page)![1]!;
+  // The default PIN 0000 allows nothing but choosing a new one.
+  const newPin = await asCashierUi('updateSettings', { pin: '0000', new_pin: SUPERVISOR_PIN });
+  expect(newPin.status).toBe(200);
   const code = await h.walletCode('wxpay', 'instant');
   const paid = await h.call('createPayment', {
     data: { out_trade_no: 'RAPI1', total_fee: 1500, subject: 'Tea', auth_code: code },
   });
-  expect(paid.body.value.attempt.phase).toBe('paid');
+  expect(paid.body.attempt.phase).toBe('paid');
   await h.sandbox('/_sandbox/bills/faults', { provider: 'wxpay', kind: 'omit_trade', out_trade_no: 'RAPI1' });
   const payjsCode = await h.walletCode('wxpay', 'instant');
   const payjs = await h.call('createPayment', {
@@ -24,7 +34,7 @@ beforeAll(async () => {
       pid: 'sandbox-payjs',
     },
   });
-  expect(payjs.body.value.attempt.phase).toBe('paid');
+  expect(payjs.body.attempt.phase).toBe('paid');
 }, 60_000);
 
 afterAll(async () => {
@@ -60,7 +70,7 @@ describe('reconcile operations', () => {
   it('a decision needs the supervisor PIN, a name and a reason, and is kept with them', async () => {
     const day = await h.call('reconcileDay', { date: today });
     const id = day.body.value.terminal_only[0].id as number;
-    const wrongPin = await h.call('decideDiscrepancy', {
+    const wrongPin = await asCashierUi('decideDiscrepancy', {
       id,
       action: 'explain',
       by: 'Li',
@@ -68,28 +78,28 @@ describe('reconcile operations', () => {
       pin: '9999',
     });
     expect(wrongPin.body).toMatchObject({ ok: false, code: 'pin_invalid' });
-    const noNote = await h.call('decideDiscrepancy', {
+    const noNote = await asCashierUi('decideDiscrepancy', {
       id,
       action: 'explain',
       by: 'Li',
       note: ' ',
-      pin: '0000',
+      pin: SUPERVISOR_PIN,
     });
     expect(noNote.status).toBe(400);
-    const notAllowed = await h.call('decideDiscrepancy', {
+    const notAllowed = await asCashierUi('decideDiscrepancy', {
       id,
       action: 'book',
       by: 'Li',
       note: 'x',
-      pin: '0000',
+      pin: SUPERVISOR_PIN,
     });
     expect(notAllowed.body).toMatchObject({ ok: false, code: 'reconcile_action_not_allowed' });
-    const ok = await h.call('decideDiscrepancy', {
+    const ok = await asCashierUi('decideDiscrepancy', {
       id,
       action: 'explain',
       by: 'Li',
       note: 'paid cash instead',
-      pin: '0000',
+      pin: SUPERVISOR_PIN,
     });
     expect(ok.body.value).toMatchObject({
       id,
