@@ -25,6 +25,7 @@ import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { collectOrders, exportFilename, ordersToCsv } from './orders-csv.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
+import { startPeripherals } from './peripherals/start-peripherals.ts';
 import { ProviderHealth } from './provider-health.ts';
 import { QrDisplay } from './qr-display.ts';
 import { type ScannerWiring, wireScanners } from './scanner-wiring.ts';
@@ -182,6 +183,15 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     });
     if (view.reachability === 'up' && previous === 'down') engine.retryUnreachable(view.provider);
     bus.publish({ kind: 'health', health: healthView() });
+  });
+
+  const peripherals = startPeripherals({
+    config,
+    db: journal.db,
+    bus,
+    shifts,
+    now: () => clock.now(),
+    logger,
   });
 
   let scanners: ScannerWiring | null = null;
@@ -409,6 +419,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       health.stop();
       await scanners?.manager.stop();
       await engine.shutdown();
+      await peripherals.stop();
       await backups.stop();
       notifyLogger.flush();
       journal.close();

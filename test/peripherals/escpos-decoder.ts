@@ -8,7 +8,7 @@
 import iconv from 'iconv-lite';
 
 export interface DecodedJob {
-  /** Printed text, one entry per line (line feeds split; trailing spaces trimmed). */
+  /** Printed text, one entry per line (line feeds split; the spaces positioning moves made, trimmed at both ends). */
   readonly lines: string[];
   readonly cuts: number;
   readonly drawerPulses: { pin: number; onMs: number; offMs: number }[];
@@ -80,7 +80,7 @@ export function decodeEscPos(input: Uint8Array): DecodedJob {
   };
   const endLine = () => {
     flushText();
-    job.lines.push(line.trimEnd());
+    job.lines.push(line.trim());
     line = '';
   };
   let i = 0;
@@ -177,7 +177,7 @@ export function decodeEscPos(input: Uint8Array): DecodedJob {
     throw new Error(`unknown ESC/POS command ${key} at byte ${i}`);
   }
   flushText();
-  if (line) job.lines.push(line.trimEnd());
+  if (line.trim()) job.lines.push(line.trim());
   return job;
 }
 

@@ -56,7 +56,7 @@ export function saleReceipt(h: ReceiptHeader, order: OrderView, options: { repri
     ),
     `${esc(order.subject)} | ${yuan(order.total_fee)}`,
     '-',
-    `^合计 | ^${yuan(order.total_fee)}`,
+    `"合计 | ^${yuan(order.total_fee)}`,
     `支付方式 | ${tender}`,
     ...(order.note && order.note !== order.subject ? [`备注 | ${esc(order.note)}`] : []),
     ...numberLines('订单号', order.out_trade_no),
@@ -73,7 +73,7 @@ export function refundReceipt(h: ReceiptHeader, order: OrderView, refund: Refund
   return [
     ...header(h, '退款凭证', order.cashier, refund.updated_at),
     `原订单金额 | ${yuan(order.total_fee)}`,
-    `^退款金额 | ^${yuan(refund.refund_fee)}`,
+    `"退款金额 | ^${yuan(refund.refund_fee)}`,
     `累计已退 | ${yuan(order.refunded_fee)}`,
     `退回 | ${order.tender ? TENDER_NAMES[order.tender] : '-'}`,
     ...(refund.reason ? [`原因 | ${esc(refund.reason)}`] : []),

@@ -37,8 +37,7 @@ export class TcpLink implements ByteLink {
           reject(error);
           return;
         }
-        // end() flushes what was written before closing, so the last bytes of a job are not dropped.
-        socket.end(() => socket.destroy());
+        socket.destroy();
         resolve(new Uint8Array(Buffer.concat(chunks)));
       };
       let timer = setTimeout(
@@ -51,14 +50,18 @@ export class TcpLink implements ByteLink {
         received += data.length;
         if (want > 0 && received >= want) finish(null);
       });
-      socket.once('close', () => {
-        if (!settled) finish(want > 0 ? null : new Error('the printer closed the connection'));
-      });
+      socket.once('close', () => finish(null));
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.write(bytes, (error) => {
           if (error) return finish(error);
-          if (want === 0) return finish(null);
+          if (want === 0) {
+            // Half-close and wait for the printer to close its side: then every byte has arrived.
+            // A printer that keeps its side open is let go after a while (the bytes were sent).
+            socket.end();
+            timer = setTimeout(() => finish(null), 2000);
+            return;
+          }
           // A printer that does not answer DLE EOT gives back what it sent (maybe nothing).
           timer = setTimeout(() => finish(null), options.replyTimeoutMs ?? 800);
         });
