@@ -10,12 +10,12 @@ import iconv from 'iconv-lite';
 export interface DecodedJob {
   /** Printed text, one entry per line (line feeds split; the spaces positioning moves made, trimmed at both ends). */
   readonly lines: string[];
-  readonly cuts: number;
+  cuts: number;
   readonly drawerPulses: { pin: number; onMs: number; offMs: number }[];
   readonly qrCodes: string[];
-  readonly rasterImages: number;
+  rasterImages: number;
   readonly statusQueries: number[];
-  readonly initialisations: number;
+  initialisations: number;
 }
 
 /** Fixed-length commands: prefix bytes → number of parameter bytes that follow. */
