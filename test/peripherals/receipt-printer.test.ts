@@ -4,7 +4,7 @@
  * pty), decoded back by an independent ESC/POS reader.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OrderView, ZReportView } from '../../core/common/contract/views.ts';
+import type { ZReportView } from '../../core/common/contract/views.ts';
 import { EscPosPrinter } from '../../core/peripherals/escpos/escpos-printer.ts';
 import { encodeEscPos } from '../../core/peripherals/escpos/receipt-encoder.ts';
 import { SerialLink } from '../../core/peripherals/printer/serial/serial-link.ts';
@@ -12,34 +12,8 @@ import { TcpLink } from '../../core/peripherals/printer/tcp/tcp-link.ts';
 import { refundReceipt, saleReceipt, shiftReport } from '../../core/service/peripherals/receipt-layout.ts';
 import { makeTempDir, openPtyPair } from '../scanners/fakes/pty-pair.ts';
 import { decodeEscPos, printedText } from './escpos-decoder.ts';
+import { paidOrder } from './fixtures.ts';
 import { STATUS, startVirtualPrinter, type VirtualPrinter } from './virtual-printer.ts';
-
-export function paidOrder(overrides: Partial<OrderView> = {}): OrderView {
-  return {
-    out_trade_no: 'T01-20261130-000123',
-    pid: 'shop',
-    total_fee: 1288,
-    subject: '珍珠奶茶 大杯',
-    type: 'sale',
-    custom: null,
-    status: 1,
-    tender: 'wxpay',
-    provider: 'wxpay',
-    transaction_id: '4200001234202611301234567890',
-    paid_out_trade_no: 'T01-20261130-000123-1',
-    paid_at: Date.UTC(2026, 10, 30, 15, 9, 44),
-    refunded_fee: 0,
-    refunds: [],
-    callback: null,
-    cashier: '张三',
-    shift_id: 'S1',
-    note: null,
-    created_at: Date.UTC(2026, 10, 30, 15, 9, 30),
-    updated_at: Date.UTC(2026, 10, 30, 15, 9, 44),
-    live_attempt: null,
-    ...overrides,
-  };
-}
 
 const header = { shopName: '老王便利店', terminalId: 'T01' };
 

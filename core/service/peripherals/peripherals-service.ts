@@ -161,7 +161,7 @@ export class PeripheralsService {
         order.tender === 'cash' &&
         this.deps.printerOptions.drawerOnCash &&
         this.deps.printer &&
-        !this.drawerOpenedFor(order.out_trade_no)
+        !this.queue.hasDrawerOpening(order.out_trade_no)
       )
         void this.kickDrawer('cash_sale', order.cashier, order.out_trade_no);
     }
@@ -202,32 +202,26 @@ export class PeripheralsService {
     return id;
   }
 
-  private drawerOpenedFor(orderNo: string): boolean {
-    const row = this.deps.db.prepare('SELECT 1 FROM drawer_openings WHERE order_no = ? LIMIT 1').get(orderNo);
-    return row !== undefined;
-  }
-
   private async kickDrawer(
     reason: 'cash_sale' | 'manual',
     who: string | null,
     orderNo: string | null,
   ): Promise<{ delivered: boolean }> {
-    let delivered = false;
-    try {
-      await this.deps.printer!.open();
-      delivered = true;
-    } catch (error) {
-      this.deps.logger.warn('drawer not opened', { reason, error: (error as Error).message });
-    }
-    this.queue.recordDrawerOpening({
+    const id = this.queue.recordDrawerOpening({
       at: this.deps.now(),
       who,
       reason,
       order_no: orderNo,
       shift_id: this.deps.currentShiftId(),
-      delivered,
     });
-    return { delivered };
+    try {
+      await this.deps.printer!.open();
+      this.queue.markDrawerDelivered(id);
+      return { delivered: true };
+    } catch (error) {
+      this.deps.logger.warn('drawer not opened', { reason, error: (error as Error).message });
+      return { delivered: false };
+    }
   }
 
   private showOnPole(fen: number | null): void {

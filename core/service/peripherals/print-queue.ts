@@ -113,19 +113,24 @@ export class PrintQueue {
     return (rows as unknown as JobRow[]).map(toView);
   }
 
-  recordDrawerOpening(opening: DrawerOpening): void {
-    this.db
+  /** Journals an opening before the pulse is sent (so a repeated event cannot open twice); returns its id. */
+  recordDrawerOpening(opening: Omit<DrawerOpening, 'delivered'>): number {
+    const result = this.db
       .prepare(
-        'INSERT INTO drawer_openings (at, who, reason, order_no, shift_id, delivered) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO drawer_openings (at, who, reason, order_no, shift_id, delivered) VALUES (?, ?, ?, ?, ?, 0)',
       )
-      .run(
-        opening.at,
-        opening.who,
-        opening.reason,
-        opening.order_no,
-        opening.shift_id,
-        opening.delivered ? 1 : 0,
-      );
+      .run(opening.at, opening.who, opening.reason, opening.order_no, opening.shift_id);
+    return Number(result.lastInsertRowid);
+  }
+
+  markDrawerDelivered(id: number): void {
+    this.db.prepare('UPDATE drawer_openings SET delivered = 1 WHERE id = ?').run(id);
+  }
+
+  hasDrawerOpening(orderNo: string): boolean {
+    return (
+      this.db.prepare('SELECT 1 FROM drawer_openings WHERE order_no = ? LIMIT 1').get(orderNo) !== undefined
+    );
   }
 
   drawerOpenings(shiftId: string): DrawerOpening[] {
