@@ -187,6 +187,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
 
   const peripherals = startPeripherals({
     config,
+    dataDir,
     db: journal.db,
     bus,
     shifts,
@@ -401,6 +402,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     qrState: async () => qr.view(),
     qrCancel: async () => qr.cancel(),
     health: async () => healthView(),
+    ...peripherals.api({ requirePin, order: (outTradeNo) => engine.orderView(outTradeNo) }),
   };
 
   let stopped = false;

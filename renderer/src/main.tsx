@@ -9,13 +9,18 @@ import { routeScan } from './scan/route-scan.ts';
 import { attachWedge } from './scan/wedge-listener.ts';
 import { connectStores, createAppStores, loadAll } from './state/app-stores.ts';
 import { StoresProvider } from './state/stores-context.tsx';
+import { createBrowserVoiceOutput } from './voice/browser-voice-output.ts';
 
 const params = new URLSearchParams(window.location.search);
 const forcedMode = params.get('mode') === 'qr' ? 'qr' : params.get('mode') === 'cashier' ? 'cashier' : null;
 const lang = params.get('lang');
 
 const bridge = chooseBridge(window);
-const stores = createAppStores(bridge, { language: isLanguage(lang) ? lang : null });
+const stores = createAppStores(bridge, {
+  language: isLanguage(lang) ? lang : null,
+  // One window speaks: the customer screen (a second window on the same till) stays silent.
+  ...(params.get('mode') === 'customer' ? {} : { voiceOutput: createBrowserVoiceOutput() }),
+});
 connectStores(stores, { mode: forcedMode ?? 'cashier' });
 void loadAll(stores, forcedMode ?? 'cashier').then(() => {
   // settings.ui_mode may say qr although the URL did not.

@@ -36,6 +36,7 @@ function start(printerConfig: Record<string, unknown> = {}) {
   });
   running = startPeripherals({
     config,
+    dataDir: dir,
     db: journal.db,
     bus,
     shifts,

@@ -24,6 +24,11 @@ import type {
   UpdateSettingsRequest,
   VerifyPinRequest,
 } from './api-schemas.ts';
+import {
+  PERIPHERAL_OPERATION_NAMES,
+  type PeripheralsApi,
+  type PeripheralsEvent,
+} from './peripherals-contract.ts';
 import type {
   AttemptView,
   HealthView,
@@ -95,7 +100,7 @@ export interface OrdersExport {
   readonly count: number;
 }
 
-export interface ScanPayApi {
+export interface ScanPayApi extends PeripheralsApi {
   createPayment(request: CreatePaymentRequest): Promise<CreatePaymentResult>;
   queryPayment(request: QueryPaymentRequest): Promise<QueryPaymentResult>;
   refund(request: RefundRequest): Promise<RefundResult>;
@@ -158,6 +163,7 @@ export const OPERATION_NAMES = [
   'qrState',
   'qrCancel',
   'health',
+  ...PERIPHERAL_OPERATION_NAMES,
 ] as const satisfies readonly OperationName[];
 
 export function isOperationName(name: unknown): name is OperationName {
@@ -178,7 +184,8 @@ export type ServiceEvent =
   | { readonly kind: 'scanner_status'; readonly scanner: ScannerStatusView }
   | { readonly kind: 'health'; readonly health: HealthView }
   | { readonly kind: 'shift'; readonly shift: ShiftView | null }
-  | { readonly kind: 'qr'; readonly qr: QrDisplayView };
+  | { readonly kind: 'qr'; readonly qr: QrDisplayView }
+  | PeripheralsEvent;
 
 export type Disposer = () => void;
 

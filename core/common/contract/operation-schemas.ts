@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { OperationName } from './api-contract.ts';
 import * as S from './api-schemas.ts';
+import { PERIPHERAL_OPERATION_SCHEMAS } from './peripherals-contract.ts';
 
 export const OPERATION_SCHEMAS: { readonly [K in OperationName]: z.ZodType } = {
   createPayment: S.CreatePaymentRequest,
@@ -30,4 +31,5 @@ export const OPERATION_SCHEMAS: { readonly [K in OperationName]: z.ZodType } = {
   qrState: S.EmptyRequest,
   qrCancel: S.EmptyRequest,
   health: S.EmptyRequest,
+  ...PERIPHERAL_OPERATION_SCHEMAS,
 };

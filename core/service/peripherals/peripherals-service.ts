@@ -131,8 +131,8 @@ export class PeripheralsService {
   async openDrawer(who: string | null): Promise<{ delivered: boolean }> {
     if (!this.deps.printer)
       throw new ConflictError(
-        'drawer_not_configured',
-        'no printer is configured, so there is no drawer to open',
+        'printer_not_configured',
+        'no receipt printer is configured, so there is no drawer to open',
       );
     return this.kickDrawer('manual', who, null);
   }

@@ -1,44 +1,57 @@
 /**
  * Builds the peripherals service from the configuration and starts it on the event bus; the kiosk
- * service calls this once at start (and `stop()` at shutdown), so its own wiring stays two lines.
+ * service calls this once at start, spreads `api()` into its operations and calls `stop()` at
+ * shutdown, so its own wiring stays a few lines.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import type { ServiceEvent } from '../../common/contract/api-contract.ts';
+import type { PeripheralsApi } from '../../common/contract/peripherals-contract.ts';
+import type { OrderView } from '../../common/contract/views.ts';
 import type { EngineLogger } from '../../engine/engine-deps.ts';
 import { createPeripherals } from '../../peripherals/create-peripherals.ts';
 import type { ServiceConfig } from '../config/service-config.ts';
 import type { EventBus } from '../event-bus.ts';
 import type { ShiftStore } from '../shift-store.ts';
+import { PeripheralSettings } from './peripheral-settings.ts';
+import { buildPeripheralsApi, peripheralsView } from './peripherals-api.ts';
 import { PeripheralsService } from './peripherals-service.ts';
 
 export interface RunningPeripherals {
   readonly service: PeripheralsService;
+  api(deps: {
+    requirePin: (pin: string | undefined) => void;
+    order: (outTradeNo: string) => OrderView | null | undefined;
+  }): PeripheralsApi;
   stop(): Promise<void>;
 }
 
 export function startPeripherals(deps: {
   readonly config: ServiceConfig;
+  readonly dataDir: string;
   readonly db: DatabaseSync;
   readonly bus: EventBus;
   readonly shifts: ShiftStore;
   readonly now: () => number;
   readonly logger: EngineLogger;
   readonly retryDelaysMs?: readonly number[];
-  /** Where printer status changes go (the UI's status bar). */
-  readonly publish?: (event: ServiceEvent) => void;
 }): RunningPeripherals {
-  const { config } = deps;
+  const { config, bus } = deps;
   const { printer, poleDisplay } = createPeripherals(config);
+  const settings = new PeripheralSettings(deps.dataDir, {
+    auto_print: config.printer?.auto_print ?? true,
+    voice_enabled: config.voice.enabled,
+    voice_volume: config.voice.volume,
+  });
   const merchantName = (pid: string | null) =>
     config.merchants?.find((m) => m.pid === pid)?.name ?? config.merchants?.[0]?.name;
-  const service = new PeripheralsService({
+  const publish = () => bus.publish({ kind: 'peripherals', peripherals: peripheralsView(service, settings) });
+  const service: PeripheralsService = new PeripheralsService({
     db: deps.db,
     printer,
     poleDisplay,
     printerOptions: {
       width: config.printer?.width ?? 80,
       qr: config.printer?.qr ?? 'native',
-      autoPrint: config.printer?.auto_print ?? true,
+      autoPrint: settings.get().auto_print,
       drawerOnCash: config.printer?.drawer_on_cash ?? true,
     },
     terminalId: config.terminal_id,
@@ -49,12 +62,23 @@ export function startPeripherals(deps: {
     lastClosedShiftId: () => deps.shifts.lastClosedId(),
     currentShiftId: () => deps.shifts.current()?.shift_id ?? null,
     ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),
-    onPrinterStatus: (status) =>
-      deps.logger.info('printer status', { state: status.state, paper_low: status.paper_low }),
+    onPrinterStatus: (status) => {
+      deps.logger.info('printer status', { state: status.state, paper_low: status.paper_low });
+      publish();
+    },
   });
-  const unsubscribe = service.start((listener) => deps.bus.subscribe(listener));
+  const unsubscribe = service.start((listener) => bus.subscribe(listener));
   return {
     service,
+    api: (apiDeps) =>
+      buildPeripheralsApi({
+        service,
+        settings,
+        requirePin: apiDeps.requirePin,
+        order: apiDeps.order,
+        currentCashier: () => deps.shifts.current()?.cashier ?? null,
+        publish: () => publish(),
+      }),
     async stop() {
       unsubscribe();
       service.stop();
