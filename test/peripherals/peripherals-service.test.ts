@@ -11,6 +11,7 @@ import { openJournal } from '../../core/journal/open-journal.ts';
 import type { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 import { ServiceConfigSchema } from '../../core/service/config/service-config.ts';
 import { EventBus } from '../../core/service/event-bus.ts';
+import { PeripheralsService } from '../../core/service/peripherals/peripherals-service.ts';
 import {
   type RunningPeripherals,
   startPeripherals,
@@ -249,5 +250,34 @@ describe('cash drawer', () => {
     expect(journal.db.prepare('SELECT reason, delivered FROM drawer_openings').all()).toEqual([
       { reason: 'manual', delivered: 0 },
     ]);
+  });
+});
+
+describe('pole display', () => {
+  it('follows the till: the sale amount while charging, 0.00 when idle, each change once', async () => {
+    const shown: (number | null)[] = [];
+    const service = new PeripheralsService({
+      db: journal.db,
+      printer: null,
+      poleDisplay: { id: 'fake', showAmount: async (fen) => void shown.push(fen) },
+      printerOptions: { width: 58, qr: 'native', autoPrint: true, drawerOnCash: true },
+      terminalId: 'T01',
+      shopName: () => 'shop',
+      now: () => 0,
+      logger: { info: () => {}, warn: () => {} },
+      shiftReport: () => null,
+      lastClosedShiftId: () => null,
+      currentShiftId: () => null,
+    });
+    const stop = service.start((listener) => bus.subscribe(listener));
+    const order = paidOrder({ status: 0, paid_at: null, total_fee: 1288 });
+    bus.publish({ kind: 'sale', sale: { state: 'idle', order: null, attempt: null, last_scan: null } });
+    bus.publish({ kind: 'sale', sale: { state: 'awaiting_scan', order, attempt: null, last_scan: null } });
+    bus.publish({ kind: 'sale', sale: { state: 'charging', order, attempt: null, last_scan: null } });
+    bus.publish({ kind: 'sale', sale: { state: 'idle', order: null, attempt: null, last_scan: null } });
+    await waitFor(() => shown.length === 3, 'three frames');
+    expect(shown).toEqual([null, 1288, null]);
+    stop();
+    service.stop();
   });
 });

@@ -59,6 +59,8 @@ export class PeripheralsService {
   private retryIndex = 0;
   private stopped = false;
   private readonly seenRefunds = new Set<string>();
+  private poleShown: number | null | undefined = undefined;
+  private poleChain: Promise<void> = Promise.resolve();
 
   constructor(deps: PeripheralsServiceDeps) {
     this.deps = deps;
@@ -224,10 +226,17 @@ export class PeripheralsService {
     }
   }
 
+  /** One frame at a time (two opens of one serial port collide), and only when the amount changes. */
   private showOnPole(fen: number | null): void {
-    this.deps.poleDisplay?.showAmount(fen).catch((error: Error) => {
-      this.deps.logger.warn('pole display not updated', { error: error.message });
-    });
+    const display = this.deps.poleDisplay;
+    if (!display || fen === this.poleShown) return;
+    this.poleShown = fen;
+    this.poleChain = this.poleChain.then(() =>
+      display.showAmount(fen).catch((error: Error) => {
+        this.poleShown = undefined; // try again on the next event
+        this.deps.logger.warn('pole display not updated', { error: error.message });
+      }),
+    );
   }
 
   /** Starts a pass over the queue unless one is running. */
