@@ -25,6 +25,7 @@ import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { collectOrders, exportFilename, ordersToCsv } from './orders-csv.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
+import { cashTenderedCustom } from './peripherals/cash-tendered.ts';
 import { startPeripherals } from './peripherals/start-peripherals.ts';
 import { ProviderHealth } from './provider-health.ts';
 import { QrDisplay } from './qr-display.ts';
@@ -372,6 +373,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
         {
           total_fee: request.total_fee,
           subject: request.note?.trim() || '现金 Cash sale',
+          ...cashTenderedCustom(request.total_fee, request.tendered_fee),
           ...(request.note ? { note: request.note } : {}),
           ...(shift ? { cashier: shift.cashier, shift_id: shift.shift_id } : {}),
         },

@@ -87,6 +87,19 @@ describe('a configured till', () => {
     expect(printedText(decodeEscPos(printer.printed()))).toMatch(/开钱箱次数 +2/);
   });
 
+  it('a cash receipt shows what was tendered and the change; too little tendered is refused', async () => {
+    const { h, printer } = await till();
+    const short = await h.call('recordCashSale', { total_fee: 500, tendered_fee: 100 });
+    expect(short.status).toBe(400);
+    expect(short.body.error.code).toBe('cash_tendered_short');
+    expect((await h.call('listOrders', {})).body.value.total).toBe(0);
+    await h.call('recordCashSale', { total_fee: 1288, tendered_fee: 2000 });
+    await waitFor(() => decodeEscPos(printer.printed()).cuts === 1, 'the receipt');
+    const text = printedText(decodeEscPos(printer.printed()));
+    expect(text).toMatch(/实收 +￥20\.00/);
+    expect(text).toMatch(/找零 +￥7\.12/);
+  });
+
   it('reprint from History prints 重印; an unpaid order has no receipt', async () => {
     const { h, printer } = await till({ auto_print: false });
     await h.call('recordCashSale', { total_fee: 300 });

@@ -7,6 +7,7 @@
 import type { OrderView, RefundView, Tender, ZReportView } from '../../common/contract/views.ts';
 import { fenToYuan } from '../../common/money.ts';
 import { escapeReceiptText as esc } from '../../peripherals/escpos/receipt-encoder.ts';
+import { tenderedFeeOf } from './cash-tendered.ts';
 
 export interface ReceiptHeader {
   readonly shopName: string;
@@ -45,6 +46,13 @@ function numberLines(label: string, value: string | null): string[] {
   return value ? [`${label}`, `"${esc(value)}`] : [];
 }
 
+/** 实收 / 找零 for a cash sale whose tendered amount was recorded. */
+function cashLines(order: OrderView): string[] {
+  const tendered = order.tender === 'cash' ? tenderedFeeOf(order.custom) : null;
+  if (tendered === null) return [];
+  return [`实收 | ${yuan(tendered)}`, `找零 | ${yuan(tendered - order.total_fee)}`];
+}
+
 export function saleReceipt(h: ReceiptHeader, order: OrderView, options: { reprint?: boolean } = {}): string {
   const tender = order.tender ? TENDER_NAMES[order.tender] : '-';
   return [
@@ -58,6 +66,7 @@ export function saleReceipt(h: ReceiptHeader, order: OrderView, options: { repri
     '-',
     `"合计 | ^${yuan(order.total_fee)}`,
     `支付方式 | ${tender}`,
+    ...cashLines(order),
     ...(order.note && order.note !== order.subject ? [`备注 | ${esc(order.note)}`] : []),
     ...numberLines('订单号', order.out_trade_no),
     ...numberLines('交易单号', order.transaction_id),
