@@ -64,15 +64,13 @@ describe('customer screen (?mode=customer)', () => {
     expect(screen.getByTestId('customer-amount').textContent).toBe('¥12.88');
     expect(screen.getByRole('status').textContent).toBe('请出示付款码');
     act(() =>
-      stores.sale
-        .getState()
-        .applySale(
-          aSale({
-            state: 'done',
-            order: { ...order, status: 1, paid_at: T0 },
-            attempt: anAttempt({ phase: 'paid' }),
-          }),
-        ),
+      stores.sale.getState().applySale(
+        aSale({
+          state: 'done',
+          order: { ...order, status: 1, paid_at: T0 },
+          attempt: anAttempt({ phase: 'paid' }),
+        }),
+      ),
     );
     expect(screen.getByTestId('customer-screen').dataset.state).toBe('paid');
     expect(screen.getByRole('status').textContent).toBe('✓ 支付成功');
