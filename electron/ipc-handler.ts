@@ -8,6 +8,7 @@ import {
   type CallResult,
   IPC_INVOKE_CHANNEL,
   isOperationName,
+  type OperationName,
   type ScanPayApi,
 } from '../core/common/contract/api-contract.ts';
 import { OPERATION_SCHEMAS } from '../core/common/contract/operation-schemas.ts';
@@ -26,6 +27,11 @@ export interface IpcHandlerOptions {
   readonly trusted: () => TrustedRenderer | null;
   /** Told about refused senders; never given the payload (it may hold a PIN or a payment code). */
   readonly onRefused?: (reason: string) => void;
+  /** A second, read-only sender (the customer screen) and the only operations it may call. */
+  readonly readOnly?: {
+    readonly trusted: () => TrustedRenderer | null;
+    readonly operations: readonly OperationName[];
+  };
 }
 
 const MAX_ISSUES = 10;
@@ -72,9 +78,13 @@ export async function invokeOperation(
 
 /** Registers the invoke handler; returns the disposer that removes it. */
 export function registerIpcHandler(options: IpcHandlerOptions): () => void {
-  const { ipcMain, api, trusted, onRefused } = options;
+  const { ipcMain, api, trusted, onRefused, readOnly } = options;
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, name, request) => {
-    if (!isTrustedSender(event, trusted())) {
+    const viewer =
+      readOnly !== undefined &&
+      isTrustedSender(event, readOnly.trusted()) &&
+      readOnly.operations.includes(name as OperationName);
+    if (!viewer && !isTrustedSender(event, trusted())) {
       onRefused?.(`IPC from an untrusted sender (webContents ${event.sender.id}) refused`);
       return {
         ok: false,
