@@ -44,6 +44,7 @@ function start(printerConfig: Record<string, unknown> = {}) {
     now: () => Date.UTC(2026, 10, 30, 15, 0, 0),
     logger: { info: () => {}, warn: (message) => warnings.push(message) },
     retryDelaysMs: [20],
+    statusEveryMs: 30,
   });
   return running.service;
 }
@@ -186,6 +187,22 @@ describe('the queue while the printer is away', () => {
     expect(printer.port).toBe(port);
     const service = start();
     await waitFor(() => service.listPrintJobs('printed').length === 1, 'printed by the next run');
+  });
+});
+
+describe('printer status for the status bar', () => {
+  it('is watched without any job: paper out and back are published as peripherals events', async () => {
+    const views: { state: string | undefined }[] = [];
+    bus.subscribe((event) => {
+      if (event.kind === 'peripherals') views.push({ state: event.peripherals.printer?.status?.state });
+    });
+    start();
+    await waitFor(() => views.at(-1)?.state === 'online', 'online at start');
+    printer.status = STATUS.paperOut;
+    await waitFor(() => views.at(-1)?.state === 'paper_out', 'paper out');
+    printer.status = STATUS.online;
+    await waitFor(() => views.at(-1)?.state === 'online', 'back online');
+    expect(views.map((v) => v.state)).toEqual(['online', 'paper_out', 'online']);
   });
 });
 

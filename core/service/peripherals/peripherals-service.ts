@@ -33,6 +33,8 @@ export interface PeripheralsServiceDeps {
   readonly currentShiftId: () => string | null;
   /** Retry delays for queued jobs while the printer is away; the last one repeats. */
   readonly retryDelaysMs?: readonly number[];
+  /** How often the printer's state is asked while nothing prints (status bar); 0 = never. */
+  readonly statusEveryMs?: number;
   /** Tells the UI the printer's state changed. */
   readonly onPrinterStatus?: (status: PrinterStatus) => void;
 }
@@ -57,6 +59,7 @@ export class PeripheralsService {
   private flushing: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryIndex = 0;
+  private statusTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly seenRefunds = new Set<string>();
   private poleShown: number | null | undefined = undefined;
@@ -86,11 +89,14 @@ export class PeripheralsService {
       });
     });
     if (this.deps.printer && this.queue.pending().length > 0) this.kick();
+    this.watchStatus();
     return unsubscribe;
   }
 
   stop(): void {
     this.stopped = true;
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusTimer = null;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }
@@ -237,6 +243,31 @@ export class PeripheralsService {
         this.deps.logger.warn('pole display not updated', { error: error.message });
       }),
     );
+  }
+
+  /**
+   * Asks DLE EOT now and then while idle, so the status bar shows paper out or a cover left open
+   * before the next sale, and a queue waiting on a dead printer starts as soon as it answers. One
+   * question at a time (the next is scheduled after the answer); never while a job is printing.
+   */
+  private watchStatus(): void {
+    const every = this.deps.statusEveryMs ?? 30_000;
+    const printer = this.deps.printer;
+    if (!printer || every <= 0) return;
+    const tick = async () => {
+      if (this.stopped) return;
+      if (!this.flushing) {
+        const status = await printer.status();
+        if (this.stopped) return;
+        this.noteStatus(status);
+        const ready = status.state === 'online' || status.state === 'unknown';
+        if (ready && !this.retryTimer && this.queue.pending().length > 0) this.kick();
+      }
+      if (this.stopped) return;
+      this.statusTimer = setTimeout(() => void tick(), every);
+      this.statusTimer.unref?.();
+    };
+    void tick();
   }
 
   /** Starts a pass over the queue unless one is running. */

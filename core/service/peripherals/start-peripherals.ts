@@ -33,6 +33,7 @@ export function startPeripherals(deps: {
   readonly now: () => number;
   readonly logger: EngineLogger;
   readonly retryDelaysMs?: readonly number[];
+  readonly statusEveryMs?: number;
 }): RunningPeripherals {
   const { config, bus } = deps;
   const { printer, poleDisplay } = createPeripherals(config);
@@ -62,6 +63,7 @@ export function startPeripherals(deps: {
     lastClosedShiftId: () => deps.shifts.lastClosedId(),
     currentShiftId: () => deps.shifts.current()?.shift_id ?? null,
     ...(deps.retryDelaysMs ? { retryDelaysMs: deps.retryDelaysMs } : {}),
+    ...(deps.statusEveryMs !== undefined ? { statusEveryMs: deps.statusEveryMs } : {}),
     onPrinterStatus: (status) => {
       deps.logger.info('printer status', { state: status.state, paper_low: status.paper_low });
       publish();
