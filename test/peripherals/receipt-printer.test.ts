@@ -120,6 +120,10 @@ describe('refund slip and 交班报表', () => {
     );
     expect(text).toContain('交班报表');
     expect(text).toMatch(/开钱箱次数 +3/);
+    // Times stay whole on 58 mm paper, and the signature line prints.
+    expect(text).toContain('开班 2026-11-30 09:00:00');
+    expect(text).toContain('交班 2026-11-30 18:00:00');
+    expect(text).toMatch(/收银员签字 +________/);
     expect(text).toMatch(/备用金 +￥200\.00/);
     expect(text).toMatch(/差额 +-￥1\.00/);
     expect(text).toContain('现金');

@@ -111,13 +111,14 @@ export function shiftReport(h: ReceiptHeader, report: ZReportView, drawerOpening
   return [
     ...header(h, '交班报表', report.cashier, report.closed_at ?? report.opened_at),
     `班次 | ${esc(report.shift_id)}`,
-    `开班 | ${beijingTime(report.opened_at)}`,
-    `交班 | ${report.closed_at ? beijingTime(report.closed_at) : '-'}`,
+    // One line each: 19 characters do not fit half of a 58 mm line.
+    `开班 ${beijingTime(report.opened_at)}`,
+    `交班 ${report.closed_at ? beijingTime(report.closed_at) : '-'}`,
     `备用金 | ${yuan(report.float_fee)}`,
     `开钱箱次数 | ${drawerOpenings}`,
     '-',
     ...lines.flat(),
     '',
-    '收银员签字 | ________',
+    `收银员签字 | ${esc('________')}`,
   ].join('\n');
 }
