@@ -12,7 +12,9 @@ describe('SerialLink', () => {
     const pty = await openPtyPair(temp.dir, 'stalled');
     try {
       const link = new SerialLink(pty.device, 115200, { jobTimeoutMs: 500 });
-      await expect(link.exchange(Buffer.alloc(8 * 1024 * 1024, 0x41))).rejects.toThrow(/not taken within 500 ms/);
+      await expect(link.exchange(Buffer.alloc(8 * 1024 * 1024, 0x41))).rejects.toThrow(
+        /not taken within 500 ms/,
+      );
     } finally {
       await pty.kill();
       temp.remove();
@@ -22,7 +24,9 @@ describe('SerialLink', () => {
   it('a device that is not there is an error naming it', async () => {
     const temp = makeTempDir();
     try {
-      await expect(new SerialLink(`${temp.dir}/ttyNONE`, 9600).exchange(Uint8Array.of(1))).rejects.toThrow(/ttyNONE/);
+      await expect(new SerialLink(`${temp.dir}/ttyNONE`, 9600).exchange(Uint8Array.of(1))).rejects.toThrow(
+        /ttyNONE/,
+      );
     } finally {
       temp.remove();
     }
