@@ -4,9 +4,10 @@
  * bar, reprint from History, and Settings → printer and voice behind the PIN.
  */
 import { act, cleanup, fireEvent, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PrintJobView } from '../../../core/common/contract/peripherals-contract.ts';
 import { App } from '../../../renderer/src/app.tsx';
+import { PrintReceiptButton } from '../../../renderer/src/components/print-receipt-button.tsx';
 import { StatusBar } from '../../../renderer/src/components/status-bar.tsx';
 import { HistoryScreen } from '../../../renderer/src/screens/history-screen.tsx';
 import { SettingsScreen } from '../../../renderer/src/screens/settings-screen.tsx';
@@ -158,6 +159,36 @@ describe('reprint from History', () => {
       await stores.history.getState().select('SO1001');
     });
     expect(screen.queryByTestId('reprint')).toBeNull();
+  });
+});
+
+describe('print receipt on a paid sale', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('goes to the receipt printer when one is configured', async () => {
+    const bridge = defaultBridge()
+      .on('reprintReceipt', () => null)
+      .on('listPrintJobs', () => []);
+    const { stores } = renderWithStores(<PrintReceiptButton order={anOrder({ status: 1, paid_at: T0 })} />, {
+      bridge,
+    });
+    await act(async () => stores.peripherals.getState().load());
+    const print = vi.spyOn(window, 'print').mockImplementation(() => {});
+    await act(async () => fireEvent.click(screen.getByTestId('print-receipt')));
+    expect(bridge.callsOf('reprintReceipt')).toEqual([{ out_trade_no: 'SO1001' }]);
+    expect(print).not.toHaveBeenCalled();
+  });
+
+  it("falls back to the browser's print dialog without a printer", async () => {
+    const bridge = defaultBridge().on('getPeripherals', () => somePeripherals({ printer: null }));
+    const { stores } = renderWithStores(<PrintReceiptButton order={anOrder({ status: 1, paid_at: T0 })} />, {
+      bridge,
+    });
+    await act(async () => stores.peripherals.getState().load());
+    const print = vi.spyOn(window, 'print').mockImplementation(() => {});
+    fireEvent.click(screen.getByTestId('print-receipt'));
+    expect(print).toHaveBeenCalledTimes(1);
+    expect(bridge.callsOf('reprintReceipt')).toEqual([]);
   });
 });
 
