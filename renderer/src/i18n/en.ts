@@ -350,6 +350,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'peripherals.job.reprint': 'Reprint',
   'peripherals.job.pending': 'waiting',
   'peripherals.job.printed': 'printed',
+  'sale.tendered': 'Cash tendered (optional)',
+  'sale.change': 'change {amount}',
   'history.reprint': 'Reprint receipt',
   'error.cash_tendered_short': 'The amount tendered is less than the sale.',
   'error.printer_not_configured': 'No receipt printer is configured.',

@@ -333,6 +333,8 @@ export const zhCN = {
   'peripherals.job.reprint': '重印',
   'peripherals.job.pending': '等待打印',
   'peripherals.job.printed': '已打印',
+  'sale.tendered': '现金实收（可选）',
+  'sale.change': '找零 {amount}',
   'history.reprint': '重印小票',
   'error.cash_tendered_short': '实收金额少于应收金额。',
   'error.printer_not_configured': '未配置小票打印机。',

@@ -10,6 +10,7 @@ import { App } from '../../../renderer/src/app.tsx';
 import { PrintReceiptButton } from '../../../renderer/src/components/print-receipt-button.tsx';
 import { StatusBar } from '../../../renderer/src/components/status-bar.tsx';
 import { HistoryScreen } from '../../../renderer/src/screens/history-screen.tsx';
+import { SaleScreen } from '../../../renderer/src/screens/sale-screen.tsx';
 import { SettingsScreen } from '../../../renderer/src/screens/settings-screen.tsx';
 import { selectCustomerView } from '../../../renderer/src/state/customer-view.ts';
 import { somePeripherals } from '../fixtures/peripherals.ts';
@@ -159,6 +160,35 @@ describe('reprint from History', () => {
       await stores.history.getState().select('SO1001');
     });
     expect(screen.queryByTestId('reprint')).toBeNull();
+  });
+});
+
+describe('cash tendered and change', () => {
+  const key = (name: string) => fireEvent.click(screen.getByRole('button', { name }));
+
+  it('shows the change and sends what was tendered with the cash sale', async () => {
+    const bridge = defaultBridge().on('recordCashSale', (r) =>
+      anOrder({ total_fee: r.total_fee, status: 1, tender: 'cash', paid_at: T0 }),
+    );
+    renderWithStores(<SaleScreen />, { bridge });
+    for (const k of ['1', '2', '.', '8', '8']) key(k);
+    fireEvent.change(screen.getByTestId('cash-tendered'), { target: { value: '20' } });
+    expect(screen.getByTestId('cash-change').textContent).toBe(' · change ¥7.12');
+    await act(async () => fireEvent.click(screen.getByTestId('cash')));
+    expect(bridge.callsOf('recordCashSale')).toEqual([{ total_fee: 1288, tendered_fee: 2000 }]);
+  });
+
+  it('too little tendered is refused on the spot, in words, and nothing is recorded', async () => {
+    const bridge = defaultBridge().on('recordCashSale', (r) =>
+      anOrder({ total_fee: r.total_fee, status: 1 }),
+    );
+    renderWithStores(<SaleScreen />, { bridge });
+    for (const k of ['5', '0']) key(k);
+    fireEvent.change(screen.getByTestId('cash-tendered'), { target: { value: '20' } });
+    expect(screen.queryByTestId('cash-change')).toBeNull();
+    await act(async () => fireEvent.click(screen.getByTestId('cash')));
+    expect(bridge.callsOf('recordCashSale')).toEqual([]);
+    expect(screen.getByRole('alert').textContent).toMatch(/less than the sale/);
   });
 });
 
