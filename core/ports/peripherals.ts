@@ -32,6 +32,8 @@ export interface ReceiptPrinter {
   print(job: Uint8Array): Promise<void>;
   /** Asks DLE EOT 1, 2 and 4; never rejects. */
   status(): Promise<PrinterStatus>;
+  /** Releases the connection (service shutdown). */
+  close(): Promise<void>;
 }
 
 export interface CashDrawer {
@@ -43,4 +45,6 @@ export interface PoleDisplay {
   readonly id: string;
   /** Shows an amount in fen, or the idle 0.00 when null. Rejects (UnavailableError) when not delivered. */
   showAmount(fen: number | null): Promise<void>;
+  /** Releases the connection (service shutdown). */
+  close(): Promise<void>;
 }

@@ -276,7 +276,7 @@ describe('pole display', () => {
     const service = new PeripheralsService({
       db: journal.db,
       printer: null,
-      poleDisplay: { id: 'fake', showAmount: async (fen) => void shown.push(fen) },
+      poleDisplay: { id: 'fake', showAmount: async (fen) => void shown.push(fen), close: async () => {} },
       printerOptions: { width: 58, qr: 'native', autoPrint: true, drawerOnCash: true },
       terminalId: 'T01',
       shopName: () => 'shop',
@@ -292,8 +292,10 @@ describe('pole display', () => {
     bus.publish({ kind: 'sale', sale: { state: 'awaiting_scan', order, attempt: null, last_scan: null } });
     bus.publish({ kind: 'sale', sale: { state: 'charging', order, attempt: null, last_scan: null } });
     bus.publish({ kind: 'sale', sale: { state: 'idle', order: null, attempt: null, last_scan: null } });
-    await waitFor(() => shown.length === 3, 'three frames');
-    expect(shown).toEqual([null, 1288, null]);
+    // A cash sale never goes through the till's sale: its paid order shows its amount.
+    bus.publish({ kind: 'order', order: paidOrder({ tender: 'cash', total_fee: 500 }) });
+    await waitFor(() => shown.length === 4, 'four frames');
+    expect(shown).toEqual([null, 1288, null, 500]);
     stop();
     service.stop();
   });

@@ -2,7 +2,6 @@
  * The pole display (客显) over a real serial pty: the amount of the sale in progress, 0.00 when the
  * till is idle, in both command sets.
  */
-import { createReadStream } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   poleDisplayBytes,
@@ -10,6 +9,7 @@ import {
 } from '../../core/peripherals/pole-display/serial-pole-display.ts';
 import { SerialLink } from '../../core/peripherals/printer/serial/serial-link.ts';
 import { makeTempDir, openPtyPair, type PtyPair, waitFor } from '../scanners/fakes/pty-pair.ts';
+import { openPtyReader, type PtyReader } from './pty-reader.ts';
 
 describe('pole display command sets', () => {
   it('escpos: clear, the 总计 lamp, ESC Q A with the amount, CR', () => {
@@ -30,20 +30,16 @@ describe('pole display command sets', () => {
 describe('SerialPoleDisplay over a socat pty', () => {
   let temp: ReturnType<typeof makeTempDir>;
   let pty: PtyPair;
-  let received: Buffer[];
-  let reader: ReturnType<typeof createReadStream>;
+  let reader: PtyReader;
 
   beforeEach(async () => {
     temp = makeTempDir();
     pty = await openPtyPair(temp.dir, 'pole');
-    received = [];
-    reader = createReadStream(pty.host);
-    reader.on('data', (chunk) => received.push(Buffer.from(chunk)));
-    reader.on('error', () => {}); // EIO once socat is gone
+    reader = await openPtyReader(pty.host);
   });
 
   afterEach(async () => {
-    reader.destroy();
+    await reader.close();
     await pty.kill();
     temp.remove();
   });
@@ -53,8 +49,8 @@ describe('SerialPoleDisplay over a socat pty', () => {
     await display.showAmount(1288);
     await display.showAmount(null);
     const expected = '\x1b@\x1bs2\x1bQA12.88\r\x1b@\x1bs0\x1bQA0.00\r';
-    await waitFor(() => Buffer.concat(received).length >= expected.length, 'both frames');
-    expect(Buffer.concat(received).toString('latin1')).toBe(expected);
+    await waitFor(() => reader.received().length >= expected.length, 'both frames');
+    expect(reader.received().toString('latin1')).toBe(expected);
   });
 
   it('a missing device is a typed error, not a crash', async () => {

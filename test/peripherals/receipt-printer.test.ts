@@ -10,9 +10,10 @@ import { encodeEscPos } from '../../core/peripherals/escpos/receipt-encoder.ts';
 import { SerialLink } from '../../core/peripherals/printer/serial/serial-link.ts';
 import { TcpLink } from '../../core/peripherals/printer/tcp/tcp-link.ts';
 import { refundReceipt, saleReceipt, shiftReport } from '../../core/service/peripherals/receipt-layout.ts';
-import { makeTempDir, openPtyPair } from '../scanners/fakes/pty-pair.ts';
+import { makeTempDir, openPtyPair, waitFor } from '../scanners/fakes/pty-pair.ts';
 import { decodeEscPos, printedText } from './escpos-decoder.ts';
 import { paidOrder } from './fixtures.ts';
+import { openPtyReader } from './pty-reader.ts';
 import { STATUS, startVirtualPrinter, type VirtualPrinter } from './virtual-printer.ts';
 
 const header = { shopName: '老王便利店', terminalId: 'T01' };
@@ -184,11 +185,7 @@ describe('EscPosPrinter over serial (socat pty)', () => {
     const temp = makeTempDir();
     const pty = await openPtyPair(temp.dir, 'printer');
     try {
-      const { createReadStream } = await import('node:fs');
-      const received: Buffer[] = [];
-      const reader = createReadStream(pty.host);
-      reader.on('data', (chunk) => received.push(Buffer.from(chunk)));
-      reader.on('error', () => {}); // EIO once socat is gone
+      const reader = await openPtyReader(pty.host);
       const device = new EscPosPrinter(new SerialLink(pty.device, 9600));
       const job = encodeEscPos(saleReceipt(header, paidOrder({ tender: 'cash', transaction_id: null })), {
         width: 58,
@@ -196,11 +193,11 @@ describe('EscPosPrinter over serial (socat pty)', () => {
       });
       await device.print(job);
       await device.open();
-      const deadline = Date.now() + 5000;
-      while (Buffer.concat(received).length < job.length + 5 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 10));
-      reader.destroy();
-      const decoded = decodeEscPos(Buffer.concat(received));
+      await waitFor(() => reader.received().length >= job.length + 5, 'the job and the pulse').catch((e) => {
+        throw new Error(`${e.message}: got ${reader.received().length} of ${job.length + 5}`);
+      });
+      await reader.close();
+      const decoded = decodeEscPos(reader.received());
       expect(printedText(decoded)).toMatch(/支付方式 +现金/);
       expect(decoded.lines).not.toContain('交易单号');
       expect(decoded.cuts).toBe(1);

@@ -1,7 +1,7 @@
 /**
- * A byte pipe to a device: open, write, collect up to `replyBytes` bytes of answer, close. Each job
- * opens its own connection so an unplugged or restarted printer is simply reached again next time;
- * the TCP and serial adapters implement it.
+ * A byte pipe to a device: write a job, collect up to `replyBytes` bytes of answer. The TCP link
+ * connects per job (a restarted network printer is simply reached again); the serial link keeps its
+ * port open between jobs that follow each other (serial-link.ts says why) and closes it when idle.
  */
 export interface ByteLink {
   readonly id: string;
@@ -10,4 +10,6 @@ export interface ByteLink {
     bytes: Uint8Array,
     options?: { replyBytes?: number; replyTimeoutMs?: number },
   ): Promise<Uint8Array>;
+  /** Releases what the link holds open (a serial port); a link that holds nothing need not have it. */
+  close?(): Promise<void>;
 }

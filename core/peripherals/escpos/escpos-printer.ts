@@ -27,6 +27,10 @@ export class EscPosPrinter implements ReceiptPrinter, CashDrawer {
     await this.send(DRAWER_PULSE);
   }
 
+  async close(): Promise<void> {
+    await this.link.close?.();
+  }
+
   async status(): Promise<PrinterStatus> {
     let reply: Uint8Array;
     try {

@@ -45,6 +45,10 @@ export class SerialPoleDisplay implements PoleDisplay {
     this.commandSet = commandSet;
   }
 
+  async close(): Promise<void> {
+    await this.link.close?.();
+  }
+
   async showAmount(fen: number | null): Promise<void> {
     try {
       await this.link.exchange(poleDisplayBytes(fen, this.commandSet));

@@ -101,6 +101,14 @@ export class PeripheralsService {
     this.retryTimer = null;
   }
 
+  /** Releases the devices' connections (after stop()). */
+  async closeDevices(): Promise<void> {
+    await Promise.all([
+      this.deps.printer?.close(),
+      this.poleChain.then(() => this.deps.poleDisplay?.close()),
+    ]);
+  }
+
   /** Resolves when the queue has been tried once (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.flushing) await this.flushing;
@@ -157,6 +165,9 @@ export class PeripheralsService {
   }
 
   private onOrder(order: OrderView): void {
+    // A cash sale never goes through the till's SaleView: show its amount when it is booked.
+    if (order.tender === 'cash' && order.status === 1 && order.refunded_fee === 0)
+      this.showOnPole(order.total_fee);
     if (order.status >= 1 && order.paid_at !== null) {
       if (this.autoPrint)
         this.enqueue(

@@ -85,6 +85,7 @@ export function startPeripherals(deps: {
       unsubscribe();
       service.stop();
       await service.idle();
+      await service.closeDevices();
     },
   };
 }
