@@ -78,6 +78,7 @@ export function dispatchEvent(stores: AppStores, event: ServiceEvent): void {
       stores.refund.getState().applyOrder(event.order);
       return;
     case 'sale':
+      stores.voice.getState().applySale(event.sale);
       stores.sale.getState().applySale(event.sale);
       return;
     case 'scan':

@@ -12,7 +12,7 @@ import { createVoiceStore, type VoiceOutput } from '../../../renderer/src/state/
 import { clipFile } from '../../../renderer/src/voice/browser-voice-output.ts';
 import { somePeripherals } from '../fixtures/peripherals.ts';
 import { defaultBridge } from '../fixtures/render-app.tsx';
-import { anAttempt, anOrder, T0 } from '../fixtures/views.ts';
+import { anAttempt, anOrder, aSale, T0 } from '../fixtures/views.ts';
 
 class RecordingOutput implements VoiceOutput {
   readonly spoken: { phrase: SpokenPhrase; volume: number; language: string }[] = [];
@@ -59,6 +59,15 @@ describe('voice store', () => {
     voice.getState().configure({ enabled: false });
     voice.getState().applyOrder(paid({ out_trade_no: 'OFF', paid_at: T0 + 5 * 60_000 }));
     expect(output.spoken).toEqual([]);
+  });
+
+  it("speaks a sale it saw unpaid even when this screen's clock is far from the service's", () => {
+    const output = new RecordingOutput();
+    const voice = createVoiceStore(output, () => T0 + 10 * 60_000); // a tablet ten minutes ahead
+    voice.getState().applySale(aSale({ state: 'charging', order: anOrder({ out_trade_no: 'SKEW' }) }));
+    voice.getState().applyOrder(paid({ out_trade_no: 'SKEW' }));
+    voice.getState().applyOrder(paid({ out_trade_no: 'NEVER-SEEN' })); // an old sale from a reload
+    expect(output.spoken.map((s) => s.phrase.text)).toEqual(['微信收款十二点八八元']);
   });
 
   it('a declined or stopped attempt plays the error tone once; paid and polling do not', () => {
