@@ -5,7 +5,11 @@
  * HTTP cannot drift. Returns a `CallResult` (Electron passes only a thrown error's message across).
  * Takes an ipcMain-like object so it is tested in Node without Electron.
  */
-import { type CallResult, IPC_INVOKE_CHANNEL } from '../core/common/contract/api-contract.ts';
+import {
+  type CallResult,
+  IPC_INVOKE_CHANNEL,
+  type OperationName,
+} from '../core/common/contract/api-contract.ts';
 import { CONSOLE_CALLER } from '../core/service/api/access-policy.ts';
 import { type OperationInvoker, toCallResult } from '../core/service/api/operation-invoker.ts';
 import { type IpcSenderLike, isTrustedSender, type TrustedRenderer } from './sender-policy.ts';
@@ -23,13 +27,22 @@ export interface IpcHandlerOptions {
   readonly trusted: () => TrustedRenderer | null;
   /** Told about refused senders; never given the payload (it may hold a PIN or a payment code). */
   readonly onRefused?: (reason: string) => void;
+  /** A second, read-only sender (the customer screen) and the only operations it may call. */
+  readonly readOnly?: {
+    readonly trusted: () => TrustedRenderer | null;
+    readonly operations: readonly OperationName[];
+  };
 }
 
 /** Registers the invoke handler; returns the disposer that removes it. */
 export function registerIpcHandler(options: IpcHandlerOptions): () => void {
-  const { ipcMain, invoke, trusted, onRefused } = options;
+  const { ipcMain, invoke, trusted, onRefused, readOnly } = options;
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, name, request) => {
-    if (!isTrustedSender(event, trusted())) {
+    const viewer =
+      readOnly !== undefined &&
+      isTrustedSender(event, readOnly.trusted()) &&
+      readOnly.operations.includes(name as OperationName);
+    if (!viewer && !isTrustedSender(event, trusted())) {
       onRefused?.(`IPC from an untrusted sender (webContents ${event.sender.id}) refused`);
       return {
         ok: false,

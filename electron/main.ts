@@ -8,13 +8,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, screen, session } from 'electron';
 import { autoUpdater } from 'electron-updater';
 import { WedgeFeed } from '../core/common/wedge/wedge-feed.ts';
 import { EXIT_JOURNAL_REFUSED, isJournalRefusal } from '../core/journal/journal-errors.ts';
 import { releasePublicKey } from '../core/release/update-signature.ts';
 import { defaultDataDir } from '../core/service/data-dir.ts';
 import { startKioskService } from '../core/service/kiosk-service.ts';
+import { CUSTOMER_OPERATIONS, startCustomerScreen } from './customer-window.ts';
 import { forwardEvents } from './event-forwarder.ts';
 import { registerIpcHandler } from './ipc-handler.ts';
 import { withLaunchFlags } from './launch-flags.ts';
@@ -110,6 +111,16 @@ async function main(): Promise<void> {
 
   hardenSession(session.defaultSession);
   const live = (): BrowserWindow | null => (win !== null && !win.isDestroyed() ? win : null);
+  // The customer-facing screen on a second monitor, when there is one (customer-window.ts).
+  const customer = startCustomerScreen({
+    screen,
+    createWindow: (options) => new BrowserWindow(options),
+    rendererUrl: RENDERER_URL,
+    preloadPath: PRELOAD_PATH,
+    guard: (w) =>
+      guardNavigation((w as BrowserWindow).webContents, RENDERER_URL, (what) => log(`blocked ${what}`)),
+    log,
+  });
   registerIpcHandler({
     ipcMain,
     // Turning kiosk mode off in Settings (PIN-checked by the service) unlocks the window and quit.
@@ -119,11 +130,13 @@ async function main(): Promise<void> {
       return current === null ? null : { webContentsId: current.webContents.id, rendererUrl: RENDERER_URL };
     },
     onRefused: log,
+    readOnly: { trusted: () => customer.trusted(), operations: CUSTOMER_OPERATIONS },
   });
   forwardEvents(
     (listener) => service.onEvent(listener),
     () => live()?.webContents ?? null,
   );
+  forwardEvents((listener) => service.onEvent(listener), customer.contents);
 
   // A kiosk has no menu, hence none of its accelerators (reload, DevTools, zoom, full-screen toggle).
   if (shellConfig.ui.kiosk) Menu.setApplicationMenu(null);
@@ -157,6 +170,7 @@ async function main(): Promise<void> {
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     win = null;
+    customer.close(); // the till's window is gone: so is the app, and a lone customer window would hold it open
   });
   await window.loadURL(RENDERER_URL);
 }

@@ -20,6 +20,8 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
+  // The spoken-confirmation clips (renderer/public/voice) play as <audio> from our own files.
+  "media-src 'self'",
   "font-src 'self'",
   "connect-src 'none'",
   "object-src 'none'",

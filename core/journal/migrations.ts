@@ -180,6 +180,38 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX orders_paid_at ON orders (provider, paid_at) WHERE paid_at IS NOT NULL;
       `),
   },
+  {
+    version: 4,
+    name: 'print jobs and drawer openings',
+    // Receipts that could not print wait here (with their bytes) until the printer returns;
+    // `dedupe_key` makes a repeated paid/refund event print once. Every drawer opening is kept
+    // with who and why, for the 交班报表 (core/service/peripherals/).
+    up: (db) =>
+      db.exec(`CREATE TABLE print_jobs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        ref TEXT,
+        dedupe_key TEXT UNIQUE,
+        bytes BLOB NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'printed')),
+        tries INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        printed_at INTEGER
+      );
+      CREATE INDEX print_jobs_pending ON print_jobs (id) WHERE state = 'pending';
+      CREATE TABLE drawer_openings (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        who TEXT,
+        reason TEXT NOT NULL,
+        order_no TEXT,
+        shift_id TEXT,
+        delivered INTEGER NOT NULL
+      );
+      CREATE INDEX drawer_openings_shift ON drawer_openings (shift_id) WHERE shift_id IS NOT NULL;`),
+  },
 ];
 
 export interface MigrationReport {

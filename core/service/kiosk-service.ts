@@ -36,6 +36,7 @@ import { createFileLogger, rateLimited } from './file-logger.ts';
 import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
+import { startPeripherals } from './peripherals/start-peripherals.ts';
 import { ProviderHealth } from './provider-health.ts';
 import { QrDisplay } from './qr-display.ts';
 import { startServiceReconciliation } from './reconcile-targets.ts';
@@ -210,6 +211,16 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     bus.publish({ kind: 'health', health: healthView() });
   });
 
+  const peripherals = startPeripherals({
+    config,
+    dataDir,
+    db: journal.db,
+    bus,
+    shifts,
+    now: () => clock.now(),
+    logger,
+  });
+
   let scanners: ScannerWiring | null = null;
   if (config.scanners.length > 0 || options.wedgeFeed) {
     const configs = config.scanners.length > 0 ? config.scanners : [];
@@ -255,6 +266,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     ...settingsOperations(parts),
     ...qrOperations(parts),
     ...createReconcileApi({ reconciliation, clock, terminalId: config.terminal_id }),
+    ...peripherals.api({ order: (outTradeNo) => engine.orderView(outTradeNo) }),
   };
 
   const secrets = serviceSecrets(config);
@@ -295,6 +307,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       health.stop();
       await scanners?.manager.stop();
       await engine.shutdown();
+      await peripherals.stop();
       await backups.stop();
       await reconciliation.stop();
       notifyLogger.flush();

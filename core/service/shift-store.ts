@@ -50,12 +50,25 @@ export class ShiftStore {
     this.db
       .watched('UPDATE shifts SET closed_at = ?, counted = ? WHERE shift_id = ?')
       .run(now, JSON.stringify(counted), shift.shift_id);
-    const closed = this.view(
-      this.db.watched('SELECT * FROM shifts WHERE shift_id = ?').get(shift.shift_id) as Record<
-        string,
-        unknown
-      >,
-    );
+    return this.report(shift.shift_id)!;
+  }
+
+  /** The newest closed shift's id (the receipt printer prints its report after a close). */
+  lastClosedId(): string | null {
+    const row = this.db
+      .watched('SELECT shift_id FROM shifts WHERE closed_at IS NOT NULL ORDER BY closed_at DESC LIMIT 1')
+      .get() as { shift_id: string } | undefined;
+    return row ? String(row.shift_id) : null;
+  }
+
+  /** A closed shift's Z report, as close() returned it; null for an unknown or open shift. */
+  report(shiftId: string): ZReportView | null {
+    const row = this.db.watched('SELECT * FROM shifts WHERE shift_id = ?').get(shiftId) as
+      | Record<string, unknown>
+      | undefined;
+    if (!row || row.closed_at === null) return null;
+    const closed = this.view(row);
+    const counted = closed.counted ?? {};
     const lines = TENDERS.map((tender) => {
       const totals = closed.totals.find((t) => t.tender === tender)!;
       const expected = tender === 'cash' ? closed.expected_cash_fee : totals.net_fee;

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { StatusBar } from './components/status-bar.tsx';
 import { useI18n } from './i18n/use-i18n.ts';
 import { AttentionScreen } from './screens/attention-screen.tsx';
+import { CustomerDisplay } from './screens/customer-display.tsx';
 import { HistoryScreen } from './screens/history-screen.tsx';
 import { QrDisplay } from './screens/qr-display.tsx';
 import { ReconcileScreen } from './screens/reconcile-screen.tsx';
@@ -23,10 +24,11 @@ const SCREENS: Readonly<Record<Route, () => ReactNode>> = {
   settings: () => <SettingsScreen />,
 };
 
-/** `forcedMode` comes from `?mode=qr`; otherwise the service's settings.ui_mode decides. */
-export function App({ forcedMode }: { forcedMode: 'cashier' | 'qr' | null }) {
+/** `forcedMode` comes from `?mode=qr` / `?mode=customer`; otherwise the service's settings.ui_mode decides. */
+export function App({ forcedMode }: { forcedMode: 'cashier' | 'qr' | 'customer' | null }) {
   const settingsMode = useApp('settings', (s) => s.settings?.ui_mode ?? null);
   const mode = forcedMode ?? settingsMode ?? 'cashier';
+  if (mode === 'customer') return <CustomerDisplay />;
   if (mode === 'qr') return <QrDisplay />;
   return <Cashier />;
 }

@@ -9,20 +9,29 @@ import { routeReject, routeScan } from './scan/route-scan.ts';
 import { attachWedge } from './scan/wedge-listener.ts';
 import { connectStores, createAppStores, loadAll } from './state/app-stores.ts';
 import { StoresProvider } from './state/stores-context.tsx';
+import { createBrowserVoiceOutput } from './voice/browser-voice-output.ts';
 
 const params = new URLSearchParams(window.location.search);
-const forcedMode = params.get('mode') === 'qr' ? 'qr' : params.get('mode') === 'cashier' ? 'cashier' : null;
+const modeParam = params.get('mode');
+const forcedMode =
+  modeParam === 'qr' || modeParam === 'cashier' || modeParam === 'customer' ? modeParam : null;
+/** The customer screen follows the till, so it loads what the cashier's window loads. */
+const loadMode = forcedMode === 'qr' ? 'qr' : 'cashier';
 const lang = params.get('lang');
 
 const bridge = chooseBridge(window);
-const stores = createAppStores(bridge, { language: isLanguage(lang) ? lang : null });
-connectStores(stores, { mode: forcedMode ?? 'cashier' });
-void loadAll(stores, forcedMode ?? 'cashier').then(() => {
+const stores = createAppStores(bridge, {
+  language: isLanguage(lang) ? lang : null,
+  // One window speaks: the customer screen (a second window on the same till) stays silent.
+  ...(forcedMode === 'customer' ? {} : { voiceOutput: createBrowserVoiceOutput() }),
+});
+connectStores(stores, { mode: loadMode });
+void loadAll(stores, loadMode).then(() => {
   // settings.ui_mode may say qr although the URL did not.
   if (!forcedMode && stores.settings.getState().settings?.ui_mode === 'qr') void stores.qr.getState().load();
 });
 
-if (!bridge.capturesWedgeInMain) {
+if (!bridge.capturesWedgeInMain && forcedMode !== 'customer') {
   // Scanner timings: 1–19 ms between keys; people ≥ 30 ms (docs/scanners.md).
   const detector = new WedgeDetector({ maxKeyGapMs: 40, endTimeoutMs: 120, minLength: 8 });
   attachWedge(window, detector, (code) => void routeScan(stores, code));

@@ -32,6 +32,7 @@ interface Report {
   windowOptions: { kiosk: boolean; webPreferences: Record<string, unknown> };
   applicationMenu?: unknown;
   loadedUrls: string[];
+  screenEvents?: string[];
   sent: {
     channel: string;
     payload: { kind: string; scan?: { code_masked: string; source: string; at: number } };
@@ -176,6 +177,9 @@ describe('bundled main process with a scripted Electron', () => {
     expect(report.windowOptions.kiosk).toBe(true);
     expect(report.applicationMenu).toBeNull();
     expect(report.loadedUrls[0]).toBe(pathToFileURL(path.join(work, 'dist', 'renderer', 'index.html')).href);
+    // One monitor: the customer screen watches for a second one and opens nothing yet.
+    expect(report.screenEvents).toContain('display-added');
+    expect(report.loadedUrls.filter((url: string) => url.includes('mode=customer'))).toEqual([]);
   });
 
   it('serves the page over IPC and refuses foreign senders and bad payloads', () => {

@@ -28,6 +28,11 @@ import type {
   UpdateSettingsRequest,
   VerifyPinRequest,
 } from './api-schemas.ts';
+import {
+  PERIPHERAL_OPERATION_NAMES,
+  type PeripheralsApi,
+  type PeripheralsEvent,
+} from './peripherals-contract.ts';
 import type {
   DecideDiscrepancyRequest,
   ExportReconcileRequest,
@@ -105,7 +110,7 @@ export interface OrdersExport {
   readonly count: number;
 }
 
-export interface ScanPayApi {
+export interface ScanPayApi extends PeripheralsApi {
   createPayment(request: CreatePaymentRequest): Promise<CreatePaymentResult>;
   queryPayment(request: QueryPaymentRequest): Promise<QueryPaymentResult>;
   refund(request: RefundRequest): Promise<RefundResult>;
@@ -183,7 +188,8 @@ export type ServiceEvent =
   | { readonly kind: 'scanner_status'; readonly scanner: ScannerStatusView }
   | { readonly kind: 'health'; readonly health: HealthView }
   | { readonly kind: 'shift'; readonly shift: ShiftView | null }
-  | { readonly kind: 'qr'; readonly qr: QrDisplayView };
+  | { readonly kind: 'qr'; readonly qr: QrDisplayView }
+  | PeripheralsEvent;
 
 export type { Disposer } from '../disposer.ts';
 

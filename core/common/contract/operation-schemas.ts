@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { OperationName, OperationRequest } from './api-contract.ts';
 import * as S from './api-schemas.ts';
+import { PERIPHERAL_OPERATION_SCHEMAS } from './peripherals-contract.ts';
 import * as R from './reconcile-schemas.ts';
 
 export const OPERATION_SCHEMAS = {
@@ -39,6 +40,7 @@ export const OPERATION_SCHEMAS = {
   reconcileDay: R.ReconcileDayRequest,
   decideDiscrepancy: R.DecideDiscrepancyRequest,
   exportReconcile: R.ExportReconcileRequest,
+  ...PERIPHERAL_OPERATION_SCHEMAS,
 } as const satisfies { readonly [K in OperationName]: z.ZodType<unknown, OperationRequest<K>> };
 
 export const OPERATION_NAMES = Object.keys(OPERATION_SCHEMAS) as readonly OperationName[];

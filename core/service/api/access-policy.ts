@@ -62,6 +62,12 @@ export const OPERATION_PERMISSIONS: { readonly [K in OperationName]: Permission 
   // A supervisor's decision on money the bill and the till disagree about.
   decideDiscrepancy: 'settings',
   exportReconcile: 'query',
+  getPeripherals: 'query',
+  listPrintJobs: 'query',
+  reprintReceipt: 'pay',
+  // Opening the drawer without a sale, and the printer and voice settings: the supervisor's.
+  openDrawer: 'settings',
+  updatePeripheralSettings: 'settings',
 };
 
 /** The supervisor PIN as the policy sees it: a constant-time check, and whether the default is still set. */

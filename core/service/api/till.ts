@@ -1,5 +1,6 @@
 /** The cashier's till: a sale the next scanned code pays, scans typed or captured by a browser, and cash sales. */
 import type { ScanPayApi } from '../../common/contract/api-contract.ts';
+import { cashTenderedCustom } from '../peripherals/cash-tendered.ts';
 import type { ServiceParts } from './service-parts.ts';
 
 type TillOperations = Pick<
@@ -19,6 +20,7 @@ export function tillOperations({ engine, till, shifts, clock, publish }: Service
         {
           total_fee: request.total_fee,
           subject: request.note?.trim() || '现金 Cash sale',
+          ...cashTenderedCustom(request.total_fee, request.tendered_fee),
           ...(request.note ? { note: request.note } : {}),
           ...(shift ? { cashier: shift.cashier, shift_id: shift.shift_id } : {}),
         },

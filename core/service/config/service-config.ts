@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { fitsSubject, SUBJECT_RULE } from '../../common/contract/provider-text.ts';
 import { ScannerConfigSchema } from '../../scanners/scanner-config.ts';
+import { PoleDisplayConfigSchema, PrinterConfigSchema, VoiceConfigSchema } from './peripherals-config.ts';
 
 const fen = z.number().int().positive();
 
@@ -152,6 +153,10 @@ export const ServiceConfigSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** Store peripherals (core/service/config/peripherals-config.ts). */
+  printer: PrinterConfigSchema.optional(),
+  pole_display: PoleDisplayConfigSchema.optional(),
+  voice: VoiceConfigSchema.default({ enabled: true, volume: 80 }),
   /** Auto-update feed (Electron app). HTTPS only: packages are also signature-checked (docs/deploy.md). */
   updates: z
     .strictObject({

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Reachability, ScannerStatusView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
+import { PrinterPill } from './printer-pill.tsx';
 import { useNow } from './use-now.ts';
 
 const REACH_ICON: Readonly<Record<Reachability, string>> = { up: '●', down: '✕', unknown: '…' };
@@ -65,6 +66,7 @@ export function StatusBar() {
           ⚠ {t('status.journal_fault')}
         </span>
       )}
+      <PrinterPill />
       {pending > 0 && (
         <span className="pill state-error">⚠ {t('status.unresolved', { count: pending })}</span>
       )}

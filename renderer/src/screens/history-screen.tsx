@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import type { OrderStatus, Tender } from '../../../core/common/contract/views.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { ReprintButton } from '../components/reprint-button.tsx';
 import { saveTextFile } from '../components/save-file.ts';
 import { Timeline } from '../components/timeline.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
@@ -35,6 +36,7 @@ function OrderDetail() {
             ↩ {t('history.refund')}
           </button>
         )}
+        <ReprintButton order={order} />
       </div>
       <h2>
         <code>{order.out_trade_no}</code> · {money(order.total_fee)} · {t(`order.status.${order.status}`)}

@@ -1,5 +1,6 @@
 /** Amount entry: keypad or keyboard (digits, Backspace, Enter), note, then scan-to-charge or cash. */
 import { useEffect } from 'react';
+import { CashTendered } from '../components/cash-tendered.tsx';
 import { Keypad } from '../components/keypad.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { keyFromKeyboard } from '../state/amount-entry.ts';
@@ -60,6 +61,7 @@ export function SaleEntry() {
           onChange={(e) => sale().setNote(e.target.value)}
         />
       </label>
+      <CashTendered totalFee={fen} />
       {!ewallet && (
         <div className="banner banner-warn" role="status" data-testid="ewallet-down">
           <span className="icon" aria-hidden="true">

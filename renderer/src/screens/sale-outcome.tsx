@@ -1,5 +1,6 @@
 /** The result, unmistakable: a symbol and a title per outcome, what it means, and what to do next. */
 import { useEffect, useRef } from 'react';
+import { PrintReceiptButton } from '../components/print-receipt-button.tsx';
 import { Receipt } from '../components/receipt.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { type Outcome, selectCanStartNew } from '../state/sale-store.ts';
@@ -52,9 +53,7 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
         <>
           <Receipt order={outcome.order} attempt={outcome.attempt} />
           <div className="row no-print">
-            <button type="button" className="btn" onClick={() => window.print()}>
-              {t('outcome.print')}
-            </button>
+            <PrintReceiptButton order={outcome.order} />
           </div>
         </>
       )}

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isAcceptableNewPin } from '../../../core/common/contract/pin-rules.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { PeripheralsPanel } from '../components/peripherals-panel.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
@@ -190,6 +191,7 @@ function SettingsBody() {
           {t('settings.save')}
         </button>
       </form>
+      <PeripheralsPanel />
     </div>
   );
 }

@@ -9,12 +9,14 @@ import { type AttemptsStore, createAttemptsStore } from './attempts-store.ts';
 import { type ConnectionStore, createConnectionStore } from './connection-store.ts';
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
 import { createNavStore, type NavStore } from './nav-store.ts';
+import { createPeripheralsStore, type PeripheralsStore } from './peripherals-store.ts';
 import { createQrStore, type QrStore } from './qr-store.ts';
 import { createReconcileStore, type ReconcileStore } from './reconcile-store.ts';
 import { createRefundStore, type RefundStore } from './refund-store.ts';
 import { createSaleStore, type SaleStore } from './sale-store.ts';
 import { createSettingsStore, type SettingsStore } from './settings-store.ts';
 import { createShiftStore, type ShiftStore } from './shift-store.ts';
+import { createVoiceStore, type VoiceOutput, type VoiceStore } from './voice-store.ts';
 
 export interface AppStores {
   readonly bridge: RendererBridge;
@@ -28,13 +30,17 @@ export interface AppStores {
   readonly qr: QrStore;
   readonly reconcile: ReconcileStore;
   readonly nav: NavStore;
+  readonly peripherals: PeripheralsStore;
+  readonly voice: VoiceStore;
 }
+
+const SILENT: VoiceOutput = { speak: () => {}, errorTone: () => {} };
 
 export function createAppStores(
   bridge: RendererBridge,
-  options: { language?: Language | null } = {},
+  options: { language?: Language | null; voiceOutput?: VoiceOutput } = {},
 ): AppStores {
-  return {
+  const stores: AppStores = {
     bridge,
     sale: createSaleStore(bridge),
     attempts: createAttemptsStore(bridge),
@@ -46,7 +52,16 @@ export function createAppStores(
     qr: createQrStore(bridge),
     reconcile: createReconcileStore(bridge),
     nav: createNavStore(),
+    peripherals: createPeripheralsStore(bridge),
+    voice: createVoiceStore(options.voiceOutput ?? SILENT),
   };
+  // The voice follows the Settings switches and the display language.
+  stores.peripherals.subscribe((s) => {
+    if (s.view) stores.voice.getState().configure(s.view.voice);
+  });
+  stores.voice.getState().configure({ language: stores.settings.getState().language });
+  stores.settings.subscribe((s) => stores.voice.getState().configure({ language: s.language }));
+  return stores;
 }
 
 /** Compile-time exhaustiveness without a run-time throw. */
@@ -57,13 +72,16 @@ export function dispatchEvent(stores: AppStores, event: ServiceEvent): void {
     case 'attempt':
       stores.sale.getState().applyAttempt(event.attempt);
       stores.attempts.getState().applyAttempt(event.attempt);
+      stores.voice.getState().applyAttempt(event.attempt);
       return;
     case 'order':
+      stores.voice.getState().applyOrder(event.order);
       stores.sale.getState().applyOrder(event.order);
       stores.history.getState().applyOrder(event.order);
       stores.refund.getState().applyOrder(event.order);
       return;
     case 'sale':
+      stores.voice.getState().applySale(event.sale);
       stores.sale.getState().applySale(event.sale);
       return;
     case 'scan':
@@ -82,6 +100,9 @@ export function dispatchEvent(stores: AppStores, event: ServiceEvent): void {
     case 'qr':
       stores.qr.getState().applyQr(event.qr);
       return;
+    case 'peripherals':
+      stores.peripherals.getState().applyPeripherals(event.peripherals);
+      return;
     default:
       // A newer service may add event kinds: ignore them rather than break the till.
       ignoreUnknown(event);
@@ -93,6 +114,7 @@ export async function loadAll(stores: AppStores, mode: 'cashier' | 'qr'): Promis
   const loads: Promise<unknown>[] = [
     stores.connection.getState().refreshHealth(),
     stores.settings.getState().load(),
+    stores.peripherals.getState().load(),
   ];
   if (mode === 'qr') loads.push(stores.qr.getState().load());
   else {

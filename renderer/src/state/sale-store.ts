@@ -17,6 +17,8 @@ export interface SaleState {
   readonly sale: SaleView | null;
   readonly entry: string;
   readonly note: string;
+  /** Cash handed over, as typed (yuan; optional): the receipt prints 实收 and 找零. */
+  readonly tendered: string;
   readonly busy: boolean;
   readonly error: ErrorShape | null;
   readonly confirmingStop: boolean;
@@ -30,6 +32,7 @@ export interface SaleActions {
   load(): Promise<void>;
   press(key: KeypadKey): void;
   setNote(note: string): void;
+  setTendered(text: string): void;
   begin(): Promise<void>;
   cancel(): Promise<void>;
   payCash(): Promise<void>;
@@ -130,6 +133,7 @@ const initial: SaleState = {
   sale: null,
   entry: '',
   note: '',
+  tendered: '',
   busy: false,
   error: null,
   confirmingStop: false,
@@ -177,6 +181,9 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
       press(key) {
         set((s) => ({ entry: pressKey(s.entry, key), error: null }));
       },
+      setTendered(text) {
+        set({ tendered: text.replace(/[^0-9.]/g, '').slice(0, 12), error: null });
+      },
       setNote(note) {
         set({ note: note.slice(0, 200) });
       },
@@ -195,8 +202,17 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
         return run(async () => {
           const request = typedSale();
           if (!request) return;
-          const order = await bridge.call('recordCashSale', request);
-          set({ entry: '', note: '', cashOrder: order, startingNew: false });
+          const typed = get().tendered.trim();
+          const tendered = typed === '' ? null : entryToFen(typed);
+          if (typed !== '' && (tendered === null || tendered < request.total_fee)) {
+            set({ error: { code: 'cash_tendered_short', message: 'tendered less than the sale' } });
+            return;
+          }
+          const order = await bridge.call(
+            'recordCashSale',
+            tendered === null ? request : { ...request, tendered_fee: tendered },
+          );
+          set({ entry: '', note: '', tendered: '', cashOrder: order, startingNew: false });
         });
       },
       payCashInstead() {

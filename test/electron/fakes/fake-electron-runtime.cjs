@@ -220,7 +220,17 @@ const Menu = {
   },
 };
 
-const electron = { app, BrowserWindow, ipcMain, Menu, session, dialog };
+/** One monitor: the till has no second screen, so no customer window opens (customer-window.test.ts covers two). */
+const onlyDisplay = { id: 1, bounds: { x: 0, y: 0, width: 1280, height: 800 } };
+const screen = {
+  getAllDisplays: () => [onlyDisplay],
+  getPrimaryDisplay: () => onlyDisplay,
+  on: (event) => {
+    report.screenEvents = [...(report.screenEvents ?? []), event];
+  },
+};
+
+const electron = { app, BrowserWindow, ipcMain, Menu, session, dialog, screen };
 const originalLoad = Module._load;
 Module._load = function load(request, parent, isMain) {
   if (request === 'electron') return electron;
