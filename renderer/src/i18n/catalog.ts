@@ -3,6 +3,7 @@
  * Error codes map to `error.<code>`; an unknown code falls back to the generic message, never to
  * the service's English text (which is for logs and integrators).
  */
+import type { ErrorCode } from '../../../core/common/error-codes.ts';
 import { en } from './en.ts';
 import { type MessageKey, zhCN } from './zh-cn.ts';
 
@@ -11,6 +12,11 @@ export type { MessageKey };
 export type Params = Readonly<Record<string, string | number>>;
 
 const CATALOGS: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>> = { 'zh-CN': zhCN, en };
+
+/** Compile-time: every code core can return has a text (en.ts is typed by zh-cn.ts's keys). */
+type ErrorKey = `error.${ErrorCode}`;
+const EVERY_CODE_HAS_TEXT: Readonly<Record<ErrorKey, string>> = zhCN;
+void EVERY_CODE_HAS_TEXT;
 
 export function translate(lang: Language, key: MessageKey, params?: Params): string {
   const text = CATALOGS[lang][key];

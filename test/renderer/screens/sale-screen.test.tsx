@@ -107,12 +107,12 @@ describe('sale screen', () => {
           order: anOrder(),
           attempt: anAttempt({
             phase: 'failed',
-            failure: { code: 'insufficient_funds', message: 'NOTENOUGH' },
+            failure: { code: 'NOTENOUGH', message: '余额不足' },
           }),
         }),
       }),
     );
-    expect(screen.getByTestId('failure-reason').textContent).toBe("The customer's balance is not enough.");
+    expect(screen.getByTestId('failure-reason').textContent).toMatch(/balance is not enough/);
     expect(screen.getByTestId('outcome').textContent).toMatch(/refresh the payment code/);
   });
 
