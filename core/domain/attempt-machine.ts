@@ -56,6 +56,7 @@ function toPaid(
       failure: {
         code: 'amount_mismatch',
         message: `the provider charged ${outcome.totalFee} fen for an order of ${state.totalFee} fen`,
+        reason: null,
       },
       transactionId: outcome.transactionId,
     });
@@ -118,7 +119,7 @@ function onChargeReplied(
     case 'failed':
       return next(state, now, {
         phase: 'failed',
-        failure: { code: outcome.providerCode, message: outcome.message },
+        failure: { code: outcome.providerCode, message: outcome.message, reason: outcome.decline },
         nextActionAt: 0,
       });
     case 'pending':
@@ -164,6 +165,7 @@ function onQueryReplied(
         failure: {
           code: outcome.providerCode || 'closed_by_provider',
           message: 'the provider closed the order unpaid',
+          reason: 'order_closed',
         },
         nextActionAt: 0,
       });
@@ -171,7 +173,7 @@ function onQueryReplied(
       // PAYERROR: the provider's own text says "please reverse"; reversing an unpaid order closes it.
       return toReversing(state, now, {
         ...queried,
-        failure: { code: outcome.providerCode, message: outcome.message },
+        failure: { code: outcome.providerCode, message: outcome.message, reason: outcome.decline },
       });
     case 'pending':
     case 'not_found':
@@ -397,7 +399,7 @@ function applyEvent(state: AttemptState, event: AttemptEvent, policy: PollPolicy
       if (outcome.kind === 'failed') {
         return next(state, now, {
           phase: 'failed',
-          failure: { code: outcome.providerCode, message: outcome.message },
+          failure: { code: outcome.providerCode, message: outcome.message, reason: outcome.decline },
           nextActionAt: 0,
         });
       }

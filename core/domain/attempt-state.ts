@@ -5,6 +5,7 @@
 import type {
   AttemptMode,
   AttemptPhase,
+  FailureView,
   ProblemView,
   ProviderName,
   Wallet,
@@ -48,7 +49,7 @@ export interface AttemptState {
   readonly paidAt: number | null;
   readonly qrCode: string | null;
   readonly reverseAction: 'close' | 'refund' | null;
-  readonly failure: ProblemView | null;
+  readonly failure: FailureView | null;
   readonly attention: ProblemView | null;
   /** The last payment code's last 4 digits, for the timeline and support (never the whole code). */
   readonly authCodeTail: string | null;

@@ -10,11 +10,32 @@
  */
 import { z } from 'zod';
 import type { ProblemView } from '../common/contract/views.ts';
+import { isDeclineReason } from '../common/decline-reasons.ts';
+import { isErrorCode } from '../common/error-codes.ts';
 import type { AttemptState } from '../domain/attempt-state.ts';
 
 export const SNAPSHOT_VERSION = 1;
 
 const problem = z.object({ code: z.string(), message: z.string() }).nullable();
+/**
+ * A failure stored before decline reasons has none: our own codes (amount_mismatch) read as null, a
+ * provider's code as `other`; a reason a later release added reads as `other` too.
+ */
+const failure = z
+  .object({ code: z.string(), message: z.string(), reason: z.unknown().optional() })
+  .transform(({ code, message, reason }) => ({
+    code,
+    message,
+    reason:
+      reason === undefined
+        ? isErrorCode(code)
+          ? null
+          : ('other' as const)
+        : reason === null || isDeclineReason(reason)
+          ? reason
+          : ('other' as const),
+  }))
+  .nullable();
 const count = z.number().int().min(0);
 const instant = z.number().int().min(0);
 
@@ -60,7 +81,7 @@ const progress = {
   paidAt: instant.nullable().default(null),
   qrCode: z.string().nullable().default(null),
   reverseAction: z.enum(['close', 'refund']).nullable().default(null),
-  failure: problem.default(null),
+  failure: failure.default(null),
   attention: problem.default(null),
   authCodeTail: z.string().nullable().default(null),
 };

@@ -21,6 +21,7 @@ export const PROVIDERS: readonly Provider[] = ['wxpay', 'alipay', 'payjs'];
 // never the other way round. Re-exported so adapters keep importing everything from this port.
 export type {
   CloseOutcome,
+  DeclineReason,
   PaymentOutcome,
   PrecreateOutcome,
   RefundOutcome,

@@ -43,7 +43,7 @@ function recordingPayjs(answers: {
     close: async () => ({ kind: 'closed' }),
     refund: async () => ({ kind: 'processing' }),
     queryRefund: async () => ({ kind: 'processing' }),
-    precreate: async () => ({ kind: 'failed', providerCode: 'x', message: 'x' }),
+    precreate: async () => ({ kind: 'failed', providerCode: 'x', message: 'x', decline: 'other' }),
   };
   return { gateway, refs };
 }
