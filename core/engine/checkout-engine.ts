@@ -249,7 +249,7 @@ export class CheckoutEngine {
     } else {
       order = newOrderRecord(input, input.out_trade_no ?? this.freeOrderNo(now), merchant.pid, now, null, 0);
     }
-    const wallet: Wallet = provider === 'alipay' ? 'alipay' : 'wxpay';
+    const wallet: Wallet = gateway.qrWallet;
     const deadline = input.time_expire ?? order.timeExpire ?? now + policy.qrTtlMs;
     const attempt = this.newAttempt(order, provider, wallet, 'qr', now, deadline);
     this.journal.createAttempt(order, attempt, null, now);

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { ProblemView } from '../common/contract/views.ts';
 import { isDeclineReason } from '../common/decline-reasons.ts';
 import { isErrorCode } from '../common/error-codes.ts';
+import { PROVIDER_NAMES } from '../common/providers.ts';
 import type { AttemptState } from '../domain/attempt-state.ts';
 
 export const SNAPSHOT_VERSION = 1;
@@ -45,7 +46,7 @@ const identity = {
   orderNo: z.string().min(1),
   attemptIndex: z.number().int().min(1),
   pid: z.string().min(1),
-  provider: z.enum(['wxpay', 'alipay', 'payjs']),
+  provider: z.enum(PROVIDER_NAMES),
   wallet: z.enum(['wxpay', 'alipay']),
   mode: z.enum(['micropay', 'qr']),
   phase: z.enum([
@@ -142,7 +143,6 @@ export interface AttemptColumns {
   readonly updatedAt: number;
 }
 
-const PROVIDERS = ['wxpay', 'alipay', 'payjs'] as const;
 const WALLETS = ['wxpay', 'alipay'] as const;
 const MODES = ['micropay', 'qr'] as const;
 
@@ -191,9 +191,9 @@ export function salvageColumns(input: SalvageInput): AttemptColumns {
   }
   const intentProvider = /^(wxpay|alipay|payjs) /.exec(input.intent?.summary ?? '')?.[1];
   const provider =
-    oneOf(raw.provider, PROVIDERS) ??
-    oneOf(intentProvider, PROVIDERS) ??
-    oneOf(input.order?.provider, PROVIDERS) ??
+    oneOf(raw.provider, PROVIDER_NAMES) ??
+    oneOf(intentProvider, PROVIDER_NAMES) ??
+    oneOf(input.order?.provider, PROVIDER_NAMES) ??
     'wxpay';
   return {
     outTradeNo: input.outTradeNo,

@@ -31,6 +31,7 @@ function recordingPayjs(answers: {
   const gateway: PaymentGateway = {
     provider: 'payjs',
     wallets: ['wxpay'],
+    qrWallet: 'wxpay',
     micropay: async () => answers.micropay,
     query: async (ref) => {
       refs.push({ op: 'query', ref });

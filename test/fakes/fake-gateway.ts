@@ -68,10 +68,12 @@ export class FakeGateway implements PaymentGateway {
 
   readonly provider: Provider;
   readonly wallets: readonly SupportedWallet[];
+  readonly qrWallet: SupportedWallet;
 
   constructor(provider: Provider = 'wxpay', wallets?: readonly SupportedWallet[]) {
     this.provider = provider;
     this.wallets = wallets ?? (provider === 'alipay' ? ['alipay'] : ['wxpay']);
+    this.qrWallet = provider === 'alipay' ? 'alipay' : 'wxpay';
   }
 
   fault(op: Op, ...faults: Fault[]): void {

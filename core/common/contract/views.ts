@@ -4,11 +4,12 @@
  * Never contains a secret.
  */
 import type { DeclineReason } from '../decline-reasons.ts';
+import type { ProviderName } from '../providers.ts';
 
 export type { DeclineReason };
 
 export type Wallet = 'wxpay' | 'alipay';
-export type ProviderName = 'wxpay' | 'alipay' | 'payjs';
+export type { ProviderName };
 export type Tender = Wallet | 'cash';
 
 /** vk-uni-pay order status: −1 closed, 0 unpaid, 1 paid, 2 partly refunded, 3 fully refunded. */

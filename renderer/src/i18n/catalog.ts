@@ -5,6 +5,7 @@
  */
 import type { DeclineReason, FailureView } from '../../../core/common/contract/views.ts';
 import type { ErrorCode } from '../../../core/common/error-codes.ts';
+import type { ProviderName } from '../../../core/common/providers.ts';
 import { en } from './en.ts';
 import { type MessageKey, zhCN } from './zh-cn.ts';
 
@@ -16,12 +17,13 @@ const CATALOGS: Readonly<Record<Language, Readonly<Record<MessageKey, string>>>>
 
 /**
  * Compile-time (en.ts is typed by zh-cn.ts's keys): every code core can return has a text, every
- * decline reason a text and advice, and the catalog holds no error text for anything else (a
+ * decline reason a text and advice, every provider a name, and the catalog holds no error text for anything else (a
  * provider's own code, a code nobody returns).
  */
 type ErrorKey = `error.${ErrorCode}`;
 type DeclineKey = `decline.${DeclineReason}` | `decline.${DeclineReason}.todo`;
-const EVERY_CODE_HAS_TEXT: Readonly<Record<ErrorKey | DeclineKey, string>> = zhCN;
+type ProviderKey = `provider.${ProviderName}`;
+const EVERY_CODE_HAS_TEXT: Readonly<Record<ErrorKey | DeclineKey | ProviderKey, string>> = zhCN;
 type StrayErrorKey = Exclude<Extract<MessageKey, `error.${string}`>, ErrorKey | 'error.generic'>;
 const NO_STRAY_ERROR_TEXT: [StrayErrorKey] extends [never] ? true : StrayErrorKey = true;
 void EVERY_CODE_HAS_TEXT;

@@ -1,0 +1,16 @@
+/** Alipay face-to-face as the service sees it: one descriptor, listed in core/gateways/registry.ts. */
+import { DEFAULT_POLL_POLICIES } from '../../domain/poll-policy.ts';
+import { sandboxProviderConfigs } from '../../sandbox/sandbox-provider-configs.ts';
+import { defineProvider } from '../provider-descriptor.ts';
+import { parseAlipayConfig } from './alipay-config.ts';
+import { createAlipayGateway } from './alipay-gateway.ts';
+import { createAlipayNotifyVerifier } from './alipay-notify.ts';
+
+export const ALIPAY_PROVIDER = defineProvider({
+  name: 'alipay',
+  parseConfig: parseAlipayConfig,
+  createGateway: createAlipayGateway,
+  createNotifyVerifier: createAlipayNotifyVerifier,
+  sandboxConfig: (sandbox) => sandboxProviderConfigs(sandbox).alipay,
+  pollPolicy: DEFAULT_POLL_POLICIES.alipay,
+});
