@@ -10,7 +10,7 @@
  * bounded and ends in reversal; a reversal is repeated while the provider asks, then confirmed by
  * a query; a paid reply whose amount differs from the order is reversed, not accepted.
  */
-import { assertNever } from '../common/errors.ts';
+import { assertNever, type ErrorCode } from '../common/errors.ts';
 import type { AttemptCommand, AttemptEvent } from './attempt-events.ts';
 import { type AttemptState, isFinal } from './attempt-state.ts';
 import { type PollPolicy, unknownBackoffMs } from './poll-policy.ts';
@@ -91,7 +91,7 @@ function toReversing(state: AttemptState, now: number, patch: Patch = {}): Attem
   });
 }
 
-function needsAttention(state: AttemptState, now: number, code: string, message: string): AttemptState {
+function needsAttention(state: AttemptState, now: number, code: ErrorCode, message: string): AttemptState {
   return next(state, now, { phase: 'needs_attention', attention: { code, message }, nextActionAt: 0 });
 }
 
