@@ -5,11 +5,11 @@
  * with `defineProvider`; core/gateways/registry.ts lists them.
  */
 import type { ProviderName } from '../common/providers.ts';
-import type { PollPolicy } from '../domain/poll-policy.ts';
+import { DEFAULT_POLL_POLICIES, type PollPolicy } from '../domain/poll-policy.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { NotifyVerifier } from '../ports/notify-verifier.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
-import type { SandboxEndpoints } from '../sandbox/sandbox-provider-configs.ts';
+import { type SandboxEndpoints, sandboxProviderConfigs } from '../sandbox/sandbox-provider-configs.ts';
 
 /** One gateway entry of config.json, validated: everything built from it uses the same config. */
 export interface ConfiguredProvider {
@@ -40,21 +40,23 @@ export interface ProviderParts<
   parseConfig(raw: Readonly<Record<string, unknown>>): C;
   createGateway(config: C, deps: { readonly clock: Clock }): PaymentGateway;
   createNotifyVerifier(config: C): NotifyVerifier;
-  sandboxConfig(sandbox: SandboxEndpoints): Readonly<Record<string, unknown>>;
-  readonly pollPolicy: PollPolicy;
   /** Why a validated config cannot serve QR orders, if it can fail to. */
   qrProblem?(config: C): string | undefined;
 }
 
-/** Binds a provider's parts to one validated config, so gateway and verifier share it. */
+/**
+ * Binds a provider's parts to one validated config, so gateway and verifier share it. The sandbox
+ * config and the poll policy are keyed by the provider's name where they live (the sandbox speaks
+ * every protocol; poll policies are domain data), so the descriptor takes them from there.
+ */
 export function defineProvider<
   N extends ProviderName,
   C extends { readonly notify_url?: string | undefined },
 >(parts: ProviderParts<N, C>): ProviderDescriptor<N> {
   return {
     name: parts.name,
-    sandboxConfig: parts.sandboxConfig,
-    pollPolicy: parts.pollPolicy,
+    sandboxConfig: (sandbox) => sandboxProviderConfigs(sandbox)[parts.name],
+    pollPolicy: DEFAULT_POLL_POLICIES[parts.name],
     configure(raw) {
       const config = parts.parseConfig(raw);
       return {

@@ -23,7 +23,6 @@ export const PROVIDERS: readonly Provider[] = PROVIDER_NAMES;
 // never the other way round. Re-exported so adapters keep importing everything from this port.
 export type {
   CloseOutcome,
-  DeclineReason,
   PaymentOutcome,
   PrecreateOutcome,
   RefundOutcome,

@@ -5,10 +5,11 @@
  * ACQ.TRADE_HAS_SUCCESS, which a query settles). 40001/40002/40006 mean our request was refused
  * before it ran. Any other code is unknown. Queries never turn an error into `failed`.
  */
+
+import type { DeclineReason } from '../../common/decline-reasons.ts';
 import { yuanToFen } from '../../common/money.ts';
 import type {
   CloseOutcome,
-  DeclineReason,
   PaymentOutcome,
   PrecreateOutcome,
   RefundOutcome,

@@ -1,6 +1,4 @@
 /** Alipay face-to-face as the service sees it: one descriptor, listed in core/gateways/registry.ts. */
-import { DEFAULT_POLL_POLICIES } from '../../domain/poll-policy.ts';
-import { sandboxProviderConfigs } from '../../sandbox/sandbox-provider-configs.ts';
 import { defineProvider } from '../provider-descriptor.ts';
 import { parseAlipayConfig } from './alipay-config.ts';
 import { createAlipayGateway } from './alipay-gateway.ts';
@@ -11,6 +9,4 @@ export const ALIPAY_PROVIDER = defineProvider({
   parseConfig: parseAlipayConfig,
   createGateway: createAlipayGateway,
   createNotifyVerifier: createAlipayNotifyVerifier,
-  sandboxConfig: (sandbox) => sandboxProviderConfigs(sandbox).alipay,
-  pollPolicy: DEFAULT_POLL_POLICIES.alipay,
 });

@@ -1,6 +1,4 @@
 /** PAYJS as the service sees it: one descriptor, listed in core/gateways/registry.ts. */
-import { DEFAULT_POLL_POLICIES } from '../../domain/poll-policy.ts';
-import { sandboxProviderConfigs } from '../../sandbox/sandbox-provider-configs.ts';
 import { defineProvider } from '../provider-descriptor.ts';
 import { parsePayjsConfig } from './payjs-config.ts';
 import { createPayjsGateway } from './payjs-gateway.ts';
@@ -11,6 +9,4 @@ export const PAYJS_PROVIDER = defineProvider({
   parseConfig: parsePayjsConfig,
   createGateway: createPayjsGateway,
   createNotifyVerifier: createPayjsNotifyVerifier,
-  sandboxConfig: (sandbox) => sandboxProviderConfigs(sandbox).payjs,
-  pollPolicy: DEFAULT_POLL_POLICIES.payjs,
 });

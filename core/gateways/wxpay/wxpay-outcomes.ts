@@ -7,9 +7,9 @@
  *   nothing about the customer's money and must never end a trade;
  * - an err_code not in the official tables is `unknown` (the engine queries), never `failed`.
  */
+import type { DeclineReason } from '../../common/decline-reasons.ts';
 import type {
   CloseOutcome,
-  DeclineReason,
   PaymentOutcome,
   PrecreateOutcome,
   RefundOutcome,

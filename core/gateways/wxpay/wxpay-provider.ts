@@ -1,6 +1,4 @@
 /** WeChat Pay API v2 as the service sees it: one descriptor, listed in core/gateways/registry.ts. */
-import { DEFAULT_POLL_POLICIES } from '../../domain/poll-policy.ts';
-import { sandboxProviderConfigs } from '../../sandbox/sandbox-provider-configs.ts';
 import { defineProvider } from '../provider-descriptor.ts';
 import { parseWxpayConfig, WXPAY_QR_NEEDS_NOTIFY_URL } from './wxpay-config.ts';
 import { createWxpayGateway } from './wxpay-gateway.ts';
@@ -11,8 +9,6 @@ export const WXPAY_PROVIDER = defineProvider({
   parseConfig: parseWxpayConfig,
   createGateway: createWxpayGateway,
   createNotifyVerifier: createWxpayNotifyVerifier,
-  sandboxConfig: (sandbox) => sandboxProviderConfigs(sandbox).wxpay,
-  pollPolicy: DEFAULT_POLL_POLICIES.wxpay,
   qrProblem: (config) =>
     config.notify_url === undefined ? `notify_url: ${WXPAY_QR_NEEDS_NOTIFY_URL}` : undefined,
 });
