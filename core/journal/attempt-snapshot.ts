@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { ProblemView } from '../common/contract/views.ts';
 import { isDeclineReason } from '../common/decline-reasons.ts';
-import { isErrorCode } from '../common/error-codes.ts';
+import { type ErrorCode, isErrorCode } from '../common/error-codes.ts';
 import { PROVIDER_NAMES } from '../common/providers.ts';
 import type { AttemptState } from '../domain/attempt-state.ts';
 
@@ -209,7 +209,7 @@ export function salvageColumns(input: SalvageInput): AttemptColumns {
   };
 }
 
-export const UNREADABLE_SNAPSHOT = 'journal_snapshot_unreadable';
+export const UNREADABLE_SNAPSHOT: ErrorCode = 'journal_snapshot_unreadable';
 
 /** What the row's own columns say of an attempt that had ended (the `phase`/`final` columns). */
 export interface EndedOutcome {
