@@ -15,6 +15,7 @@ export function hangingGateway(): HangingGateway {
   return {
     provider: 'wxpay',
     wallets: ['wxpay'],
+    qrWallet: 'wxpay',
     micropay: never,
     query: never,
     reverse: never,

@@ -55,7 +55,10 @@ function attemptOf(
     paidAt: order.paidAt,
     qrCode: null,
     reverseAction: phase === 'reversed' ? 'close' : null,
-    failure: phase === 'failed' ? { code: 'NOTENOUGH', message: 'insufficient funds' } : null,
+    failure:
+      phase === 'failed'
+        ? { code: 'NOTENOUGH', message: 'insufficient funds', reason: 'insufficient_funds' }
+        : null,
     attention: null,
     authCodeTail: '1234',
   };

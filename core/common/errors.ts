@@ -2,8 +2,12 @@
  * Typed errors with a stable `code` (for programs and for the UI's text catalog) and a human
  * message (for logs and integrators), shaped like stripe-node's: one base class, a few kinds,
  * optional `details` and `cause`. Messages never contain secrets: callers pass field names,
- * never credential values.
+ * never credential values. A code must be one of ERROR_CODES (error-codes.ts), which both UI
+ * catalogs key their texts by.
  */
+import type { ErrorCode } from './error-codes.ts';
+
+export { ACCESS_ERROR_CODES, type ErrorCode } from './error-codes.ts';
 
 export type ErrorKind =
   | 'validation'
@@ -18,6 +22,7 @@ export type ErrorKind =
   | 'unavailable'
   | 'internal';
 
+/** The wire shape: a code from another release may be outside this one's union, so it is a string here. */
 export interface ErrorShape {
   readonly code: string;
   readonly message: string;
@@ -26,11 +31,11 @@ export interface ErrorShape {
 
 export class ScanPayError extends Error {
   readonly kind: ErrorKind = 'internal';
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     details?: Record<string, unknown>,
     options?: { cause?: unknown },
@@ -46,6 +51,16 @@ export class ScanPayError extends Error {
       ? { code: this.code, message: this.message, details: this.details }
       : { code: this.code, message: this.message };
   }
+}
+
+/**
+ * An error the service answered, raised again on the caller's side (renderer bridges). Its code
+ * is kept as it came, even one a newer service release added that this union does not know: the
+ * UI then shows the service's own message rather than a wrong text.
+ */
+export function receivedError(shape: ErrorShape): ScanPayError {
+  const details = shape.details ? { ...shape.details } : undefined;
+  return new ScanPayError(shape.code as ErrorCode, shape.message, details);
 }
 
 /** Bad input from a caller (amount, field, body). Nothing was written. */
@@ -119,32 +134,6 @@ export function toErrorShape(error: unknown): ErrorShape {
   if (error instanceof ScanPayError) return error.toJSON();
   return { code: 'internal_error', message: 'internal error' };
 }
-
-/**
- * Codes of the local API's access checks and request guards (docs/security.md). Each has text in both
- * renderer catalogs; the security suite checks that this list and the catalogs agree.
- */
-export const ACCESS_ERROR_CODES = [
-  'permission_denied',
-  'pin_required',
-  'pin_invalid',
-  'pin_change_required',
-  'pin_retry_later',
-  'api_key_invalid',
-  'token_required',
-  'session_expired',
-  'ticket_invalid',
-  'auth_untrusted_sender',
-  'origin_not_allowed',
-  'host_not_allowed',
-  'content_type_not_json',
-  'path_invalid',
-  'body_too_large',
-  'operation_unknown',
-  'validation_failed',
-  'internal_error',
-  'listen_failed',
-] as const;
 
 export function assertNever(value: never, what = 'value'): never {
   throw new ScanPayError('internal_error', `unexpected ${what}: ${JSON.stringify(value)}`);

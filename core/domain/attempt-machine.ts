@@ -10,7 +10,7 @@
  * bounded and ends in reversal; a reversal is repeated while the provider asks, then confirmed by
  * a query; a paid reply whose amount differs from the order is reversed, not accepted.
  */
-import { assertNever } from '../common/errors.ts';
+import { assertNever, type ErrorCode } from '../common/errors.ts';
 import type { AttemptCommand, AttemptEvent } from './attempt-events.ts';
 import { parked, unparked } from './attempt-parking.ts';
 import { type AttemptState, isFinal } from './attempt-state.ts';
@@ -57,6 +57,7 @@ function toPaid(
       failure: {
         code: 'amount_mismatch',
         message: `the provider charged ${outcome.totalFee} fen for an order of ${state.totalFee} fen`,
+        reason: null,
       },
       transactionId: outcome.transactionId,
     });
@@ -91,7 +92,7 @@ function toReversing(state: AttemptState, now: number, patch: Patch = {}): Attem
   });
 }
 
-function needsAttention(state: AttemptState, now: number, code: string, message: string): AttemptState {
+function needsAttention(state: AttemptState, now: number, code: ErrorCode, message: string): AttemptState {
   return next(state, now, { phase: 'needs_attention', attention: { code, message }, nextActionAt: 0 });
 }
 
@@ -119,7 +120,7 @@ function onChargeReplied(
     case 'failed':
       return next(state, now, {
         phase: 'failed',
-        failure: { code: outcome.providerCode, message: outcome.message },
+        failure: { code: outcome.providerCode, message: outcome.message, reason: outcome.decline },
         nextActionAt: 0,
       });
     case 'pending':
@@ -165,6 +166,7 @@ function onQueryReplied(
         failure: {
           code: outcome.providerCode || 'closed_by_provider',
           message: 'the provider closed the order unpaid',
+          reason: 'order_closed',
         },
         nextActionAt: 0,
       });
@@ -172,7 +174,7 @@ function onQueryReplied(
       // PAYERROR: the provider's own text says "please reverse"; reversing an unpaid order closes it.
       return toReversing(state, now, {
         ...queried,
-        failure: { code: outcome.providerCode, message: outcome.message },
+        failure: { code: outcome.providerCode, message: outcome.message, reason: outcome.decline },
       });
     case 'pending':
     case 'not_found':
@@ -398,7 +400,7 @@ function applyEvent(state: AttemptState, event: AttemptEvent, policy: PollPolicy
       if (outcome.kind === 'failed') {
         return next(state, now, {
           phase: 'failed',
-          failure: { code: outcome.providerCode, message: outcome.message },
+          failure: { code: outcome.providerCode, message: outcome.message, reason: outcome.decline },
           nextActionAt: 0,
         });
       }

@@ -5,6 +5,7 @@
 import {
   type AttemptMode,
   type AttemptPhase,
+  type FailureView,
   FINAL_PHASES,
   type ProblemView,
   type ProviderName,
@@ -49,7 +50,7 @@ export interface AttemptState {
   readonly paidAt: number | null;
   readonly qrCode: string | null;
   readonly reverseAction: 'close' | 'refund' | null;
-  readonly failure: ProblemView | null;
+  readonly failure: FailureView | null;
   readonly attention: ProblemView | null;
   /**
    * The phase an attempt stood in when it was parked as needs_attention because its merchant was no

@@ -7,7 +7,10 @@
  * These types belong to the domain (the attempt machine is written in them); the PaymentGateway port
  * (core/ports/payment-gateway.ts) returns them and re-exports them for the adapters.
  */
+import type { DeclineReason } from '../common/decline-reasons.ts';
 import type { Fen } from '../common/money.ts';
+
+export type { DeclineReason };
 
 /** Result of micropay and of query: what the provider says about one out_trade_no. */
 export type PaymentOutcome =
@@ -22,8 +25,17 @@ export type PaymentOutcome =
       /** The provider's own order number, when it is not the transaction id (PAYJS payjs_order_id). */
       readonly providerOrderId?: string;
     }
-  /** Definitely not paid and never will be for this out_trade_no (insufficient funds, expired code…). */
-  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
+  /**
+   * Definitely not paid and never will be for this out_trade_no (insufficient funds, expired code…).
+   * `decline` is the adapter's reading of its provider's code, for the UI's text and advice (named
+   * apart from the unknown variant's `reason`, which says why nothing is known).
+   */
+  | {
+      readonly kind: 'failed';
+      readonly providerCode: string;
+      readonly message: string;
+      readonly decline: DeclineReason;
+    }
   /** The customer is confirming (password, USERPAYING, 10003, WAIT_BUYER_PAY, NOTPAY after a QR pre-create). */
   | { readonly kind: 'pending'; readonly providerCode: string; readonly providerOrderId?: string }
   /** Query only: the order is closed/reversed at the provider and holds no money. */
@@ -87,5 +99,10 @@ export type RefundOutcome =
 
 export type PrecreateOutcome =
   | { readonly kind: 'created'; readonly qrCode: string; readonly providerOrderId?: string }
-  | { readonly kind: 'failed'; readonly providerCode: string; readonly message: string }
+  | {
+      readonly kind: 'failed';
+      readonly providerCode: string;
+      readonly message: string;
+      readonly decline: DeclineReason;
+    }
   | { readonly kind: 'unknown'; readonly reason: UnknownReason; readonly detail: string };

@@ -147,7 +147,7 @@ export class AttemptLauncher {
     const policy = merchant.policies[provider];
     const now = this.deps.clock.now();
     const order = this.orderToCharge(existing, input, merchant, now);
-    const wallet: Wallet = provider === 'alipay' ? 'alipay' : 'wxpay';
+    const wallet: Wallet = gateway.qrWallet;
     const deadline = input.time_expire ?? order.timeExpire ?? now + policy.qrTtlMs;
     const attempt = this.newAttempt(order, provider, wallet, 'qr', now, deadline);
     return this.launch(

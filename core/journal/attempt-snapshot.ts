@@ -10,11 +10,33 @@
  */
 import { z } from 'zod';
 import type { ProblemView } from '../common/contract/views.ts';
+import { isDeclineReason } from '../common/decline-reasons.ts';
+import { type ErrorCode, isErrorCode } from '../common/error-codes.ts';
+import { PROVIDER_NAMES } from '../common/providers.ts';
 import { type AttemptState, submittedAttempt } from '../domain/attempt-state.ts';
 
 export const SNAPSHOT_VERSION = 1;
 
 const problem = z.object({ code: z.string(), message: z.string() }).nullable();
+/**
+ * A failure stored before decline reasons has none: our own codes (amount_mismatch) read as null, a
+ * provider's code as `other`; a reason a later release added reads as `other` too.
+ */
+const failure = z
+  .object({ code: z.string(), message: z.string(), reason: z.unknown().optional() })
+  .transform(({ code, message, reason }) => ({
+    code,
+    message,
+    reason:
+      reason === undefined
+        ? isErrorCode(code)
+          ? null
+          : ('other' as const)
+        : reason === null || isDeclineReason(reason)
+          ? reason
+          : ('other' as const),
+  }))
+  .nullable();
 const count = z.number().int().min(0);
 const instant = z.number().int().min(0);
 
@@ -24,7 +46,7 @@ const identity = {
   orderNo: z.string().min(1),
   attemptIndex: z.number().int().min(1),
   pid: z.string().min(1),
-  provider: z.enum(['wxpay', 'alipay', 'payjs']),
+  provider: z.enum(PROVIDER_NAMES),
   wallet: z.enum(['wxpay', 'alipay']),
   mode: z.enum(['micropay', 'qr']),
   phase: z.enum([
@@ -60,7 +82,7 @@ const progress = {
   paidAt: instant.nullable().default(null),
   qrCode: z.string().nullable().default(null),
   reverseAction: z.enum(['close', 'refund']).nullable().default(null),
-  failure: problem.default(null),
+  failure: failure.default(null),
   attention: problem.default(null),
   authCodeTail: z.string().nullable().default(null),
 };
@@ -121,7 +143,6 @@ export interface AttemptColumns {
   readonly updatedAt: number;
 }
 
-const PROVIDERS = ['wxpay', 'alipay', 'payjs'] as const;
 const WALLETS = ['wxpay', 'alipay'] as const;
 const MODES = ['micropay', 'qr'] as const;
 
@@ -170,9 +191,9 @@ export function salvageColumns(input: SalvageInput): AttemptColumns {
   }
   const intentProvider = /^(wxpay|alipay|payjs) /.exec(input.intent?.summary ?? '')?.[1];
   const provider =
-    oneOf(raw.provider, PROVIDERS) ??
-    oneOf(intentProvider, PROVIDERS) ??
-    oneOf(input.order?.provider, PROVIDERS) ??
+    oneOf(raw.provider, PROVIDER_NAMES) ??
+    oneOf(intentProvider, PROVIDER_NAMES) ??
+    oneOf(input.order?.provider, PROVIDER_NAMES) ??
     'wxpay';
   return {
     outTradeNo: input.outTradeNo,
@@ -188,7 +209,7 @@ export function salvageColumns(input: SalvageInput): AttemptColumns {
   };
 }
 
-export const UNREADABLE_SNAPSHOT = 'journal_snapshot_unreadable';
+export const UNREADABLE_SNAPSHOT: ErrorCode = 'journal_snapshot_unreadable';
 
 /** What the row's own columns say of an attempt that had ended (the `phase`/`final` columns). */
 export interface EndedOutcome {

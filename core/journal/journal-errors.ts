@@ -4,23 +4,18 @@
  * when money may be recorded in the lost one). Running: a storage fault (disk full, I/O error,
  * corruption) stops new charges until the operator has fixed it and restarted.
  */
+import type { JournalErrorCode } from '../common/error-codes.ts';
 import { UnavailableError } from '../common/errors.ts';
 
-export type JournalErrorCode =
-  /** Opening: the data dir held a journal (marker or backups) but journal.sqlite is gone. */
-  | 'journal_missing'
-  /** Opening: journal.sqlite is zero bytes long. */
-  | 'journal_empty'
-  /** Opening: not a SQLite file, or PRAGMA quick_check found damage. */
-  | 'journal_damaged'
-  /** Opening: the file cannot be read or written by this user (permissions, not a regular file). */
-  | 'journal_inaccessible'
-  /** Opening: written by a newer release (user_version above what this release knows). */
-  | 'journal_too_new'
-  /** Opening: tables without a schema version that are not release 0.1.0's. */
-  | 'journal_unrecognised'
-  /** Running: a storage fault; no new charge until the operator fixes it and restarts. */
-  | 'journal_unavailable';
+/**
+ * Opening: journal_missing (the data dir held a journal, marker or backups, but journal.sqlite is
+ * gone), journal_empty (zero bytes), journal_damaged (not SQLite, or quick_check found damage),
+ * journal_inaccessible (permissions, not a regular file), journal_too_new (user_version above what
+ * this release knows), journal_unrecognised (tables without a schema version that are not release
+ * 0.1.0's). Running: journal_unavailable (a storage fault; no new charge until fixed and restarted).
+ * The list itself: JOURNAL_ERROR_CODES in core/common/error-codes.ts.
+ */
+export type { JournalErrorCode };
 
 export class JournalError extends UnavailableError {
   override readonly code: JournalErrorCode;

@@ -4,8 +4,8 @@
  * function, so the engine never sees a provider code. The rule that protects money:
  * a timeout, connection reset, non-2xx, unparseable body or failed signature is `unknown`, never `failed`.
  */
-import type { ProviderName } from '../common/contract/views.ts';
 import type { Fen } from '../common/money.ts';
+import { PROVIDER_NAMES, type ProviderName } from '../common/providers.ts';
 import type { SupportedWallet } from '../common/recognition/wallet-rules.ts';
 import type {
   CloseOutcome,
@@ -15,9 +15,9 @@ import type {
   ReverseOutcome,
 } from '../domain/provider-outcomes.ts';
 
-/** The contract's ProviderName under the name adapters and the sandbox use: one definition. */
+/** The provider names live in core/common/providers.ts (one list for contract, config and journal). */
 export type Provider = ProviderName;
-export const PROVIDERS: readonly ProviderName[] = ['wxpay', 'alipay', 'payjs'];
+export const PROVIDERS: readonly Provider[] = PROVIDER_NAMES;
 
 // The outcome types are the domain's (core/domain/provider-outcomes.ts): ports depend on the domain,
 // never the other way round. Re-exported so adapters keep importing everything from this port.
@@ -81,6 +81,8 @@ export interface PaymentGateway {
   readonly provider: Provider;
   /** Which customer wallets this gateway can charge (PAYJS: WeChat only). */
   readonly wallets: readonly SupportedWallet[];
+  /** The wallet a QR code of this gateway is paid from (a WeChat Native QR cannot be paid from Alipay). */
+  readonly qrWallet: SupportedWallet;
   micropay(request: MicropayRequest): Promise<PaymentOutcome>;
   query(order: OrderRef): Promise<PaymentOutcome>;
   /** WeChat reverse / Alipay cancel / PAYJS reverse: refund if paid, close if not. */

@@ -3,6 +3,7 @@
  * wedge). Adapters live in core/scanners/<transport>/. Every subscription returns a disposer.
  */
 import type { Disposer } from '../common/disposer.ts';
+import type { ScanRejectCode } from '../common/error-codes.ts';
 
 export type { Disposer } from '../common/disposer.ts';
 
@@ -31,24 +32,8 @@ export interface ScannerStatusEvent {
   readonly at: number;
 }
 
-/**
- * Stable codes for input a scanner source refused (the UI has text for each in both catalogs):
- * - scan_report_id: a HID report whose report id is not the layout's scan report id
- * - scan_length_mismatch: a HID report whose length byte disagrees with the report (overruns it)
- * - scan_incomplete: a code whose continuation report, terminator or keys never came (cut off)
- * - scan_too_long: longer than the configured maximum
- * - scan_garbled: control bytes or invalid text (noise, wrong baud rate, wrong layout)
- * - wedge_alt_numpad: the wedge scanner types Alt+numpad sequences (turn that mode off)
- */
-export const SCAN_REJECT_CODES = [
-  'scan_report_id',
-  'scan_length_mismatch',
-  'scan_incomplete',
-  'scan_too_long',
-  'scan_garbled',
-  'wedge_alt_numpad',
-] as const;
-export type ScanRejectCode = (typeof SCAN_REJECT_CODES)[number];
+/** Stable codes for input a scanner source refused: the list and what each means live in core/common/error-codes.ts. */
+export { SCAN_REJECT_CODES, type ScanRejectCode } from '../common/error-codes.ts';
 
 /** Input that arrived but is not a code (garbage, over-long line, a half code cut off). */
 export interface ScanRejectEvent {

@@ -13,6 +13,7 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
+import type { UpdateRefusalCode } from '../common/error-codes.ts';
 import { ScanPayError } from '../common/errors.ts';
 
 export const SIGNATURE_FORMAT = 'scanpay-update-signature-v1';
@@ -21,15 +22,8 @@ export const UPDATE_PRODUCT = 'cn.scanpay.kiosk';
 /** A signature file is a few hundred bytes; anything much larger is not one. */
 export const MAX_SIGNATURE_BYTES = 4096;
 
-export const UPDATE_REFUSAL_CODES = [
-  /** The server has no `<file>.sig` for the package. */
-  'update_unsigned',
-  /** A signature exists but does not prove the package is ours, for this version, byte for byte. */
-  'update_signature_invalid',
-  /** The signature could not be fetched (network, 5xx): not a verdict, the next check tries again. */
-  'update_signature_unavailable',
-] as const;
-export type UpdateRefusalCode = (typeof UPDATE_REFUSAL_CODES)[number];
+/** The refusal codes and what each means: core/common/error-codes.ts. */
+export { UPDATE_REFUSAL_CODES, type UpdateRefusalCode } from '../common/error-codes.ts';
 
 /** A downloaded update that must not be installed. Messages name the file, never key material. */
 export class UpdateRefusedError extends ScanPayError {

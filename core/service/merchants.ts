@@ -6,26 +6,16 @@
 
 import type { ProviderName } from '../common/contract/views.ts';
 import { ConfigError, ScanPayError } from '../common/errors.ts';
-import { DEFAULT_POLL_POLICIES, type PollPolicy, reverseFloorMs } from '../domain/poll-policy.ts';
+import { PROVIDER_NAMES } from '../common/providers.ts';
+import { type PollPolicy, reverseFloorMs } from '../domain/poll-policy.ts';
 import type { MerchantDirectory, MerchantGateways } from '../engine/engine-deps.ts';
-import { type AlipayConfig, createAlipayGateway, parseAlipayConfig } from '../gateways/alipay/index.ts';
-import { createPayjsGateway, type PayjsConfig, parsePayjsConfig } from '../gateways/payjs/index.ts';
-import {
-  createWxpayGateway,
-  parseWxpayConfig,
-  WXPAY_QR_NEEDS_NOTIFY_URL,
-  type WxpayConfig,
-} from '../gateways/wxpay/index.ts';
+import { type ConfiguredProvider, PROVIDER_REGISTRY, providerDescriptor } from '../gateways/registry.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
-import type { SandboxCredentials } from '../sandbox/start-sandbox.ts';
+import type { SandboxEndpoints } from '../sandbox/sandbox-provider-configs.ts';
 import type { MerchantConfig, ServiceConfig } from './config/service-config.ts';
 
-export interface SandboxEndpoint {
-  readonly url: string;
-  readonly secapiUrl: string;
-  readonly credentials: SandboxCredentials;
-}
+export type SandboxEndpoint = SandboxEndpoints;
 
 export const SANDBOX_MERCHANTS: readonly MerchantConfig[] = [
   {
@@ -44,34 +34,6 @@ export function needsSandbox(config: ServiceConfig): boolean {
   return (config.merchants ?? SANDBOX_MERCHANTS).some((m) => m.gateways.some((g) => g.sandbox === true));
 }
 
-function sandboxGatewayConfig(provider: ProviderName, sandbox: SandboxEndpoint): Record<string, unknown> {
-  const c = sandbox.credentials;
-  switch (provider) {
-    case 'wxpay':
-      return {
-        provider,
-        appid: c.wxpay.appid,
-        mch_id: c.wxpay.mch_id,
-        key: c.wxpay.key,
-        base_url: `${sandbox.url}/wxpay`,
-        secapi_base_url: `${sandbox.secapiUrl}/wxpay`,
-        cert_pem: c.wxpay.client_cert_pem,
-        key_pem: c.wxpay.client_key_pem,
-        ca_pem: c.wxpay.ca_pem,
-      };
-    case 'alipay':
-      return {
-        provider,
-        app_id: c.alipay.app_id,
-        app_private_key: c.alipay.app_private_key,
-        alipay_public_key: c.alipay.alipay_public_key,
-        base_url: `${sandbox.url}/alipay/gateway.do`,
-      };
-    case 'payjs':
-      return { provider, mchid: c.payjs.mchid, key: c.payjs.key, base_url: `${sandbox.url}/payjs/api` };
-  }
-}
-
 /** The merchant's own notify_url wins; otherwise this service's /notify route at its public address. */
 function withNotifyUrl(
   raw: Record<string, unknown>,
@@ -83,42 +45,13 @@ function withNotifyUrl(
   return { ...raw, notify_url: `${base}/notify/${encodeURIComponent(pid)}/${String(raw.provider)}` };
 }
 
-/** A gateway's validated config, kept so provider notifications can be verified with its keys. */
-export type ParsedGatewayConfig =
-  | { readonly provider: 'wxpay'; readonly config: WxpayConfig }
-  | { readonly provider: 'alipay'; readonly config: AlipayConfig }
-  | { readonly provider: 'payjs'; readonly config: PayjsConfig };
-
 export interface ServiceMerchants extends MerchantDirectory {
-  gatewayConfig(pid: string, provider: string): ParsedGatewayConfig | undefined;
-}
-
-function parseGatewayConfig(raw: Record<string, unknown>): ParsedGatewayConfig {
-  switch (raw.provider) {
-    case 'wxpay':
-      return { provider: 'wxpay', config: parseWxpayConfig(raw) };
-    case 'alipay':
-      return { provider: 'alipay', config: parseAlipayConfig(raw) };
-    case 'payjs':
-      return { provider: 'payjs', config: parsePayjsConfig(raw) };
-    default:
-      throw new ConfigError('gateway_provider_unknown', `unknown provider ${String(raw.provider)}`);
-  }
-}
-
-function createGateway(parsed: ParsedGatewayConfig, clock: Clock): PaymentGateway {
-  switch (parsed.provider) {
-    case 'wxpay':
-      return createWxpayGateway(parsed.config, { clock });
-    case 'alipay':
-      return createAlipayGateway(parsed.config, { clock });
-    case 'payjs':
-      return createPayjsGateway(parsed.config, { clock });
-  }
+  /** A gateway's validated config, kept so provider notifications are verified with its keys. */
+  gatewayConfig(pid: string, provider: string): ConfiguredProvider | undefined;
 }
 
 function policyFor(provider: ProviderName, config: ServiceConfig): PollPolicy {
-  const base = DEFAULT_POLL_POLICIES[provider];
+  const base = PROVIDER_REGISTRY[provider].pollPolicy;
   const override = config.poll_schedules?.[provider];
   if (!override) return base;
   return {
@@ -139,14 +72,12 @@ export function buildMerchants(
   wrap: (pid: string, gateway: PaymentGateway) => PaymentGateway = (_pid, g) => g,
 ): ServiceMerchants {
   const merchantConfigs = config.merchants ?? SANDBOX_MERCHANTS;
-  const policies = {
-    wxpay: policyFor('wxpay', config),
-    alipay: policyFor('alipay', config),
-    payjs: policyFor('payjs', config),
-  };
+  const policies = Object.fromEntries(
+    PROVIDER_NAMES.map((provider) => [provider, policyFor(provider, config)]),
+  ) as Record<ProviderName, PollPolicy>;
   const showsQr = config.ui.mode === 'qr' || config.qr_display !== undefined;
   const merchants = new Map<string, MerchantGateways>();
-  const parsedConfigs = new Map<string, ParsedGatewayConfig>();
+  const parsedConfigs = new Map<string, ConfiguredProvider>();
   merchantConfigs.forEach((merchant, index) => {
     if (merchants.has(merchant.pid)) {
       throw new ConfigError('config_invalid', `merchants.${index}.pid: "${merchant.pid}" is used twice`);
@@ -160,17 +91,17 @@ export function buildMerchants(
         );
       }
       const gatewayConfig = withNotifyUrl(
-        useSandbox && sandbox ? sandboxGatewayConfig(entry.provider, sandbox) : raw,
+        useSandbox && sandbox ? PROVIDER_REGISTRY[entry.provider].sandboxConfig(sandbox) : raw,
         merchant.pid,
         config.public_url,
       );
       try {
-        const parsed = parseGatewayConfig(gatewayConfig);
-        if (showsQr && !useSandbox && parsed.provider === 'wxpay' && parsed.config.notify_url === undefined) {
-          throw new ConfigError('config_invalid', `notify_url: ${WXPAY_QR_NEEDS_NOTIFY_URL}`);
+        const parsed = providerDescriptor(gatewayConfig.provider).configure(gatewayConfig);
+        if (showsQr && !useSandbox && parsed.qrProblem !== undefined) {
+          throw new ConfigError('config_invalid', parsed.qrProblem);
         }
         parsedConfigs.set(`${merchant.pid}\u0000${parsed.provider}`, parsed);
-        return wrap(merchant.pid, createGateway(parsed, clock));
+        return wrap(merchant.pid, parsed.createGateway({ clock }));
       } catch (error) {
         if (error instanceof ScanPayError) {
           throw new ConfigError(

@@ -55,6 +55,7 @@ export class ProviderHealth {
     const wrapped: PaymentGateway = {
       provider: gateway.provider,
       wallets: gateway.wallets,
+      qrWallet: gateway.qrWallet,
       micropay: (r) => gateway.micropay(r).then(observe),
       query: (r) => gateway.query(r).then(observe),
       reverse: (r) => gateway.reverse(r).then(observe),

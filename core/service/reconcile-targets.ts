@@ -1,15 +1,13 @@
 /**
- * Wires reconciliation to the configured merchants: each WeChat Pay and Alipay gateway gets its
- * provider's bill adapter, each PAYJS gateway the per-order check source (no bill exists), with the
- * merchant's own validated config. Composition only, like ./merchants.ts: the matching itself
+ * Wires reconciliation to the configured merchants: each gateway whose provider publishes a bill
+ * (its registry descriptor's createBillSource) reads it, the others (PAYJS) get the per-order check
+ * source at the provider's check interval, with the merchant's own validated config. Composition only, like ./merchants.ts: the matching itself
  * (core/reconcile) never sees an adapter.
  */
 
 import type { DatabaseSync } from 'node:sqlite';
 import type { DaySummary } from '../common/contract/reconcile-views.ts';
 import { ConflictError, ValidationError } from '../common/errors.ts';
-import { createAlipayBillSource } from '../gateways/alipay/index.ts';
-import { createWxpayBillSource } from '../gateways/wxpay/index.ts';
 import type { Clock } from '../ports/clock.ts';
 import { beijingDate } from '../reconcile/beijing-day.ts';
 import { startDailyReconcile } from '../reconcile/daily-reconcile.ts';
@@ -33,36 +31,20 @@ export function reconcileTargets(
     for (const gateway of merchant.gateways) {
       const parsed = merchants.gatewayConfig(merchant.pid, gateway.provider);
       if (!parsed) continue;
-      switch (parsed.provider) {
-        case 'wxpay':
-          targets.push({
-            pid: merchant.pid,
-            provider: 'wxpay',
-            source: createWxpayBillSource(parsed.config, { clock }),
-            comparesRefunds: true,
-          });
-          break;
-        case 'alipay':
-          targets.push({
-            pid: merchant.pid,
-            provider: 'alipay',
-            source: createAlipayBillSource(parsed.config, { clock }),
-            comparesRefunds: true,
-          });
-          break;
-        case 'payjs':
-          targets.push({
-            pid: merchant.pid,
-            provider: 'payjs',
-            source: createOrderCheckSource(gateway, {
-              clock,
-              minIntervalMs: parsed.config.check_min_interval_ms,
-              attemptsOfDay: (date) => store.attemptsOfDay(merchant.pid, 'payjs', date),
-            }),
-            comparesRefunds: false,
-          });
-          break;
-      }
+      const billSource = parsed.createBillSource?.({ clock });
+      targets.push({
+        pid: merchant.pid,
+        provider: gateway.provider,
+        source:
+          billSource ??
+          createOrderCheckSource(gateway, {
+            clock,
+            minIntervalMs: parsed.checkMinIntervalMs ?? 0,
+            attemptsOfDay: (date) => store.attemptsOfDay(merchant.pid, gateway.provider, date),
+          }),
+        // Without a bill, each order is checked by itself: its refunds are not compared.
+        comparesRefunds: billSource !== undefined,
+      });
     }
   }
   return targets;

@@ -5,8 +5,8 @@
  */
 
 import { cutToSubject } from '../common/contract/provider-text.ts';
-import type { AttemptView, SaleView, ScanView } from '../common/contract/views.ts';
-import { ConflictError, ScanPayError } from '../common/errors.ts';
+import type { AttemptView, ProblemView, SaleView, ScanView } from '../common/contract/views.ts';
+import { ConflictError, toErrorShape, UnavailableError } from '../common/errors.ts';
 import { isClosedStatus, isPaidStatus } from '../common/order-status.ts';
 import { classifyPaymentCode } from '../common/recognition/classify-payment-code.ts';
 import type { CheckoutEngine } from '../engine/checkout-engine.ts';
@@ -22,6 +22,12 @@ export interface TillDeps {
 export function maskCode(code: string): string {
   const digits = code.replace(/\s+/g, '');
   return digits.length <= 8 ? '•'.repeat(digits.length) : `${digits.slice(0, 4)}••••${digits.slice(-4)}`;
+}
+
+/** A scan's problem as the UI reads it: code and message, without details (they may name an order). */
+function problemOf(error: unknown): ProblemView {
+  const { code, message } = toErrorShape(error);
+  return { code, message };
 }
 
 export class Till {
@@ -120,10 +126,10 @@ export class Till {
           scan = {
             ...scan,
             ok: false,
-            error: {
-              code: 'provider_unreachable',
-              message: 'the payment provider cannot be reached: take cash',
-            },
+            error: new UnavailableError(
+              'provider_unreachable',
+              'the payment provider cannot be reached: take cash',
+            ).toJSON(),
           };
         } else {
           try {
@@ -135,24 +141,20 @@ export class Till {
               auth_code: classification,
             });
           } catch (error) {
-            const shape =
-              error instanceof ScanPayError
-                ? { code: error.code, message: error.message }
-                : { code: 'internal_error', message: 'internal error' };
-            scan = { ...scan, ok: false, error: shape };
+            scan = { ...scan, ok: false, error: problemOf(error) };
           }
         }
       } else if (sale.state === 'charging') {
         scan = {
           ...scan,
           ok: false,
-          error: { code: 'attempt_unresolved', message: 'a payment is already in progress' },
+          error: new ConflictError('attempt_unresolved', 'a payment is already in progress').toJSON(),
         };
       } else {
         scan = {
           ...scan,
           ok: false,
-          error: { code: 'no_sale', message: 'enter an amount first, then scan' },
+          error: new ConflictError('no_sale', 'enter an amount first, then scan').toJSON(),
         };
       }
     }

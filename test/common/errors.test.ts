@@ -1,5 +1,6 @@
 /** core/common/errors.ts: a stable code per error, the HTTP status per kind, and nothing leaked from unknown errors. */
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES, isErrorCode } from '../../core/common/error-codes.ts';
 import {
   AuthError,
   assertNever,
@@ -9,6 +10,7 @@ import {
   httpStatusFor,
   NotFoundError,
   RecognitionError,
+  receivedError,
   ScanPayError,
   toErrorShape,
   UnavailableError,
@@ -27,13 +29,35 @@ describe('typed errors', () => {
     [UnavailableError, 'unavailable', 503],
     [ScanPayError, 'internal', 500],
   ] as const)('%o is kind %s, HTTP %i', (Kind, kind, status) => {
-    const error = new Kind('some_code', 'what happened');
+    const error = new Kind('amount_invalid', 'what happened');
     expect(error).toBeInstanceOf(ScanPayError);
     expect(error).toBeInstanceOf(Error);
     expect(error.kind).toBe(kind);
     expect(error.name).toBe(Kind.name);
-    expect(error.code).toBe('some_code');
+    expect(error.code).toBe('amount_invalid');
     expect(httpStatusFor(error)).toBe(status);
+  });
+
+  it('takes only a code from the union (the type check fails on any other)', () => {
+    // @ts-expect-error: 'no_such_code' is not an ErrorCode, so `npm run typecheck` fails if this compiles
+    const error = new ValidationError('no_such_code', 'what happened');
+    expect(isErrorCode(error.code)).toBe(false);
+    expect(isErrorCode('amount_invalid')).toBe(true);
+    expect(ERROR_CODES).toContain('amount_invalid');
+  });
+
+  it('keeps a received code from another release as it came, for the UI to show its message', () => {
+    const error = receivedError({
+      code: 'added_later',
+      message: 'a newer service said so',
+      details: { a: 1 },
+    });
+    expect(error).toBeInstanceOf(ScanPayError);
+    expect(error.toJSON()).toEqual({
+      code: 'added_later',
+      message: 'a newer service said so',
+      details: { a: 1 },
+    });
   });
 
   it('anything that is not a ScanPayError is HTTP 500', () => {

@@ -42,7 +42,12 @@ export const paid = (totalFee = FEE) =>
   ({ kind: 'paid', transactionId: 'TX1', totalFee, paidAt: '2026-11-23T02:00:05.000Z' }) as const;
 export const refunded = (totalFee = FEE) =>
   ({ kind: 'refunded', transactionId: 'TX1', totalFee, providerCode: 'REFUND' }) as const;
-export const failed = { kind: 'failed', providerCode: 'NOTENOUGH', message: 'insufficient funds' } as const;
+export const failed = {
+  kind: 'failed',
+  providerCode: 'NOTENOUGH',
+  message: 'insufficient funds',
+  decline: 'insufficient_funds',
+} as const;
 export const pending = { kind: 'pending', providerCode: 'USERPAYING' } as const;
 export const closedQ = { kind: 'closed', providerCode: 'CLOSED' } as const;
 export const notFound = { kind: 'not_found', providerCode: 'ORDERNOTEXIST' } as const;

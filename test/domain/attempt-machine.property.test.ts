@@ -31,7 +31,12 @@ const unknownArb = fc.constantFrom(
 
 const paymentArb: fc.Arbitrary<PaymentOutcome> = fc.oneof(
   feeArb.map((totalFee) => ({ kind: 'paid', transactionId: 'TX', totalFee }) as const),
-  fc.constant({ kind: 'failed', providerCode: 'NOTENOUGH', message: 'm' } as const),
+  fc.constant({
+    kind: 'failed',
+    providerCode: 'NOTENOUGH',
+    message: 'm',
+    decline: 'insufficient_funds',
+  } as const),
   fc.constant({ kind: 'pending', providerCode: 'USERPAYING' } as const),
   fc.constant({ kind: 'pending', providerCode: 'status=0', providerOrderId: 'PJ1' } as const),
   fc.constant({ kind: 'closed', providerCode: 'CLOSED' } as const),
@@ -54,7 +59,12 @@ const closeArb: fc.Arbitrary<CloseOutcome> = fc.oneof(
 );
 const precreateArb: fc.Arbitrary<PrecreateOutcome> = fc.oneof(
   fc.constant({ kind: 'created', qrCode: 'weixin://q' } as const),
-  fc.constant({ kind: 'failed', providerCode: 'PARAM_ERROR', message: 'm' } as const),
+  fc.constant({
+    kind: 'failed',
+    providerCode: 'PARAM_ERROR',
+    message: 'm',
+    decline: 'request_refused',
+  } as const),
   unknownArb,
 );
 
@@ -193,7 +203,7 @@ const ANY: typeof NON_DEFINITE = {
     { kind: 'paid', transactionId: 'TX', totalFee: FEE },
     { kind: 'paid', transactionId: 'TX', totalFee: FEE + 1 },
     { kind: 'refunded', transactionId: 'TX', totalFee: FEE, providerCode: 'R' },
-    { kind: 'failed', providerCode: 'NOTENOUGH', message: 'm' },
+    { kind: 'failed', providerCode: 'NOTENOUGH', message: 'm', decline: 'insufficient_funds' },
     { kind: 'closed', providerCode: 'CLOSED' },
   ],
   reverse: [
@@ -206,7 +216,7 @@ const ANY: typeof NON_DEFINITE = {
   precreate: [
     ...NON_DEFINITE.precreate,
     { kind: 'created', qrCode: 'weixin://q' },
-    { kind: 'failed', providerCode: 'PARAM_ERROR', message: 'm' },
+    { kind: 'failed', providerCode: 'PARAM_ERROR', message: 'm', decline: 'request_refused' },
   ],
 };
 

@@ -68,10 +68,14 @@ describe('submitted (micropay)', () => {
     expect(s.paidAt).toBe(T0 + 800);
   });
 
-  it('a definite failure is failed with the provider code', () => {
+  it("a definite failure is failed with the provider code and the adapter's decline reason", () => {
     const s = apply(attempt(), charge(failed), WX, T0 + 500);
     expect(s.phase).toBe('failed');
-    expect(s.failure).toEqual({ code: 'NOTENOUGH', message: 'insufficient funds' });
+    expect(s.failure).toEqual({
+      code: 'NOTENOUGH',
+      message: 'insufficient funds',
+      reason: 'insufficient_funds',
+    });
     expect(decide(s, WX, T0 + 500)).toEqual({ kind: 'done' });
   });
 
@@ -178,12 +182,14 @@ describe('polling (micropay)', () => {
     const s = apply(polling(), query(closedQ), WX, T0 + 4000);
     expect(s.phase).toBe('failed');
     expect(s.failure?.code).toBe('CLOSED');
+    expect(s.failure?.reason).toBe('order_closed');
   });
 
   it('a failed query (PAYERROR) is reversed, keeping the reason', () => {
     const s = apply(polling(), query(failed), ALI, T0 + 4000);
     expect(s.phase).toBe('reversing');
     expect(s.failure?.code).toBe('NOTENOUGH');
+    expect(s.failure?.reason).toBe('insufficient_funds');
     expect(decide(s, ALI, T0 + 4000)).toEqual({ kind: 'reverse' });
   });
 

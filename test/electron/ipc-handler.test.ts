@@ -101,10 +101,10 @@ describe('IPC invoke handler', () => {
       error: { code: 'attempt_unresolved', message: 'the previous attempt is still unresolved' },
     });
     api.submitScan.mockRejectedValueOnce(
-      new RecognitionError('not_payment_code', 'this is a product barcode'),
+      new RecognitionError('code_is_product_barcode', 'this is a product barcode'),
     );
     const second = await call('submitScan', { code: '6901234567892' });
-    expect(second).toMatchObject({ ok: false, error: { code: 'not_payment_code' } });
+    expect(second).toMatchObject({ ok: false, error: { code: 'code_is_product_barcode' } });
   });
 
   it('hides the text of an untyped error from the page and hands the error to the log', async () => {

@@ -31,6 +31,7 @@ function recordingPayjs(answers: {
   const gateway: PaymentGateway = {
     provider: 'payjs',
     wallets: ['wxpay'],
+    qrWallet: 'wxpay',
     micropay: async () => answers.micropay,
     query: async (ref) => {
       refs.push({ op: 'query', ref });
@@ -43,7 +44,7 @@ function recordingPayjs(answers: {
     close: async () => ({ kind: 'closed' }),
     refund: async () => ({ kind: 'processing' }),
     queryRefund: async () => ({ kind: 'processing' }),
-    precreate: async () => ({ kind: 'failed', providerCode: 'x', message: 'x' }),
+    precreate: async () => ({ kind: 'failed', providerCode: 'x', message: 'x', decline: 'other' }),
   };
   return { gateway, refs };
 }

@@ -68,10 +68,12 @@ export class FakeGateway implements PaymentGateway {
 
   readonly provider: Provider;
   readonly wallets: readonly SupportedWallet[];
+  readonly qrWallet: SupportedWallet;
 
   constructor(provider: Provider = 'wxpay', wallets?: readonly SupportedWallet[]) {
     this.provider = provider;
     this.wallets = wallets ?? (provider === 'alipay' ? ['alipay'] : ['wxpay']);
+    this.qrWallet = provider === 'alipay' ? 'alipay' : 'wxpay';
   }
 
   fault(op: Op, ...faults: Fault[]): void {
@@ -121,11 +123,26 @@ export class FakeGateway implements PaymentGateway {
     return this.around('micropay', request.outTradeNo, (): PaymentOutcome => {
       const customer = this.customers.get(request.authCode) ?? 'instant';
       if (this.trades.has(request.outTradeNo))
-        return { kind: 'failed', providerCode: 'OUT_TRADE_NO_USED', message: 'used' };
+        return {
+          kind: 'failed',
+          providerCode: 'OUT_TRADE_NO_USED',
+          message: 'used',
+          decline: 'request_refused',
+        };
       if (customer === 'insufficient')
-        return { kind: 'failed', providerCode: 'NOTENOUGH', message: 'insufficient balance' };
+        return {
+          kind: 'failed',
+          providerCode: 'NOTENOUGH',
+          message: 'insufficient balance',
+          decline: 'insufficient_funds',
+        };
       if (customer === 'expired')
-        return { kind: 'failed', providerCode: 'AUTHCODEEXPIRE', message: 'code expired' };
+        return {
+          kind: 'failed',
+          providerCode: 'AUTHCODEEXPIRE',
+          message: 'code expired',
+          decline: 'code_expired',
+        };
       const trade: FakeTrade = {
         outTradeNo: request.outTradeNo,
         authCode: request.authCode,

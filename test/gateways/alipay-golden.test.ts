@@ -8,6 +8,7 @@
 import { createPublicKey, createSign } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createAlipayNotifyVerifier } from '../../core/gateways/alipay/alipay-notify.ts';
 import {
   mapCancelReply,
   mapPayReply,
@@ -17,7 +18,6 @@ import {
   mapRefundReply,
 } from '../../core/gateways/alipay/alipay-outcomes.ts';
 import { type AlipayReply, verifyAlipayReply } from '../../core/gateways/alipay/alipay-transport.ts';
-import { createAlipayNotifyVerifier } from '../../core/service/notify/alipay-notify.ts';
 import { alipayTestConfig, platformKeys } from './alipay-fixtures.ts';
 
 const DIR = new URL('../fixtures/providers/alipay/', import.meta.url);

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePayjsConfig } from '../../core/gateways/payjs/payjs-config.ts';
+import { createPayjsNotifyVerifier } from '../../core/gateways/payjs/payjs-notify.ts';
 import {
   mapCheckReply,
   mapMicropayReply,
@@ -16,7 +17,6 @@ import {
 } from '../../core/gateways/payjs/payjs-outcomes.ts';
 import { verifyPayjsReply } from '../../core/gateways/payjs/payjs-transport.ts';
 import { v2Sign } from '../../core/gateways/shared/v2-sign.ts';
-import { createPayjsNotifyVerifier } from '../../core/service/notify/payjs-notify.ts';
 import { relayout, seededRng } from './json-layout.ts';
 
 const KEY = 'payjs-golden-test-key-000000000000';

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWxpayGateway } from '../../core/gateways/wxpay/wxpay-gateway.ts';
+import { createWxpayNotifyVerifier } from '../../core/gateways/wxpay/wxpay-notify.ts';
 import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
-import { createWxpayNotifyVerifier } from '../../core/service/notify/wxpay-notify.ts';
 import { type CannedServer, startCannedServer } from './canned-server.ts';
 import { goldenFixture, wxpayTestConfig } from './wxpay-fixtures.ts';
 

@@ -7,9 +7,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWxpayGateway } from '../../core/gateways/wxpay/wxpay-gateway.ts';
+import { createWxpayNotifyVerifier } from '../../core/gateways/wxpay/wxpay-notify.ts';
 import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
 import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
-import { createWxpayNotifyVerifier } from '../../core/service/notify/wxpay-notify.ts';
 import { issueCode, orderNo } from '../sandbox/helpers/sandbox-http.ts';
 import { micropayFields, tlsIdentity, wxCall } from '../sandbox/helpers/wxpay-client.ts';
 import { type CannedServer, startCannedServer } from './canned-server.ts';

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { v2Sign } from '../../core/gateways/shared/v2-sign.ts';
+import { createWxpayNotifyVerifier } from '../../core/gateways/wxpay/wxpay-notify.ts';
 import { verifyWxpayReply } from '../../core/gateways/wxpay/wxpay-transport.ts';
-import { createWxpayNotifyVerifier } from '../../core/service/notify/wxpay-notify.ts';
 import { WX_KEY, wxpayTestConfig } from './wxpay-fixtures.ts';
 import { layWxpayXml, OFFICIAL_LAYOUT } from './wxpay-layouts.ts';
 

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { v2Sign } from '../../core/gateways/shared/v2-sign.ts';
+import { createWxpayNotifyVerifier } from '../../core/gateways/wxpay/wxpay-notify.ts';
 import { mapMicropayReply } from '../../core/gateways/wxpay/wxpay-outcomes.ts';
 import { verifyWxpayReply } from '../../core/gateways/wxpay/wxpay-transport.ts';
 import { parseWxpayXml } from '../../core/gateways/wxpay/wxpay-xml.ts';
-import { createWxpayNotifyVerifier } from '../../core/service/notify/wxpay-notify.ts';
 import { WX_KEY, wxpayTestConfig } from './wxpay-fixtures.ts';
 import { layWxpayXml, NAMED_LAYOUTS } from './wxpay-layouts.ts';
 

@@ -31,6 +31,7 @@ export class OutcomeCounter {
     return {
       provider: gateway.provider,
       wallets: gateway.wallets,
+      qrWallet: gateway.qrWallet,
       micropay: (request) => count('micropay', gateway.micropay(request)),
       query: (order) => count('query', gateway.query(order)),
       reverse: (order) => count('reverse', gateway.reverse(order)),

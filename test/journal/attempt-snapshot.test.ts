@@ -39,6 +39,28 @@ const identity = {
 } as const;
 
 describe('parseSnapshot', () => {
+  it('gives a failure stored before decline reasons one: other for a provider code, none for ours', () => {
+    const read = (failure: unknown) => {
+      const reading = parseSnapshot(JSON.stringify({ ...identity, phase: 'failed', failure }));
+      if (!reading.ok) throw new Error(reading.reason);
+      return reading.state.failure;
+    };
+    expect(read({ code: 'NOTENOUGH', message: 'balance' })).toEqual({
+      code: 'NOTENOUGH',
+      message: 'balance',
+      reason: 'other',
+    });
+    expect(read({ code: 'amount_mismatch', message: 'm' })).toEqual({
+      code: 'amount_mismatch',
+      message: 'm',
+      reason: null,
+    });
+    expect(read({ code: 'X', message: 'm', reason: 'added_by_a_later_release' })?.reason).toBe('other');
+    expect(read({ code: 'NOTENOUGH', message: 'm', reason: 'insufficient_funds' })?.reason).toBe(
+      'insufficient_funds',
+    );
+  });
+
   it('fills the defaults of fields an older snapshot lacks, never leaving them undefined', () => {
     const reading = parseSnapshot(JSON.stringify(identity));
     expect(reading.ok).toBe(true);

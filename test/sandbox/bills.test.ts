@@ -2,13 +2,16 @@
  * The sandbox's bills, read through the real adapters: what the ledger did that day in each
  * provider's format, the protocol's refusals, and the bill faults.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAlipayConfig } from '../../core/gateways/alipay/alipay-config.ts';
 import { createAlipayBillSource } from '../../core/gateways/alipay/index.ts';
 import { createWxpayBillSource, parseWxpayConfig } from '../../core/gateways/wxpay/index.ts';
 import type { BillFetch, BillRow } from '../../core/ports/bill-source.ts';
 import { type Clock, systemClock } from '../../core/ports/clock.ts';
 import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
 import { addDays, beijingDate } from '../../core/reconcile/beijing-day.ts';
+import { sandboxProviderConfigs } from '../../core/sandbox/sandbox-provider-configs.ts';
 import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
 import { parseConfig } from '../../core/service/config/load-config.ts';
 import { buildMerchants, type ServiceMerchants } from '../../core/service/merchants.ts';
@@ -30,29 +33,14 @@ async function rows(bill: BillFetch): Promise<BillRow[]> {
 }
 
 function wxSource(key?: string) {
-  const parsed = merchants.gatewayConfig('sandbox', 'wxpay');
-  if (parsed?.provider !== 'wxpay') throw new Error('no wxpay');
-  const config = key ? parseWxpayConfig({ ...sandboxWxRaw(), key }) : parsed.config;
-  return createWxpayBillSource(config);
-}
-
-function sandboxWxRaw() {
-  const c = sandbox.credentials.wxpay;
-  return {
-    provider: 'wxpay',
-    appid: c.appid,
-    mch_id: c.mch_id,
-    key: c.key,
-    base_url: `${sandbox.url}/wxpay`,
-    cert_pem: c.client_cert_pem,
-    key_pem: c.client_key_pem,
-  };
+  // The sandbox merchant's own gateway entry, as the service parses it.
+  const raw = sandboxProviderConfigs(sandbox).wxpay;
+  return createWxpayBillSource(parseWxpayConfig(key ? { ...raw, key } : raw));
 }
 
 function aliSource(clock: Clock = systemClock, fetchImpl?: typeof fetch) {
-  const parsed = merchants.gatewayConfig('sandbox', 'alipay');
-  if (parsed?.provider !== 'alipay') throw new Error('no alipay');
-  return createAlipayBillSource(parsed.config, { clock, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const config = parseAlipayConfig(sandboxProviderConfigs(sandbox).alipay);
+  return createAlipayBillSource(config, { clock, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
 }
 
 async function fault(body: Record<string, unknown>, method = 'POST'): Promise<Response> {

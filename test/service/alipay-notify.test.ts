@@ -5,7 +5,7 @@
  */
 import { createSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createAlipayNotifyVerifier } from '../../core/service/notify/alipay-notify.ts';
+import { createAlipayNotifyVerifier } from '../../core/gateways/alipay/alipay-notify.ts';
 import { alipayTestConfig, platformKeys } from '../gateways/alipay-fixtures.ts';
 
 const APP_ID = '2021000000000001';

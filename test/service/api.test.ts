@@ -91,7 +91,10 @@ describe('createPayment → queryPayment → refund → queryRefund', () => {
     const failed = await h.call('createPayment', {
       data: { out_trade_no: 'API3', total_fee: 800, subject: 'x', auth_code: poor },
     });
-    expect(failed.body.attempt).toMatchObject({ phase: 'failed', failure: { code: 'NOTENOUGH' } });
+    expect(failed.body.attempt).toMatchObject({
+      phase: 'failed',
+      failure: { code: 'NOTENOUGH', reason: 'insufficient_funds' },
+    });
     const good = await h.walletCode('wxpay', 'instant');
     const paid = await h.call('createPayment', {
       data: { out_trade_no: 'API3', total_fee: 800, subject: 'x', auth_code: good },

@@ -5,14 +5,14 @@
  * next to the complete notification that reads as paid.
  */
 import { describe, expect, it } from 'vitest';
+import { createAlipayNotifyVerifier } from '../../core/gateways/alipay/alipay-notify.ts';
 import { parsePayjsConfig } from '../../core/gateways/payjs/payjs-config.ts';
+import { createPayjsNotifyVerifier } from '../../core/gateways/payjs/payjs-notify.ts';
 import { v2Sign } from '../../core/gateways/shared/v2-sign.ts';
+import { createWxpayNotifyVerifier } from '../../core/gateways/wxpay/wxpay-notify.ts';
 import { buildWxpayXml } from '../../core/gateways/wxpay/wxpay-xml.ts';
+import type { NotifyVerifier } from '../../core/ports/notify-verifier.ts';
 import { alipaySigningString, rsa2Sign } from '../../core/sandbox/alipay-sign.ts';
-import { createAlipayNotifyVerifier } from '../../core/service/notify/alipay-notify.ts';
-import type { NotifyVerifier } from '../../core/service/notify/notify-types.ts';
-import { createPayjsNotifyVerifier } from '../../core/service/notify/payjs-notify.ts';
-import { createWxpayNotifyVerifier } from '../../core/service/notify/wxpay-notify.ts';
 import { alipayTestConfig, platformKeys } from '../gateways/alipay-fixtures.ts';
 import { WX_KEY, wxpayTestConfig } from '../gateways/wxpay-fixtures.ts';
 

@@ -28,11 +28,7 @@ import type {
   UpdateSettingsRequest,
   VerifyPinRequest,
 } from './api-schemas.ts';
-import {
-  PERIPHERAL_OPERATION_NAMES,
-  type PeripheralsApi,
-  type PeripheralsEvent,
-} from './peripherals-contract.ts';
+import type { PeripheralsApi, PeripheralsEvent } from './peripherals-contract.ts';
 import type {
   DecideDiscrepancyRequest,
   ExportReconcileRequest,

@@ -4,6 +4,7 @@
  * Amounts are integer fen; a fractional or negative amount is refused here, before anything is written.
  */
 import { z } from 'zod';
+import { PROVIDER_NAMES } from '../providers.ts';
 import { isAcceptableNewPin, NEW_PIN_RULE } from './pin-rules.ts';
 import { fitsSubject, SUBJECT_RULE } from './provider-text.ts';
 
@@ -38,7 +39,7 @@ const pinText = z.string().min(1).max(64);
 const pid = z.string().min(1).max(64);
 
 export const CreatePaymentRequest = z.strictObject({
-  provider: z.enum(['wxpay', 'alipay', 'payjs']).optional(),
+  provider: z.enum(PROVIDER_NAMES).optional(),
   needQRcode: z.boolean().optional(),
   data: z.strictObject({
     out_trade_no: orderNo.optional(),
@@ -149,7 +150,7 @@ export const QrStartRequest = z.strictObject({
   product: z
     .strictObject({ name: z.string().min(1).max(64).refine(fitsSubject, SUBJECT_RULE), total_fee: fen })
     .optional(),
-  provider: z.enum(['wxpay', 'alipay', 'payjs']).optional(),
+  provider: z.enum(PROVIDER_NAMES).optional(),
 });
 export type QrStartRequest = z.input<typeof QrStartRequest>;
 

@@ -3,9 +3,13 @@
  * times as ms since epoch. Field names follow vk-uni-pay's vk-pay-orders where one exists.
  * Never contains a secret.
  */
+import type { DeclineReason } from '../decline-reasons.ts';
+import type { ProviderName } from '../providers.ts';
+
+export type { DeclineReason };
 
 export type Wallet = 'wxpay' | 'alipay';
-export type ProviderName = 'wxpay' | 'alipay' | 'payjs';
+export type { ProviderName };
 export type Tender = Wallet | 'cash';
 
 /** vk-uni-pay order status: −1 closed, 0 unpaid, 1 paid, 2 partly refunded, 3 fully refunded. */
@@ -36,6 +40,15 @@ export interface ProblemView {
   readonly message: string;
 }
 
+/**
+ * Why an attempt failed. A provider's decline: `code` and `message` are the provider's, for logs and
+ * support, and `reason` is what the UI reads for its text and advice (a provider's code never
+ * reaches the catalogs). Our own finding (amount_mismatch): `reason` is null and `code` is ours.
+ */
+export interface FailureView extends ProblemView {
+  readonly reason: DeclineReason | null;
+}
+
 export interface AttemptView {
   readonly out_trade_no: string;
   readonly order_no: string;
@@ -54,7 +67,7 @@ export interface AttemptView {
   readonly qr_code: string | null;
   readonly stop_requested: boolean;
   /** Why it failed (definite, e.g. insufficient funds) — phase failed. */
-  readonly failure: ProblemView | null;
+  readonly failure: FailureView | null;
   /** What a human must do — phase needs_attention. */
   readonly attention: ProblemView | null;
   readonly query_count: number;

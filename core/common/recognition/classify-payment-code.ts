@@ -3,19 +3,12 @@
  * Everything that is not a payment code gets a specific reason, so the cashier knows whether they
  * scanned a product barcode, half a code, or a wallet this terminal cannot take.
  */
+import type { RecognitionErrorCode } from '../error-codes.ts';
 import type { ErrorShape } from '../errors.ts';
 import { normaliseScan } from './normalise-scan.ts';
 import { type SupportedWallet, WALLET_RULES, type Wallet } from './wallet-rules.ts';
 
-export type RecognitionErrorCode =
-  | 'code_empty'
-  | 'code_has_letters'
-  | 'code_has_invalid_characters'
-  | 'code_is_product_barcode'
-  | 'code_too_short'
-  | 'code_too_long'
-  | 'code_unknown_prefix'
-  | 'wallet_not_supported';
+export type { RecognitionErrorCode };
 
 declare const recognised: unique symbol;
 

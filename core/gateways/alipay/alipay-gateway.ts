@@ -44,6 +44,7 @@ export function createAlipayGateway(config: AlipayConfig, deps: AlipayGatewayDep
   return {
     provider: 'alipay',
     wallets: ['alipay'],
+    qrWallet: 'alipay',
 
     async micropay(request) {
       validateMicropay(request);

@@ -8,6 +8,8 @@
  * 40001/40002/40006 mean our request was refused
  * before it ran. Any other code is unknown. Queries never turn an error into `failed`.
  */
+
+import type { DeclineReason } from '../../common/decline-reasons.ts';
 import { yuanToFen } from '../../common/money.ts';
 import type {
   CloseOutcome,
@@ -26,6 +28,55 @@ type Response = Readonly<Record<string, unknown>>;
 /** 40004 sub_codes that mean "ask again" rather than "refused". */
 export const ALIPAY_PAY_UNKNOWN_SUB_CODES: readonly string[] = ['ACQ.SYSTEM_ERROR'];
 const REQUEST_REFUSED_CODES: readonly string[] = ['40001', '40002', '40006'];
+
+/**
+ * 40004 sub_codes (without `aop.`) → why the payment was declined, from the error tables of
+ * alipay.trade.pay and alipay.trade.precreate (docs/protocols.md §4, Decline reasons). Exact codes
+ * first, then the suffixes Alipay uses for families of codes (…_BALANCE_NOT_ENOUGH, …_LIMIT_ERROR);
+ * anything else reads `other`. 40001/40002/40006 (our request refused before it ran) read
+ * `request_refused`.
+ */
+const ALIPAY_DECLINE_REASONS: Readonly<Record<string, DeclineReason>> = {
+  'ACQ.PAYMENT_AUTH_CODE_INVALID': 'code_invalid',
+  'ACQ.TRADE_HAS_CLOSE': 'order_closed',
+  'ACQ.TRADE_BUYER_NOT_MATCH': 'buyer_mismatch',
+  'ACQ.BUYER_ENABLE_STATUS_FORBID': 'risk_declined',
+  'ACQ.PAYMENT_REQUEST_HAS_RISK': 'risk_declined',
+  'ACQ.ERROR_BALANCE_PAYMENT_DISABLE': 'not_supported',
+  'ACQ.NO_PAYMENT_INSTRUMENTS_AVAILABLE': 'not_supported',
+  'ACQ.BEYOND_PAY_RESTRICTION': 'not_supported',
+  'ACQ.BEYOND_PER_RECEIPT_RESTRICTION': 'not_supported',
+  'ACQ.INVALID_PARAMETER': 'request_refused',
+  'ACQ.ACCESS_FORBIDDEN': 'request_refused',
+  'ACQ.PARTNER_ERROR': 'request_refused',
+  'ACQ.CONTEXT_INCONSISTENT': 'request_refused',
+  'ACQ.SELLER_BEEN_BLOCKED': 'request_refused',
+};
+const ALIPAY_DECLINE_SUFFIXES: readonly (readonly [string, DeclineReason])[] = [
+  ['_BALANCE_NOT_ENOUGH', 'insufficient_funds'],
+  ['_LIMIT_ERROR', 'not_supported'],
+];
+
+export function alipayDeclineReason(code: string, subCode: string): DeclineReason {
+  if (REQUEST_REFUSED_CODES.includes(code)) return 'request_refused';
+  if (Object.hasOwn(ALIPAY_DECLINE_REASONS, subCode)) return ALIPAY_DECLINE_REASONS[subCode]!;
+  return ALIPAY_DECLINE_SUFFIXES.find(([suffix]) => subCode.endsWith(suffix))?.[1] ?? 'other';
+}
+
+function declined(r: Response): {
+  kind: 'failed';
+  providerCode: string;
+  message: string;
+  decline: DeclineReason;
+} {
+  const sub = subCodeOf(r);
+  return {
+    kind: 'failed',
+    providerCode: sub,
+    message: messageOf(r),
+    decline: alipayDeclineReason(codeOf(r), sub),
+  };
+}
 
 function text(response: Response, name: string): string | undefined {
   const value = response[name];
@@ -88,10 +139,9 @@ export function mapPayReply(reply: AlipayReply, outTradeNo: string, totalFee: nu
   if (code === '40004') {
     const sub = subCodeOf(r);
     if (ALIPAY_PAY_UNKNOWN_SUB_CODES.includes(sub)) return unknown('provider_says_unknown', `${sub}: query`);
-    return { kind: 'failed', providerCode: sub, message: messageOf(r) };
+    return declined(r);
   }
-  if (REQUEST_REFUSED_CODES.includes(code))
-    return { kind: 'failed', providerCode: subCodeOf(r), message: messageOf(r) };
+  if (REQUEST_REFUSED_CODES.includes(code)) return declined(r);
   return unknown('provider_says_unknown', `code ${code || '(none)'}: query`);
 }
 
@@ -224,7 +274,7 @@ export function mapPrecreateReply(reply: AlipayReply, outTradeNo: string): Precr
   }
   const sub = subCodeOf(r);
   if ((code === '40004' && sub !== 'ACQ.SYSTEM_ERROR') || REQUEST_REFUSED_CODES.includes(code)) {
-    return { kind: 'failed', providerCode: sub, message: messageOf(r) };
+    return declined(r);
   }
   return unknown('provider_says_unknown', `precreate: ${sub || '(no code)'}`);
 }

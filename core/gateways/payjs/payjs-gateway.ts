@@ -58,6 +58,7 @@ export function createPayjsGateway(config: PayjsConfig, deps: PayjsGatewayDeps =
   return {
     provider: 'payjs',
     wallets: ['wxpay'],
+    qrWallet: 'wxpay',
 
     async micropay(request) {
       validateMicropay(request);

@@ -163,6 +163,7 @@ export function mapPrecreateReply(reply: PayjsReply, outTradeNo: string): Precre
     if (!qrCode) return unknown('unparseable', 'reply has no code_url');
     return withOrderId({ kind: 'created', qrCode }, f);
   }
-  // A QR that was never shown cannot be paid; the engine closes it anyway.
-  return { kind: 'failed', providerCode: codeOf(f), message: messageOf(f) };
+  // A QR that was never shown cannot be paid; the engine closes it anyway. PAYJS gives no code that
+  // says why (docs/protocols.md §5), so the reason is `other`.
+  return { kind: 'failed', providerCode: codeOf(f), message: messageOf(f), decline: 'other' };
 }

@@ -3,7 +3,7 @@
  * empty out_trade_no, a refund larger than the order) is a ValidationError naming the field, thrown
  * before any network call, instead of a provider PARAM_ERROR that would read as a failed payment.
  */
-import { ValidationError } from '../../common/errors.ts';
+import { type ErrorCode, ValidationError } from '../../common/errors.ts';
 import { assertPositiveFen } from '../../common/money.ts';
 import { isOrderNo } from '../../common/order-number.ts';
 import type {
@@ -19,7 +19,7 @@ const ORDER_NO_MAX = 32;
 const REFUND_NO_MAX = 64;
 const AUTH_CODE = /^(\d{10,32}|fp[A-Za-z0-9]{33})$/;
 
-function check(ok: boolean, code: string, field: string, message: string): void {
+function check(ok: boolean, code: ErrorCode, field: string, message: string): void {
   if (!ok) throw new ValidationError(code, `${field} ${message}`, { field });
 }
 

@@ -40,6 +40,7 @@ export function createWxpayGateway(config: WxpayConfig, _deps: WxpayGatewayDeps 
   return {
     provider: 'wxpay',
     wallets: ['wxpay'],
+    qrWallet: 'wxpay',
 
     async micropay(request) {
       validateMicropay(request);

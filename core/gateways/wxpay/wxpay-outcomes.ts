@@ -8,6 +8,7 @@
  * - an err_code not in the official tables is `unknown` (the engine queries), never `failed`.
  */
 
+import type { DeclineReason } from '../../common/decline-reasons.ts';
 import { parseFenText } from '../../common/money.ts';
 import type {
   CloseOutcome,
@@ -56,6 +57,47 @@ export const WXPAY_MICROPAY_FAILED_CODES: readonly string[] = [
   'INVALID_REQUEST',
 ];
 
+/**
+ * err_code (micropay, unifiedorder) and trade_state PAYERROR → why the payment was declined, from the
+ * error tables of the micropay and unifiedorder pages (docs/protocols.md §2, Decline reasons).
+ * A code not listed here reads `other`; `return_code=FAIL` arrives as FAIL and reads `request_refused`.
+ */
+const WXPAY_DECLINE_REASONS: Readonly<Record<string, DeclineReason>> = {
+  NOTENOUGH: 'insufficient_funds',
+  AUTHCODEEXPIRE: 'code_expired',
+  AUTH_CODE_ERROR: 'code_invalid',
+  AUTH_CODE_INVALID: 'code_invalid',
+  NOTSUPORTCARD: 'not_supported',
+  BUYER_MISMATCH: 'buyer_mismatch',
+  ORDERCLOSED: 'order_closed',
+  ORDERREVERSED: 'order_closed',
+  OUT_TRADE_NO_USED: 'request_refused',
+  NOAUTH: 'request_refused',
+  PARAM_ERROR: 'request_refused',
+  SIGNERROR: 'request_refused',
+  LACK_PARAMS: 'request_refused',
+  NOT_UTF8: 'request_refused',
+  XML_FORMAT_ERROR: 'request_refused',
+  REQUIRE_POST_METHOD: 'request_refused',
+  POST_DATA_EMPTY: 'request_refused',
+  APPID_NOT_EXIST: 'request_refused',
+  MCHID_NOT_EXIST: 'request_refused',
+  APPID_MCHID_NOT_MATCH: 'request_refused',
+  INVALID_REQUEST: 'request_refused',
+  FAIL: 'request_refused',
+};
+
+export function wxpayDeclineReason(code: string): DeclineReason {
+  return Object.hasOwn(WXPAY_DECLINE_REASONS, code) ? WXPAY_DECLINE_REASONS[code]! : 'other';
+}
+
+function declined(
+  code: string,
+  text: string,
+): { kind: 'failed'; providerCode: string; message: string; decline: DeclineReason } {
+  return { kind: 'failed', providerCode: code, message: text, decline: wxpayDeclineReason(code) };
+}
+
 function message(fields: Readonly<Record<string, string>>): string {
   return fields.err_code_des ?? fields.return_msg ?? fields.err_code ?? 'refused';
 }
@@ -87,14 +129,13 @@ function paidFrom(
 export function mapMicropayReply(reply: WxpayReply, outTradeNo: string, totalFee: number): PaymentOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
-  if (f.return_code === 'FAIL') return { kind: 'failed', providerCode: 'FAIL', message: message(f) };
+  if (f.return_code === 'FAIL') return declined('FAIL', message(f));
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
   if (f.result_code === 'SUCCESS') return paidFrom(f, outTradeNo, totalFee);
   if (f.result_code !== 'FAIL') return unknown('unparseable', 'reply has no result_code');
   const code = f.err_code ?? '';
   if (code === 'USERPAYING') return { kind: 'pending', providerCode: code };
-  if (WXPAY_MICROPAY_FAILED_CODES.includes(code))
-    return { kind: 'failed', providerCode: code, message: message(f) };
+  if (WXPAY_MICROPAY_FAILED_CODES.includes(code)) return declined(code, message(f));
   const known = WXPAY_MICROPAY_UNKNOWN_CODES.includes(code);
   return unknown(
     'provider_says_unknown',
@@ -133,7 +174,7 @@ export function mapQueryReply(reply: WxpayReply, outTradeNo: string): PaymentOut
     case 'REVOKED':
       return { kind: 'closed', providerCode: state };
     case 'PAYERROR':
-      return { kind: 'failed', providerCode: state, message: f.trade_state_desc ?? 'payment failed' };
+      return declined(state, f.trade_state_desc ?? 'payment failed');
     default:
       return unknown('provider_says_unknown', `unlisted trade_state ${state || '(none)'}`);
   }
@@ -243,7 +284,7 @@ export function mapRefundQueryReply(
 export function mapPrecreateReply(reply: WxpayReply, outTradeNo: string): PrecreateOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
-  if (f.return_code === 'FAIL') return { kind: 'failed', providerCode: 'FAIL', message: message(f) };
+  if (f.return_code === 'FAIL') return declined('FAIL', message(f));
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
   if (f.result_code === 'SUCCESS') {
     return f.code_url
@@ -253,5 +294,5 @@ export function mapPrecreateReply(reply: WxpayReply, outTradeNo: string): Precre
   const code = f.err_code ?? '';
   if (code === '' || code === 'SYSTEMERROR')
     return unknown('provider_says_unknown', `unifiedorder: ${code || '?'}`);
-  return { kind: 'failed', providerCode: code, message: message(f) };
+  return declined(code, message(f));
 }

@@ -7,7 +7,14 @@
  */
 import type { CallResult, OperationName, ScanPayApi } from '../../common/contract/api-contract.ts';
 import { isOperationName, OPERATION_SCHEMAS } from '../../common/contract/operation-schemas.ts';
-import { type ErrorShape, httpStatusFor, ScanPayError, toErrorShape } from '../../common/errors.ts';
+import {
+  type ErrorShape,
+  httpStatusFor,
+  NotFoundError,
+  ScanPayError,
+  toErrorShape,
+  ValidationError,
+} from '../../common/errors.ts';
 import type { AccessPolicy, Caller } from './access-policy.ts';
 
 /** A CallResult whose failure also says which HTTP status it maps to (IPC drops it). */
@@ -30,7 +37,7 @@ export function createOperationInvoker(deps: OperationInvokerDeps): OperationInv
   return async (caller, name, request) => {
     if (!isOperationName(name)) {
       const shown = typeof name === 'string' ? name.slice(0, 64) : typeof name;
-      return failure(404, { code: 'operation_unknown', message: `no operation ${shown}` });
+      return failure(404, new NotFoundError('operation_unknown', `no operation ${shown}`).toJSON());
     }
     const parsed = OPERATION_SCHEMAS[name].safeParse(request ?? {});
     if (!parsed.success) {
@@ -38,11 +45,11 @@ export function createOperationInvoker(deps: OperationInvokerDeps): OperationInv
       const issues = parsed.error.issues
         .slice(0, MAX_ISSUES)
         .map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-      return failure(400, {
-        code: 'validation_failed',
-        message: `invalid request for ${name}: ${issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; ')}`,
-        details: { operation: name, issues },
-      });
+      const message = `invalid request for ${name}: ${issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; ')}`;
+      return failure(
+        400,
+        new ValidationError('validation_failed', message, { operation: name, issues }).toJSON(),
+      );
     }
     try {
       deps.policy.authorize(caller, name, parsed.data as never);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { fitsSubject, SUBJECT_RULE } from '../../common/contract/provider-text.ts';
+import { PROVIDER_NAMES } from '../../common/providers.ts';
 import { ScannerConfigSchema } from '../../scanners/scanner-config.ts';
 import { PoleDisplayConfigSchema, PrinterConfigSchema, VoiceConfigSchema } from './peripherals-config.ts';
 
@@ -22,7 +23,7 @@ const pollOverride = z
 
 /** A gateway entry: `{"provider":"wxpay","sandbox":true}` uses the built-in sandbox's credentials. */
 const gatewayEntry = z.looseObject({
-  provider: z.enum(['wxpay', 'alipay', 'payjs']),
+  provider: z.enum(PROVIDER_NAMES),
   sandbox: z.boolean().optional(),
 });
 
@@ -111,7 +112,7 @@ export const ServiceConfigSchema = z.strictObject({
       product: z
         .strictObject({ name: z.string().min(1).max(64).refine(fitsSubject, SUBJECT_RULE), total_fee: fen })
         .optional(),
-      provider: z.enum(['wxpay', 'alipay', 'payjs']).optional(),
+      provider: z.enum(PROVIDER_NAMES).optional(),
       pid: z.string().optional(),
       /** How long the success screen stays before returning to idle. */
       success_ms: z.number().int().min(1000).max(600_000).default(8000),

@@ -17,7 +17,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { OrdersExport, ServiceEvent } from '../../common/contract/api-contract.ts';
 import type { HealthView } from '../../common/contract/views.ts';
-import { ConfigError } from '../../common/errors.ts';
+import { ConfigError, type ErrorCode, type ErrorShape } from '../../common/errors.ts';
 import { type Caller, CONSOLE_CALLER, type Permission } from '../api/access-policy.ts';
 import type { Invocation } from '../api/operation-invoker.ts';
 import type { KioskService } from '../kiosk-service.ts';
@@ -81,13 +81,13 @@ export interface RunningApiServer {
 
 class HttpRefusal extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  toJSON(): { code: string; message: string } {
+  toJSON(): ErrorShape {
     return { code: this.code, message: this.message };
   }
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: ErrorCode, message: string) {
     super(message);
     this.status = status;
     this.code = code;
@@ -110,7 +110,7 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(text);
 }
 
-function sendError(response: ServerResponse, status: number, code: string, message: string): void {
+function sendError(response: ServerResponse, status: number, code: ErrorCode, message: string): void {
   send(response, status, { ok: false, code, message, error: { code, message } });
 }
 

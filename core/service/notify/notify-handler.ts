@@ -10,9 +10,8 @@
 import { isFinal } from '../../domain/attempt-state.ts';
 import type { CheckoutEngine } from '../../engine/checkout-engine.ts';
 import type { EngineLogger } from '../../engine/engine-deps.ts';
+import type { NotifyAnswer, NotifyVerifier } from '../../ports/notify-verifier.ts';
 import type { ServiceMerchants } from '../merchants.ts';
-import { createNotifyVerifier } from './create-notify-verifier.ts';
-import type { NotifyAnswer, NotifyVerifier } from './notify-types.ts';
 
 export interface NotifyHandlerDeps {
   readonly engine: Pick<CheckoutEngine, 'journal' | 'notifyPaid'>;
@@ -39,7 +38,7 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
     if (known) return known;
     const parsed = merchants.gatewayConfig(pid, provider);
     if (!parsed) return undefined;
-    const created = createNotifyVerifier(parsed);
+    const created = parsed.createNotifyVerifier();
     verifiers.set(key, created);
     return created;
   }

@@ -9,7 +9,7 @@ import type {
   PreloadApi,
   ServiceEvent,
 } from '../../../core/common/contract/api-contract.ts';
-import { ScanPayError } from '../../../core/common/errors.ts';
+import { receivedError } from '../../../core/common/errors.ts';
 import type { RendererBridge } from './renderer-bridge.ts';
 
 export function createElectronBridge(preload: PreloadApi): RendererBridge {
@@ -18,7 +18,7 @@ export function createElectronBridge(preload: PreloadApi): RendererBridge {
     async call<K extends OperationName>(name: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
       const result = await preload.invoke(name, request);
       if (result.ok) return result.value as OperationResult<K>;
-      throw new ScanPayError(result.error.code, result.error.message, result.error.details as never);
+      throw receivedError(result.error);
     },
     subscribe(listener: (event: ServiceEvent) => void) {
       return preload.onEvent(listener);

@@ -19,7 +19,7 @@ import {
   type ServiceEvent,
   VK_OPERATION_NAMES,
 } from '../../../core/common/contract/api-contract.ts';
-import { ScanPayError } from '../../../core/common/errors.ts';
+import { receivedError, ScanPayError } from '../../../core/common/errors.ts';
 import type { LinkState, RendererBridge } from './renderer-bridge.ts';
 
 export interface HttpBridgeOptions {
@@ -169,7 +169,7 @@ export function createHttpBridge(options: HttpBridgeOptions): RendererBridge {
         );
       }
       if (result.ok) return result.value as OperationResult<K>;
-      throw new ScanPayError(result.error.code, result.error.message, result.error.details as never);
+      throw receivedError(result.error);
     },
     subscribe(listener) {
       listeners.add(listener);

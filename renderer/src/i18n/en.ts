@@ -216,6 +216,28 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'qr.expired.body': 'The order was closed and nothing was charged. Please start again.',
   'qr.cancel': 'Cancel',
   'qr.image_alt': 'Payment QR code',
+  'decline.insufficient_funds': "The customer's balance is not enough.",
+  'decline.insufficient_funds.todo':
+    'Ask the customer to switch to another payment method (such as a bank card) on the payment code page, refresh the code and scan again, or take cash.',
+  'decline.code_expired': 'The payment code has expired.',
+  'decline.code_expired.todo': 'Ask the customer to refresh the payment code, then scan again.',
+  'decline.code_invalid': 'The payment code is not valid.',
+  'decline.code_invalid.todo': 'Ask the customer to refresh the payment code, then scan again.',
+  'decline.risk_declined': "The provider's security checks declined this payment.",
+  'decline.risk_declined.todo': 'Ask the customer to pay another way, or take cash.',
+  'decline.buyer_mismatch': 'The payer does not match the order.',
+  'decline.buyer_mismatch.todo': "Start the sale again and scan the payer's code.",
+  'decline.order_closed': 'The order is closed at the payment provider.',
+  'decline.order_closed.todo': 'Start the sale again.',
+  'decline.not_supported':
+    "The customer's chosen payment method cannot pay this (card not accepted or over a limit).",
+  'decline.not_supported.todo':
+    'Ask the customer to switch payment method on the payment code page and refresh the code, or take cash.',
+  'decline.request_refused':
+    "The provider refused this terminal's request (merchant setup or parameters); the customer was not charged.",
+  'decline.request_refused.todo': 'Take cash and ask your administrator to check the merchant setup.',
+  'decline.other': 'The provider declined this payment; the customer was not charged.',
+  'decline.other.todo': 'Ask the customer to refresh the payment code and scan again, or pay another way.',
   'error.generic': 'That did not work. Try again; if it keeps failing, contact support.',
   'error.service_unreachable': 'Cannot reach the payment service. Check the device and try again.',
   'error.service_bad_reply': 'The payment service sent an unreadable reply. Try again.',
@@ -245,17 +267,12 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.amount_not_positive': 'The amount must be greater than 0.',
   'error.amount_too_large': "The amount is above this terminal's limit.",
   'error.validation_failed': 'Some input is not valid. Check it and try again.',
-  'error.invalid_request': 'Some input is not valid. Check it and try again.',
   'error.export_too_large':
     'Too many orders match: at most 50,000 go into one export. Choose a shorter date range and export again.',
   'error.attempt_unresolved': 'The previous charge is still being resolved: no new sale until it is.',
-  'error.sale_in_progress': 'A sale is already in progress: finish or cancel it first.',
-  'error.no_sale_awaiting_scan': 'No sale is waiting for a scan: enter an amount first.',
   'error.refund_exceeds_paid': 'That is more than can be refunded.',
-  'error.refund_not_allowed': 'This order cannot be refunded.',
   'error.order_not_paid': 'This order is not paid, so it cannot be refunded.',
   'error.order_not_found': 'No such order. Check the number.',
-  'error.not_found': 'Not found.',
   'error.pin_invalid': 'Wrong supervisor PIN.',
   'error.pin_required': 'This needs the supervisor PIN.',
   'error.pin_change_required':
@@ -263,27 +280,17 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.pin_retry_later': 'Too many wrong PINs: wait a moment and try again.',
   'error.permission_denied':
     'Not allowed: refunds and settings need the supervisor PIN or an API key with that permission.',
-  'error.unauthorized': 'Not authorised: reopen the page.',
   'error.provider_unreachable': 'Cannot reach the payment provider. Use cash or try again later.',
   'error.provider_order_id_missing':
     "The provider never gave its own order number, so this payment cannot be checked or reversed automatically. Look the merchant order number up in the provider's console and refund it there if the customer was charged.",
   'error.provider_not_configured': 'No merchant is configured for this: contact the administrator.',
-  'error.shift_not_open': 'No shift is open: open one first.',
   'error.shift_already_open': 'A shift is already open.',
-  'error.qr_busy': 'A QR order is already showing.',
-  'error.qr_no_product': 'No product is set.',
   'error.config_invalid': 'The configuration is wrong: contact the administrator.',
-  'error.service_unavailable': 'The payment service is not available right now. Try again shortly.',
   'error.journal_unavailable':
     'The payment record cannot be written (disk full or faulty): card payments are stopped. Take cash and call the administrator.',
   'error.journal_snapshot_unreadable':
     "This payment's stored record cannot be read: check it in the provider's merchant portal before retrying.",
-  'error.insufficient_funds': "The customer's balance is not enough.",
-  'error.auth_code_expired': 'The payment code has expired.',
   'error.auth_code_invalid': 'The payment code is not valid.',
-  'error.user_paying_timeout': 'The customer did not confirm in time.',
-  'error.buyer_cancelled': 'The customer cancelled the payment.',
-  'error.payment_declined': 'The provider declined this payment.',
   'error.no_sale': 'No sale is waiting for a scan: enter the amount first, then scan.',
   'error.no_open_shift': 'No shift is open: open one under Shift first.',
   'error.attempt_not_found': 'No such charge.',
@@ -328,24 +335,58 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.content_type_not_json': 'The request was not sent as JSON: update the software.',
   'error.path_invalid': 'The request address is malformed.',
   'error.listen_failed': 'The payment service cannot start on the configured address or port.',
+  'error.journal_missing':
+    'The payment journal file is missing, so the service did not start. Restore it from a backup (see the deployment guide), then start again.',
+  'error.journal_empty':
+    'The payment journal file is empty, so the service did not start. Restore it from a backup (see the deployment guide), then start again.',
+  'error.journal_damaged':
+    'The payment journal is damaged, so the service did not start. Restore it from a backup (see the deployment guide), then start again.',
+  'error.journal_inaccessible':
+    'The payment journal cannot be read or written (permissions or path), so the service did not start. Contact your administrator.',
+  'error.journal_too_new':
+    'The payment journal was written by a newer release of this software. Install the latest version.',
+  'error.journal_unrecognised':
+    'The journal in the data folder is not recognised, so the service did not start. Contact your administrator.',
+  'error.out_trade_no_invalid': 'Invalid order number: use 1–32 letters, digits or _-|*@.',
+  'error.order_no_exhausted': 'Could not make a new order number. Try again shortly.',
+  'error.auth_code_reused':
+    'This payment code was just used. Ask the customer to refresh it, then scan again.',
+  'error.refund_exceeds_total': 'The refund is more than the order amount.',
+  'error.out_refund_no_reused': 'That refund number is already used by another refund. Use a different one.',
+  'error.out_refund_no_invalid': 'Invalid refund number: use 1–64 letters, digits or _-|*@.',
+  'error.order_fully_refunded': 'This order has already been fully refunded.',
+  'error.cash_refund': 'Cash sales are refunded from the drawer, not through a payment provider.',
+  'error.product_missing': 'No product is set up for payment. Contact your administrator.',
+  'error.reversal_not_confirmed':
+    'The provider said the payment was reversed, but the order still shows open. Check it in the merchant portal and refund it if the customer was charged.',
+  'error.reversal_exhausted':
+    'The reversal did not complete after repeated tries. Check the order in the merchant portal and refund it if the customer was charged.',
+  'error.reversal_refused':
+    'The provider refused to reverse this order. Check it in the merchant portal and refund it if the customer was charged.',
+  'error.close_failed': 'The order could not be closed. Check its status in the merchant portal.',
+  'error.config_secret_missing':
+    'A secret the configuration refers to does not exist. Contact your administrator.',
+  'error.config_secret_unreadable':
+    'A secret the configuration refers to cannot be read. Contact your administrator.',
+  'error.keychain_unavailable':
+    'The OS keychain cannot be read on this machine. Use a file: or env: secret instead.',
+  'error.sandbox_unavailable':
+    'The configuration uses the test payment environment, but it is not running. Contact your administrator.',
+  'error.listen_bad_flag': 'Invalid option for listen. See scanpay --help.',
+  'error.listen_hid_flag': '--raw goes with --hid, and --profile with --hid-replay.',
+  'error.listen_no_scanner': 'No scanner to listen to: give --serial, --hid or --hid-replay.',
+  'error.hid_unavailable': 'USB HID scanners cannot be used on this machine (node-hid or libusb missing).',
+  'error.hid_replay_bad_line': 'A line of the replay file is not a hex report.',
+  'error.hid_replay_empty': 'The replay file holds no report.',
+  'error.hid_replay_unreadable': 'The replay file cannot be read.',
+  'error.backup_exists': 'The backup target already exists. Choose another folder.',
+  'error.backup_corrupt': 'The backup failed its integrity check. Back up again.',
+  'error.release_key_missing': 'No release signing key is set (SCANPAY_RELEASE_KEY_FILE).',
+  'error.release_key_unreadable': 'The release signing key file cannot be read.',
+  'error.release_key_invalid': 'The release signing key is not valid.',
+  'error.sign_release_usage': 'Wrong use of sign-release. See scanpay --help.',
+  'error.sandbox_faults_invalid': 'Invalid fault settings for the test payment environment.',
   'error.closed_by_provider': 'The provider closed the order unpaid: the customer was not charged.',
-  'error.NOTENOUGH':
-    "The customer's balance is not enough: ask them to switch to another card and refresh the code.",
-  'error.ACQ.BUYER_BALANCE_NOT_ENOUGH':
-    "The customer's balance is not enough: ask them to switch method and refresh the code.",
-  'error.AUTHCODEEXPIRE': 'The payment code has expired: ask the customer to refresh it.',
-  'error.AUTH_CODE_INVALID': 'The payment code is not valid: ask the customer to refresh it.',
-  'error.AUTH_CODE_ERROR': 'The payment code is not valid: ask the customer to refresh it.',
-  'error.ACQ.PAYMENT_AUTH_CODE_INVALID': 'The payment code is not valid: ask the customer to refresh it.',
-  'error.NOTSUPORTCARD': "The customer's card is not supported: ask them to switch method.",
-  'error.BANKERROR': "The customer's bank had an error: ask them to switch method.",
-  'error.PAYERROR': 'The payment failed: ask the customer to refresh the code and try again.',
-  'error.ACQ.PAYMENT_FAIL': 'The payment failed: ask the customer to refresh the code and try again.',
-  'error.BUYER_MISMATCH': 'The payer does not match this order: scan again.',
-  'error.ORDERCLOSED': 'The order is closed.',
-  'error.ACQ.TRADE_HAS_CLOSE': 'The order is closed.',
-  'error.TRADE_ERROR': 'The provider refused this payment (account risk): use another method.',
-  'error.REVERSE_EXPIRE': 'Too late to reverse: refund instead.',
   'nav.reconcile': 'Bills',
   'reconcile.title': 'Reconciliation with the providers’ bills',
   'reconcile.date': 'Bill date (Beijing)',
@@ -434,5 +475,11 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'history.reprint': 'Reprint receipt',
   'error.cash_tendered_short': 'The amount tendered is less than the sale.',
   'error.printer_not_configured': 'No receipt printer is configured.',
+  'error.pole_display_unreachable':
+    'The customer pole display is not answering: check its cable and port. Sales go on.',
+  'error.printer_unreachable':
+    'The receipt printer is not answering: check power, paper and cable. Receipts wait in the queue.',
+  'error.printer_usb_unsupported':
+    "USB receipt printers are not supported yet: use the printer's network port (9100) or its virtual COM port.",
   'error.receipt_order_not_paid': 'This order is not paid: there is no receipt to print.',
 };

@@ -1,7 +1,16 @@
 /** The current language's text functions, for components. */
+import type { FailureView } from '../../../core/common/contract/views.ts';
 import { formatFen } from '../../../core/common/money.ts';
 import { useApp } from '../state/stores-context.tsx';
-import { errorText, hasMessage, type Language, type MessageKey, type Params, translate } from './catalog.ts';
+import {
+  errorText,
+  failureText,
+  hasMessage,
+  type Language,
+  type MessageKey,
+  type Params,
+  translate,
+} from './catalog.ts';
 
 export interface I18n {
   readonly lang: Language;
@@ -9,6 +18,8 @@ export interface I18n {
   err(code: string | null | undefined): string;
   /** A service problem: our words when the catalog knows its code, else the service's own message. */
   problem(problem: { readonly code: string; readonly message: string } | null | undefined): string;
+  /** A failed attempt's reason and advice, keyed by its decline reason. */
+  failure(failure: FailureView | null | undefined): { readonly reason: string; readonly todo: string };
   money(fen: number): string;
   time(ms: number | null | undefined): string;
 }
@@ -23,6 +34,7 @@ export function makeI18n(lang: Language): I18n {
       if (!p) return errorText(lang, null);
       return hasMessage(`error.${p.code}`) || !p.message ? errorText(lang, p.code) : p.message;
     },
+    failure: (failure) => failureText(lang, failure),
     money: (fen) => formatFen(fen),
     time: (ms) =>
       ms === null || ms === undefined ? '—' : new Date(ms).toLocaleString(locale, { hour12: false }),

@@ -15,7 +15,7 @@ const ICON: Readonly<Record<Outcome['kind'], string>> = {
 };
 
 export function SaleOutcome({ outcome }: { outcome: Outcome }) {
-  const { t, money, problem } = useI18n();
+  const { t, money, problem, failure } = useI18n();
   const stores = useStores();
   const canStartNew = useApp('sale', selectCanStartNew);
   const busy = useApp('sale', (s) => s.busy);
@@ -60,9 +60,9 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
       {outcome.kind === 'failed' && (
         <>
           <p className="reason" data-testid="failure-reason">
-            {problem(outcome.attempt.failure)}
+            {failure(outcome.attempt.failure).reason}
           </p>
-          <p className="todo">{t('outcome.failed.todo')}</p>
+          <p className="todo">{failure(outcome.attempt.failure).todo}</p>
         </>
       )}
       {outcome.kind === 'reversed' && (

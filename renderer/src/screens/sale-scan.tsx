@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
 export function SaleScan({ order, failed }: { order: OrderView | null; failed: AttemptView | null }) {
-  const { t, money, problem } = useI18n();
+  const { t, money, problem, failure } = useI18n();
   const stores = useStores();
   const lastScan = useApp('sale', (s) => s.sale?.last_scan ?? null);
   const busy = useApp('sale', (s) => s.busy);
@@ -27,9 +27,9 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
             {t('outcome.failed.title')}
           </h2>
           <p className="reason" data-testid="failure-reason">
-            {problem(failed.failure)}
+            {failure(failed.failure).reason}
           </p>
-          <p className="todo">{t('outcome.failed.todo')}</p>
+          <p className="todo">{failure(failed.failure).todo}</p>
           <button
             type="button"
             className="btn btn-big"

@@ -5,7 +5,7 @@ import type {
   OperationResult,
   ServiceEvent,
 } from '../../../core/common/contract/api-contract.ts';
-import { ScanPayError } from '../../../core/common/errors.ts';
+import { type ErrorCode, ScanPayError } from '../../../core/common/errors.ts';
 import type { LinkState, RendererBridge } from '../../../renderer/src/bridge/renderer-bridge.ts';
 
 type Handler<K extends OperationName> = (
@@ -35,7 +35,7 @@ export class FakeBridge implements RendererBridge {
   }
 
   /** The handler throws a typed error with this code. */
-  fail(name: OperationName, code: string, message = code): this {
+  fail(name: OperationName, code: ErrorCode, message: string = code): this {
     this.handlers.set(name, (() => {
       throw new ScanPayError(code, message);
     }) as Handler<never>);
@@ -49,7 +49,7 @@ export class FakeBridge implements RendererBridge {
   async call<K extends OperationName>(name: K, request: OperationRequest<K>): Promise<OperationResult<K>> {
     this.calls.push({ name, request });
     const handler = this.handlers.get(name) as Handler<K> | undefined;
-    if (!handler) throw new ScanPayError('not_implemented', `fake bridge has no handler for ${name}`);
+    if (!handler) throw new ScanPayError('internal_error', `fake bridge has no handler for ${name}`);
     return handler(request);
   }
 

@@ -107,13 +107,13 @@ describe('sale screen', () => {
           order: anOrder(),
           attempt: anAttempt({
             phase: 'failed',
-            failure: { code: 'insufficient_funds', message: 'NOTENOUGH' },
+            failure: { code: 'NOTENOUGH', message: '余额不足', reason: 'insufficient_funds' },
           }),
         }),
       }),
     );
     expect(screen.getByTestId('failure-reason').textContent).toBe("The customer's balance is not enough.");
-    expect(screen.getByTestId('outcome').textContent).toMatch(/refresh the payment code/);
+    expect(screen.getByTestId('outcome').textContent).toMatch(/switch to another payment method/);
   });
 
   it('after a failed try keeps waiting for a fresh code, says why, and offers cash for the same amount', async () => {
@@ -129,7 +129,10 @@ describe('sale screen', () => {
         sale: aSale({
           state: 'awaiting_scan',
           order: anOrder(),
-          attempt: anAttempt({ phase: 'failed', failure: { code: 'NOTENOUGH', message: 'balance' } }),
+          attempt: anAttempt({
+            phase: 'failed',
+            failure: { code: 'NOTENOUGH', message: 'balance', reason: 'insufficient_funds' },
+          }),
         }),
       }),
     );

@@ -4,11 +4,11 @@
  */
 
 import { parseFenText } from '../../common/money.ts';
-import type { PayjsConfig } from '../../gateways/payjs/index.ts';
-import { chinaTimeToIso } from '../../gateways/shared/beijing-time.ts';
-import { v2Verify } from '../../gateways/shared/v2-sign.ts';
-import { parseFormFields } from './form-fields.ts';
-import type { NotifyReading, NotifyVerifier } from './notify-types.ts';
+import type { NotifyReading, NotifyVerifier } from '../../ports/notify-verifier.ts';
+import { chinaTimeToIso } from '../shared/beijing-time.ts';
+import { parseFormFields } from '../shared/form-fields.ts';
+import { v2Verify } from '../shared/v2-sign.ts';
+import type { PayjsConfig } from './payjs-config.ts';
 
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 

@@ -6,12 +6,12 @@
  */
 
 import { parseFenText } from '../../common/money.ts';
-import { chinaTimeToIso } from '../../gateways/shared/beijing-time.ts';
-import { type V2SignType, v2Verify } from '../../gateways/shared/v2-sign.ts';
-import type { WxpayConfig } from '../../gateways/wxpay/index.ts';
-import { wxpayAddresseeProblem } from '../../gateways/wxpay/wxpay-addressee.ts';
-import { buildWxpayXml, parseWxpayXml } from '../../gateways/wxpay/wxpay-xml.ts';
-import type { NotifyAnswer, NotifyReading, NotifyVerifier } from './notify-types.ts';
+import type { NotifyAnswer, NotifyReading, NotifyVerifier } from '../../ports/notify-verifier.ts';
+import { chinaTimeToIso } from '../shared/beijing-time.ts';
+import { type V2SignType, v2Verify } from '../shared/v2-sign.ts';
+import { wxpayAddresseeProblem } from './wxpay-addressee.ts';
+import type { WxpayConfig } from './wxpay-config.ts';
+import { buildWxpayXml, parseWxpayXml } from './wxpay-xml.ts';
 
 const XML_TYPE = 'text/xml; charset=utf-8';
 

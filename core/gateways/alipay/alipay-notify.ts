@@ -10,11 +10,11 @@
 import type { AlipaySdk } from 'alipay-sdk';
 import { ValidationError } from '../../common/errors.ts';
 import { yuanToFen } from '../../common/money.ts';
-import { createAlipaySdk } from '../../gateways/alipay/alipay-transport.ts';
-import type { AlipayConfig } from '../../gateways/alipay/index.ts';
-import { chinaTimeToIso } from '../../gateways/shared/beijing-time.ts';
-import { parseFormFields } from './form-fields.ts';
-import type { NotifyReading, NotifyVerifier } from './notify-types.ts';
+import type { NotifyReading, NotifyVerifier } from '../../ports/notify-verifier.ts';
+import { chinaTimeToIso } from '../shared/beijing-time.ts';
+import { parseFormFields } from '../shared/form-fields.ts';
+import type { AlipayConfig } from './alipay-config.ts';
+import { createAlipaySdk } from './alipay-transport.ts';
 
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const PAID_STATUSES: ReadonlySet<string> = new Set(['TRADE_SUCCESS', 'TRADE_FINISHED']);

@@ -1,9 +1,12 @@
 /**
+ * The NotifyVerifier port: each provider's adapter (core/gateways/<provider>/<provider>-notify.ts)
+ * implements it; the service's notify handler (core/service/notify/) books what it reads.
+ *
  * What a provider's payment notification says once its signature has been checked with the
  * merchant's own credentials, and what we answer. Readings are tagged unions so the handler decides
  * booking in one place; a verifier only parses and verifies.
  */
-import type { ProviderName } from '../../common/contract/views.ts';
+import type { ProviderName } from '../common/contract/views.ts';
 
 export type NotifyReading =
   /** Unsigned, wrongly signed, for another merchant, or unreadable: nothing may be booked from it. */
