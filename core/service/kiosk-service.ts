@@ -7,7 +7,6 @@
 import { dirname, resolve } from 'node:path';
 import type { ScanPayApi, ServiceEvent } from '../common/contract/api-contract.ts';
 import type { HealthView } from '../common/contract/views.ts';
-import { ConflictError } from '../common/errors.ts';
 import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
@@ -40,6 +39,7 @@ import { startPeripherals } from './peripherals/start-peripherals.ts';
 import { ProviderHealth } from './provider-health.ts';
 import { QrDisplay } from './qr-display.ts';
 import { startServiceReconciliation } from './reconcile-targets.ts';
+import { sandboxEndpointAt } from './sandbox-endpoint.ts';
 import { type ScannerWiring, wireScanners } from './scanner-wiring.ts';
 import { SettingsStore } from './settings-store.ts';
 import { ShiftStore } from './shift-store.ts';
@@ -80,18 +80,6 @@ export interface KioskService {
   stop(): Promise<void>;
 }
 
-async function fetchSandboxEndpoint(url: string): Promise<SandboxEndpoint> {
-  const response = await fetch(`${url.replace(/\/+$/, '')}/_sandbox/credentials`);
-  if (!response.ok)
-    throw new ConflictError('sandbox_unreachable', `the sandbox at ${url} answered HTTP ${response.status}`);
-  const body = (await response.json()) as {
-    url: string;
-    secapi_url: string;
-    credentials: SandboxEndpoint['credentials'];
-  };
-  return { url: body.url, secapiUrl: body.secapi_url, credentials: body.credentials };
-}
-
 export async function startKioskService(options: KioskServiceOptions): Promise<KioskService> {
   const clock = options.clock ?? systemClock;
   const dataDir = options.dataDir;
@@ -107,7 +95,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   let sandbox: SandboxEndpoint | null = null;
   if (needsSandbox(config)) {
     if (options.sandboxEndpoint) sandbox = options.sandboxEndpoint;
-    else if (options.sandboxUrl) sandbox = await fetchSandboxEndpoint(options.sandboxUrl);
+    else if (options.sandboxUrl) sandbox = await sandboxEndpointAt(options.sandboxUrl);
     else {
       const { startSandbox } = await import('../sandbox/start-sandbox.ts');
       ownSandbox = await startSandbox({ port: 0 });

@@ -7,7 +7,7 @@
 
 import type { DatabaseSync } from 'node:sqlite';
 import type { DaySummary } from '../common/contract/reconcile-views.ts';
-import { ConflictError, ValidationError } from '../common/errors.ts';
+import { ValidationError } from '../common/errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import { beijingDate } from '../reconcile/beijing-day.ts';
 import { startDailyReconcile } from '../reconcile/daily-reconcile.ts';
@@ -15,7 +15,7 @@ import { createOrderCheckSource } from '../reconcile/order-check-source.ts';
 import { type ReconcileTarget, reconcileDate } from '../reconcile/reconcile-day.ts';
 import { ReconcileStore } from '../reconcile/reconcile-store.ts';
 import type { ServiceConfig } from './config/service-config.ts';
-import type { SandboxEndpoint, ServiceMerchants } from './merchants.ts';
+import type { ServiceMerchants } from './merchants.ts';
 
 export function reconcileTargets(
   merchants: ServiceMerchants,
@@ -48,27 +48,6 @@ export function reconcileTargets(
     }
   }
   return targets;
-}
-
-/** The running sandbox's endpoint, as `scanpay serve` reaches it (GET /_sandbox/credentials). */
-export async function sandboxEndpointAt(url: string): Promise<SandboxEndpoint> {
-  let response: Response;
-  try {
-    response = await fetch(`${url.replace(/\/+$/, '')}/_sandbox/credentials`);
-  } catch (error) {
-    throw new ConflictError(
-      'sandbox_unreachable',
-      `the sandbox at ${url} cannot be reached: ${(error as Error).message}`,
-    );
-  }
-  if (!response.ok)
-    throw new ConflictError('sandbox_unreachable', `the sandbox at ${url} answered HTTP ${response.status}`);
-  const body = (await response.json()) as {
-    url: string;
-    secapi_url: string;
-    credentials: SandboxEndpoint['credentials'];
-  };
-  return { url: body.url, secapiUrl: body.secapi_url, credentials: body.credentials };
 }
 
 export interface ServiceReconciliation {

@@ -20,7 +20,7 @@ import { beijingDate } from '../../core/reconcile/beijing-day.ts';
 import { ReconcileStore } from '../../core/reconcile/reconcile-store.ts';
 import { parseConfig } from '../../core/service/config/load-config.ts';
 import { buildMerchants } from '../../core/service/merchants.ts';
-import { sandboxEndpointAt } from '../../core/service/reconcile-targets.ts';
+import { sandboxEndpointAt } from '../../core/service/sandbox-endpoint.ts';
 import { type ServiceHarness, startServiceHarness } from '../service/service-harness.ts';
 
 // Refunds need a supervisor PIN or a key with the refund permission (docs/security.md).

@@ -20,7 +20,8 @@ import { ReconcileStore } from '../../reconcile/reconcile-store.ts';
 import { loadConfig } from '../../service/config/load-config.ts';
 import { defaultDataDir } from '../../service/data-dir.ts';
 import { buildMerchants, needsSandbox } from '../../service/merchants.ts';
-import { reconcileTargets, sandboxEndpointAt } from '../../service/reconcile-targets.ts';
+import { reconcileTargets } from '../../service/reconcile-targets.ts';
+import { sandboxEndpointAt } from '../../service/sandbox-endpoint.ts';
 import { type CliCommand, parseArgs } from '../cli-command.ts';
 
 export const EXIT_NOT_ALL_RECONCILED = 3;
