@@ -9,6 +9,7 @@ import type { BrowserWindowConstructorOptions } from 'electron';
 import type { OperationName } from '../core/common/contract/api-contract.ts';
 import type { EventTargetLike } from './event-forwarder.ts';
 import type { TrustedRenderer } from './sender-policy.ts';
+import { isolatedWebPreferences } from './window-policy.ts';
 
 /** What the customer screen loads (the till's view, the shop name, the peripherals) and nothing else. */
 export const CUSTOMER_OPERATIONS: readonly OperationName[] = [
@@ -73,20 +74,7 @@ export function customerWindowOptions(
     autoHideMenuBar: true,
     backgroundColor: '#0f172a',
     title: 'ScanPay Kiosk — customer',
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      devTools: false,
-    },
+    webPreferences: isolatedWebPreferences(preloadPath, false),
   };
 }
 

@@ -30,6 +30,32 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Every window of ours renders the same way: isolated, sandboxed, no Node, no webviews, no insecure
+ * content; only the preload's typed bridge reaches the app. One definition for the till's window and
+ * the customer screen's, so a hardening cannot land on one and miss the other.
+ */
+export function isolatedWebPreferences(
+  preloadPath: string,
+  devTools: boolean,
+): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webviewTag: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    devTools,
+  };
+}
+
 export function windowOptions(config: ShellConfig, preloadPath: string): BrowserWindowConstructorOptions {
   const kiosk = config.ui.kiosk;
   return {
@@ -44,22 +70,8 @@ export function windowOptions(config: ShellConfig, preloadPath: string): Browser
     autoHideMenuBar: true,
     backgroundColor: '#ffffff',
     title: 'ScanPay Kiosk',
-    webPreferences: {
-      preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      // A till in kiosk mode has no business opening DevTools; a desktop/dev window may.
-      devTools: !kiosk,
-    },
+    // A till in kiosk mode has no business opening DevTools; a desktop/dev window may.
+    webPreferences: isolatedWebPreferences(preloadPath, !kiosk),
   };
 }
 
