@@ -4,21 +4,13 @@
  * printed later exactly as it was made, and listed meanwhile. A job is never dropped: it stays
  * pending until printed.
  */
+
 import type { DatabaseSync } from 'node:sqlite';
+import type { PrintJobView } from '../../common/contract/peripherals-contract.ts';
 
-export type PrintJobKind = 'sale' | 'refund' | 'shift' | 'reprint';
-
-export interface PrintJobView {
-  readonly id: number;
-  readonly kind: PrintJobKind;
-  /** The order, refund or shift it is for. */
-  readonly ref: string | null;
-  readonly state: 'pending' | 'printed';
-  readonly tries: number;
-  readonly last_error: string | null;
-  readonly created_at: number;
-  readonly printed_at: number | null;
-}
+/** What the contract shows of a print job (core/common/contract/peripherals-contract.ts). */
+export type { PrintJobView };
+export type PrintJobKind = PrintJobView['kind'];
 
 export interface DrawerOpening {
   readonly at: number;
