@@ -3,7 +3,8 @@
  * attempts the journal knows are checked one by one through the PaymentGateway port's query, at
  * most one call per `minIntervalMs` (PAYJS blacklists callers that check too often), and each paid
  * answer becomes a payment row. An unknown answer is asked once more after the pause; still
- * unknown, the day is unreadable (tried again later), never taken as "not paid". Money taken
+ * unknown, the day is unreadable (tried again later), never taken as "not paid" — except PAYJS's
+ * answer for a charge the journal holds as reversed (see rows()). Money taken
  * for an order the terminal never started cannot be found this way; the report says so.
  */
 import type { BillRow, BillSource } from '../ports/bill-source.ts';
@@ -39,6 +40,16 @@ export function createOrderCheckSource(gateway: PaymentGateway, options: OrderCh
     for (const attempt of options.attemptsOfDay(date)) {
       let outcome = await paced(attempt, signal);
       if (outcome.kind === 'unknown') outcome = await paced(attempt, signal);
+      // PAYJS's check has no refunded/closed state: a charge the terminal reversed answers "not paid
+      // after a charge", which the adapter reads as unknown. For an attempt the journal holds as
+      // reversed that answer agrees with the journal (no money held), so it is no row; a transport
+      // failure, or a reversed attempt still paid there, is not this case.
+      if (
+        outcome.kind === 'unknown' &&
+        attempt.phase === 'reversed' &&
+        outcome.reason === 'provider_says_unknown'
+      )
+        continue;
       if (outcome.kind === 'unknown')
         throw new BillUnreadableError(
           `${gateway.provider} check of ${attempt.outTradeNo}: ${outcome.detail}`,
