@@ -24,11 +24,15 @@ export function createOrderCheckSource(gateway: PaymentGateway, options: OrderCh
   let lastCall = Number.NEGATIVE_INFINITY;
 
   async function paced(attempt: DayAttempt, signal: AbortSignal | undefined): Promise<PaymentOutcome> {
-    const wait = lastCall + minIntervalMs - clock.now();
+    // The slot is taken before sleeping: overlapping runs (not queued) share this source, and each
+    // must wait for the one before it, or two checks would go out together.
+    const slot = Math.max(clock.now(), lastCall + minIntervalMs);
+    lastCall = slot;
+    const wait = slot - clock.now();
     if (wait > 0) await clock.sleep(wait, signal);
     if (signal?.aborted)
       throw new BillUnreadableError(`${gateway.provider} checks stopped: the service is stopping`);
-    lastCall = clock.now();
+    lastCall = Math.max(lastCall, clock.now()); // a late wake pushes the next slot back
     return gateway.query({
       outTradeNo: attempt.outTradeNo,
       ...(attempt.transactionId ? { transactionId: attempt.transactionId } : {}),
