@@ -97,6 +97,11 @@ export function buildMerchants(
       );
       try {
         const parsed = providerDescriptor(gatewayConfig.provider).configure(gatewayConfig);
+        // The engine charges through the first entry of a provider, notifications and bills use the
+        // config kept per (pid, provider): two entries would mix two accounts.
+        if (parsedConfigs.has(`${merchant.pid}\u0000${parsed.provider}`)) {
+          throw new ConfigError('config_invalid', `provider ${parsed.provider} is configured twice`);
+        }
         if (showsQr && !useSandbox && parsed.qrProblem !== undefined) {
           throw new ConfigError('config_invalid', parsed.qrProblem);
         }

@@ -9,7 +9,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { DaySummary } from '../common/contract/reconcile-views.ts';
 import { ValidationError } from '../common/errors.ts';
 import type { Clock } from '../ports/clock.ts';
-import { beijingDate } from '../reconcile/beijing-day.ts';
+import { beijingDate, beijingDayRange } from '../reconcile/beijing-day.ts';
 import { startDailyReconcile } from '../reconcile/daily-reconcile.ts';
 import { createOrderCheckSource } from '../reconcile/order-check-source.ts';
 import { type ReconcileTarget, reconcileDate } from '../reconcile/reconcile-day.ts';
@@ -97,8 +97,16 @@ export function startServiceReconciliation(deps: {
         },
         isDone: (date) => {
           const runs = store.runs(date);
+          // A run made before the day ended ("reconcile now" on today) saw only part of it.
+          const dayEnd = beijingDayRange(date).end;
           return targets.every((t) =>
-            runs.some((r) => r.pid === t.pid && r.provider === t.provider && finished.has(r.status)),
+            runs.some(
+              (r) =>
+                r.pid === t.pid &&
+                r.provider === t.provider &&
+                finished.has(r.status) &&
+                r.updated_at >= dayEnd,
+            ),
           );
         },
         runDay: async (date) => {

@@ -299,4 +299,50 @@ describe('pole display', () => {
     stop();
     service.stop();
   });
+
+  it('stopping sends no pole frame still queued behind a display that is not taking bytes', async () => {
+    const shown: (number | null)[] = [];
+    let release!: () => void;
+    const firstFrameTaken = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let closed = false;
+    const service = new PeripheralsService({
+      db: journal.db,
+      printer: null,
+      poleDisplay: {
+        id: 'fake',
+        // The first frame hangs (a real link gives up after its job deadline); the rest are instant.
+        showAmount: async (fen) => {
+          shown.push(fen);
+          if (shown.length === 1) await firstFrameTaken;
+        },
+        close: async () => {
+          closed = true;
+        },
+      },
+      printerOptions: { width: 58, qr: 'native', autoPrint: true, drawerOnCash: true },
+      terminalId: 'T01',
+      shopName: () => 'shop',
+      now: () => 0,
+      logger: { info: () => {}, warn: () => {} },
+      shiftReport: () => null,
+      lastClosedShiftId: () => null,
+      currentShiftId: () => null,
+    });
+    const unsubscribe = service.start((listener) => bus.subscribe(listener));
+    for (const fee of [100, 200, 300]) {
+      const order = paidOrder({ status: 0, paid_at: null, total_fee: fee });
+      bus.publish({ kind: 'sale', sale: { state: 'charging', order, attempt: null, last_scan: null } });
+    }
+    await waitFor(() => shown.length === 1, 'the first frame');
+    await new Promise((resolve) => setImmediate(resolve));
+    unsubscribe();
+    service.stop();
+    const closing = service.closeDevices();
+    release();
+    await closing;
+    expect(closed).toBe(true);
+    expect(shown).toEqual([100]);
+  });
 });

@@ -66,6 +66,16 @@ describe('sale receipt', () => {
     expect(job.rasterImages).toBe(1);
   });
 
+  it.each(['SHOP|0042', 'A*1@b', 'pos_7-x'])(
+    'prints the receipt of an order numbered %s (any character an order number may hold) with that number in its QR',
+    (outTradeNo) => {
+      const order = { ...paidOrder(), out_trade_no: outTradeNo };
+      const job = decodeEscPos(encodeEscPos(saleReceipt(header, order), { width: 80, qr: 'native' }));
+      expect(job.qrCodes).toEqual([outTradeNo]);
+      expect(job.lines).toContain(outTradeNo);
+    },
+  );
+
   it('marks a reprint', () => {
     const job = decodeEscPos(
       encodeEscPos(saleReceipt(header, paidOrder(), { reprint: true }), { width: 58, qr: 'native' }),

@@ -27,13 +27,23 @@ export function billYuanToFen(text: string, where: string): number {
   return match[1] ? -fen : fen;
 }
 
-/** The text lines of a stream (any line ending), the UTF-8 BOM removed from the first. */
+/**
+ * The text lines of a stream (any line ending), the UTF-8 BOM removed from the first. A reader that
+ * stops early (an unreadable row) closes the interface and destroys the stream: otherwise the
+ * download stays open, and its later failure (deadline, reset) is re-emitted by readline on an
+ * interface nobody listens to, an uncaught error that ends the process.
+ */
 export async function* textLines(stream: Readable): AsyncGenerator<string> {
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let first = true;
-  for await (const line of lines) {
-    yield first ? line.replace(/^\uFEFF/, '') : line;
-    first = false;
+  try {
+    for await (const line of lines) {
+      yield first ? line.replace(/^\uFEFF/, '') : line;
+      first = false;
+    }
+  } finally {
+    lines.close();
+    stream.destroy();
   }
 }
 
@@ -56,11 +66,26 @@ export async function peekStream(
     size += next.value.length;
   }
   const head = Buffer.concat(chunks);
-  async function* replay(): AsyncGenerator<Buffer> {
-    yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  }
-  return { head, stream: Readable.from(replay(), { objectMode: false }) };
+  let headSent = head.length === 0;
+  const replayed = new Readable({
+    read() {
+      if (!headSent) {
+        headSent = true;
+        this.push(head);
+        return;
+      }
+      iterator.next().then(
+        (next) => this.push(next.done ? null : next.value),
+        (error: Error) => this.destroy(error),
+      );
+    },
+    // A reader that gives up destroys the replay: the download under it is released with it.
+    destroy(error, callback) {
+      stream.destroy();
+      callback(error);
+    },
+  });
+  return { head, stream: replayed };
 }
 
 /** The whole of a (small) stream as text, at most `maxBytes`: error bodies only. */

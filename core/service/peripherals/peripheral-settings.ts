@@ -21,7 +21,8 @@ export class PeripheralSettings {
     let stored: Partial<PeripheralSettingsValues> = {};
     if (existsSync(this.path)) {
       try {
-        stored = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<PeripheralSettingsValues>;
+        // `null` parses too: anything but an object is no stored values.
+        stored = (JSON.parse(readFileSync(this.path, 'utf8')) ?? {}) as Partial<PeripheralSettingsValues>;
       } catch {
         stored = {}; // an unreadable file falls back to config's values; the next save rewrites it
       }

@@ -248,8 +248,10 @@ export class PeripheralsService {
     const display = this.deps.poleDisplay;
     if (!display || fen === this.poleShown) return;
     this.poleShown = fen;
+    // A frame still queued at stop is dropped: each may wait out a stuck display's job deadline,
+    // and shutdown (closeDevices) waits for the chain.
     this.poleChain = this.poleChain.then(() =>
-      display.showAmount(fen).catch((error: Error) => {
+      (this.stopped ? Promise.resolve() : display.showAmount(fen)).catch((error: Error) => {
         this.poleShown = undefined; // try again on the next event
         this.deps.logger.warn('pole display not updated', { error: error.message });
       }),

@@ -21,11 +21,15 @@ export function beijingTime(ms: number): string {
   return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** An order number inside `{code:…}`: only the characters order numbers are made of. */
+/**
+ * An order number inside `{code:…}`: only the characters order numbers are made of
+ * (core/common/order-number.ts: letters, digits and `_-|*@`); `|`, receiptline's column mark, is
+ * escaped. Anything else is refused rather than printed as a different code.
+ */
 function codeData(value: string): string {
-  if (!/^[A-Za-z0-9_.-]+$/.test(value))
+  if (!/^[A-Za-z0-9_.\-|*@]+$/.test(value))
     throw new Error(`order number ${JSON.stringify(value)} cannot go in a QR property`);
-  return value;
+  return value.replaceAll('|', '\\|');
 }
 
 const yuan = (fen: number) => `￥${fenToYuan(fen)}`;
