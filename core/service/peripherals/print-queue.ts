@@ -1,5 +1,5 @@
 /**
- * The print queue and the drawer log, in the journal (migration 3). A job is stored with its
+ * The print queue and the drawer log, in the journal (migration 4). A job is stored with its
  * ESC/POS bytes before it is sent, so a receipt that could not print (printer off, paper out) is
  * printed later exactly as it was made, and listed meanwhile. A job is never dropped: it stays
  * pending until printed.
