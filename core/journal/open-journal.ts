@@ -165,6 +165,12 @@ export function openJournal(dataDir: string, options: OpenJournalOptions = {}): 
         const problems = quickCheck(db);
         if (problems.length > 0)
           throw refuse('journal_damaged', `${path} is damaged (quick_check: ${problems.join('; ')})`);
+        // A valid file with nothing in it where a journal was: as lost as a missing one, never a fresh start.
+        const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
+          n: number;
+        };
+        if (marked && Number(tables.n) === 0)
+          throw refuse('journal_empty', `${path} holds no tables, but ${markerPath} shows it held a journal`);
       },
     });
   } catch (error) {

@@ -82,6 +82,20 @@ describe('opening the journal at start', () => {
     expect(error.message).toMatch(/scanpay backup|newest backup/);
   });
 
+  it('refuses a valid SQLite file with no tables where the marker says a journal was', () => {
+    const dir = usedDataDir();
+    const path = join(dir, 'journal.sqlite');
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+    const blank = new DatabaseSync(path);
+    blank.exec('CREATE TABLE t (x); DROP TABLE t;'); // a real header, and nothing in it
+    blank.close();
+    const before = readFileSync(path);
+    const error = refusal(dir);
+    expect(error.code).toBe('journal_empty');
+    expect(error.message).toMatch(/holds no tables/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
   it('refuses a zero-length journal even without a marker (a truncated 0.1.0 journal)', () => {
     const dir = scratchDir();
     writeFileSync(join(dir, 'journal.sqlite'), '');
