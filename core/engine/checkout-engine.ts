@@ -261,7 +261,8 @@ export class CheckoutEngine {
 
   /** One query of an attempt needing attention (single flight per attempt); books it if the provider confirms the payment. */
   private recheck(stuck: AttemptState): void {
-    if (this.rechecks.has(stuck.outTradeNo)) return;
+    // Shutting down: no new provider call; the attempt still shows as needing attention.
+    if (!this.accepting || this.rechecks.has(stuck.outTradeNo)) return;
     const route = this.routeOf(stuck);
     if (!route.ok) return; // parked for a missing merchant: nothing to ask
     const run = (async () => {
@@ -354,6 +355,7 @@ export class CheckoutEngine {
     this.callbacks.stop();
     this.refunds.stop();
     await this.driver.wakeAllAndWait();
+    await Promise.all(this.rechecks.values());
     await this.refunds.idle();
   }
 

@@ -96,3 +96,18 @@ describe('a paid notification for an attempt needing attention', () => {
     expect(h.engine.orderView('QRA4')!.status).toBe(0);
   });
 });
+
+describe('while the engine shuts down', () => {
+  it('a paid notification starts no provider call', async () => {
+    const stuck = await stuckQr('QRA5');
+    h.wx.scanQr(stuck.outTradeNo);
+    const calls = h.wx.calls.length;
+    await h.engine.shutdown();
+
+    notify(stuck.outTradeNo);
+    await h.engine.idle();
+
+    expect(h.wx.calls.length).toBe(calls);
+    expect(h.journal.getAttempt(stuck.outTradeNo)!.phase).toBe('needs_attention');
+  });
+});
