@@ -38,7 +38,7 @@ const ali = parseAlipayConfig({
 });
 
 const journal = new SqliteJournal(join(dir, 'journal.sqlite'));
-const store = new ReconcileStore(journal.db);
+const store = new ReconcileStore(journal);
 const started = performance.now();
 const summary = await reconcileDate(
   BENCH_DATE,

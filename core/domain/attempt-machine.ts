@@ -142,6 +142,12 @@ function onQueryReplied(
   now: number,
 ): AttemptState {
   const queried: Patch = { queryCount: state.queryCount + 1 };
+  if (state.phase === 'needs_attention') {
+    // A look after a verified paid notification (engine notifyPaid): only a confirmed payment of the
+    // order's amount is booked; anything else leaves the attempt to the person it waits for.
+    if (outcome.kind !== 'paid' || outcome.totalFee !== state.totalFee) return state;
+    return toPaid(next(state, now, { ...queried, attention: null, awaitingConfirm: false }), now, outcome);
+  }
   if (state.awaitingConfirm) return onConfirmQuery(next(state, now, queried), outcome, policy, now);
   if (state.phase === 'awaiting_scan') {
     if (outcome.kind === 'paid') return toPaid(next(state, now, queried), now, outcome);

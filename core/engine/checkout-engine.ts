@@ -27,7 +27,7 @@ import { AttemptDriver } from './attempt-driver.ts';
 import { AttemptLauncher, type PayInput, type QrInput, type Route } from './attempt-launcher.ts';
 import { CallbackRunner } from './callback-runner.ts';
 import type { EngineDeps, EngineLogger, MerchantDirectory } from './engine-deps.ts';
-import { summarise } from './gateway-call.ts';
+import { callGateway, summarise } from './gateway-call.ts';
 import type { NewOrderInput } from './order-input.ts';
 import { OrderReads } from './order-reads.ts';
 import { RefundService } from './refund-service.ts';
@@ -53,6 +53,8 @@ export class CheckoutEngine {
   private readonly orderListeners = new Set<(order: OrderView) => void>();
   private readonly callbacks: CallbackRunner;
   private readonly launcher: AttemptLauncher;
+  /** Queries of attempts needing attention after a paid notification, by out_trade_no. */
+  private readonly rechecks = new Map<string, Promise<void>>();
   private accepting = true;
 
   constructor(deps: EngineDeps) {
@@ -185,6 +187,7 @@ export class CheckoutEngine {
   /** Resolves when no attempt is being driven and no callback is running. */
   async idle(): Promise<void> {
     await this.driver.idle();
+    await Promise.all(this.rechecks.values());
     await this.callbacks.idle();
   }
 
@@ -237,7 +240,11 @@ export class CheckoutEngine {
     return count;
   }
 
-  /** A verified provider notification (QR mode): books the payment unless a reversal is under way. */
+  /**
+   * A verified provider notification (QR mode): books the payment unless a reversal is under way.
+   * For an attempt needing attention it only makes the engine look again (`recheck`): a delayed
+   * notification can predate a close or reversal that succeeded, so the provider's query decides.
+   */
   notifyPaid(outTradeNo: string, outcome: Extract<PaymentOutcome, { kind: 'paid' }>): AttemptState {
     const live = this.driver.get(outTradeNo);
     if (live) {
@@ -248,7 +255,39 @@ export class CheckoutEngine {
     }
     const state = this.journal.getAttempt(outTradeNo);
     if (!state) throw new NotFoundError('attempt_not_found', `no attempt ${outTradeNo}`);
+    if (state.phase === 'needs_attention') this.recheck(state);
     return state;
+  }
+
+  /** One query of an attempt needing attention (single flight per attempt); books it if the provider confirms the payment. */
+  private recheck(stuck: AttemptState): void {
+    // Shutting down: no new provider call; the attempt still shows as needing attention.
+    if (!this.accepting || this.rechecks.has(stuck.outTradeNo)) return;
+    const route = this.routeOf(stuck);
+    if (!route.ok) return; // parked for a missing merchant: nothing to ask
+    const run = (async () => {
+      this.journal.recordIntent(stuck.outTradeNo, 'query', this.clock.now());
+      const event = await callGateway(route.gateway, { kind: 'query' }, stuck, undefined);
+      // A retry may have started a driver meanwhile, or the order been paid another way: then leave it.
+      const current = this.journal.getAttempt(stuck.outTradeNo);
+      if (current?.phase !== 'needs_attention' || this.driver.get(stuck.outTradeNo)) return;
+      if (isPaidStatus(this.journal.getOrder(current.orderNo)?.status ?? 0)) return;
+      const transient = {
+        state: current,
+        wake: new AbortController(),
+        chargeInput: undefined,
+        done: Promise.resolve(current),
+      };
+      this.driver.commit(transient, event, route.policy, 'query');
+    })()
+      .catch((error: unknown) => {
+        this.logger.warn('re-query after notification interrupted', {
+          out_trade_no: stuck.outTradeNo,
+          error: String(error),
+        });
+      })
+      .finally(() => this.rechecks.delete(stuck.outTradeNo));
+    this.rechecks.set(stuck.outTradeNo, run);
   }
 
   /** vk-uni-pay closeOrder: stop a live attempt (reverse/close at the provider) or close an unpaid order with none. */
@@ -316,6 +355,7 @@ export class CheckoutEngine {
     this.callbacks.stop();
     this.refunds.stop();
     await this.driver.wakeAllAndWait();
+    await Promise.all(this.rechecks.values());
     await this.refunds.idle();
   }
 

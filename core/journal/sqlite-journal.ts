@@ -37,6 +37,11 @@ export interface GuardedStatement {
   run(...params: SQLInputValue[]): ReturnType<StatementSync['run']>;
   get(...params: SQLInputValue[]): unknown;
   all(...params: SQLInputValue[]): unknown[];
+  /**
+   * Rows one at a time (a cursor), each step through the fault guard; the query starts at the first
+   * step. The statement is cached per SQL: read the rows out before running the same SQL again.
+   */
+  iterate(...params: SQLInputValue[]): IterableIterator<unknown>;
 }
 
 export class SqliteJournal implements Journal {
@@ -92,10 +97,24 @@ export class SqliteJournal implements Journal {
         run: (...params) => this.guard(() => prepared.run(...params)),
         get: (...params) => this.guard(() => prepared.get(...params)),
         all: (...params) => this.guard(() => prepared.all(...params)),
+        iterate: (...params) => this.guardedRows(() => prepared.iterate(...params)),
       };
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  private *guardedRows(start: () => Iterator<unknown>): IterableIterator<unknown> {
+    const rows = this.guard(start);
+    try {
+      for (;;) {
+        const step = this.guard(() => rows.next());
+        if (step.done) return;
+        yield step.value;
+      }
+    } finally {
+      rows.return?.();
+    }
   }
 
   /** Runs `work` in one IMMEDIATE transaction: all of it is durable, or none. */

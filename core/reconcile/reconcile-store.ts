@@ -4,9 +4,11 @@
  * outcome and its discrepancies in one transaction, so a day is recorded whole or not at all. A
  * re-run keeps every decision already taken: a discrepancy found again keeps its state, an open one
  * no longer found is removed (the provider's bill caught up), a decided one stays as history.
- * Runs on its own connection while the service writes (WAL; busy_timeout set by the opener).
+ * Every statement and the transaction are the journal's (`watched`, `transaction`), so a storage
+ * fault during reconciliation (a full disk, a corrupt page) turns the journal unhealthy and stops
+ * new charges like any other journal fault (core/journal/journal-health.ts). The CLI's
+ * `scanpay reconcile` opens its own journal connection while the service writes (WAL, busy_timeout).
  */
-import type { DatabaseSync } from 'node:sqlite';
 import type {
   DecisionAction,
   Discrepancy,
@@ -15,6 +17,7 @@ import type {
   RunStatus,
 } from '../common/contract/reconcile-views.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
+import type { GuardedStatement } from '../journal/sqlite-journal.ts';
 import type { Provider } from '../ports/payment-gateway.ts';
 import { beijingDayRange } from './beijing-day.ts';
 import type { JournalLookups, MatchResult, TerminalPayment, TerminalRefund } from './match-day.ts';
@@ -61,23 +64,21 @@ export function choicesFor(item: Pick<Discrepancy, 'kind' | 'reason'>): Decision
 
 type Row = Record<string, unknown>;
 
-export class ReconcileStore {
-  private readonly db: DatabaseSync;
+/** The journal's watched statements and transaction (SqliteJournal has both). */
+export interface ReconcileDatabase {
+  watched(sql: string): GuardedStatement;
+  transaction<T>(work: () => T): T;
+}
 
-  constructor(db: DatabaseSync) {
+export class ReconcileStore {
+  private readonly db: ReconcileDatabase;
+
+  constructor(db: ReconcileDatabase) {
     this.db = db;
   }
 
   private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return this.db.transaction(work);
   }
 
   /** Sales paid and refunds made on the day, as the journal booked them: read once, row by row (a cursor). */
@@ -88,13 +89,13 @@ export class ReconcileStore {
   ): { payments: Iterable<TerminalPayment>; refunds: Iterable<TerminalRefund> } {
     const { start, end } = beijingDayRange(date);
     const payments = this.db
-      .prepare(
+      .watched(
         `SELECT paid_out_trade_no AS outTradeNo, order_no AS orderNo, total_fee AS fen, paid_at AS paidAt
          FROM orders WHERE provider = ? AND pid = ? AND paid_at >= ? AND paid_at < ? AND paid_out_trade_no IS NOT NULL`,
       )
       .iterate(provider, pid, start, end) as unknown as Iterable<TerminalPayment>;
     const refunds = this.db
-      .prepare(
+      .watched(
         `SELECT r.out_refund_no AS outRefundNo, r.out_trade_no AS outTradeNo, r.refund_fee AS fen, r.updated_at AS at
          FROM refunds r JOIN orders o ON o.order_no = r.order_no
          WHERE o.provider = ? AND o.pid = ? AND r.status = 'succeeded' AND r.updated_at >= ? AND r.updated_at < ?`,
@@ -107,7 +108,7 @@ export class ReconcileStore {
   attemptsOfDay(pid: string, provider: Provider, date: string): DayAttempt[] {
     const { start, end } = beijingDayRange(date);
     return this.db
-      .prepare(
+      .watched(
         `SELECT out_trade_no AS outTradeNo, json_extract(state, '$.totalFee') AS totalFee, phase,
                 json_extract(state, '$.transactionId') AS transactionId,
                 json_extract(state, '$.providerOrderId') AS providerOrderId
@@ -119,7 +120,7 @@ export class ReconcileStore {
 
   /** Whether another day's bill already matched this ref (match-day.ts paymentRef / refundRef). */
   matchedElsewhere(pid: string, provider: Provider, date: string): (ref: string) => boolean {
-    const find = this.db.prepare(
+    const find = this.db.watched(
       'SELECT 1 AS found FROM reconcile_matched_elsewhere WHERE pid = ? AND provider = ? AND ref = ? AND bill_date != ?',
     );
     return (ref) => find.get(pid, provider, ref, date) !== undefined;
@@ -127,18 +128,18 @@ export class ReconcileStore {
 
   /** The earliest paid_at in the journal (ms), or undefined when nothing was ever sold. */
   firstSaleAt(): number | undefined {
-    const row = this.db.prepare('SELECT min(paid_at) AS at FROM orders WHERE paid_at IS NOT NULL').get() as
+    const row = this.db.watched('SELECT min(paid_at) AS at FROM orders WHERE paid_at IS NOT NULL').get() as
       | { at: number | null }
       | undefined;
     return row?.at ?? undefined;
   }
 
   lookups(): JournalLookups {
-    const attempt = this.db.prepare(
+    const attempt = this.db.watched(
       `SELECT a.phase AS phase, CASE WHEN o.paid_out_trade_no = a.out_trade_no THEN o.total_fee ELSE NULL END AS paidFee
        FROM attempts a JOIN orders o ON o.order_no = a.order_no WHERE a.out_trade_no = ?`,
     );
-    const refund = this.db.prepare('SELECT status, refund_fee AS fen FROM refunds WHERE out_refund_no = ?');
+    const refund = this.db.watched('SELECT status, refund_fee AS fen FROM refunds WHERE out_refund_no = ?');
     return {
       attempt: (outTradeNo) =>
         attempt.get(outTradeNo) as { phase: string; paidFee: number | null } | undefined,
@@ -156,7 +157,7 @@ export class ReconcileStore {
     at: number,
   ): void {
     this.db
-      .prepare(
+      .watched(
         `INSERT INTO reconcile_runs (pid, provider, bill_date, status, detail, summary, tries, updated_at)
          VALUES (?, ?, ?, ?, ?, NULL, 1, ?)
          ON CONFLICT (pid, provider, bill_date) DO UPDATE SET
@@ -171,14 +172,14 @@ export class ReconcileStore {
     this.transaction(() => {
       const summary = JSON.stringify({ matched: result.matched, totals: result.totals });
       this.db
-        .prepare(
+        .watched(
           `INSERT INTO reconcile_runs (pid, provider, bill_date, status, detail, summary, tries, updated_at)
            VALUES (?, ?, ?, 'done', NULL, ?, 1, ?)
            ON CONFLICT (pid, provider, bill_date) DO UPDATE SET
              status = 'done', detail = NULL, summary = excluded.summary, tries = tries + 1, updated_at = excluded.updated_at`,
         )
         .run(pid, provider, date, summary, at);
-      const upsert = this.db.prepare(
+      const upsert = this.db.watched(
         `INSERT INTO reconcile_items (pid, provider, bill_date, kind, out_trade_no, out_refund_no, terminal_fen,
            provider_fen, reason, evidence, found_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -204,28 +205,28 @@ export class ReconcileStore {
         ) as { id: number };
         found.add(row.id);
       }
-      const elsewhere = this.db.prepare(
+      const elsewhere = this.db.watched(
         `INSERT INTO reconcile_matched_elsewhere (pid, provider, ref, bill_date) VALUES (?, ?, ?, ?)
          ON CONFLICT (pid, provider, ref) DO UPDATE SET bill_date = excluded.bill_date`,
       );
-      const withdraw = this.db.prepare(WITHDRAW_MATCHED_ELSEWHERE);
+      const withdraw = this.db.watched(WITHDRAW_MATCHED_ELSEWHERE);
       for (const ref of result.matchedElsewhere) {
         elsewhere.run(pid, provider, ref, date);
         withdraw.run(pid, provider, date, ref, ref);
       }
       const open = this.db
-        .prepare(
+        .watched(
           `SELECT id FROM reconcile_items WHERE pid = ? AND provider = ? AND bill_date = ? AND state = 'open'`,
         )
         .all(pid, provider, date) as { id: number }[];
-      const drop = this.db.prepare('DELETE FROM reconcile_items WHERE id = ?');
+      const drop = this.db.watched('DELETE FROM reconcile_items WHERE id = ?');
       for (const { id } of open) if (!found.has(id)) drop.run(id);
     });
   }
 
   run(pid: string, provider: Provider, date: string): RunRecord | undefined {
     const row = this.db
-      .prepare('SELECT * FROM reconcile_runs WHERE pid = ? AND provider = ? AND bill_date = ?')
+      .watched('SELECT * FROM reconcile_runs WHERE pid = ? AND provider = ? AND bill_date = ?')
       .get(pid, provider, date) as Row | undefined;
     return row && toRun(row);
   }
@@ -233,20 +234,20 @@ export class ReconcileStore {
   runs(date: string): RunRecord[] {
     return (
       this.db
-        .prepare('SELECT * FROM reconcile_runs WHERE bill_date = ? ORDER BY pid, provider')
+        .watched('SELECT * FROM reconcile_runs WHERE bill_date = ? ORDER BY pid, provider')
         .all(date) as Row[]
     ).map(toRun);
   }
 
   items(date: string): ReconcileItem[] {
     return (
-      this.db.prepare('SELECT * FROM reconcile_items WHERE bill_date = ? ORDER BY id').all(date) as Row[]
+      this.db.watched('SELECT * FROM reconcile_items WHERE bill_date = ? ORDER BY id').all(date) as Row[]
     ).map(toItem);
   }
 
   openItemCount(): number {
     return Number(
-      (this.db.prepare(`SELECT count(*) AS n FROM reconcile_items WHERE state = 'open'`).get() as Row).n,
+      (this.db.watched(`SELECT count(*) AS n FROM reconcile_items WHERE state = 'open'`).get() as Row).n,
     );
   }
 
@@ -260,7 +261,7 @@ export class ReconcileStore {
     if (by.trim().length === 0)
       throw new ValidationError('reconcile_note_required', 'the decision needs who takes it');
     return this.transaction(() => {
-      const row = this.db.prepare('SELECT * FROM reconcile_items WHERE id = ?').get(id) as Row | undefined;
+      const row = this.db.watched('SELECT * FROM reconcile_items WHERE id = ?').get(id) as Row | undefined;
       if (!row) throw new NotFoundError('reconcile_item_not_found', `no discrepancy ${id}`);
       const item = toItem(row);
       if (!item.choices.includes(action))
@@ -270,22 +271,22 @@ export class ReconcileStore {
         );
       const state = action === 'book' ? 'booked' : action === 'refund' ? 'refunded' : 'explained';
       this.db
-        .prepare(
+        .watched(
           'UPDATE reconcile_items SET state = ?, resolved_by = ?, resolution_note = ?, resolved_at = ? WHERE id = ?',
         )
         .run(state, by, trimmed, at, id);
       this.db
-        .prepare(
+        .watched(
           'INSERT INTO reconcile_decisions (item_id, action, decided_by, note, at) VALUES (?, ?, ?, ?, ?)',
         )
         .run(id, action, by, trimmed, at);
-      return toItem(this.db.prepare('SELECT * FROM reconcile_items WHERE id = ?').get(id) as Row);
+      return toItem(this.db.watched('SELECT * FROM reconcile_items WHERE id = ?').get(id) as Row);
     });
   }
 
   decisions(id: number): { action: string; decided_by: string; note: string; at: number }[] {
     return this.db
-      .prepare('SELECT action, decided_by, note, at FROM reconcile_decisions WHERE item_id = ? ORDER BY id')
+      .watched('SELECT action, decided_by, note, at FROM reconcile_decisions WHERE item_id = ? ORDER BY id')
       .all(id) as { action: string; decided_by: string; note: string; at: number }[];
   }
 }

@@ -114,7 +114,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   });
   const backups = startBackupSchedule({ dataDir, dir: backupDir, keep: config.backups.keep }, logger);
   const reconciliation = startServiceReconciliation({
-    db: journal.db,
+    journal,
     merchants,
     clock,
     config: config.reconcile,

@@ -5,7 +5,6 @@
  * (core/reconcile) never sees an adapter.
  */
 
-import type { DatabaseSync } from 'node:sqlite';
 import type { DaySummary } from '../common/contract/reconcile-views.ts';
 import { ValidationError } from '../common/errors.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -13,7 +12,7 @@ import { beijingDate, beijingDayRange } from '../reconcile/beijing-day.ts';
 import { startDailyReconcile } from '../reconcile/daily-reconcile.ts';
 import { createOrderCheckSource } from '../reconcile/order-check-source.ts';
 import { type ReconcileTarget, reconcileDate } from '../reconcile/reconcile-day.ts';
-import { ReconcileStore } from '../reconcile/reconcile-store.ts';
+import { type ReconcileDatabase, ReconcileStore } from '../reconcile/reconcile-store.ts';
 import type { ServiceConfig } from './config/service-config.ts';
 import type { ServiceMerchants } from './merchants.ts';
 
@@ -58,16 +57,17 @@ export interface ServiceReconciliation {
   stop(): Promise<void>;
 }
 
-/** The service's reconciliation: its store on the journal's connection, and the daily run when enabled. */
+/** The service's reconciliation: its store on the journal (watched statements), and the daily run when enabled. */
 export function startServiceReconciliation(deps: {
-  readonly db: DatabaseSync;
+  /** The journal: its watched statements and transaction, so a storage fault here is a journal fault. */
+  readonly journal: ReconcileDatabase;
   readonly merchants: ServiceMerchants;
   readonly clock: Clock;
   readonly config: ServiceConfig['reconcile'];
   readonly logger: { info(message: string, fields?: Record<string, unknown>): void };
 }): ServiceReconciliation {
   const { clock, logger } = deps;
-  const store = new ReconcileStore(deps.db);
+  const store = new ReconcileStore(deps.journal);
   const targets = reconcileTargets(deps.merchants, store, clock);
   // Runs are not queued: a supervisor's "reconcile now" must not wait behind a long PAYJS check
   // run. A provider-day is written whole in one transaction, so two runs of one day cannot mix.

@@ -1,12 +1,10 @@
 /** Entry: pick the bridge, build the stores, subscribe to events, load, attach the browser wedge detector, render. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { WedgeDetector } from '../../core/common/wedge/wedge-detector.ts';
 import { App } from './app.tsx';
 import { chooseBridge } from './bridge/choose-bridge.ts';
 import { isLanguage } from './i18n/catalog.ts';
-import { routeReject, routeScan } from './scan/route-scan.ts';
-import { attachWedge } from './scan/wedge-listener.ts';
+import { attachBrowserWedge } from './scan/browser-wedge.ts';
 import { connectStores, createAppStores, loadAll } from './state/app-stores.ts';
 import { StoresProvider } from './state/stores-context.tsx';
 import { createBrowserVoiceOutput } from './voice/browser-voice-output.ts';
@@ -32,10 +30,7 @@ void loadAll(stores, loadMode).then(() => {
 });
 
 if (!bridge.capturesWedgeInMain && forcedMode !== 'customer') {
-  // Scanner timings: 1–19 ms between keys; people ≥ 30 ms (docs/scanners.md).
-  const detector = new WedgeDetector({ maxKeyGapMs: 40, endTimeoutMs: 120, minLength: 8 });
-  attachWedge(window, detector, (code) => void routeScan(stores, code));
-  detector.onReject((code, reason) => routeReject(stores, code, reason));
+  attachBrowserWedge(window, stores);
 }
 
 const root = document.getElementById('root');

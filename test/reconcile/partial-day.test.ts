@@ -4,9 +4,8 @@
  * still reconciles the whole day once it is over, or every sale after the early run would never be
  * checked (PAYJS, whose orders are checked one by one, answers for an unfinished day at once).
  */
-import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrate } from '../../core/journal/migrations.ts';
+import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
 import { ServiceConfigSchema } from '../../core/service/config/service-config.ts';
 import { buildMerchants } from '../../core/service/merchants.ts';
@@ -22,21 +21,25 @@ const AFTERNOON = Date.UTC(2026, 10, 20, 7, 0, 0);
 const DAY = '2026-11-20';
 
 let reconciliation: ServiceReconciliation | undefined;
+const journals: SqliteJournal[] = [];
 afterEach(async () => {
   await reconciliation?.stop();
   reconciliation = undefined;
+  for (const journal of journals.splice(0)) journal.close();
 });
 
 describe('a day reconciled before it ended', () => {
   it('is reconciled again by the daily run once it is over', async () => {
     const clock = new FakeClock(AFTERNOON);
-    const db = new DatabaseSync(':memory:');
-    migrate(db);
+    const journal = new SqliteJournal(':memory:');
+    journals.push(journal);
     // A sale this morning, so the day is one the daily run looks at.
-    db.prepare(
-      `INSERT INTO orders (order_no, pid, total_fee, subject, type, status, tender, provider, paid_out_trade_no, paid_at, created_at, updated_at)
+    journal.db
+      .prepare(
+        `INSERT INTO orders (order_no, pid, total_fee, subject, type, status, tender, provider, paid_out_trade_no, paid_at, created_at, updated_at)
        VALUES ('A1', 'shop', 100, 'Tea', 'sale', 1, 'wxpay', 'payjs', 'A1_1', ?, ?, ?)`,
-    ).run(AFTERNOON - 5 * HOUR, AFTERNOON - 5 * HOUR, AFTERNOON - 5 * HOUR);
+      )
+      .run(AFTERNOON - 5 * HOUR, AFTERNOON - 5 * HOUR, AFTERNOON - 5 * HOUR);
     const config = ServiceConfigSchema.parse({
       merchants: [
         { pid: 'shop', gateways: [{ provider: 'payjs', mchid: '1500000001', key: 'k'.repeat(32) }] },
@@ -49,7 +52,13 @@ describe('a day reconciled before it ended', () => {
     } as unknown as PaymentGateway;
     const merchants = buildMerchants(config, null, clock, () => gateway);
     const logger = { info: () => {} };
-    reconciliation = startServiceReconciliation({ db, merchants, clock, config: config.reconcile, logger });
+    reconciliation = startServiceReconciliation({
+      journal,
+      merchants,
+      clock,
+      config: config.reconcile,
+      logger,
+    });
 
     const early = await reconciliation.runDate(DAY);
     expect(early.status['shop/payjs']).toEqual({ status: 'done' });

@@ -168,7 +168,7 @@ describe('scanpay reconcile: a day end to end', () => {
     const lost = first.summary.terminal_only[0]!;
     const journal = new SqliteJournal(join(h.dataDir, JOURNAL_FILE));
     try {
-      new ReconcileStore(journal.db).decide(
+      new ReconcileStore(journal).decide(
         lost.id,
         'explain',
         'supervisor 01',

@@ -66,7 +66,7 @@ const run = (date: string, source: BillSource) =>
 
 beforeEach(() => {
   journal = new SqliteJournal(':memory:');
-  store = new ReconcileStore(journal.db);
+  store = new ReconcileStore(journal);
 });
 
 afterEach(() => journal.close());

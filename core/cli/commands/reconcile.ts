@@ -47,7 +47,7 @@ export const command: CliCommand = {
       const merchants = buildMerchants(config, sandbox, systemClock);
       const journal = openJournal(dataDir);
       try {
-        const store = new ReconcileStore(journal.db);
+        const store = new ReconcileStore(journal);
         const targets = reconcileTargets(merchants, store, systemClock, flags.pid);
         const summary = await reconcileDate(date, targets, {
           store,

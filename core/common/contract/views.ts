@@ -243,6 +243,15 @@ export interface MerchantSettingsView {
   readonly credentials: Readonly<Record<string, string>>;
 }
 
+/** The configured keyboard-wedge scanner's timing (config.json `scanners`), for the browser's own detector. */
+export interface WedgeSettingsView {
+  readonly max_key_gap_ms: number;
+  readonly end_timeout_ms: number;
+  readonly min_length: number;
+  /** The scanner ends each code with Enter/Tab: a burst without one is rejected whole (docs/scanners.md). */
+  readonly require_suffix: boolean;
+}
+
 export interface SettingsView {
   readonly terminal_id: string;
   readonly store_id: string | null;
@@ -251,6 +260,8 @@ export interface SettingsView {
   readonly ui_mode: 'cashier' | 'qr';
   readonly merchants: readonly MerchantSettingsView[];
   readonly scanners: readonly { readonly id: string; readonly kind: string; readonly summary: string }[];
+  /** The first configured wedge scanner's settings; null when none is configured (the browser uses its defaults). */
+  readonly wedge: WedgeSettingsView | null;
   readonly poll_schedules: Readonly<
     Record<string, { readonly query_delays_ms: readonly number[]; readonly reverse_after_ms: number }>
   >;

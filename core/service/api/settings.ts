@@ -3,7 +3,7 @@
  * masked) and its health. Whether the caller may (the PIN, the default PIN, a key) is the access policy's.
  */
 import type { ScanPayApi } from '../../common/contract/api-contract.ts';
-import type { SettingsView } from '../../common/contract/views.ts';
+import type { SettingsView, WedgeSettingsView } from '../../common/contract/views.ts';
 import type { ServiceConfig } from '../config/service-config.ts';
 import type { ServiceParts } from './service-parts.ts';
 
@@ -48,6 +48,7 @@ function settingsView({ settings, config, merchants, sandboxUrl }: ServiceParts)
       kind: s.kind,
       summary: describeScanner(s),
     })),
+    wedge: wedgeView(config.scanners),
     poll_schedules: Object.fromEntries(
       Object.entries(merchants.all()[0]!.policies).map(([provider, p]) => [
         provider,
@@ -55,6 +56,18 @@ function settingsView({ settings, config, merchants, sandboxUrl }: ServiceParts)
       ]),
     ),
     pin_set: settings.pinSet,
+  };
+}
+
+/** The first wedge scanner's settings for the browser's detector (renderer/src/scan/browser-wedge.ts). */
+export function wedgeView(scanners: ServiceConfig['scanners']): WedgeSettingsView | null {
+  const wedge = scanners.find((s) => s.kind === 'wedge');
+  if (!wedge) return null;
+  return {
+    max_key_gap_ms: wedge.maxKeyGapMs,
+    end_timeout_ms: wedge.endTimeoutMs,
+    min_length: wedge.minLength,
+    require_suffix: wedge.requireSuffix,
   };
 }
 

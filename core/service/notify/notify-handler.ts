@@ -4,7 +4,8 @@
  * must be an attempt of that merchant and provider and the amount must equal the attempt's
  * total_fee. Only then does the engine book it (engine.notifyPaid → the paid callback, source
  * 'notify'). Providers retry until acknowledged, so a replay of a booked notification, a not-paid
- * status and an attempt that already ended are acknowledged without any change. Logs carry the
+ * status and an attempt that already ended are acknowledged without any change; an attempt needing
+ * attention is acknowledged and the engine queries the provider, booking only what the query confirms. Logs carry the
  * reason and out_trade_no only: never the body, its signature or any key.
  */
 import { isFinal } from '../../domain/attempt-state.ts';
@@ -79,8 +80,8 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
       });
       return verifier.failure('amount mismatch');
     }
-    if (isFinal(attempt) || attempt.phase === 'needs_attention') {
-      // A replay, or an attempt that already ended (or waits for a human): the journal stays as it is.
+    if (isFinal(attempt)) {
+      // A replay, or an attempt that already ended: the journal stays as it is.
       logger.info('notify acknowledged, attempt unchanged', {
         ...where,
         out_trade_no: reading.outTradeNo,
@@ -94,7 +95,10 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
       totalFee: reading.totalFee,
       ...(reading.paidAt ? { paidAt: reading.paidAt } : {}),
     });
-    logger.info('notify booked', { ...where, out_trade_no: reading.outTradeNo, phase: after.phase });
+    // An attempt needing attention is not booked from the notification: the engine queries the provider first.
+    const booked =
+      attempt.phase === 'needs_attention' ? 'notify acknowledged, provider queried' : 'notify booked';
+    logger.info(booked, { ...where, out_trade_no: reading.outTradeNo, phase: after.phase });
     return verifier.success;
   };
 }
