@@ -62,3 +62,68 @@ describe('till scan', () => {
     expect(pay).not.toHaveBeenCalled();
   });
 });
+
+describe('the scan is the charge', () => {
+  it('a scan carrying the amount on screen begins the sale and charges exactly that amount', async () => {
+    const code = wxCode();
+    const scan = await till.scan(code, 'wedge:browser', 1, { total_fee: 2850, note: 'Tea' });
+    expect(scan).toMatchObject({ ok: true, wallet: 'wxpay', error: null });
+    await settle(h);
+    const order = till.view().order!;
+    expect(order.total_fee).toBe(2850);
+    expect(h.wx.held(order.out_trade_no)).toBe(2850);
+    expect(h.engine.orderView(order.out_trade_no)?.status).toBe(1);
+  });
+
+  it('the amount on screen wins over a different waiting sale, which is closed unpaid', async () => {
+    const waiting = till.begin(999, undefined, undefined);
+    await till.scan(wxCode(), 'wedge:browser', 1, { total_fee: 2850 });
+    await settle(h);
+    expect(h.wx.held(waiting.order!.out_trade_no)).toBe(0);
+    expect(till.view().order!.total_fee).toBe(2850);
+    expect(till.view().order!.out_trade_no).not.toBe(waiting.order!.out_trade_no);
+  });
+
+  it('a scan with no amount on screen and no sale waiting is refused, nothing charged', async () => {
+    const pay = vi.spyOn(h.engine, 'pay');
+    const scan = await till.scan(wxCode(), 'serial', 1);
+    expect(scan).toMatchObject({ ok: false, error: { code: 'no_sale' } });
+    expect(pay).not.toHaveBeenCalled();
+  });
+
+  it('a scanner scan with no sale is held for the screen, which charges it with the amount it shows', async () => {
+    const scan = await till.scan(wxCode(), 'serial', 1);
+    expect(scan.held_id).toEqual(expect.any(String));
+    const paid = await till.payHeld(scan.held_id!, { total_fee: 2850 }, 2);
+    expect(paid).toMatchObject({ ok: true, wallet: 'wxpay' });
+    await settle(h);
+    expect(h.wx.held(till.view().order!.out_trade_no)).toBe(2850);
+  });
+
+  it('a held scan is charged once: a second claim (another window) is refused', async () => {
+    const scan = await till.scan(wxCode(), 'serial', 1);
+    await till.payHeld(scan.held_id!, { total_fee: 2850 }, 2);
+    await settle(h);
+    const again = await till.payHeld(scan.held_id!, { total_fee: 100 }, 3);
+    expect(again).toMatchObject({ ok: false, error: { code: 'no_sale' } });
+    expect(h.wx.held(till.view().order!.out_trade_no)).toBe(2850);
+  });
+
+  it('a held scan expires: claimed too late it is refused and charges nothing', async () => {
+    const pay = vi.spyOn(h.engine, 'pay');
+    const scan = await till.scan(wxCode(), 'serial', 1_000);
+    const late = await till.payHeld(scan.held_id!, { total_fee: 2850 }, 1_000 + 60_000);
+    expect(late).toMatchObject({ ok: false, error: { code: 'no_sale' } });
+    expect(pay).not.toHaveBeenCalled();
+  });
+
+  it('a scan while a charge is in progress is refused whatever amount it carries', async () => {
+    till.begin(1500, undefined, undefined);
+    const slow = wxCode();
+    h.wx.customers.set(slow, 'password');
+    await till.scan(slow, 'serial', 1);
+    await vi.waitFor(() => expect(till.view().state).toBe('charging'));
+    const scan = await till.scan(wxCode(), 'wedge:browser', 2, { total_fee: 2850 });
+    expect(scan).toMatchObject({ ok: false, error: { code: 'attempt_unresolved' } });
+  });
+});

@@ -110,11 +110,22 @@ export const BeginSaleRequest = z.strictObject({
 });
 export type BeginSaleRequest = z.input<typeof BeginSaleRequest>;
 
-/** A scan captured by a browser (headless mode's wedge detector) or typed by the cashier. */
-export const SubmitScanRequest = z.strictObject({
-  code: z.string().min(1).max(256),
-  source: z.string().min(1).max(64).default('ui'),
-});
+/**
+ * A scan captured by a browser (headless mode's wedge detector) or typed by the cashier, or a scanner's
+ * held scan (`held_id`) a window claims. `total_fee` (with note and pid) is the amount the screen shows
+ * at the scan: the scan then begins the sale with it and charges it (the scan is the charge).
+ */
+export const SubmitScanRequest = z
+  .strictObject({
+    code: z.string().min(1).max(256).optional(),
+    held_id: z.string().min(1).max(64).optional(),
+    source: z.string().min(1).max(64).default('ui'),
+    total_fee: fen.optional(),
+    note: z.string().max(200).optional(),
+    pid: pid.optional(),
+  })
+  .refine((r) => (r.code === undefined) !== (r.held_id === undefined), 'send either code or held_id')
+  .refine((r) => r.held_id === undefined || r.total_fee !== undefined, 'a held scan needs total_fee');
 export type SubmitScanRequest = z.input<typeof SubmitScanRequest>;
 
 export const OpenShiftRequest = z.strictObject({

@@ -176,6 +176,11 @@ export interface ScanView {
   readonly ok: boolean;
   readonly wallet: Wallet | null;
   readonly error: ProblemView | null;
+  /**
+   * A scanner's scan that found no sale waiting: the service holds it briefly under this id, and a
+   * window showing an amount claims it with that amount (submitScan with held_id).
+   */
+  readonly held_id?: string;
 }
 
 /** The till: what the cashier is doing right now, kept in the service so a reloaded page resumes it. */
