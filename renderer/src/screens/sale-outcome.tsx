@@ -3,8 +3,12 @@ import { useEffect, useRef } from 'react';
 import { PrintReceiptButton } from '../components/print-receipt-button.tsx';
 import { Receipt } from '../components/receipt.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
+import { keyFromKeyboard } from '../state/amount-entry.ts';
 import { type Outcome, selectCanStartNew } from '../state/sale-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
+
+/** How long 收款成功 stays before the till is back at amount entry by itself. */
+export const PAID_RETURN_MS = 4_000;
 
 const ICON: Readonly<Record<Outcome['kind'], string>> = {
   paid: '✓',
@@ -25,6 +29,28 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
   useEffect(() => {
     if (canStartNew) newSaleRef.current?.focus();
   }, [canStartNew]);
+  // Paid: back to amount entry by itself, so the next customer never waits for a click.
+  useEffect(() => {
+    if (outcome.kind !== 'paid' || !canStartNew) return;
+    const timer = setTimeout(() => stores.sale.getState().newSale(), PAID_RETURN_MS);
+    return () => clearTimeout(timer);
+  }, [outcome.kind, canStartNew, stores]);
+  // The first digit typed starts the next sale with that digit (the store decides whether it may).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target;
+      if (target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA'))
+        return;
+      const key = keyFromKeyboard(event.key);
+      if (key && key !== 'back' && key !== 'clear') {
+        stores.sale.getState().press(key);
+        event.preventDefault();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [stores]);
   const amount =
     outcome.kind === 'paid'
       ? (outcome.order?.total_fee ?? attempt?.total_fee ?? 0)

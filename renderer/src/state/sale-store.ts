@@ -41,6 +41,11 @@ export interface SaleActions {
   /** A stopped (reversed) sale: start a new one for the same amount and note, straight to the scan. */
   chargeAgain(): Promise<void>;
   submitManualCode(code: string): Promise<void>;
+  /**
+   * A scan (a code, or a scanner's held scan) sent with the amount on screen when there is one: the
+   * scan is the charge. `shown` is null when no amount is on screen (the service then refuses).
+   */
+  submitScan(scan: ScanToSubmit, shown: SaleAmount | null): Promise<ScanView | null>;
   requestStop(): void;
   dismissStop(): void;
   confirmStop(): Promise<void>;
@@ -51,6 +56,14 @@ export interface SaleActions {
   applyOrder(order: OrderView): void;
   applyScan(scan: ScanView): void;
 }
+
+/** What beginSale and recordCashSale both take: the amount and the cashier's note. */
+export type SaleAmount = { readonly total_fee: number; readonly note?: string };
+
+/** A scan to send: a code read in this window, or a scanner's scan the service holds for a screen. */
+export type ScanToSubmit =
+  | { readonly code: string; readonly source: string }
+  | { readonly held_id: string; readonly source: string };
 
 export type SaleStore = StoreApi<SaleState & SaleActions>;
 
@@ -129,6 +142,17 @@ export function selectEntryFen(state: SaleState): number | null {
   return entryToFen(state.entry);
 }
 
+/** The amount the amount-entry screen shows (with the note), or null when it shows none. */
+export function selectShownAmount(state: SaleState): SaleAmount | null {
+  if (selectSaleScreen(state).kind !== 'entry') return null;
+  const fen = selectEntryFen(state);
+  if (fen === null) return null;
+  const note = state.note.trim();
+  return note ? { total_fee: fen, note } : { total_fee: fen };
+}
+
+const DIGITS: readonly KeypadKey[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.'];
+
 const initial: SaleState = {
   sale: null,
   entry: '',
@@ -140,9 +164,6 @@ const initial: SaleState = {
   startingNew: false,
   cashOrder: null,
 };
-
-/** What beginSale and recordCashSale both take: the amount and the cashier's note. */
-type SaleAmount = { readonly total_fee: number; readonly note?: string };
 
 export function createSaleStore(bridge: RendererBridge): SaleStore {
   return createStore<SaleState & SaleActions>()((set, get) => {
@@ -179,7 +200,14 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
         }
       },
       press(key) {
-        set((s) => ({ entry: pressKey(s.entry, key), error: null }));
+        const s = get();
+        if (selectSaleScreen(s).kind === 'outcome') {
+          // The first digit typed on a finished sale starts the next one (the till never waits for a click).
+          if (!DIGITS.includes(key) || !selectCanStartNew(s)) return;
+          set({ startingNew: true, cashOrder: null, error: null, note: '', entry: pressKey('', key) });
+          return;
+        }
+        set({ entry: pressKey(s.entry, key), error: null });
       },
       setTendered(text) {
         set({ tendered: text.replace(/[^0-9.]/g, '').slice(0, 12), error: null });
@@ -236,6 +264,18 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
           const scan = await bridge.call('submitScan', { code: code.trim(), source: 'ui:manual' });
           get().applyScan(scan);
         });
+      },
+      async submitScan(scan, shown) {
+        try {
+          const result = await bridge.call('submitScan', shown ? { ...scan, ...shown } : scan);
+          // The amount went with the scan and the charge began: the entry is spent.
+          if (shown && result.ok) set({ entry: '', note: '', startingNew: false, cashOrder: null });
+          get().applyScan(result);
+          return result;
+        } catch (error) {
+          set({ error: toProblem(error) });
+          return null;
+        }
       },
       requestStop() {
         set({ confirmingStop: true });
