@@ -3,6 +3,8 @@
  * page (or a second screen) resumes it. A recognised scan pays the waiting sale; a scan that is not a
  * payment code, or arrives while the attempt is unresolved, is reported and changes nothing.
  *
+ * An attempt needing attention leaves the till (see view()): selling continues with new orders.
+ *
  * The scan is the charge: a scan may carry the amount the cashier's screen shows (`shown`), and then
  * begins the sale with exactly that amount and pays it in one step. A scanner the service reads itself
  * (serial, HID, the Electron main-process wedge) cannot know what the screen shows, so a scan with no
@@ -75,14 +77,20 @@ export class Till {
     const detail = this.deps.engine.orderDetail(this.orderNo);
     const attempt: AttemptView | null =
       order.live_attempt ?? detail.attempts[detail.attempts.length - 1] ?? null;
+    // An attempt needing a person is left on the 待处理 list: it never holds the till, so the sale is
+    // done as far as the cashier is concerned (the order keeps its one live attempt; a new sale is a
+    // new order).
+    const running = order.live_attempt !== null && order.live_attempt.phase !== 'needs_attention';
     const state: SaleView['state'] =
       isPaidStatus(order.status) || isClosedStatus(order.status)
         ? 'done'
-        : order.live_attempt
+        : running
           ? 'charging'
-          : attempt?.phase === 'reversed' && !attempt.failure
+          : order.live_attempt
             ? 'done'
-            : 'awaiting_scan';
+            : attempt?.phase === 'reversed' && !attempt.failure
+              ? 'done'
+              : 'awaiting_scan';
     return { state, order, attempt, last_scan: this.lastScan };
   }
 

@@ -127,3 +127,39 @@ describe('the scan is the charge', () => {
     expect(scan).toMatchObject({ ok: false, error: { code: 'attempt_unresolved' } });
   });
 });
+
+describe('never lock the till', () => {
+  /** A sale whose reversal the provider keeps asking to retry: the attempt ends needing a person. */
+  async function stuckSale(): Promise<string> {
+    const code = wxCode();
+    h.wx.customers.set(code, 'password');
+    h.wx.reverseRetries = 100;
+    const sale = till.begin(1500, undefined, undefined);
+    await till.scan(code, 'serial', 1);
+    h.engine.stop(sale.order!.out_trade_no);
+    await settle(h);
+    expect(h.engine.orderView(sale.order!.out_trade_no)?.live_attempt?.phase).toBe('needs_attention');
+    return sale.order!.out_trade_no;
+  }
+
+  it('an attempt needing attention does not block the next sale: a new order begins and is paid', async () => {
+    const stuck = await stuckSale();
+    expect(till.view().state).toBe('done');
+    const next = till.begin(800, undefined, undefined);
+    expect(next.order!.out_trade_no).not.toBe(stuck);
+    await till.scan(wxCode(), 'serial', 2);
+    await settle(h);
+    expect(h.wx.held(next.order!.out_trade_no)).toBe(800);
+    // The stuck attempt is left for a person, untouched.
+    expect(h.engine.orderView(stuck)?.live_attempt?.phase).toBe('needs_attention');
+  });
+
+  it('a scan with the amount on screen charges a new order while the other waits for a person', async () => {
+    const stuck = await stuckSale();
+    const scan = await till.scan(wxCode(), 'wedge:browser', 2, { total_fee: 2850 });
+    expect(scan).toMatchObject({ ok: true });
+    await settle(h);
+    expect(till.view().order!.out_trade_no).not.toBe(stuck);
+    expect(h.wx.held(till.view().order!.out_trade_no)).toBe(2850);
+  });
+});

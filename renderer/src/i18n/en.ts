@@ -72,9 +72,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'outcome.closed.title': 'Order closed',
   'outcome.attention.title': 'Needs attention',
   'outcome.attention.tell':
-    'Tell the customer: the payment is being confirmed; if money was taken it will be returned automatically. Keep the payment record.',
+    'Tell the customer: this payment still has to be checked. Please keep the payment record on your phone; once checked it is either booked or refunded.',
   'outcome.attention.reference': 'Support reference',
-  'outcome.attention.blocked': 'This order is not resolved yet: no new sale until it is.',
+  'outcome.attention.moved':
+    'Moved to the Attention list for a supervisor to check. You can take the next sale now.',
   'outcome.charge_again': 'Charge {amount} again',
   'outcome.new_sale': 'New sale',
   'outcome.receipt': 'Receipt',

@@ -66,9 +66,10 @@ export const zhCN = {
   'outcome.reversed.body': '本次收款已撤销，顾客未被扣款（如已扣款，款项已原路退回）。',
   'outcome.closed.title': '订单已关闭',
   'outcome.attention.title': '需要人工处理',
-  'outcome.attention.tell': '请告诉顾客：款项状态正在确认，如已扣款将自动退回，请保留付款记录。',
+  'outcome.attention.tell':
+    '请告诉顾客：这笔付款的结果还需要核实，请保留手机上的付款记录。核实后会为您补登收款或退款。',
   'outcome.attention.reference': '查询编号',
-  'outcome.attention.blocked': '本单仍未处理完毕，处理完成前不能开始新的收款。',
+  'outcome.attention.moved': '这笔已转入待处理，由店长核实；现在可以继续收下一笔。',
   'outcome.charge_again': '同额重新收款 {amount}',
   'outcome.new_sale': '新的收款',
   'outcome.receipt': '查看小票',

@@ -128,12 +128,12 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
           </p>
         </>
       )}
-      {!canStartNew && (
-        <p className="banner banner-warn" role="status">
+      {outcome.kind === 'attention' && (
+        <p className="banner banner-warn" role="status" data-testid="attention-moved">
           <span className="icon" aria-hidden="true">
             ⚠
           </span>
-          {t('outcome.attention.blocked')}{' '}
+          {t('outcome.attention.moved')}{' '}
           <button
             type="button"
             className="btn btn-small"

@@ -131,11 +131,14 @@ export function selectSaleScreen(state: Pick<SaleState, 'sale' | 'startingNew' |
   return { kind: 'entry' };
 }
 
-/** A new sale is blocked while the current order's attempt is unresolved (running or needing attention). */
+/**
+ * A new sale is blocked only while the current order's attempt is running. One needing attention
+ * waits on the 待处理 list for a person and never holds the till (a new sale is a new order).
+ */
 export function selectCanStartNew(state: Pick<SaleState, 'sale'>): boolean {
   const attempt = state.sale?.attempt;
   if (!attempt) return true;
-  return isFinalPhase(attempt);
+  return isFinalPhase(attempt) || attempt.phase === 'needs_attention';
 }
 
 export function selectEntryFen(state: SaleState): number | null {
