@@ -23,11 +23,17 @@ import { CALLBACK_RETRY } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal, OrderFilter } from '../ports/journal.ts';
 import type { PaymentOutcome } from '../ports/payment-gateway.ts';
-import { AttemptDriver } from './attempt-driver.ts';
+import { AttemptDriver, owedCallback, paidOrderPatch } from './attempt-driver.ts';
 import { AttemptLauncher, type PayInput, type QrInput, type Route } from './attempt-launcher.ts';
+import {
+  type SettleDecision,
+  type SettleResult,
+  settledAttempt,
+  settleSummary,
+} from './attention-settler.ts';
 import { CallbackRunner } from './callback-runner.ts';
 import type { EngineDeps, EngineLogger, MerchantDirectory } from './engine-deps.ts';
-import { summarise } from './gateway-call.ts';
+import { callGateway, summarise } from './gateway-call.ts';
 import type { NewOrderInput } from './order-input.ts';
 import { OrderReads } from './order-reads.ts';
 import { RefundService } from './refund-service.ts';
@@ -219,6 +225,42 @@ export class CheckoutEngine {
     this.journal.recordOutcome(resumed, 'retry_requested', 'retry requested');
     this.emitAttempt(resumed);
     return this.driver.start(resumed, gateway, policy, undefined).state;
+  }
+
+  /**
+   * A supervisor settles an attempt needing attention, checked against the provider's query now
+   * (./attention-settler.ts): booked, closed or refunded only as the provider confirms; journaled.
+   */
+  async settleAttention(ref: string, decision: SettleDecision): Promise<SettleResult> {
+    const order = this.requireOrder(ref);
+    const stuck = this.journal.attemptsOf(order.orderNo).find((a) => a.phase === 'needs_attention');
+    if (!stuck || this.driver.get(stuck.outTradeNo))
+      throw new ConflictError(
+        'nothing_to_settle',
+        `order ${order.orderNo} has no attempt waiting for a person`,
+      );
+    const event = await callGateway(this.gatewayOf(stuck).gateway, { kind: 'query' }, stuck, undefined);
+    if (event.kind !== 'query_replied') throw new Error('a query answers with query_replied');
+    // The reply may take seconds: the attempt must still be waiting (not retried meanwhile).
+    const current = this.journal.getAttempt(stuck.outTradeNo);
+    if (current?.phase !== 'needs_attention' || this.driver.get(stuck.outTradeNo))
+      throw new ConflictError('nothing_to_settle', `order ${order.orderNo} changed while it was checked`);
+    const settled = settledAttempt(current, event.outcome, decision.action, this.clock.now());
+    const paid = settled.phase === 'paid';
+    this.journal.recordOutcome(
+      settled,
+      `settle_${decision.action}`,
+      settleSummary(decision, event.outcome),
+      paid ? paidOrderPatch(settled) : undefined,
+      paid ? owedCallback(settled, 'query') : undefined,
+    );
+    if (!paid) this.journal.patchOrder(order.orderNo, { status: -1 }, this.clock.now());
+    this.emitAttempt(settled);
+    this.emitOrder(order.orderNo);
+    if (paid) this.runCallback(order.orderNo);
+    if (decision.action === 'mark_refund')
+      await this.refunds.refund({ out_trade_no: order.orderNo, refund_desc: decision.reason.slice(0, 80) });
+    return { attempt: settled, evidence: event.outcome };
   }
 
   /** Attempts needing attention because the provider was unreachable: retried when it is reachable again. */
