@@ -227,11 +227,10 @@ export class CheckoutEngine {
     return this.driver.start(resumed, gateway, policy, undefined).state;
   }
 
-  /**
-   * A supervisor settles an attempt needing attention, checked against the provider's query now
-   * (./attention-settler.ts): booked, closed or refunded only as the provider confirms; journaled.
-   */
-  async settleAttention(ref: string, decision: SettleDecision): Promise<SettleResult> {
+  /** The evidence for settling: the attempt waiting for a person and what its provider says now. */
+  async checkAttention(
+    ref: string,
+  ): Promise<{ order: OrderRecord; stuck: AttemptState; evidence: PaymentOutcome }> {
     const order = this.requireOrder(ref);
     const stuck = this.journal.attemptsOf(order.orderNo).find((a) => a.phase === 'needs_attention');
     if (!stuck || this.driver.get(stuck.outTradeNo))
@@ -240,7 +239,20 @@ export class CheckoutEngine {
         `order ${order.orderNo} has no attempt waiting for a person`,
       );
     const event = await callGateway(this.gatewayOf(stuck).gateway, { kind: 'query' }, stuck, undefined);
-    if (event.kind !== 'query_replied') throw new Error('a query answers with query_replied');
+    const evidence: PaymentOutcome =
+      event.kind === 'query_replied'
+        ? event.outcome
+        : { kind: 'unknown', reason: 'network', detail: 'no reply' };
+    return { order, stuck, evidence };
+  }
+
+  /**
+   * A supervisor settles an attempt needing attention, checked against the provider's query now
+   * (./attention-settler.ts): booked, closed or refunded only as the provider confirms; journaled.
+   */
+  async settleAttention(ref: string, decision: SettleDecision): Promise<SettleResult> {
+    const { order, stuck, evidence } = await this.checkAttention(ref);
+    const event = { outcome: evidence };
     // The reply may take seconds: the attempt must still be waiting (not retried meanwhile).
     const current = this.journal.getAttempt(stuck.outTradeNo);
     if (current?.phase !== 'needs_attention' || this.driver.get(stuck.outTradeNo))

@@ -16,6 +16,7 @@ import { openJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { AccessPolicy } from './api/access-policy.ts';
+import { attentionOperations } from './api/attention.ts';
 import { createOperationInvoker, type OperationInvoker } from './api/operation-invoker.ts';
 import { orderOperations } from './api/orders.ts';
 import { paymentOperations } from './api/payments.ts';
@@ -262,6 +263,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     ...refundOperations(parts),
     ...orderOperations(parts),
     ...tillOperations(parts),
+    ...attentionOperations(parts),
     ...shiftOperations(parts),
     ...settingsOperations(parts),
     ...qrOperations(parts),

@@ -102,6 +102,19 @@ export type ExportOrdersRequest = z.input<typeof ExportOrdersRequest>;
 export const OrderRefRequest = z.strictObject({ out_trade_no: z.string().min(1).max(64) });
 export type OrderRefRequest = z.input<typeof OrderRefRequest>;
 
+/**
+ * A supervisor settles a payment on the 待处理 list (core/engine/attention-settler.ts): the provider's
+ * query decides which choice is allowed. Who and why are journaled with the decision.
+ */
+export const SettleAttentionRequest = z.strictObject({
+  out_trade_no: z.string().min(1).max(64),
+  action: z.enum(['book_paid', 'close_unpaid', 'mark_refund']),
+  by: z.string().trim().min(1).max(64),
+  reason: z.string().trim().min(1).max(200),
+  pin: z.string().min(1).max(32),
+});
+export type SettleAttentionRequest = z.input<typeof SettleAttentionRequest>;
+
 /** Cashier till: start a sale that the next scanned payment code pays. */
 export const BeginSaleRequest = z.strictObject({
   total_fee: fen,

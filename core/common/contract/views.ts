@@ -183,6 +183,22 @@ export interface ScanView {
   readonly held_id?: string;
 }
 
+/** What a provider says about a payment on the 待处理 list, asked just now: the evidence for settling it. */
+export interface AttentionEvidenceView {
+  readonly out_trade_no: string;
+  readonly provider: ProviderName;
+  readonly provider_says: 'paid' | 'refunded' | 'pending' | 'closed' | 'failed' | 'not_found' | 'unknown';
+  /** What the provider says it charged (fen), when it says paid. */
+  readonly paid_fee: number | null;
+  readonly transaction_id: string | null;
+  readonly checked_at: number;
+}
+
+export interface SettledAttentionView {
+  readonly attempt: AttemptView;
+  readonly evidence: AttentionEvidenceView;
+}
+
 /** The till: what the cashier is doing right now, kept in the service so a reloaded page resumes it. */
 export interface SaleView {
   readonly state: 'idle' | 'awaiting_scan' | 'charging' | 'done';
