@@ -243,6 +243,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   }
   void health.probeAll().then(() => {
     if (!stopped) bus.publish({ kind: 'health', health: healthView() });
+    // A cut line shows within seconds, not at the next customer's payment.
+    if (!stopped) health.startHeartbeat();
   });
 
   const parts: ServiceParts = {
