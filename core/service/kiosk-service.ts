@@ -124,6 +124,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       stack: (fault.error as Error)?.stack,
     });
     bus.publish({ kind: 'health', health: healthView() });
+    till.refresh();
   });
   const backups = startBackupSchedule({ dataDir, dir: backupDir, keep: config.backups.keep }, logger);
   const reconciliation = startServiceReconciliation({

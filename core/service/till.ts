@@ -80,7 +80,11 @@ export class Till {
     // An attempt needing a person is left on the 待处理 list: it never holds the till, so the sale is
     // done as far as the cashier is concerned (the order keeps its one live attempt; a new sale is a
     // new order).
-    const running = order.live_attempt !== null && order.live_attempt.phase !== 'needs_attention';
+    // Likewise an attempt in doubt because its provider cannot be reached: the engine resolves it in
+    // the background (query, then reverse) while the cashier serves the next customer.
+    const live = order.live_attempt;
+    const running =
+      live !== null && live.phase !== 'needs_attention' && !this.deps.isWalletDown(live.wallet, live.pid);
     const state: SaleView['state'] =
       isPaidStatus(order.status) || isClosedStatus(order.status)
         ? 'done'
@@ -92,6 +96,11 @@ export class Till {
               ? 'done'
               : 'awaiting_scan';
     return { state, order, attempt, last_scan: this.lastScan };
+  }
+
+  /** Provider reachability changed: what the till allows may have too (an attempt in doubt). */
+  refresh(): void {
+    if (this.orderNo) this.deps.emitSale(this.view());
   }
 
   begin(totalFee: number, note: string | undefined, pid: string | undefined): SaleView {

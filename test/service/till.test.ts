@@ -9,7 +9,9 @@ let h: Harness;
 let sales: SaleView[];
 let scans: ScanView[];
 let till: Till;
+let walletDown: boolean;
 beforeEach(() => {
+  walletDown = false;
   h = createHarness();
   sales = [];
   scans = [];
@@ -18,7 +20,7 @@ beforeEach(() => {
     emitSale: (sale) => sales.push(sale),
     emitScan: (scan) => scans.push(scan),
     currentShift: () => null,
-    isWalletDown: () => false,
+    isWalletDown: () => walletDown,
   });
 });
 afterEach(() => {
@@ -161,5 +163,35 @@ describe('never lock the till', () => {
     await settle(h);
     expect(till.view().order!.out_trade_no).not.toBe(stuck);
     expect(h.wx.held(till.view().order!.out_trade_no)).toBe(2850);
+  });
+});
+
+describe('outage: an attempt in doubt does not hold the till', () => {
+  it('while the line is cut a polling attempt resolves in the background and the next sale may begin', async () => {
+    const code = wxCode();
+    h.wx.customers.set(code, 'password');
+    const first = till.begin(1500, undefined, undefined);
+    await till.scan(code, 'serial', 1);
+    expect(till.view().state).toBe('charging');
+    h.wx.offline = true;
+    walletDown = true;
+    expect(till.view().state).toBe('done');
+    const next = till.begin(800, undefined, undefined);
+    expect(next.order!.out_trade_no).not.toBe(first.order!.out_trade_no);
+    // The first attempt is not closed or dropped: the engine still drives it.
+    expect(h.engine.orderView(first.order!.out_trade_no)?.live_attempt).not.toBeNull();
+    h.wx.confirm(code);
+    h.wx.offline = false;
+    walletDown = false;
+    await settle(h);
+    expect(h.engine.orderView(first.order!.out_trade_no)?.status).toBe(1);
+  });
+
+  it('with the line up a running attempt still holds the till (one live attempt per order)', async () => {
+    const code = wxCode();
+    h.wx.customers.set(code, 'password');
+    till.begin(1500, undefined, undefined);
+    await till.scan(code, 'serial', 1);
+    expect(() => till.begin(800, undefined, undefined)).toThrow(/in progress/);
   });
 });

@@ -72,6 +72,8 @@ export interface AttemptView {
   readonly attention: ProblemView | null;
   readonly query_count: number;
   readonly reverse_count: number;
+  /** When the engine takes its next step (query, reversal), for the countdown; 0 = now. */
+  readonly next_action_at?: number;
 }
 
 export interface RefundView {

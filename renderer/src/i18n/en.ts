@@ -56,6 +56,16 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'sale.charging.reversing': 'Reversing this charge: please keep the customer here',
   'sale.charging.deadline': '{seconds} s left',
   'sale.charging.stop': 'Stop',
+  'sale.charging.in_doubt': 'Connection lost: confirming the result',
+  'sale.charging.in_doubt.todo':
+    'Ask the customer to wait or leave a contact: the till keeps checking and reverses the charge if nothing was taken. You can serve the next customer now (cash; scan once the line is back).',
+  'sale.charging.next_step': 'Next check in {seconds} s',
+  'sale.charging.next_sale': 'Next sale now',
+  'sale.charging.next_sale.why':
+    'This charge is waiting for the customer: the next sale can start when it ends (or if the line drops)',
+  'sale.charging.stop.why_starting': 'Still sending: Stop is possible in a moment',
+  'sale.charging.stop.why_reversing': 'This charge is already being reversed',
+  'sale.charging.stop.why_busy': 'The previous action is still running',
   'sale.stop.confirm.title': 'Stop this charge?',
   'sale.stop.confirm.body':
     'The charge will be reversed; if the customer has paid, the money goes back to them.',

@@ -132,13 +132,15 @@ export function selectSaleScreen(state: Pick<SaleState, 'sale' | 'startingNew' |
 }
 
 /**
- * A new sale is blocked only while the current order's attempt is running. One needing attention
+ * A new sale is blocked only while the current order's attempt is running with its provider reachable. One needing attention
  * waits on the 待处理 list for a person and never holds the till (a new sale is a new order).
  */
 export function selectCanStartNew(state: Pick<SaleState, 'sale'>): boolean {
   const attempt = state.sale?.attempt;
   if (!attempt) return true;
-  return isFinalPhase(attempt) || attempt.phase === 'needs_attention';
+  // 'done' with an attempt still running: the service let the till go (its provider is unreachable;
+  // the engine resolves the charge in the background).
+  return isFinalPhase(attempt) || attempt.phase === 'needs_attention' || state.sale?.state === 'done';
 }
 
 export function selectEntryFen(state: SaleState): number | null {
