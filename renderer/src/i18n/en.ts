@@ -42,6 +42,9 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'sale.keypad': 'Amount keypad',
   'sale.charge': 'Scan to charge',
   'sale.cash': 'Cash',
+  'sale.why.no_amount': 'Enter an amount first',
+  'sale.why.busy': 'The previous action is still running',
+  'sale.why.ewallet_down': 'The payment providers cannot be reached: take cash',
   'sale.ewallet_down':
     'The payment providers cannot be reached, so WeChat Pay and Alipay are off for now. Cash still works; e-wallets come back by themselves when the network does.',
   'sale.amount_required': 'Enter an amount first',

@@ -40,6 +40,9 @@ export const zhCN = {
   'sale.keypad': '金额键盘',
   'sale.charge': '扫码收款',
   'sale.cash': '现金收款',
+  'sale.why.no_amount': '请先输入金额',
+  'sale.why.busy': '正在处理上一步操作',
+  'sale.why.ewallet_down': '支付平台无法连接，请收现金',
   'sale.ewallet_down':
     '无法连接支付平台，暂时不能使用微信/支付宝收款。现金收款仍可使用，网络恢复后会自动恢复。',
   'sale.amount_required': '请先输入金额',

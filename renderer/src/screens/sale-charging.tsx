@@ -4,6 +4,7 @@
  * down to the engine's next step, and the cashier may serve the next customer meanwhile. A disabled
  * button always says why (title and a visible line).
  */
+import { useEffect } from 'react';
 import type { AttemptView, OrderView } from '../../../core/common/contract/views.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { secondsLeft, useNow } from '../components/use-now.ts';
@@ -42,6 +43,17 @@ export function SaleCharging({ attempt, order }: { attempt: AttemptView | null; 
         ? t('sale.charging.stop.why_busy')
         : null;
   const nextSaleWhy = canStartNew ? null : t('sale.charging.next_sale.why');
+  // Esc asks to stop (the confirmation dialog decides); nothing is stopped by the key alone.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || stopWhy !== null) return;
+      if (stores.sale.getState().confirmingStop) return; // the dialog's own Esc handling
+      event.preventDefault();
+      stores.sale.getState().requestStop();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [stores, stopWhy]);
   const sale = stores.sale.getState;
   return (
     <section
@@ -82,9 +94,10 @@ export function SaleCharging({ attempt, order }: { attempt: AttemptView | null; 
             data-testid="stop"
             disabled={stopWhy !== null}
             title={stopWhy ?? undefined}
+            aria-keyshortcuts="Escape"
             onClick={() => sale().requestStop()}
           >
-            ■ {t('sale.charging.stop')}
+            ■ {t('sale.charging.stop')} <kbd>Esc</kbd>
           </button>
           {stopWhy && (
             <small className="muted disabled-reason" data-testid="stop-why">

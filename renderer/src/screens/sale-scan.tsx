@@ -1,5 +1,5 @@
 /** "Scan the customer's payment code" with the amount; a rejected scan says why in plain words. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AttemptView, OrderView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
@@ -10,6 +10,16 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
   const lastScan = useApp('sale', (s) => s.sale?.last_scan ?? null);
   const busy = useApp('sale', (s) => s.busy);
   const [manual, setManual] = useState('');
+  // Esc cancels the waiting sale (nothing was charged, so no confirmation is needed).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      void stores.sale.getState().cancel();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [stores]);
   const rejected = lastScan && !lastScan.ok && lastScan.at >= (order?.created_at ?? 0) ? lastScan : null;
   return (
     <section className="panel sale-scan" aria-labelledby="scan-title">
@@ -90,9 +100,11 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
         className="btn btn-big"
         data-testid="cancel-sale"
         disabled={busy}
+        title={busy ? t('sale.why.busy') : undefined}
+        aria-keyshortcuts="Escape"
         onClick={() => void stores.sale.getState().cancel()}
       >
-        ✕ {t('sale.scan.cancel')}
+        ✕ {t('sale.scan.cancel')} <kbd>Esc</kbd>
       </button>
     </section>
   );
