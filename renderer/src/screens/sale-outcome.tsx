@@ -100,6 +100,7 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
               className="btn btn-big"
               data-testid="charge-again"
               disabled={busy || !canStartNew}
+              title={busy ? t('sale.why.busy') : canStartNew ? undefined : t('sale.charging.next_sale.why')}
               onClick={() => void stores.sale.getState().chargeAgain()}
             >
               ▣ {t('outcome.charge_again', { amount: money(amount) })}
@@ -109,6 +110,7 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
               className="btn btn-big"
               data-testid="cash-instead"
               disabled={busy || !canStartNew}
+              title={busy ? t('sale.why.busy') : canStartNew ? undefined : t('sale.charging.next_sale.why')}
               onClick={() => void stores.sale.getState().payCashInstead()}
             >
               ¥ {t('sale.cash')}
@@ -149,6 +151,7 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
         data-testid="new-sale"
         ref={newSaleRef}
         disabled={!canStartNew}
+        title={canStartNew ? undefined : t('sale.charging.next_sale.why')}
         onClick={() => stores.sale.getState().newSale()}
       >
         ＋ {t('outcome.new_sale')}

@@ -45,6 +45,7 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
             className="btn btn-big"
             data-testid="cash-instead"
             disabled={busy}
+            title={busy ? t('sale.why.busy') : undefined}
             onClick={() => void stores.sale.getState().payCashInstead()}
           >
             ¥ {t('sale.cash')}
@@ -91,7 +92,7 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
             onChange={(e) => setManual(e.target.value)}
           />
         </label>
-        <button type="submit" className="btn" disabled={busy}>
+        <button type="submit" className="btn" disabled={busy} title={busy ? t('sale.why.busy') : undefined}>
           {t('sale.scan.submit')}
         </button>
       </form>
