@@ -26,6 +26,12 @@ export interface SaleState {
   readonly startingNew: boolean;
   /** A cash sale just recorded (cash never goes through SaleView). */
   readonly cashOrder: OrderView | null;
+  /**
+   * The order the cashier moved on from while its charge was still unresolved (in doubt, or waiting
+   * for a person): the engine finishes it in the background, and its events must not pull the till
+   * back to it. Null when the till shows the service's sale.
+   */
+  readonly leftOrder: string | null;
 }
 
 export interface SaleActions {
@@ -106,8 +112,12 @@ function outcomeOf(attempt: AttemptView, order: OrderView | null): Outcome | nul
   }
 }
 
-export function selectSaleScreen(state: Pick<SaleState, 'sale' | 'startingNew' | 'cashOrder'>): SaleScreen {
-  const { sale } = state;
+export function selectSaleScreen(
+  state: Pick<SaleState, 'sale' | 'startingNew' | 'cashOrder'> & Partial<Pick<SaleState, 'leftOrder'>>,
+): SaleScreen {
+  // A sale the cashier moved on from is, for this screen, no sale at all.
+  const left = state.leftOrder != null && state.sale?.order?.out_trade_no === state.leftOrder;
+  const sale = left ? null : state.sale;
   const attempt = sale?.attempt ?? null;
   const order = sale?.order ?? null;
   if (!sale || sale.state === 'idle') {
@@ -135,7 +145,10 @@ export function selectSaleScreen(state: Pick<SaleState, 'sale' | 'startingNew' |
  * A new sale is blocked only while the current order's attempt is running with its provider reachable. One needing attention
  * waits on the 待处理 list for a person and never holds the till (a new sale is a new order).
  */
-export function selectCanStartNew(state: Pick<SaleState, 'sale'>): boolean {
+export function selectCanStartNew(
+  state: Pick<SaleState, 'sale'> & Partial<Pick<SaleState, 'leftOrder'>>,
+): boolean {
+  if (state.leftOrder != null && state.sale?.order?.out_trade_no === state.leftOrder) return true;
   const attempt = state.sale?.attempt;
   if (!attempt) return true;
   // 'done' with an attempt still running: the service let the till go (its provider is unreachable;
@@ -168,6 +181,7 @@ const initial: SaleState = {
   confirmingStop: false,
   startingNew: false,
   cashOrder: null,
+  leftOrder: null,
 };
 
 export function createSaleStore(bridge: RendererBridge): SaleStore {
@@ -209,7 +223,8 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
         if (selectSaleScreen(s).kind === 'outcome') {
           // The first digit typed on a finished sale starts the next one (the till never waits for a click).
           if (!DIGITS.includes(key) || !selectCanStartNew(s)) return;
-          set({ startingNew: true, cashOrder: null, error: null, note: '', entry: pressKey('', key) });
+          get().newSale();
+          set({ entry: pressKey('', key) });
           return;
         }
         set({ entry: pressKey(s.entry, key), error: null });
@@ -301,16 +316,32 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
           set({ error: { code: 'attempt_unresolved', message: 'the attempt is unresolved' } });
           return;
         }
-        set({ startingNew: true, cashOrder: null, error: null, entry: '', note: '' });
+        const current = get().sale;
+        const unresolved = current?.attempt && !isFinalPhase(current.attempt);
+        set({
+          startingNew: true,
+          cashOrder: null,
+          error: null,
+          entry: '',
+          note: '',
+          leftOrder: unresolved ? (current?.order?.out_trade_no ?? null) : null,
+        });
       },
       clearError() {
         set({ error: null });
       },
       applySale(sale) {
         set((s) => {
+          // The charge the cashier moved on from, still being resolved: keep the screen where it is.
+          if (s.leftOrder !== null && sale.order?.out_trade_no === s.leftOrder) return { sale };
           // A sale started elsewhere (another window, the API) replaces the cashier's dismissed outcome.
           const startingNew = sale.state === 'done' || sale.state === 'idle' ? s.startingNew : false;
-          return { sale, startingNew, cashOrder: sale.state === 'idle' ? s.cashOrder : null };
+          return {
+            sale,
+            startingNew,
+            cashOrder: sale.state === 'idle' ? s.cashOrder : null,
+            leftOrder: null,
+          };
         });
       },
       applyAttempt(attempt) {

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { routeScan } from '../../../renderer/src/scan/route-scan.ts';
 import { connectStores, createAppStores } from '../../../renderer/src/state/app-stores.ts';
-import { selectSaleScreen } from '../../../renderer/src/state/sale-store.ts';
+import { selectCanStartNew, selectSaleScreen } from '../../../renderer/src/state/sale-store.ts';
 import { defaultBridge } from '../fixtures/render-app.tsx';
 import { anAttempt, anOrder, aSale, aScan } from '../fixtures/views.ts';
 
@@ -78,5 +78,64 @@ describe('the scan is the charge', () => {
     sale.getState().press('7');
     expect(selectSaleScreen(sale.getState()).kind).toBe('entry');
     expect(sale.getState().entry).toBe('7');
+  });
+});
+
+describe('moving on from a charge in doubt', () => {
+  it("a cash sale taken meanwhile shows as paid, and the old charge's events do not pull the screen back", async () => {
+    const { bridge, sale } = setup();
+    bridge.on('recordCashSale', (r) =>
+      anOrder({ out_trade_no: 'CASH1', total_fee: r.total_fee, status: 1, tender: 'cash' }),
+    );
+    const inDoubt = aSale({ state: 'done', order: anOrder(), attempt: anAttempt({ phase: 'polling' }) });
+    bridge.emit({ kind: 'sale', sale: inDoubt });
+    expect(selectSaleScreen(sale.getState()).kind).toBe('charging');
+    sale.getState().newSale();
+    type(sale, '3');
+    await sale.getState().payCash();
+    expect(selectSaleScreen(sale.getState())).toMatchObject({
+      kind: 'outcome',
+      outcome: { kind: 'paid', order: { tender: 'cash' } },
+    });
+    // The engine goes on with the old charge in the background: its events arrive.
+    bridge.emit({
+      kind: 'sale',
+      sale: { ...inDoubt, attempt: anAttempt({ phase: 'polling', updated_at: 99 }) },
+    });
+    bridge.emit({ kind: 'attempt', attempt: anAttempt({ phase: 'reversing', updated_at: 100 }) });
+    expect(selectSaleScreen(sale.getState())).toMatchObject({
+      kind: 'outcome',
+      outcome: { kind: 'paid', order: { tender: 'cash' } },
+    });
+    sale.getState().newSale();
+    expect(selectSaleScreen(sale.getState()).kind).toBe('entry');
+  });
+});
+
+describe('the line returns after the cashier moved on', () => {
+  it('the old charge running again does not block the next sale', async () => {
+    const { bridge, sale } = setup();
+    bridge.on('recordCashSale', (r) =>
+      anOrder({ out_trade_no: 'CASH1', total_fee: r.total_fee, status: 1, tender: 'cash' }),
+    );
+    bridge.emit({
+      kind: 'sale',
+      sale: aSale({ state: 'done', order: anOrder(), attempt: anAttempt({ phase: 'polling' }) }),
+    });
+    sale.getState().newSale();
+    type(sale, '3');
+    await sale.getState().payCash();
+    bridge.emit({
+      kind: 'sale',
+      sale: aSale({
+        state: 'charging',
+        order: anOrder(),
+        attempt: anAttempt({ phase: 'polling', updated_at: 50 }),
+      }),
+    });
+    expect(selectCanStartNew(sale.getState())).toBe(true);
+    sale.getState().press('4');
+    expect(selectSaleScreen(sale.getState()).kind).toBe('entry');
+    expect(sale.getState().entry).toBe('4');
   });
 });
