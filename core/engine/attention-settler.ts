@@ -10,7 +10,13 @@
  */
 import { ConflictError, UnavailableError } from '../common/errors.ts';
 import type { AttemptState } from '../domain/attempt-state.ts';
-import type { PaymentOutcome } from '../ports/payment-gateway.ts';
+import type { OrderRecord } from '../domain/order.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Journal } from '../ports/journal.ts';
+import type { PaymentGateway, PaymentOutcome } from '../ports/payment-gateway.ts';
+import { owedCallback, paidOrderPatch } from './attempt-driver.ts';
+import { callGateway } from './gateway-call.ts';
+import type { RefundService } from './refund-service.ts';
 
 export type SettleAction = 'book_paid' | 'close_unpaid' | 'mark_refund';
 
@@ -26,6 +32,80 @@ export interface SettleResult {
   readonly attempt: AttemptState;
   /** The provider's answer the decision was checked against. */
   readonly evidence: PaymentOutcome;
+}
+
+/** The attempt waiting for a person, its order, and what its provider says now. */
+export interface AttentionCheck {
+  readonly order: OrderRecord;
+  readonly stuck: AttemptState;
+  readonly evidence: PaymentOutcome;
+}
+
+/** What the settler needs from the engine: its journal and clock, and its ways to tell and to pay. */
+export interface AttentionSettlerDeps {
+  readonly journal: Journal;
+  readonly clock: Clock;
+  readonly requireOrder: (ref: string) => OrderRecord;
+  /** The attempt is being driven right now (a retry is under way): not the supervisor's to settle. */
+  readonly isDriven: (outTradeNo: string) => boolean;
+  readonly gatewayOf: (state: AttemptState) => PaymentGateway;
+  readonly attemptChanged: (state: AttemptState) => void;
+  readonly orderChanged: (orderNo: string) => void;
+  readonly becamePaid: (orderNo: string) => void;
+  readonly refunds: RefundService;
+}
+
+export class AttentionSettler {
+  private readonly deps: AttentionSettlerDeps;
+
+  constructor(deps: AttentionSettlerDeps) {
+    this.deps = deps;
+  }
+
+  async check(ref: string): Promise<AttentionCheck> {
+    const { journal, requireOrder, isDriven, gatewayOf } = this.deps;
+    const order = requireOrder(ref);
+    const stuck = journal.attemptsOf(order.orderNo).find((a) => a.phase === 'needs_attention');
+    if (!stuck || isDriven(stuck.outTradeNo))
+      throw new ConflictError(
+        'nothing_to_settle',
+        `order ${order.orderNo} has no attempt waiting for a person`,
+      );
+    const event = await callGateway(gatewayOf(stuck), { kind: 'query' }, stuck, undefined);
+    const evidence: PaymentOutcome =
+      event.kind === 'query_replied'
+        ? event.outcome
+        : { kind: 'unknown', reason: 'network', detail: 'no reply' };
+    return { order, stuck, evidence };
+  }
+
+  async settle(ref: string, decision: SettleDecision): Promise<SettleResult> {
+    const { journal, clock } = this.deps;
+    const { order, stuck, evidence } = await this.check(ref);
+    // The reply may take seconds: the attempt must still be waiting (not retried meanwhile).
+    const current = journal.getAttempt(stuck.outTradeNo);
+    if (current?.phase !== 'needs_attention' || this.deps.isDriven(stuck.outTradeNo))
+      throw new ConflictError('nothing_to_settle', `order ${order.orderNo} changed while it was checked`);
+    const settled = settledAttempt(current, evidence, decision.action, clock.now());
+    const paid = settled.phase === 'paid';
+    journal.recordOutcome(
+      settled,
+      `settle_${decision.action}`,
+      settleSummary(decision, evidence),
+      paid ? paidOrderPatch(settled) : undefined,
+      paid ? owedCallback(settled, 'query') : undefined,
+    );
+    if (!paid) journal.patchOrder(order.orderNo, { status: -1 }, clock.now());
+    this.deps.attemptChanged(settled);
+    this.deps.orderChanged(order.orderNo);
+    if (paid) this.deps.becamePaid(order.orderNo);
+    if (decision.action === 'mark_refund')
+      await this.deps.refunds.refund({
+        out_trade_no: order.orderNo,
+        refund_desc: decision.reason.slice(0, 80),
+      });
+    return { attempt: settled, evidence };
+  }
 }
 
 /** Provider answers that mean "no money was taken, and none will be" for this out_trade_no. */

@@ -23,17 +23,17 @@ import { CALLBACK_RETRY } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal, OrderFilter } from '../ports/journal.ts';
 import type { PaymentOutcome } from '../ports/payment-gateway.ts';
-import { AttemptDriver, owedCallback, paidOrderPatch } from './attempt-driver.ts';
+import { AttemptDriver } from './attempt-driver.ts';
 import { AttemptLauncher, type PayInput, type QrInput, type Route } from './attempt-launcher.ts';
 import {
+  type AttentionCheck,
+  AttentionSettler,
   type SettleDecision,
   type SettleResult,
-  settledAttempt,
-  settleSummary,
 } from './attention-settler.ts';
 import { CallbackRunner } from './callback-runner.ts';
 import type { EngineDeps, EngineLogger, MerchantDirectory } from './engine-deps.ts';
-import { callGateway, summarise } from './gateway-call.ts';
+import { summarise } from './gateway-call.ts';
 import type { NewOrderInput } from './order-input.ts';
 import { OrderReads } from './order-reads.ts';
 import { RefundService } from './refund-service.ts';
@@ -59,6 +59,7 @@ export class CheckoutEngine {
   private readonly orderListeners = new Set<(order: OrderView) => void>();
   private readonly callbacks: CallbackRunner;
   private readonly launcher: AttemptLauncher;
+  private readonly settler: AttentionSettler;
   private accepting = true;
 
   constructor(deps: EngineDeps) {
@@ -99,6 +100,17 @@ export class CheckoutEngine {
     this.refunds = new RefundService(this.journal, this.clock, this.merchants, (orderNo) =>
       this.emitOrder(orderNo),
     );
+    this.settler = new AttentionSettler({
+      journal: this.journal,
+      clock: this.clock,
+      requireOrder: (ref) => this.requireOrder(ref),
+      isDriven: (outTradeNo) => this.driver.get(outTradeNo) !== undefined,
+      gatewayOf: (state) => this.gatewayOf(state).gateway,
+      attemptChanged: (state) => this.emitAttempt(state),
+      orderChanged: (orderNo) => this.emitOrder(orderNo),
+      becamePaid: (orderNo) => this.runCallback(orderNo),
+      refunds: this.refunds,
+    });
   }
 
   // ── events ────────────────────────────────────────────────────────────────────────────────
@@ -227,52 +239,14 @@ export class CheckoutEngine {
     return this.driver.start(resumed, gateway, policy, undefined).state;
   }
 
-  /** The evidence for settling: the attempt waiting for a person and what its provider says now. */
-  async checkAttention(
-    ref: string,
-  ): Promise<{ order: OrderRecord; stuck: AttemptState; evidence: PaymentOutcome }> {
-    const order = this.requireOrder(ref);
-    const stuck = this.journal.attemptsOf(order.orderNo).find((a) => a.phase === 'needs_attention');
-    if (!stuck || this.driver.get(stuck.outTradeNo))
-      throw new ConflictError(
-        'nothing_to_settle',
-        `order ${order.orderNo} has no attempt waiting for a person`,
-      );
-    const event = await callGateway(this.gatewayOf(stuck).gateway, { kind: 'query' }, stuck, undefined);
-    const evidence: PaymentOutcome =
-      event.kind === 'query_replied'
-        ? event.outcome
-        : { kind: 'unknown', reason: 'network', detail: 'no reply' };
-    return { order, stuck, evidence };
+  /** The evidence for settling an attempt waiting for a person: what its provider says now. */
+  checkAttention(ref: string): Promise<AttentionCheck> {
+    return this.settler.check(ref);
   }
 
-  /**
-   * A supervisor settles an attempt needing attention, checked against the provider's query now
-   * (./attention-settler.ts): booked, closed or refunded only as the provider confirms; journaled.
-   */
-  async settleAttention(ref: string, decision: SettleDecision): Promise<SettleResult> {
-    const { order, stuck, evidence } = await this.checkAttention(ref);
-    const event = { outcome: evidence };
-    // The reply may take seconds: the attempt must still be waiting (not retried meanwhile).
-    const current = this.journal.getAttempt(stuck.outTradeNo);
-    if (current?.phase !== 'needs_attention' || this.driver.get(stuck.outTradeNo))
-      throw new ConflictError('nothing_to_settle', `order ${order.orderNo} changed while it was checked`);
-    const settled = settledAttempt(current, event.outcome, decision.action, this.clock.now());
-    const paid = settled.phase === 'paid';
-    this.journal.recordOutcome(
-      settled,
-      `settle_${decision.action}`,
-      settleSummary(decision, event.outcome),
-      paid ? paidOrderPatch(settled) : undefined,
-      paid ? owedCallback(settled, 'query') : undefined,
-    );
-    if (!paid) this.journal.patchOrder(order.orderNo, { status: -1 }, this.clock.now());
-    this.emitAttempt(settled);
-    this.emitOrder(order.orderNo);
-    if (paid) this.runCallback(order.orderNo);
-    if (decision.action === 'mark_refund')
-      await this.refunds.refund({ out_trade_no: order.orderNo, refund_desc: decision.reason.slice(0, 80) });
-    return { attempt: settled, evidence: event.outcome };
+  /** A supervisor settles an attempt needing attention, as its provider confirms (./attention-settler.ts). */
+  settleAttention(ref: string, decision: SettleDecision): Promise<SettleResult> {
+    return this.settler.settle(ref, decision);
   }
 
   /** Attempts needing attention because the provider was unreachable: retried when it is reachable again. */
