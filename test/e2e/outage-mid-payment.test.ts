@@ -65,7 +65,7 @@ describe('outage mid-payment', () => {
       .waitFor({ timeout: 15_000 })
       .catch(async (error: unknown) => {
         const sale = await api(serve.url, 'getSale');
-        const html = await page.locator('.sale-screen').innerText();
+        const html = await page.locator('.sale-screen').textContent();
         throw new Error(`${String(error)}\nsale: ${JSON.stringify(sale)}\nscreen: ${html}`);
       });
     const first = (await api<{ order: OrderView }>(serve.url, 'getSale')).order;
