@@ -75,6 +75,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'sale.stop.confirm.yes': 'Stop and reverse',
   'sale.stop.confirm.no': 'Keep waiting',
   'sale.stop.requested': 'Stop requested, reversing',
+  'sale.cancel.confirm.title': 'Cancel this sale?',
+  'sale.cancel.confirm.body': 'Nothing has been charged; you go back to the amount.',
+  'sale.cancel.confirm.yes': 'Cancel the sale',
+  'sale.cancel.confirm.no': 'Keep waiting for the scan',
   'outcome.paid.title': 'Paid',
   'outcome.failed.title': 'Payment failed',
   'outcome.failed.todo':

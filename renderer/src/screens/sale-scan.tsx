@@ -1,6 +1,7 @@
 /** "Scan the customer's payment code" with the amount; a rejected scan says why in plain words. */
 import { useEffect, useState } from 'react';
 import type { AttemptView, OrderView } from '../../../core/common/contract/views.ts';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
@@ -10,16 +11,17 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
   const lastScan = useApp('sale', (s) => s.sale?.last_scan ?? null);
   const busy = useApp('sale', (s) => s.busy);
   const [manual, setManual] = useState('');
-  // Esc cancels the waiting sale (nothing was charged, so no confirmation is needed).
+  // Esc asks to cancel the waiting sale (a stray key must not drop the customer's amount).
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      if (event.key !== 'Escape' || event.defaultPrevented || confirmingCancel) return;
       event.preventDefault();
-      void stores.sale.getState().cancel();
+      setConfirmingCancel(true);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [stores]);
+  }, [confirmingCancel]);
   const rejected = lastScan && !lastScan.ok && lastScan.at >= (order?.created_at ?? 0) ? lastScan : null;
   return (
     <section className="panel sale-scan" aria-labelledby="scan-title">
@@ -107,6 +109,19 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
       >
         ✕ {t('sale.scan.cancel')} <kbd>Esc</kbd>
       </button>
+      {confirmingCancel && (
+        <ConfirmDialog
+          title={t('sale.cancel.confirm.title')}
+          body={t('sale.cancel.confirm.body')}
+          confirmLabel={t('sale.cancel.confirm.yes')}
+          cancelLabel={t('sale.cancel.confirm.no')}
+          onConfirm={() => {
+            setConfirmingCancel(false);
+            void stores.sale.getState().cancel();
+          }}
+          onCancel={() => setConfirmingCancel(false)}
+        />
+      )}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 /** The till with no mouse: F1 扫码, F2 现金, F3 退款, Esc cancel/stop (with confirm), Enter = the focused button. */
-import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/app.tsx';
 import { SaleScreen } from '../../../renderer/src/screens/sale-screen.tsx';
@@ -57,11 +57,14 @@ describe('till hotkeys', () => {
     expect(bridge.callsOf('recordCashSale')).toEqual([{ total_fee: 600 }]);
   });
 
-  it('Esc on the scan prompt cancels the waiting sale', async () => {
+  it('Esc on the scan prompt asks, then cancels the waiting sale only when confirmed', async () => {
     const bridge = defaultBridge().on('cancelSale', () => aSale());
     renderWithStores(<SaleScreen />, { bridge });
     act(() => bridge.emit({ kind: 'sale', sale: aSale({ state: 'awaiting_scan', order: anOrder() }) }));
     await key('Escape');
+    const dialog = screen.getByRole('alertdialog');
+    expect(bridge.callsOf('cancelSale')).toEqual([]);
+    await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: /Cancel the sale/ })));
     expect(bridge.callsOf('cancelSale')).toEqual([{}]);
   });
 
