@@ -100,10 +100,9 @@ export class AttentionSettler {
     this.deps.orderChanged(order.orderNo);
     if (paid) this.deps.becamePaid(order.orderNo);
     if (decision.action === 'mark_refund')
-      await this.deps.refunds.refund({
-        out_trade_no: order.orderNo,
-        refund_desc: decision.reason.slice(0, 80),
-      });
+      // The supervisor's reason stays in the journal: it is not sent to the provider (the customer sees
+      // a refund description).
+      await this.deps.refunds.refund({ out_trade_no: order.orderNo });
     return { attempt: settled, evidence };
   }
 }
