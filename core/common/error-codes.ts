@@ -108,6 +108,8 @@ export const PAYMENT_ERROR_CODES = [
   'attempt_unresolved',
   'no_live_attempt',
   'nothing_to_retry',
+  'nothing_to_settle',
+  'settle_not_confirmed',
   'shutting_down',
   'export_too_large',
   'refund_fee_invalid',

@@ -188,7 +188,7 @@ export class AttemptDriver {
 }
 
 /** The order's new state, written in the same transaction as the payment. */
-function paidOrderPatch(paid: AttemptState): OrderPatch {
+export function paidOrderPatch(paid: AttemptState): OrderPatch {
   return {
     status: 1,
     provider: paid.provider,
@@ -200,7 +200,7 @@ function paidOrderPatch(paid: AttemptState): OrderPatch {
 }
 
 /** The paid callback owed for a payment, journaled with it so it can never be lost. */
-function owedCallback(paid: AttemptState, source: CallbackRecord['source']): CallbackRecord {
+export function owedCallback(paid: AttemptState, source: CallbackRecord['source']): CallbackRecord {
   return {
     orderNo: paid.orderNo,
     state: 'pending',

@@ -25,6 +25,12 @@ import type { Journal, OrderFilter } from '../ports/journal.ts';
 import type { PaymentOutcome } from '../ports/payment-gateway.ts';
 import { AttemptDriver } from './attempt-driver.ts';
 import { AttemptLauncher, type PayInput, type QrInput, type Route } from './attempt-launcher.ts';
+import {
+  type AttentionCheck,
+  AttentionSettler,
+  type SettleDecision,
+  type SettleResult,
+} from './attention-settler.ts';
 import { CallbackRunner } from './callback-runner.ts';
 import type { EngineDeps, EngineLogger, MerchantDirectory } from './engine-deps.ts';
 import { callGateway, summarise } from './gateway-call.ts';
@@ -55,6 +61,7 @@ export class CheckoutEngine {
   private readonly launcher: AttemptLauncher;
   /** Queries of attempts needing attention after a paid notification, by out_trade_no. */
   private readonly rechecks = new Map<string, Promise<void>>();
+  private readonly settler: AttentionSettler;
   private accepting = true;
 
   constructor(deps: EngineDeps) {
@@ -95,6 +102,17 @@ export class CheckoutEngine {
     this.refunds = new RefundService(this.journal, this.clock, this.merchants, (orderNo) =>
       this.emitOrder(orderNo),
     );
+    this.settler = new AttentionSettler({
+      journal: this.journal,
+      clock: this.clock,
+      requireOrder: (ref) => this.requireOrder(ref),
+      isDriven: (outTradeNo) => this.driver.get(outTradeNo) !== undefined,
+      gatewayOf: (state) => this.gatewayOf(state).gateway,
+      attemptChanged: (state) => this.emitAttempt(state),
+      orderChanged: (orderNo) => this.emitOrder(orderNo),
+      becamePaid: (orderNo) => this.runCallback(orderNo),
+      refunds: this.refunds,
+    });
   }
 
   // ── events ────────────────────────────────────────────────────────────────────────────────
@@ -222,6 +240,16 @@ export class CheckoutEngine {
     this.journal.recordOutcome(resumed, 'retry_requested', 'retry requested');
     this.emitAttempt(resumed);
     return this.driver.start(resumed, gateway, policy, undefined).state;
+  }
+
+  /** The evidence for settling an attempt waiting for a person: what its provider says now. */
+  checkAttention(ref: string): Promise<AttentionCheck> {
+    return this.settler.check(ref);
+  }
+
+  /** A supervisor settles an attempt needing attention, as its provider confirms (./attention-settler.ts). */
+  settleAttention(ref: string, decision: SettleDecision): Promise<SettleResult> {
+    return this.settler.settle(ref, decision);
   }
 
   /** Attempts needing attention because the provider was unreachable: retried when it is reachable again. */

@@ -24,6 +24,7 @@ export function attemptView(state: AttemptState): AttemptView {
     attention: state.attention,
     query_count: state.queryCount,
     reverse_count: state.reverseCount,
+    next_action_at: state.nextActionAt,
   };
 }
 

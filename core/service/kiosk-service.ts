@@ -15,6 +15,7 @@ import { openJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { AccessPolicy } from './api/access-policy.ts';
+import { attentionOperations } from './api/attention.ts';
 import { createOperationInvoker, type OperationInvoker } from './api/operation-invoker.ts';
 import { orderOperations } from './api/orders.ts';
 import { paymentOperations } from './api/payments.ts';
@@ -111,6 +112,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       stack: (fault.error as Error)?.stack,
     });
     bus.publish({ kind: 'health', health: healthView() });
+    till.refresh();
   });
   const backups = startBackupSchedule({ dataDir, dir: backupDir, keep: config.backups.keep }, logger);
   const reconciliation = startServiceReconciliation({
@@ -230,6 +232,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   }
   void health.probeAll().then(() => {
     if (!stopped) bus.publish({ kind: 'health', health: healthView() });
+    // A cut line shows within seconds, not at the next customer's payment.
+    if (!stopped) health.startHeartbeat();
   });
 
   const parts: ServiceParts = {
@@ -250,6 +254,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     ...refundOperations(parts),
     ...orderOperations(parts),
     ...tillOperations(parts),
+    ...attentionOperations(parts),
     ...shiftOperations(parts),
     ...settingsOperations(parts),
     ...qrOperations(parts),

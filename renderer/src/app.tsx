@@ -1,5 +1,5 @@
 /** The window: cashier screens with a tab bar and status bar, or the full-screen QR display. */
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { StatusBar } from './components/status-bar.tsx';
 import { useI18n } from './i18n/use-i18n.ts';
 import { AttentionScreen } from './screens/attention-screen.tsx';
@@ -38,6 +38,16 @@ function Cashier() {
   const stores = useStores();
   const route = useApp('nav', (s) => s.route);
   const attention = useApp('attempts', (s) => s.items.length);
+  // F3 退款 from anywhere in the till (F1 扫码 and F2 现金 belong to the amount entry).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'F3' || event.defaultPrevented) return;
+      event.preventDefault();
+      stores.nav.getState().go('refund');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [stores]);
   return (
     <div className="app">
       <header className="top-bar no-print">
@@ -54,6 +64,7 @@ function Cashier() {
               {r === route ? '▸ ' : ''}
               {t(`nav.${r}`)}
               {r === 'attention' && attention > 0 ? ` (${attention})` : ''}
+              {r === 'refund' && <kbd>F3</kbd>}
             </button>
           ))}
         </nav>

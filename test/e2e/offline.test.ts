@@ -48,13 +48,10 @@ describe('providers unreachable', () => {
     expect(await page.getByTestId('outcome').textContent()).toMatch(/现金/);
 
     proxy.down = false;
-    // The service probes with back-off (2 s, 4 s, …) and pushes a health event when a provider answers.
-    await banner.waitFor({ state: 'detached', timeout: 25_000 }).catch(async () => {
-      // The banner lives on the entry screen: go back to it if the outcome is still showing.
-      await page.getByTestId('new-sale').click();
-      await banner.waitFor({ state: 'detached', timeout: 25_000 });
-    });
-    await page.getByTestId('new-sale').click();
+    // The paid outcome returns to amount entry by itself (the banner lives there). The service probes
+    // with back-off (2 s, 4 s, …) and pushes a health event when a provider answers.
+    await page.locator('.sale-screen[data-screen="entry"]').waitFor();
+    await banner.waitFor({ state: 'detached', timeout: 25_000 });
     await page.keyboard.type('9', { delay: 60 });
     await expect.poll(() => page.getByTestId('amount').textContent()).toBe('¥9');
     await expect.poll(() => page.getByTestId('charge').isEnabled(), { timeout: 25_000 }).toBe(true);

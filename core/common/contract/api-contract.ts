@@ -24,6 +24,7 @@ import type {
   QueryPaymentRequest,
   QueryRefundRequest,
   RefundRequest,
+  SettleAttentionRequest,
   SubmitScanRequest,
   UpdateSettingsRequest,
   VerifyPinRequest,
@@ -37,6 +38,7 @@ import type {
 import type { DaySummary, ReconcileItem } from './reconcile-views.ts';
 import type {
   AttemptView,
+  AttentionEvidenceView,
   HealthView,
   OrderDetailView,
   OrderStatus,
@@ -48,6 +50,7 @@ import type {
   ScannerStatusView,
   ScanView,
   SettingsView,
+  SettledAttentionView,
   ShiftView,
   ZReportView,
 } from './views.ts';
@@ -121,6 +124,10 @@ export interface ScanPayApi extends PeripheralsApi {
   /** Retry an attempt that needs attention (e.g. after the network came back). */
   retryAttempt(request: OrderRefRequest): Promise<AttemptView>;
   listUnresolved(request: EmptyRequest): Promise<readonly AttemptView[]>;
+  /** The provider's answer now about a payment on the 待处理 list (core/service/api/attention.ts). */
+  checkAttention(request: OrderRefRequest): Promise<AttentionEvidenceView>;
+  /** A supervisor books, closes or refunds it, as that answer allows; journaled with who and why. */
+  settleAttention(request: SettleAttentionRequest): Promise<SettledAttentionView>;
   beginSale(request: BeginSaleRequest): Promise<SaleView>;
   cancelSale(request: EmptyRequest): Promise<SaleView>;
   getSale(request: EmptyRequest): Promise<SaleView>;

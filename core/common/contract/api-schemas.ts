@@ -102,6 +102,19 @@ export type ExportOrdersRequest = z.input<typeof ExportOrdersRequest>;
 export const OrderRefRequest = z.strictObject({ out_trade_no: z.string().min(1).max(64) });
 export type OrderRefRequest = z.input<typeof OrderRefRequest>;
 
+/**
+ * A supervisor settles a payment on the 待处理 list (core/engine/attention-settler.ts): the provider's
+ * query decides which choice is allowed. Who and why are journaled with the decision.
+ */
+export const SettleAttentionRequest = z.strictObject({
+  out_trade_no: z.string().min(1).max(64),
+  action: z.enum(['book_paid', 'close_unpaid', 'mark_refund']),
+  by: z.string().trim().min(1).max(64),
+  reason: z.string().trim().min(1).max(200),
+  pin: z.string().min(1).max(32),
+});
+export type SettleAttentionRequest = z.input<typeof SettleAttentionRequest>;
+
 /** Cashier till: start a sale that the next scanned payment code pays. */
 export const BeginSaleRequest = z.strictObject({
   total_fee: fen,
@@ -110,11 +123,22 @@ export const BeginSaleRequest = z.strictObject({
 });
 export type BeginSaleRequest = z.input<typeof BeginSaleRequest>;
 
-/** A scan captured by a browser (headless mode's wedge detector) or typed by the cashier. */
-export const SubmitScanRequest = z.strictObject({
-  code: z.string().min(1).max(256),
-  source: z.string().min(1).max(64).default('ui'),
-});
+/**
+ * A scan captured by a browser (headless mode's wedge detector) or typed by the cashier, or a scanner's
+ * held scan (`held_id`) a window claims. `total_fee` (with note and pid) is the amount the screen shows
+ * at the scan: the scan then begins the sale with it and charges it (the scan is the charge).
+ */
+export const SubmitScanRequest = z
+  .strictObject({
+    code: z.string().min(1).max(256).optional(),
+    held_id: z.string().min(1).max(64).optional(),
+    source: z.string().min(1).max(64).default('ui'),
+    total_fee: fen.optional(),
+    note: z.string().max(200).optional(),
+    pid: pid.optional(),
+  })
+  .refine((r) => (r.code === undefined) !== (r.held_id === undefined), 'send either code or held_id')
+  .refine((r) => r.held_id === undefined || r.total_fee !== undefined, 'a held scan needs total_fee');
 export type SubmitScanRequest = z.input<typeof SubmitScanRequest>;
 
 export const OpenShiftRequest = z.strictObject({

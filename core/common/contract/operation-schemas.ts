@@ -22,6 +22,8 @@ export const OPERATION_SCHEMAS = {
   stopAttempt: S.OrderRefRequest,
   retryAttempt: S.OrderRefRequest,
   listUnresolved: S.EmptyRequest,
+  checkAttention: S.OrderRefRequest,
+  settleAttention: S.SettleAttentionRequest,
   beginSale: S.BeginSaleRequest,
   cancelSale: S.EmptyRequest,
   getSale: S.EmptyRequest,

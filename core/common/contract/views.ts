@@ -72,6 +72,8 @@ export interface AttemptView {
   readonly attention: ProblemView | null;
   readonly query_count: number;
   readonly reverse_count: number;
+  /** When the engine takes its next step (query, reversal), for the countdown; 0 = now. */
+  readonly next_action_at?: number;
 }
 
 export interface RefundView {
@@ -176,6 +178,27 @@ export interface ScanView {
   readonly ok: boolean;
   readonly wallet: Wallet | null;
   readonly error: ProblemView | null;
+  /**
+   * A scanner's scan that found no sale waiting: the service holds it briefly under this id, and a
+   * window showing an amount claims it with that amount (submitScan with held_id).
+   */
+  readonly held_id?: string;
+}
+
+/** What a provider says about a payment on the 待处理 list, asked just now: the evidence for settling it. */
+export interface AttentionEvidenceView {
+  readonly out_trade_no: string;
+  readonly provider: ProviderName;
+  readonly provider_says: 'paid' | 'refunded' | 'pending' | 'closed' | 'failed' | 'not_found' | 'unknown';
+  /** What the provider says it charged (fen), when it says paid. */
+  readonly paid_fee: number | null;
+  readonly transaction_id: string | null;
+  readonly checked_at: number;
+}
+
+export interface SettledAttentionView {
+  readonly attempt: AttemptView;
+  readonly evidence: AttentionEvidenceView;
 }
 
 /** The till: what the cashier is doing right now, kept in the service so a reloaded page resumes it. */

@@ -43,6 +43,9 @@ export const OPERATION_PERMISSIONS: { readonly [K in OperationName]: Permission 
   stopAttempt: 'pay',
   retryAttempt: 'pay',
   listUnresolved: 'query',
+  checkAttention: 'query',
+  // Booking, closing or refunding a payment a person must decide on: the supervisor's.
+  settleAttention: 'settings',
   beginSale: 'pay',
   cancelSale: 'pay',
   getSale: 'query',

@@ -13,7 +13,15 @@ export function tillOperations({ engine, till, shifts, clock, publish }: Service
     beginSale: async (request) => till.begin(request.total_fee, request.note, request.pid),
     cancelSale: async () => till.cancel(),
     getSale: async () => till.view(),
-    submitScan: (request) => till.scan(request.code, request.source ?? 'ui', clock.now()),
+    submitScan(request) {
+      const shown =
+        request.total_fee === undefined
+          ? undefined
+          : { total_fee: request.total_fee, note: request.note, pid: request.pid };
+      // The schema guarantees a code or a held id, and an amount with a held id.
+      if (request.held_id !== undefined && shown) return till.payHeld(request.held_id, shown, clock.now());
+      return till.scan(request.code ?? '', request.source ?? 'ui', clock.now(), shown);
+    },
     async recordCashSale(request) {
       const shift = shifts.current();
       const order = engine.createOrder(

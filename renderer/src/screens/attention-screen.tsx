@@ -1,6 +1,7 @@
 /** Attempts being reversed or needing a human: what happened, retry, and the journal timeline. */
 import { useEffect } from 'react';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { SettlePanel } from '../components/settle-panel.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
@@ -53,6 +54,7 @@ export function AttentionScreen() {
               </button>
             </div>
             {timelines[a.out_trade_no] && <Timeline entries={timelines[a.out_trade_no] ?? []} />}
+            {a.phase === 'needs_attention' && <SettlePanel attempt={a} />}
           </li>
         ))}
       </ul>

@@ -1,9 +1,17 @@
-/** Charging: which wallet, what we are waiting for, the countdown to the deadline, and Stop (confirm → reversal). */
+/**
+ * Charging: which wallet, what we are waiting for, the countdown to the deadline, and Stop (confirm →
+ * reversal). When the provider cannot be reached the outcome is in doubt: the screen says so, counts
+ * down to the engine's next step, and the cashier may serve the next customer meanwhile. A disabled
+ * button always says why (title and a visible line).
+ */
+import { useEffect } from 'react';
 import type { AttemptView, OrderView } from '../../../core/common/contract/views.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { secondsLeft, useNow } from '../components/use-now.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { attemptDeadline } from '../state/attempt-deadline.ts';
+import { selectProviderDown } from '../state/connection-store.ts';
+import { selectCanStartNew } from '../state/sale-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
 export function SaleCharging({ attempt, order }: { attempt: AttemptView | null; order: OrderView | null }) {
@@ -14,13 +22,38 @@ export function SaleCharging({ attempt, order }: { attempt: AttemptView | null; 
   const busy = useApp('sale', (s) => s.busy);
   const schedules = useApp('settings', (s) => s.settings?.poll_schedules);
   const phase = attempt?.phase ?? 'submitted';
+  const inDoubt = useApp('connection', (c) => selectProviderDown(c, attempt));
+  const canStartNew = useApp('sale', selectCanStartNew);
   const reversing = phase === 'reversing' || phase === 'closing' || attempt?.stop_requested === true;
-  const seconds = reversing || !attempt ? null : secondsLeft(attemptDeadline(attempt, schedules), now);
-  const status = reversing
-    ? t('sale.charging.reversing')
-    : phase === 'polling'
-      ? t('sale.charging.waiting')
-      : t('sale.charging.submitting');
+  const seconds =
+    reversing || inDoubt || !attempt ? null : secondsLeft(attemptDeadline(attempt, schedules), now);
+  const nextStep = attempt?.next_action_at ? secondsLeft(attempt.next_action_at, now) : null;
+  const status = inDoubt
+    ? t('sale.charging.in_doubt')
+    : reversing
+      ? t('sale.charging.reversing')
+      : phase === 'polling'
+        ? t('sale.charging.waiting')
+        : t('sale.charging.submitting');
+  const stopWhy = !attempt
+    ? t('sale.charging.stop.why_starting')
+    : reversing
+      ? t('sale.charging.stop.why_reversing')
+      : busy
+        ? t('sale.charging.stop.why_busy')
+        : null;
+  const nextSaleWhy = canStartNew ? null : t('sale.charging.next_sale.why');
+  // Esc asks to stop (the confirmation dialog decides); nothing is stopped by the key alone.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || stopWhy !== null) return;
+      if (stores.sale.getState().confirmingStop) return; // the dialog's own Esc handling
+      event.preventDefault();
+      stores.sale.getState().requestStop();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [stores, stopWhy]);
   const sale = stores.sale.getState;
   return (
     <section
@@ -46,16 +79,50 @@ export function SaleCharging({ attempt, order }: { attempt: AttemptView | null; 
           {t('sale.charging.deadline', { seconds })}
         </p>
       )}
+      {(inDoubt || reversing) && nextStep !== null && (
+        <p className="countdown" data-testid="next-step" aria-live="off">
+          {t('sale.charging.next_step', { seconds: nextStep })}
+        </p>
+      )}
+      {inDoubt && <p className="todo">{t('sale.charging.in_doubt.todo')}</p>}
       {attempt?.stop_requested && <p className="muted">{t('sale.stop.requested')}</p>}
-      <button
-        type="button"
-        className="btn btn-big btn-danger"
-        data-testid="stop"
-        disabled={!attempt || reversing || busy}
-        onClick={() => sale().requestStop()}
-      >
-        ■ {t('sale.charging.stop')}
-      </button>
+      <div className="row">
+        <span className="btn-with-reason">
+          <button
+            type="button"
+            className="btn btn-big btn-danger"
+            data-testid="stop"
+            disabled={stopWhy !== null}
+            title={stopWhy ?? undefined}
+            aria-keyshortcuts="Escape"
+            onClick={() => sale().requestStop()}
+          >
+            ■ {t('sale.charging.stop')} <kbd>Esc</kbd>
+          </button>
+          {stopWhy && (
+            <small className="muted disabled-reason" data-testid="stop-why">
+              {stopWhy}
+            </small>
+          )}
+        </span>
+        <span className="btn-with-reason">
+          <button
+            type="button"
+            className="btn btn-big"
+            data-testid="next-sale-now"
+            disabled={nextSaleWhy !== null}
+            title={nextSaleWhy ?? undefined}
+            onClick={() => sale().newSale()}
+          >
+            ＋ {t('sale.charging.next_sale')}
+          </button>
+          {nextSaleWhy && (
+            <small className="muted disabled-reason" data-testid="next-sale-why">
+              {nextSaleWhy}
+            </small>
+          )}
+        </span>
+      </div>
       {confirming && (
         <ConfirmDialog
           title={t('sale.stop.confirm.title')}

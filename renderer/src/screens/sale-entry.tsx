@@ -1,4 +1,7 @@
-/** Amount entry: keypad or keyboard (digits, Backspace, Enter), note, then scan-to-charge or cash. */
+/**
+ * Amount entry: keypad or keyboard (digits, Backspace, Esc clears, Enter), note, then scan-to-charge
+ * (F1) or cash (F2). Enter on a focused button is that button's own click, never the scan charge.
+ */
 import { useEffect } from 'react';
 import { CashTendered } from '../components/cash-tendered.tsx';
 import { Keypad } from '../components/keypad.tsx';
@@ -21,16 +24,28 @@ export function SaleEntry() {
   const fen = useApp('sale', selectEntryFen);
   const ewallet = useApp('connection', selectEwalletAvailable);
   const sale = stores.sale.getState;
+  // A disabled button says why (its title, read on hover and by screen readers).
+  const noAmount = fen === null ? t('sale.why.no_amount') : null;
+  const chargeWhy = busy ? t('sale.why.busy') : (noAmount ?? (ewallet ? null : t('sale.why.ewallet_down')));
+  const cashWhy = busy ? t('sale.why.busy') : noAmount;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey)
         return;
-      if (event.key === 'Enter') {
+      // F1 扫码 / F2 现金: the hotkeys shown on the buttons.
+      if (event.key === 'F1' || (event.key === 'Enter' && !(event.target instanceof HTMLButtonElement))) {
         if (selectEwalletAvailable(stores.connection.getState())) void sale().begin();
         event.preventDefault();
         return;
       }
+      if (event.key === 'F2') {
+        void sale().payCash();
+        event.preventDefault();
+        return;
+      }
+      // Enter on a focused button: the browser clicks that button.
+      if (event.key === 'Enter') return;
       const key = keyFromKeyboard(event.key);
       if (key) {
         sale().press(key);
@@ -75,20 +90,24 @@ export function SaleEntry() {
           type="button"
           className="btn btn-big btn-primary"
           data-testid="charge"
-          disabled={busy || fen === null || !ewallet}
+          disabled={chargeWhy !== null}
+          title={chargeWhy ?? undefined}
+          aria-keyshortcuts="F1"
           onClick={() => void sale().begin()}
         >
           ▣ {t('sale.charge')}
-          {fen !== null && ` ${money(fen)}`}
+          {fen !== null && ` ${money(fen)}`} <kbd>F1</kbd>
         </button>
         <button
           type="button"
           className="btn btn-big"
           data-testid="cash"
-          disabled={busy || fen === null}
+          disabled={cashWhy !== null}
+          title={cashWhy ?? undefined}
+          aria-keyshortcuts="F2"
           onClick={() => void sale().payCash()}
         >
-          ¥ {t('sale.cash')}
+          ¥ {t('sale.cash')} <kbd>F2</kbd>
         </button>
       </div>
     </section>

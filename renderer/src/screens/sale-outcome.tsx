@@ -3,8 +3,12 @@ import { useEffect, useRef } from 'react';
 import { PrintReceiptButton } from '../components/print-receipt-button.tsx';
 import { Receipt } from '../components/receipt.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
+import { keyFromKeyboard } from '../state/amount-entry.ts';
 import { type Outcome, selectCanStartNew } from '../state/sale-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
+
+/** How long 收款成功 stays before the till is back at amount entry by itself. */
+export const PAID_RETURN_MS = 4_000;
 
 const ICON: Readonly<Record<Outcome['kind'], string>> = {
   paid: '✓',
@@ -25,6 +29,28 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
   useEffect(() => {
     if (canStartNew) newSaleRef.current?.focus();
   }, [canStartNew]);
+  // Paid: back to amount entry by itself, so the next customer never waits for a click.
+  useEffect(() => {
+    if (outcome.kind !== 'paid' || !canStartNew) return;
+    const timer = setTimeout(() => stores.sale.getState().newSale(), PAID_RETURN_MS);
+    return () => clearTimeout(timer);
+  }, [outcome.kind, canStartNew, stores]);
+  // The first digit typed starts the next sale with that digit (the store decides whether it may).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target;
+      if (target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA'))
+        return;
+      const key = keyFromKeyboard(event.key);
+      if (key && key !== 'back' && key !== 'clear') {
+        stores.sale.getState().press(key);
+        event.preventDefault();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [stores]);
   const amount =
     outcome.kind === 'paid'
       ? (outcome.order?.total_fee ?? attempt?.total_fee ?? 0)
@@ -74,6 +100,7 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
               className="btn btn-big"
               data-testid="charge-again"
               disabled={busy || !canStartNew}
+              title={busy ? t('sale.why.busy') : canStartNew ? undefined : t('sale.charging.next_sale.why')}
               onClick={() => void stores.sale.getState().chargeAgain()}
             >
               ▣ {t('outcome.charge_again', { amount: money(amount) })}
@@ -83,6 +110,7 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
               className="btn btn-big"
               data-testid="cash-instead"
               disabled={busy || !canStartNew}
+              title={busy ? t('sale.why.busy') : canStartNew ? undefined : t('sale.charging.next_sale.why')}
               onClick={() => void stores.sale.getState().payCashInstead()}
             >
               ¥ {t('sale.cash')}
@@ -102,12 +130,12 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
           </p>
         </>
       )}
-      {!canStartNew && (
-        <p className="banner banner-warn" role="status">
+      {outcome.kind === 'attention' && (
+        <p className="banner banner-warn" role="status" data-testid="attention-moved">
           <span className="icon" aria-hidden="true">
             ⚠
           </span>
-          {t('outcome.attention.blocked')}{' '}
+          {t('outcome.attention.moved')}{' '}
           <button
             type="button"
             className="btn btn-small"
@@ -123,6 +151,7 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
         data-testid="new-sale"
         ref={newSaleRef}
         disabled={!canStartNew}
+        title={canStartNew ? undefined : t('sale.charging.next_sale.why')}
         onClick={() => stores.sale.getState().newSale()}
       >
         ＋ {t('outcome.new_sale')}

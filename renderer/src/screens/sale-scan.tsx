@@ -1,6 +1,7 @@
 /** "Scan the customer's payment code" with the amount; a rejected scan says why in plain words. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AttemptView, OrderView } from '../../../core/common/contract/views.ts';
+import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
@@ -10,6 +11,17 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
   const lastScan = useApp('sale', (s) => s.sale?.last_scan ?? null);
   const busy = useApp('sale', (s) => s.busy);
   const [manual, setManual] = useState('');
+  // Esc asks to cancel the waiting sale (a stray key must not drop the customer's amount).
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || confirmingCancel) return;
+      event.preventDefault();
+      setConfirmingCancel(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [confirmingCancel]);
   const rejected = lastScan && !lastScan.ok && lastScan.at >= (order?.created_at ?? 0) ? lastScan : null;
   return (
     <section className="panel sale-scan" aria-labelledby="scan-title">
@@ -35,6 +47,7 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
             className="btn btn-big"
             data-testid="cash-instead"
             disabled={busy}
+            title={busy ? t('sale.why.busy') : undefined}
             onClick={() => void stores.sale.getState().payCashInstead()}
           >
             ¥ {t('sale.cash')}
@@ -81,7 +94,7 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
             onChange={(e) => setManual(e.target.value)}
           />
         </label>
-        <button type="submit" className="btn" disabled={busy}>
+        <button type="submit" className="btn" disabled={busy} title={busy ? t('sale.why.busy') : undefined}>
           {t('sale.scan.submit')}
         </button>
       </form>
@@ -90,10 +103,25 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
         className="btn btn-big"
         data-testid="cancel-sale"
         disabled={busy}
+        title={busy ? t('sale.why.busy') : undefined}
+        aria-keyshortcuts="Escape"
         onClick={() => void stores.sale.getState().cancel()}
       >
-        ✕ {t('sale.scan.cancel')}
+        ✕ {t('sale.scan.cancel')} <kbd>Esc</kbd>
       </button>
+      {confirmingCancel && (
+        <ConfirmDialog
+          title={t('sale.cancel.confirm.title')}
+          body={t('sale.cancel.confirm.body')}
+          confirmLabel={t('sale.cancel.confirm.yes')}
+          cancelLabel={t('sale.cancel.confirm.no')}
+          onConfirm={() => {
+            setConfirmingCancel(false);
+            void stores.sale.getState().cancel();
+          }}
+          onCancel={() => setConfirmingCancel(false)}
+        />
+      )}
     </section>
   );
 }

@@ -12,7 +12,12 @@ export function SaleScreen() {
   const stores = useStores();
   const picked = useApp(
     'sale',
-    useShallow((s) => ({ sale: s.sale, startingNew: s.startingNew, cashOrder: s.cashOrder })),
+    useShallow((s) => ({
+      sale: s.sale,
+      startingNew: s.startingNew,
+      cashOrder: s.cashOrder,
+      leftOrder: s.leftOrder,
+    })),
   );
   const error = useApp('sale', (s) => s.error);
   const screen = selectSaleScreen(picked);

@@ -5,6 +5,7 @@
 import type { Disposer, ServiceEvent } from '../../../core/common/contract/api-contract.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
 import type { Language } from '../i18n/catalog.ts';
+import { routeHeldScan } from '../scan/route-scan.ts';
 import { type AttemptsStore, createAttemptsStore } from './attempts-store.ts';
 import { type ConnectionStore, createConnectionStore } from './connection-store.ts';
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
@@ -85,6 +86,8 @@ export function dispatchEvent(stores: AppStores, event: ServiceEvent): void {
       stores.sale.getState().applySale(event.sale);
       return;
     case 'scan':
+      // A scanner's scan with an amount on screen: the scan is the charge, not a refusal to show.
+      if (routeHeldScan(stores, event.scan)) break;
       stores.sale.getState().applyScan(event.scan);
       stores.connection.getState().applyScan(event.scan);
       return;

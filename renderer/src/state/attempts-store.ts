@@ -1,6 +1,11 @@
 /** Attempts being reversed or needing a human, with their journal timelines and a retry action. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AttemptView, TimelineEntry } from '../../../core/common/contract/views.ts';
+import type { SettleAttentionRequest } from '../../../core/common/contract/api-schemas.ts';
+import type {
+  AttemptView,
+  AttentionEvidenceView,
+  TimelineEntry,
+} from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
 import { toProblem } from './call-error.ts';
@@ -13,13 +18,34 @@ export interface AttemptsState {
   /** out_trade_no of attempts with a retry in flight. */
   readonly retrying: readonly string[];
   readonly error: ErrorShape | null;
+  /** What each item's provider said when last checked (out_trade_no → answer): the evidence for settling. */
+  readonly evidence: Readonly<Record<string, AttentionEvidenceView>>;
 }
+
+/** A supervisor's settlement as the screen collects it (the order reference is the item's). */
+export type SettleChoice = Omit<SettleAttentionRequest, 'out_trade_no'>;
 
 export interface AttemptsActions {
   load(): Promise<void>;
   retry(attempt: AttemptView): Promise<void>;
   toggleTimeline(attempt: AttemptView): Promise<void>;
   applyAttempt(attempt: AttemptView): void;
+  /** Asks the item's provider now: the answer decides which settlement is allowed. */
+  check(attempt: AttemptView): Promise<void>;
+  /** Settles the item (supervisor PIN): it leaves the list when the service accepts. */
+  settle(attempt: AttemptView, choice: SettleChoice): Promise<boolean>;
+}
+
+/** Which settlements the provider's answer allows (the service checks again before acting). */
+export function allowedSettlements(evidence: AttentionEvidenceView | undefined): {
+  readonly book_paid: boolean;
+  readonly close_unpaid: boolean;
+  readonly mark_refund: boolean;
+} {
+  const says = evidence?.provider_says;
+  const paid = says === 'paid' || says === 'refunded';
+  const unpaid = says === 'closed' || says === 'failed' || says === 'not_found';
+  return { book_paid: paid, close_unpaid: unpaid, mark_refund: paid };
 }
 
 export type AttemptsStore = StoreApi<AttemptsState & AttemptsActions>;
@@ -49,6 +75,7 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
     timelines: {},
     retrying: [],
     error: null,
+    evidence: {},
     async load() {
       try {
         const items = (await bridge.call('listUnresolved', {})).filter(isListed);
@@ -89,6 +116,25 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
     },
     applyAttempt(attempt) {
       set((s) => ({ items: upsert(s.items, attempt) }));
+    },
+    async check(attempt) {
+      try {
+        const answer = await bridge.call('checkAttention', { out_trade_no: attempt.order_no });
+        set((s) => ({ evidence: { ...s.evidence, [attempt.out_trade_no]: answer }, error: null }));
+      } catch (error) {
+        set({ error: toProblem(error) });
+      }
+    },
+    async settle(attempt, choice) {
+      try {
+        const result = await bridge.call('settleAttention', { ...choice, out_trade_no: attempt.order_no });
+        get().applyAttempt(result.attempt);
+        set({ error: null });
+        return true;
+      } catch (error) {
+        set({ error: toProblem(error) });
+        return false;
+      }
     },
   }));
 }

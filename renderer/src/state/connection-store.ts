@@ -31,6 +31,19 @@ export function selectEwalletAvailable(state: ConnectionState): boolean {
   return providers.some((p) => p.reachability !== 'down');
 }
 
+/** The attempt's provider is known to be unreachable: its outcome is in doubt until the line returns. */
+export function selectProviderDown(
+  state: ConnectionState,
+  attempt: { readonly pid: string; readonly provider: string } | null | undefined,
+): boolean {
+  if (!attempt) return false;
+  return (
+    state.health?.providers.some(
+      (p) => p.pid === attempt.pid && p.provider === attempt.provider && p.reachability === 'down',
+    ) ?? false
+  );
+}
+
 export function createConnectionStore(bridge: RendererBridge): ConnectionStore {
   let inFlight: Promise<void> | null = null;
   return createStore<ConnectionState & ConnectionActions>()((set, get) => ({

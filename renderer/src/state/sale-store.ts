@@ -26,6 +26,12 @@ export interface SaleState {
   readonly startingNew: boolean;
   /** A cash sale just recorded (cash never goes through SaleView). */
   readonly cashOrder: OrderView | null;
+  /**
+   * The order the cashier moved on from while its charge was still unresolved (in doubt, or waiting
+   * for a person): the engine finishes it in the background, and its events must not pull the till
+   * back to it. Null when the till shows the service's sale.
+   */
+  readonly leftOrder: string | null;
 }
 
 export interface SaleActions {
@@ -41,6 +47,11 @@ export interface SaleActions {
   /** A stopped (reversed) sale: start a new one for the same amount and note, straight to the scan. */
   chargeAgain(): Promise<void>;
   submitManualCode(code: string): Promise<void>;
+  /**
+   * A scan (a code, or a scanner's held scan) sent with the amount on screen when there is one: the
+   * scan is the charge. `shown` is null when no amount is on screen (the service then refuses).
+   */
+  submitScan(scan: ScanToSubmit, shown: SaleAmount | null): Promise<ScanView | null>;
   requestStop(): void;
   dismissStop(): void;
   confirmStop(): Promise<void>;
@@ -51,6 +62,14 @@ export interface SaleActions {
   applyOrder(order: OrderView): void;
   applyScan(scan: ScanView): void;
 }
+
+/** What beginSale and recordCashSale both take: the amount and the cashier's note. */
+export type SaleAmount = { readonly total_fee: number; readonly note?: string };
+
+/** A scan to send: a code read in this window, or a scanner's scan the service holds for a screen. */
+export type ScanToSubmit =
+  | { readonly code: string; readonly source: string }
+  | { readonly held_id: string; readonly source: string };
 
 export type SaleStore = StoreApi<SaleState & SaleActions>;
 
@@ -93,8 +112,12 @@ function outcomeOf(attempt: AttemptView, order: OrderView | null): Outcome | nul
   }
 }
 
-export function selectSaleScreen(state: Pick<SaleState, 'sale' | 'startingNew' | 'cashOrder'>): SaleScreen {
-  const { sale } = state;
+export function selectSaleScreen(
+  state: Pick<SaleState, 'sale' | 'startingNew' | 'cashOrder'> & Partial<Pick<SaleState, 'leftOrder'>>,
+): SaleScreen {
+  // A sale the cashier moved on from is, for this screen, no sale at all.
+  const left = state.leftOrder != null && state.sale?.order?.out_trade_no === state.leftOrder;
+  const sale = left ? null : state.sale;
   const attempt = sale?.attempt ?? null;
   const order = sale?.order ?? null;
   if (!sale || sale.state === 'idle') {
@@ -118,16 +141,35 @@ export function selectSaleScreen(state: Pick<SaleState, 'sale' | 'startingNew' |
   return { kind: 'entry' };
 }
 
-/** A new sale is blocked while the current order's attempt is unresolved (running or needing attention). */
-export function selectCanStartNew(state: Pick<SaleState, 'sale'>): boolean {
+/**
+ * A new sale is blocked only while the current order's attempt is running with its provider reachable. One needing attention
+ * waits on the 待处理 list for a person and never holds the till (a new sale is a new order).
+ */
+export function selectCanStartNew(
+  state: Pick<SaleState, 'sale'> & Partial<Pick<SaleState, 'leftOrder'>>,
+): boolean {
+  if (state.leftOrder != null && state.sale?.order?.out_trade_no === state.leftOrder) return true;
   const attempt = state.sale?.attempt;
   if (!attempt) return true;
-  return isFinalPhase(attempt);
+  // 'done' with an attempt still running: the service let the till go (its provider is unreachable;
+  // the engine resolves the charge in the background).
+  return isFinalPhase(attempt) || attempt.phase === 'needs_attention' || state.sale?.state === 'done';
 }
 
 export function selectEntryFen(state: SaleState): number | null {
   return entryToFen(state.entry);
 }
+
+/** The amount the amount-entry screen shows (with the note), or null when it shows none. */
+export function selectShownAmount(state: SaleState): SaleAmount | null {
+  if (selectSaleScreen(state).kind !== 'entry') return null;
+  const fen = selectEntryFen(state);
+  if (fen === null) return null;
+  const note = state.note.trim();
+  return note ? { total_fee: fen, note } : { total_fee: fen };
+}
+
+const DIGITS: readonly KeypadKey[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '.'];
 
 const initial: SaleState = {
   sale: null,
@@ -139,10 +181,8 @@ const initial: SaleState = {
   confirmingStop: false,
   startingNew: false,
   cashOrder: null,
+  leftOrder: null,
 };
-
-/** What beginSale and recordCashSale both take: the amount and the cashier's note. */
-type SaleAmount = { readonly total_fee: number; readonly note?: string };
 
 export function createSaleStore(bridge: RendererBridge): SaleStore {
   return createStore<SaleState & SaleActions>()((set, get) => {
@@ -179,7 +219,15 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
         }
       },
       press(key) {
-        set((s) => ({ entry: pressKey(s.entry, key), error: null }));
+        const s = get();
+        if (selectSaleScreen(s).kind === 'outcome') {
+          // The first digit typed on a finished sale starts the next one (the till never waits for a click).
+          if (!DIGITS.includes(key) || !selectCanStartNew(s)) return;
+          get().newSale();
+          set({ entry: pressKey('', key) });
+          return;
+        }
+        set({ entry: pressKey(s.entry, key), error: null });
       },
       setTendered(text) {
         set({ tendered: text.replace(/[^0-9.]/g, '').slice(0, 12), error: null });
@@ -237,6 +285,18 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
           get().applyScan(scan);
         });
       },
+      async submitScan(scan, shown) {
+        try {
+          const result = await bridge.call('submitScan', shown ? { ...scan, ...shown } : scan);
+          // The amount went with the scan and the charge began: the entry is spent.
+          if (shown && result.ok) set({ entry: '', note: '', startingNew: false, cashOrder: null });
+          get().applyScan(result);
+          return result;
+        } catch (error) {
+          set({ error: toProblem(error) });
+          return null;
+        }
+      },
       requestStop() {
         set({ confirmingStop: true });
       },
@@ -256,16 +316,32 @@ export function createSaleStore(bridge: RendererBridge): SaleStore {
           set({ error: { code: 'attempt_unresolved', message: 'the attempt is unresolved' } });
           return;
         }
-        set({ startingNew: true, cashOrder: null, error: null, entry: '', note: '' });
+        const current = get().sale;
+        const unresolved = current?.attempt && !isFinalPhase(current.attempt);
+        set({
+          startingNew: true,
+          cashOrder: null,
+          error: null,
+          entry: '',
+          note: '',
+          leftOrder: unresolved ? (current?.order?.out_trade_no ?? null) : null,
+        });
       },
       clearError() {
         set({ error: null });
       },
       applySale(sale) {
         set((s) => {
+          // The charge the cashier moved on from, still being resolved: keep the screen where it is.
+          if (s.leftOrder !== null && sale.order?.out_trade_no === s.leftOrder) return { sale };
           // A sale started elsewhere (another window, the API) replaces the cashier's dismissed outcome.
           const startingNew = sale.state === 'done' || sale.state === 'idle' ? s.startingNew : false;
-          return { sale, startingNew, cashOrder: sale.state === 'idle' ? s.cashOrder : null };
+          return {
+            sale,
+            startingNew,
+            cashOrder: sale.state === 'idle' ? s.cashOrder : null,
+            leftOrder: null,
+          };
         });
       },
       applyAttempt(attempt) {

@@ -48,7 +48,7 @@ async function setUp(wedge: WedgeSettingsView | null) {
   const bridge = defaultBridge()
     .on('getSettings', () => someSettings({ wedge }))
     .on('submitScan', ({ code }) => ({
-      code_masked: `${code.slice(0, 4)}…`,
+      code_masked: `${(code ?? '').slice(0, 4)}…`,
       source: 'wedge:browser',
       at: 0,
       ok: true,

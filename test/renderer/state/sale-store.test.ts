@@ -74,7 +74,7 @@ describe('sale store', () => {
     expect(sale.getState().sale?.attempt?.phase).toBe('polling');
   });
 
-  it('blocks a new sale while the attempt needs attention, allows it once final', () => {
+  it('an attempt needing attention never blocks the next sale: it waits on the 待处理 list', () => {
     const { bridge, sale } = setup();
     bridge.emit({
       kind: 'sale',
@@ -84,13 +84,25 @@ describe('sale store', () => {
         attempt: anAttempt({ phase: 'needs_attention', updated_at: T0 + 2 }),
       }),
     });
+    expect(selectSaleScreen(sale.getState())).toMatchObject({
+      kind: 'outcome',
+      outcome: { kind: 'attention' },
+    });
+    expect(selectCanStartNew(sale.getState())).toBe(true);
+    sale.getState().newSale();
+    expect(sale.getState().error).toBeNull();
+    expect(selectSaleScreen(sale.getState()).kind).toBe('entry');
+  });
+
+  it('a running attempt still blocks a new sale (one live attempt per order)', () => {
+    const { bridge, sale } = setup();
+    bridge.emit({
+      kind: 'sale',
+      sale: aSale({ state: 'charging', order: anOrder(), attempt: anAttempt({ phase: 'polling' }) }),
+    });
     expect(selectCanStartNew(sale.getState())).toBe(false);
     sale.getState().newSale();
     expect(sale.getState().error?.code).toBe('attempt_unresolved');
-    expect(selectSaleScreen(sale.getState()).kind).toBe('outcome');
-    bridge.emit({ kind: 'attempt', attempt: anAttempt({ phase: 'reversed', updated_at: T0 + 3 }) });
-    sale.getState().newSale();
-    expect(selectSaleScreen(sale.getState()).kind).toBe('entry');
   });
 
   it('stops the live attempt by its order number only after confirmation', async () => {

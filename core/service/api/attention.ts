@@ -1,0 +1,46 @@
+/**
+ * The 待处理 list's supervisor actions: the provider's answer about a payment waiting for a person
+ * (the evidence), and settling it as that answer allows (core/engine/attention-settler.ts). The PIN
+ * is checked by the access policy before either runs.
+ */
+import type { ScanPayApi } from '../../common/contract/api-contract.ts';
+import type { AttentionEvidenceView } from '../../common/contract/views.ts';
+import type { AttemptState } from '../../domain/attempt-state.ts';
+import { attemptView } from '../../engine/views.ts';
+import type { PaymentOutcome } from '../../ports/payment-gateway.ts';
+import type { ServiceParts } from './service-parts.ts';
+
+type AttentionOperations = Pick<ScanPayApi, 'checkAttention' | 'settleAttention'>;
+
+export function evidenceView(
+  stuck: AttemptState,
+  evidence: PaymentOutcome,
+  at: number,
+): AttentionEvidenceView {
+  const paid = evidence.kind === 'paid' || evidence.kind === 'refunded';
+  return {
+    out_trade_no: stuck.outTradeNo,
+    provider: stuck.provider,
+    provider_says: evidence.kind,
+    paid_fee: paid ? evidence.totalFee : null,
+    transaction_id: paid ? evidence.transactionId : null,
+    checked_at: at,
+  };
+}
+
+export function attentionOperations({ engine, clock }: ServiceParts): AttentionOperations {
+  return {
+    async checkAttention(request) {
+      const { stuck, evidence } = await engine.checkAttention(request.out_trade_no);
+      return evidenceView(stuck, evidence, clock.now());
+    },
+    async settleAttention(request) {
+      const { attempt, evidence } = await engine.settleAttention(request.out_trade_no, {
+        action: request.action,
+        by: request.by.trim(),
+        reason: request.reason.trim(),
+      });
+      return { attempt: attemptView(attempt), evidence: evidenceView(attempt, evidence, clock.now()) };
+    },
+  };
+}

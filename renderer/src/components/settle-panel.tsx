@@ -1,0 +1,117 @@
+/**
+ * A supervisor settles a payment on the 待处理 list: first the provider's answer now (the evidence),
+ * then book as paid / close as unpaid / refund, each enabled only when that answer allows it, and
+ * each disabled button saying why. Who, why and the PIN go with the decision.
+ */
+import { useState } from 'react';
+import type { AttemptView } from '../../../core/common/contract/views.ts';
+import { useI18n } from '../i18n/use-i18n.ts';
+import { allowedSettlements, type SettleChoice } from '../state/attempts-store.ts';
+import { useApp, useStores } from '../state/stores-context.tsx';
+
+const ACTIONS = ['book_paid', 'close_unpaid', 'mark_refund'] as const;
+
+export function SettlePanel({ attempt }: { attempt: AttemptView }) {
+  const { t, money } = useI18n();
+  const stores = useStores();
+  const evidence = useApp('attempts', (s) => s.evidence[attempt.out_trade_no]);
+  const [by, setBy] = useState('');
+  const [reason, setReason] = useState('');
+  const [pin, setPin] = useState('');
+  const [busy, setBusy] = useState(false);
+  const allowed = allowedSettlements(evidence);
+  const filled = by.trim() !== '' && reason.trim() !== '' && pin !== '';
+
+  const run = async (work: () => Promise<unknown>) => {
+    setBusy(true);
+    try {
+      await work();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const whyDisabled = (action: (typeof ACTIONS)[number]): string | null => {
+    if (!evidence) return t('attention.settle.needs_check');
+    if (!allowed[action])
+      return t(action === 'close_unpaid' ? 'attention.settle.needs_unpaid' : 'attention.settle.needs_paid');
+    if (!filled) return t('attention.settle.needs_fields');
+    return null;
+  };
+  const settle = (action: SettleChoice['action']) =>
+    run(async () => {
+      const done = await stores.attempts
+        .getState()
+        .settle(attempt, { action, by: by.trim(), reason: reason.trim(), pin });
+      if (done) setPin('');
+    });
+
+  return (
+    <div className="settle-panel" data-testid="settle-panel">
+      <h3>{t('attention.settle.title')}</h3>
+      <div className="row">
+        <button
+          type="button"
+          className="btn"
+          data-testid="settle-check"
+          disabled={busy}
+          onClick={() => void run(() => stores.attempts.getState().check(attempt))}
+        >
+          {t('attention.check')}
+        </button>
+        {evidence && (
+          <p data-testid="settle-evidence" data-says={evidence.provider_says}>
+            {t('attention.evidence.title')}:{' '}
+            {t(`attention.evidence.${evidence.provider_says}`, {
+              amount: money(evidence.paid_fee ?? attempt.total_fee),
+            })}
+          </p>
+        )}
+      </div>
+      <label className="field">
+        <span>{t('attention.settle.by')}</span>
+        <input value={by} maxLength={64} data-testid="settle-by" onChange={(e) => setBy(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t('attention.settle.reason')}</span>
+        <input
+          value={reason}
+          maxLength={200}
+          data-testid="settle-reason"
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span>{t('attention.settle.pin')}</span>
+        <input
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          value={pin}
+          maxLength={32}
+          data-testid="settle-pin"
+          onChange={(e) => setPin(e.target.value)}
+        />
+      </label>
+      <div className="row">
+        {ACTIONS.map((action) => {
+          const why = whyDisabled(action);
+          return (
+            <span key={action} className="btn-with-reason">
+              <button
+                type="button"
+                className="btn"
+                data-testid={`settle-${action}`}
+                disabled={busy || why !== null}
+                title={why ?? undefined}
+                onClick={() => void settle(action)}
+              >
+                {t(`attention.settle.${action}`)}
+              </button>
+              {why !== null && <small className="muted disabled-reason">{why}</small>}
+            </span>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * A supervisor settles an attempt that needs a person, with the provider's query as evidence: booked
+ * as paid only when the provider says paid, closed as unpaid only when it says closed or unknown to it,
+ * refunded only when it holds the money. Each decision is journaled with who and why.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness, settle, wxCode } from './harness.ts';
+
+let h: Harness;
+beforeEach(() => {
+  h = createHarness();
+});
+afterEach(() => h.dispose());
+
+const sale = { total_fee: 1234, subject: 'Coffee' };
+const who = { by: '店长 李', reason: '顾客出示了扣款记录' };
+
+/** The customer paid, but the terminal never heard: the attempt needs a person, money held. */
+async function paidUnheard(orderNo: string): Promise<string> {
+  const code = wxCode();
+  h.wx.customers.set(code, 'password');
+  const attempt = await h.engine.pay({ ...sale, out_trade_no: orderNo, auth_code: code });
+  h.wx.confirm(code);
+  h.wx.offline = true;
+  await settle(h);
+  expect(h.journal.getAttempt(attempt.outTradeNo)!.phase).toBe('needs_attention');
+  h.wx.offline = false;
+  return attempt.outTradeNo;
+}
+
+/** A reversal the provider kept asking to retry: needs a person; the customer never paid. */
+async function unpaidStuck(orderNo: string): Promise<string> {
+  const code = wxCode();
+  h.wx.customers.set(code, 'password');
+  h.wx.reverseRetries = 100;
+  const attempt = await h.engine.pay({ ...sale, out_trade_no: orderNo, auth_code: code });
+  h.engine.stop(orderNo);
+  await settle(h);
+  expect(h.journal.getAttempt(attempt.outTradeNo)!.phase).toBe('needs_attention');
+  return attempt.outTradeNo;
+}
+
+function steps(orderNo: string): string[] {
+  return h.journal.timeline(orderNo).map((s) => `${s.op}: ${s.summary}`);
+}
+
+describe('settling an attempt that needs attention', () => {
+  it('books as paid when the provider says paid, journaling who and why, and owes the callback', async () => {
+    const outTradeNo = await paidUnheard('S1');
+    const result = await h.engine.settleAttention('S1', { action: 'book_paid', ...who });
+    expect(result.evidence.kind).toBe('paid');
+    expect(h.journal.getAttempt(outTradeNo)!.phase).toBe('paid');
+    expect(h.engine.orderView('S1')!.status).toBe(1);
+    expect(h.engine.orderView('S1')!.live_attempt).toBeNull();
+    expect(steps('S1').join('\n')).toMatch(/settle_book_paid: .*店长 李.*顾客出示了扣款记录/);
+    await settle(h);
+    expect(h.callbackRuns.get('S1')).toBe(1);
+  });
+
+  it('refuses to close as unpaid what the provider says is paid: nothing changes', async () => {
+    const outTradeNo = await paidUnheard('S2');
+    await expect(h.engine.settleAttention('S2', { action: 'close_unpaid', ...who })).rejects.toMatchObject({
+      code: 'settle_not_confirmed',
+    });
+    expect(h.journal.getAttempt(outTradeNo)!.phase).toBe('needs_attention');
+    expect(h.engine.orderView('S2')!.status).toBe(0);
+  });
+
+  it('refuses to book as paid what the provider has not been paid (still waiting): the engine books no money', async () => {
+    const outTradeNo = await unpaidStuck('S3');
+    await expect(h.engine.settleAttention('S3', { action: 'book_paid', ...who })).rejects.toMatchObject({
+      code: 'settle_not_confirmed',
+    });
+    expect(h.journal.getAttempt(outTradeNo)!.phase).toBe('needs_attention');
+    expect(h.engine.orderView('S3')!.status).toBe(0);
+  });
+
+  it('closes as unpaid when the provider says the order is closed', async () => {
+    const outTradeNo = await unpaidStuck('S4');
+    h.wx.trades.get(outTradeNo)!.state = 'closed';
+    const result = await h.engine.settleAttention('S4', { action: 'close_unpaid', ...who });
+    expect(result.evidence.kind).toBe('closed');
+    expect(h.journal.getAttempt(outTradeNo)!.phase).toBe('reversed');
+    expect(h.engine.orderView('S4')!.status).toBe(-1);
+    expect(steps('S4').join('\n')).toMatch(/settle_close_unpaid: .*店长 李/);
+  });
+
+  it('an unreadable or unreachable provider settles nothing: the item stays for later', async () => {
+    const outTradeNo = await paidUnheard('S5');
+    h.wx.offline = true;
+    await expect(h.engine.settleAttention('S5', { action: 'book_paid', ...who })).rejects.toMatchObject({
+      code: 'provider_unreachable',
+    });
+    expect(h.journal.getAttempt(outTradeNo)!.phase).toBe('needs_attention');
+    expect(h.engine.orderView('S5')!.status).toBe(0);
+  });
+
+  it('marks for refund: books the money the provider holds, then refunds all of it', async () => {
+    const outTradeNo = await paidUnheard('S6');
+    await h.engine.settleAttention('S6', { action: 'mark_refund', ...who });
+    await settle(h);
+    expect(h.engine.orderView('S6')!.refunded_fee).toBe(1234);
+    expect(h.wx.held(outTradeNo)).toBe(0);
+    expect(steps('S6').join('\n')).toMatch(/settle_mark_refund: .*顾客出示了扣款记录/);
+  });
+
+  it('an order with nothing needing attention is refused', async () => {
+    await expect(h.engine.settleAttention('NOPE', { action: 'book_paid', ...who })).rejects.toMatchObject({
+      code: 'order_not_found',
+    });
+  });
+});

@@ -1,0 +1,53 @@
+/** The 待处理 list's supervisor operations through the local HTTP API: PIN-guarded, validated, refused plainly. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServiceHarness, startServiceHarness } from './service-harness.ts';
+
+let h: ServiceHarness;
+let session: string;
+const SUPERVISOR_PIN = '24681357';
+const asCashierUi = (op: string, body: unknown) => h.call(op, body, { 'x-scanpay-session': session });
+
+beforeAll(async () => {
+  h = await startServiceHarness();
+  const page = await (await fetch(`${h.server.url}/`)).text();
+  session = /<meta name="scanpay-session" content="([^"]+)"/.exec(page)![1]!;
+  expect((await asCashierUi('updateSettings', { pin: '0000', new_pin: SUPERVISOR_PIN })).status).toBe(200);
+  const code = await h.walletCode('wxpay', 'instant');
+  const paid = await h.call('createPayment', {
+    data: { out_trade_no: 'ATT1', total_fee: 1500, subject: 'Tea', auth_code: code },
+  });
+  expect(paid.body.attempt.phase).toBe('paid');
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const decision = { out_trade_no: 'ATT1', action: 'book_paid', by: '李店长', reason: '核对过' };
+
+describe('settleAttention', () => {
+  it('needs the supervisor PIN from the cashier UI', async () => {
+    const wrong = await asCashierUi('settleAttention', { ...decision, pin: '11112222' });
+    expect(wrong.status).toBe(401);
+    expect(JSON.stringify(wrong.body)).toMatch(/pin_wrong|pin_invalid|pin/);
+    expect(JSON.stringify(wrong.body)).not.toMatch(/nothing_to_settle/);
+  });
+
+  it('is refused to a plain local call (a supervisor right)', async () => {
+    const res = await h.call('settleAttention', { ...decision, pin: SUPERVISOR_PIN });
+    expect(res.status).not.toBe(200);
+    expect(JSON.stringify(res.body)).toMatch(/forbidden|permission|denied/i);
+  });
+
+  it('an order with nothing waiting for a person is refused with nothing_to_settle', async () => {
+    const res = await asCashierUi('settleAttention', { ...decision, pin: SUPERVISOR_PIN });
+    expect(JSON.stringify(res.body)).toMatch(/nothing_to_settle/);
+  });
+
+  it('an unknown action or no reason is a clear validation error', async () => {
+    const res = await asCashierUi('settleAttention', { ...decision, action: 'forgive', pin: SUPERVISOR_PIN });
+    expect(res.status).toBe(400);
+    const empty = await asCashierUi('settleAttention', { ...decision, reason: '  ', pin: SUPERVISOR_PIN });
+    expect(empty.status).toBe(400);
+  });
+});
