@@ -3,11 +3,23 @@
  * a decorator (a network failure, timeout or 5xx means down; any answer the provider signed means
  * up), and while a provider is down a cheap probe (a query for an order that does not exist) runs on
  * a back-off. When a provider comes back, work that gave up waiting for it resumes.
+ * While providers look up, a heartbeat probes any that no call has heard from within its interval,
+ * so a cut line shows as down within seconds instead of at the next customer's payment.
  */
 import type { ProviderHealthView, Reachability, Wallet } from '../common/contract/views.ts';
 import { backoffMs, PROVIDER_PROBE_BACKOFF } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { PaymentGateway, Provider, UnknownReason } from '../ports/payment-gateway.ts';
+
+/** The heartbeat's interval: how late, at most, an idle till notices a cut line (plus the probe's own timeout). */
+export const PROVIDER_HEARTBEAT_MS = 5_000;
+
+/**
+ * Providers the heartbeat leaves alone while they look up: PAYJS blacklists callers that check often
+ * (docs/protocols.md §5), and a till checks through the same account, so PAYJS is probed only after a
+ * real call failed (the down-probe's back-off).
+ */
+const NO_HEARTBEAT: ReadonlySet<string> = new Set(['payjs']);
 
 const NETWORK_REASONS: ReadonlySet<UnknownReason> = new Set(['timeout', 'network', 'http_status']);
 
@@ -24,6 +36,7 @@ export class ProviderHealth {
   private readonly listeners = new Set<(view: ProviderHealthView, previous: Reachability) => void>();
   private readonly clock: Clock;
   private probeTimer: AbortController | null = null;
+  private heartbeat: AbortController | null = null;
   private stopped = false;
 
   constructor(clock: Clock) {
@@ -118,9 +131,34 @@ export class ProviderHealth {
     })();
   }
 
+  /**
+   * Probes, every interval, each provider not known to be down that nothing was heard from within the
+   * interval (a down one has its own back-off probe). Runs until stop(), like the service itself.
+   */
+  startHeartbeat(intervalMs: number = PROVIDER_HEARTBEAT_MS): void {
+    if (this.heartbeat || this.stopped) return;
+    const abort = new AbortController();
+    this.heartbeat = abort;
+    void (async () => {
+      while (!abort.signal.aborted) {
+        await this.clock.sleep(intervalMs, abort.signal);
+        if (abort.signal.aborted) break;
+        const now = this.clock.now();
+        const quiet = [...this.entries.values()].filter(
+          (e) =>
+            !NO_HEARTBEAT.has(e.gateway.provider) &&
+            e.reachability !== 'down' &&
+            (e.checkedAt === null || now - e.checkedAt >= intervalMs),
+        );
+        await Promise.all(quiet.map((e) => this.probe(e)));
+      }
+    })();
+  }
+
   stop(): void {
     this.stopped = true;
     this.probeTimer?.abort();
+    this.heartbeat?.abort();
   }
 }
 
