@@ -13,6 +13,7 @@ import { alipaySigningString, rsa2Sign } from './alipay-sign.ts';
 import { alipayTime, wechatTime } from './china-time.ts';
 import type { SandboxLedger, Trade } from './ledger.ts';
 import type { SandboxCredentials } from './sandbox-credentials.ts';
+import { wxpayV3NotificationBody } from './wxpay-v3-protocol.ts';
 import { buildWxpayXml } from './wxpay-xml.ts';
 
 /** Delays before each attempt (ms). */
@@ -123,6 +124,12 @@ export function buildNotification(
         accepted: (status, text) => status === 200 && text.trim() === 'success',
       };
     }
+    case 'wxpay_v3':
+      return {
+        contentType: 'application/json',
+        body: wxpayV3NotificationBody(trade, credentials.wxpay_v3),
+        accepted: (status) => status === 200 || status === 204,
+      };
   }
 }
 

@@ -18,6 +18,7 @@ import { createPayjsHandler } from './payjs-protocol.ts';
 import { type ControlEndpoints, createControlHandler } from './sandbox-control.ts';
 import { loadSandboxKeys, type SandboxCredentials } from './sandbox-credentials.ts';
 import { createWxpayHandler, failReply } from './wxpay-protocol.ts';
+import { createWxpayV3Handler } from './wxpay-v3-protocol.ts';
 
 export type { SandboxLedger } from './ledger.ts';
 export type { SandboxCredentials } from './sandbox-credentials.ts';
@@ -98,6 +99,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     },
   );
   const payjs = createPayjsHandler(ledger, credentials.payjs);
+  const wxpayV3 = createWxpayV3Handler(ledger, {
+    merchant: credentials.wxpay_v3,
+    signingKey: serverKeys.wxpayV3SigningKey,
+    merchantCert: serverKeys.wxpayV3MerchantCert,
+  });
   let endpoints: ControlEndpoints | undefined;
   const control = createControlHandler(ledger, () => endpoints);
 
@@ -117,6 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       handle: bills.alipayDownload,
       tooLarge: jsonTooLarge,
     },
+    { prefix: '/wxpay/v3/', faulty: true, handle: wxpayV3, tooLarge: jsonTooLarge },
     { prefix: '/wxpay/', faulty: true, handle: wxpay, tooLarge: wxpayTooLarge },
     { prefix: '/alipay/', faulty: true, handle: alipay, tooLarge: jsonTooLarge },
     { prefix: '/payjs/', faulty: true, handle: payjs, tooLarge: jsonTooLarge },

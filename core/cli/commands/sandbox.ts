@@ -45,9 +45,9 @@ export const command: CliCommand = {
       console.error(`cannot start the sandbox on ${host}:${port}: ${code ?? (error as Error).message}`);
       return 1;
     }
-    const { wxpay, alipay, payjs } = sandbox.credentials;
+    const { wxpay, alipay, payjs, wxpay_v3 } = sandbox.credentials;
     process.stdout.write(
-      `${JSON.stringify({ url: sandbox.url, secapi_url: sandbox.secapiUrl, wxpay, alipay, payjs })}\n`,
+      `${JSON.stringify({ url: sandbox.url, secapi_url: sandbox.secapiUrl, wxpay, alipay, payjs, wxpay_v3 })}\n`,
     );
     console.error(summary(sandbox));
     await new Promise<void>((resolve) => {

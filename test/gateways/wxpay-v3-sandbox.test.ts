@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseWxpayV3Config } from '../../core/gateways/wxpay-v3/wxpay-v3-config.ts';
+import { createWxpayV3Gateway } from '../../core/gateways/wxpay-v3/wxpay-v3-gateway.ts';
+import { type Clock, systemClock } from '../../core/ports/clock.ts';
+import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
+import { sandboxProviderConfigs } from '../../core/sandbox/sandbox-provider-configs.ts';
+import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
+import {
+  type Behaviour,
+  confirmPassword,
+  issueCode,
+  nextOutTradeNo,
+  setFaults,
+  transportFaultTests,
+} from './sandbox-helpers.ts';
+
+let sandbox: RunningSandbox;
+let gateway: PaymentGateway;
+
+function configFor(timeoutMs: number, overrides: Record<string, unknown> = {}) {
+  return parseWxpayV3Config({
+    ...sandboxProviderConfigs(sandbox).wxpay_v3,
+    timeouts: { micropay_ms: timeoutMs, other_ms: timeoutMs },
+    ...overrides,
+  });
+}
+
+function gatewayFor(timeoutMs: number, clock: Clock = systemClock): PaymentGateway {
+  return createWxpayV3Gateway(configFor(timeoutMs), { clock });
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  gateway = gatewayFor(3_000);
+});
+afterAll(() => sandbox.close());
+beforeEach(() => setFaults(sandbox, {}));
+
+async function charge(behavior: Behaviour, totalFee = 1230, gw = gateway) {
+  const authCode = await issueCode(sandbox, 'wxpay', behavior);
+  const outTradeNo = nextOutTradeNo('V3');
+  const outcome = await gw.micropay({ outTradeNo, authCode, totalFee, subject: '咖啡 Coffee' });
+  return { authCode, outTradeNo, outcome };
+}
+
+describe('wxpay_v3 against the sandbox', () => {
+  it('instant: paid with the amount in fen, and the query agrees', async () => {
+    const { outTradeNo, outcome } = await charge('instant');
+    expect(outcome).toMatchObject({ kind: 'paid', totalFee: 1230 });
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'paid', totalFee: 1230 });
+  });
+
+  it('password: USERPAYING is pending, then paid once the customer confirms', async () => {
+    const { authCode, outTradeNo, outcome } = await charge('password');
+    expect(outcome).toEqual({ kind: 'pending', providerCode: 'USERPAYING' });
+    expect(await gateway.query({ outTradeNo })).toMatchObject({
+      kind: 'pending',
+      providerCode: 'USERPAYING',
+    });
+    await confirmPassword(sandbox, authCode);
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'paid', totalFee: 1230 });
+  });
+
+  it('insufficient funds and an expired code are final declines', async () => {
+    expect((await charge('insufficient_funds')).outcome).toMatchObject({
+      kind: 'failed',
+      providerCode: 'NOT_ENOUGH',
+      decline: 'insufficient_funds',
+    });
+    expect((await charge('expired')).outcome).toMatchObject({ kind: 'failed', decline: 'code_expired' });
+  });
+
+  it('SYSTEM_ERROR (HTTP 500) is unknown, never failed', async () => {
+    const { outTradeNo, outcome } = await charge('system_error');
+    expect(outcome).toMatchObject({ kind: 'unknown' });
+    expect((await gateway.query({ outTradeNo })).kind).not.toBe('failed');
+  });
+
+  it('reverse of a paid order: reversed, then the query says REVOKED (closed)', async () => {
+    const { outTradeNo } = await charge('instant');
+    expect(await gateway.reverse({ outTradeNo })).toEqual({ kind: 'reversed' });
+    expect(await gateway.query({ outTradeNo })).toEqual({ kind: 'closed', providerCode: 'REVOKED' });
+    const truth = sandbox.ledger.find('wxpay_v3', outTradeNo);
+    expect(truth?.state).toBe('reversed');
+  });
+
+  it('an unknown order: query and reverse say not_found', async () => {
+    const outTradeNo = nextOutTradeNo('NONE');
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'not_found' });
+    expect(await gateway.reverse({ outTradeNo })).toMatchObject({ kind: 'not_found' });
+  });
+
+  it('Native QR: code_url; close closes; the query says CLOSED', async () => {
+    const outTradeNo = nextOutTradeNo('QR');
+    const created = await gateway.precreate({
+      outTradeNo,
+      totalFee: 800,
+      subject: 'QR',
+      notifyUrl: 'http://127.0.0.1:9/notify',
+    });
+    expect(created).toMatchObject({ kind: 'created', qrCode: expect.stringMatching(/^weixin:\/\//) });
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'pending', providerCode: 'NOTPAY' });
+    expect(await gateway.close({ outTradeNo })).toEqual({ kind: 'closed' });
+    expect(await gateway.query({ outTradeNo })).toEqual({ kind: 'closed', providerCode: 'CLOSED' });
+  });
+
+  it('partial refund, confirmed by refund query; too much is refused; unknown refund is not_found', async () => {
+    const { outTradeNo } = await charge('instant', 1000);
+    const outRefundNo = nextOutTradeNo('RF');
+    const refund = { outTradeNo, outRefundNo, totalFee: 1000, refundFee: 300 };
+    expect(await gateway.refund(refund)).toMatchObject({ kind: 'succeeded' });
+    expect(await gateway.queryRefund({ outTradeNo, outRefundNo })).toMatchObject({ kind: 'succeeded' });
+    expect(
+      await gateway.refund({ ...refund, outRefundNo: nextOutTradeNo('RF'), refundFee: 800 }),
+    ).toMatchObject({ kind: 'failed', providerCode: 'NOT_ENOUGH' });
+    expect(await gateway.queryRefund({ outTradeNo, outRefundNo: 'NOPE1' })).toMatchObject({
+      kind: 'not_found',
+    });
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'refunded', totalFee: 1000 });
+  });
+
+  it('a request signed with another key is refused 401 SIGN_ERROR, which is unknown, never failed', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
+    const forged = createWxpayV3Gateway(configFor(3_000, { private_key: other }));
+    const { outTradeNo, outcome } = await charge('instant', 100, forged);
+    expect(outcome).toMatchObject({ kind: 'unknown', reason: 'bad_signature' });
+    expect(sandbox.ledger.find('wxpay_v3', outTradeNo)).toBeUndefined();
+  });
+
+  it('a reply verified with the wrong WeChat key is unknown (bad_signature), though the sandbox charged', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const wrong = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    });
+    const distrustful = createWxpayV3Gateway(configFor(3_000, { public_key: wrong }));
+    const { outTradeNo, outcome } = await charge('instant', 100, distrustful);
+    expect(outcome).toMatchObject({ kind: 'unknown', reason: 'bad_signature' });
+    expect(sandbox.ledger.find('wxpay_v3', outTradeNo)?.state).toBe('paid');
+  });
+
+  it('a reply more than five minutes from our clock is unknown', async () => {
+    const skewed: Clock = { ...systemClock, now: () => Date.now() + 6 * 60 * 1000 };
+    const late = createWxpayV3Gateway(configFor(3_000), { clock: skewed });
+    // The sandbox refuses the request too (its clock is 6 min behind ours): either way, unknown.
+    const { outcome } = await charge('instant', 100, late);
+    expect(outcome).toMatchObject({ kind: 'unknown', reason: 'bad_signature' });
+  });
+
+  transportFaultTests({
+    wallet: 'wxpay',
+    sandbox: () => sandbox,
+    gateway: () => gateway,
+    withTimeout: (ms) => gatewayFor(ms),
+  });
+});
