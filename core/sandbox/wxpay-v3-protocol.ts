@@ -286,9 +286,9 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
   }
 
   return function handleWxpayV3(request: SandboxRequest): SandboxReply {
-    // What the client signed: the target after /wxpay (the live host's root), byte for byte as sent.
+    // What the client signed: the request target byte for byte as it arrived.
     const path = request.path.slice('/wxpay'.length);
-    const problem = signatureProblem(request, request.target.slice('/wxpay'.length));
+    const problem = signatureProblem(request, request.target);
     if (problem !== undefined) {
       return {
         status: 401,

@@ -45,12 +45,15 @@ export function createWxpayV3Transport(config: WxpayV3Config, clock: Clock): Wxp
       const text = body === undefined ? '' : JSON.stringify(body);
       const timestamp = String(Math.floor(clock.now() / 1000));
       const nonce = v3Nonce();
+      const url = new URL(`${config.base_url}${pathAndQuery}`);
+      // WeChat verifies over the target as it arrives: the whole path on the wire (a base_url with a
+      // path, such as the sandbox's /wxpay, included), in the URL's own encoding.
       const signature = v3Sign(
-        v3RequestMessage(method, pathAndQuery, timestamp, nonce, text),
+        v3RequestMessage(method, `${url.pathname}${url.search}`, timestamp, nonce, text),
         config.private_key,
       );
       const result = await httpPost({
-        url: `${config.base_url}${pathAndQuery}`,
+        url: url.href,
         method,
         body: text,
         contentType: 'application/json',
