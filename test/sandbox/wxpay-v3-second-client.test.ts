@@ -11,6 +11,32 @@ import { issueCode, nextOutTradeNo } from '../gateways/sandbox-helpers.ts';
 let sandbox: RunningSandbox;
 let client: InstanceType<typeof Wechatpay>;
 
+interface Reply {
+  readonly status: number;
+  readonly data: Record<string, unknown>;
+}
+/** The plugin's chained endpoints, typed only as far as these tests use them. */
+interface Endpoints {
+  readonly codepay: { post(data: object): Promise<Reply> };
+  readonly byOutTradeNo: { get(config: object): Promise<Reply> };
+}
+function endpoints(c: InstanceType<typeof Wechatpay>): Endpoints {
+  const chained = c as unknown as {
+    v3: {
+      pay: {
+        transactions: {
+          codepay: Endpoints['codepay'];
+          outTradeNo: { _out_trade_no_: Endpoints['byOutTradeNo'] };
+        };
+      };
+    };
+  };
+  return {
+    codepay: chained.v3.pay.transactions.codepay,
+    byOutTradeNo: chained.v3.pay.transactions.outTradeNo._out_trade_no_,
+  };
+}
+
 beforeAll(async () => {
   sandbox = await startSandbox();
   const v3 = sandbox.credentials.wxpay_v3;
@@ -29,7 +55,7 @@ describe('wechatpay-axios-plugin against the sandbox', () => {
     const v3 = sandbox.credentials.wxpay_v3;
     const outTradeNo = nextOutTradeNo('AX');
     const authCode = await issueCode(sandbox, 'wxpay', 'instant');
-    const paid = await client.v3.pay.transactions.codepay.post({
+    const paid = await endpoints(client).codepay.post({
       appid: v3.appid,
       mchid: v3.mchid,
       description: 'second client',
@@ -45,7 +71,7 @@ describe('wechatpay-axios-plugin against the sandbox', () => {
       amount: { total: 321 },
     });
 
-    const queried = await client.v3.pay.transactions.outTradeNo._out_trade_no_.get({
+    const queried = await endpoints(client).byOutTradeNo.get({
       params: { mchid: v3.mchid },
       out_trade_no: outTradeNo,
     });
@@ -55,7 +81,7 @@ describe('wechatpay-axios-plugin against the sandbox', () => {
   it('a client holding the wrong WeChat Pay public key refuses a 200 reply the right key accepts', async () => {
     const v3 = sandbox.credentials.wxpay_v3;
     const outTradeNo = nextOutTradeNo('AXW');
-    await client.v3.pay.transactions.codepay.post({
+    await endpoints(client).codepay.post({
       appid: v3.appid,
       mchid: v3.mchid,
       description: 'second client',
@@ -73,9 +99,7 @@ describe('wechatpay-axios-plugin against the sandbox', () => {
       baseURL: `${sandbox.url}/wxpay/`,
     });
     const query = { params: { mchid: v3.mchid }, out_trade_no: outTradeNo };
-    expect((await client.v3.pay.transactions.outTradeNo._out_trade_no_.get(query)).status).toBe(200);
-    await expect(distrustful.v3.pay.transactions.outTradeNo._out_trade_no_.get(query)).rejects.toThrow(
-      /verif|signature/i,
-    );
+    expect((await endpoints(client).byOutTradeNo.get(query)).status).toBe(200);
+    await expect(endpoints(distrustful).byOutTradeNo.get(query)).rejects.toThrow(/verif|signature/i);
   });
 });
