@@ -151,6 +151,27 @@ describe('wxpay_v3 against the sandbox', () => {
     expect(outcome).toMatchObject({ kind: 'unknown', reason: 'bad_signature' });
   });
 
+  it('lost replies: unknown → query → reverse, and the customer keeps the money', async () => {
+    const authCode = await issueCode(sandbox, 'wxpay', 'instant');
+    const outTradeNo = nextOutTradeNo('LOST');
+    await setFaults(sandbox, { seed: 3, drop_reply_rate: 1 });
+    const charged = await gateway.micropay({ outTradeNo, authCode, totalFee: 990, subject: 'x' });
+    expect(charged).toMatchObject({ kind: 'unknown', reason: 'network' });
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'unknown' });
+    await setFaults(sandbox, {});
+    expect(await gateway.reverse({ outTradeNo })).toEqual({ kind: 'reversed' });
+    expect(await gateway.query({ outTradeNo })).toEqual({ kind: 'closed', providerCode: 'REVOKED' });
+    expect(sandbox.ledger.find('wxpay_v3', outTradeNo)?.state).toBe('reversed');
+  });
+
+  it('HTTP 500 on reverse is unknown, never reversed; the repeated reverse succeeds', async () => {
+    const { outTradeNo } = await charge('instant', 10);
+    await setFaults(sandbox, { seed: 4, http_500_rate: 1 });
+    expect(await gateway.reverse({ outTradeNo })).toMatchObject({ kind: 'unknown', reason: 'http_status' });
+    await setFaults(sandbox, {});
+    expect(await gateway.reverse({ outTradeNo })).toEqual({ kind: 'reversed' });
+  });
+
   transportFaultTests({
     wallet: 'wxpay',
     sandbox: () => sandbox,
