@@ -39,6 +39,8 @@ export interface SandboxCredentials {
     /** The sandbox's "WeChat Pay public key": replies and notifications verify with it. */
     readonly public_key: string;
     readonly apiv3_key: string;
+    /** A sandbox "platform certificate" (issued by the sandbox CA), for the switch-over case. */
+    readonly platform_certificate: string;
   };
 }
 
@@ -52,6 +54,8 @@ export interface SandboxServerKeys {
   readonly caPem: string;
   /** Signs v3 replies as the "WeChat Pay public key" pair. */
   readonly wxpayV3SigningKey: string;
+  /** Signs v3 replies as the platform certificate's key (POST /_sandbox/wxpay-v3/signer). */
+  readonly wxpayV3PlatformKey: string;
   /** Verifies v3 request signatures: the merchant API certificate. */
   readonly wxpayV3MerchantCert: string;
 }
@@ -103,6 +107,7 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
         public_key_id: SANDBOX_WXPAY_V3_PUBLIC_KEY_ID,
         public_key: pem('wxpay-v3-pubkey-public.pem'),
         apiv3_key: SANDBOX_WXPAY_V3_APIV3_KEY,
+        platform_certificate: pem('wxpay-v3-platform-cert.pem'),
       },
     },
     serverKeys: {
@@ -117,6 +122,7 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
       tlsKeyPem: pem('server-key.pem'),
       caPem,
       wxpayV3SigningKey: pem('wxpay-v3-pubkey-private.pem'),
+      wxpayV3PlatformKey: pem('wxpay-v3-platform-private.pem'),
       wxpayV3MerchantCert: merchantCert,
     },
   };

@@ -48,6 +48,8 @@ export function sandboxProviderConfigs(sandbox: SandboxEndpoints) {
       apiv3_key: wxpay_v3.apiv3_key,
       public_key_id: wxpay_v3.public_key_id,
       public_key: wxpay_v3.public_key,
+      // Both kinds, as a merchant holds them while WeChat switches it over to the public key.
+      platform_certificates: [wxpay_v3.platform_certificate],
       // The live host serves v2 and v3 side by side; so does the sandbox, under /wxpay.
       base_url: `${sandbox.url}/wxpay`,
     },

@@ -102,6 +102,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const wxpayV3 = createWxpayV3Handler(ledger, {
     merchant: credentials.wxpay_v3,
     signingKey: serverKeys.wxpayV3SigningKey,
+    platformKey: serverKeys.wxpayV3PlatformKey,
     merchantCert: serverKeys.wxpayV3MerchantCert,
   });
   let endpoints: ControlEndpoints | undefined;
@@ -109,6 +110,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   const plainRoutes: readonly Route[] = [
     { prefix: '/_sandbox/bills/faults', faulty: false, handle: bills.control, tooLarge: jsonTooLarge },
+    { prefix: '/_sandbox/wxpay-v3/signer', faulty: false, handle: wxpayV3.setSigner, tooLarge: jsonTooLarge },
     { prefix: '/_sandbox/', faulty: false, handle: control, tooLarge: jsonTooLarge },
     // Bills have their own faults (bill-routes.ts); the payment fault plan is not spent on them.
     {
@@ -123,7 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       handle: bills.alipayDownload,
       tooLarge: jsonTooLarge,
     },
-    { prefix: '/wxpay/v3/', faulty: true, handle: wxpayV3, tooLarge: jsonTooLarge },
+    { prefix: '/wxpay/v3/', faulty: true, handle: wxpayV3.handle, tooLarge: jsonTooLarge },
     { prefix: '/wxpay/', faulty: true, handle: wxpay, tooLarge: wxpayTooLarge },
     { prefix: '/alipay/', faulty: true, handle: alipay, tooLarge: jsonTooLarge },
     { prefix: '/payjs/', faulty: true, handle: payjs, tooLarge: jsonTooLarge },

@@ -5,6 +5,10 @@
  * the sandbox "WeChat Pay public key" (Wechatpay-Serial = its PUB_KEY_ID_…). Trades live in the shared
  * ledger under provider `wxpay_v3`.
  *
+ * `POST /_sandbox/wxpay-v3/signer {"signer": "public_key" | "platform_certificate" | "alternate"}`
+ * chooses the reply signer (default public_key); `alternate` switches on every reply, as WeChat does
+ * while it moves a merchant from platform certificates to the public key.
+ *
  * Choices where the documentation is silent, stated once: codepay while the customer confirms answers
  * 202 {code: USERPAYING}; reverse answers 200 with the order's ids and finishes at once (v3 has no
  * `recall`); close is not held back by v2's 5-minute rule.
@@ -32,11 +36,15 @@ const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
 const PROVIDER = 'wxpay_v3';
 
 type Json = Record<string, unknown>;
+type Signer = 'public_key' | 'platform_certificate' | 'alternate';
+const SIGNERS: readonly Signer[] = ['public_key', 'platform_certificate', 'alternate'];
 
 export interface WxpayV3SandboxKeys {
   readonly merchant: SandboxCredentials['wxpay_v3'];
   /** PEM of the key pair whose public half is `merchant.public_key`. */
   readonly signingKey: string;
+  /** PEM of the key of `merchant.platform_certificate`. */
+  readonly platformKey: string;
   /** The merchant API certificate: verifies request signatures. */
   readonly merchantCert: string;
 }
@@ -90,18 +98,30 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
   const merchantKey = new X509Certificate(keys.merchantCert).publicKey;
   const merchantSerial = new X509Certificate(keys.merchantCert).serialNumber.toUpperCase();
   createPublicKey(merchant.public_key); // fail at start, not at the first reply, on a broken key file
+  const platformSerial = new X509Certificate(merchant.platform_certificate).serialNumber.toUpperCase();
+  let signer: Signer = 'public_key';
+  let replies = 0;
+
+  function replySigner(): { serial: string; key: string } {
+    replies += 1;
+    const usePlatform = signer === 'platform_certificate' || (signer === 'alternate' && replies % 2 === 0);
+    return usePlatform
+      ? { serial: platformSerial, key: keys.platformKey }
+      : { serial: merchant.public_key_id, key: keys.signingKey };
+  }
 
   function reply(status: number, body: Json | undefined): SandboxReply {
     const text = body === undefined ? '' : JSON.stringify(body);
     const timestamp = String(Math.floor(ledger.clock.now() / 1000));
     const nonce = v3Nonce();
-    const signature = v3Sign(v3ReplyMessage(timestamp, nonce, text), keys.signingKey);
+    const by = replySigner();
+    const signature = v3Sign(v3ReplyMessage(timestamp, nonce, text), by.key);
     return {
       status,
       contentType: JSON_TYPE,
       body: text,
       headers: {
-        'wechatpay-serial': merchant.public_key_id,
+        'wechatpay-serial': by.serial,
         'wechatpay-signature': signature,
         'wechatpay-timestamp': timestamp,
         'wechatpay-nonce': nonce,
@@ -285,7 +305,29 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
     return v3Verify(message, auth.signature, merchantKey) ? undefined : 'signature does not verify';
   }
 
-  return function handleWxpayV3(request: SandboxRequest): SandboxReply {
+  function setSigner(request: SandboxRequest): SandboxReply {
+    let wanted: unknown;
+    try {
+      wanted = record(JSON.parse(request.body || '{}')).signer;
+    } catch {
+      wanted = undefined;
+    }
+    if (request.method !== 'POST' || !SIGNERS.includes(wanted as Signer)) {
+      return {
+        status: 400,
+        contentType: JSON_TYPE,
+        body: JSON.stringify({
+          error: 'bad_request',
+          message: `POST {"signer": one of ${SIGNERS.join(', ')}}`,
+        }),
+      };
+    }
+    signer = wanted as Signer;
+    replies = 0;
+    return { status: 200, contentType: JSON_TYPE, body: JSON.stringify({ ok: true, signer }) };
+  }
+
+  function handle(request: SandboxRequest): SandboxReply {
     // What the client signed: the request target byte for byte as it arrived.
     const path = request.path.slice('/wxpay'.length);
     const problem = signatureProblem(request, request.target);
@@ -318,7 +360,9 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
       return orderAction(decodeURIComponent(order[1]!), order[2], request.method);
     }
     return error(404, 'NOT_FOUND', `no such WeChat Pay v3 endpoint: ${path}`);
-  };
+  }
+
+  return { handle, setSigner };
 }
 
 /**

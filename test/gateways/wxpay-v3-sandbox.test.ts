@@ -172,6 +172,43 @@ describe('wxpay_v3 against the sandbox', () => {
     expect(await gateway.reverse({ outTradeNo })).toEqual({ kind: 'reversed' });
   });
 
+  describe('switch-over: replies signed by the platform certificate', () => {
+    async function signer(name: string) {
+      const res = await fetch(`${sandbox.url}/_sandbox/wxpay-v3/signer`, {
+        method: 'POST',
+        body: JSON.stringify({ signer: name }),
+      });
+      expect(res.status).toBe(200);
+    }
+    afterAll(() => signer('public_key'));
+
+    it('a merchant holding only the platform certificate is paid; one holding only the public key is not told "paid"', async () => {
+      await signer('platform_certificate');
+      const certOnly = createWxpayV3Gateway(
+        configFor(3_000, {
+          public_key: undefined,
+          public_key_id: undefined,
+          platform_certificates: [sandbox.credentials.wxpay_v3.platform_certificate],
+        }),
+      );
+      expect((await charge('instant', 20, certOnly)).outcome).toMatchObject({ kind: 'paid', totalFee: 20 });
+      const keyOnly = createWxpayV3Gateway(configFor(3_000, { platform_certificates: undefined }));
+      expect((await charge('instant', 20, keyOnly)).outcome).toMatchObject({
+        kind: 'unknown',
+        reason: 'bad_signature',
+      });
+    });
+
+    it('alternating signers: a merchant holding both verifies every reply', async () => {
+      await signer('alternate');
+      for (let n = 0; n < 3; n++) {
+        const { outTradeNo, outcome } = await charge('instant', 30);
+        expect(outcome).toMatchObject({ kind: 'paid' });
+        expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'paid' });
+      }
+    });
+  });
+
   transportFaultTests({
     wallet: 'wxpay',
     sandbox: () => sandbox,
