@@ -22,6 +22,7 @@ function summary(sandbox: RunningSandbox): string {
     `  WeChat Pay v2  ${sandbox.url}/wxpay/pay/micropay   appid ${wxpay.appid}  mch_id ${wxpay.mch_id}`,
     `  Alipay         ${sandbox.url}/alipay/gateway.do    app_id ${alipay.app_id}`,
     `  PAYJS          ${sandbox.url}/payjs/api/micropay  mchid ${payjs.mchid}`,
+    `  WeChat Pay v3  ${sandbox.url}/wxpay/v3/pay/transactions/codepay  mchid ${sandbox.credentials.wxpay_v3.mchid}`,
     `  customer phone POST ${sandbox.url}/_sandbox/wallet/codes {"wallet":"wxpay","behavior":"instant"}`,
     `  truth          GET  ${sandbox.url}/_sandbox/trades`,
     'These credentials are public sandbox values; they work nowhere else. Ctrl+C stops.',
