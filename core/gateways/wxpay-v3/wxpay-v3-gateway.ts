@@ -47,7 +47,8 @@ export function createWxpayV3Gateway(config: WxpayV3Config, deps: WxpayV3Gateway
 
     async micropay(request) {
       validateMicropay(request);
-      const storeInfo = request.storeId ? { store_info: { out_id: request.storeId } } : {};
+      // As v2's scene_info: the store's id; v3 codepay's scene_info has device_ip and store_info only.
+      const storeInfo = request.storeId ? { store_info: { id: request.storeId } } : {};
       const reply = await transport.call(
         'POST',
         '/v3/pay/transactions/codepay',
@@ -61,7 +62,6 @@ export function createWxpayV3Gateway(config: WxpayV3Config, deps: WxpayV3Gateway
           amount: { total: request.totalFee, currency: 'CNY' },
           scene_info: {
             device_ip: request.clientIp ?? config.device_ip,
-            ...(request.terminalId ? { device_id: request.terminalId } : {}),
             ...storeInfo,
           },
         },

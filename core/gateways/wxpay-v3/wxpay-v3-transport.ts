@@ -60,6 +60,8 @@ export function createWxpayV3Transport(config: WxpayV3Config, clock: Clock): Wxp
         timeoutMs,
         headers: {
           accept: 'application/json',
+          // The APIv3 rules ask every request to carry a User-Agent (docs/protocols.md §3).
+          'user-agent': 'scanpay-kiosk wxpay-v3',
           authorization: v3AuthorizationHeader({
             mchid: config.mchid,
             nonce_str: nonce,
