@@ -367,15 +367,21 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
 
 /**
  * The v3 paid notification: the trade JSON AES-256-GCM encrypted with the APIv3 key inside WeChat's
- * envelope (docs/protocols.md §3). Answered by 200 or 204.
+ * envelope, signed in Wechatpay-* headers with the sandbox's WeChat Pay public key (docs/protocols.md §3).
+ * Answered by 200 or 204.
  */
-export function wxpayV3NotificationBody(trade: Trade, merchant: SandboxCredentials['wxpay_v3']): string {
+export function wxpayV3Notification(
+  trade: Trade,
+  merchant: SandboxCredentials['wxpay_v3'],
+  signingKey: string,
+  nowMs: number,
+): { readonly body: string; readonly headers: Readonly<Record<string, string>> } {
   const resource = v3EncryptResource(
     JSON.stringify(wxpayV3TradeJson(trade, merchant)),
     merchant.apiv3_key,
     'transaction',
   );
-  return JSON.stringify({
+  const body = JSON.stringify({
     id: v3Nonce(),
     create_time: chinaRfc3339(trade.paid_at_ms ?? trade.created_at_ms),
     resource_type: 'encrypt-resource',
@@ -383,4 +389,15 @@ export function wxpayV3NotificationBody(trade: Trade, merchant: SandboxCredentia
     summary: '支付成功',
     resource: { original_type: 'transaction', ...resource },
   });
+  const timestamp = String(Math.floor(nowMs / 1000));
+  const nonce = v3Nonce();
+  return {
+    body,
+    headers: {
+      'wechatpay-serial': merchant.public_key_id,
+      'wechatpay-timestamp': timestamp,
+      'wechatpay-nonce': nonce,
+      'wechatpay-signature': v3Sign(v3ReplyMessage(timestamp, nonce, body), signingKey),
+    },
+  };
 }

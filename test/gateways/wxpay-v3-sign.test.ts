@@ -17,7 +17,10 @@ import {
   v3Sign,
 } from '../../core/gateways/shared/v3-sign.ts';
 import { parseWxpayV3Config } from '../../core/gateways/wxpay-v3/wxpay-v3-config.ts';
-import { readWxpayV3Notification } from '../../core/gateways/wxpay-v3/wxpay-v3-notify.ts';
+import {
+  createWxpayV3NotifyVerifier,
+  readWxpayV3Notification,
+} from '../../core/gateways/wxpay-v3/wxpay-v3-notify.ts';
 import { wxpayV3SignatureProblem } from '../../core/gateways/wxpay-v3/wxpay-v3-transport.ts';
 import { loadSandboxKeys } from '../../core/sandbox/sandbox-credentials.ts';
 
@@ -192,8 +195,15 @@ describe('notifications', () => {
       resource: v3EncryptResource(JSON.stringify(plain), apiKey, 'transaction'),
     });
 
-  it('reads a paid notification in fen', () => {
-    expect(readWxpayV3Notification(config, envelope(trade))).toEqual({
+  const signed = (body: string, at = Math.floor(Date.now() / 1000)) => ({
+    body,
+    headers: signedHeaders(body, v3.public_key_id, serverKeys.wxpayV3SigningKey, at),
+  });
+  const read = (n: { body: string; headers: Record<string, string> }) =>
+    createWxpayV3NotifyVerifier(config).read(n.body, n.headers);
+
+  it('reads a signed paid notification in fen', () => {
+    expect(read(signed(envelope(trade)))).toEqual({
       kind: 'paid',
       outTradeNo: 'N1',
       totalFee: 1500,
@@ -202,19 +212,26 @@ describe('notifications', () => {
     });
   });
 
+  it('rejects a notification that decrypts but is unsigned, wrongly signed or stale', () => {
+    const body = envelope(trade);
+    expect(createWxpayV3NotifyVerifier(config).read(body)).toMatchObject({
+      kind: 'rejected',
+      reason: /unsigned/,
+    });
+    expect(read({ body, headers: signed(envelope({ ...trade, out_trade_no: 'N2' })).headers })).toMatchObject(
+      {
+        kind: 'rejected',
+      },
+    );
+    expect(read(signed(body, Math.floor(Date.now() / 1000) - 600))).toMatchObject({ kind: 'rejected' });
+  });
+
   it('rejects one encrypted with another key, for another merchant, or with a non-integer amount', () => {
-    expect(readWxpayV3Notification(config, envelope(trade, 'y'.repeat(32)))).toMatchObject({
-      kind: 'rejected',
-    });
-    expect(readWxpayV3Notification(config, envelope({ ...trade, mchid: '1900000000' }))).toMatchObject({
-      kind: 'rejected',
-    });
-    expect(readWxpayV3Notification(config, envelope({ ...trade, amount: { total: 15.5 } }))).toMatchObject({
-      kind: 'rejected',
-    });
-    expect(readWxpayV3Notification(config, 'not json')).toMatchObject({ kind: 'rejected' });
-    expect(readWxpayV3Notification(config, envelope({ ...trade, trade_state: 'NOTPAY' }))).toMatchObject({
-      kind: 'not_paid',
-    });
+    expect(read(signed(envelope(trade, 'y'.repeat(32))))).toMatchObject({ kind: 'rejected' });
+    expect(read(signed(envelope({ ...trade, mchid: '1900000000' })))).toMatchObject({ kind: 'rejected' });
+    expect(read(signed(envelope({ ...trade, amount: { total: 15.5 } })))).toMatchObject({ kind: 'rejected' });
+    expect(read(signed('not json'))).toMatchObject({ kind: 'rejected' });
+    expect(read(signed(envelope({ ...trade, trade_state: 'NOTPAY' })))).toMatchObject({ kind: 'not_paid' });
+    expect(readWxpayV3Notification(config, envelope(trade))).toMatchObject({ kind: 'paid' });
   });
 });

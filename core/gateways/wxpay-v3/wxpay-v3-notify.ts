@@ -1,13 +1,19 @@
 /**
  * WeChat Pay APIv3 payment notification (docs/protocols.md §3): a JSON envelope whose `resource` is
- * AES-256-GCM encrypted with the APIv3 key. The NotifyVerifier port reads the body only, so the
- * Wechatpay-* signature headers cannot be checked here; the GCM tag under our own APIv3 key is what
- * authenticates the content (only WeChat and this merchant hold the key). The decrypted transaction
- * must name our appid and mchid. Answer 200/204 to stop retries; failure is 4xx {code, message}.
+ * AES-256-GCM encrypted with the APIv3 key. The Wechatpay-* headers must sign the body with a key we
+ * hold (chosen by Wechatpay-Serial) within 5 minutes of our clock, exactly as for replies; then the
+ * resource must decrypt under our APIv3 key and name our appid and mchid. Answer 200/204 to stop
+ * retries; failure is 4xx {code, message}.
  */
-import type { NotifyAnswer, NotifyReading, NotifyVerifier } from '../../ports/notify-verifier.ts';
+import type {
+  NotifyAnswer,
+  NotifyHeaders,
+  NotifyReading,
+  NotifyVerifier,
+} from '../../ports/notify-verifier.ts';
 import { v3DecryptResource } from '../shared/v3-sign.ts';
 import type { WxpayV3Config } from './wxpay-v3-config.ts';
+import { wxpayV3SignatureProblem } from './wxpay-v3-transport.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -21,6 +27,7 @@ function record(value: unknown): Readonly<Record<string, unknown>> | undefined {
     : undefined;
 }
 
+/** The envelope's content, once its signature has been checked (createWxpayV3NotifyVerifier). */
 export function readWxpayV3Notification(config: WxpayV3Config, body: string): NotifyReading {
   let envelope: Readonly<Record<string, unknown>> | undefined;
   try {
@@ -76,6 +83,10 @@ export function createWxpayV3NotifyVerifier(config: WxpayV3Config): NotifyVerifi
     provider: 'wxpay_v3',
     success: { status: 204, contentType: JSON_TYPE, body: '' },
     failure: (message) => answer(400, 'FAIL', message),
-    read: (body) => readWxpayV3Notification(config, body),
+    read(body: string, headers: NotifyHeaders = {}): NotifyReading {
+      const problem = wxpayV3SignatureProblem(config, headers, body, Date.now());
+      if (problem !== undefined) return { kind: 'rejected', reason: `notification ${problem}` };
+      return readWxpayV3Notification(config, body);
+    },
   };
 }
