@@ -73,3 +73,47 @@ describe('wxpay_v3 merchant through the service', () => {
     expect(await sandboxTrade('V3A3')).toMatchObject({ captured_fen: 650, state: 'paid' });
   });
 });
+
+describe('a merchant with both WeChat gateways', () => {
+  let both: ServiceHarness;
+  beforeAll(async () => {
+    both = await startServiceHarness({
+      config: {
+        merchants: [
+          {
+            pid: 'both',
+            gateways: [
+              { provider: 'wxpay_v3', sandbox: true },
+              { provider: 'wxpay', sandbox: true },
+            ],
+          },
+        ],
+      },
+    });
+  });
+  afterAll(async () => {
+    await both?.close();
+  });
+
+  it('charges a WeChat code through the first listed gateway, or the one the request names', async () => {
+    const first = await both.call('createPayment', {
+      data: {
+        out_trade_no: 'BOTH1',
+        total_fee: 100,
+        subject: 'x',
+        auth_code: await both.walletCode('wxpay', 'instant'),
+      },
+    });
+    expect(first.body).toMatchObject({ provider: 'wxpay_v3', attempt: { phase: 'paid' } });
+    const named = await both.call('createPayment', {
+      provider: 'wxpay',
+      data: {
+        out_trade_no: 'BOTH2',
+        total_fee: 100,
+        subject: 'x',
+        auth_code: await both.walletCode('wxpay', 'instant'),
+      },
+    });
+    expect(named.body).toMatchObject({ provider: 'wxpay', attempt: { phase: 'paid' } });
+  });
+});
