@@ -9,6 +9,10 @@
  * chooses the reply signer (default public_key); `alternate` switches on every reply, as WeChat does
  * while it moves a merchant from platform certificates to the public key.
  *
+ * Signature timestamps (replies, and the 5-minute check of requests) use the real clock, not the
+ * ledger's advanceable one: advancing the sandbox moves business time (code expiry, the 7-day reverse
+ * limit), while clock skew between client and WeChat is a separate matter.
+ *
  * Choices where the documentation is silent, stated once: codepay while the customer confirms answers
  * 202 {code: USERPAYING}; reverse answers 200 with the order's ids and finishes at once (v3 has no
  * `recall`); close is not held back by v2's 5-minute rule.
@@ -112,7 +116,7 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
 
   function reply(status: number, body: Json | undefined): SandboxReply {
     const text = body === undefined ? '' : JSON.stringify(body);
-    const timestamp = String(Math.floor(ledger.clock.now() / 1000));
+    const timestamp = String(Math.floor(Date.now() / 1000));
     const nonce = v3Nonce();
     const by = replySigner();
     const signature = v3Sign(v3ReplyMessage(timestamp, nonce, text), by.key);
@@ -293,7 +297,7 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
     if (auth.serial_no.toUpperCase() !== merchantSerial)
       return 'serial_no is not the merchant API certificate';
     const seconds = Number(auth.timestamp);
-    if (!Number.isFinite(seconds) || Math.abs(seconds * 1000 - ledger.clock.now()) > 5 * 60 * 1000)
+    if (!Number.isFinite(seconds) || Math.abs(seconds * 1000 - Date.now()) > 5 * 60 * 1000)
       return 'timestamp more than 5 minutes off';
     const message = v3RequestMessage(
       request.method,

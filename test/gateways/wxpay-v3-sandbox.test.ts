@@ -6,6 +6,7 @@ import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
 import { sandboxProviderConfigs } from '../../core/sandbox/sandbox-provider-configs.ts';
 import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
 import {
+  advanceSandboxTime,
   type Behaviour,
   confirmPassword,
   issueCode,
@@ -207,6 +208,12 @@ describe('wxpay_v3 against the sandbox', () => {
         expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'paid' });
       }
     });
+  });
+
+  it('advancing the sandbox clock (business time) does not make its signatures stale', async () => {
+    const { outTradeNo } = await charge('instant', 40);
+    await advanceSandboxTime(sandbox, 10 * 60 * 1000);
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'paid', totalFee: 40 });
   });
 
   transportFaultTests({
