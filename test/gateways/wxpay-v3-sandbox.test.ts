@@ -210,6 +210,23 @@ describe('wxpay_v3 against the sandbox', () => {
     });
   });
 
+  it('USERPAYING for N seconds: pending until the customer confirms after the delay, then paid', async () => {
+    const res = await fetch(`${sandbox.url}/_sandbox/wallet/codes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ wallet: 'wxpay', behavior: 'password', confirm_after_ms: 8000 }),
+    });
+    const { authCode } = (await res.json()) as { authCode: string };
+    const outTradeNo = nextOutTradeNo('SLOW');
+    expect(await gateway.micropay({ outTradeNo, authCode, totalFee: 60, subject: 'x' })).toEqual({
+      kind: 'pending',
+      providerCode: 'USERPAYING',
+    });
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'pending' });
+    await advanceSandboxTime(sandbox, 9000);
+    expect(await gateway.query({ outTradeNo })).toMatchObject({ kind: 'paid', totalFee: 60 });
+  });
+
   it('advancing the sandbox clock (business time) does not make its signatures stale', async () => {
     const { outTradeNo } = await charge('instant', 40);
     await advanceSandboxTime(sandbox, 10 * 60 * 1000);
