@@ -4,7 +4,7 @@
  * gateway, notification verifier, sandbox config, poll policy) in core/gateways/registry.ts, whose
  * type makes a name without a descriptor a compile error. Environment-neutral: the renderer imports it.
  */
-export const PROVIDER_NAMES = ['wxpay', 'alipay', 'payjs'] as const;
+export const PROVIDER_NAMES = ['wxpay', 'alipay', 'payjs', 'wxpay_v3'] as const;
 
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 

@@ -79,6 +79,13 @@ export const DEFAULT_POLL_POLICIES: Readonly<Record<ProviderName, PollPolicy>> =
     qrQueryIntervalMs: 3000,
     confirmReversalByQuery: false,
   },
+  // APIv3 codepay keeps v2's timing: the same "reverse no sooner than 15 s" rule (docs/protocols.md §3).
+  wxpay_v3: {
+    ...BASE,
+    reverseNotBeforeMs: WXPAY_REVERSE_FLOOR_MS,
+    reverseMaxAttempts: 5,
+    reverseRetryDelayMs: 3000,
+  },
 };
 
 /** The wait after `failures` unknown replies in a row (no jitter: the machine is deterministic). */
@@ -91,7 +98,7 @@ export function unknownBackoffMs(policy: PollPolicy, failures: number): number {
 
 /** The earliest reversal a provider allows after the charge; no configuration may go below it. */
 export function reverseFloorMs(provider: ProviderName): number {
-  return provider === 'wxpay' ? WXPAY_REVERSE_FLOOR_MS : 0;
+  return provider === 'wxpay' || provider === 'wxpay_v3' ? WXPAY_REVERSE_FLOOR_MS : 0;
 }
 
 /** Total patience of the schedule: the time from the charge to the last query. */

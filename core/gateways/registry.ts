@@ -11,6 +11,7 @@ import { ALIPAY_PROVIDER } from './alipay/alipay-provider.ts';
 import { PAYJS_PROVIDER } from './payjs/payjs-provider.ts';
 import type { ConfiguredProvider, ProviderDescriptor } from './provider-descriptor.ts';
 import { WXPAY_PROVIDER } from './wxpay/wxpay-provider.ts';
+import { WXPAY_V3_PROVIDER } from './wxpay-v3/wxpay-v3-provider.ts';
 
 export type { ConfiguredProvider, ProviderDescriptor };
 
@@ -18,6 +19,7 @@ export const PROVIDER_REGISTRY: { readonly [N in ProviderName]: ProviderDescript
   wxpay: WXPAY_PROVIDER,
   alipay: ALIPAY_PROVIDER,
   payjs: PAYJS_PROVIDER,
+  wxpay_v3: WXPAY_V3_PROVIDER,
 };
 
 /** The descriptor for a config entry's `provider`, or a config error naming the unknown value. */

@@ -28,9 +28,12 @@ export interface NotifyAnswer {
   readonly body: string;
 }
 
+/** The notification's HTTP headers, lower-cased (WeChat APIv3 signs notifications in Wechatpay-* headers). */
+export type NotifyHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
 export interface NotifyVerifier {
   readonly provider: ProviderName;
-  read(body: string): NotifyReading;
+  read(body: string, headers?: NotifyHeaders): NotifyReading;
   /** The provider's "received, stop retrying" answer. */
   readonly success: NotifyAnswer;
   /** The provider's failure answer (status 400), so it retries or gives up on its own schedule. */

@@ -15,6 +15,8 @@ export interface SandboxRequest {
   /** Path without the query string, e.g. "/wxpay/pay/micropay". */
   readonly path: string;
   readonly query: URLSearchParams;
+  /** The request target exactly as received (path + query): WeChat APIv3 signs it byte for byte. */
+  readonly target: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
   /** True on the TLS server when the client presented a certificate issued by the sandbox CA. */
@@ -28,6 +30,8 @@ export interface SandboxReply {
   readonly body: string;
   /** A binary reply (bills: gzip, zip); sent instead of `body` when present. */
   readonly bytes?: Buffer;
+  /** Extra headers (WeChat APIv3 signs replies in Wechatpay-* headers). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** The same reply with a wrong signature, for the bad_signature fault. */
   readonly badSignatureBody?: string;
 }
@@ -95,6 +99,7 @@ function send(res: ServerResponse, reply: SandboxReply, body = reply.body, close
   if (res.destroyed || res.headersSent) return;
   const payload = reply.bytes ?? body;
   const headers: Record<string, string | number> = {
+    ...reply.headers,
     'content-type': reply.contentType,
     'content-length': Buffer.byteLength(payload),
   };
@@ -146,6 +151,7 @@ export function createRequestListener(
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
+      target: req.url ?? '/',
       headers: req.headers,
       body: read.body,
       clientCertificateOk: socket.encrypted === true && socket.authorized === true,

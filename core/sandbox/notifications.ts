@@ -13,6 +13,8 @@ import { alipaySigningString, rsa2Sign } from './alipay-sign.ts';
 import { alipayTime, wechatTime } from './china-time.ts';
 import type { SandboxLedger, Trade } from './ledger.ts';
 import type { SandboxCredentials } from './sandbox-credentials.ts';
+import { loadSandboxKeys } from './sandbox-credentials.ts';
+import { wxpayV3Notification } from './wxpay-v3-protocol.ts';
 import { buildWxpayXml } from './wxpay-xml.ts';
 
 /** Delays before each attempt (ms). */
@@ -23,6 +25,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 interface Notification {
   readonly contentType: string;
   readonly body: string;
+  /** Extra headers (WeChat APIv3 signs notifications in Wechatpay-* headers). */
+  readonly headers?: Readonly<Record<string, string>>;
   accepted(status: number, body: string): boolean;
 }
 
@@ -123,6 +127,16 @@ export function buildNotification(
         accepted: (status, text) => status === 200 && text.trim() === 'success',
       };
     }
+    case 'wxpay_v3': {
+      // Real time: the receiver checks the signature's timestamp against its own clock.
+      const signingKey = loadSandboxKeys().serverKeys.wxpayV3SigningKey;
+      const signed = wxpayV3Notification(trade, credentials.wxpay_v3, signingKey, Date.now());
+      return {
+        contentType: 'application/json',
+        ...signed,
+        accepted: (status) => status === 200 || status === 204,
+      };
+    }
   }
 }
 
@@ -142,7 +156,7 @@ export function startNotifier(
       try {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': notification.contentType },
+          headers: { ...notification.headers, 'content-type': notification.contentType },
           body: notification.body,
           signal: AbortSignal.any([stop.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
         });

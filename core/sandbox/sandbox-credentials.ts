@@ -2,6 +2,7 @@
  * The sandbox's fixed credentials. They are documented and not secret (see keys/README.md): the
  * sandbox exists so the product runs with no merchant account. The PEMs are read once from keys/.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type AlipayCertSerials, alipayCertSn, alipayRootCertSn } from './alipay-cert-sn.ts';
 
@@ -27,6 +28,20 @@ export interface SandboxCredentials {
     readonly alipay_root_cert: string;
   };
   readonly payjs: { readonly mchid: string; readonly key: string };
+  /** WeChat Pay APIv3, direct merchant (docs/protocols.md §3); the same merchant as wxpay. */
+  readonly wxpay_v3: {
+    readonly appid: string;
+    readonly mchid: string;
+    /** Serial of the merchant API certificate (wxpay-client-cert.pem, whose key is private_key). */
+    readonly serial_no: string;
+    readonly private_key: string;
+    readonly public_key_id: string;
+    /** The sandbox's "WeChat Pay public key": replies and notifications verify with it. */
+    readonly public_key: string;
+    readonly apiv3_key: string;
+    /** A sandbox "platform certificate" (issued by the sandbox CA), for the switch-over case. */
+    readonly platform_certificate: string;
+  };
 }
 
 /** What only the sandbox holds: the keys it verifies requests with and signs replies with. */
@@ -37,6 +52,12 @@ export interface SandboxServerKeys {
   readonly tlsCertPem: string;
   readonly tlsKeyPem: string;
   readonly caPem: string;
+  /** Signs v3 replies as the "WeChat Pay public key" pair. */
+  readonly wxpayV3SigningKey: string;
+  /** Signs v3 replies as the platform certificate's key (POST /_sandbox/wxpay-v3/signer). */
+  readonly wxpayV3PlatformKey: string;
+  /** Verifies v3 request signatures: the merchant API certificate. */
+  readonly wxpayV3MerchantCert: string;
 }
 
 export const SANDBOX_WXPAY_APPID = 'wx2421b1c4370ec43b';
@@ -45,6 +66,8 @@ export const SANDBOX_WXPAY_KEY = 'scanpaysandboxwxpaykey0000000000';
 export const SANDBOX_ALIPAY_APP_ID = '2021000000000001';
 export const SANDBOX_PAYJS_MCHID = '1500000001';
 export const SANDBOX_PAYJS_KEY = 'scanpaysandboxpayjskey0000000000';
+export const SANDBOX_WXPAY_V3_PUBLIC_KEY_ID = 'PUB_KEY_ID_0110000100SANDBOX0000000000000';
+export const SANDBOX_WXPAY_V3_APIV3_KEY = 'scanpaysandboxwxpayapiv3key00000';
 
 function pem(name: string): string {
   return readFileSync(new URL(`./keys/${name}`, import.meta.url), 'utf8');
@@ -55,6 +78,7 @@ let cached: { credentials: SandboxCredentials; serverKeys: SandboxServerKeys } |
 export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys: SandboxServerKeys } {
   if (cached) return cached;
   const caPem = pem('ca-cert.pem');
+  const merchantCert = pem('wxpay-client-cert.pem');
   cached = {
     credentials: {
       wxpay: {
@@ -75,6 +99,16 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
         alipay_root_cert: caPem,
       },
       payjs: { mchid: SANDBOX_PAYJS_MCHID, key: SANDBOX_PAYJS_KEY },
+      wxpay_v3: {
+        appid: SANDBOX_WXPAY_APPID,
+        mchid: SANDBOX_WXPAY_MCH_ID,
+        serial_no: new X509Certificate(merchantCert).serialNumber.toUpperCase(),
+        private_key: pem('wxpay-client-key.pem'),
+        public_key_id: SANDBOX_WXPAY_V3_PUBLIC_KEY_ID,
+        public_key: pem('wxpay-v3-pubkey-public.pem'),
+        apiv3_key: SANDBOX_WXPAY_V3_APIV3_KEY,
+        platform_certificate: pem('wxpay-v3-platform-cert.pem'),
+      },
     },
     serverKeys: {
       alipayAppPublicKey: pem('alipay-app-public.pem'),
@@ -87,6 +121,9 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
       tlsCertPem: pem('server-cert.pem'),
       tlsKeyPem: pem('server-key.pem'),
       caPem,
+      wxpayV3SigningKey: pem('wxpay-v3-pubkey-private.pem'),
+      wxpayV3PlatformKey: pem('wxpay-v3-platform-private.pem'),
+      wxpayV3MerchantCert: merchantCert,
     },
   };
   return cached;

@@ -13,7 +13,7 @@ export interface SandboxEndpoints {
 }
 
 export function sandboxProviderConfigs(sandbox: SandboxEndpoints) {
-  const { wxpay, alipay, payjs } = sandbox.credentials;
+  const { wxpay, alipay, payjs, wxpay_v3 } = sandbox.credentials;
   return {
     wxpay: {
       provider: 'wxpay',
@@ -38,6 +38,20 @@ export function sandboxProviderConfigs(sandbox: SandboxEndpoints) {
       mchid: payjs.mchid,
       key: payjs.key,
       base_url: `${sandbox.url}/payjs/api`,
+    },
+    wxpay_v3: {
+      provider: 'wxpay_v3',
+      appid: wxpay_v3.appid,
+      mchid: wxpay_v3.mchid,
+      serial_no: wxpay_v3.serial_no,
+      private_key: wxpay_v3.private_key,
+      apiv3_key: wxpay_v3.apiv3_key,
+      public_key_id: wxpay_v3.public_key_id,
+      public_key: wxpay_v3.public_key,
+      // Both kinds, as a merchant holds them while WeChat switches it over to the public key.
+      platform_certificates: [wxpay_v3.platform_certificate],
+      // The live host serves v2 and v3 side by side; so does the sandbox, under /wxpay.
+      base_url: `${sandbox.url}/wxpay`,
     },
   } as const;
 }

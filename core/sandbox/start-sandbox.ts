@@ -18,6 +18,7 @@ import { createPayjsHandler } from './payjs-protocol.ts';
 import { type ControlEndpoints, createControlHandler } from './sandbox-control.ts';
 import { loadSandboxKeys, type SandboxCredentials } from './sandbox-credentials.ts';
 import { createWxpayHandler, failReply } from './wxpay-protocol.ts';
+import { createWxpayV3Handler } from './wxpay-v3-protocol.ts';
 
 export type { SandboxLedger } from './ledger.ts';
 export type { SandboxCredentials } from './sandbox-credentials.ts';
@@ -98,11 +99,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     },
   );
   const payjs = createPayjsHandler(ledger, credentials.payjs);
+  const wxpayV3 = createWxpayV3Handler(ledger, {
+    merchant: credentials.wxpay_v3,
+    signingKey: serverKeys.wxpayV3SigningKey,
+    platformKey: serverKeys.wxpayV3PlatformKey,
+    merchantCert: serverKeys.wxpayV3MerchantCert,
+  });
   let endpoints: ControlEndpoints | undefined;
   const control = createControlHandler(ledger, () => endpoints);
 
   const plainRoutes: readonly Route[] = [
     { prefix: '/_sandbox/bills/faults', faulty: false, handle: bills.control, tooLarge: jsonTooLarge },
+    { prefix: '/_sandbox/wxpay-v3/signer', faulty: false, handle: wxpayV3.setSigner, tooLarge: jsonTooLarge },
     { prefix: '/_sandbox/', faulty: false, handle: control, tooLarge: jsonTooLarge },
     // Bills have their own faults (bill-routes.ts); the payment fault plan is not spent on them.
     {
@@ -117,6 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       handle: bills.alipayDownload,
       tooLarge: jsonTooLarge,
     },
+    { prefix: '/wxpay/v3/', faulty: true, handle: wxpayV3.handle, tooLarge: jsonTooLarge },
     { prefix: '/wxpay/', faulty: true, handle: wxpay, tooLarge: wxpayTooLarge },
     { prefix: '/alipay/', faulty: true, handle: alipay, tooLarge: jsonTooLarge },
     { prefix: '/payjs/', faulty: true, handle: payjs, tooLarge: jsonTooLarge },

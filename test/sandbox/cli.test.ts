@@ -30,6 +30,12 @@ describe('scanpay sandbox (CLI)', () => {
       expect(info.alipay).toMatchObject({ app_id: '2021000000000001' });
       expect((info.alipay as Record<string, string>).app_private_key).toContain('BEGIN PRIVATE KEY');
       expect(info.payjs).toEqual({ mchid: '1500000001', key: 'scanpaysandboxpayjskey0000000000' });
+      expect(info.wxpay_v3).toMatchObject({
+        appid: 'wx2421b1c4370ec43b',
+        mchid: '10000100',
+        public_key_id: expect.stringMatching(/^PUB_KEY_ID_/),
+        apiv3_key: expect.stringMatching(/^.{32}$/),
+      });
       const health = await fetch(`${info.url as string}/_sandbox/health`);
       expect(await health.json()).toEqual({ ok: true });
       child.kill('SIGTERM');

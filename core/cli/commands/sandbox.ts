@@ -22,6 +22,7 @@ function summary(sandbox: RunningSandbox): string {
     `  WeChat Pay v2  ${sandbox.url}/wxpay/pay/micropay   appid ${wxpay.appid}  mch_id ${wxpay.mch_id}`,
     `  Alipay         ${sandbox.url}/alipay/gateway.do    app_id ${alipay.app_id}`,
     `  PAYJS          ${sandbox.url}/payjs/api/micropay  mchid ${payjs.mchid}`,
+    `  WeChat Pay v3  ${sandbox.url}/wxpay/v3/pay/transactions/codepay  mchid ${sandbox.credentials.wxpay_v3.mchid}`,
     `  customer phone POST ${sandbox.url}/_sandbox/wallet/codes {"wallet":"wxpay","behavior":"instant"}`,
     `  truth          GET  ${sandbox.url}/_sandbox/trades`,
     'These credentials are public sandbox values; they work nowhere else. Ctrl+C stops.',
@@ -45,9 +46,9 @@ export const command: CliCommand = {
       console.error(`cannot start the sandbox on ${host}:${port}: ${code ?? (error as Error).message}`);
       return 1;
     }
-    const { wxpay, alipay, payjs } = sandbox.credentials;
+    const { wxpay, alipay, payjs, wxpay_v3 } = sandbox.credentials;
     process.stdout.write(
-      `${JSON.stringify({ url: sandbox.url, secapi_url: sandbox.secapiUrl, wxpay, alipay, payjs })}\n`,
+      `${JSON.stringify({ url: sandbox.url, secapi_url: sandbox.secapiUrl, wxpay, alipay, payjs, wxpay_v3 })}\n`,
     );
     console.error(summary(sandbox));
     await new Promise<void>((resolve) => {

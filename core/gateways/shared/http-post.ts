@@ -10,6 +10,8 @@ import https from 'node:https';
 
 export interface HttpPostRequest {
   readonly url: string;
+  /** Default POST; GET sends no body (WeChat APIv3 queries). */
+  readonly method?: 'POST' | 'GET';
   readonly body: string;
   readonly contentType: string;
   /** Deadline for the whole exchange; after it the socket is destroyed. */
@@ -22,7 +24,13 @@ export interface HttpPostRequest {
 }
 
 export type HttpPostResult =
-  | { readonly kind: 'response'; readonly status: number; readonly body: string }
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      readonly body: string;
+      /** Lower-cased reply headers (WeChat APIv3 signs its replies in Wechatpay-* headers). */
+      readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+    }
   | {
       readonly kind: 'transport_failure';
       readonly reason: 'timeout' | 'network' | 'too_large';
@@ -49,7 +57,7 @@ export function httpPost(request: HttpPostRequest): Promise<HttpPostResult> {
   }
   const payload = Buffer.from(request.body, 'utf8');
   const options: http.RequestOptions = {
-    method: 'POST',
+    method: request.method ?? 'POST',
     headers: {
       ...request.headers,
       'content-type': request.contentType,
@@ -87,6 +95,7 @@ export function httpPost(request: HttpPostRequest): Promise<HttpPostResult> {
           kind: 'response',
           status: res.statusCode ?? 0,
           body: Buffer.concat(chunks).toString('utf8'),
+          headers: res.headers,
         });
       });
       res.on('error', (error) => finish(failureOf(error)));

@@ -82,7 +82,7 @@ export const ServiceConfigSchema = z.strictObject({
   merchants: z.array(merchant).min(1).optional(),
   default_pid: z.string().optional(),
   poll_schedules: z
-    .strictObject({ wxpay: pollOverride, alipay: pollOverride, payjs: pollOverride })
+    .strictObject({ wxpay: pollOverride, alipay: pollOverride, payjs: pollOverride, wxpay_v3: pollOverride })
     .optional(),
   scanners: z.array(ScannerConfigSchema).default([]),
   paid_actions: z.record(z.string(), z.array(paidAction)).default({}),

@@ -278,7 +278,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     } catch {
       throw new HttpRefusal(400, 'path_invalid', 'the path is not valid percent-encoding');
     }
-    const answer = service.handleNotify(pid, provider, text);
+    const answer = service.handleNotify(pid, provider, text, request.headers);
     response.writeHead(answer.status, {
       'content-type': answer.contentType,
       'cache-control': 'no-store',

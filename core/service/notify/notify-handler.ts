@@ -11,7 +11,7 @@
 import { isFinal } from '../../domain/attempt-state.ts';
 import type { CheckoutEngine } from '../../engine/checkout-engine.ts';
 import type { EngineLogger } from '../../engine/engine-deps.ts';
-import type { NotifyAnswer, NotifyVerifier } from '../../ports/notify-verifier.ts';
+import type { NotifyAnswer, NotifyHeaders, NotifyVerifier } from '../../ports/notify-verifier.ts';
 import type { ServiceMerchants } from '../merchants.ts';
 
 export interface NotifyHandlerDeps {
@@ -20,7 +20,12 @@ export interface NotifyHandlerDeps {
   readonly logger: EngineLogger;
 }
 
-export type NotifyHandler = (pid: string, provider: string, body: string) => NotifyAnswer;
+export type NotifyHandler = (
+  pid: string,
+  provider: string,
+  body: string,
+  headers?: NotifyHeaders,
+) => NotifyAnswer;
 
 export const NOTIFY_NOT_FOUND: NotifyAnswer = {
   status: 404,
@@ -44,10 +49,10 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
     return created;
   }
 
-  return (pid, provider, body) => {
+  return (pid, provider, body, headers) => {
     const verifier = verifierFor(pid, provider);
     if (!verifier) return NOTIFY_NOT_FOUND;
-    const reading = verifier.read(body);
+    const reading = verifier.read(body, headers);
     const where = { pid, provider };
     if (reading.kind === 'rejected') {
       logger.warn('notify rejected', { ...where, reason: reading.reason });

@@ -31,6 +31,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'provider.wxpay': 'WeChat Pay',
   'provider.alipay': 'Alipay',
   'provider.payjs': 'PAYJS',
+  'provider.wxpay_v3': 'WeChat Pay (APIv3)',
   'wallet.wxpay': 'WeChat Pay',
   'wallet.alipay': 'Alipay',
   'tender.cash': 'Cash',

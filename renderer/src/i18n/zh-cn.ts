@@ -29,6 +29,7 @@ export const zhCN = {
   'provider.wxpay': '微信支付',
   'provider.alipay': '支付宝',
   'provider.payjs': 'PAYJS',
+  'provider.wxpay_v3': '微信支付 (APIv3)',
   'wallet.wxpay': '微信支付',
   'wallet.alipay': '支付宝',
   'tender.cash': '现金',
