@@ -16,11 +16,11 @@
  * A write stalls key handling for a few ms (`node bench/scan/wedge-stall.ts` measures it); the keys
  * queued meanwhile arrive as one long gap and then a rush. The detector decides on the average
  * rate and the terminator and defers a timer that fires late, so one stall does not split a scan
- * (docs/scanners.md, "Keyboard wedge").
+ * (docs/scanner-facts.md, "Keyboard wedge").
  *
  * IME: on Windows `preventDefault` here does not stop an active IME (electron/electron#29875):
  * digits can still be committed into the focused field. `isComposing` keys are never held. Use HID
- * POS mode or the IME's English mode (README, docs/scanners.md).
+ * POS mode or the IME's English mode (README, docs/scanner-facts.md).
  */
 
 /** One key as core/common/wedge (WedgeFeed.pushKey / WedgeDetector.feed) takes it. */

@@ -5,7 +5,7 @@
  * detector sees one long gap followed by a rush. This runs paid attempts through CheckoutEngine +
  * SqliteJournal (real file, default durability) and times every journal call: each one is
  * synchronous, so its duration is how long a key waits behind it. It prints the distribution of
- * single-call stalls: the stall the detector must tolerate (docs/scanners.md, "Keyboard wedge").
+ * single-call stalls: the stall the detector must tolerate (docs/scanner-facts.md, "Keyboard wedge").
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -72,7 +72,7 @@ export const HidScannerConfigSchema = z
     vendorId: usbId,
     productId: usbId,
     profile: z.enum(HID_PROFILES).default('auto'),
-    /** A model no built-in profile fits: its HID POS report layout (docs/scanners.md; record with `listen --raw`). */
+    /** A model no built-in profile fits: its HID POS report layout (docs/scanner-facts.md; record with `listen --raw`). */
     layout: HidPosLayoutSchema.optional(),
     /** A multi-report code whose next report does not come within this long is rejected whole. */
     endTimeoutMs: z.number().int().min(10).max(2000).default(100),

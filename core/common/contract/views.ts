@@ -271,7 +271,7 @@ export interface WedgeSettingsView {
   readonly max_key_gap_ms: number;
   readonly end_timeout_ms: number;
   readonly min_length: number;
-  /** The scanner ends each code with Enter/Tab: a burst without one is rejected whole (docs/scanners.md). */
+  /** The scanner ends each code with Enter/Tab: a burst without one is rejected whole (docs/scanner-facts.md). */
   readonly require_suffix: boolean;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Tells a scanner typing (a keyboard-wedge scanner) from a person typing. Hand-written because the
  * public detectors (onScan.js and similar) are DOM-bound, decode from `key` (which a layout or an
- * IME changes) and end a burst on the first slow gap. The rules (docs/scanners.md, "Keyboard wedge"):
+ * IME changes) and end a burst on the first slow gap. The rules (docs/scanner-facts.md, "Keyboard wedge"):
  *
  * - A burst is keys less than `endTimeoutMs` apart. It is decided on its AVERAGE key rate and its
  *   end, never on one gap: the event loop that times the keys can stall tens of ms (a synchronous

@@ -87,7 +87,7 @@ function keyboardHint(platform: NodeJS.Platform): string {
     : "scanner in keyboard mode: Windows and macOS do not let programs open keyboards, so use the keyboard-wedge source, or scan the scanner's 'USB HID POS' setup code";
 }
 
-/** What to do about a keyboard-mode scanner, per platform (docs/scanners.md, "Platform and IME notes"). */
+/** What to do about a keyboard-mode scanner, per platform (docs/scanner-facts.md, "Platform and IME notes"). */
 function keyboardModeFix(platform: NodeJS.Platform): string {
   const best =
     "best: scan the scanner's 'USB HID POS' setup code (read by node-hid: no focus, layout or IME trouble)";

@@ -6,7 +6,7 @@
  * report and was not in the previous one (so "11" arrives as press, release, press); a report
  * full of 0x01 is a rollover error and is ignored. Silence ends a code from a scanner with no suffix;
  * once a code has ended on Enter/Tab the scanner is known to send one, so a code that falls silent
- * was cut off and is rejected whole (the wedge detector's rule, docs/scanners.md "Keyboard wedge").
+ * was cut off and is rejected whole (the wedge detector's rule, docs/scanner-facts.md "Keyboard wedge").
  */
 import type { FlushReason, FrameEvent } from '../serial/line-framer.ts';
 

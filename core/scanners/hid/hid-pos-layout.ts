@@ -6,7 +6,7 @@
  *
  * Offsets count from byte 0 of the report as node-hid delivers it: for numbered reports (all the
  * scanners below use report id 0x02) byte 0 is the report id. The facts and their sources are in
- * docs/scanners.md ("HID POS report layouts").
+ * docs/scanner-facts.md ("HID POS report layouts").
  */
 import { z } from 'zod';
 
@@ -103,7 +103,7 @@ export const HID_POS_LAYOUTS: Readonly<Record<'honeywell' | 'newland', HidPosLay
   newland: NEWLAND,
 };
 
-/** USB vendor ids whose HID POS interface uses a built-in layout (docs/scanners.md). */
+/** USB vendor ids whose HID POS interface uses a built-in layout (docs/scanner-facts.md). */
 export const VENDOR_LAYOUTS: ReadonlyMap<number, keyof typeof HID_POS_LAYOUTS> = new Map([
   [0x0c2e, 'honeywell'], // Honeywell
   [0x23d0, 'honeywell'], // Youjie (Honeywell subsidiary)

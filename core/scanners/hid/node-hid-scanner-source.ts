@@ -58,7 +58,7 @@ export function resolveProfile(config: HidScannerConfig, device: HidDeviceInfo):
   // Guessing a layout could read a wrong code that still looks valid: refuse, and say how to fix it.
   return {
     kind: 'unknown',
-    reason: `no HID POS layout known for USB vendor ${hex4(device.vendorId)}: set "profile" (honeywell, newland) or a "layout" (record reports with scanpay listen --hid VID:PID --raw; docs/scanners.md)`,
+    reason: `no HID POS layout known for USB vendor ${hex4(device.vendorId)}: set "profile" (honeywell, newland) or a "layout" (record reports with scanpay listen --hid VID:PID --raw; docs/scanner-facts.md)`,
   };
 }
 
@@ -203,7 +203,7 @@ export class NodeHidScannerSource extends EmittingScannerSource {
     const enable = profile.kind === 'pos' ? profile.layout.enableReport : null;
     if (enable) {
       // Honeywell and Youjie start sending HID POS reports only once told to; other vendors of the
-      // same layout ignore or refuse the report, which is not an error (docs/scanners.md).
+      // same layout ignore or refuse the report, which is not an error (docs/scanner-facts.md).
       const bytes = [enable.reportId, ...enable.data];
       await Promise.resolve()
         .then(() => (enable.kind === 'feature' ? device.sendFeatureReport(bytes) : device.write(bytes)))

@@ -87,7 +87,7 @@ export class LineFramer {
         reason:
           reason === 'disconnect'
             ? `a ${length}-byte partial code was cut off when the device disconnected`
-            : `a ${length}-byte partial code never got its terminator: half a scan, or a scanner set up with no suffix (then set "terminator": "none"; docs/scanners.md)`,
+            : `a ${length}-byte partial code never got its terminator: half a scan, or a scanner set up with no suffix (then set "terminator": "none"; docs/scanner-facts.md)`,
       });
     }
     return events;

@@ -1,7 +1,7 @@
 /**
  * The browser's keyboard-wedge detector (where Electron's main process does not capture the wedge),
  * set up from the configured wedge scanner (the settings view's `wedge`: timings and requireSuffix,
- * docs/scanners.md). Until the settings arrive, or with no wedge scanner configured, it uses the
+ * docs/scanner-facts.md). Until the settings arrive, or with no wedge scanner configured, it uses the
  * browser defaults; when the settings change (a reload after a dropped link) it is rebuilt.
  */
 import type { WedgeSettingsView } from '../../../core/common/contract/views.ts';
@@ -21,7 +21,7 @@ export interface WedgeClock {
   readonly setTimer: SetTimer;
 }
 
-/** Scanner timings: 1–19 ms between keys; people ≥ 30 ms (docs/scanners.md). */
+/** Scanner timings: 1–19 ms between keys; people ≥ 30 ms (docs/scanner-facts.md). */
 const BROWSER_DEFAULTS: WedgeDetectorOptions = { maxKeyGapMs: 40, endTimeoutMs: 120, minLength: 8 };
 
 export function wedgeDetectorOptions(wedge: WedgeSettingsView | null): WedgeDetectorOptions {
