@@ -97,6 +97,19 @@ export class AccessPolicy {
     const needed = OPERATION_PERMISSIONS[name];
     const fields = request as { pin?: string; new_pin?: string };
     const changingPin = name === 'updateSettings' && fields.new_pin !== undefined;
+    // A held scan is a code the customer showed to this till: only the till's own screen may charge it.
+    if (
+      name === 'submitScan' &&
+      (request as { held_id?: string }).held_id !== undefined &&
+      caller.kind !== 'console'
+    )
+      throw new ForbiddenError(
+        'permission_denied',
+        `claiming a held scan refused: only this till's screen may`,
+        {
+          operation: name,
+        },
+      );
     if (needed === 'pay' || needed === 'query') {
       if (caller.kind === 'integrator' && !caller.permissions.includes(needed))
         throw denied(caller, name, needed);
