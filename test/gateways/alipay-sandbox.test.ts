@@ -5,8 +5,8 @@ import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
 import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
 import {
   type Behaviour,
+  chargeFreshCode,
   confirmPassword,
-  issueCode,
   nextOutTradeNo,
   setFaults,
   transportFaultTests,
@@ -37,10 +37,13 @@ afterAll(() => sandbox.close());
 beforeEach(() => setFaults(sandbox, {}));
 
 async function charge(behavior: Behaviour, totalFee = 1230) {
-  const authCode = await issueCode(sandbox, 'alipay', behavior);
-  const outTradeNo = nextOutTradeNo('AL');
-  const outcome = await gateway.micropay({ outTradeNo, authCode, totalFee, subject: 'Tea' });
-  return { authCode, outTradeNo, outcome };
+  return chargeFreshCode(
+    sandbox,
+    gateway,
+    { wallet: 'alipay', prefix: 'AL', subject: 'Tea' },
+    behavior,
+    totalFee,
+  );
 }
 
 describe('alipay against the sandbox', () => {

@@ -6,8 +6,8 @@ import type { PaymentGateway } from '../../core/ports/payment-gateway.ts';
 import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
 import {
   type Behaviour,
+  chargeFreshCode,
   confirmPassword,
-  issueCode,
   nextOutTradeNo,
   setFaults,
   transportFaultTests,
@@ -41,10 +41,13 @@ afterAll(() => sandbox.close());
 beforeEach(() => setFaults(sandbox, {}));
 
 async function charge(behavior: Behaviour, totalFee = 500) {
-  const authCode = await issueCode(sandbox, 'wxpay', behavior);
-  const outTradeNo = nextOutTradeNo('PJ');
-  const outcome = await gateway.micropay({ outTradeNo, authCode, totalFee, subject: 'Massage' });
-  return { authCode, outTradeNo, outcome };
+  return chargeFreshCode(
+    sandbox,
+    gateway,
+    { wallet: 'wxpay', prefix: 'PJ', subject: 'Massage' },
+    behavior,
+    totalFee,
+  );
 }
 
 /** The payjs_order_id an outcome names (the engine journals it as the attempt's providerOrderId). */

@@ -36,6 +36,23 @@ export async function advanceSandboxTime(sandbox: RunningSandbox, ms: number): P
   await control(sandbox, 'time/advance', { ms });
 }
 
+/**
+ * The customer shows a fresh code of `wallet` with `behavior`, and `gateway` charges it under a fresh
+ * out_trade_no: the first step of every adapter's sandbox tests.
+ */
+export async function chargeFreshCode(
+  sandbox: RunningSandbox,
+  gateway: PaymentGateway,
+  charge: { wallet: 'wxpay' | 'alipay'; prefix: string; subject: string },
+  behavior: Behaviour,
+  totalFee: number,
+) {
+  const authCode = await issueCode(sandbox, charge.wallet, behavior);
+  const outTradeNo = nextOutTradeNo(charge.prefix);
+  const outcome = await gateway.micropay({ outTradeNo, authCode, totalFee, subject: charge.subject });
+  return { authCode, outTradeNo, outcome };
+}
+
 let serial = 0;
 /** A fresh out_trade_no per attempt (one out_trade_no ↔ one auth_code). */
 export function nextOutTradeNo(prefix: string): string {

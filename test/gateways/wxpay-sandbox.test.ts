@@ -6,6 +6,7 @@ import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sand
 import {
   advanceSandboxTime,
   type Behaviour,
+  chargeFreshCode,
   confirmPassword,
   issueCode,
   nextOutTradeNo,
@@ -43,10 +44,13 @@ afterAll(() => sandbox.close());
 beforeEach(() => setFaults(sandbox, {}));
 
 async function charge(behavior: Behaviour, totalFee = 1230) {
-  const authCode = await issueCode(sandbox, 'wxpay', behavior);
-  const outTradeNo = nextOutTradeNo('WX');
-  const outcome = await gateway.micropay({ outTradeNo, authCode, totalFee, subject: 'Coffee' });
-  return { authCode, outTradeNo, outcome };
+  return chargeFreshCode(
+    sandbox,
+    gateway,
+    { wallet: 'wxpay', prefix: 'WX', subject: 'Coffee' },
+    behavior,
+    totalFee,
+  );
 }
 
 describe('wxpay against the sandbox', () => {

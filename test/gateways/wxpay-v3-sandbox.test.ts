@@ -8,6 +8,7 @@ import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sand
 import {
   advanceSandboxTime,
   type Behaviour,
+  chargeFreshCode,
   confirmPassword,
   issueCode,
   nextOutTradeNo,
@@ -38,10 +39,13 @@ afterAll(() => sandbox.close());
 beforeEach(() => setFaults(sandbox, {}));
 
 async function charge(behavior: Behaviour, totalFee = 1230, gw = gateway) {
-  const authCode = await issueCode(sandbox, 'wxpay', behavior);
-  const outTradeNo = nextOutTradeNo('V3');
-  const outcome = await gw.micropay({ outTradeNo, authCode, totalFee, subject: '咖啡 Coffee' });
-  return { authCode, outTradeNo, outcome };
+  return chargeFreshCode(
+    sandbox,
+    gw,
+    { wallet: 'wxpay', prefix: 'V3', subject: '咖啡 Coffee' },
+    behavior,
+    totalFee,
+  );
 }
 
 describe('wxpay_v3 against the sandbox', () => {
