@@ -2,32 +2,25 @@
  * Providers unreachable: the page disables e-wallet tender with a plain message, cash keeps working,
  * and when the line comes back the service's health event re-enables e-wallets without a reload.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage, shot } from './helpers/browser.ts';
-import { type OutageProxy, startOutageProxy } from './helpers/outage-proxy.ts';
-import { api } from './helpers/sandbox.ts';
-import { type RunningServe, startSandboxProcess, startServe } from './helpers/serve.ts';
+import { shot } from './helpers/browser.ts';
+import type { OutageProxy } from './helpers/outage-proxy.ts';
+import type { RunningServe } from './helpers/serve.ts';
+import { startTillBehindProxy, type TillBehindProxy } from './helpers/till-behind-proxy.ts';
 
-let sandbox: { url: string; stop(): Promise<void> };
+let till: TillBehindProxy;
 let proxy: OutageProxy;
 let serve: RunningServe;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([startSandboxProcess(), launchChromium()]);
-  proxy = await startOutageProxy(sandbox.url, true);
-  serve = await startServe({ sandboxUrl: proxy.url });
-  await api(serve.url, 'openShift', { cashier: 'Zhao', float_fee: 0 });
-  page = await newPage(browser);
+  till = await startTillBehindProxy(true);
+  ({ proxy, serve, page } = till);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await proxy?.close();
-  await sandbox?.stop();
+  await till?.stop();
 });
 
 describe('providers unreachable', () => {

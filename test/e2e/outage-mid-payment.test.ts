@@ -3,32 +3,26 @@
  * (not "waiting for the password"), the cashier serves the next customer in cash meanwhile, and when
  * the line returns the engine settles the first charge by itself.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage, shot } from './helpers/browser.ts';
-import { type OutageProxy, startOutageProxy } from './helpers/outage-proxy.ts';
+import { shot } from './helpers/browser.ts';
+import type { OutageProxy } from './helpers/outage-proxy.ts';
 import { api, confirmCode, issueCode } from './helpers/sandbox.ts';
-import { type RunningServe, startSandboxProcess, startServe } from './helpers/serve.ts';
+import type { RunningServe } from './helpers/serve.ts';
+import { startTillBehindProxy, type TillBehindProxy } from './helpers/till-behind-proxy.ts';
 
-let sandbox: { url: string; stop(): Promise<void> };
+let till: TillBehindProxy;
 let proxy: OutageProxy;
 let serve: RunningServe;
-let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([startSandboxProcess(), launchChromium()]);
-  proxy = await startOutageProxy(sandbox.url, false);
-  serve = await startServe({ sandboxUrl: proxy.url });
-  await api(serve.url, 'openShift', { cashier: 'Zhao', float_fee: 0 });
-  page = await newPage(browser);
+  till = await startTillBehindProxy(false);
+  ({ proxy, serve, page } = till);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await proxy?.close();
-  await sandbox?.stop();
+  await till?.stop();
 });
 
 /** A keyboard-wedge burst dispatched inside the page (see cashier.test.ts for why not page.keyboard). */
