@@ -194,7 +194,6 @@ export const PERIPHERAL_ERROR_CODES = [
   'pole_display_unreachable',
   'printer_not_configured',
   'printer_unreachable',
-  'printer_usb_unsupported',
   'receipt_order_not_paid',
 ] as const;
 

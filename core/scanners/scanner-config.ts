@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { HidPosLayoutSchema } from './hid/hid-pos-layout.ts';
 
-const usbId = z
+/** A USB vendor or product id: a number, or 1–4 hex digits as lsusb prints them. */
+export const UsbIdSchema = z
   .union([
     z.number().int().min(0).max(0xffff),
     z
@@ -28,8 +29,8 @@ export const SerialScannerConfigSchema = z
     /** Or find the port in the port list (and find it again after unplug, when its path changed). */
     match: z
       .object({
-        vendorId: usbId.optional(),
-        productId: usbId.optional(),
+        vendorId: UsbIdSchema.optional(),
+        productId: UsbIdSchema.optional(),
         serialNumber: z.string().min(1).optional(),
       })
       .refine((m) => m.vendorId !== undefined || m.productId !== undefined || m.serialNumber !== undefined, {
@@ -69,8 +70,8 @@ export const HidScannerConfigSchema = z
   .object({
     kind: z.literal('hid'),
     id: z.string().min(1).optional(),
-    vendorId: usbId,
-    productId: usbId,
+    vendorId: UsbIdSchema,
+    productId: UsbIdSchema,
     profile: z.enum(HID_PROFILES).default('auto'),
     /** A model no built-in profile fits: its HID POS report layout (docs/scanner-facts.md; record with `listen --raw`). */
     layout: HidPosLayoutSchema.optional(),

@@ -522,7 +522,5 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'The customer pole display is not answering: check its cable and port. Sales go on.',
   'error.printer_unreachable':
     'The receipt printer is not answering: check power, paper and cable. Receipts wait in the queue.',
-  'error.printer_usb_unsupported':
-    "USB receipt printers are not supported yet: use the printer's network port (9100) or its virtual COM port.",
   'error.receipt_order_not_paid': 'This order is not paid: there is no receipt to print.',
 };

@@ -482,7 +482,6 @@ export const zhCN = {
   'error.printer_not_configured': '未配置小票打印机。',
   'error.pole_display_unreachable': '客显没有响应：请检查连线和串口。收款不受影响。',
   'error.printer_unreachable': '小票打印机没有响应：请检查电源、纸张和连线。小票会排队等待打印。',
-  'error.printer_usb_unsupported': '暂不支持 USB 小票打印机：请使用打印机的网口（9100）或虚拟串口。',
   'error.receipt_order_not_paid': '此订单尚未支付，没有小票可打印。',
 } as const;
 
