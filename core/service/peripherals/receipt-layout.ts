@@ -4,10 +4,11 @@
  * tested without a printer. Times are Beijing time (UTC+8, no daylight saving); amounts are fen
  * inside and printed as ￥0.00.
  */
+
+import { tenderedFeeOf } from '../../common/cash-tendered.ts';
 import type { OrderView, RefundView, Tender, ZReportView } from '../../common/contract/views.ts';
 import { fenToYuan } from '../../common/money.ts';
 import { escapeReceiptText as esc } from '../../peripherals/escpos/receipt-encoder.ts';
-import { tenderedFeeOf } from './cash-tendered.ts';
 
 export interface ReceiptHeader {
   readonly shopName: string;

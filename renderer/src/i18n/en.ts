@@ -486,6 +486,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'customer.paid': 'Payment successful',
   'customer.failed': 'Payment did not go through: try again or pay another way',
   'customer.see_cashier': 'Confirming, one moment',
+  'customer.tendered': 'Tendered {amount}',
+  'customer.change': 'Change {amount}',
   'status.printer': 'Printer',
   'status.printer.online': 'ready',
   'status.printer.paper_out': 'out of paper',

@@ -448,6 +448,8 @@ export const zhCN = {
   'customer.paid': '支付成功',
   'customer.failed': '支付未成功，请重试或换一种方式',
   'customer.see_cashier': '正在确认，请稍候',
+  'customer.tendered': '实收 {amount}',
+  'customer.change': '找零 {amount}',
   'status.printer': '打印机',
   'status.printer.online': '正常',
   'status.printer.paper_out': '缺纸',
