@@ -123,6 +123,7 @@ export const PAYMENT_ERROR_CODES = [
   'no_sale',
   'no_open_shift',
   'shift_already_open',
+  'shift_not_found',
   'qr_in_progress',
   'product_missing',
   'sandbox_unreachable',

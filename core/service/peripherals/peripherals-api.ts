@@ -1,6 +1,6 @@
 /**
  * The peripherals' operations (core/common/contract/peripherals-contract.ts) over the running
- * peripherals service: views, the print queue, reprint, the drawer behind the supervisor PIN and
+ * peripherals service: views, the print queue, reprints (receipts, 交班报表), the drawer behind the supervisor PIN and
  * the Settings switches.
  */
 import type { PeripheralsApi, PeripheralsView } from '../../common/contract/peripherals-contract.ts';
@@ -36,6 +36,12 @@ export function buildPeripheralsApi(deps: PeripheralsApiDeps): PeripheralsApi {
           `order ${request.out_trade_no} is not paid: no receipt to print`,
         );
       const id = service.reprint(order);
+      if (id === null) throw new ConflictError('printer_not_configured', 'no receipt printer is configured');
+      return service.listPrintJobs().find((job) => job.id === id) ?? null;
+    },
+    async printShiftReport(request) {
+      const id = service.reprintShiftReport(request.shift_id);
+      if (id === undefined) throw new NotFoundError('shift_not_found', `no closed shift ${request.shift_id}`);
       if (id === null) throw new ConflictError('printer_not_configured', 'no receipt printer is configured');
       return service.listPrintJobs().find((job) => job.id === id) ?? null;
     },

@@ -143,6 +143,21 @@ export class PeripheralsService {
     );
   }
 
+  /**
+   * Another copy of a closed shift's 交班报表, marked 重印 (the first printed itself at close).
+   * Undefined when there is no such closed shift, null when no printer is configured.
+   */
+  reprintShiftReport(shiftId: string): number | null | undefined {
+    const report = this.deps.shiftReport(shiftId);
+    if (!report || report.closed_at === null) return undefined;
+    return this.enqueue(
+      'shift',
+      report.shift_id,
+      null,
+      shiftReport(this.header(null), report, this.drawerOpenings(report.shift_id), { reprint: true }),
+    );
+  }
+
   /** "Open drawer" from the till: the caller has checked the supervisor PIN; journaled with who and why. */
   async openDrawer(who: string | null): Promise<{ delivered: boolean }> {
     if (!this.deps.printer)

@@ -99,7 +99,12 @@ export function refundReceipt(h: ReceiptHeader, order: OrderView, refund: Refund
   ].join('\n');
 }
 
-export function shiftReport(h: ReceiptHeader, report: ZReportView, drawerOpenings: number): string {
+export function shiftReport(
+  h: ReceiptHeader,
+  report: ZReportView,
+  drawerOpenings: number,
+  options: { reprint?: boolean } = {},
+): string {
   const lines = report.lines.map((line) => {
     const totals = report.totals.find((t) => t.tender === line.tender);
     return [
@@ -114,7 +119,12 @@ export function shiftReport(h: ReceiptHeader, report: ZReportView, drawerOpening
     ];
   });
   return [
-    ...header(h, '交班报表', report.cashier, report.closed_at ?? report.opened_at),
+    ...header(
+      h,
+      options.reprint ? '交班报表（重印）' : '交班报表',
+      report.cashier,
+      report.closed_at ?? report.opened_at,
+    ),
     `班次 | ${esc(report.shift_id)}`,
     // One line each: 19 characters do not fit half of a 58 mm line.
     `开班 ${beijingTime(report.opened_at)}`,

@@ -325,6 +325,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
     "The provider never gave its own order number, so this payment cannot be checked or reversed automatically. Look the merchant order number up in the provider's console and refund it there if the customer was charged.",
   'error.provider_not_configured': 'No merchant is configured for this: contact the administrator.',
   'error.shift_already_open': 'A shift is already open.',
+  'error.shift_not_found': 'No closed shift with this number.',
   'error.config_invalid': 'The configuration is wrong: contact the administrator.',
   'error.journal_unavailable':
     'The payment record cannot be written (disk full or faulty): card payments are stopped. Take cash and call the administrator.',

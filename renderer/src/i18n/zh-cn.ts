@@ -306,6 +306,7 @@ export const zhCN = {
     '支付平台未返回它的订单号，无法自动查询或撤销这笔付款。请在支付平台商户后台按商户订单号查找，如已扣款请在后台退款。',
   'error.provider_not_configured': '未配置可用的收款商户，请联系管理员。',
   'error.shift_already_open': '已经开班。',
+  'error.shift_not_found': '找不到这个已交班的班次。',
   'error.config_invalid': '配置有误，请联系管理员。',
   'error.journal_unavailable': '交易记录无法写入（磁盘已满或故障），已暂停扫码收款。请收现金并联系管理员。',
   'error.journal_snapshot_unreadable': '此笔支付的存储记录无法读取：请先在支付平台商户后台核对，再重试。',

@@ -12,10 +12,11 @@ import { StatusBar } from '../../../renderer/src/components/status-bar.tsx';
 import { HistoryScreen } from '../../../renderer/src/screens/history-screen.tsx';
 import { SaleScreen } from '../../../renderer/src/screens/sale-screen.tsx';
 import { SettingsScreen } from '../../../renderer/src/screens/settings-screen.tsx';
+import { ShiftScreen } from '../../../renderer/src/screens/shift-screen.tsx';
 import { selectCustomerView } from '../../../renderer/src/state/customer-view.ts';
 import { somePeripherals } from '../fixtures/peripherals.ts';
 import { defaultBridge, renderWithStores } from '../fixtures/render-app.tsx';
-import { anAttempt, anOrder, anOrderDetail, aSale, someSettings, T0 } from '../fixtures/views.ts';
+import { anAttempt, anOrder, anOrderDetail, aSale, aShift, someSettings, T0 } from '../fixtures/views.ts';
 
 afterEach(cleanup);
 
@@ -295,6 +296,39 @@ describe('print receipt on a paid sale', () => {
     fireEvent.click(screen.getByTestId('print-receipt'));
     expect(print).toHaveBeenCalledTimes(1);
     expect(bridge.callsOf('reprintReceipt')).toEqual([]);
+  });
+});
+
+describe('交班报表 print button', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  const zReport = { ...aShift({ closed_at: T0 + 3_600_000 }), lines: [] };
+
+  async function shiftScreenWithReport(bridge: ReturnType<typeof defaultBridge>) {
+    const rendered = renderWithStores(<ShiftScreen />, { bridge });
+    await act(async () => rendered.stores.peripherals.getState().load());
+    act(() => rendered.stores.shift.setState({ zReport }));
+    return rendered;
+  }
+
+  it('prints the 交班报表 on the receipt printer when one is configured', async () => {
+    const bridge = defaultBridge()
+      .on('printShiftReport', () => null)
+      .on('listPrintJobs', () => []);
+    await shiftScreenWithReport(bridge);
+    const print = vi.spyOn(window, 'print').mockImplementation(() => {});
+    await act(async () => fireEvent.click(screen.getByTestId('print-z-report')));
+    expect(bridge.callsOf('printShiftReport')).toEqual([{ shift_id: 'S1' }]);
+    expect(print).not.toHaveBeenCalled();
+  });
+
+  it("falls back to the browser's print dialog without a printer", async () => {
+    const bridge = defaultBridge().on('getPeripherals', () => somePeripherals({ printer: null }));
+    await shiftScreenWithReport(bridge);
+    const print = vi.spyOn(window, 'print').mockImplementation(() => {});
+    fireEvent.click(screen.getByTestId('print-z-report'));
+    expect(print).toHaveBeenCalledTimes(1);
+    expect(bridge.callsOf('printShiftReport')).toEqual([]);
   });
 });
 
