@@ -6,6 +6,7 @@
 import type { PeripheralsApi, PeripheralsView } from '../../common/contract/peripherals-contract.ts';
 import type { OrderView } from '../../common/contract/views.ts';
 import { ConflictError, NotFoundError } from '../../common/errors.ts';
+import { isPaidStatus } from '../../common/order-status.ts';
 import type { PeripheralSettings } from './peripheral-settings.ts';
 import type { PeripheralsService } from './peripherals-service.ts';
 
@@ -30,7 +31,7 @@ export function buildPeripheralsApi(deps: PeripheralsApiDeps): PeripheralsApi {
     async reprintReceipt(request) {
       const order = deps.order(request.out_trade_no);
       if (!order) throw new NotFoundError('order_not_found', `no order ${request.out_trade_no}`);
-      if (order.status < 1 || order.paid_at === null)
+      if (!isPaidStatus(order.status) || order.paid_at === null)
         throw new ConflictError(
           'receipt_order_not_paid',
           `order ${request.out_trade_no} is not paid: no receipt to print`,

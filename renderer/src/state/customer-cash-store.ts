@@ -7,6 +7,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { OrderView, SaleView } from '../../../core/common/contract/views.ts';
+import { isPaidStatus } from '../../../core/common/order-status.ts';
 
 export interface CustomerCashState {
   readonly cashSale: OrderView | null;
@@ -20,7 +21,7 @@ export interface CustomerCashActions {
 export type CustomerCashStore = StoreApi<CustomerCashState & CustomerCashActions>;
 
 const isBookedCash = (order: OrderView) =>
-  order.tender === 'cash' && order.status === 1 && order.refunded_fee === 0;
+  order.tender === 'cash' && isPaidStatus(order.status) && order.refunded_fee === 0;
 
 export function createCustomerCashStore(): CustomerCashStore {
   return createStore<CustomerCashState & CustomerCashActions>()((set) => ({

@@ -10,6 +10,7 @@ import type {
   SaleView,
   Wallet,
 } from '../../../core/common/contract/views.ts';
+import { isPaidStatus } from '../../../core/common/order-status.ts';
 
 export type CustomerView =
   | { readonly kind: 'idle' }
@@ -39,7 +40,7 @@ export function selectCustomerView(sale: SaleView | null, cashSale: OrderView | 
   if (sale.state === 'awaiting_scan') return { kind: 'pay', fee };
   if (sale.state === 'charging') return { kind: 'waiting', fee };
   const phase = sale.attempt?.phase;
-  if (sale.order.status >= 1 || phase === 'paid')
+  if (isPaidStatus(sale.order.status) || phase === 'paid')
     return { kind: 'paid', fee, wallet: sale.attempt?.wallet ?? null };
   if (phase === 'failed' || phase === 'reversed' || phase === 'closed') return { kind: 'failed', fee };
   if (phase === 'needs_attention') return { kind: 'see_cashier', fee };
