@@ -137,7 +137,12 @@ export class UsbLink implements ByteLink {
 
   /** The printer-class interface with a bulk OUT endpoint (and its bulk IN one, when it has one). */
   private async printerInterface(device: UsbPrinterDevice) {
-    let configuration = device.configuration;
+    let configuration: UsbConfigurationLike | null | undefined;
+    try {
+      configuration = device.configuration;
+    } catch {
+      configuration = null; // an unconfigured device may throw instead of answering null
+    }
     if (!configuration) {
       const first = device.configurations[0];
       if (!first) throw new Error(`the USB device ${this.id.slice(4)} has no configuration`);
