@@ -140,6 +140,29 @@ describe('doctor: USB printers', () => {
     expect(text).not.toContain('1eab');
   });
 
+  it('a device whose names or descriptors cannot be read costs its name, or itself, not the list', async () => {
+    const nameless = usbDevice(0x0416, 0x5011, 7);
+    Object.defineProperty(nameless, 'productName', {
+      get: () => {
+        throw new Error('LIBUSB_ERROR_ACCESS');
+      },
+    });
+    const unreadable = usbDevice(0x0fe6, 0x811e, 7);
+    Object.defineProperty(unreadable, 'configurations', {
+      get: () => {
+        throw new Error('LIBUSB_ERROR_ACCESS');
+      },
+    });
+    const report = await collectPrinterDiagnostics({
+      dataDir,
+      listUsbDevices: async () => [nameless, unreadable],
+    });
+    expect(report.usb).toEqual({
+      available: true,
+      printers: [{ vendorId: '0416', productId: '5011', name: null, bidirectional: true }],
+    });
+  });
+
   it('a system without a USB bus says why instead of failing', async () => {
     const report = await collectPrinterDiagnostics({
       dataDir,
