@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { HidPosLayoutSchema } from './hid/hid-pos-layout.ts';
 
-/** A USB vendor or product id: a number, or 1–4 hex digits as lsusb prints them. */
-export const UsbIdSchema = z
+const usbId = z
   .union([
     z.number().int().min(0).max(0xffff),
     z
@@ -16,6 +15,8 @@ export const UsbIdSchema = z
       .transform((hex) => Number.parseInt(hex.replace(/^0x/i, ''), 16)),
   ])
   .pipe(z.number());
+/** The same USB id schema for other devices' config (receipt printers, core/service/config). */
+export const UsbIdSchema = usbId;
 
 export const TERMINATORS = ['auto', 'CR', 'LF', 'CRLF', 'TAB', 'none'] as const;
 export type Terminator = (typeof TERMINATORS)[number];
@@ -29,8 +30,8 @@ export const SerialScannerConfigSchema = z
     /** Or find the port in the port list (and find it again after unplug, when its path changed). */
     match: z
       .object({
-        vendorId: UsbIdSchema.optional(),
-        productId: UsbIdSchema.optional(),
+        vendorId: usbId.optional(),
+        productId: usbId.optional(),
         serialNumber: z.string().min(1).optional(),
       })
       .refine((m) => m.vendorId !== undefined || m.productId !== undefined || m.serialNumber !== undefined, {
@@ -70,8 +71,8 @@ export const HidScannerConfigSchema = z
   .object({
     kind: z.literal('hid'),
     id: z.string().min(1).optional(),
-    vendorId: UsbIdSchema,
-    productId: UsbIdSchema,
+    vendorId: usbId,
+    productId: usbId,
     profile: z.enum(HID_PROFILES).default('auto'),
     /** A model no built-in profile fits: its HID POS report layout (docs/scanner-facts.md; record with `listen --raw`). */
     layout: HidPosLayoutSchema.optional(),
