@@ -1,9 +1,10 @@
 // Bundles the Electron main process and preload into dist/electron/*.cjs with esbuild (`npm run build:electron`).
 // Electron loads CommonJS entry points; core/ is TypeScript run by Node's type stripping elsewhere, so the
 // main bundle includes it, and every pure-JS dependency with it (zod, alipay-sdk, electron-updater, …).
-// Only what cannot be bundled stays external (MAIN_EXTERNALS): Electron itself, node:*, and the two
-// native modules, which find their N-API prebuilds relative to their own package folder. Those are the
-// only packages build/electron-builder.yml lets into the asar's node_modules (test/packaging checks both).
+// Only what cannot be bundled stays external (MAIN_EXTERNALS): Electron itself, node:*, and the three
+// native modules (node-hid, serialport, usb with its per-platform @node-usb binary package), which find
+// their N-API prebuilds relative to their own package folder. Those are the only packages
+// build/electron-builder.yml lets into the asar's node_modules (test/packaging checks both).
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -17,7 +18,15 @@ const outdir =
     : path.join(root, 'dist', 'electron');
 
 /** Resolved at run time from the packaged node_modules; keep in step with `files` in electron-builder.yml. */
-const MAIN_EXTERNALS = ['electron', 'node-hid', 'serialport', '@serialport/*', 'node:*'];
+const MAIN_EXTERNALS = [
+  'electron',
+  'node-hid',
+  'serialport',
+  '@serialport/*',
+  'usb',
+  '@node-usb/*',
+  'node:*',
+];
 
 const common = {
   bundle: true,

@@ -12,7 +12,7 @@ command -v espeak-ng >/dev/null || { echo "espeak-ng is not installed (apt-get i
 command -v sox >/dev/null || { echo "sox is not installed (apt-get install -y sox)"; exit 1; }
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-for clip in 零 一 二 三 四 五 六 七 八 九 两 十 百 千 万 亿 点 元 微信收款 支付宝到账; do
+for clip in 零 一 二 三 四 五 六 七 八 九 十 百 千 万 亿 点 元 微信收款 支付宝到账; do
   name=$(printf '%s' "$clip" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write([...s].map(c=>c.codePointAt(0).toString(16)).join("-")))')
   espeak-ng -v cmn -s 190 -w "$tmp/raw.wav" "$clip"
   # 8 kHz mono 16-bit, leading and trailing silence cut so the concatenated amount flows.

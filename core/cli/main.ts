@@ -22,7 +22,7 @@ function usage(): string {
     '  classify <code>                      recognise a payment code, print one JSON line',
     '  sandbox [--port N] [--host H]         run the built-in sandbox gateway (WeChat Pay, Alipay, PAYJS)',
     '  serve [--port N] [--host H] [--data DIR] [--sandbox URL]   run the headless kiosk service and UI',
-    '  doctor                                list scanners and what is missing to read them',
+    '  doctor [--data DIR] [--json]          list scanners and printers and what is missing to use them',
     '  listen [--serial PATH] [--hid VID:PID [--raw]] [--hid-replay FILE --profile P]   print scans, rejects and status as JSON lines',
     '  backup [--data DIR] [--out DIR]       copy the journal and settings safely while the terminal runs',
     "  reconcile --date YYYY-MM-DD [--data DIR] [--sandbox URL] [--pid P]   check a day against the providers' bills",

@@ -123,6 +123,7 @@ export const PAYMENT_ERROR_CODES = [
   'no_sale',
   'no_open_shift',
   'shift_already_open',
+  'shift_not_found',
   'qr_in_progress',
   'product_missing',
   'sandbox_unreachable',
@@ -194,7 +195,6 @@ export const PERIPHERAL_ERROR_CODES = [
   'pole_display_unreachable',
   'printer_not_configured',
   'printer_unreachable',
-  'printer_usb_unsupported',
   'receipt_order_not_paid',
 ] as const;
 

@@ -63,44 +63,34 @@ export function receivedError(shape: ErrorShape): ScanPayError {
   return new ScanPayError(shape.code as ErrorCode, shape.message, details);
 }
 
+/**
+ * The base of each kind's class: `kind` fixed to one literal, so `instanceof` and `kind` agree and a
+ * switch on `kind` narrows. Each kind below is then a named class of one line.
+ */
+function kindedError<const K extends Exclude<ErrorKind, 'internal'>>(kind: K) {
+  return class extends ScanPayError {
+    override readonly kind: K = kind;
+  };
+}
+
 /** Bad input from a caller (amount, field, body). Nothing was written. */
-export class ValidationError extends ScanPayError {
-  override readonly kind = 'validation' as const;
-}
+export class ValidationError extends kindedError('validation') {}
 /** A scanned string that is not a usable payment code. */
-export class RecognitionError extends ScanPayError {
-  override readonly kind = 'recognition' as const;
-}
+export class RecognitionError extends kindedError('recognition') {}
 /** The request conflicts with current state (an attempt is still unresolved, a refund exceeds the paid amount). */
-export class ConflictError extends ScanPayError {
-  override readonly kind = 'conflict' as const;
-}
-export class NotFoundError extends ScanPayError {
-  override readonly kind = 'not_found' as const;
-}
+export class ConflictError extends kindedError('conflict') {}
+export class NotFoundError extends kindedError('not_found') {}
 /** A provider answered something definite that we must surface (or could not be reached). */
-export class GatewayError extends ScanPayError {
-  override readonly kind = 'gateway' as const;
-}
+export class GatewayError extends kindedError('gateway') {}
 /** Malformed or incomplete configuration: says which key and what is wrong. */
-export class ConfigError extends ScanPayError {
-  override readonly kind = 'config' as const;
-}
-export class AuthError extends ScanPayError {
-  override readonly kind = 'auth' as const;
-}
+export class ConfigError extends kindedError('config') {}
+export class AuthError extends kindedError('auth') {}
 /** The caller is known but may not do this (a plain loopback call asking for a refund, a key without the permission). */
-export class ForbiddenError extends ScanPayError {
-  override readonly kind = 'forbidden' as const;
-}
+export class ForbiddenError extends kindedError('forbidden') {}
 /** Too many tries (wrong supervisor PINs): `details.retry_after_ms` says when the next one is checked. */
-export class TooManyTriesError extends ScanPayError {
-  override readonly kind = 'too_many' as const;
-}
+export class TooManyTriesError extends kindedError('too_many') {}
 /** The service is shutting down, recovering, or a provider is unreachable. */
-export class UnavailableError extends ScanPayError {
-  override readonly kind = 'unavailable' as const;
-}
+export class UnavailableError extends kindedError('unavailable') {}
 
 /** HTTP status for an error kind (local API). */
 export function httpStatusFor(error: unknown): number {

@@ -5,6 +5,7 @@
  */
 import { yuanToFen } from '../common/money.ts';
 import type { SandboxRequest } from './http-server.ts';
+import { parseJsonObject } from './request-fields.ts';
 
 export type Params = Readonly<Record<string, string>>;
 export type Biz = Readonly<Record<string, unknown>>;
@@ -53,13 +54,8 @@ export function readParams(request: SandboxRequest): Params | undefined {
   const body = request.body.trim();
   if (body.length === 0) return params;
   if (type.includes('application/json')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    const parsed = parseJsonObject(body);
+    if (!parsed) return undefined;
     for (const [k, v] of Object.entries(parsed)) {
       params[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }

@@ -21,7 +21,7 @@ import { wechatTime } from './china-time.ts';
 import type { SandboxReply, SandboxRequest } from './http-server.ts';
 import type { CodePayResult, SandboxLedger, Trade } from './ledger.ts';
 import { wxpayCodeUrl } from './qr-urls.ts';
-import { isOutTradeNo, missingField, parsePositiveFenText } from './request-fields.ts';
+import { isOutTradeNo, missingField, parseJsonObject, parsePositiveFenText } from './request-fields.ts';
 
 export interface PayjsMerchant {
   readonly mchid: string;
@@ -40,13 +40,8 @@ function readParams(request: SandboxRequest): Params | undefined {
   const body = request.body.trim();
   const params: Record<string, string> = {};
   if (type.includes('application/json')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+    const parsed = parseJsonObject(body);
+    if (!parsed) return undefined;
     for (const [k, v] of Object.entries(parsed)) {
       if (typeof v === 'string') params[k] = v;
       else if (typeof v === 'number' || typeof v === 'boolean') params[k] = String(v);

@@ -1,6 +1,7 @@
 /**
  * Field checks shared by the three protocol modules: integer fen as the providers send it (a
- * decimal string of digits), merchant order numbers, and "which required field is missing".
+ * decimal string of digits), merchant order numbers, "which required field is missing", and a JSON
+ * request body that must be one object.
  */
 import { type Fen, parseFenText } from '../common/money.ts';
 import { isOrderNo } from '../common/order-number.ts';
@@ -25,4 +26,16 @@ export function missingField(
     const value = params[name];
     return value === undefined || value === '';
   });
+}
+
+/** A JSON body that is one object (not an array, not null); undefined for anything else. */
+export function parseJsonObject(body: string): Readonly<Record<string, unknown>> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  return parsed as Record<string, unknown>;
 }

@@ -38,6 +38,8 @@ type Fields = Record<string, string | undefined>;
 
 const XML = 'text/xml; charset=utf-8';
 const FIVE_MINUTES_MS = 5 * 60 * 1000;
+/** The fields micropay and unifiedorder both require (each adds its own last one). */
+const ORDER_REQUIRED = ['body', 'out_trade_no', 'total_fee', 'spbill_create_ip'] as const;
 const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
 const WXPAY_CODE = /^1[0-5]\d{16}$/;
 /** Seed of the reply-layout stream: the same request sequence gets the same layouts on every run. */
@@ -102,26 +104,36 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
     return undefined;
   }
 
-  function micropay(params: Params, signType: V2SignType): SandboxReply {
-    const missing = missingField(params, [
-      'body',
-      'out_trade_no',
-      'total_fee',
-      'spbill_create_ip',
-      'auth_code',
-    ]);
-    if (missing) return fail(`missing required parameter: ${missing}`);
+  /** micropay's and unifiedorder's amount and order number, checked alike: both, or the error reply. */
+  function orderFields(
+    params: Params,
+    signType: V2SignType,
+  ): { readonly totalFee: number; readonly outTradeNo: string } | { readonly refused: SandboxReply } {
     const totalFee = parsePositiveFenText(params.total_fee);
     if (totalFee === undefined)
-      return error(params, signType, 'PARAM_ERROR', 'total_fee must be a positive integer of fen');
-    if (!isOutTradeNo(params.out_trade_no)) {
-      return error(params, signType, 'PARAM_ERROR', 'out_trade_no must be 1-32 letters, digits or _-|*@');
+      return {
+        refused: error(params, signType, 'PARAM_ERROR', 'total_fee must be a positive integer of fen'),
+      };
+    const outTradeNo = params.out_trade_no;
+    if (!isOutTradeNo(outTradeNo)) {
+      return {
+        refused: error(params, signType, 'PARAM_ERROR', 'out_trade_no must be 1-32 letters, digits or _-|*@'),
+      };
     }
+    return { totalFee, outTradeNo };
+  }
+
+  function micropay(params: Params, signType: V2SignType): SandboxReply {
+    const missing = missingField(params, [...ORDER_REQUIRED, 'auth_code']);
+    if (missing) return fail(`missing required parameter: ${missing}`);
+    const order = orderFields(params, signType);
+    if ('refused' in order) return order.refused;
+    const { totalFee, outTradeNo } = order;
     const authCode = params.auth_code ?? '';
     if (!WXPAY_CODE.test(authCode)) return error(params, signType, 'AUTH_CODE_INVALID');
     const result = ledger.payWithCode({
       provider: 'wxpay',
-      outTradeNo: params.out_trade_no,
+      outTradeNo,
       totalFee,
       authCode,
       subject: params.body ?? '',
@@ -212,28 +224,19 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
   }
 
   function unifiedorder(params: Params, signType: V2SignType): SandboxReply {
-    const missing = missingField(params, [
-      'body',
-      'out_trade_no',
-      'total_fee',
-      'spbill_create_ip',
-      'trade_type',
-    ]);
+    const missing = missingField(params, [...ORDER_REQUIRED, 'trade_type']);
     if (missing) return fail(`missing required parameter: ${missing}`);
     if (params.trade_type !== 'NATIVE') {
       return error(params, signType, 'PARAM_ERROR', 'the sandbox supports trade_type=NATIVE only');
     }
     if (!params.product_id)
       return error(params, signType, 'PARAM_ERROR', 'product_id is required for trade_type=NATIVE');
-    const totalFee = parsePositiveFenText(params.total_fee);
-    if (totalFee === undefined)
-      return error(params, signType, 'PARAM_ERROR', 'total_fee must be a positive integer of fen');
-    if (!isOutTradeNo(params.out_trade_no)) {
-      return error(params, signType, 'PARAM_ERROR', 'out_trade_no must be 1-32 letters, digits or _-|*@');
-    }
+    const order = orderFields(params, signType);
+    if ('refused' in order) return order.refused;
+    const { totalFee, outTradeNo } = order;
     const result = ledger.createQrOrder({
       provider: 'wxpay',
-      outTradeNo: params.out_trade_no,
+      outTradeNo,
       totalFee,
       subject: params.body ?? '',
       ...(params.notify_url ? { notifyUrl: params.notify_url } : {}),

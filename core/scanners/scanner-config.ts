@@ -15,6 +15,8 @@ const usbId = z
       .transform((hex) => Number.parseInt(hex.replace(/^0x/i, ''), 16)),
   ])
   .pipe(z.number());
+/** The same USB id schema for other devices' config (receipt printers, core/service/config). */
+export const UsbIdSchema = usbId;
 
 export const TERMINATORS = ['auto', 'CR', 'LF', 'CRLF', 'TAB', 'none'] as const;
 export type Terminator = (typeof TERMINATORS)[number];

@@ -17,7 +17,7 @@ describe('spokenAmount: fen as a Chinese payment speaker says it', () => {
     [10, '零点一元'],
     [99, '零点九九元'],
     [100, '一元'],
-    [200, '两元'],
+    [200, '二元'],
     [250, '二点五元'],
     [1000, '十元'],
     [1200, '十二元'],
@@ -25,16 +25,16 @@ describe('spokenAmount: fen as a Chinese payment speaker says it', () => {
     [2000, '二十元'],
     [2200, '二十二元'],
     [11000, '一百一十元'],
-    [20000, '两百元'],
-    [22200, '两百二十二元'],
+    [20000, '二百元'],
+    [22200, '二百二十二元'],
     [101000, '一千零一十元'],
     [120000, '一千二百元'],
-    [200000, '两千元'],
+    [200000, '二千元'],
     [1000000, '一万元'],
     [1050000, '一万零五百元'],
     [1005000, '一万零五十元'],
     [1000100, '一万零一元'],
-    [2000000, '两万元'],
+    [2000000, '二万元'],
     [10000000, '十万元'],
     [12345678, '十二万三千四百五十六点七八元'],
     [100000000, '一百万元'],
@@ -44,6 +44,17 @@ describe('spokenAmount: fen as a Chinese payment speaker says it', () => {
     [0, '零元'],
   ])('%i fen → %s', (fen, text) => {
     expect(spokenAmount(fen)).toBe(text);
+  });
+
+  it('says 二 for every 2, never 两, as the clip-based 收款 speakers do (docs/peripherals.md)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 99_999_999_99 }), (fen) => {
+        expect(spokenAmount(fen)).not.toContain('两');
+      }),
+    );
+    expect(spokenAmount(222222)).toBe('二千二百二十二点二二元');
+    expect(spokenAmount(20000000000)).toBe('二亿元');
+    expect(CLIP_NAMES).not.toContain('两');
   });
 
   it('never says 一十 at the start, never two 零 in a row, never ends on 零 before 元', () => {
@@ -63,7 +74,6 @@ describe('spokenAmount: fen as a Chinese payment speaker says it', () => {
       零: 0,
       一: 1,
       二: 2,
-      两: 2,
       三: 3,
       四: 4,
       五: 5,

@@ -1,7 +1,8 @@
 /**
  * Store peripherals in Chromium against `scanpay serve` with a virtual network printer: the customer
- * screen at 800×480 and 1024×600 follows a WeChat sale to 支付成功, the till's window says the amount
- * from the shipped clips (no speech engine), and the receipt comes out of the printer.
+ * screen at 800×480 and 1024×600 follows a WeChat sale to 支付成功 and shows a cash sale with 实收 and
+ * 找零, the till's window says the amount from the shipped clips (no speech engine), and the receipt
+ * comes out of the printer.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +111,19 @@ describe('store peripherals in Chromium', () => {
     expect(printedText(receipt)).toMatch(/合计 +￥12\.88/);
     await till.locator('[data-testid="printer-status"][data-state="online"]').waitFor();
     await shot(till, 'till-printer-status');
+
+    // A cash sale never passes through the till's sale: the customer screen takes it from the
+    // order event and shows what was handed over and the change.
+    await api(serve.url, 'recordCashSale', { total_fee: 1288, tendered_fee: 2000 });
+    for (const page of [small, large]) {
+      await page.getByTestId('customer-change').waitFor();
+      expect(await page.getByTestId('customer-amount').textContent()).toBe('¥12.88');
+      expect(await page.getByTestId('customer-tendered').textContent()).toBe('实收 ¥20.00');
+      expect(await page.getByTestId('customer-change').textContent()).toBe('找零 ¥7.12');
+      expect(await page.getByRole('status').textContent()).toBe('✓ 支付成功');
+      expect(await fitsViewport(page)).toBe(true);
+    }
+    await shot(small, 'customer-800x480-cash');
   });
 
   it('renders the receipts as images (previews; docs/screenshots)', async () => {

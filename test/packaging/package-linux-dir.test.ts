@@ -37,8 +37,11 @@ const unpacked = `${archive}.unpacked`;
 let cannotRun: string | null = null;
 let entries: string[] = [];
 
-/** Declared dependencies that never load at run time: node-addon-api is C++ headers for compiling. */
-const BUILD_TIME_ONLY = new Set(['node-addon-api']);
+/**
+ * Declared dependencies that never load at run time: node-addon-api is C++ headers for compiling,
+ * @types/w3c-web-usb (a dependency of usb) is TypeScript declarations.
+ */
+const BUILD_TIME_ONLY = new Set(['node-addon-api', '@types/w3c-web-usb']);
 
 /** `dep` as Node would resolve it from the package folder `from`, among the `packages` folders. */
 function resolveIn(packages: ReadonlySet<string>, from: string, dep: string): string | null {
@@ -207,7 +210,7 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
         .map((m) => m[1]!)
         .filter((name) => !name.startsWith('node:') && !builtinModules.includes(name) && name !== 'electron'),
     );
-    expect([...required].sort()).toEqual(['node-hid', 'serialport']);
+    expect([...required].sort()).toEqual(['node-hid', 'serialport', 'usb']);
     const shipped = new Set(
       entries
         .filter((p) => p.endsWith('/package.json') && p.startsWith('/node_modules/'))
@@ -219,6 +222,7 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
       JSON.parse(asar.extractFile(archive, `${dir}/package.json`).toString('utf8')) as {
         version: string;
         dependencies?: Record<string, string>;
+        optionalDependencies?: Record<string, string>;
       };
     const missing: string[] = [];
     const seen = new Set<string>();
@@ -232,6 +236,14 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
         else if (!semver.satisfies(manifest(found).version, range))
           missing.push(`${dep}@${range} (for ${dir}; found ${manifest(found).version} at ${found})`);
         else visit(found);
+      }
+      // Optional dependencies are the per-platform native binaries (usb's @node-usb/usb-<platform>):
+      // the one npm installed here must be shipped, the others cannot be.
+      for (const dep of Object.keys(manifest(dir).optionalDependencies ?? {})) {
+        const found = resolveIn(shipped, dir, dep);
+        if (found !== null) visit(found);
+        else if (existsSync(path.join(root, 'node_modules', dep)))
+          missing.push(`${dep} (optional, for ${dir})`);
       }
     };
     for (const name of required) visit(`node_modules/${name}`);
@@ -255,6 +267,11 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
       'linux-x64',
     );
     expect(readdirSync(serial).some((f) => f.endsWith('.glibc.node'))).toBe(true);
+    expect(
+      existsSync(
+        path.join(unpacked, 'node_modules', '@node-usb', 'usb-linux-x64-gnu', 'usb.linux-x64-gnu.node'),
+      ),
+    ).toBe(true);
     const stat = asar.statFile(
       archive,
       'node_modules/node-hid/prebuilds/HID-linux-x64/node-napi-v4.node',

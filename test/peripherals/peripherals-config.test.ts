@@ -56,12 +56,21 @@ describe('peripheral config keys', () => {
     expect(problems({ printer: { kind: 'tcp', host: 'p', colour: true } })).toMatch(/colour/);
   });
 
-  it('a USB printer stops the start with a clear error saying what to use instead', () => {
-    const config = parseConfig({ printer: { kind: 'usb', vendorId: 0x0416, productId: 0x5011 } });
-    expect(() => createPeripherals(config)).toThrow(
-      expect.objectContaining({ code: 'printer_usb_unsupported' }),
+  it('makes a USB printer from its ids, given as numbers or as the hex lsusb prints', () => {
+    const byNumber = createPeripherals(
+      parseConfig({ printer: { kind: 'usb', vendorId: 0x0416, productId: 0x5011 } }),
     );
-    expect(() => createPeripherals(config)).toThrow(/kind "tcp"|kind "serial"/);
+    expect(byNumber.printer?.id).toBe('usb:0416:5011');
+    const byHex = createPeripherals(
+      parseConfig({ printer: { kind: 'usb', vendorId: '0x0416', productId: '5011' } }),
+    );
+    expect(byHex.printer?.id).toBe('usb:0416:5011');
+  });
+
+  it('a USB id that is not hex is refused naming the key', () => {
+    expect(problems({ printer: { kind: 'usb', vendorId: 'epson', productId: 1 } })).toContain(
+      'printer.vendorId:',
+    );
   });
 
   it('makes a TCP or serial printer, and a pole display, with their ids', () => {

@@ -121,6 +121,23 @@ describe('a configured till', () => {
     expect(missing.body.error.code).toBe('order_not_found');
   });
 
+  it('the 交班报表 prints again on the printer when asked (the print button of the shift screen)', async () => {
+    const { h, printer } = await till();
+    await h.call('openShift', { cashier: '张三', float_fee: 10000 });
+    const closed = await h.call('closeShift', { counted: { cash: 10000 } });
+    const shiftId = closed.body.value.shift_id as string;
+    await waitFor(() => printedText(decodeEscPos(printer.printed())).includes('交班报表'), 'the Z report');
+    const again = await h.call('printShiftReport', { shift_id: shiftId });
+    expect(again.status).toBe(200);
+    expect(again.body.value).toMatchObject({ kind: 'shift', ref: shiftId });
+    await waitFor(() => decodeEscPos(printer.printed()).cuts === 2, 'the second copy');
+    expect(printedText(decodeEscPos(printer.printed()))).toContain('交班报表（重印）');
+    expect(await jobs()).toHaveLength(2);
+    const missing = await h.call('printShiftReport', { shift_id: 'NOPE' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('shift_not_found');
+  });
+
   it('auto-print and voice are switched in Settings behind the PIN', async () => {
     const { h } = await till();
     const refused = await asCashierUi('updatePeripheralSettings', { pin: '1', auto_print: false });

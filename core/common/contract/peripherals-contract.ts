@@ -1,6 +1,6 @@
 /**
- * The store peripherals' part of the UI ↔ service contract: operations (receipt reprint, the print
- * queue, the drawer behind the supervisor PIN, peripheral settings), their request schemas, views
+ * The store peripherals' part of the UI ↔ service contract: operations (receipt reprint, the
+ * 交班报表 printed again, the print queue, the drawer behind the supervisor PIN, peripheral settings), their request schemas, views
  * and the event that carries the printer's state to the status bar. Kept in its own file and merged
  * into ScanPayApi / OPERATION_NAMES / OPERATION_SCHEMAS / ServiceEvent with one line each.
  */
@@ -41,6 +41,9 @@ export interface PeripheralsView {
 export const ReprintRequest = z.strictObject({ out_trade_no: z.string().min(1).max(64) });
 export type ReprintRequest = z.input<typeof ReprintRequest>;
 
+export const PrintShiftReportRequest = z.strictObject({ shift_id: z.string().min(1).max(64) });
+export type PrintShiftReportRequest = z.input<typeof PrintShiftReportRequest>;
+
 export const ListPrintJobsRequest = z.strictObject({ state: z.enum(['pending', 'printed']).optional() });
 export type ListPrintJobsRequest = z.input<typeof ListPrintJobsRequest>;
 
@@ -67,6 +70,8 @@ export interface PeripheralsApi {
   listPrintJobs(request: ListPrintJobsRequest): Promise<readonly PrintJobView[]>;
   /** Reprint a paid order's receipt (History → 重印). */
   reprintReceipt(request: ReprintRequest): Promise<PrintJobView | null>;
+  /** Print a closed shift's 交班报表 again, marked 重印 (the shift screen's print button). */
+  printShiftReport(request: PrintShiftReportRequest): Promise<PrintJobView | null>;
   /** Open the drawer without a sale: supervisor PIN, journaled with who. */
   openDrawer(request: OpenDrawerRequest): Promise<{ readonly delivered: boolean }>;
   updatePeripheralSettings(request: UpdatePeripheralSettingsRequest): Promise<PeripheralsView>;
@@ -76,6 +81,7 @@ export const PERIPHERAL_OPERATION_NAMES = [
   'getPeripherals',
   'listPrintJobs',
   'reprintReceipt',
+  'printShiftReport',
   'openDrawer',
   'updatePeripheralSettings',
 ] as const satisfies readonly (keyof PeripheralsApi)[];
@@ -84,6 +90,7 @@ export const PERIPHERAL_OPERATION_SCHEMAS = {
   getPeripherals: EmptyRequest,
   listPrintJobs: ListPrintJobsRequest,
   reprintReceipt: ReprintRequest,
+  printShiftReport: PrintShiftReportRequest,
   openDrawer: OpenDrawerRequest,
   updatePeripheralSettings: UpdatePeripheralSettingsRequest,
 } as const satisfies {

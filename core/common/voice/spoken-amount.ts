@@ -4,11 +4,11 @@
  * Environment-neutral (the renderer speaks it). Hand-written: the npm number-to-Chinese packages
  * spell 大写 cheque amounts (壹拾贰元捌角捌分) or keep 一十, neither of which a speaker says.
  *
- * Rules (standard Mandarin number reading, docs/peripherals.md § Spoken amounts):
+ * Rules (docs/peripherals.md § Spoken confirmation):
  * - yuan with 万/亿 groups; a run of zeros inside is one 零, trailing zeros are silent;
  * - a number starting with 十 drops the 一 (十二, not 一十二), but not inside (一百一十);
- * - 2 as the leading digit before 百/千/万/亿 is 两 (两百, 两千, 两万); a whole amount of exactly
- *   2 yuan is 两元; everywhere else 二 (二十, 十二, 一千二百, 二点五);
+ * - 2 is always 二 (二元, 二百, 二千, 二万): the clip-based 收款 speakers are built from the clips
+ *   零–九, 十/百/千/万/亿, 点, 元 and have no 两, so that is what a shop hears from them;
  * - the fraction is read digit by digit after 点 with trailing zeros dropped (十二点八元, 零点零一元).
  * Every token is one clip name, so the same list drives the recorded-clip player.
  */
@@ -59,7 +59,6 @@ export function readInteger(value: number): string[] {
     if (GROUP_UNITS[index]) tokens.push(GROUP_UNITS[index]!);
   }
   if (tokens[0] === '一' && tokens[1] === '十') tokens.shift();
-  if (tokens[0] === '二' && ['百', '千', '万', '亿'].includes(tokens[1] ?? '')) tokens[0] = '两';
   return tokens;
 }
 
@@ -68,7 +67,7 @@ export function spokenAmountTokens(fen: number): string[] {
   if (!Number.isSafeInteger(fen) || fen < 0) throw new RangeError(`not an amount in fen: ${fen}`);
   const yuan = Math.floor(fen / 100);
   const cents = fen % 100;
-  const tokens = yuan === 2 && cents === 0 ? ['两'] : readInteger(yuan);
+  const tokens = readInteger(yuan);
   if (cents > 0) {
     const jiao = Math.floor(cents / 10);
     const fenDigit = cents % 10;
@@ -108,7 +107,6 @@ export function paidPhrase(wallet: Wallet, fen: number, language: 'zh-CN' | 'en'
 /** Every clip a phrase can use: the build script records these, the player looks them up. */
 export const CLIP_NAMES: readonly string[] = [
   ...DIGITS,
-  '两',
   '十',
   '百',
   '千',

@@ -68,6 +68,7 @@ export const OPERATION_PERMISSIONS: { readonly [K in OperationName]: Permission 
   getPeripherals: 'query',
   listPrintJobs: 'query',
   reprintReceipt: 'pay',
+  printShiftReport: 'pay',
   // Opening the drawer without a sale, and the printer and voice settings: the supervisor's.
   openDrawer: 'settings',
   updatePeripheralSettings: 'settings',

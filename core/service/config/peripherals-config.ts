@@ -6,6 +6,7 @@
  * to nowhere.
  */
 import { z } from 'zod';
+import { UsbIdSchema } from '../../scanners/scanner-config.ts';
 
 const common = {
   /** Paper width: 58 mm paper has 32 half-width columns (16 Chinese characters), 80 mm has 48. */
@@ -41,8 +42,9 @@ export const PrinterConfigSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('usb'),
-    vendorId: z.number().int().min(0).max(0xffff),
-    productId: z.number().int().min(0).max(0xffff),
+    /** The printer's USB ids (a number, or hex as lsusb and `scanpay doctor` print them: "0416"). */
+    vendorId: UsbIdSchema,
+    productId: UsbIdSchema,
     ...common,
   }),
 ]);

@@ -1,6 +1,7 @@
 /**
  * What the customer handed over for a cash sale, kept on the order (`custom.tendered_fee`) so its
- * receipt can print 实收 and 找零 — also when reprinted later. Fen, like every amount.
+ * receipt can print 实收 and 找零 — also when reprinted later. Fen, like every amount. Reading it
+ * back is `tenderedFeeOf` in core/common/cash-tendered.ts (the customer screen reads it too).
  */
 import { ValidationError } from '../../common/errors.ts';
 
@@ -17,10 +18,4 @@ export function cashTenderedCustom(
       { field: 'tendered_fee' },
     );
   return { custom: { tendered_fee: tenderedFee } };
-}
-
-/** The tendered amount recorded on an order, if any. */
-export function tenderedFeeOf(custom: unknown): number | null {
-  const value = (custom as { tendered_fee?: unknown } | null)?.tendered_fee;
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }

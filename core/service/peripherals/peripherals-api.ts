@@ -1,11 +1,12 @@
 /**
  * The peripherals' operations (core/common/contract/peripherals-contract.ts) over the running
- * peripherals service: views, the print queue, reprint, the drawer behind the supervisor PIN and
+ * peripherals service: views, the print queue, reprints (receipts, 交班报表), the drawer behind the supervisor PIN and
  * the Settings switches.
  */
 import type { PeripheralsApi, PeripheralsView } from '../../common/contract/peripherals-contract.ts';
 import type { OrderView } from '../../common/contract/views.ts';
 import { ConflictError, NotFoundError } from '../../common/errors.ts';
+import { isPaidStatus } from '../../common/order-status.ts';
 import type { PeripheralSettings } from './peripheral-settings.ts';
 import type { PeripheralsService } from './peripherals-service.ts';
 
@@ -30,12 +31,18 @@ export function buildPeripheralsApi(deps: PeripheralsApiDeps): PeripheralsApi {
     async reprintReceipt(request) {
       const order = deps.order(request.out_trade_no);
       if (!order) throw new NotFoundError('order_not_found', `no order ${request.out_trade_no}`);
-      if (order.status < 1 || order.paid_at === null)
+      if (!isPaidStatus(order.status) || order.paid_at === null)
         throw new ConflictError(
           'receipt_order_not_paid',
           `order ${request.out_trade_no} is not paid: no receipt to print`,
         );
       const id = service.reprint(order);
+      if (id === null) throw new ConflictError('printer_not_configured', 'no receipt printer is configured');
+      return service.listPrintJobs().find((job) => job.id === id) ?? null;
+    },
+    async printShiftReport(request) {
+      const id = service.reprintShiftReport(request.shift_id);
+      if (id === undefined) throw new NotFoundError('shift_not_found', `no closed shift ${request.shift_id}`);
       if (id === null) throw new ConflictError('printer_not_configured', 'no receipt printer is configured');
       return service.listPrintJobs().find((job) => job.id === id) ?? null;
     },

@@ -11,6 +11,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { ServiceEvent } from '../../common/contract/api-contract.ts';
 import type { OrderView, ZReportView } from '../../common/contract/views.ts';
 import { ConflictError } from '../../common/errors.ts';
+import { isPaidStatus } from '../../common/order-status.ts';
 import type { EngineLogger } from '../../engine/engine-deps.ts';
 import { encodeEscPos, type PaperWidth, type QrMode } from '../../peripherals/escpos/receipt-encoder.ts';
 import type { CashDrawer, PoleDisplay, PrinterStatus, ReceiptPrinter } from '../../ports/peripherals.ts';
@@ -143,6 +144,21 @@ export class PeripheralsService {
     );
   }
 
+  /**
+   * Another copy of a closed shift's 交班报表, marked 重印 (the first printed itself at close).
+   * Undefined when there is no such closed shift, null when no printer is configured.
+   */
+  reprintShiftReport(shiftId: string): number | null | undefined {
+    const report = this.deps.shiftReport(shiftId);
+    if (!report || report.closed_at === null) return undefined;
+    return this.enqueue(
+      'shift',
+      report.shift_id,
+      null,
+      shiftReport(this.header(null), report, this.drawerOpenings(report.shift_id), { reprint: true }),
+    );
+  }
+
   /** "Open drawer" from the till: the caller has checked the supervisor PIN; journaled with who and why. */
   async openDrawer(who: string | null): Promise<{ delivered: boolean }> {
     if (!this.deps.printer)
@@ -166,9 +182,9 @@ export class PeripheralsService {
 
   private onOrder(order: OrderView): void {
     // A cash sale never goes through the till's SaleView: show its amount when it is booked.
-    if (order.tender === 'cash' && order.status === 1 && order.refunded_fee === 0)
+    if (order.tender === 'cash' && isPaidStatus(order.status) && order.refunded_fee === 0)
       this.showOnPole(order.total_fee);
-    if (order.status >= 1 && order.paid_at !== null) {
+    if (isPaidStatus(order.status) && order.paid_at !== null) {
       if (this.autoPrint)
         this.enqueue(
           'sale',

@@ -4,10 +4,11 @@
  * tested without a printer. Times are Beijing time (UTC+8, no daylight saving); amounts are fen
  * inside and printed as ￥0.00.
  */
+
+import { tenderedFeeOf } from '../../common/cash-tendered.ts';
 import type { OrderView, RefundView, Tender, ZReportView } from '../../common/contract/views.ts';
 import { fenToYuan } from '../../common/money.ts';
 import { escapeReceiptText as esc } from '../../peripherals/escpos/receipt-encoder.ts';
-import { tenderedFeeOf } from './cash-tendered.ts';
 
 export interface ReceiptHeader {
   readonly shopName: string;
@@ -98,7 +99,12 @@ export function refundReceipt(h: ReceiptHeader, order: OrderView, refund: Refund
   ].join('\n');
 }
 
-export function shiftReport(h: ReceiptHeader, report: ZReportView, drawerOpenings: number): string {
+export function shiftReport(
+  h: ReceiptHeader,
+  report: ZReportView,
+  drawerOpenings: number,
+  options: { reprint?: boolean } = {},
+): string {
   const lines = report.lines.map((line) => {
     const totals = report.totals.find((t) => t.tender === line.tender);
     return [
@@ -113,7 +119,12 @@ export function shiftReport(h: ReceiptHeader, report: ZReportView, drawerOpening
     ];
   });
   return [
-    ...header(h, '交班报表', report.cashier, report.closed_at ?? report.opened_at),
+    ...header(
+      h,
+      options.reprint ? '交班报表（重印）' : '交班报表',
+      report.cashier,
+      report.closed_at ?? report.opened_at,
+    ),
     `班次 | ${esc(report.shift_id)}`,
     // One line each: 19 characters do not fit half of a 58 mm line.
     `开班 ${beijingTime(report.opened_at)}`,

@@ -4,25 +4,17 @@
  */
 import type { OrderView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
-import { useApp, useStores } from '../state/stores-context.tsx';
+import { useStores } from '../state/stores-context.tsx';
+import { PrintButton } from './print-button.tsx';
 
 export function PrintReceiptButton({ order }: { order: OrderView | null }) {
   const { t } = useI18n();
   const stores = useStores();
-  const hasPrinter = useApp('peripherals', (s) => s.view?.printer != null);
-  const busy = useApp('peripherals', (s) => s.busy);
-  const onPrinter = hasPrinter && order !== null;
   return (
-    <button
-      type="button"
-      className="btn"
-      data-testid="print-receipt"
-      disabled={onPrinter && busy}
-      onClick={() =>
-        onPrinter ? void stores.peripherals.getState().reprint(order.out_trade_no) : window.print()
-      }
-    >
-      {t('outcome.print')}
-    </button>
+    <PrintButton
+      label={t('outcome.print')}
+      testId="print-receipt"
+      onPrinter={order ? () => stores.peripherals.getState().reprint(order.out_trade_no) : null}
+    />
   );
 }

@@ -325,6 +325,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
     "The provider never gave its own order number, so this payment cannot be checked or reversed automatically. Look the merchant order number up in the provider's console and refund it there if the customer was charged.",
   'error.provider_not_configured': 'No merchant is configured for this: contact the administrator.',
   'error.shift_already_open': 'A shift is already open.',
+  'error.shift_not_found': 'No closed shift with this number.',
   'error.config_invalid': 'The configuration is wrong: contact the administrator.',
   'error.journal_unavailable':
     'The payment record cannot be written (disk full or faulty): card payments are stopped. Take cash and call the administrator.',
@@ -486,6 +487,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'customer.paid': 'Payment successful',
   'customer.failed': 'Payment did not go through: try again or pay another way',
   'customer.see_cashier': 'Confirming, one moment',
+  'customer.tendered': 'Tendered {amount}',
+  'customer.change': 'Change {amount}',
   'status.printer': 'Printer',
   'status.printer.online': 'ready',
   'status.printer.paper_out': 'out of paper',
@@ -522,7 +525,5 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'The customer pole display is not answering: check its cable and port. Sales go on.',
   'error.printer_unreachable':
     'The receipt printer is not answering: check power, paper and cable. Receipts wait in the queue.',
-  'error.printer_usb_unsupported':
-    "USB receipt printers are not supported yet: use the printer's network port (9100) or its virtual COM port.",
   'error.receipt_order_not_paid': 'This order is not paid: there is no receipt to print.',
 };

@@ -306,6 +306,7 @@ export const zhCN = {
     '支付平台未返回它的订单号，无法自动查询或撤销这笔付款。请在支付平台商户后台按商户订单号查找，如已扣款请在后台退款。',
   'error.provider_not_configured': '未配置可用的收款商户，请联系管理员。',
   'error.shift_already_open': '已经开班。',
+  'error.shift_not_found': '找不到这个已交班的班次。',
   'error.config_invalid': '配置有误，请联系管理员。',
   'error.journal_unavailable': '交易记录无法写入（磁盘已满或故障），已暂停扫码收款。请收现金并联系管理员。',
   'error.journal_snapshot_unreadable': '此笔支付的存储记录无法读取：请先在支付平台商户后台核对，再重试。',
@@ -448,6 +449,8 @@ export const zhCN = {
   'customer.paid': '支付成功',
   'customer.failed': '支付未成功，请重试或换一种方式',
   'customer.see_cashier': '正在确认，请稍候',
+  'customer.tendered': '实收 {amount}',
+  'customer.change': '找零 {amount}',
   'status.printer': '打印机',
   'status.printer.online': '正常',
   'status.printer.paper_out': '缺纸',
@@ -482,7 +485,6 @@ export const zhCN = {
   'error.printer_not_configured': '未配置小票打印机。',
   'error.pole_display_unreachable': '客显没有响应：请检查连线和串口。收款不受影响。',
   'error.printer_unreachable': '小票打印机没有响应：请检查电源、纸张和连线。小票会排队等待打印。',
-  'error.printer_usb_unsupported': '暂不支持 USB 小票打印机：请使用打印机的网口（9100）或虚拟串口。',
   'error.receipt_order_not_paid': '此订单尚未支付，没有小票可打印。',
 } as const;
 

@@ -8,19 +8,11 @@
  * they were aimed at, so a person's key arrives late by at most the detector's key gap, never lost.
  */
 import type { Disposer } from '../../../core/common/contract/api-contract.ts';
+import type { WedgeKey } from '../../../core/common/wedge/wedge-key.ts';
 import { isReplayed, replayKey } from './replay-key.ts';
 
-export interface WedgeInput {
-  readonly code: string;
-  readonly key: string;
-  readonly keyCode: number;
-  readonly type: 'keydown' | 'keyup' | 'input';
-  readonly data?: string | undefined;
-  readonly repeat?: boolean | undefined;
-  readonly composing?: boolean | undefined;
-  readonly alt?: boolean | undefined;
-  readonly at: number;
-}
+/** A browser key event as the detector takes it: a WedgeKey whose key and keyCode a browser always has. */
+export type WedgeInput = WedgeKey & { readonly key: string; readonly keyCode: number };
 
 /** The part of core/common/wedge/wedge-detector.ts this file uses (tests pass a fake). */
 export interface WedgeDetectorLike {

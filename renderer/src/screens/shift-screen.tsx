@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { Tender } from '../../../core/common/contract/views.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { PrintButton } from '../components/print-button.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { TENDERS } from '../state/shift-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
@@ -41,9 +42,11 @@ function ZReport() {
         </tbody>
       </table>
       <div className="row no-print">
-        <button type="button" className="btn" onClick={() => window.print()}>
-          {t('shift.z.print')}
-        </button>
+        <PrintButton
+          label={t('shift.z.print')}
+          testId="print-z-report"
+          onPrinter={() => stores.peripherals.getState().printShiftReport(z.shift_id)}
+        />
         <button
           type="button"
           className="btn btn-primary"

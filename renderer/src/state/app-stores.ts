@@ -8,6 +8,7 @@ import type { Language } from '../i18n/catalog.ts';
 import { routeHeldScan } from '../scan/route-scan.ts';
 import { type AttemptsStore, createAttemptsStore } from './attempts-store.ts';
 import { type ConnectionStore, createConnectionStore } from './connection-store.ts';
+import { type CustomerCashStore, createCustomerCashStore } from './customer-cash-store.ts';
 import { createHistoryStore, type HistoryStore } from './history-store.ts';
 import { createNavStore, type NavStore } from './nav-store.ts';
 import { createPeripheralsStore, type PeripheralsStore } from './peripherals-store.ts';
@@ -33,6 +34,7 @@ export interface AppStores {
   readonly nav: NavStore;
   readonly peripherals: PeripheralsStore;
   readonly voice: VoiceStore;
+  readonly customerCash: CustomerCashStore;
 }
 
 const SILENT: VoiceOutput = { speak: () => {}, errorTone: () => {} };
@@ -55,6 +57,7 @@ export function createAppStores(
     nav: createNavStore(),
     peripherals: createPeripheralsStore(bridge),
     voice: createVoiceStore(options.voiceOutput ?? SILENT),
+    customerCash: createCustomerCashStore(),
   };
   // The voice follows the Settings switches and the display language.
   stores.peripherals.subscribe((s) => {
@@ -80,10 +83,12 @@ export function dispatchEvent(stores: AppStores, event: ServiceEvent): void {
       stores.sale.getState().applyOrder(event.order);
       stores.history.getState().applyOrder(event.order);
       stores.refund.getState().applyOrder(event.order);
+      stores.customerCash.getState().applyOrder(event.order);
       return;
     case 'sale':
       stores.voice.getState().applySale(event.sale);
       stores.sale.getState().applySale(event.sale);
+      stores.customerCash.getState().applySale(event.sale);
       return;
     case 'scan':
       // A scanner's scan with an amount on screen: the scan is the charge, not a refusal to show.

@@ -22,6 +22,8 @@ export interface PeripheralsActions {
   load(): Promise<void>;
   loadJobs(): Promise<void>;
   reprint(outTradeNo: string): Promise<void>;
+  /** The 交班报表 of a closed shift, again, on the receipt printer. */
+  printShiftReport(shiftId: string): Promise<void>;
   openDrawer(pin: string): Promise<void>;
   update(request: UpdatePeripheralSettingsRequest): Promise<void>;
   applyPeripherals(view: PeripheralsView): void;
@@ -43,6 +45,11 @@ export function createPeripheralsStore(bridge: RendererBridge): PeripheralsStore
       reprint: (outTradeNo) =>
         busy(async () => {
           await bridge.call('reprintReceipt', { out_trade_no: outTradeNo });
+          set({ jobs: await bridge.call('listPrintJobs', {}) });
+        }),
+      printShiftReport: (shiftId) =>
+        busy(async () => {
+          await bridge.call('printShiftReport', { shift_id: shiftId });
           set({ jobs: await bridge.call('listPrintJobs', {}) });
         }),
       openDrawer: (pin) => busy(async () => set({ drawer: await bridge.call('openDrawer', { pin }) })),

@@ -12,10 +12,11 @@ import { StatusBar } from '../../../renderer/src/components/status-bar.tsx';
 import { HistoryScreen } from '../../../renderer/src/screens/history-screen.tsx';
 import { SaleScreen } from '../../../renderer/src/screens/sale-screen.tsx';
 import { SettingsScreen } from '../../../renderer/src/screens/settings-screen.tsx';
+import { ShiftScreen } from '../../../renderer/src/screens/shift-screen.tsx';
 import { selectCustomerView } from '../../../renderer/src/state/customer-view.ts';
 import { somePeripherals } from '../fixtures/peripherals.ts';
 import { defaultBridge, renderWithStores } from '../fixtures/render-app.tsx';
-import { anAttempt, anOrder, anOrderDetail, aSale, someSettings, T0 } from '../fixtures/views.ts';
+import { anAttempt, anOrder, anOrderDetail, aSale, aShift, someSettings, T0 } from '../fixtures/views.ts';
 
 afterEach(cleanup);
 
@@ -78,6 +79,82 @@ describe('customer screen (?mode=customer)', () => {
     expect(screen.getByRole('status').textContent).toBe('✓ 支付成功');
     // No cashier controls on the customer's side.
     expect(screen.queryAllByRole('button')).toEqual([]);
+  });
+});
+
+describe('customer screen: a cash sale', () => {
+  const cashOrder = (over: Parameters<typeof anOrder>[0] = {}) =>
+    anOrder({
+      out_trade_no: 'SO2001',
+      total_fee: 1288,
+      tender: 'cash',
+      status: 1,
+      paid_at: T0,
+      custom: { tendered_fee: 10_000 },
+      ...over,
+    });
+
+  async function customerScreen() {
+    const rendered = renderWithStores(<App forcedMode="customer" />, { language: 'zh-CN' });
+    await act(async () => {
+      await rendered.stores.settings.getState().load();
+      await rendered.stores.sale.getState().load();
+    });
+    return rendered;
+  }
+
+  it('shows the amount, 实收, 找零 and 支付成功 when a cash sale is booked', async () => {
+    const { bridge } = await customerScreen();
+    act(() => bridge.emit({ kind: 'order', order: cashOrder() }));
+    const customer = screen.getByTestId('customer-screen');
+    expect(customer.dataset.state).toBe('paid');
+    expect(screen.getByTestId('customer-amount').textContent).toBe('¥12.88');
+    expect(screen.getByTestId('customer-tendered').textContent).toBe('实收 ¥100.00');
+    expect(screen.getByTestId('customer-change').textContent).toBe('找零 ¥87.12');
+    expect(screen.getByRole('status').textContent).toBe('✓ 支付成功');
+  });
+
+  it('a cash sale without a tendered amount shows the amount and 支付成功 only', async () => {
+    const { bridge } = await customerScreen();
+    act(() => bridge.emit({ kind: 'order', order: cashOrder({ custom: null }) }));
+    expect(screen.getByTestId('customer-screen').dataset.state).toBe('paid');
+    expect(screen.queryByTestId('customer-tendered')).toBeNull();
+    expect(screen.queryByTestId('customer-change')).toBeNull();
+  });
+
+  it('gives way to the next sale, and is not shown for wallet orders or refunded cash', async () => {
+    const { bridge } = await customerScreen();
+    act(() => bridge.emit({ kind: 'order', order: cashOrder() }));
+    act(() =>
+      bridge.emit({
+        kind: 'sale',
+        sale: aSale({ state: 'awaiting_scan', order: anOrder({ total_fee: 500 }) }),
+      }),
+    );
+    expect(screen.getByTestId('customer-screen').dataset.state).toBe('pay');
+    expect(screen.getByTestId('customer-amount').textContent).toBe('¥5.00');
+    act(() => bridge.emit({ kind: 'sale', sale: aSale({ state: 'idle' }) }));
+    act(() => bridge.emit({ kind: 'order', order: cashOrder({ tender: 'wxpay' }) }));
+    expect(screen.getByTestId('customer-screen').dataset.state).toBe('idle');
+    act(() => bridge.emit({ kind: 'order', order: cashOrder() }));
+    act(() =>
+      bridge.emit({ kind: 'order', order: cashOrder({ refunded_fee: 1288, status: 3, updated_at: T0 + 5 }) }),
+    );
+    expect(screen.getByTestId('customer-screen').dataset.state).toBe('idle');
+  });
+
+  it('cash paid instead of a wallet: the cancelled sale goes idle, then the cash sale shows', async () => {
+    const { bridge } = await customerScreen();
+    act(() =>
+      bridge.emit({
+        kind: 'sale',
+        sale: aSale({ state: 'awaiting_scan', order: anOrder({ total_fee: 1288 }) }),
+      }),
+    );
+    act(() => bridge.emit({ kind: 'sale', sale: aSale({ state: 'idle' }) }));
+    act(() => bridge.emit({ kind: 'order', order: cashOrder({ custom: { tendered_fee: 1288 } }) }));
+    expect(screen.getByTestId('customer-screen').dataset.state).toBe('paid');
+    expect(screen.getByTestId('customer-change').textContent).toBe('找零 ¥0.00');
   });
 });
 
@@ -219,6 +296,39 @@ describe('print receipt on a paid sale', () => {
     fireEvent.click(screen.getByTestId('print-receipt'));
     expect(print).toHaveBeenCalledTimes(1);
     expect(bridge.callsOf('reprintReceipt')).toEqual([]);
+  });
+});
+
+describe('交班报表 print button', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  const zReport = { ...aShift({ closed_at: T0 + 3_600_000 }), lines: [] };
+
+  async function shiftScreenWithReport(bridge: ReturnType<typeof defaultBridge>) {
+    const rendered = renderWithStores(<ShiftScreen />, { bridge });
+    await act(async () => rendered.stores.peripherals.getState().load());
+    act(() => rendered.stores.shift.setState({ zReport }));
+    return rendered;
+  }
+
+  it('prints the 交班报表 on the receipt printer when one is configured', async () => {
+    const bridge = defaultBridge()
+      .on('printShiftReport', () => null)
+      .on('listPrintJobs', () => []);
+    await shiftScreenWithReport(bridge);
+    const print = vi.spyOn(window, 'print').mockImplementation(() => {});
+    await act(async () => fireEvent.click(screen.getByTestId('print-z-report')));
+    expect(bridge.callsOf('printShiftReport')).toEqual([{ shift_id: 'S1' }]);
+    expect(print).not.toHaveBeenCalled();
+  });
+
+  it("falls back to the browser's print dialog without a printer", async () => {
+    const bridge = defaultBridge().on('getPeripherals', () => somePeripherals({ printer: null }));
+    await shiftScreenWithReport(bridge);
+    const print = vi.spyOn(window, 'print').mockImplementation(() => {});
+    fireEvent.click(screen.getByTestId('print-z-report'));
+    expect(print).toHaveBeenCalledTimes(1);
+    expect(bridge.callsOf('printShiftReport')).toEqual([]);
   });
 });
 
