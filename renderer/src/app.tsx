@@ -1,4 +1,16 @@
 /** The window: cashier screens with a tab bar and status bar, or the full-screen QR display. */
+import {
+  ClipboardList,
+  Languages,
+  type LucideIcon,
+  ReceiptText,
+  Scale,
+  Settings,
+  ShoppingCart,
+  TriangleExclamationPoint,
+  Undo2,
+  UserRound,
+} from 'lucide-react';
 import { type ReactNode, useEffect } from 'react';
 import { StatusBar } from './components/status-bar.tsx';
 import { useI18n } from './i18n/use-i18n.ts';
@@ -22,6 +34,16 @@ const SCREENS: Readonly<Record<Route, () => ReactNode>> = {
   reconcile: () => <ReconcileScreen />,
   shift: () => <ShiftScreen />,
   settings: () => <SettingsScreen />,
+};
+
+const TAB_ICONS: Readonly<Record<Route, LucideIcon>> = {
+  sale: ShoppingCart,
+  attention: TriangleExclamationPoint,
+  refund: Undo2,
+  history: ReceiptText,
+  reconcile: Scale,
+  shift: UserRound,
+  settings: Settings,
 };
 
 /** `forcedMode` comes from `?mode=qr` / `?mode=customer`; otherwise the service's settings.ui_mode decides. */
@@ -52,28 +74,36 @@ function Cashier() {
     <div className="app">
       <header className="top-bar no-print">
         <nav className="tabs" aria-label={t('app.title')}>
-          {TAB_ROUTES.map((r) => (
-            <button
-              key={r}
-              type="button"
-              className={`tab${r === route ? ' tab-active' : ''}`}
-              aria-current={r === route ? 'page' : undefined}
-              data-testid={`nav-${r}`}
-              onClick={() => stores.nav.getState().go(r)}
-            >
-              {r === route ? '▸ ' : ''}
-              {t(`nav.${r}`)}
-              {r === 'attention' && attention > 0 ? ` (${attention})` : ''}
-              {r === 'refund' && <kbd>F3</kbd>}
-            </button>
-          ))}
+          {TAB_ROUTES.map((r) => {
+            const Icon = TAB_ICONS[r];
+            return (
+              <button
+                key={r}
+                type="button"
+                className={`tab${r === route ? ' tab-active' : ''}`}
+                aria-current={r === route ? 'page' : undefined}
+                data-testid={`nav-${r}`}
+                onClick={() => stores.nav.getState().go(r)}
+              >
+                <Icon />
+                {t(`nav.${r}`)}
+                {r === 'attention' && attention > 0 && (
+                  <span className="tab-count" data-testid="attention-count">
+                    {attention}
+                  </span>
+                )}
+                {r === 'refund' && <kbd>F3</kbd>}
+              </button>
+            );
+          })}
         </nav>
         <button
           type="button"
-          className="btn btn-small"
+          className="lang-switch"
           data-testid="lang-switch"
           onClick={() => stores.settings.getState().setLanguage(lang === 'en' ? 'zh-CN' : 'en')}
         >
+          <Languages />
           {t('lang.switch')}
         </button>
       </header>

@@ -1,4 +1,5 @@
 /** Attempts being reversed or needing a human: what happened, retry, and the journal timeline. */
+import { CircleCheck, RotateCw, TriangleExclamationPoint } from 'lucide-react';
 import { useEffect } from 'react';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { SettlePanel } from '../components/settle-panel.tsx';
@@ -21,13 +22,18 @@ export function AttentionScreen() {
     <section className="panel" aria-labelledby="attention-title">
       <h1 id="attention-title">{t('attention.title')}</h1>
       <ErrorBanner error={error} />
-      {items.length === 0 && <p className="muted">✓ {t('attention.empty')}</p>}
+      {items.length === 0 && (
+        <p className="muted">
+          <CircleCheck /> {t('attention.empty')}
+        </p>
+      )}
       <ul className="cards">
         {items.map((a) => (
           <li key={a.out_trade_no} className={`card phase-${a.phase}`} data-testid="attention-item">
             <div className="card-head">
               <strong>
-                {a.phase === 'needs_attention' ? '⚠' : '↻'} {t(`phase.${a.phase}`)}
+                {a.phase === 'needs_attention' ? <TriangleExclamationPoint /> : <RotateCw />}{' '}
+                {t(`phase.${a.phase}`)}
               </strong>
               <span>{money(a.total_fee)}</span>
               <span>{t(`wallet.${a.wallet}`)}</span>
@@ -42,7 +48,7 @@ export function AttentionScreen() {
                 disabled={retrying.includes(a.out_trade_no)}
                 onClick={() => void actions().retry(a)}
               >
-                ↻ {t('attention.retry')}
+                <RotateCw /> {t('attention.retry')}
               </button>
               <button
                 type="button"

@@ -1,5 +1,6 @@
 /** Orders filtered by date, tender, status and cashier; one order's detail with attempts and timeline. */
 
+import { ArrowLeft, Undo2 } from 'lucide-react';
 import { useEffect } from 'react';
 import type { OrderStatus, Tender } from '../../../core/common/contract/views.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
@@ -22,7 +23,7 @@ function OrderDetail() {
     <section className="card" data-testid="order-detail">
       <div className="row">
         <button type="button" className="btn" onClick={() => stores.history.getState().clearSelection()}>
-          ← {t('history.back')}
+          <ArrowLeft /> {t('history.back')}
         </button>
         {isRefundableStatus(order.status) && (
           <button
@@ -33,7 +34,7 @@ function OrderDetail() {
               stores.nav.getState().go('refund');
             }}
           >
-            ↩ {t('history.refund')}
+            <Undo2 /> {t('history.refund')}
           </button>
         )}
         <ReprintButton order={order} />

@@ -1,4 +1,5 @@
 /** Refund: find the order (a scan lands here too), full or partial amount, supervisor PIN, outcome. */
+import { CircleCheck, CircleDashed, CircleX, Undo2 } from 'lucide-react';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { refundableFee } from '../state/refund-store.ts';
@@ -68,8 +69,14 @@ export function RefundScreen() {
               data-testid="refund-result"
               data-status={result.status}
             >
-              <span className="icon" aria-hidden="true">
-                {result.status === 'succeeded' ? '✓' : result.status === 'pending' ? '…' : '✕'}
+              <span className="icon">
+                {result.status === 'succeeded' ? (
+                  <CircleCheck />
+                ) : result.status === 'pending' ? (
+                  <CircleDashed />
+                ) : (
+                  <CircleX />
+                )}
               </span>
               {t(`refund.result.${result.status}`)} {money(result.refund_fee)}
             </p>
@@ -115,7 +122,7 @@ export function RefundScreen() {
                 data-testid="refund-submit"
                 disabled={busy}
               >
-                ↩ {t('refund.submit')} {amount.trim() === '' ? `(${t('refund.full')})` : ''}
+                <Undo2 /> {t('refund.submit')} {amount.trim() === '' ? `(${t('refund.full')})` : ''}
               </button>
             </form>
           )}

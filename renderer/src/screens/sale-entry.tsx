@@ -1,10 +1,13 @@
 /**
  * Amount entry: keypad or keyboard (digits, Backspace, Esc clears, Enter), note, then scan-to-charge
  * (F1) or cash (F2). Enter on a focused button is that button's own click, never the scan charge.
+ * Two panes: keypad and note on the left; amount, cash tendered and the actions on the right.
  */
+import { Banknote, ScanLine, WifiOff } from 'lucide-react';
 import { useEffect } from 'react';
 import { CashTendered } from '../components/cash-tendered.tsx';
 import { Keypad } from '../components/keypad.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { keyFromKeyboard } from '../state/amount-entry.ts';
 import { selectEwalletAvailable } from '../state/connection-store.ts';
@@ -57,58 +60,60 @@ export function SaleEntry() {
   }, [sale, stores]);
 
   return (
-    <section className="panel sale-entry" aria-labelledby="amount-label">
-      <div className="amount-box">
-        <span id="amount-label" className="label">
-          {t('sale.amount')}
-        </span>
-        <output className="amount" aria-live="polite" data-testid="amount">
-          {entry === '' ? <span className="muted">{t('sale.amount.placeholder')}</span> : `¥${entry}`}
-        </output>
+    <section className="panel sale-entry two-pane" aria-labelledby="amount-label">
+      <div className="pane pane-keypad">
+        <Keypad onKey={(key) => sale().press(key)} />
+        <label className="field field-inline">
+          <span>{t('sale.note')}</span>
+          <input
+            value={note}
+            maxLength={200}
+            data-testid="sale-note"
+            onChange={(e) => sale().setNote(e.target.value)}
+          />
+        </label>
       </div>
-      <Keypad onKey={(key) => sale().press(key)} />
-      <label className="field">
-        <span>{t('sale.note')}</span>
-        <input
-          value={note}
-          maxLength={200}
-          data-testid="sale-note"
-          onChange={(e) => sale().setNote(e.target.value)}
-        />
-      </label>
-      <CashTendered totalFee={fen} />
-      {!ewallet && (
-        <div className="banner banner-warn" role="status" data-testid="ewallet-down">
-          <span className="icon" aria-hidden="true">
-            ✕
+      <div className="pane">
+        <div className="amount-box">
+          <span id="amount-label" className="label">
+            {t('sale.amount')}
           </span>
-          {t('sale.ewallet_down')}
+          <output className="amount amount-huge" aria-live="polite" data-testid="amount">
+            {entry === '' ? <span className="muted">{t('sale.amount.placeholder')}</span> : `¥${entry}`}
+          </output>
         </div>
-      )}
-      <div className="row">
-        <button
-          type="button"
-          className="btn btn-big btn-primary"
-          data-testid="charge"
-          disabled={chargeWhy !== null}
-          title={chargeWhy ?? undefined}
-          aria-keyshortcuts="F1"
-          onClick={() => void sale().begin()}
-        >
-          ▣ {t('sale.charge')}
-          {fen !== null && ` ${money(fen)}`} <kbd>F1</kbd>
-        </button>
-        <button
-          type="button"
-          className="btn btn-big"
-          data-testid="cash"
-          disabled={cashWhy !== null}
-          title={cashWhy ?? undefined}
-          aria-keyshortcuts="F2"
-          onClick={() => void sale().payCash()}
-        >
-          ¥ {t('sale.cash')} <kbd>F2</kbd>
-        </button>
+        <CashTendered totalFee={fen} />
+        {!ewallet && (
+          <div className="banner banner-warn" role="status" data-testid="ewallet-down">
+            <span className="icon">
+              <WifiOff />
+            </span>
+            {t('sale.ewallet_down')}
+          </div>
+        )}
+        <div className="actions">
+          <ReasonedButton
+            className="btn btn-big btn-primary"
+            data-testid="charge"
+            reasonTestId="charge-why"
+            why={chargeWhy}
+            aria-keyshortcuts="F1"
+            onClick={() => void sale().begin()}
+          >
+            <ScanLine /> {t('sale.charge')}
+            {fen !== null && ` ${money(fen)}`} <kbd>F1</kbd>
+          </ReasonedButton>
+          <ReasonedButton
+            className="btn btn-big"
+            data-testid="cash"
+            reasonTestId="cash-why"
+            why={cashWhy}
+            aria-keyshortcuts="F2"
+            onClick={() => void sale().payCash()}
+          >
+            <Banknote /> {t('sale.cash')} <kbd>F2</kbd>
+          </ReasonedButton>
+        </div>
       </div>
     </section>
   );

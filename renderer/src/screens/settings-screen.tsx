@@ -1,4 +1,5 @@
 /** Settings behind the supervisor PIN: merchants (masked), scanners with a live test scan, schedules, language, kiosk, PIN. */
+import { CircleCheck, Lock, ScanLine } from 'lucide-react';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isAcceptableNewPin } from '../../../core/common/contract/pin-rules.ts';
@@ -21,7 +22,9 @@ function PinGate() {
         setPin('');
       }}
     >
-      <p>🔒 {t('settings.locked')}</p>
+      <p>
+        <Lock /> {t('settings.locked')}
+      </p>
       <label className="field">
         <span>{t('settings.pin')}</span>
         <input
@@ -63,7 +66,7 @@ function SettingsBody() {
           {t('settings.terminal')}: <code>{settings.terminal_id}</code>
         </span>
         <button type="button" className="btn" onClick={() => stores.settings.getState().lock()}>
-          🔒 {t('settings.lock')}
+          <Lock /> {t('settings.lock')}
         </button>
       </div>
       {tlsFingerprint && (
@@ -78,7 +81,7 @@ function SettingsBody() {
       )}
       {saved && (
         <p className="banner banner-ok" role="status">
-          ✓ {t('settings.saved')}
+          <CircleCheck /> {t('settings.saved')}
         </p>
       )}
       <h2>{t('settings.merchants')}</h2>
@@ -113,7 +116,9 @@ function SettingsBody() {
         ))}
       </ul>
       <div className="card" data-testid="test-scan">
-        <p>▣ {t('settings.scanners.test')}</p>
+        <p>
+          <ScanLine /> {t('settings.scanners.test')}
+        </p>
         <p>
           {t('settings.scanners.last')}:{' '}
           {lastScan ? (
