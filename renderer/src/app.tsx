@@ -1,6 +1,5 @@
 /** The window: cashier screens with a tab bar and status bar, or the full-screen QR display. */
 import {
-  ClipboardList,
   Languages,
   type LucideIcon,
   ReceiptText,
