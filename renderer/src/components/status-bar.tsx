@@ -1,8 +1,8 @@
 /**
  * One row at every window size: service link, scanner(s), provider reachability, printer, journal,
  * payments waiting in 待处理, the cashier and the clock. Each item is an icon for what it is, an icon
- * for its state and words; the words hide below 1300 px wide (styles.css) but stay in the tooltip and
- * for screen readers, so a state is never colour alone.
+ * for its state and words; the words are the tooltip and what screen readers say, so a state is never
+ * colour alone and the bar stays one row at 800 px.
  */
 import { Database, Keyboard, ScanBarcode, Server, UserRound } from 'lucide-react';
 import { useShallow } from 'zustand/react/shallow';

@@ -15,7 +15,7 @@ export interface StatusPillProps {
   readonly tone: StatusTone;
   /** What the item is (omitted where its visible words already say it, e.g. a provider's name). */
   readonly icon?: LucideIcon;
-  /** The state in words: the tooltip, the screen reader's text and, on wide screens, visible. */
+  /** The state in words: the tooltip and the screen reader's text. */
   readonly label: string;
   /** Words that stay visible at every width (a provider's or cashier's name). */
   readonly name?: string;

@@ -23,7 +23,7 @@ export function AttentionScreen() {
       <h1 id="attention-title">{t('attention.title')}</h1>
       <ErrorBanner error={error} />
       {items.length === 0 && (
-        <p className="muted">
+        <p className="muted" data-testid="attention-empty">
           <CircleCheck /> {t('attention.empty')}
         </p>
       )}

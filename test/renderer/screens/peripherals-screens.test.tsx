@@ -115,7 +115,7 @@ describe('printer on the status bar', () => {
     );
     const pill = screen.getByTestId('printer-status');
     expect(pill.textContent).toBe('Printer: out of paper · 2 receipts waiting');
-    // Icons only below 1300 px: the tooltip carries the same words.
+    // The bar shows icons: the tooltip carries the words.
     expect(pill.getAttribute('title')).toMatch(/^Printer: out of paper · 2 receipts waiting/);
   });
 
