@@ -8,6 +8,7 @@ import type { AttemptView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { allowedSettlements, type SettleChoice } from '../state/attempts-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
+import { PinField, TextField } from './text-field.tsx';
 
 const ACTIONS = ['book_paid', 'close_unpaid', 'mark_refund'] as const;
 
@@ -67,31 +68,26 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
           </p>
         )}
       </div>
-      <label className="field">
-        <span>{t('attention.settle.by')}</span>
-        <input value={by} maxLength={64} data-testid="settle-by" onChange={(e) => setBy(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t('attention.settle.reason')}</span>
-        <input
-          value={reason}
-          maxLength={200}
-          data-testid="settle-reason"
-          onChange={(e) => setReason(e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>{t('attention.settle.pin')}</span>
-        <input
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          value={pin}
-          maxLength={32}
-          data-testid="settle-pin"
-          onChange={(e) => setPin(e.target.value)}
-        />
-      </label>
+      <TextField
+        label={t('attention.settle.by')}
+        value={by}
+        maxLength={64}
+        data-testid="settle-by"
+        onChange={(value) => setBy(value)}
+      />
+      <TextField
+        label={t('attention.settle.reason')}
+        value={reason}
+        maxLength={200}
+        data-testid="settle-reason"
+        onChange={(value) => setReason(value)}
+      />
+      <PinField
+        label={t('attention.settle.pin')}
+        value={pin}
+        data-testid="settle-pin"
+        onChange={(value) => setPin(value)}
+      />
       <div className="row">
         {ACTIONS.map((action) => {
           const why = whyDisabled(action);

@@ -7,9 +7,10 @@ import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { ReprintButton } from '../components/reprint-button.tsx';
 import { saveTextFile } from '../components/save-file.ts';
+import { TextField } from '../components/text-field.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
-import { useApp, useStores } from '../state/stores-context.tsx';
+import { useApp, useAppFields, useStores } from '../state/stores-context.tsx';
 
 const STATUSES: readonly OrderStatus[] = [1, 2, 3, 0, -1];
 const TENDERS: readonly Tender[] = ['wxpay', 'alipay', 'cash'];
@@ -83,14 +84,16 @@ export function HistoryScreen() {
   const { t, money, time } = useI18n();
   const stores = useStores();
   const h = stores.history.getState;
-  const filters = useApp('history', (s) => s.filters);
-  const orders = useApp('history', (s) => s.orders);
-  const total = useApp('history', (s) => s.total);
-  const page = useApp('history', (s) => s.page);
-  const pageSize = useApp('history', (s) => s.pageSize);
-  const loading = useApp('history', (s) => s.loading);
-  const exporting = useApp('history', (s) => s.exporting);
-  const error = useApp('history', (s) => s.error);
+  const { filters, orders, total, page, pageSize, loading, exporting, error } = useAppFields('history', [
+    'filters',
+    'orders',
+    'total',
+    'page',
+    'pageSize',
+    'loading',
+    'exporting',
+    'error',
+  ]);
   const selected = useApp('history', (s) => s.selected !== null);
   useEffect(() => {
     void h().load();
@@ -106,18 +109,18 @@ export function HistoryScreen() {
           void h().load(1);
         }}
       >
-        <label className="field">
-          <span>{t('history.from')}</span>
-          <input
-            type="date"
-            value={filters.from}
-            onChange={(e) => h().setFilters({ from: e.target.value })}
-          />
-        </label>
-        <label className="field">
-          <span>{t('history.to')}</span>
-          <input type="date" value={filters.to} onChange={(e) => h().setFilters({ to: e.target.value })} />
-        </label>
+        <TextField
+          label={t('history.from')}
+          type="date"
+          value={filters.from}
+          onChange={(value) => h().setFilters({ from: value })}
+        />
+        <TextField
+          label={t('history.to')}
+          type="date"
+          value={filters.to}
+          onChange={(value) => h().setFilters({ to: value })}
+        />
         <label className="field">
           <span>{t('history.tender')}</span>
           <select
@@ -148,14 +151,16 @@ export function HistoryScreen() {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>{t('history.cashier')}</span>
-          <input value={filters.cashier} onChange={(e) => h().setFilters({ cashier: e.target.value })} />
-        </label>
-        <label className="field">
-          <span>{t('history.search')}</span>
-          <input value={filters.search} onChange={(e) => h().setFilters({ search: e.target.value })} />
-        </label>
+        <TextField
+          label={t('history.cashier')}
+          value={filters.cashier}
+          onChange={(value) => h().setFilters({ cashier: value })}
+        />
+        <TextField
+          label={t('history.search')}
+          value={filters.search}
+          onChange={(value) => h().setFilters({ search: value })}
+        />
         <button type="submit" className="btn btn-primary" disabled={loading}>
           {t('history.apply')}
         </button>

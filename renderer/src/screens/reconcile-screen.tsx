@@ -8,9 +8,10 @@ import { useEffect, useState } from 'react';
 import type { DecisionAction, ReconcileItem } from '../../../core/common/contract/reconcile-views.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { saveTextFile } from '../components/save-file.ts';
+import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { discrepancies } from '../state/reconcile-store.ts';
-import { useApp, useStores } from '../state/stores-context.tsx';
+import { useApp, useAppFields, useStores } from '../state/stores-context.tsx';
 
 const amount = (money: (fen: number) => string, fen: number | null) => (fen === null ? '—' : money(fen));
 
@@ -68,35 +69,26 @@ function Decision({ item }: { item: ReconcileItem }) {
             </label>
           ))}
         </fieldset>
-        <label className="field">
-          <span>{t('reconcile.by')}</span>
-          <input
-            data-testid="reconcile-by"
-            value={by}
-            maxLength={64}
-            onChange={(e) => setBy(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>{t('reconcile.note')}</span>
-          <input
-            data-testid="reconcile-note"
-            value={note}
-            maxLength={500}
-            onChange={(e) => setNote(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>{t('refund.pin')}</span>
-          <input
-            data-testid="reconcile-pin"
-            type="password"
-            inputMode="numeric"
-            value={pin}
-            maxLength={32}
-            onChange={(e) => setPin(e.target.value)}
-          />
-        </label>
+        <TextField
+          label={t('reconcile.by')}
+          data-testid="reconcile-by"
+          value={by}
+          maxLength={64}
+          onChange={(value) => setBy(value)}
+        />
+        <TextField
+          label={t('reconcile.note')}
+          data-testid="reconcile-note"
+          value={note}
+          maxLength={500}
+          onChange={(value) => setNote(value)}
+        />
+        <PinField
+          label={t('refund.pin')}
+          data-testid="reconcile-pin"
+          value={pin}
+          onChange={(value) => setPin(value)}
+        />
         <button
           type="submit"
           className="btn btn-primary"
@@ -117,13 +109,15 @@ export function ReconcileScreen() {
   const { t, money } = useI18n();
   const stores = useStores();
   const r = stores.reconcile.getState;
-  const date = useApp('reconcile', (s) => s.date);
-  const summary = useApp('reconcile', (s) => s.summary);
-  const loading = useApp('reconcile', (s) => s.loading);
-  const running = useApp('reconcile', (s) => s.running);
-  const exporting = useApp('reconcile', (s) => s.exporting);
-  const error = useApp('reconcile', (s) => s.error);
-  const selectedId = useApp('reconcile', (s) => s.selectedId);
+  const { date, summary, loading, running, exporting, error, selectedId } = useAppFields('reconcile', [
+    'date',
+    'summary',
+    'loading',
+    'running',
+    'exporting',
+    'error',
+    'selectedId',
+  ]);
   useEffect(() => {
     void r().load();
   }, [r]);
@@ -139,15 +133,13 @@ export function ReconcileScreen() {
           void r().load();
         }}
       >
-        <label className="field">
-          <span>{t('reconcile.date')}</span>
-          <input
-            type="date"
-            data-testid="reconcile-date"
-            value={date}
-            onChange={(e) => r().setDate(e.target.value)}
-          />
-        </label>
+        <TextField
+          label={t('reconcile.date')}
+          type="date"
+          data-testid="reconcile-date"
+          value={date}
+          onChange={(value) => r().setDate(value)}
+        />
         <button type="submit" className="btn" disabled={loading}>
           {t('history.apply')}
         </button>

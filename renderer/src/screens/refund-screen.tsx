@@ -1,22 +1,25 @@
 /** Refund: find the order (a scan lands here too), full or partial amount, supervisor PIN, outcome. */
 import { CircleCheck, CircleDashed, CircleX, Undo2 } from 'lucide-react';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { refundableFee } from '../state/refund-store.ts';
-import { useApp, useStores } from '../state/stores-context.tsx';
+import { useAppFields, useStores } from '../state/stores-context.tsx';
 
 export function RefundScreen() {
   const { t, money, time } = useI18n();
   const stores = useStores();
   const r = stores.refund.getState;
-  const lookup = useApp('refund', (s) => s.lookup);
-  const order = useApp('refund', (s) => s.order);
-  const amount = useApp('refund', (s) => s.amount);
-  const reason = useApp('refund', (s) => s.reason);
-  const pin = useApp('refund', (s) => s.pin);
-  const busy = useApp('refund', (s) => s.busy);
-  const result = useApp('refund', (s) => s.result);
-  const error = useApp('refund', (s) => s.error);
+  const { lookup, order, amount, reason, pin, busy, result, error } = useAppFields('refund', [
+    'lookup',
+    'order',
+    'amount',
+    'reason',
+    'pin',
+    'busy',
+    'result',
+    'error',
+  ]);
   const rest = order ? refundableFee(order) : 0;
   return (
     <section className="panel" aria-labelledby="refund-title">
@@ -28,10 +31,13 @@ export function RefundScreen() {
           void r().find();
         }}
       >
-        <label className="field grow">
-          <span>{t('refund.lookup')}</span>
-          <input value={lookup} data-testid="refund-lookup" onChange={(e) => r().setLookup(e.target.value)} />
-        </label>
+        <TextField
+          label={t('refund.lookup')}
+          fieldClassName="grow"
+          value={lookup}
+          data-testid="refund-lookup"
+          onChange={(value) => r().setLookup(value)}
+        />
         <button type="submit" className="btn" disabled={busy}>
           {t('refund.find')}
         </button>
@@ -91,31 +97,25 @@ export function RefundScreen() {
                 void r().submit();
               }}
             >
-              <label className="field">
-                <span>{t('refund.amount')}</span>
-                <input
-                  value={amount}
-                  inputMode="decimal"
-                  placeholder={money(rest)}
-                  data-testid="refund-amount"
-                  onChange={(e) => r().setAmount(e.target.value)}
-                />
-              </label>
-              <label className="field">
-                <span>{t('refund.reason')}</span>
-                <input value={reason} onChange={(e) => r().setReason(e.target.value)} />
-              </label>
-              <label className="field">
-                <span>{t('refund.pin')}</span>
-                <input
-                  type="password"
-                  inputMode="numeric"
-                  autoComplete="off"
-                  value={pin}
-                  data-testid="refund-pin"
-                  onChange={(e) => r().setPin(e.target.value)}
-                />
-              </label>
+              <TextField
+                label={t('refund.amount')}
+                value={amount}
+                inputMode="decimal"
+                placeholder={money(rest)}
+                data-testid="refund-amount"
+                onChange={(value) => r().setAmount(value)}
+              />
+              <TextField
+                label={t('refund.reason')}
+                value={reason}
+                onChange={(value) => r().setReason(value)}
+              />
+              <PinField
+                label={t('refund.pin')}
+                value={pin}
+                data-testid="refund-pin"
+                onChange={(value) => r().setPin(value)}
+              />
               <button
                 type="submit"
                 className="btn btn-big btn-primary"

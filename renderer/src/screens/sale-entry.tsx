@@ -8,6 +8,7 @@ import { useEffect } from 'react';
 import { CashTendered } from '../components/cash-tendered.tsx';
 import { Keypad } from '../components/keypad.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { keyFromKeyboard } from '../state/amount-entry.ts';
 import { selectEwalletAvailable } from '../state/connection-store.ts';
@@ -63,15 +64,14 @@ export function SaleEntry() {
     <section className="panel sale-entry two-pane" aria-labelledby="amount-label">
       <div className="pane pane-keypad">
         <Keypad onKey={(key) => sale().press(key)} />
-        <label className="field field-inline">
-          <span>{t('sale.note')}</span>
-          <input
-            value={note}
-            maxLength={200}
-            data-testid="sale-note"
-            onChange={(e) => sale().setNote(e.target.value)}
-          />
-        </label>
+        <TextField
+          label={t('sale.note')}
+          inline
+          value={note}
+          maxLength={200}
+          data-testid="sale-note"
+          onChange={(value) => sale().setNote(value)}
+        />
       </div>
       <div className="pane">
         <div className="amount-box">

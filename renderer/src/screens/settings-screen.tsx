@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { isAcceptableNewPin } from '../../../core/common/contract/pin-rules.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { PeripheralsPanel } from '../components/peripherals-panel.tsx';
+import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
@@ -25,16 +26,12 @@ function PinGate() {
       <p>
         <Lock /> {t('settings.locked')}
       </p>
-      <label className="field">
-        <span>{t('settings.pin')}</span>
-        <input
-          type="password"
-          autoComplete="off"
-          value={pin}
-          data-testid="settings-pin"
-          onChange={(e) => setPin(e.target.value.slice(0, 64))}
-        />
-      </label>
+      <PinField
+        label={t('settings.pin')}
+        value={pin}
+        data-testid="settings-pin"
+        onChange={(value) => setPin(value.slice(0, 64))}
+      />
       <button type="submit" className="btn btn-big btn-primary" disabled={busy || pin === ''}>
         {t('settings.unlock')}
       </button>
@@ -182,16 +179,14 @@ function SettingsBody() {
           setNewPin('');
         }}
       >
-        <label className="field">
-          <span>{t('settings.new_pin')}</span>
-          <input
-            type="password"
-            autoComplete="new-password"
-            value={newPin}
-            data-testid="settings-new-pin"
-            onChange={(e) => setNewPin(e.target.value.slice(0, 64))}
-          />
-        </label>
+        <TextField
+          label={t('settings.new_pin')}
+          type="password"
+          autoComplete="new-password"
+          value={newPin}
+          data-testid="settings-new-pin"
+          onChange={(value) => setNewPin(value.slice(0, 64))}
+        />
         <button type="submit" className="btn" disabled={busy || !isAcceptableNewPin(newPin)}>
           {t('settings.save')}
         </button>
