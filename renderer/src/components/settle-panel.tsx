@@ -8,6 +8,7 @@ import type { AttemptView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { allowedSettlements, type SettleChoice } from '../state/attempts-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
+import { ReasonedButton } from './reasoned-button.tsx';
 import { PinField, TextField } from './text-field.tsx';
 
 const ACTIONS = ['book_paid', 'close_unpaid', 'mark_refund'] as const;
@@ -50,15 +51,14 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
     <div className="settle-panel" data-testid="settle-panel">
       <h3>{t('attention.settle.title')}</h3>
       <div className="row">
-        <button
-          type="button"
+        <ReasonedButton
           className="btn"
           data-testid="settle-check"
-          disabled={busy}
+          why={busy ? t('sale.why.busy') : null}
           onClick={() => void run(() => stores.attempts.getState().check(attempt))}
         >
           {t('attention.check')}
-        </button>
+        </ReasonedButton>
         {evidence && (
           <p data-testid="settle-evidence" data-says={evidence.provider_says}>
             {t('attention.evidence.title')}:{' '}
@@ -92,19 +92,14 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
         {ACTIONS.map((action) => {
           const why = whyDisabled(action);
           return (
-            <span key={action} className="btn-with-reason">
-              <button
-                type="button"
-                className="btn"
-                data-testid={`settle-${action}`}
-                disabled={busy || why !== null}
-                title={why ?? undefined}
-                onClick={() => void settle(action)}
-              >
-                {t(`attention.settle.${action}`)}
-              </button>
-              {why !== null && <small className="muted disabled-reason">{why}</small>}
-            </span>
+            <ReasonedButton
+              key={action}
+              data-testid={`settle-${action}`}
+              why={busy ? t('sale.why.busy') : why}
+              onClick={() => void settle(action)}
+            >
+              {t(`attention.settle.${action}`)}
+            </ReasonedButton>
           );
         })}
       </div>

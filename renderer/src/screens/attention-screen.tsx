@@ -2,6 +2,7 @@
 import { CircleCheck, RotateCw, TriangleExclamationPoint } from 'lucide-react';
 import { useEffect } from 'react';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { SettlePanel } from '../components/settle-panel.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
@@ -42,14 +43,13 @@ export function AttentionScreen() {
             </div>
             {a.attention && <p>{problem(a.attention)}</p>}
             <div className="row">
-              <button
-                type="button"
+              <ReasonedButton
                 className="btn"
-                disabled={retrying.includes(a.out_trade_no)}
+                why={retrying.includes(a.out_trade_no) ? t('sale.why.busy') : null}
                 onClick={() => void actions().retry(a)}
               >
                 <RotateCw /> {t('attention.retry')}
-              </button>
+              </ReasonedButton>
               <button
                 type="button"
                 className="btn"

@@ -1,10 +1,11 @@
 /** Orders filtered by date, tender, status and cashier; one order's detail with attempts and timeline. */
 
-import { ArrowLeft, Undo2 } from 'lucide-react';
+import { ArrowLeft, ArrowLeftRight, ChevronLeft, ChevronRight, Download, Undo2 } from 'lucide-react';
 import { useEffect } from 'react';
 import type { OrderStatus, Tender } from '../../../core/common/contract/views.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ReprintButton } from '../components/reprint-button.tsx';
 import { saveTextFile } from '../components/save-file.ts';
 import { TextField } from '../components/text-field.tsx';
@@ -161,29 +162,28 @@ export function HistoryScreen() {
           value={filters.search}
           onChange={(value) => h().setFilters({ search: value })}
         />
-        <button type="submit" className="btn btn-primary" disabled={loading}>
+        <ReasonedButton type="submit" className="btn btn-primary" why={loading ? t('sale.why.busy') : null}>
           {t('history.apply')}
-        </button>
+        </ReasonedButton>
         <button
           type="button"
           className="btn"
           data-testid="nav-reconcile"
           onClick={() => stores.nav.getState().go('reconcile')}
         >
-          ⇄ {t('nav.reconcile')}
+          <ArrowLeftRight /> {t('nav.reconcile')}
         </button>
-        <button
-          type="button"
+        <ReasonedButton
           className="btn"
           data-testid="history-export"
-          disabled={exporting}
+          why={exporting ? t('sale.why.busy') : null}
           onClick={async () => {
             const file = await h().exportCsv();
             if (file) saveTextFile(file.filename, file.csv, 'text/csv;charset=utf-8');
           }}
         >
-          ⇩ {exporting ? t('common.loading') : t('history.export')}
-        </button>
+          <Download /> {exporting ? t('common.loading') : t('history.export')}
+        </ReasonedButton>
       </form>
       <ErrorBanner error={error} />
       <p className="muted">{loading ? t('common.loading') : t('history.total', { count: total })}</p>
@@ -228,22 +228,20 @@ export function HistoryScreen() {
         </table>
       )}
       <div className="row">
-        <button
-          type="button"
+        <ReasonedButton
           className="btn"
-          disabled={page <= 1 || loading}
+          why={loading ? t('sale.why.busy') : page <= 1 ? t('why.first_page') : null}
           onClick={() => void h().load(page - 1)}
         >
-          ← {t('history.prev')}
-        </button>
-        <button
-          type="button"
+          <ChevronLeft /> {t('history.prev')}
+        </ReasonedButton>
+        <ReasonedButton
           className="btn"
-          disabled={page * pageSize >= total || loading}
+          why={loading ? t('sale.why.busy') : page * pageSize >= total ? t('why.last_page') : null}
           onClick={() => void h().load(page + 1)}
         >
-          {t('history.next')} →
-        </button>
+          {t('history.next')} <ChevronRight />
+        </ReasonedButton>
       </div>
     </section>
   );

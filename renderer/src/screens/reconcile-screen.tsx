@@ -4,9 +4,11 @@
  * explain with a note; supervisor PIN), export the list as CSV. Keyboard: the form submits with
  * Enter, every row is a button, Esc closes the decision panel. Compact enough for 800×480.
  */
+import { Download, RefreshCw } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { DecisionAction, ReconcileItem } from '../../../core/common/contract/reconcile-views.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { saveTextFile } from '../components/save-file.ts';
 import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
@@ -89,14 +91,16 @@ function Decision({ item }: { item: ReconcileItem }) {
           value={pin}
           onChange={(value) => setPin(value)}
         />
-        <button
+        <ReasonedButton
           type="submit"
           className="btn btn-primary"
           data-testid="reconcile-decide"
-          disabled={deciding || !by.trim() || !note.trim() || !pin}
+          why={
+            deciding ? t('sale.why.busy') : !by.trim() || !note.trim() || !pin ? t('why.fill_fields') : null
+          }
         >
           {t('reconcile.confirm')}
-        </button>
+        </ReasonedButton>
         <button type="button" className="btn" onClick={close}>
           {t('common.close')}
         </button>
@@ -140,30 +144,28 @@ export function ReconcileScreen() {
           value={date}
           onChange={(value) => r().setDate(value)}
         />
-        <button type="submit" className="btn" disabled={loading}>
+        <ReasonedButton type="submit" className="btn" why={loading ? t('sale.why.busy') : null}>
           {t('history.apply')}
-        </button>
-        <button
-          type="button"
+        </ReasonedButton>
+        <ReasonedButton
           className="btn btn-primary"
           data-testid="reconcile-run"
-          disabled={running}
+          why={running ? t('sale.why.busy') : null}
           onClick={() => void r().run()}
         >
-          ⟳ {running ? t('common.loading') : t('reconcile.run')}
-        </button>
-        <button
-          type="button"
+          <RefreshCw /> {running ? t('common.loading') : t('reconcile.run')}
+        </ReasonedButton>
+        <ReasonedButton
           className="btn"
           data-testid="reconcile-export"
-          disabled={exporting || !summary}
+          why={exporting ? t('sale.why.busy') : summary ? null : t('why.reconcile_first')}
           onClick={async () => {
             const file = await r().exportCsv();
             if (file) saveTextFile(file.filename, file.csv, 'text/csv;charset=utf-8');
           }}
         >
-          ⇩ {t('history.export')}
-        </button>
+          <Download /> {t('history.export')}
+        </ReasonedButton>
       </form>
       <ErrorBanner error={error} />
       {summary && (

@@ -1,6 +1,7 @@
 /** Refund: find the order (a scan lands here too), full or partial amount, supervisor PIN, outcome. */
 import { CircleCheck, CircleDashed, CircleX, Undo2 } from 'lucide-react';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { refundableFee } from '../state/refund-store.ts';
@@ -38,9 +39,9 @@ export function RefundScreen() {
           data-testid="refund-lookup"
           onChange={(value) => r().setLookup(value)}
         />
-        <button type="submit" className="btn" disabled={busy}>
+        <ReasonedButton type="submit" className="btn" why={busy ? t('sale.why.busy') : null}>
           {t('refund.find')}
-        </button>
+        </ReasonedButton>
         <button type="button" className="btn" onClick={() => stores.nav.getState().go('history')}>
           {t('refund.pick_history')}
         </button>
@@ -116,14 +117,14 @@ export function RefundScreen() {
                 data-testid="refund-pin"
                 onChange={(value) => r().setPin(value)}
               />
-              <button
+              <ReasonedButton
                 type="submit"
                 className="btn btn-big btn-primary"
                 data-testid="refund-submit"
-                disabled={busy}
+                why={busy ? t('sale.why.busy') : null}
               >
                 <Undo2 /> {t('refund.submit')} {amount.trim() === '' ? `(${t('refund.full')})` : ''}
-              </button>
+              </ReasonedButton>
             </form>
           )}
         </div>

@@ -1,10 +1,11 @@
 /** Settings behind the supervisor PIN: merchants (masked), scanners with a live test scan, schedules, language, kiosk, PIN. */
-import { CircleCheck, Lock, ScanLine } from 'lucide-react';
+import { Circle, CircleCheck, Lock, ScanLine } from 'lucide-react';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isAcceptableNewPin } from '../../../core/common/contract/pin-rules.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { PeripheralsPanel } from '../components/peripherals-panel.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
@@ -32,9 +33,13 @@ function PinGate() {
         data-testid="settings-pin"
         onChange={(value) => setPin(value.slice(0, 64))}
       />
-      <button type="submit" className="btn btn-big btn-primary" disabled={busy || pin === ''}>
+      <ReasonedButton
+        type="submit"
+        className="btn btn-big btn-primary"
+        why={busy ? t('sale.why.busy') : pin === '' ? t('why.fill_fields') : null}
+      >
         {t('settings.unlock')}
-      </button>
+      </ReasonedButton>
     </form>
   );
 }
@@ -149,17 +154,16 @@ function SettingsBody() {
       <h2>{t('settings.language')}</h2>
       <div className="row">
         {(['zh-CN', 'en'] as const).map((lang) => (
-          <button
+          <ReasonedButton
             key={lang}
-            type="button"
             className="btn"
             aria-pressed={settings.language === lang}
-            disabled={busy || mustChangePin}
+            why={busy ? t('sale.why.busy') : mustChangePin ? t('why.pin_change_first') : null}
             onClick={() => void save({ language: lang })}
           >
-            {settings.language === lang ? '● ' : '○ '}
+            {settings.language === lang ? <CircleCheck /> : <Circle />}
             {lang === 'zh-CN' ? '简体中文' : 'English'}
-          </button>
+          </ReasonedButton>
         ))}
       </div>
       <label className="field checkbox">
@@ -167,6 +171,7 @@ function SettingsBody() {
           type="checkbox"
           checked={settings.kiosk}
           disabled={busy || mustChangePin}
+          title={mustChangePin ? t('why.pin_change_first') : undefined}
           onChange={(e) => void save({ kiosk: e.target.checked })}
         />
         <span>{t('settings.kiosk')}</span>
@@ -187,9 +192,13 @@ function SettingsBody() {
           data-testid="settings-new-pin"
           onChange={(value) => setNewPin(value.slice(0, 64))}
         />
-        <button type="submit" className="btn" disabled={busy || !isAcceptableNewPin(newPin)}>
+        <ReasonedButton
+          type="submit"
+          className="btn"
+          why={busy ? t('sale.why.busy') : isAcceptableNewPin(newPin) ? null : t('why.pin_rule')}
+        >
           {t('settings.save')}
-        </button>
+        </ReasonedButton>
       </form>
       <PeripheralsPanel />
     </div>
