@@ -3,6 +3,7 @@ import { CircleCheck, RotateCw, TriangleExclamationPoint } from 'lucide-react';
 import { useEffect } from 'react';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { ScreenPanel } from '../components/screen-panel.tsx';
 import { SettlePanel } from '../components/settle-panel.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
@@ -20,8 +21,7 @@ export function AttentionScreen() {
     void actions().load();
   }, [actions]);
   return (
-    <section className="panel" aria-labelledby="attention-title">
-      <h1 id="attention-title">{t('attention.title')}</h1>
+    <ScreenPanel id="attention-title" title={t('attention.title')}>
       <ErrorBanner error={error} />
       {items.length === 0 && (
         <p className="muted" data-testid="attention-empty">
@@ -64,6 +64,6 @@ export function AttentionScreen() {
           </li>
         ))}
       </ul>
-    </section>
+    </ScreenPanel>
   );
 }

@@ -8,6 +8,7 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ReprintButton } from '../components/reprint-button.tsx';
 import { saveTextFile } from '../components/save-file.ts';
+import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { TextField } from '../components/text-field.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
@@ -101,15 +102,8 @@ export function HistoryScreen() {
   }, [h]);
   if (selected) return <OrderDetail />;
   return (
-    <section className="panel" aria-labelledby="history-title">
-      <h1 id="history-title">{t('history.title')}</h1>
-      <form
-        className="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void h().load(1);
-        }}
-      >
+    <ScreenPanel id="history-title" title={t('history.title')}>
+      <ActionForm className="filters" onSubmit={() => void h().load(1)}>
         <TextField
           label={t('history.from')}
           type="date"
@@ -184,7 +178,7 @@ export function HistoryScreen() {
         >
           <Download /> {exporting ? t('common.loading') : t('history.export')}
         </ReasonedButton>
-      </form>
+      </ActionForm>
       <ErrorBanner error={error} />
       <p className="muted">{loading ? t('common.loading') : t('history.total', { count: total })}</p>
       {orders.length === 0 && !loading ? (
@@ -243,6 +237,6 @@ export function HistoryScreen() {
           {t('history.next')} <ChevronRight />
         </ReasonedButton>
       </div>
-    </section>
+    </ScreenPanel>
   );
 }

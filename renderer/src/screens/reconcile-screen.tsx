@@ -10,6 +10,7 @@ import type { DecisionAction, ReconcileItem } from '../../../core/common/contrac
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { saveTextFile } from '../components/save-file.ts';
+import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { discrepancies } from '../state/reconcile-store.ts';
@@ -128,15 +129,8 @@ export function ReconcileScreen() {
   const items = discrepancies(summary);
   const selected = items.find((i) => i.id === selectedId);
   return (
-    <section className="panel" aria-labelledby="reconcile-title">
-      <h1 id="reconcile-title">{t('reconcile.title')}</h1>
-      <form
-        className="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void r().load();
-        }}
-      >
+    <ScreenPanel id="reconcile-title" title={t('reconcile.title')}>
+      <ActionForm className="filters" onSubmit={() => void r().load()}>
         <TextField
           label={t('reconcile.date')}
           type="date"
@@ -166,7 +160,7 @@ export function ReconcileScreen() {
         >
           <Download /> {t('history.export')}
         </ReasonedButton>
-      </form>
+      </ActionForm>
       <ErrorBanner error={error} />
       {summary && (
         <>
@@ -236,6 +230,6 @@ export function ReconcileScreen() {
           </tbody>
         </table>
       )}
-    </section>
+    </ScreenPanel>
   );
 }

@@ -2,6 +2,7 @@
 import { CircleCheck, CircleDashed, CircleX, Undo2 } from 'lucide-react';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { refundableFee } from '../state/refund-store.ts';
@@ -23,15 +24,8 @@ export function RefundScreen() {
   ]);
   const rest = order ? refundableFee(order) : 0;
   return (
-    <section className="panel" aria-labelledby="refund-title">
-      <h1 id="refund-title">{t('refund.title')}</h1>
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void r().find();
-        }}
-      >
+    <ScreenPanel id="refund-title" title={t('refund.title')}>
+      <ActionForm className="row" onSubmit={() => void r().find()}>
         <TextField
           label={t('refund.lookup')}
           fieldClassName="grow"
@@ -45,7 +39,7 @@ export function RefundScreen() {
         <button type="button" className="btn" onClick={() => stores.nav.getState().go('history')}>
           {t('refund.pick_history')}
         </button>
-      </form>
+      </ActionForm>
       <ErrorBanner error={error} />
       {order && (
         <div className="card" data-testid="refund-order">
@@ -91,13 +85,7 @@ export function RefundScreen() {
           {rest === 0 ? (
             <p className="muted">{t('refund.nothing')}</p>
           ) : (
-            <form
-              className="stack"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void r().submit();
-              }}
-            >
+            <ActionForm className="stack" onSubmit={() => void r().submit()}>
               <TextField
                 label={t('refund.amount')}
                 value={amount}
@@ -125,10 +113,10 @@ export function RefundScreen() {
               >
                 <Undo2 /> {t('refund.submit')} {amount.trim() === '' ? `(${t('refund.full')})` : ''}
               </ReasonedButton>
-            </form>
+            </ActionForm>
           )}
         </div>
       )}
-    </section>
+    </ScreenPanel>
   );
 }

@@ -6,6 +6,7 @@ import { isAcceptableNewPin } from '../../../core/common/contract/pin-rules.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { PeripheralsPanel } from '../components/peripherals-panel.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
@@ -16,10 +17,9 @@ function PinGate() {
   const busy = useApp('settings', (s) => s.busy);
   const [pin, setPin] = useState('');
   return (
-    <form
+    <ActionForm
       className="stack narrow"
-      onSubmit={(e) => {
-        e.preventDefault();
+      onSubmit={() => {
         void stores.settings.getState().unlock(pin);
         setPin('');
       }}
@@ -40,7 +40,7 @@ function PinGate() {
       >
         {t('settings.unlock')}
       </ReasonedButton>
-    </form>
+    </ActionForm>
   );
 }
 
@@ -176,10 +176,9 @@ function SettingsBody() {
         />
         <span>{t('settings.kiosk')}</span>
       </label>
-      <form
+      <ActionForm
         className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={() => {
           if (isAcceptableNewPin(newPin)) void save({ new_pin: newPin });
           setNewPin('');
         }}
@@ -199,7 +198,7 @@ function SettingsBody() {
         >
           {t('settings.save')}
         </ReasonedButton>
-      </form>
+      </ActionForm>
       <PeripheralsPanel />
     </div>
   );
@@ -210,10 +209,9 @@ export function SettingsScreen() {
   const unlocked = useApp('settings', (s) => s.pin !== null);
   const error = useApp('settings', (s) => s.error);
   return (
-    <section className="panel" aria-labelledby="settings-title">
-      <h1 id="settings-title">{t('settings.title')}</h1>
+    <ScreenPanel id="settings-title" title={t('settings.title')}>
       <ErrorBanner error={error} />
       {unlocked ? <SettingsBody /> : <PinGate />}
-    </section>
+    </ScreenPanel>
   );
 }
