@@ -10,9 +10,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutageProxy } from './helpers/outage-proxy.ts';
+import { newPage } from './helpers/browser.ts';
+import { type OutageProxy, startOutageProxy } from './helpers/outage-proxy.ts';
 import { api, issueCode } from './helpers/sandbox.ts';
-import { ROOT, type RunningServe } from './helpers/serve.ts';
+import { ROOT, type RunningServe, startServe } from './helpers/serve.ts';
 import { startTillBehindProxy, type TillBehindProxy } from './helpers/till-behind-proxy.ts';
 
 const DOCS_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
@@ -48,8 +49,8 @@ async function scanAsWedge(code: string): Promise<void> {
 }
 
 /** Every way the current screen fails to fit, in words; [] when it fits. */
-function misfits(checkSaleScreen: boolean): Promise<string[]> {
-  return page.evaluate((sale) => {
+function misfits(on: Page, checkSaleScreen: boolean): Promise<string[]> {
+  return on.evaluate((sale) => {
     const problems: string[] = [];
     const vw = window.innerWidth;
     const vh = window.innerHeight;
@@ -93,13 +94,18 @@ function misfits(checkSaleScreen: boolean): Promise<string[]> {
   }, checkSaleScreen);
 }
 
-async function fitsAndShoot(size: string, state: string, checkSaleScreen = true): Promise<void> {
+async function fitsAndShoot(
+  size: string,
+  state: string,
+  checkSaleScreen = true,
+  on: Page = page,
+): Promise<void> {
   // Fonts and the outcome colours settle within a frame; wait for two before measuring.
-  await page.evaluate(
+  await on.evaluate(
     () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
   );
-  expect(await misfits(checkSaleScreen), `${state} at ${size}`).toEqual([]);
-  await page.screenshot({ path: join(DOCS_SCREENSHOTS, `till-${size}-${state}.png`) });
+  expect(await misfits(on, checkSaleScreen), `${state} at ${size}`).toEqual([]);
+  await on.screenshot({ path: join(DOCS_SCREENSHOTS, `till-${size}-${state}.png`) });
 }
 
 async function toAmountEntry(): Promise<void> {
@@ -224,4 +230,37 @@ describe('the till fits 1366×768, 1024×600 and 800×480', () => {
       await fitsAndShoot(size, 'settings', false);
     }, 240_000);
   }
+});
+
+describe('the till with every provider unreachable fits too (both banners shown)', () => {
+  it('at the three sizes: cash only, and a refused cash sale says why', async () => {
+    // A second till on the same sandbox and browser, whose line is cut from the start.
+    const cutProxy = await startOutageProxy(till.sandbox.url, true);
+    const cutServe = await startServe({ sandboxUrl: cutProxy.url });
+    const cut = await newPage(till.browser);
+    try {
+      await api(cutServe.url, 'openShift', { cashier: 'Zhao', float_fee: 0 });
+      await cut.goto(cutServe.url);
+      await cut.getByTestId('ewallet-down').waitFor({ timeout: 30_000 });
+      for (const { width, height } of SIZES) {
+        const size = `${width}x${height}`;
+        await cut.setViewportSize({ width, height });
+        await cut.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+        await cut.keyboard.press('Escape');
+        await cut.keyboard.type('12', { delay: 60 });
+        await expect.poll(() => cut.getByTestId('amount').textContent()).toBe('¥12');
+        await cut.getByTestId('cash-tendered').fill('10');
+        await cut.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+        await cut.keyboard.press('F2');
+        await cut.locator('.sale-screen [data-error-code="cash_tendered_short"]').waitFor();
+        expect(await cut.getByTestId('charge').isDisabled()).toBe(true);
+        await fitsAndShoot(size, 'offline', true, cut);
+        await cut.getByTestId('cash-tendered').fill('');
+      }
+    } finally {
+      await cut.context().close();
+      await cutServe.stop();
+      await cutProxy.close();
+    }
+  }, 120_000);
 });
