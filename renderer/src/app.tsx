@@ -10,8 +10,9 @@ import {
   Undo2,
   UserRound,
 } from 'lucide-react';
-import { type ReactNode, useEffect } from 'react';
+import type { ReactNode } from 'react';
 import { StatusBar } from './components/status-bar.tsx';
+import { useWindowKeydown } from './components/use-window-keydown.ts';
 import { useI18n } from './i18n/use-i18n.ts';
 import { AttentionScreen } from './screens/attention-screen.tsx';
 import { CustomerDisplay } from './screens/customer-display.tsx';
@@ -60,15 +61,11 @@ function Cashier() {
   const route = useApp('nav', (s) => s.route);
   const attention = useApp('attempts', (s) => s.items.length);
   // F3 退款 from anywhere in the till (F1 扫码 and F2 现金 belong to the amount entry).
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'F3' || event.defaultPrevented) return;
-      event.preventDefault();
-      stores.nav.getState().go('refund');
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [stores]);
+  useWindowKeydown((event) => {
+    if (event.key !== 'F3' || event.defaultPrevented) return;
+    event.preventDefault();
+    stores.nav.getState().go('refund');
+  });
   return (
     <div className="app">
       <header className="top-bar no-print">

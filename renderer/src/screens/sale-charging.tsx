@@ -5,11 +5,11 @@
  * button always says why (title and a visible line). In doubt, the whole screen turns amber.
  */
 import { CirclePlus, CircleStop, WifiOff } from 'lucide-react';
-import { useEffect } from 'react';
 import type { AttemptView, OrderView } from '../../../core/common/contract/views.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { secondsLeft, useNow } from '../components/use-now.ts';
+import { useWindowKeydown } from '../components/use-window-keydown.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { attemptDeadline } from '../state/attempt-deadline.ts';
 import { selectProviderDown } from '../state/connection-store.ts';
@@ -46,16 +46,12 @@ export function SaleCharging({ attempt, order }: { attempt: AttemptView | null; 
         : null;
   const nextSaleWhy = canStartNew ? null : t('sale.charging.next_sale.why');
   // Esc asks to stop (the confirmation dialog decides); nothing is stopped by the key alone.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || event.defaultPrevented || stopWhy !== null) return;
-      if (stores.sale.getState().confirmingStop) return; // the dialog's own Esc handling
-      event.preventDefault();
-      stores.sale.getState().requestStop();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [stores, stopWhy]);
+  useWindowKeydown((event) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || stopWhy !== null) return;
+    if (stores.sale.getState().confirmingStop) return; // the dialog's own Esc handling
+    event.preventDefault();
+    stores.sale.getState().requestStop();
+  });
   const sale = stores.sale.getState;
   return (
     <section

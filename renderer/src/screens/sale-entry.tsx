@@ -4,20 +4,16 @@
  * Two panes: keypad and note on the left; amount, cash tendered and the actions on the right.
  */
 import { Banknote, ScanLine, WifiOff } from 'lucide-react';
-import { useEffect } from 'react';
 import { CashTendered } from '../components/cash-tendered.tsx';
 import { Keypad } from '../components/keypad.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { TextField } from '../components/text-field.tsx';
+import { isTyping, useWindowKeydown } from '../components/use-window-keydown.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { keyFromKeyboard } from '../state/amount-entry.ts';
 import { selectEwalletAvailable } from '../state/connection-store.ts';
 import { selectEntryFen } from '../state/sale-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
-
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA');
-}
 
 export function SaleEntry() {
   const { t, money } = useI18n();
@@ -33,32 +29,28 @@ export function SaleEntry() {
   const chargeWhy = busy ? t('sale.why.busy') : (noAmount ?? (ewallet ? null : t('sale.why.ewallet_down')));
   const cashWhy = busy ? t('sale.why.busy') : noAmount;
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey)
-        return;
-      // F1 扫码 / F2 现金: the hotkeys shown on the buttons.
-      if (event.key === 'F1' || (event.key === 'Enter' && !(event.target instanceof HTMLButtonElement))) {
-        if (selectEwalletAvailable(stores.connection.getState())) void sale().begin();
-        event.preventDefault();
-        return;
-      }
-      if (event.key === 'F2') {
-        void sale().payCash();
-        event.preventDefault();
-        return;
-      }
-      // Enter on a focused button: the browser clicks that button.
-      if (event.key === 'Enter') return;
-      const key = keyFromKeyboard(event.key);
-      if (key) {
-        sale().press(key);
-        event.preventDefault();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [sale, stores]);
+  useWindowKeydown((event) => {
+    if (event.defaultPrevented || isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey)
+      return;
+    // F1 扫码 / F2 现金: the hotkeys shown on the buttons.
+    if (event.key === 'F1' || (event.key === 'Enter' && !(event.target instanceof HTMLButtonElement))) {
+      if (selectEwalletAvailable(stores.connection.getState())) void sale().begin();
+      event.preventDefault();
+      return;
+    }
+    if (event.key === 'F2') {
+      void sale().payCash();
+      event.preventDefault();
+      return;
+    }
+    // Enter on a focused button: the browser clicks that button.
+    if (event.key === 'Enter') return;
+    const key = keyFromKeyboard(event.key);
+    if (key) {
+      sale().press(key);
+      event.preventDefault();
+    }
+  });
 
   return (
     <section className="panel sale-entry two-pane" aria-labelledby="amount-label">

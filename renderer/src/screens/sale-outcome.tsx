@@ -16,6 +16,7 @@ import { useEffect, useRef } from 'react';
 import { PrintReceiptButton } from '../components/print-receipt-button.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { Receipt } from '../components/receipt.tsx';
+import { isTyping, useWindowKeydown } from '../components/use-window-keydown.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { keyFromKeyboard } from '../state/amount-entry.ts';
 import { type Outcome, selectCanStartNew } from '../state/sale-store.ts';
@@ -58,21 +59,15 @@ export function SaleOutcome({ outcome }: { outcome: Outcome }) {
     return () => clearTimeout(timer);
   }, [outcome.kind, canStartNew, stores]);
   // The first digit typed starts the next sale with that digit (the store decides whether it may).
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-      const target = event.target;
-      if (target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA'))
-        return;
-      const key = keyFromKeyboard(event.key);
-      if (key && key !== 'back' && key !== 'clear') {
-        stores.sale.getState().press(key);
-        event.preventDefault();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [stores]);
+  useWindowKeydown((event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(event.target)) return;
+    const key = keyFromKeyboard(event.key);
+    if (key && key !== 'back' && key !== 'clear') {
+      stores.sale.getState().press(key);
+      event.preventDefault();
+    }
+  });
   const amount =
     outcome.kind === 'paid'
       ? (outcome.order?.total_fee ?? attempt?.total_fee ?? 0)

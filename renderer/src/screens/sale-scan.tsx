@@ -4,10 +4,11 @@
  * what to do on the left, the typed code and the actions on the right.
  */
 import { Banknote, CircleX, ScanLine, TriangleExclamationPoint, X } from 'lucide-react';
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { AttemptView, OrderView } from '../../../core/common/contract/views.ts';
 import { ConfirmDialog } from '../components/confirm-dialog.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { useWindowKeydown } from '../components/use-window-keydown.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
@@ -20,15 +21,11 @@ export function SaleScan({ order, failed }: { order: OrderView | null; failed: A
   const manualId = useId();
   // Esc asks to cancel the waiting sale (a stray key must not drop the customer's amount).
   const [confirmingCancel, setConfirmingCancel] = useState(false);
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape' || event.defaultPrevented || confirmingCancel) return;
-      event.preventDefault();
-      setConfirmingCancel(true);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [confirmingCancel]);
+  useWindowKeydown((event) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || confirmingCancel) return;
+    event.preventDefault();
+    setConfirmingCancel(true);
+  });
   const rejected = lastScan && !lastScan.ok && lastScan.at >= (order?.created_at ?? 0) ? lastScan : null;
   const busyWhy = busy ? t('sale.why.busy') : null;
   return (
