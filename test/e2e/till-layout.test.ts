@@ -2,7 +2,7 @@
  * The till fits the three screens cashiers use (1366×768, 1024×600, 800×480) in real Chromium: in
  * every sale state no element of the sale screen lies outside the window or under the top or status
  * bar, nothing scrolls (page or sale screen), both bars stay one row, and every button and field of
- * every screen is a ≥44 px touch target. The states are reached for real on one till whose line to the
+ * every screen is a ≥44 px touch target that, when disabled, says why. The states are reached for real on one till whose line to the
  * providers runs through an outage proxy (in doubt while the line is cut). Each state is also written to
  * docs/screenshots/till-<size>-<state>.png for the README. One browser, one page, resized per size.
  */
@@ -81,6 +81,11 @@ function misfits(on: Page, checkSaleScreen: boolean): Promise<string[]> {
       if (r.width === 0 || r.height === 0 || el.matches('[type="checkbox"], [type="radio"]')) continue;
       if (r.height < 44 || r.width < 44)
         problems.push(`${name(el)} is a ${Math.round(r.width)}×${Math.round(r.height)} touch target`);
+    }
+    // A disabled button says why: its tooltip, and the same words visible under it.
+    for (const el of document.querySelectorAll<HTMLButtonElement>('.app button:disabled')) {
+      const visible = el.parentElement?.querySelector('.disabled-reason')?.textContent ?? '';
+      if (el.title === '' || visible !== el.title) problems.push(`${name(el)} is disabled without a reason`);
     }
     if (!sale) return problems;
     const screen = document.querySelector('.sale-screen');
