@@ -2,7 +2,7 @@
  * A button that explains itself when disabled: the reason is its tooltip (title, also read by screen
  * readers) and a visible line under it, so a cashier never faces a grey button with no word.
  */
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ButtonHTMLAttributes, ReactNode, Ref } from 'react';
 
 export interface ReasonedButtonProps
   extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'disabled' | 'title'> {
@@ -12,7 +12,7 @@ export interface ReasonedButtonProps
   readonly 'data-testid'?: string;
   /** The visible reason's test id. */
   readonly reasonTestId?: string;
-  readonly ref?: React.Ref<HTMLButtonElement>;
+  readonly ref?: Ref<HTMLButtonElement>;
 }
 
 export function ReasonedButton({ why, reasonTestId, className, children, ...button }: ReasonedButtonProps) {
