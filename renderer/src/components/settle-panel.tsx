@@ -9,7 +9,7 @@ import { useI18n } from '../i18n/use-i18n.ts';
 import { allowedSettlements, type SettleChoice } from '../state/attempts-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 import { ReasonedButton } from './reasoned-button.tsx';
-import { PinField, TextField } from './text-field.tsx';
+import { SupervisorFields, useSupervisorDecision } from './supervisor-fields.tsx';
 
 const ACTIONS = ['book_paid', 'close_unpaid', 'mark_refund'] as const;
 
@@ -17,12 +17,9 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
   const { t, money } = useI18n();
   const stores = useStores();
   const evidence = useApp('attempts', (s) => s.evidence[attempt.out_trade_no]);
-  const [by, setBy] = useState('');
-  const [reason, setReason] = useState('');
-  const [pin, setPin] = useState('');
+  const decision = useSupervisorDecision();
   const [busy, setBusy] = useState(false);
   const allowed = allowedSettlements(evidence);
-  const filled = by.trim() !== '' && reason.trim() !== '' && pin !== '';
 
   const run = async (work: () => Promise<unknown>) => {
     setBusy(true);
@@ -36,15 +33,18 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
     if (!evidence) return t('attention.settle.needs_check');
     if (!allowed[action])
       return t(action === 'close_unpaid' ? 'attention.settle.needs_unpaid' : 'attention.settle.needs_paid');
-    if (!filled) return t('attention.settle.needs_fields');
+    if (!decision.filled) return t('attention.settle.needs_fields');
     return null;
   };
   const settle = (action: SettleChoice['action']) =>
     run(async () => {
-      const done = await stores.attempts
-        .getState()
-        .settle(attempt, { action, by: by.trim(), reason: reason.trim(), pin });
-      if (done) setPin('');
+      const done = await stores.attempts.getState().settle(attempt, {
+        action,
+        by: decision.by.trim(),
+        reason: decision.why.trim(),
+        pin: decision.pin,
+      });
+      if (done) decision.setPin('');
     });
 
   return (
@@ -68,25 +68,15 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
           </p>
         )}
       </div>
-      <TextField
-        label={t('attention.settle.by')}
-        value={by}
-        maxLength={64}
-        data-testid="settle-by"
-        onChange={(value) => setBy(value)}
-      />
-      <TextField
-        label={t('attention.settle.reason')}
-        value={reason}
-        maxLength={200}
-        data-testid="settle-reason"
-        onChange={(value) => setReason(value)}
-      />
-      <PinField
-        label={t('attention.settle.pin')}
-        value={pin}
-        data-testid="settle-pin"
-        onChange={(value) => setPin(value)}
+      <SupervisorFields
+        decision={decision}
+        labels={{
+          by: t('attention.settle.by'),
+          why: t('attention.settle.reason'),
+          pin: t('attention.settle.pin'),
+        }}
+        testIds={{ by: 'settle-by', why: 'settle-reason', pin: 'settle-pin' }}
+        whyMaxLength={200}
       />
       <div className="row">
         {ACTIONS.map((action) => {

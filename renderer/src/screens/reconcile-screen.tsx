@@ -11,7 +11,8 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { saveTextFile } from '../components/save-file.ts';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
-import { PinField, TextField } from '../components/text-field.tsx';
+import { SupervisorFields, useSupervisorDecision } from '../components/supervisor-fields.tsx';
+import { TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { discrepancies } from '../state/reconcile-store.ts';
 import { useApp, useAppFields, useStores } from '../state/stores-context.tsx';
@@ -23,9 +24,7 @@ function Decision({ item }: { item: ReconcileItem }) {
   const stores = useStores();
   const deciding = useApp('reconcile', (s) => s.deciding);
   const [action, setAction] = useState<DecisionAction>(item.choices[0] ?? 'explain');
-  const [by, setBy] = useState('');
-  const [note, setNote] = useState('');
-  const [pin, setPin] = useState('');
+  const decision = useSupervisorDecision();
   const close = () => stores.reconcile.getState().select(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -54,7 +53,12 @@ function Decision({ item }: { item: ReconcileItem }) {
         className="filters"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (await stores.reconcile.getState().decide({ action, by, note, pin })) close();
+          if (
+            await stores.reconcile
+              .getState()
+              .decide({ action, by: decision.by, note: decision.why, pin: decision.pin })
+          )
+            close();
         }}
       >
         <fieldset className="row">
@@ -72,33 +76,17 @@ function Decision({ item }: { item: ReconcileItem }) {
             </label>
           ))}
         </fieldset>
-        <TextField
-          label={t('reconcile.by')}
-          data-testid="reconcile-by"
-          value={by}
-          maxLength={64}
-          onChange={(value) => setBy(value)}
-        />
-        <TextField
-          label={t('reconcile.note')}
-          data-testid="reconcile-note"
-          value={note}
-          maxLength={500}
-          onChange={(value) => setNote(value)}
-        />
-        <PinField
-          label={t('refund.pin')}
-          data-testid="reconcile-pin"
-          value={pin}
-          onChange={(value) => setPin(value)}
+        <SupervisorFields
+          decision={decision}
+          labels={{ by: t('reconcile.by'), why: t('reconcile.note'), pin: t('refund.pin') }}
+          testIds={{ by: 'reconcile-by', why: 'reconcile-note', pin: 'reconcile-pin' }}
+          whyMaxLength={500}
         />
         <ReasonedButton
           type="submit"
           className="btn btn-primary"
           data-testid="reconcile-decide"
-          why={
-            deciding ? t('sale.why.busy') : !by.trim() || !note.trim() || !pin ? t('why.fill_fields') : null
-          }
+          why={deciding ? t('sale.why.busy') : decision.filled ? null : t('why.fill_fields')}
         >
           {t('reconcile.confirm')}
         </ReasonedButton>
