@@ -1,13 +1,13 @@
 /** Orders filtered by date, tender, status and cashier; one order's detail with attempts and timeline. */
 
-import { ArrowLeft, ArrowLeftRight, ChevronLeft, ChevronRight, Download, Undo2 } from 'lucide-react';
+import { ArrowLeft, ArrowLeftRight, ChevronLeft, ChevronRight, Undo2 } from 'lucide-react';
 import { useEffect } from 'react';
 import type { OrderStatus, Tender } from '../../../core/common/contract/views.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
+import { CsvExportButton } from '../components/csv-export-button.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ReprintButton } from '../components/reprint-button.tsx';
-import { saveTextFile } from '../components/save-file.ts';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { TextField } from '../components/text-field.tsx';
 import { Timeline } from '../components/timeline.tsx';
@@ -167,17 +167,7 @@ export function HistoryScreen() {
         >
           <ArrowLeftRight /> {t('nav.reconcile')}
         </button>
-        <ReasonedButton
-          className="btn"
-          data-testid="history-export"
-          why={exporting ? t('sale.why.busy') : null}
-          onClick={async () => {
-            const file = await h().exportCsv();
-            if (file) saveTextFile(file.filename, file.csv, 'text/csv;charset=utf-8');
-          }}
-        >
-          <Download /> {exporting ? t('common.loading') : t('history.export')}
-        </ReasonedButton>
+        <CsvExportButton testId="history-export" exporting={exporting} exportCsv={() => h().exportCsv()} />
       </ActionForm>
       <ErrorBanner error={error} />
       <p className="muted">{loading ? t('common.loading') : t('history.total', { count: total })}</p>

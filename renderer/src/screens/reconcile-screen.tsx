@@ -4,12 +4,12 @@
  * explain with a note; supervisor PIN), export the list as CSV. Keyboard: the form submits with
  * Enter, every row is a button, Esc closes the decision panel. Compact enough for 800×480.
  */
-import { Download, RefreshCw } from 'lucide-react';
+import { RefreshCw } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { DecisionAction, ReconcileItem } from '../../../core/common/contract/reconcile-views.ts';
+import { CsvExportButton } from '../components/csv-export-button.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
-import { saveTextFile } from '../components/save-file.ts';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { SupervisorFields, useSupervisorDecision } from '../components/supervisor-fields.tsx';
 import { TextField } from '../components/text-field.tsx';
@@ -137,17 +137,12 @@ export function ReconcileScreen() {
         >
           <RefreshCw /> {running ? t('common.loading') : t('reconcile.run')}
         </ReasonedButton>
-        <ReasonedButton
-          className="btn"
-          data-testid="reconcile-export"
-          why={exporting ? t('sale.why.busy') : summary ? null : t('why.reconcile_first')}
-          onClick={async () => {
-            const file = await r().exportCsv();
-            if (file) saveTextFile(file.filename, file.csv, 'text/csv;charset=utf-8');
-          }}
-        >
-          <Download /> {t('history.export')}
-        </ReasonedButton>
+        <CsvExportButton
+          testId="reconcile-export"
+          exporting={exporting}
+          unavailable={summary ? null : t('why.reconcile_first')}
+          exportCsv={() => r().exportCsv()}
+        />
       </ActionForm>
       <ErrorBanner error={error} />
       {summary && (
