@@ -278,7 +278,10 @@ describe('the till with every provider unreachable fits too (both banners shown)
       // English words are longer than Chinese: the smallest screen still fits, bars included.
       await cut.getByTestId('lang-switch').click();
       await cut.setViewportSize({ width: 800, height: 480 });
-      await cut.getByTestId('ewallet-down').filter({ hasText: /Cash still works/ }).waitFor();
+      await cut
+        .getByTestId('ewallet-down')
+        .filter({ hasText: /Cash still works/ })
+        .waitFor();
       await cut.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await cut.getByTestId('charge').filter({ hasText: '¥12.00' }).waitFor();
       await fitsAndShoot('800x480', 'offline-en', true, cut);
