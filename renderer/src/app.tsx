@@ -1,6 +1,18 @@
 /** The window: cashier screens with a tab bar and status bar, or the full-screen QR display. */
-import { type ReactNode, useEffect } from 'react';
+import {
+  Languages,
+  type LucideIcon,
+  ReceiptText,
+  Scale,
+  Settings,
+  ShoppingCart,
+  TriangleExclamationPoint,
+  Undo2,
+  UserRound,
+} from 'lucide-react';
+import type { ReactNode } from 'react';
 import { StatusBar } from './components/status-bar.tsx';
+import { useWindowKeydown } from './components/use-window-keydown.ts';
 import { useI18n } from './i18n/use-i18n.ts';
 import { AttentionScreen } from './screens/attention-screen.tsx';
 import { CustomerDisplay } from './screens/customer-display.tsx';
@@ -24,6 +36,16 @@ const SCREENS: Readonly<Record<Route, () => ReactNode>> = {
   settings: () => <SettingsScreen />,
 };
 
+const TAB_ICONS: Readonly<Record<Route, LucideIcon>> = {
+  sale: ShoppingCart,
+  attention: TriangleExclamationPoint,
+  refund: Undo2,
+  history: ReceiptText,
+  reconcile: Scale,
+  shift: UserRound,
+  settings: Settings,
+};
+
 /** `forcedMode` comes from `?mode=qr` / `?mode=customer`; otherwise the service's settings.ui_mode decides. */
 export function App({ forcedMode }: { forcedMode: 'cashier' | 'qr' | 'customer' | null }) {
   const settingsMode = useApp('settings', (s) => s.settings?.ui_mode ?? null);
@@ -39,41 +61,45 @@ function Cashier() {
   const route = useApp('nav', (s) => s.route);
   const attention = useApp('attempts', (s) => s.items.length);
   // F3 退款 from anywhere in the till (F1 扫码 and F2 现金 belong to the amount entry).
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'F3' || event.defaultPrevented) return;
-      event.preventDefault();
-      stores.nav.getState().go('refund');
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [stores]);
+  useWindowKeydown((event) => {
+    if (event.key !== 'F3' || event.defaultPrevented) return;
+    event.preventDefault();
+    stores.nav.getState().go('refund');
+  });
   return (
     <div className="app">
       <header className="top-bar no-print">
         <nav className="tabs" aria-label={t('app.title')}>
-          {TAB_ROUTES.map((r) => (
-            <button
-              key={r}
-              type="button"
-              className={`tab${r === route ? ' tab-active' : ''}`}
-              aria-current={r === route ? 'page' : undefined}
-              data-testid={`nav-${r}`}
-              onClick={() => stores.nav.getState().go(r)}
-            >
-              {r === route ? '▸ ' : ''}
-              {t(`nav.${r}`)}
-              {r === 'attention' && attention > 0 ? ` (${attention})` : ''}
-              {r === 'refund' && <kbd>F3</kbd>}
-            </button>
-          ))}
+          {TAB_ROUTES.map((r) => {
+            const Icon = TAB_ICONS[r];
+            return (
+              <button
+                key={r}
+                type="button"
+                className={`tab${r === route ? ' tab-active' : ''}`}
+                aria-current={r === route ? 'page' : undefined}
+                data-testid={`nav-${r}`}
+                onClick={() => stores.nav.getState().go(r)}
+              >
+                <Icon />
+                {t(`nav.${r}`)}
+                {r === 'attention' && attention > 0 && (
+                  <span className="tab-count" data-testid="attention-count">
+                    {attention}
+                  </span>
+                )}
+                {r === 'refund' && <kbd>F3</kbd>}
+              </button>
+            );
+          })}
         </nav>
         <button
           type="button"
-          className="btn btn-small"
+          className="lang-switch"
           data-testid="lang-switch"
           onClick={() => stores.settings.getState().setLanguage(lang === 'en' ? 'zh-CN' : 'en')}
         >
+          <Languages />
           {t('lang.switch')}
         </button>
       </header>

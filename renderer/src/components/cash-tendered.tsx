@@ -11,7 +11,7 @@ export function CashTendered({ totalFee }: { totalFee: number | null }) {
   const fen = tendered.trim() === '' ? null : entryToFen(tendered);
   const change = fen !== null && totalFee !== null && fen >= totalFee ? fen - totalFee : null;
   return (
-    <label className="field">
+    <label className="field field-inline">
       <span>
         {t('sale.tendered')}
         {change !== null && (

@@ -1,4 +1,5 @@
 /** A problem in plain words: icon + text (never colour alone), announced to screen readers. */
+import { TriangleExclamationPoint } from 'lucide-react';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 
@@ -7,8 +8,8 @@ export function ErrorBanner({ error, onDismiss }: { error: ErrorShape | null; on
   if (!error) return null;
   return (
     <div className="banner banner-error" role="alert" data-error-code={error.code}>
-      <span className="icon" aria-hidden="true">
-        ⚠
+      <span className="icon">
+        <TriangleExclamationPoint />
       </span>
       <span className="banner-text">{err(error.code)}</span>
       {onDismiss && (

@@ -1,5 +1,5 @@
 /** On-screen amount keypad: large touch targets; the physical keyboard works through the sale screen. */
-
+import { Delete } from 'lucide-react';
 import { useI18n } from '../i18n/use-i18n.ts';
 import type { KeypadKey } from '../state/amount-entry.ts';
 
@@ -17,7 +17,7 @@ export function Keypad({ onKey }: { onKey: (key: KeypadKey) => void }) {
           aria-label={key === 'back' ? t('common.backspace') : key}
           onClick={() => onKey(key)}
         >
-          {key === 'back' ? '⌫' : key}
+          {key === 'back' ? <Delete /> : key}
         </button>
       ))}
       <button type="button" className="btn key key-wide" onClick={() => onKey('clear')}>

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 import { ErrorBanner } from './error-banner.tsx';
+import { ReasonedButton } from './reasoned-button.tsx';
 
 export function PeripheralsPanel() {
   const { t, time } = useI18n();
@@ -68,27 +69,25 @@ export function PeripheralsPanel() {
         {volume}
       </label>
       <div className="row">
-        <button
-          type="button"
+        <ReasonedButton
           className="btn btn-primary"
           data-testid="peripherals-save"
-          disabled={busy}
+          why={busy ? t('sale.why.busy') : null}
           onClick={() =>
             void p().update({ pin, auto_print: autoPrint, voice_enabled: voiceOn, voice_volume: volume })
           }
         >
           {t('peripherals.save')}
-        </button>
+        </ReasonedButton>
         {view.printer && (
-          <button
-            type="button"
+          <ReasonedButton
             className="btn"
             data-testid="open-drawer"
-            disabled={busy}
+            why={busy ? t('sale.why.busy') : null}
             onClick={() => void p().openDrawer(pin)}
           >
             {t('peripherals.open_drawer')}
-          </button>
+          </ReasonedButton>
         )}
       </div>
       {drawer && (

@@ -8,6 +8,8 @@ import type { AttemptView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { allowedSettlements, type SettleChoice } from '../state/attempts-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
+import { ReasonedButton } from './reasoned-button.tsx';
+import { SupervisorFields, useSupervisorDecision } from './supervisor-fields.tsx';
 
 const ACTIONS = ['book_paid', 'close_unpaid', 'mark_refund'] as const;
 
@@ -15,12 +17,9 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
   const { t, money } = useI18n();
   const stores = useStores();
   const evidence = useApp('attempts', (s) => s.evidence[attempt.out_trade_no]);
-  const [by, setBy] = useState('');
-  const [reason, setReason] = useState('');
-  const [pin, setPin] = useState('');
+  const decision = useSupervisorDecision();
   const [busy, setBusy] = useState(false);
   const allowed = allowedSettlements(evidence);
-  const filled = by.trim() !== '' && reason.trim() !== '' && pin !== '';
 
   const run = async (work: () => Promise<unknown>) => {
     setBusy(true);
@@ -34,30 +33,32 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
     if (!evidence) return t('attention.settle.needs_check');
     if (!allowed[action])
       return t(action === 'close_unpaid' ? 'attention.settle.needs_unpaid' : 'attention.settle.needs_paid');
-    if (!filled) return t('attention.settle.needs_fields');
+    if (!decision.filled) return t('attention.settle.needs_fields');
     return null;
   };
   const settle = (action: SettleChoice['action']) =>
     run(async () => {
-      const done = await stores.attempts
-        .getState()
-        .settle(attempt, { action, by: by.trim(), reason: reason.trim(), pin });
-      if (done) setPin('');
+      const done = await stores.attempts.getState().settle(attempt, {
+        action,
+        by: decision.by.trim(),
+        reason: decision.why.trim(),
+        pin: decision.pin,
+      });
+      if (done) decision.setPin('');
     });
 
   return (
     <div className="settle-panel" data-testid="settle-panel">
       <h3>{t('attention.settle.title')}</h3>
       <div className="row">
-        <button
-          type="button"
+        <ReasonedButton
           className="btn"
           data-testid="settle-check"
-          disabled={busy}
+          why={busy ? t('sale.why.busy') : null}
           onClick={() => void run(() => stores.attempts.getState().check(attempt))}
         >
           {t('attention.check')}
-        </button>
+        </ReasonedButton>
         {evidence && (
           <p data-testid="settle-evidence" data-says={evidence.provider_says}>
             {t('attention.evidence.title')}:{' '}
@@ -67,48 +68,28 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
           </p>
         )}
       </div>
-      <label className="field">
-        <span>{t('attention.settle.by')}</span>
-        <input value={by} maxLength={64} data-testid="settle-by" onChange={(e) => setBy(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t('attention.settle.reason')}</span>
-        <input
-          value={reason}
-          maxLength={200}
-          data-testid="settle-reason"
-          onChange={(e) => setReason(e.target.value)}
-        />
-      </label>
-      <label className="field">
-        <span>{t('attention.settle.pin')}</span>
-        <input
-          type="password"
-          inputMode="numeric"
-          autoComplete="off"
-          value={pin}
-          maxLength={32}
-          data-testid="settle-pin"
-          onChange={(e) => setPin(e.target.value)}
-        />
-      </label>
+      <SupervisorFields
+        decision={decision}
+        labels={{
+          by: t('attention.settle.by'),
+          why: t('attention.settle.reason'),
+          pin: t('attention.settle.pin'),
+        }}
+        testIds={{ by: 'settle-by', why: 'settle-reason', pin: 'settle-pin' }}
+        whyMaxLength={200}
+      />
       <div className="row">
         {ACTIONS.map((action) => {
           const why = whyDisabled(action);
           return (
-            <span key={action} className="btn-with-reason">
-              <button
-                type="button"
-                className="btn"
-                data-testid={`settle-${action}`}
-                disabled={busy || why !== null}
-                title={why ?? undefined}
-                onClick={() => void settle(action)}
-              >
-                {t(`attention.settle.${action}`)}
-              </button>
-              {why !== null && <small className="muted disabled-reason">{why}</small>}
-            </span>
+            <ReasonedButton
+              key={action}
+              data-testid={`settle-${action}`}
+              why={busy ? t('sale.why.busy') : why}
+              onClick={() => void settle(action)}
+            >
+              {t(`attention.settle.${action}`)}
+            </ReasonedButton>
           );
         })}
       </div>

@@ -1,18 +1,25 @@
-/** Scanner(s), service link, provider reachability, shift/cashier and the clock: each with a symbol and words. */
+/**
+ * One row at every window size: service link, scanner(s), provider reachability, printer, journal,
+ * payments waiting in 待处理, the cashier and the clock. Each item is an icon for what it is, an icon
+ * for its state and words; the words are the tooltip and what screen readers say, so a state is never
+ * colour alone and the bar stays one row at 800 px.
+ */
+import { Database, Keyboard, ScanBarcode, Server, UserRound } from 'lucide-react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Reachability, ScannerStatusView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 import { PrinterPill } from './printer-pill.tsx';
+import { StatusPill, type StatusTone } from './status-pill.tsx';
 import { useNow } from './use-now.ts';
 
-const REACH_ICON: Readonly<Record<Reachability, string>> = { up: '●', down: '✕', unknown: '…' };
-const SCANNER_ICON: Readonly<Record<ScannerStatusView['state'], string>> = {
-  connected: '●',
-  connecting: '…',
-  disconnected: '✕',
-  error: '⚠',
-  unavailable: '✕',
+const REACH_TONE: Readonly<Record<Reachability, StatusTone>> = { up: 'ok', down: 'down', unknown: 'unknown' };
+const SCANNER_TONE: Readonly<Record<ScannerStatusView['state'], StatusTone>> = {
+  connected: 'ok',
+  connecting: 'unknown',
+  disconnected: 'down',
+  error: 'warn',
+  unavailable: 'down',
 };
 
 export function StatusBar() {
@@ -32,46 +39,76 @@ export function StatusBar() {
   const pending = Math.max(attention, unresolved);
   return (
     <footer className="status-bar">
-      <span className={`pill link-${link}`} data-testid="link-status">
-        {link === 'open' ? '●' : link === 'lost' ? '✕' : '…'} {t(`status.link.${link}`)}
-      </span>
+      <StatusPill
+        className={`link-${link}`}
+        testId="link-status"
+        icon={Server}
+        tone={link === 'open' ? 'ok' : link === 'lost' ? 'down' : 'unknown'}
+        label={t(`status.link.${link}`)}
+      />
       {browserWedge && (
-        <span className="pill state-connected" data-testid="browser-wedge">
-          ● {t('status.scanner')}: {t('status.scanner.browser')}
-        </span>
+        <StatusPill
+          className="state-connected"
+          testId="browser-wedge"
+          icon={Keyboard}
+          tone="ok"
+          label={`${t('status.scanner')}: ${t('status.scanner.browser')}`}
+        />
       )}
       {scanners.length === 0 && !browserWedge ? (
-        <span className="pill state-unknown">
-          ✕ {t('status.scanner')}: {t('status.scanner.none')}
-        </span>
+        <StatusPill
+          className="state-unknown"
+          icon={ScanBarcode}
+          tone="down"
+          label={`${t('status.scanner')}: ${t('status.scanner.none')}`}
+        />
       ) : (
         scanners.map((sc) => (
-          <span key={sc.source} className={`pill state-${sc.state}`} title={sc.reason ?? ''}>
-            {SCANNER_ICON[sc.state]} {t('status.scanner')} {sc.source}: {t(`status.scanner.${sc.state}`)}
-          </span>
+          <StatusPill
+            key={sc.source}
+            className={`state-${sc.state}`}
+            icon={ScanBarcode}
+            tone={SCANNER_TONE[sc.state]}
+            label={`${t('status.scanner')} ${sc.source}: ${t(`status.scanner.${sc.state}`)}`}
+            detail={sc.reason}
+          />
         ))
       )}
       {(providers ?? []).map((p) => (
-        <span
+        <StatusPill
           key={`${p.pid}-${p.provider}`}
-          className={`pill reach-${p.reachability}`}
-          data-testid={`provider-${p.provider}`}
-          title={p.detail ?? ''}
-        >
-          {REACH_ICON[p.reachability]} {t(`provider.${p.provider}`)}: {t(`status.provider.${p.reachability}`)}
-        </span>
+          className={`reach-${p.reachability}`}
+          testId={`provider-${p.provider}`}
+          name={t(`provider.${p.provider}`)}
+          tone={REACH_TONE[p.reachability]}
+          label={`${t(`provider.${p.provider}`)}: ${t(`status.provider.${p.reachability}`)}`}
+          detail={p.detail}
+        />
       ))}
       {journalFault && (
-        <span className="pill state-error" data-testid="journal-fault" title={journalFault.message}>
-          ⚠ {t('status.journal_fault')}
-        </span>
+        <StatusPill
+          className="state-error"
+          testId="journal-fault"
+          icon={Database}
+          tone="down"
+          label={t('status.journal_fault')}
+          detail={journalFault.message}
+        />
       )}
       <PrinterPill />
       {pending > 0 && (
-        <span className="pill state-error">⚠ {t('status.unresolved', { count: pending })}</span>
+        <StatusPill
+          className="state-warn"
+          testId="pending-status"
+          name={String(pending)}
+          tone="warn"
+          label={t('status.unresolved', { count: pending })}
+        />
       )}
-      <span className="pill">
-        {t('status.cashier')}: {cashier ?? t('status.shift.none')}
+      <span className="pill" title={`${t('status.cashier')}: ${cashier ?? t('status.shift.none')}`}>
+        <UserRound />
+        <span className="pill-text">{t('status.cashier')}: </span>
+        {cashier ?? t('status.shift.none')}
       </span>
       <time className="clock">{time(now)}</time>
     </footer>

@@ -46,6 +46,12 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'sale.why.no_amount': 'Enter an amount first',
   'sale.why.busy': 'The previous action is still running',
   'sale.why.ewallet_down': 'The payment providers cannot be reached: take cash',
+  'why.fill_fields': 'Fill in the fields above first',
+  'why.pin_rule': 'A new PIN is 6–12 digits, or a passphrase of at least 10 characters',
+  'why.pin_change_first': 'Set a new supervisor PIN first (above)',
+  'why.reconcile_first': 'Reconcile the day first',
+  'why.first_page': 'This is the first page',
+  'why.last_page': 'This is the last page',
   'sale.ewallet_down':
     'The payment providers cannot be reached, so WeChat Pay and Alipay are off for now. Cash still works; e-wallets come back by themselves when the network does.',
   'sale.amount_required': 'Enter an amount first',

@@ -44,6 +44,12 @@ export const zhCN = {
   'sale.why.no_amount': '请先输入金额',
   'sale.why.busy': '正在处理上一步操作',
   'sale.why.ewallet_down': '支付平台无法连接，请收现金',
+  'why.fill_fields': '请先填写上面的各项',
+  'why.pin_rule': '新密码需为 6–12 位数字，或至少 10 个字符的口令',
+  'why.pin_change_first': '请先设置新的主管密码（见上方）',
+  'why.reconcile_first': '请先对账',
+  'why.first_page': '已是第一页',
+  'why.last_page': '已是最后一页',
   'sale.ewallet_down':
     '无法连接支付平台，暂时不能使用微信/支付宝收款。现金收款仍可使用，网络恢复后会自动恢复。',
   'sale.amount_required': '请先输入金额',

@@ -1,6 +1,9 @@
 /** Attempts being reversed or needing a human: what happened, retry, and the journal timeline. */
+import { CircleCheck, RotateCw, TriangleExclamationPoint } from 'lucide-react';
 import { useEffect } from 'react';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { ScreenPanel } from '../components/screen-panel.tsx';
 import { SettlePanel } from '../components/settle-panel.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
@@ -18,16 +21,20 @@ export function AttentionScreen() {
     void actions().load();
   }, [actions]);
   return (
-    <section className="panel" aria-labelledby="attention-title">
-      <h1 id="attention-title">{t('attention.title')}</h1>
+    <ScreenPanel id="attention-title" title={t('attention.title')}>
       <ErrorBanner error={error} />
-      {items.length === 0 && <p className="muted">✓ {t('attention.empty')}</p>}
+      {items.length === 0 && (
+        <p className="muted" data-testid="attention-empty">
+          <CircleCheck /> {t('attention.empty')}
+        </p>
+      )}
       <ul className="cards">
         {items.map((a) => (
           <li key={a.out_trade_no} className={`card phase-${a.phase}`} data-testid="attention-item">
             <div className="card-head">
               <strong>
-                {a.phase === 'needs_attention' ? '⚠' : '↻'} {t(`phase.${a.phase}`)}
+                {a.phase === 'needs_attention' ? <TriangleExclamationPoint /> : <RotateCw />}{' '}
+                {t(`phase.${a.phase}`)}
               </strong>
               <span>{money(a.total_fee)}</span>
               <span>{t(`wallet.${a.wallet}`)}</span>
@@ -36,14 +43,13 @@ export function AttentionScreen() {
             </div>
             {a.attention && <p>{problem(a.attention)}</p>}
             <div className="row">
-              <button
-                type="button"
+              <ReasonedButton
                 className="btn"
-                disabled={retrying.includes(a.out_trade_no)}
+                why={retrying.includes(a.out_trade_no) ? t('sale.why.busy') : null}
                 onClick={() => void actions().retry(a)}
               >
-                ↻ {t('attention.retry')}
-              </button>
+                <RotateCw /> {t('attention.retry')}
+              </ReasonedButton>
               <button
                 type="button"
                 className="btn"
@@ -58,6 +64,6 @@ export function AttentionScreen() {
           </li>
         ))}
       </ul>
-    </section>
+    </ScreenPanel>
   );
 }

@@ -1,14 +1,18 @@
 /** Orders filtered by date, tender, status and cashier; one order's detail with attempts and timeline. */
 
+import { ArrowLeft, ArrowLeftRight, ChevronLeft, ChevronRight, Undo2 } from 'lucide-react';
 import { useEffect } from 'react';
 import type { OrderStatus, Tender } from '../../../core/common/contract/views.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
+import { CsvExportButton } from '../components/csv-export-button.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ReprintButton } from '../components/reprint-button.tsx';
-import { saveTextFile } from '../components/save-file.ts';
+import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
+import { TextField } from '../components/text-field.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
-import { useApp, useStores } from '../state/stores-context.tsx';
+import { useApp, useAppFields, useStores } from '../state/stores-context.tsx';
 
 const STATUSES: readonly OrderStatus[] = [1, 2, 3, 0, -1];
 const TENDERS: readonly Tender[] = ['wxpay', 'alipay', 'cash'];
@@ -22,7 +26,7 @@ function OrderDetail() {
     <section className="card" data-testid="order-detail">
       <div className="row">
         <button type="button" className="btn" onClick={() => stores.history.getState().clearSelection()}>
-          ← {t('history.back')}
+          <ArrowLeft /> {t('history.back')}
         </button>
         {isRefundableStatus(order.status) && (
           <button
@@ -33,7 +37,7 @@ function OrderDetail() {
               stores.nav.getState().go('refund');
             }}
           >
-            ↩ {t('history.refund')}
+            <Undo2 /> {t('history.refund')}
           </button>
         )}
         <ReprintButton order={order} />
@@ -82,41 +86,36 @@ export function HistoryScreen() {
   const { t, money, time } = useI18n();
   const stores = useStores();
   const h = stores.history.getState;
-  const filters = useApp('history', (s) => s.filters);
-  const orders = useApp('history', (s) => s.orders);
-  const total = useApp('history', (s) => s.total);
-  const page = useApp('history', (s) => s.page);
-  const pageSize = useApp('history', (s) => s.pageSize);
-  const loading = useApp('history', (s) => s.loading);
-  const exporting = useApp('history', (s) => s.exporting);
-  const error = useApp('history', (s) => s.error);
+  const { filters, orders, total, page, pageSize, loading, exporting, error } = useAppFields('history', [
+    'filters',
+    'orders',
+    'total',
+    'page',
+    'pageSize',
+    'loading',
+    'exporting',
+    'error',
+  ]);
   const selected = useApp('history', (s) => s.selected !== null);
   useEffect(() => {
     void h().load();
   }, [h]);
   if (selected) return <OrderDetail />;
   return (
-    <section className="panel" aria-labelledby="history-title">
-      <h1 id="history-title">{t('history.title')}</h1>
-      <form
-        className="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void h().load(1);
-        }}
-      >
-        <label className="field">
-          <span>{t('history.from')}</span>
-          <input
-            type="date"
-            value={filters.from}
-            onChange={(e) => h().setFilters({ from: e.target.value })}
-          />
-        </label>
-        <label className="field">
-          <span>{t('history.to')}</span>
-          <input type="date" value={filters.to} onChange={(e) => h().setFilters({ to: e.target.value })} />
-        </label>
+    <ScreenPanel id="history-title" title={t('history.title')}>
+      <ActionForm className="filters" onSubmit={() => void h().load(1)}>
+        <TextField
+          label={t('history.from')}
+          type="date"
+          value={filters.from}
+          onChange={(value) => h().setFilters({ from: value })}
+        />
+        <TextField
+          label={t('history.to')}
+          type="date"
+          value={filters.to}
+          onChange={(value) => h().setFilters({ to: value })}
+        />
         <label className="field">
           <span>{t('history.tender')}</span>
           <select
@@ -147,38 +146,29 @@ export function HistoryScreen() {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>{t('history.cashier')}</span>
-          <input value={filters.cashier} onChange={(e) => h().setFilters({ cashier: e.target.value })} />
-        </label>
-        <label className="field">
-          <span>{t('history.search')}</span>
-          <input value={filters.search} onChange={(e) => h().setFilters({ search: e.target.value })} />
-        </label>
-        <button type="submit" className="btn btn-primary" disabled={loading}>
+        <TextField
+          label={t('history.cashier')}
+          value={filters.cashier}
+          onChange={(value) => h().setFilters({ cashier: value })}
+        />
+        <TextField
+          label={t('history.search')}
+          value={filters.search}
+          onChange={(value) => h().setFilters({ search: value })}
+        />
+        <ReasonedButton type="submit" className="btn btn-primary" why={loading ? t('sale.why.busy') : null}>
           {t('history.apply')}
-        </button>
+        </ReasonedButton>
         <button
           type="button"
           className="btn"
           data-testid="nav-reconcile"
           onClick={() => stores.nav.getState().go('reconcile')}
         >
-          ⇄ {t('nav.reconcile')}
+          <ArrowLeftRight /> {t('nav.reconcile')}
         </button>
-        <button
-          type="button"
-          className="btn"
-          data-testid="history-export"
-          disabled={exporting}
-          onClick={async () => {
-            const file = await h().exportCsv();
-            if (file) saveTextFile(file.filename, file.csv, 'text/csv;charset=utf-8');
-          }}
-        >
-          ⇩ {exporting ? t('common.loading') : t('history.export')}
-        </button>
-      </form>
+        <CsvExportButton testId="history-export" exporting={exporting} exportCsv={() => h().exportCsv()} />
+      </ActionForm>
       <ErrorBanner error={error} />
       <p className="muted">{loading ? t('common.loading') : t('history.total', { count: total })}</p>
       {orders.length === 0 && !loading ? (
@@ -222,23 +212,21 @@ export function HistoryScreen() {
         </table>
       )}
       <div className="row">
-        <button
-          type="button"
+        <ReasonedButton
           className="btn"
-          disabled={page <= 1 || loading}
+          why={loading ? t('sale.why.busy') : page <= 1 ? t('why.first_page') : null}
           onClick={() => void h().load(page - 1)}
         >
-          ← {t('history.prev')}
-        </button>
-        <button
-          type="button"
+          <ChevronLeft /> {t('history.prev')}
+        </ReasonedButton>
+        <ReasonedButton
           className="btn"
-          disabled={page * pageSize >= total || loading}
+          why={loading ? t('sale.why.busy') : page * pageSize >= total ? t('why.last_page') : null}
           onClick={() => void h().load(page + 1)}
         >
-          {t('history.next')} →
-        </button>
+          {t('history.next')} <ChevronRight />
+        </ReasonedButton>
       </div>
-    </section>
+    </ScreenPanel>
   );
 }

@@ -4,13 +4,18 @@
  * explain with a note; supervisor PIN), export the list as CSV. Keyboard: the form submits with
  * Enter, every row is a button, Esc closes the decision panel. Compact enough for 800×480.
  */
+import { RefreshCw } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { DecisionAction, ReconcileItem } from '../../../core/common/contract/reconcile-views.ts';
+import { CsvExportButton } from '../components/csv-export-button.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
-import { saveTextFile } from '../components/save-file.ts';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
+import { SupervisorFields, useSupervisorDecision } from '../components/supervisor-fields.tsx';
+import { TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { discrepancies } from '../state/reconcile-store.ts';
-import { useApp, useStores } from '../state/stores-context.tsx';
+import { useApp, useAppFields, useStores } from '../state/stores-context.tsx';
 
 const amount = (money: (fen: number) => string, fen: number | null) => (fen === null ? '—' : money(fen));
 
@@ -19,9 +24,7 @@ function Decision({ item }: { item: ReconcileItem }) {
   const stores = useStores();
   const deciding = useApp('reconcile', (s) => s.deciding);
   const [action, setAction] = useState<DecisionAction>(item.choices[0] ?? 'explain');
-  const [by, setBy] = useState('');
-  const [note, setNote] = useState('');
-  const [pin, setPin] = useState('');
+  const decision = useSupervisorDecision();
   const close = () => stores.reconcile.getState().select(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -50,7 +53,12 @@ function Decision({ item }: { item: ReconcileItem }) {
         className="filters"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (await stores.reconcile.getState().decide({ action, by, note, pin })) close();
+          if (
+            await stores.reconcile
+              .getState()
+              .decide({ action, by: decision.by, note: decision.why, pin: decision.pin })
+          )
+            close();
         }}
       >
         <fieldset className="row">
@@ -68,43 +76,20 @@ function Decision({ item }: { item: ReconcileItem }) {
             </label>
           ))}
         </fieldset>
-        <label className="field">
-          <span>{t('reconcile.by')}</span>
-          <input
-            data-testid="reconcile-by"
-            value={by}
-            maxLength={64}
-            onChange={(e) => setBy(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>{t('reconcile.note')}</span>
-          <input
-            data-testid="reconcile-note"
-            value={note}
-            maxLength={500}
-            onChange={(e) => setNote(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>{t('refund.pin')}</span>
-          <input
-            data-testid="reconcile-pin"
-            type="password"
-            inputMode="numeric"
-            value={pin}
-            maxLength={32}
-            onChange={(e) => setPin(e.target.value)}
-          />
-        </label>
-        <button
+        <SupervisorFields
+          decision={decision}
+          labels={{ by: t('reconcile.by'), why: t('reconcile.note'), pin: t('refund.pin') }}
+          testIds={{ by: 'reconcile-by', why: 'reconcile-note', pin: 'reconcile-pin' }}
+          whyMaxLength={500}
+        />
+        <ReasonedButton
           type="submit"
           className="btn btn-primary"
           data-testid="reconcile-decide"
-          disabled={deciding || !by.trim() || !note.trim() || !pin}
+          why={deciding ? t('sale.why.busy') : decision.filled ? null : t('why.fill_fields')}
         >
           {t('reconcile.confirm')}
-        </button>
+        </ReasonedButton>
         <button type="button" className="btn" onClick={close}>
           {t('common.close')}
         </button>
@@ -117,62 +102,48 @@ export function ReconcileScreen() {
   const { t, money } = useI18n();
   const stores = useStores();
   const r = stores.reconcile.getState;
-  const date = useApp('reconcile', (s) => s.date);
-  const summary = useApp('reconcile', (s) => s.summary);
-  const loading = useApp('reconcile', (s) => s.loading);
-  const running = useApp('reconcile', (s) => s.running);
-  const exporting = useApp('reconcile', (s) => s.exporting);
-  const error = useApp('reconcile', (s) => s.error);
-  const selectedId = useApp('reconcile', (s) => s.selectedId);
+  const { date, summary, loading, running, exporting, error, selectedId } = useAppFields('reconcile', [
+    'date',
+    'summary',
+    'loading',
+    'running',
+    'exporting',
+    'error',
+    'selectedId',
+  ]);
   useEffect(() => {
     void r().load();
   }, [r]);
   const items = discrepancies(summary);
   const selected = items.find((i) => i.id === selectedId);
   return (
-    <section className="panel" aria-labelledby="reconcile-title">
-      <h1 id="reconcile-title">{t('reconcile.title')}</h1>
-      <form
-        className="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void r().load();
-        }}
-      >
-        <label className="field">
-          <span>{t('reconcile.date')}</span>
-          <input
-            type="date"
-            data-testid="reconcile-date"
-            value={date}
-            onChange={(e) => r().setDate(e.target.value)}
-          />
-        </label>
-        <button type="submit" className="btn" disabled={loading}>
+    <ScreenPanel id="reconcile-title" title={t('reconcile.title')}>
+      <ActionForm className="filters" onSubmit={() => void r().load()}>
+        <TextField
+          label={t('reconcile.date')}
+          type="date"
+          data-testid="reconcile-date"
+          value={date}
+          onChange={(value) => r().setDate(value)}
+        />
+        <ReasonedButton type="submit" className="btn" why={loading ? t('sale.why.busy') : null}>
           {t('history.apply')}
-        </button>
-        <button
-          type="button"
+        </ReasonedButton>
+        <ReasonedButton
           className="btn btn-primary"
           data-testid="reconcile-run"
-          disabled={running}
+          why={running ? t('sale.why.busy') : null}
           onClick={() => void r().run()}
         >
-          ⟳ {running ? t('common.loading') : t('reconcile.run')}
-        </button>
-        <button
-          type="button"
-          className="btn"
-          data-testid="reconcile-export"
-          disabled={exporting || !summary}
-          onClick={async () => {
-            const file = await r().exportCsv();
-            if (file) saveTextFile(file.filename, file.csv, 'text/csv;charset=utf-8');
-          }}
-        >
-          ⇩ {t('history.export')}
-        </button>
-      </form>
+          <RefreshCw /> {running ? t('common.loading') : t('reconcile.run')}
+        </ReasonedButton>
+        <CsvExportButton
+          testId="reconcile-export"
+          exporting={exporting}
+          unavailable={summary ? null : t('why.reconcile_first')}
+          exportCsv={() => r().exportCsv()}
+        />
+      </ActionForm>
       <ErrorBanner error={error} />
       {summary && (
         <>
@@ -242,6 +213,6 @@ export function ReconcileScreen() {
           </tbody>
         </table>
       )}
-    </section>
+    </ScreenPanel>
   );
 }

@@ -1,43 +1,45 @@
 /** Refund: find the order (a scan lands here too), full or partial amount, supervisor PIN, outcome. */
+import { CircleCheck, CircleDashed, CircleX, Undo2 } from 'lucide-react';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
+import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { refundableFee } from '../state/refund-store.ts';
-import { useApp, useStores } from '../state/stores-context.tsx';
+import { useAppFields, useStores } from '../state/stores-context.tsx';
 
 export function RefundScreen() {
   const { t, money, time } = useI18n();
   const stores = useStores();
   const r = stores.refund.getState;
-  const lookup = useApp('refund', (s) => s.lookup);
-  const order = useApp('refund', (s) => s.order);
-  const amount = useApp('refund', (s) => s.amount);
-  const reason = useApp('refund', (s) => s.reason);
-  const pin = useApp('refund', (s) => s.pin);
-  const busy = useApp('refund', (s) => s.busy);
-  const result = useApp('refund', (s) => s.result);
-  const error = useApp('refund', (s) => s.error);
+  const { lookup, order, amount, reason, pin, busy, result, error } = useAppFields('refund', [
+    'lookup',
+    'order',
+    'amount',
+    'reason',
+    'pin',
+    'busy',
+    'result',
+    'error',
+  ]);
   const rest = order ? refundableFee(order) : 0;
   return (
-    <section className="panel" aria-labelledby="refund-title">
-      <h1 id="refund-title">{t('refund.title')}</h1>
-      <form
-        className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void r().find();
-        }}
-      >
-        <label className="field grow">
-          <span>{t('refund.lookup')}</span>
-          <input value={lookup} data-testid="refund-lookup" onChange={(e) => r().setLookup(e.target.value)} />
-        </label>
-        <button type="submit" className="btn" disabled={busy}>
+    <ScreenPanel id="refund-title" title={t('refund.title')}>
+      <ActionForm className="row" onSubmit={() => void r().find()}>
+        <TextField
+          label={t('refund.lookup')}
+          fieldClassName="grow"
+          value={lookup}
+          data-testid="refund-lookup"
+          onChange={(value) => r().setLookup(value)}
+        />
+        <ReasonedButton type="submit" className="btn" why={busy ? t('sale.why.busy') : null}>
           {t('refund.find')}
-        </button>
+        </ReasonedButton>
         <button type="button" className="btn" onClick={() => stores.nav.getState().go('history')}>
           {t('refund.pick_history')}
         </button>
-      </form>
+      </ActionForm>
       <ErrorBanner error={error} />
       {order && (
         <div className="card" data-testid="refund-order">
@@ -68,8 +70,14 @@ export function RefundScreen() {
               data-testid="refund-result"
               data-status={result.status}
             >
-              <span className="icon" aria-hidden="true">
-                {result.status === 'succeeded' ? '✓' : result.status === 'pending' ? '…' : '✕'}
+              <span className="icon">
+                {result.status === 'succeeded' ? (
+                  <CircleCheck />
+                ) : result.status === 'pending' ? (
+                  <CircleDashed />
+                ) : (
+                  <CircleX />
+                )}
               </span>
               {t(`refund.result.${result.status}`)} {money(result.refund_fee)}
             </p>
@@ -77,50 +85,38 @@ export function RefundScreen() {
           {rest === 0 ? (
             <p className="muted">{t('refund.nothing')}</p>
           ) : (
-            <form
-              className="stack"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void r().submit();
-              }}
-            >
-              <label className="field">
-                <span>{t('refund.amount')}</span>
-                <input
-                  value={amount}
-                  inputMode="decimal"
-                  placeholder={money(rest)}
-                  data-testid="refund-amount"
-                  onChange={(e) => r().setAmount(e.target.value)}
-                />
-              </label>
-              <label className="field">
-                <span>{t('refund.reason')}</span>
-                <input value={reason} onChange={(e) => r().setReason(e.target.value)} />
-              </label>
-              <label className="field">
-                <span>{t('refund.pin')}</span>
-                <input
-                  type="password"
-                  inputMode="numeric"
-                  autoComplete="off"
-                  value={pin}
-                  data-testid="refund-pin"
-                  onChange={(e) => r().setPin(e.target.value)}
-                />
-              </label>
-              <button
+            <ActionForm className="stack" onSubmit={() => void r().submit()}>
+              <TextField
+                label={t('refund.amount')}
+                value={amount}
+                inputMode="decimal"
+                placeholder={money(rest)}
+                data-testid="refund-amount"
+                onChange={(value) => r().setAmount(value)}
+              />
+              <TextField
+                label={t('refund.reason')}
+                value={reason}
+                onChange={(value) => r().setReason(value)}
+              />
+              <PinField
+                label={t('refund.pin')}
+                value={pin}
+                data-testid="refund-pin"
+                onChange={(value) => r().setPin(value)}
+              />
+              <ReasonedButton
                 type="submit"
                 className="btn btn-big btn-primary"
                 data-testid="refund-submit"
-                disabled={busy}
+                why={busy ? t('sale.why.busy') : null}
               >
-                ↩ {t('refund.submit')} {amount.trim() === '' ? `(${t('refund.full')})` : ''}
-              </button>
-            </form>
+                <Undo2 /> {t('refund.submit')} {amount.trim() === '' ? `(${t('refund.full')})` : ''}
+              </ReasonedButton>
+            </ActionForm>
           )}
         </div>
       )}
-    </section>
+    </ScreenPanel>
   );
 }

@@ -1,19 +1,19 @@
 /**
  * Amount entry: keypad or keyboard (digits, Backspace, Esc clears, Enter), note, then scan-to-charge
  * (F1) or cash (F2). Enter on a focused button is that button's own click, never the scan charge.
+ * Two panes: keypad and note on the left; amount, cash tendered and the actions on the right.
  */
-import { useEffect } from 'react';
+import { Banknote, ScanLine, WifiOff } from 'lucide-react';
 import { CashTendered } from '../components/cash-tendered.tsx';
 import { Keypad } from '../components/keypad.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { TextField } from '../components/text-field.tsx';
+import { isTyping, useWindowKeydown } from '../components/use-window-keydown.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { keyFromKeyboard } from '../state/amount-entry.ts';
 import { selectEwalletAvailable } from '../state/connection-store.ts';
 import { selectEntryFen } from '../state/sale-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
-
-function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA');
-}
 
 export function SaleEntry() {
   const { t, money } = useI18n();
@@ -29,86 +29,83 @@ export function SaleEntry() {
   const chargeWhy = busy ? t('sale.why.busy') : (noAmount ?? (ewallet ? null : t('sale.why.ewallet_down')));
   const cashWhy = busy ? t('sale.why.busy') : noAmount;
 
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey)
-        return;
-      // F1 扫码 / F2 现金: the hotkeys shown on the buttons.
-      if (event.key === 'F1' || (event.key === 'Enter' && !(event.target instanceof HTMLButtonElement))) {
-        if (selectEwalletAvailable(stores.connection.getState())) void sale().begin();
-        event.preventDefault();
-        return;
-      }
-      if (event.key === 'F2') {
-        void sale().payCash();
-        event.preventDefault();
-        return;
-      }
-      // Enter on a focused button: the browser clicks that button.
-      if (event.key === 'Enter') return;
-      const key = keyFromKeyboard(event.key);
-      if (key) {
-        sale().press(key);
-        event.preventDefault();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [sale, stores]);
+  useWindowKeydown((event) => {
+    if (event.defaultPrevented || isTyping(event.target) || event.ctrlKey || event.metaKey || event.altKey)
+      return;
+    // F1 扫码 / F2 现金: the hotkeys shown on the buttons.
+    if (event.key === 'F1' || (event.key === 'Enter' && !(event.target instanceof HTMLButtonElement))) {
+      if (selectEwalletAvailable(stores.connection.getState())) void sale().begin();
+      event.preventDefault();
+      return;
+    }
+    if (event.key === 'F2') {
+      void sale().payCash();
+      event.preventDefault();
+      return;
+    }
+    // Enter on a focused button: the browser clicks that button.
+    if (event.key === 'Enter') return;
+    const key = keyFromKeyboard(event.key);
+    if (key) {
+      sale().press(key);
+      event.preventDefault();
+    }
+  });
 
   return (
-    <section className="panel sale-entry" aria-labelledby="amount-label">
-      <div className="amount-box">
-        <span id="amount-label" className="label">
-          {t('sale.amount')}
-        </span>
-        <output className="amount" aria-live="polite" data-testid="amount">
-          {entry === '' ? <span className="muted">{t('sale.amount.placeholder')}</span> : `¥${entry}`}
-        </output>
-      </div>
-      <Keypad onKey={(key) => sale().press(key)} />
-      <label className="field">
-        <span>{t('sale.note')}</span>
-        <input
+    <section className="panel sale-entry two-pane" aria-labelledby="amount-label">
+      <div className="pane pane-keypad">
+        <Keypad onKey={(key) => sale().press(key)} />
+        <TextField
+          label={t('sale.note')}
+          inline
           value={note}
           maxLength={200}
           data-testid="sale-note"
-          onChange={(e) => sale().setNote(e.target.value)}
+          onChange={(value) => sale().setNote(value)}
         />
-      </label>
-      <CashTendered totalFee={fen} />
-      {!ewallet && (
-        <div className="banner banner-warn" role="status" data-testid="ewallet-down">
-          <span className="icon" aria-hidden="true">
-            ✕
+      </div>
+      <div className="pane">
+        <div className="amount-box">
+          <span id="amount-label" className="label">
+            {t('sale.amount')}
           </span>
-          {t('sale.ewallet_down')}
+          <output className="amount amount-huge" aria-live="polite" data-testid="amount">
+            {entry === '' ? <span className="muted">{t('sale.amount.placeholder')}</span> : `¥${entry}`}
+          </output>
         </div>
-      )}
-      <div className="row">
-        <button
-          type="button"
-          className="btn btn-big btn-primary"
-          data-testid="charge"
-          disabled={chargeWhy !== null}
-          title={chargeWhy ?? undefined}
-          aria-keyshortcuts="F1"
-          onClick={() => void sale().begin()}
-        >
-          ▣ {t('sale.charge')}
-          {fen !== null && ` ${money(fen)}`} <kbd>F1</kbd>
-        </button>
-        <button
-          type="button"
-          className="btn btn-big"
-          data-testid="cash"
-          disabled={cashWhy !== null}
-          title={cashWhy ?? undefined}
-          aria-keyshortcuts="F2"
-          onClick={() => void sale().payCash()}
-        >
-          ¥ {t('sale.cash')} <kbd>F2</kbd>
-        </button>
+        <CashTendered totalFee={fen} />
+        {!ewallet && (
+          <div className="banner banner-warn" role="status" data-testid="ewallet-down">
+            <span className="icon">
+              <WifiOff />
+            </span>
+            {t('sale.ewallet_down')}
+          </div>
+        )}
+        <div className="actions">
+          <ReasonedButton
+            className="btn btn-big btn-primary"
+            data-testid="charge"
+            reasonTestId="charge-why"
+            why={chargeWhy}
+            aria-keyshortcuts="F1"
+            onClick={() => void sale().begin()}
+          >
+            <ScanLine /> {t('sale.charge')}
+            {fen !== null && ` ${money(fen)}`} <kbd>F1</kbd>
+          </ReasonedButton>
+          <ReasonedButton
+            className="btn btn-big"
+            data-testid="cash"
+            reasonTestId="cash-why"
+            why={cashWhy}
+            aria-keyshortcuts="F2"
+            onClick={() => void sale().payCash()}
+          >
+            <Banknote /> {t('sale.cash')} <kbd>F2</kbd>
+          </ReasonedButton>
+        </div>
       </div>
     </section>
   );

@@ -1,9 +1,13 @@
 /** Settings behind the supervisor PIN: merchants (masked), scanners with a live test scan, schedules, language, kiosk, PIN. */
+import { Circle, CircleCheck, Lock, ScanLine } from 'lucide-react';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isAcceptableNewPin } from '../../../core/common/contract/pin-rules.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { PeripheralsPanel } from '../components/peripherals-panel.tsx';
+import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
+import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
@@ -13,29 +17,30 @@ function PinGate() {
   const busy = useApp('settings', (s) => s.busy);
   const [pin, setPin] = useState('');
   return (
-    <form
+    <ActionForm
       className="stack narrow"
-      onSubmit={(e) => {
-        e.preventDefault();
+      onSubmit={() => {
         void stores.settings.getState().unlock(pin);
         setPin('');
       }}
     >
-      <p>🔒 {t('settings.locked')}</p>
-      <label className="field">
-        <span>{t('settings.pin')}</span>
-        <input
-          type="password"
-          autoComplete="off"
-          value={pin}
-          data-testid="settings-pin"
-          onChange={(e) => setPin(e.target.value.slice(0, 64))}
-        />
-      </label>
-      <button type="submit" className="btn btn-big btn-primary" disabled={busy || pin === ''}>
+      <p>
+        <Lock /> {t('settings.locked')}
+      </p>
+      <PinField
+        label={t('settings.pin')}
+        value={pin}
+        data-testid="settings-pin"
+        onChange={(value) => setPin(value.slice(0, 64))}
+      />
+      <ReasonedButton
+        type="submit"
+        className="btn btn-big btn-primary"
+        why={busy ? t('sale.why.busy') : pin === '' ? t('why.fill_fields') : null}
+      >
         {t('settings.unlock')}
-      </button>
-    </form>
+      </ReasonedButton>
+    </ActionForm>
   );
 }
 
@@ -63,7 +68,7 @@ function SettingsBody() {
           {t('settings.terminal')}: <code>{settings.terminal_id}</code>
         </span>
         <button type="button" className="btn" onClick={() => stores.settings.getState().lock()}>
-          🔒 {t('settings.lock')}
+          <Lock /> {t('settings.lock')}
         </button>
       </div>
       {tlsFingerprint && (
@@ -78,7 +83,7 @@ function SettingsBody() {
       )}
       {saved && (
         <p className="banner banner-ok" role="status">
-          ✓ {t('settings.saved')}
+          <CircleCheck /> {t('settings.saved')}
         </p>
       )}
       <h2>{t('settings.merchants')}</h2>
@@ -113,7 +118,9 @@ function SettingsBody() {
         ))}
       </ul>
       <div className="card" data-testid="test-scan">
-        <p>▣ {t('settings.scanners.test')}</p>
+        <p>
+          <ScanLine /> {t('settings.scanners.test')}
+        </p>
         <p>
           {t('settings.scanners.last')}:{' '}
           {lastScan ? (
@@ -147,17 +154,16 @@ function SettingsBody() {
       <h2>{t('settings.language')}</h2>
       <div className="row">
         {(['zh-CN', 'en'] as const).map((lang) => (
-          <button
+          <ReasonedButton
             key={lang}
-            type="button"
             className="btn"
             aria-pressed={settings.language === lang}
-            disabled={busy || mustChangePin}
+            why={busy ? t('sale.why.busy') : mustChangePin ? t('why.pin_change_first') : null}
             onClick={() => void save({ language: lang })}
           >
-            {settings.language === lang ? '● ' : '○ '}
+            {settings.language === lang ? <CircleCheck /> : <Circle />}
             {lang === 'zh-CN' ? '简体中文' : 'English'}
-          </button>
+          </ReasonedButton>
         ))}
       </div>
       <label className="field checkbox">
@@ -165,32 +171,34 @@ function SettingsBody() {
           type="checkbox"
           checked={settings.kiosk}
           disabled={busy || mustChangePin}
+          title={mustChangePin ? t('why.pin_change_first') : undefined}
           onChange={(e) => void save({ kiosk: e.target.checked })}
         />
         <span>{t('settings.kiosk')}</span>
       </label>
-      <form
+      <ActionForm
         className="row"
-        onSubmit={(e) => {
-          e.preventDefault();
+        onSubmit={() => {
           if (isAcceptableNewPin(newPin)) void save({ new_pin: newPin });
           setNewPin('');
         }}
       >
-        <label className="field">
-          <span>{t('settings.new_pin')}</span>
-          <input
-            type="password"
-            autoComplete="new-password"
-            value={newPin}
-            data-testid="settings-new-pin"
-            onChange={(e) => setNewPin(e.target.value.slice(0, 64))}
-          />
-        </label>
-        <button type="submit" className="btn" disabled={busy || !isAcceptableNewPin(newPin)}>
+        <TextField
+          label={t('settings.new_pin')}
+          type="password"
+          autoComplete="new-password"
+          value={newPin}
+          data-testid="settings-new-pin"
+          onChange={(value) => setNewPin(value.slice(0, 64))}
+        />
+        <ReasonedButton
+          type="submit"
+          className="btn"
+          why={busy ? t('sale.why.busy') : isAcceptableNewPin(newPin) ? null : t('why.pin_rule')}
+        >
           {t('settings.save')}
-        </button>
-      </form>
+        </ReasonedButton>
+      </ActionForm>
       <PeripheralsPanel />
     </div>
   );
@@ -201,10 +209,9 @@ export function SettingsScreen() {
   const unlocked = useApp('settings', (s) => s.pin !== null);
   const error = useApp('settings', (s) => s.error);
   return (
-    <section className="panel" aria-labelledby="settings-title">
-      <h1 id="settings-title">{t('settings.title')}</h1>
+    <ScreenPanel id="settings-title" title={t('settings.title')}>
       <ErrorBanner error={error} />
       {unlocked ? <SettingsBody /> : <PinGate />}
-    </section>
+    </ScreenPanel>
   );
 }

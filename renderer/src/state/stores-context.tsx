@@ -1,6 +1,7 @@
 /** Components reach the stores through this context (tests pass their own), always with a selector. */
 import { createContext, type ReactNode, useContext } from 'react';
 import { type StoreApi, useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import type { AppStores } from './app-stores.ts';
 
 const StoresContext = createContext<AppStores | null>(null);
@@ -24,4 +25,23 @@ export function useApp<K extends Exclude<keyof AppStores, 'bridge'>, R>(
 ): R {
   const store = useStores()[key] as unknown as StoreApi<StateOf<AppStores[K]>>;
   return useStore<StoreApi<StateOf<AppStores[K]>>, R>(store, selector);
+}
+
+/**
+ * `useAppFields('history', ['orders', 'total'])`: several fields of one store as one object, re-rendering
+ * only when one of them changes (zustand's useShallow). Screens reading many fields use it instead of a
+ * useApp line per field.
+ */
+export function useAppFields<
+  K extends Exclude<keyof AppStores, 'bridge'>,
+  const F extends readonly (keyof StateOf<AppStores[K]>)[],
+>(key: K, fields: F): Pick<StateOf<AppStores[K]>, F[number]> {
+  return useApp(
+    key,
+    useShallow((state) => {
+      const picked = {} as Pick<StateOf<AppStores[K]>, F[number]>;
+      for (const field of fields) picked[field] = state[field];
+      return picked;
+    }),
+  );
 }

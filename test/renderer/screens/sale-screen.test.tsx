@@ -92,7 +92,9 @@ describe('sale screen', () => {
     );
     const outcome = screen.getByTestId('outcome');
     expect(outcome.dataset.outcome).toBe('paid');
-    expect(outcome.textContent).toMatch(/✓ Paid/);
+    expect(outcome.textContent).toMatch(/^Paid/);
+    // Green from a metre away: the paid screen carries the ok tone, never the waiting screen's white.
+    expect(outcome.classList.contains('tone-ok')).toBe(true);
     expect(outcome.textContent).toMatch(/4200001/);
     expect(outcome.textContent).toMatch(/¥12\.50/);
   });
