@@ -6,6 +6,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { ScanPayApi, ServiceEvent } from '../common/contract/api-contract.ts';
+import { saleSubject } from '../common/contract/provider-text.ts';
 import type { HealthView } from '../common/contract/views.ts';
 import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
@@ -33,7 +34,7 @@ import type { ServiceConfig } from './config/service-config.ts';
 import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
-import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.ts';
+import { buildMerchants, needsSandbox, SANDBOX_MERCHANTS, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { startPeripherals } from './peripherals/start-peripherals.ts';
@@ -154,12 +155,19 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     return gateway ? health.isDown(merchant!.pid, gateway.provider) : false;
   };
 
+  const merchantConfigs = config.merchants ?? SANDBOX_MERCHANTS;
+  const saleSubjectFor = (pid: string | undefined) => {
+    const wanted = pid ?? merchants.defaultPid;
+    const merchant = merchantConfigs.find((m) => m.pid === wanted);
+    return saleSubject(merchant?.name ?? wanted, merchant?.item_text);
+  };
   const till = new Till({
     engine,
     emitSale: (sale) => bus.publish({ kind: 'sale', sale }),
     emitScan: (scan) => bus.publish({ kind: 'scan', scan }),
     currentShift: () => shifts.current(),
     isWalletDown,
+    subjectFor: saleSubjectFor,
   });
   const qr = new QrDisplay(
     engine,

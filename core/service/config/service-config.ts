@@ -30,6 +30,8 @@ const gatewayEntry = z.looseObject({
 const merchant = z.strictObject({
   pid: z.string().min(1).max(64),
   name: z.string().min(1).max(64).default('Merchant'),
+  /** Shown after the shop name on the customer's bill for till sales ("街角茶铺 奶茶"); never the cashier's note. */
+  item_text: z.string().min(1).max(32).optional(),
   store_id: z.string().max(32).optional(),
   gateways: z.array(gatewayEntry).min(1, 'a merchant needs at least one gateway'),
 });
