@@ -154,8 +154,9 @@ export const CashSaleRequest = z.strictObject({
 });
 export type CashSaleRequest = z.input<typeof CashSaleRequest>;
 
+/** The blind count at 交班: the cashier counts the drawer's cash only (e-wallet totals come from the journal). */
 export const CloseShiftRequest = z.strictObject({
-  counted: z.partialRecord(z.enum(['wxpay', 'alipay', 'cash']), z.number().int().min(0)),
+  counted: z.strictObject({ cash: z.number().int().min(0) }),
 });
 export type CloseShiftRequest = z.input<typeof CloseShiftRequest>;
 

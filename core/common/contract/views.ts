@@ -229,9 +229,12 @@ export interface ShiftView {
   readonly counted: Readonly<Partial<Record<Tender, number>>> | null;
 }
 
+/** The 交班报表: cash counted blind by the cashier; e-wallet lines are the journal's totals. */
 export interface ZReportView extends ShiftView {
   readonly lines: readonly {
     readonly tender: Tender;
+    /** `cashier`: counted in the drawer (cash); `journal`: the e-wallet total, nothing to count. */
+    readonly counted_by: 'cashier' | 'journal';
     readonly expected_fee: number;
     readonly counted_fee: number;
     readonly difference_fee: number;

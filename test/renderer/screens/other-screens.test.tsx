@@ -8,18 +8,8 @@ import { HistoryScreen } from '../../../renderer/src/screens/history-screen.tsx'
 import { QrDisplay } from '../../../renderer/src/screens/qr-display.tsx';
 import { RefundScreen } from '../../../renderer/src/screens/refund-screen.tsx';
 import { SettingsScreen } from '../../../renderer/src/screens/settings-screen.tsx';
-import { ShiftScreen } from '../../../renderer/src/screens/shift-screen.tsx';
 import { defaultBridge, renderWithStores } from '../fixtures/render-app.tsx';
-import {
-  aHealth,
-  anAttempt,
-  anOrder,
-  anOrderDetail,
-  aQr,
-  aShift,
-  someSettings,
-  T0,
-} from '../fixtures/views.ts';
+import { aHealth, anAttempt, anOrder, anOrderDetail, aQr, someSettings, T0 } from '../fixtures/views.ts';
 
 afterEach(cleanup);
 
@@ -60,32 +50,6 @@ describe('refund screen', () => {
     input('refund-pin', '0000');
     await act(async () => fireEvent.click(screen.getByTestId('refund-submit')));
     expect(screen.getByRole('alert').textContent).toMatch(/Wrong supervisor PIN/);
-  });
-});
-
-describe('shift screen', () => {
-  it('opens a shift and closes it into a Z report of expected vs counted', async () => {
-    const bridge = defaultBridge()
-      .on('openShift', (r) =>
-        aShift({ cashier: r.cashier, float_fee: r.float_fee, expected_cash_fee: r.float_fee }),
-      )
-      .on('closeShift', (r) => ({
-        ...aShift({ closed_at: T0 + 1 }),
-        lines: [
-          { tender: 'cash', expected_fee: 10500, counted_fee: r.counted.cash ?? 0, difference_fee: -500 },
-          { tender: 'wxpay', expected_fee: 1250, counted_fee: 1250, difference_fee: 0 },
-        ],
-      }));
-    renderWithStores(<ShiftScreen />, { bridge });
-    input('shift-cashier', 'Wang');
-    input('shift-float', '100');
-    await act(async () => fireEvent.click(screen.getByTestId('shift-open')));
-    expect(bridge.callsOf('openShift')).toEqual([{ cashier: 'Wang', float_fee: 10000 }]);
-    expect(screen.getByTestId('expected-cash').textContent).toMatch(/¥100\.00/);
-    input('counted-cash', '100');
-    await act(async () => fireEvent.click(screen.getByTestId('shift-close')));
-    expect(screen.getByTestId('z-line-cash').textContent).toMatch(/¥105\.00.*¥100\.00.*⚠ -¥5\.00/);
-    expect(screen.getByTestId('z-line-wxpay').textContent).toMatch(/✓ ¥0\.00/);
   });
 });
 
