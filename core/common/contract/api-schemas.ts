@@ -95,8 +95,13 @@ export const ListOrdersRequest = z.strictObject({
 });
 export type ListOrdersRequest = z.input<typeof ListOrdersRequest>;
 
-/** The same filters as listOrders, without paging: every matching order goes into the file. */
-export const ExportOrdersRequest = ListOrdersRequest.omit({ page: true, page_size: true });
+/**
+ * The same filters as listOrders, without paging: every matching order goes into the file. With a
+ * language, headers and values are words in it (the till's export); without, machine names.
+ */
+export const ExportOrdersRequest = ListOrdersRequest.omit({ page: true, page_size: true }).extend({
+  language: z.enum(['zh-CN', 'en']).optional(),
+});
 export type ExportOrdersRequest = z.input<typeof ExportOrdersRequest>;
 
 export const OrderRefRequest = z.strictObject({ out_trade_no: z.string().min(1).max(64) });

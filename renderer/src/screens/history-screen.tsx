@@ -79,7 +79,7 @@ function OrderDetail() {
 }
 
 export function HistoryScreen() {
-  const { t, money, time } = useI18n();
+  const { t, money, time, lang } = useI18n();
   const stores = useStores();
   const h = stores.history.getState;
   const filters = useApp('history', (s) => s.filters);
@@ -172,7 +172,7 @@ export function HistoryScreen() {
           data-testid="history-export"
           disabled={exporting}
           onClick={async () => {
-            const file = await h().exportCsv();
+            const file = await h().exportCsv(lang);
             if (file) saveTextFile(file.filename, file.csv, 'text/csv;charset=utf-8');
           }}
         >

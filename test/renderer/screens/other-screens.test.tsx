@@ -160,7 +160,8 @@ describe('history export', () => {
     const { stores } = renderWithStores(<HistoryScreen />, { bridge });
     act(() => stores.history.getState().setFilters({ tender: 'wxpay', status: 1 }));
     await act(async () => fireEvent.click(screen.getByTestId('history-export')));
-    expect(bridge.callsOf('exportOrders')).toEqual([{ tender: 'wxpay', status: 1 }]);
+    // The file is asked for in the UI language: headers and statuses a bookkeeper reads.
+    expect(bridge.callsOf('exportOrders')).toEqual([{ tender: 'wxpay', status: 1, language: 'en' }]);
     expect(downloads).toEqual(['scanpay-orders-T01-20261123-1800.csv blob:scanpay/1']);
     expect(blobs[0]?.type).toBe('text/csv;charset=utf-8');
     // The file keeps the BOM (Excel needs it for Chinese text); text() would hide it.
