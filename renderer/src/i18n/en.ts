@@ -330,6 +330,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'decline.other': 'The provider declined this payment; the customer was not charged.',
   'decline.other.todo': 'Ask the customer to refresh the payment code and scan again, or pay another way.',
   'error.generic': 'That did not work. Try again; if it keeps failing, contact support.',
+  'problem.unrecognised':
+    'The payment provider reported a problem we do not recognise; its own words are below.',
   'error.service_unreachable': 'Cannot reach the payment service. Check the device and try again.',
   'error.service_bad_reply': 'The payment service sent an unreadable reply. Try again.',
   'error.internal_error': 'Internal error: contact support.',

@@ -317,6 +317,7 @@ export const zhCN = {
   'decline.other': '支付平台拒绝了这笔付款，顾客未被扣款。',
   'decline.other.todo': '请顾客刷新付款码后重新扫描，或改用其他支付方式。',
   'error.generic': '操作失败，请重试；如仍失败请联系技术支持。',
+  'problem.unrecognised': '支付平台返回了一个无法识别的问题，原始信息见下方。',
   'error.service_unreachable': '无法连接收款服务，请检查设备，稍后重试。',
   'error.service_bad_reply': '收款服务返回了无法识别的结果，请重试。',
   'error.internal_error': '系统内部错误，请联系技术支持。',
