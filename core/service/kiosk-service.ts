@@ -39,7 +39,8 @@ import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { startPeripherals } from './peripherals/start-peripherals.ts';
 import { ProviderHealth } from './provider-health.ts';
-import { QrDisplay } from './qr-display.ts';
+import { pickQrProviders, QrDisplay } from './qr-display.ts';
+import { QrPairs } from './qr-pairs.ts';
 import { startServiceReconciliation } from './reconcile-targets.ts';
 import { sandboxEndpointAt } from './sandbox-endpoint.ts';
 import { type ScannerWiring, wireScanners } from './scanner-wiring.ts';
@@ -125,7 +126,12 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   });
   const settings = new SettingsStore(dataDir);
   const shifts = new ShiftStore(journal);
-  const callbacks = buildPaidCallbacks(config.paid_actions, dirname(configPath));
+  // A QR display's second payment of a pair is refunded, not acted on (qr-pairs.ts).
+  const qrPairs = new QrPairs({
+    order: (orderNo) => engine.orderView(orderNo) ?? null,
+    refund: (input) => engine.refunds.refund(input),
+  });
+  const callbacks = qrPairs.wrap(buildPaidCallbacks(config.paid_actions, dirname(configPath)));
   const engine = new CheckoutEngine({
     journal,
     clock,
@@ -169,6 +175,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     isWalletDown,
     subjectFor: saleSubjectFor,
   });
+  const qrMerchant = merchants.get(config.qr_display?.pid ?? merchants.defaultPid);
+  const qrProviders = pickQrProviders(qrMerchant?.gateways ?? []);
   const qr = new QrDisplay(
     engine,
     clock,
@@ -176,8 +184,13 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       ...(config.qr_display?.product ? { product: config.qr_display.product } : {}),
       ...(config.qr_display?.provider ? { provider: config.qr_display.provider } : {}),
       ...(config.qr_display?.pid ? { pid: config.qr_display.pid } : {}),
+      providers: qrProviders,
       successMs: config.qr_display?.success_ms ?? 8000,
+      ttlMs: Math.min(...qrProviders.map((p) => qrMerchant!.policies[p].qrTtlMs), 120_000),
+      autoStart: config.ui.mode === 'qr' && (config.qr_display?.auto_start ?? false),
+      orderPrefix: config.terminal_id,
     },
+    qrPairs,
     (view) => bus.publish({ kind: 'qr', qr: view }),
   );
 
@@ -303,6 +316,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     handleNotify,
     isPaymentInFlight: () => engine.hasLiveAttempts(),
     async stop() {
+      qr.stop();
       if (stopped) return;
       stopped = true;
       health.stop();

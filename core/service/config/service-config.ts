@@ -118,6 +118,8 @@ export const ServiceConfigSchema = z.strictObject({
       pid: z.string().optional(),
       /** How long the success screen stays before returning to idle. */
       success_ms: z.number().int().min(1000).max(600_000).default(8000),
+      /** Show a new code whenever the display is idle, with no tap (screens without touch; ui.mode qr). */
+      auto_start: z.boolean().default(false),
     })
     .optional(),
   server: z
