@@ -134,7 +134,7 @@ export class QrDisplay {
     this.timer?.abort();
     const now = this.clock.now();
     const base = generateOrderNo(`${this.options.orderPrefix.slice(0, 6)}Q`, now);
-    const orders = providers.map((p, i) => `${base}${i}`);
+    const orders = providers.map((_provider, i) => `${base}${i}`);
     const expiresAt = now + this.options.ttlMs;
     const codes: QrCodeView[] = [];
     let lastError: unknown = null;
