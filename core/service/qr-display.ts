@@ -241,8 +241,9 @@ export class QrDisplay {
   private autoStart(): void {
     if (this.state.state !== 'idle') return;
     this.start().catch(() => {
+      // No code could be made (a provider down): idle again, and another try, a while later.
       if (this.state.state === 'idle' || this.state.state === 'expired')
-        this.later(AUTO_START_RETRY_MS, () => this.autoStart());
+        this.later(AUTO_START_RETRY_MS, () => this.toIdle());
     });
   }
 

@@ -304,9 +304,14 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'qr.paid.action.done': 'Started: enjoy',
   'qr.paid.action.failed': 'Could not start: please call staff',
   'qr.expired.title': 'QR code expired',
-  'qr.expired.body': 'The order was closed and nothing was charged. Please start again.',
+  'qr.expired.body': 'This code can no longer be paid; nothing was charged.',
   'qr.cancel': 'Cancel',
-  'qr.image_alt': 'Payment QR code',
+  'qr.image_alt.wallet': '{wallet} payment QR code',
+  'qr.duplicate.refunding':
+    'You paid twice: the {amount} paid with {wallet} is being refunded automatically.',
+  'qr.duplicate.refunded': 'You paid twice: the {amount} paid with {wallet} has been refunded automatically.',
+  'qr.duplicate.failed':
+    'You paid twice: the automatic refund of {amount} paid with {wallet} is not done yet; please ask staff (order {order}).',
   'decline.insufficient_funds': "The customer's balance is not enough.",
   'decline.insufficient_funds.todo':
     'Ask the customer to switch to another payment method (such as a bank card) on the payment code page, refresh the code and scan again, or take cash.',

@@ -293,10 +293,14 @@ export const zhCN = {
   'qr.paid.action.running': '正在启动…',
   'qr.paid.action.done': '已启动，祝您愉快',
   'qr.paid.action.failed': '启动失败，请联系工作人员',
-  'qr.expired.title': '二维码已过期',
-  'qr.expired.body': '订单已关闭，未扣款。请重新开始。',
+  'qr.expired.title': '二维码已失效',
+  'qr.expired.body': '此二维码已不能支付，未扣款。',
   'qr.cancel': '取消',
-  'qr.image_alt': '付款二维码',
+  'qr.image_alt.wallet': '{wallet}付款二维码',
+  'qr.duplicate.refunding': '您用两种方式各付了一次：{wallet}的 {amount} 正在自动原路退回。',
+  'qr.duplicate.refunded': '您用两种方式各付了一次：{wallet}的 {amount} 已自动原路退回。',
+  'qr.duplicate.failed':
+    '您用两种方式各付了一次：{wallet}的 {amount} 自动退款尚未完成，请联系工作人员（订单 {order}）。',
   'decline.insufficient_funds': '顾客余额不足。',
   'decline.insufficient_funds.todo':
     '请顾客在付款码页面更换付款方式（如银行卡）后刷新付款码，再扫一次；也可改收现金。',

@@ -197,7 +197,7 @@ describe('QR display', () => {
     );
     const { stores } = renderWithStores(<QrDisplay />, { bridge });
     await act(async () => stores.qr.getState().load());
-    expect(screen.getByTestId('qr-image').getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    expect(screen.getByTestId('qr-image-alipay').getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
     // An Alipay QR cannot be paid from WeChat: the heading names only the wallet that works.
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Scan with Alipay to pay');
     expect(screen.getByTestId('qr-countdown').textContent).toMatch(/QR expires in (59|60) s/);
@@ -224,12 +224,14 @@ describe('QR display', () => {
   });
 
   it('starts a QR order from the idle screen', async () => {
-    const bridge = defaultBridge().on('qrStart', () => aQr({ state: 'showing', qr_svg_data_url: 'data:x' }));
+    const bridge = defaultBridge().on('qrStart', () =>
+      aQr({ state: 'showing', wallet: 'wxpay', qr_svg_data_url: 'data:x', expires_at: Date.now() + 60_000 }),
+    );
     const { stores } = renderWithStores(<QrDisplay />, { bridge });
     await act(async () => stores.qr.getState().load());
     await act(async () => fireEvent.click(screen.getByTestId('qr-start')));
     expect(bridge.callsOf('qrStart')).toEqual([{}]);
-    expect(screen.getByTestId('qr-image')).toBeTruthy();
+    expect(screen.getByTestId('qr-image-wxpay')).toBeTruthy();
   });
 });
 
