@@ -189,6 +189,11 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       ttlMs: Math.min(...qrProviders.map((p) => qrMerchant!.policies[p].qrTtlMs), 120_000),
       autoStart: config.ui.mode === 'qr' && (config.qr_display?.auto_start ?? false),
       orderPrefix: config.terminal_id,
+      subjectFor: (productName) => {
+        const pid = config.qr_display?.pid ?? merchants.defaultPid;
+        const merchant = merchantConfigs.find((m) => m.pid === pid);
+        return saleSubject(merchant?.name ?? pid, productName);
+      },
     },
     qrPairs,
     (view) => bus.publish({ kind: 'qr', qr: view }),

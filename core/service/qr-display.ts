@@ -31,6 +31,8 @@ export interface QrDisplayOptions {
   readonly ttlMs: number;
   readonly autoStart: boolean;
   readonly orderPrefix: string;
+  /** The provider subject for a product: the shop name then the product (saleSubject). */
+  readonly subjectFor: (productName: string) => string;
 }
 
 /** How long the expired or failed screen stays before idle (and, with auto_start, a new code). */
@@ -144,7 +146,7 @@ export class QrDisplay {
         const attempt = await this.engine.startQr({
           out_trade_no: orders[i]!,
           total_fee: chosen.total_fee,
-          subject: chosen.name,
+          subject: this.options.subjectFor(chosen.name),
           type: 'goods',
           time_expire: expiresAt,
           provider: p,

@@ -71,6 +71,11 @@ export class Till {
     });
   }
 
+  /** The provider subject of a sale for that merchant (shop name + item text), never a note. */
+  subjectFor(pid: string | undefined): string {
+    return this.deps.subjectFor(pid);
+  }
+
   view(): SaleView {
     if (!this.orderNo) return { state: 'idle', order: null, attempt: null, last_scan: this.lastScan };
     const order = this.deps.engine.orderView(this.orderNo);

@@ -50,6 +50,7 @@ function open(over: Partial<QrDisplayOptions> = {}): QrDisplay {
       ttlMs: 120_000,
       autoStart: false,
       orderPrefix: 'T1',
+      subjectFor: (name) => `街角茶铺 ${name}`,
       ...over,
     },
     pairs,
@@ -74,7 +75,11 @@ describe('QR display: both wallets', () => {
     expect(view.codes.map((c) => c.wallet)).toEqual(['wxpay', 'alipay']);
     expect(view.codes.every((c) => c.qr_svg_data_url.startsWith('data:image/svg+xml'))).toBe(true);
     expect(view.expires_at).toBe(h.clock.now() + 120_000);
-    for (const spy of precreates) expect(spy.mock.calls[0]![0].timeExpire).toBe(view.expires_at);
+    for (const spy of precreates) {
+      expect(spy.mock.calls[0]![0].timeExpire).toBe(view.expires_at);
+      // The customer's bill names the shop and the product.
+      expect(spy.mock.calls[0]![0].subject).toBe('街角茶铺 按摩椅 10 分钟');
+    }
   });
 
   it('one wallet configured: one code', async () => {
