@@ -84,6 +84,8 @@ export class QrPairs {
     const order = this.deps.order(orderNo);
     const sibling = siblingOf(order);
     if (!order || !sibling) return null;
+    // Both must name each other: an order cannot make itself the duplicate of someone else's.
+    if (siblingOf(this.deps.order(sibling)) !== orderNo) return null;
     const key = pairKey(orderNo, sibling);
     let keeper = this.keepers.get(key);
     if (!keeper) {

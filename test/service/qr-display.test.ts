@@ -147,6 +147,25 @@ describe('QR display: both wallets', () => {
   });
 });
 
+describe('the pair guard', () => {
+  it('an order naming a paid order as its pair, unreciprocated, is not a duplicate (no refund)', async () => {
+    const paid = await h.engine.startQr({ out_trade_no: 'OTHER1', total_fee: 500, subject: 'x' });
+    h.wx.scanQr(paid.orderNo);
+    await until(() => h.engine.orderView('OTHER1')?.status === 1);
+    const mine = await h.engine.startQr({
+      out_trade_no: 'MINE1',
+      total_fee: 500,
+      subject: 'x',
+      custom: { qr_pair: 'OTHER1' },
+    });
+    h.wx.scanQr(mine.orderNo);
+    await until(() => h.engine.orderView('MINE1')?.status === 1);
+    expect(pairs.duplicateOf('MINE1')).toBeNull();
+    expect(actions).toEqual(['OTHER1', 'MINE1']);
+    expect(h.engine.orderView('MINE1')?.refunded_fee).toBe(0);
+  });
+});
+
 describe('QR display: expiry', () => {
   it('hides the codes the moment they expire (二维码已失效), long before WeChat allows the close', async () => {
     const qr = open();
