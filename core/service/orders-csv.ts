@@ -108,6 +108,11 @@ const LABELS: Readonly<Record<CsvLanguage, CsvLabels>> = {
   },
 };
 
+/** A provider's name in that language (the 对账 export uses it too). */
+export function providerLabel(provider: ProviderName, language: CsvLanguage): string {
+  return LABELS[language].providers[provider];
+}
+
 const beijing = new Intl.DateTimeFormat('sv-SE', {
   timeZone: 'Asia/Shanghai',
   year: 'numeric',

@@ -114,7 +114,7 @@ function Decision({ item }: { item: ReconcileItem }) {
 }
 
 export function ReconcileScreen() {
-  const { t, money } = useI18n();
+  const { t, money, lang } = useI18n();
   const stores = useStores();
   const r = stores.reconcile.getState;
   const date = useApp('reconcile', (s) => s.date);
@@ -166,7 +166,7 @@ export function ReconcileScreen() {
           data-testid="reconcile-export"
           disabled={exporting || !summary}
           onClick={async () => {
-            const file = await r().exportCsv();
+            const file = await r().exportCsv(lang);
             if (file) saveTextFile(file.filename, file.csv, 'text/csv;charset=utf-8');
           }}
         >
