@@ -8,7 +8,9 @@ import { dirname, resolve } from 'node:path';
 import type { ScanPayApi, ServiceEvent } from '../common/contract/api-contract.ts';
 import { saleSubject } from '../common/contract/provider-text.ts';
 import type { HealthView } from '../common/contract/views.ts';
+import type { ProviderName } from '../common/providers.ts';
 import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
+import { DEFAULT_POLL_POLICIES } from '../domain/poll-policy.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
 import { startBackupSchedule } from '../journal/journal-backups.ts';
@@ -177,6 +179,10 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   });
   const qrMerchant = merchants.get(config.qr_display?.pid ?? merchants.defaultPid);
   const qrProviders = pickQrProviders(qrMerchant?.gateways ?? []);
+  const qrTtlMs = (providers: readonly ProviderName[]) =>
+    qrMerchant && providers.length > 0
+      ? Math.min(...providers.map((p) => qrMerchant.policies[p].qrTtlMs))
+      : DEFAULT_POLL_POLICIES.wxpay.qrTtlMs;
   const qr = new QrDisplay(
     engine,
     clock,
@@ -186,7 +192,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       ...(config.qr_display?.pid ? { pid: config.qr_display.pid } : {}),
       providers: qrProviders,
       successMs: config.qr_display?.success_ms ?? 8000,
-      ttlMs: Math.min(...qrProviders.map((p) => qrMerchant!.policies[p].qrTtlMs), 120_000),
+      // The codes share one expiry: the shortest configured life of the providers shown.
+      ttlMs: qrTtlMs(config.qr_display?.provider ? [config.qr_display.provider] : qrProviders),
       autoStart: config.ui.mode === 'qr' && (config.qr_display?.auto_start ?? false),
       orderPrefix: config.terminal_id,
       subjectFor: (productName) => {
