@@ -88,6 +88,8 @@ export const UPDATE_REFUSAL_CODES = [
 /** Orders, payments and refunds (engine, till, QR display, request checks before a provider call). */
 export const PAYMENT_ERROR_CODES = [
   'amount_invalid',
+  /** 交班 without the counted cash: an empty field is not a count of zero. */
+  'cash_count_missing',
   'amount_not_integer',
   'amount_not_positive',
   'amount_too_large',

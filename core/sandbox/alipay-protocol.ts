@@ -11,7 +11,8 @@
  * trade answer 40004 ACQ.TRADE_NOT_EXIST; close of a closed trade succeeds again; refund without out_request_no
  * uses out_trade_no as the request number (so a repeat is idempotent, as Alipay documents for full
  * refunds); refund.query of an unknown refund answers 10000 without refund_status, as Alipay does;
- * cancel always answers retry_flag=N because the sandbox finishes at once.
+ * cancel always answers retry_flag=N because the sandbox finishes at once. precreate honours
+ * time_expire (or, without it, timeout_express): a scan after it is refused ("this QR code has expired").
  */
 
 import { fenToYuan } from '../common/money.ts';
@@ -27,7 +28,7 @@ import {
   text,
 } from './alipay-fields.ts';
 import { alipaySigningString, rsa2Verify, signedAlipayReply } from './alipay-sign.ts';
-import { alipayTime } from './china-time.ts';
+import { afterTimeoutExpress, alipayTime, parseAlipayTime } from './china-time.ts';
 import type { SandboxReply, SandboxRequest } from './http-server.ts';
 import type { CodePayResult, SandboxLedger, Trade } from './ledger.ts';
 import { alipayQrCode } from './qr-urls.ts';
@@ -300,12 +301,26 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
     const totalFee = parseAmount(biz.total_amount);
     if (totalFee === undefined)
       return sub('40002', 'isv.invalid-parameter', 'total_amount must be yuan with at most 2 decimals, > 0');
+    const timeExpire = text(biz.time_expire);
+    const timeoutExpress = text(biz.timeout_express);
+    const expiresAtMs = timeExpire
+      ? parseAlipayTime(timeExpire)
+      : timeoutExpress
+        ? afterTimeoutExpress(timeoutExpress, ledger.clock.now())
+        : undefined;
+    if ((timeExpire || timeoutExpress) && expiresAtMs === undefined)
+      return sub(
+        '40002',
+        'isv.invalid-parameter',
+        'time_expire must be yyyy-MM-dd HH:mm:ss, timeout_express 1m-15d (m, h, d or 1c)',
+      );
     const result = ledger.createQrOrder({
       provider: 'alipay',
       outTradeNo,
       totalFee,
       subject,
       ...(params.notify_url ? { notifyUrl: params.notify_url } : {}),
+      ...(expiresAtMs === undefined ? {} : { expiresAtMs }),
     });
     if (result.kind === 'duplicate') {
       return sub(

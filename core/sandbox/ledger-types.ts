@@ -46,6 +46,8 @@ export interface Trade {
   readonly auth_code: string | undefined;
   readonly buyer_id: string;
   readonly qr_token: string | undefined;
+  /** A QR order's time_expire: the customer's scan is refused from then on. */
+  readonly expires_at_ms: number | undefined;
   readonly notify_url: string | undefined;
   readonly failure: 'insufficient_funds' | 'customer_cancelled' | undefined;
   /** Request fields the protocol echoes back (sub_mch_id, sub_appid, device_info…). */
@@ -86,6 +88,8 @@ export interface QrOrderRequest {
   readonly subject: string;
   readonly notifyUrl?: string;
   readonly echo?: Readonly<Record<string, string>>;
+  /** The order's time_expire (WeChat) / time_expire or timeout_express (Alipay): no payment from then on. */
+  readonly expiresAtMs?: number;
 }
 
 export type QrOrderResult =

@@ -155,6 +155,7 @@ export function createLedger(options: {
       auth_code: undefined,
       buyer_id: `sandbox_buyer_${randomBytes(6).toString('hex')}`,
       qr_token: undefined,
+      expires_at_ms: undefined,
       notify_url: undefined,
       failure: undefined,
       echo: { ...(echo ?? {}) },
@@ -301,6 +302,7 @@ export function createLedger(options: {
       );
       const token = randomBytes(12).toString('hex');
       trade.qr_token = token;
+      trade.expires_at_ms = request.expiresAtMs;
       trade.notify_url = request.notifyUrl;
       byToken.set(token, tradeKey(request.provider, request.outTradeNo));
       return { kind: 'created', trade, token };
@@ -314,6 +316,9 @@ export function createLedger(options: {
       if (!trade) return { kind: 'error', error: 'no order behind this QR code' };
       if (trade.state !== 'awaiting_payer')
         return { kind: 'error', error: `this order can no longer be paid (${trade.state})` };
+      // The provider stops taking payment at time_expire; the order stays unpaid until closed.
+      if (trade.expires_at_ms !== undefined && clock.now() >= trade.expires_at_ms)
+        return { kind: 'error', error: 'this QR code has expired' };
       const code = newCode({
         wallet: walletFor(trade.provider),
         behavior: request.behavior,

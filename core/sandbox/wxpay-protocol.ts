@@ -11,6 +11,8 @@
  * - Resending a micropay for an out_trade_no that exists answers ORDERPAID when it was paid,
  *   ORDERCLOSED / ORDERREVERSED when it ended, USERPAYING while the same code is still being
  *   confirmed, and OUT_TRADE_NO_USED for any other code or amount.
+ * - unifiedorder's time_expire is honoured: a scan after it is refused ("this QR code has expired")
+ *   and the order stays NOTPAY until closed; a time_expire not in yyyyMMddHHmmss is PARAM_ERROR.
  * - reverse always answers recall=N: the sandbox finishes a reversal at once. Orders older than
  *   7 days answer REVERSE_EXPIRE. The "not sooner than 15 s after micropay" rule is the client's to
  *   keep; the sandbox does not refuse an early reverse.
@@ -18,7 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import type { V2SignType } from '../gateways/shared/v2-sign.ts';
 import { v2Verify } from '../gateways/shared/v2-sign.ts';
-import { wechatTime } from './china-time.ts';
+import { parseWechatTime, wechatTime } from './china-time.ts';
 import type { SandboxReply, SandboxRequest } from './http-server.ts';
 import type { CodePayResult, SandboxLedger, Trade } from './ledger.ts';
 import { mulberry32 } from './prng.ts';
@@ -234,12 +236,16 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
     const order = orderFields(params, signType);
     if ('refused' in order) return order.refused;
     const { totalFee, outTradeNo } = order;
+    const expiresAtMs = params.time_expire ? parseWechatTime(params.time_expire) : undefined;
+    if (params.time_expire && expiresAtMs === undefined)
+      return error(params, signType, 'PARAM_ERROR', 'time_expire must be yyyyMMddHHmmss (Beijing time)');
     const result = ledger.createQrOrder({
       provider: 'wxpay',
       outTradeNo,
       totalFee,
       subject: params.body ?? '',
       ...(params.notify_url ? { notifyUrl: params.notify_url } : {}),
+      ...(expiresAtMs === undefined ? {} : { expiresAtMs }),
       echo: params.attach ? { attach: params.attach } : {},
     });
     if (result.kind === 'duplicate') {

@@ -6,8 +6,11 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { ScanPayApi, ServiceEvent } from '../common/contract/api-contract.ts';
+import { saleSubject } from '../common/contract/provider-text.ts';
 import type { HealthView } from '../common/contract/views.ts';
+import type { ProviderName } from '../common/providers.ts';
 import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
+import { DEFAULT_POLL_POLICIES } from '../domain/poll-policy.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
 import { startBackupSchedule } from '../journal/journal-backups.ts';
@@ -33,12 +36,13 @@ import type { ServiceConfig } from './config/service-config.ts';
 import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
-import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.ts';
+import { buildMerchants, needsSandbox, SANDBOX_MERCHANTS, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { startPeripherals } from './peripherals/start-peripherals.ts';
 import { ProviderHealth } from './provider-health.ts';
-import { QrDisplay } from './qr-display.ts';
+import { pickQrProviders, QrDisplay } from './qr-display.ts';
+import { QrPairs } from './qr-pairs.ts';
 import { startServiceReconciliation } from './reconcile-targets.ts';
 import { sandboxEndpointAt } from './sandbox-endpoint.ts';
 import { type ScannerWiring, wireScanners } from './scanner-wiring.ts';
@@ -124,7 +128,12 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   });
   const settings = new SettingsStore(dataDir);
   const shifts = new ShiftStore(journal);
-  const callbacks = buildPaidCallbacks(config.paid_actions, dirname(configPath));
+  // A QR display's second payment of a pair is refunded, not acted on (qr-pairs.ts).
+  const qrPairs = new QrPairs({
+    order: (orderNo) => engine.orderView(orderNo) ?? null,
+    refund: (input) => engine.refunds.refund(input),
+  });
+  const callbacks = qrPairs.wrap(buildPaidCallbacks(config.paid_actions, dirname(configPath)));
   const engine = new CheckoutEngine({
     journal,
     clock,
@@ -154,13 +163,26 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     return gateway ? health.isDown(merchant!.pid, gateway.provider) : false;
   };
 
+  const merchantConfigs = config.merchants ?? SANDBOX_MERCHANTS;
+  const saleSubjectFor = (pid: string | undefined) => {
+    const wanted = pid ?? merchants.defaultPid;
+    const merchant = merchantConfigs.find((m) => m.pid === wanted);
+    return saleSubject(merchant?.name ?? wanted, merchant?.item_text);
+  };
   const till = new Till({
     engine,
     emitSale: (sale) => bus.publish({ kind: 'sale', sale }),
     emitScan: (scan) => bus.publish({ kind: 'scan', scan }),
     currentShift: () => shifts.current(),
     isWalletDown,
+    subjectFor: saleSubjectFor,
   });
+  const qrMerchant = merchants.get(config.qr_display?.pid ?? merchants.defaultPid);
+  const qrProviders = pickQrProviders(qrMerchant?.gateways ?? []);
+  const qrTtlMs = (providers: readonly ProviderName[]) =>
+    qrMerchant && providers.length > 0
+      ? Math.min(...providers.map((p) => qrMerchant.policies[p].qrTtlMs))
+      : DEFAULT_POLL_POLICIES.wxpay.qrTtlMs;
   const qr = new QrDisplay(
     engine,
     clock,
@@ -168,8 +190,19 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       ...(config.qr_display?.product ? { product: config.qr_display.product } : {}),
       ...(config.qr_display?.provider ? { provider: config.qr_display.provider } : {}),
       ...(config.qr_display?.pid ? { pid: config.qr_display.pid } : {}),
+      providers: qrProviders,
       successMs: config.qr_display?.success_ms ?? 8000,
+      // The codes share one expiry: the shortest configured life of the providers shown.
+      ttlMs: qrTtlMs(config.qr_display?.provider ? [config.qr_display.provider] : qrProviders),
+      autoStart: config.ui.mode === 'qr' && (config.qr_display?.auto_start ?? false),
+      orderPrefix: config.terminal_id,
+      subjectFor: (productName) => {
+        const pid = config.qr_display?.pid ?? merchants.defaultPid;
+        const merchant = merchantConfigs.find((m) => m.pid === pid);
+        return saleSubject(merchant?.name ?? pid, productName);
+      },
     },
+    qrPairs,
     (view) => bus.publish({ kind: 'qr', qr: view }),
   );
 
@@ -295,6 +328,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     handleNotify,
     isPaymentInFlight: () => engine.hasLiveAttempts(),
     async stop() {
+      qr.stop();
       if (stopped) return;
       stopped = true;
       health.stop();

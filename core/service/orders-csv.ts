@@ -4,13 +4,21 @@
  * Excel opens the Chinese text correctly, and formula escaping (csv-stringify's escape_formulas, plus
  * the same after every line break inside a field), because notes and cashier names are typed by
  * people and a cell or a line starting with = must stay text.
+ *
+ * The till's History → Export asks for the file in the UI language (headers, statuses, tenders and
+ * providers as words a bookkeeper reads); without a language (integrators, GET /api/orders.csv) the
+ * columns and values stay the stable machine names. The labels live here, not in the renderer's
+ * catalogs, because the service writes the file.
  */
 
 import { stringify } from 'csv-stringify/sync';
-import type { OrderStatus, OrderView } from '../common/contract/views.ts';
+import type { OrderStatus, OrderView, Tender } from '../common/contract/views.ts';
 import { ValidationError } from '../common/errors.ts';
 import { fenToYuan } from '../common/money.ts';
 import { isPaidStatus } from '../common/order-status.ts';
+import type { ProviderName } from '../common/providers.ts';
+
+export type CsvLanguage = 'zh-CN' | 'en';
 
 const STATUS_NAMES: Readonly<Record<OrderStatus, string>> = {
   [-1]: 'closed',
@@ -40,6 +48,71 @@ export const ORDERS_CSV_COLUMNS = [
   'shift_id',
 ] as const;
 
+type Column = (typeof ORDERS_CSV_COLUMNS)[number];
+
+interface CsvLabels {
+  readonly columns: Readonly<Record<Column, string>>;
+  readonly statuses: Readonly<Record<OrderStatus, string>>;
+  readonly tenders: Readonly<Record<Tender, string>>;
+  readonly providers: Readonly<Record<ProviderName, string>>;
+}
+
+const LABELS: Readonly<Record<CsvLanguage, CsvLabels>> = {
+  'zh-CN': {
+    columns: {
+      out_trade_no: '订单号',
+      created_at: '创建时间',
+      paid_at: '支付时间',
+      status: '状态',
+      tender: '支付方式',
+      provider: '支付通道',
+      total_yuan: '金额（元）',
+      refunded_yuan: '已退款（元）',
+      net_yuan: '实收（元）',
+      transaction_id: '支付平台交易号',
+      paid_out_trade_no: '支付单号',
+      pid: '商户',
+      type: '订单类型',
+      subject: '商品',
+      note: '备注',
+      cashier: '收银员',
+      shift_id: '班次',
+    },
+    statuses: { [-1]: '已关闭', 0: '未支付', 1: '已支付', 2: '部分退款', 3: '已退款' },
+    tenders: { cash: '现金', wxpay: '微信支付', alipay: '支付宝' },
+    providers: { wxpay: '微信支付', wxpay_v3: '微信支付 (APIv3)', alipay: '支付宝', payjs: 'PAYJS' },
+  },
+  en: {
+    columns: {
+      out_trade_no: 'Order no.',
+      created_at: 'Created',
+      paid_at: 'Paid at',
+      status: 'Status',
+      tender: 'Tender',
+      provider: 'Provider',
+      total_yuan: 'Amount (yuan)',
+      refunded_yuan: 'Refunded (yuan)',
+      net_yuan: 'Net (yuan)',
+      transaction_id: 'Transaction id',
+      paid_out_trade_no: 'Payment no.',
+      pid: 'Merchant',
+      type: 'Type',
+      subject: 'Item',
+      note: 'Note',
+      cashier: 'Cashier',
+      shift_id: 'Shift',
+    },
+    statuses: { [-1]: 'Closed', 0: 'Unpaid', 1: 'Paid', 2: 'Partly refunded', 3: 'Refunded' },
+    tenders: { cash: 'Cash', wxpay: 'WeChat Pay', alipay: 'Alipay' },
+    providers: { wxpay: 'WeChat Pay', wxpay_v3: 'WeChat Pay (APIv3)', alipay: 'Alipay', payjs: 'PAYJS' },
+  },
+};
+
+/** A provider's name in that language (the 对账 export uses it too). */
+export function providerLabel(provider: ProviderName, language: CsvLanguage): string {
+  return LABELS[language].providers[provider];
+}
+
 const beijing = new Intl.DateTimeFormat('sv-SE', {
   timeZone: 'Asia/Shanghai',
   year: 'numeric',
@@ -56,15 +129,15 @@ export function beijingTime(ms: number): string {
   return beijing.format(new Date(ms));
 }
 
-function row(order: OrderView): string[] {
+function row(order: OrderView, labels: CsvLabels | undefined): string[] {
   const paid = isPaidStatus(order.status);
   return [
     order.out_trade_no,
     beijingTime(order.created_at),
     order.paid_at === null ? '' : beijingTime(order.paid_at),
-    STATUS_NAMES[order.status],
-    order.tender ?? '',
-    order.provider ?? '',
+    (labels?.statuses ?? STATUS_NAMES)[order.status],
+    order.tender ? (labels?.tenders[order.tender] ?? order.tender) : '',
+    order.provider ? (labels?.providers[order.provider] ?? order.provider) : '',
     fenToYuan(order.total_fee),
     fenToYuan(order.refunded_fee),
     paid ? fenToYuan(order.total_fee - order.refunded_fee) : '0.00',
@@ -90,8 +163,11 @@ function escapeFormulasAfterBreaks(value: string): string {
   return value.replace(FORMULA_AFTER_BREAK, "$1'$2");
 }
 
-export function ordersToCsv(orders: readonly OrderView[]): string {
-  return stringify([[...ORDERS_CSV_COLUMNS], ...orders.map(row)], {
+/** The orders as CSV; `language` turns headers and values into words, absent keeps machine names. */
+export function ordersToCsv(orders: readonly OrderView[], language?: CsvLanguage): string {
+  const labels = language ? LABELS[language] : undefined;
+  const header = ORDERS_CSV_COLUMNS.map((column) => labels?.columns[column] ?? column);
+  return stringify([header, ...orders.map((order) => row(order, labels))], {
     bom: true,
     escape_formulas: true,
     record_delimiter: 'windows',

@@ -1,13 +1,16 @@
 /**
- * Shifts: opened with a cash float, closed with counted totals per tender → the Z report. Cash
- * sales are ordinary orders with tender `cash` (they need no network, which is why they keep the
- * till working offline). Totals are computed from the journal's orders, so they cannot drift.
+ * Shifts: opened with a cash float, closed with a blind cash count → the 交班报表. The cashier counts
+ * the drawer's cash only and is shown the expected cash and the over/short after the count (the UI
+ * keeps it hidden before); WeChat and Alipay money is not in the drawer, so those lines are the
+ * journal's totals, never a count. Cash sales are ordinary orders with tender `cash` (they need no
+ * network, which is why they keep the till working offline). Totals are computed from the journal's
+ * orders, so they cannot drift.
  * Every query runs through the journal's watched statements, so a full disk here stops new charges
  * like any other journal fault (core/journal/journal-health.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { ShiftTotals, ShiftView, Tender, ZReportView } from '../common/contract/views.ts';
-import { ConflictError } from '../common/errors.ts';
+import { ConflictError, ValidationError } from '../common/errors.ts';
 import type { GuardedStatement } from '../journal/sqlite-journal.ts';
 
 /** The journal's watched statements: every shift query goes through its storage-fault watch. */
@@ -44,9 +47,15 @@ export class ShiftStore {
     return this.current()!;
   }
 
-  close(counted: Partial<Record<Tender, number>>, now: number): ZReportView {
+  /** Closes the open shift with the cash the cashier counted in the drawer (fen). */
+  close(countedCashFee: number, now: number): ZReportView {
+    if (!Number.isSafeInteger(countedCashFee) || countedCashFee < 0)
+      throw new ValidationError('amount_invalid', 'the counted cash must be whole fen, 0 or more', {
+        field: 'counted.cash',
+      });
     const shift = this.current();
     if (!shift) throw new ConflictError('no_open_shift', 'no shift is open');
+    const counted: Partial<Record<Tender, number>> = { cash: countedCashFee };
     this.db
       .watched('UPDATE shifts SET closed_at = ?, counted = ? WHERE shift_id = ?')
       .run(now, JSON.stringify(counted), shift.shift_id);
@@ -61,7 +70,7 @@ export class ShiftStore {
     return row ? String(row.shift_id) : null;
   }
 
-  /** A closed shift's Z report, as close() returned it; null for an unknown or open shift. */
+  /** A closed shift's 交班报表, as close() returned it; null for an unknown or open shift. */
   report(shiftId: string): ZReportView | null {
     const row = this.db.watched('SELECT * FROM shifts WHERE shift_id = ?').get(shiftId) as
       | Record<string, unknown>
@@ -70,14 +79,26 @@ export class ShiftStore {
     const closed = this.view(row);
     const counted = closed.counted ?? {};
     const lines = TENDERS.map((tender) => {
-      const totals = closed.totals.find((t) => t.tender === tender)!;
-      const expected = tender === 'cash' ? closed.expected_cash_fee : totals.net_fee;
-      const countedFee = counted[tender] ?? 0;
+      if (tender === 'cash') {
+        const countedFee = counted.cash ?? 0;
+        const expected = closed.expected_cash_fee;
+        return {
+          tender,
+          counted_by: 'cashier' as const,
+          expected_fee: expected,
+          counted_fee: countedFee,
+          difference_fee: countedFee - expected,
+        };
+      }
+      // Shifts closed before the blind count may hold e-wallet counts; the journal's total is what
+      // the provider holds, so the report shows it whatever was typed then.
+      const net = closed.totals.find((t) => t.tender === tender)!.net_fee;
       return {
         tender,
-        expected_fee: expected,
-        counted_fee: countedFee,
-        difference_fee: countedFee - expected,
+        counted_by: 'journal' as const,
+        expected_fee: net,
+        counted_fee: net,
+        difference_fee: 0,
       };
     });
     return { ...closed, lines };

@@ -14,7 +14,6 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { cutToSubject } from '../common/contract/provider-text.ts';
 import type { AttemptView, ProblemView, SaleView, ScanView } from '../common/contract/views.ts';
 import { ConflictError, toErrorShape, UnavailableError } from '../common/errors.ts';
 import { isClosedStatus, isPaidStatus } from '../common/order-status.ts';
@@ -27,6 +26,8 @@ export interface TillDeps {
   readonly emitScan: (scan: ScanView) => void;
   readonly currentShift: () => { shift_id: string; cashier: string } | null;
   readonly isWalletDown: (wallet: 'wxpay' | 'alipay', pid: string | undefined) => boolean;
+  /** The provider subject of a sale for that merchant: shop name + configured item text (saleSubject). */
+  readonly subjectFor: (pid: string | undefined) => string;
 }
 
 /** What the cashier's screen shows when the scan arrives: the amount to charge (fen) and the note. */
@@ -68,6 +69,11 @@ export class Till {
     deps.engine.onAttempt((attempt) => {
       if (attempt.order_no === this.orderNo) this.deps.emitSale(this.view());
     });
+  }
+
+  /** The provider subject of a sale for that merchant (shop name + item text), never a note. */
+  subjectFor(pid: string | undefined): string {
+    return this.deps.subjectFor(pid);
   }
 
   view(): SaleView {
@@ -116,8 +122,8 @@ export class Till {
     const shift = this.deps.currentShift();
     const order = this.deps.engine.createOrder({
       total_fee: totalFee,
-      // The note is kept whole; as the provider's subject it is cut to what WeChat Pay accepts.
-      subject: cutToSubject(note?.trim() || '收银 Sale'),
+      // The customer's bill shows the shop, never the cashier's note (kept on the order only).
+      subject: this.deps.subjectFor(pid),
       ...(note ? { note } : {}),
       ...(pid ? { pid } : {}),
       ...(shift ? { cashier: shift.cashier, shift_id: shift.shift_id } : {}),

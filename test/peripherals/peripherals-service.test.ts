@@ -250,7 +250,7 @@ describe('cash drawer', () => {
     const service = start();
     expect(await service.openDrawer('主管')).toEqual({ delivered: true });
     expect(await service.openDrawer('主管')).toEqual({ delivered: true });
-    shifts.close({ cash: 10000 }, Date.UTC(2026, 10, 30, 9, 0, 0));
+    shifts.close(10000, Date.UTC(2026, 10, 30, 9, 0, 0));
     bus.publish({ kind: 'shift', shift: null });
     await waitFor(() => service.listPrintJobs('printed').some((j) => j.kind === 'shift'), 'the Z report');
     const text = printedText(printedJobs());

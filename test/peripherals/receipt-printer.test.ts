@@ -121,9 +121,15 @@ describe('refund slip and 交班报表', () => {
       expected_cash_fee: 23000,
       counted: { cash: 22900 },
       lines: [
-        { tender: 'cash', expected_fee: 23000, counted_fee: 22900, difference_fee: -100 },
-        { tender: 'wxpay', expected_fee: 1288, counted_fee: 0, difference_fee: -1288 },
-        { tender: 'alipay', expected_fee: 0, counted_fee: 0, difference_fee: 0 },
+        {
+          tender: 'cash',
+          counted_by: 'cashier',
+          expected_fee: 23000,
+          counted_fee: 22900,
+          difference_fee: -100,
+        },
+        { tender: 'wxpay', counted_by: 'journal', expected_fee: 1288, counted_fee: 1288, difference_fee: 0 },
+        { tender: 'alipay', counted_by: 'journal', expected_fee: 0, counted_fee: 0, difference_fee: 0 },
       ],
     };
     const text = printedText(
@@ -137,6 +143,9 @@ describe('refund slip and 交班报表', () => {
     expect(text).toMatch(/收银员签字 +________/);
     expect(text).toMatch(/备用金 +￥200\.00/);
     expect(text).toMatch(/差额 +-￥1\.00/);
+    // Blind count: the e-wallet line is the journal's total, never a count or a difference.
+    expect(text).toMatch(/账面 +￥12\.88/);
+    expect(text.match(/实点/g)).toHaveLength(1);
     expect(text).toContain('现金');
     expect(text).toContain('支付宝');
   });

@@ -1,5 +1,6 @@
 import { AlipaySdk } from 'alipay-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alipayTime } from '../../core/sandbox/china-time.ts';
 import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
 import { aliCall } from './helpers/alipay-client.ts';
 import { control, issueCode, orderNo, tradeOf } from './helpers/sandbox-http.ts';
@@ -227,6 +228,40 @@ describe('Alipay cancel, close, refund', () => {
 });
 
 describe('Alipay precreate (QR)', () => {
+  it('honours time_expire (yyyy-MM-dd HH:mm:ss, Beijing) and timeout_express: no payment after it', async () => {
+    const expired = orderNo();
+    const reply = await call('alipay.trade.precreate', {
+      out_trade_no: expired,
+      total_amount: '3.00',
+      subject: 'qr',
+      time_expire: alipayTime(Date.now() - 1000),
+    });
+    const scan = await control(sandbox.url, '/_sandbox/wallet/scan', {
+      qr: reply.response.qr_code,
+      behavior: 'instant',
+    });
+    expect(scan.status).toBe(409);
+    expect(scan.json).toMatchObject({ message: 'this QR code has expired' });
+    const relative = await call('alipay.trade.precreate', {
+      out_trade_no: orderNo(),
+      total_amount: '3.00',
+      subject: 'qr',
+      timeout_express: '2m',
+    });
+    const paid = await control(sandbox.url, '/_sandbox/wallet/scan', {
+      qr: relative.response.qr_code,
+      behavior: 'instant',
+    });
+    expect(paid.json).toMatchObject({ ok: true, state: 'paid' });
+    const bad = await call('alipay.trade.precreate', {
+      out_trade_no: orderNo(),
+      total_amount: '3.00',
+      subject: 'qr',
+      time_expire: '20261130180000',
+    });
+    expect(bad.response).toMatchObject({ code: '40002', sub_code: 'isv.invalid-parameter' });
+  });
+
   it('returns a qr_code the customer scans; the trade then reads TRADE_SUCCESS', async () => {
     const no = orderNo();
     const reply = await call('alipay.trade.precreate', {

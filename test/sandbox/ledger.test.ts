@@ -175,6 +175,30 @@ describe('sandbox ledger', () => {
     expect(ledger.find('alipay', 'Q')?.captured_fen).toBe(300);
   });
 
+  it('a QR order past its time_expire can no longer be paid; before it, it can', () => {
+    const clock = createOffsetClock(stillClock);
+    const ledger = createLedger({ clock, codeTtlMs: 60_000 });
+    const order = (outTradeNo: string) => {
+      const created = ledger.createQrOrder({
+        provider: 'wxpay',
+        outTradeNo,
+        totalFee: 300,
+        subject: 's',
+        expiresAtMs: START + 120_000,
+      });
+      if (created.kind !== 'created') throw new Error('not created');
+      return `weixin://wxpay/bizpayurl?pr=${created.token}`;
+    };
+    const early = order('E1');
+    const late = order('E2');
+    clock.advance(119_000);
+    expect(ledger.scanQr({ qr: early, behavior: 'instant' }).kind).toBe('paid');
+    clock.advance(1_000);
+    const refused = ledger.scanQr({ qr: late, behavior: 'instant' });
+    expect(refused).toEqual({ kind: 'error', error: 'this QR code has expired' });
+    expect(ledger.find('wxpay', 'E2')).toMatchObject({ state: 'awaiting_payer', captured_fen: 0 });
+  });
+
   it('prunes expired unused codes, but only once the code map has doubled since the last prune', () => {
     const clock = createOffsetClock(stillClock);
     const ledger = createLedger({ clock, codeTtlMs: 60_000 });

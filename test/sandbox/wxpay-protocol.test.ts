@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wechatTime } from '../../core/sandbox/china-time.ts';
 import { type RunningSandbox, startSandbox } from '../../core/sandbox/start-sandbox.ts';
 import { control, issueCode, orderNo, post, tradeOf } from './helpers/sandbox-http.ts';
 import { micropayFields, tlsIdentity, wxCall } from './helpers/wxpay-client.ts';
@@ -326,6 +327,37 @@ describe('WeChat Pay secapi (mTLS)', () => {
 });
 
 describe('WeChat Pay NATIVE QR', () => {
+  it('honours time_expire (yyyyMMddHHmmss, Beijing): the code cannot be paid after it; a bad one is refused', async () => {
+    const no = orderNo();
+    const base = {
+      body: 'qr',
+      out_trade_no: no,
+      total_fee: '300',
+      spbill_create_ip: '127.0.0.1',
+      trade_type: 'NATIVE',
+      product_id: 'P1',
+    };
+    // 1 s ago, in Beijing time: already expired when the customer scans.
+    const reply = await wxCall(sandbox.url, '/wxpay/pay/unifiedorder', sandbox.credentials, {
+      ...base,
+      time_expire: wechatTime(Date.now() - 1000),
+    });
+    expect(reply.params.result_code).toBe('SUCCESS');
+    const scan = await control(sandbox.url, '/_sandbox/wallet/scan', {
+      qr: reply.params.code_url,
+      behavior: 'instant',
+    });
+    expect(scan.status).toBe(409);
+    expect(scan.json).toMatchObject({ message: 'this QR code has expired' });
+    expect((await query(no)).params.trade_state).toBe('NOTPAY');
+    const bad = await wxCall(sandbox.url, '/wxpay/pay/unifiedorder', sandbox.credentials, {
+      ...base,
+      out_trade_no: orderNo(),
+      time_expire: '2026-11-30 18:00',
+    });
+    expect(bad.params).toMatchObject({ result_code: 'FAIL', err_code: 'PARAM_ERROR' });
+  });
+
   it('unifiedorder needs product_id, returns a code_url the customer can scan and pay', async () => {
     const no = orderNo();
     const base = {

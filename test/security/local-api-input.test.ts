@@ -113,15 +113,15 @@ describe('finding 8: every provider-bound field is checked before anything is jo
 });
 
 describe('finding 8: a long till note still makes a subject the provider accepts', () => {
-  it('keeps the note whole and cuts the subject to 128 bytes at a character boundary', async () => {
+  it('keeps the note whole; the subject is the shop, never the note, within 128 bytes', async () => {
     const note = '特价茶叶礼盒'.repeat(20);
     const sale = await asConsole('beginSale', { total_fee: 100, note });
     expect(sale.ok).toBe(true);
     const order = (sale as { value: { order: { subject: string; note: string } } }).value.order;
     expect(order.note).toBe(note);
     expect(new TextEncoder().encode(order.subject).length).toBeLessThanOrEqual(128);
-    expect(note.startsWith(order.subject)).toBe(true);
-    expect(order.subject.length).toBe(42);
+    // The cashier's note never reaches the customer's bill (issue 16): the sandbox merchant's name does.
+    expect(order.subject).toBe('Sandbox store');
     await asConsole('cancelSale', {});
   });
 });

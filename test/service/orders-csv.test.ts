@@ -20,6 +20,57 @@ function rows(csv: string): Record<string, string>[] {
   return parse(csv.slice(1), { columns: true });
 }
 
+describe('orders CSV in the UI language', () => {
+  it('in Chinese: Chinese headers, statuses and tenders; amounts and times unchanged', () => {
+    const csv = ordersToCsv(
+      [
+        anOrder({
+          out_trade_no: 'Z1',
+          status: 2,
+          tender: 'wxpay',
+          provider: 'wxpay',
+          total_fee: 1250,
+          refunded_fee: 250,
+          created_at: AT,
+        }),
+        anOrder({
+          out_trade_no: 'Z2',
+          status: -1,
+          tender: 'cash',
+          provider: null,
+          total_fee: 99,
+          created_at: AT,
+        }),
+      ],
+      'zh-CN',
+    );
+    const [first, second] = rows(csv);
+    expect(Object.keys(first!)).toContain('订单号');
+    expect(Object.keys(first!)).not.toContain('out_trade_no');
+    expect(first).toMatchObject({
+      订单号: 'Z1',
+      状态: '部分退款',
+      支付方式: '微信支付',
+      '金额（元）': '12.50',
+      '实收（元）': '10.00',
+    });
+    expect(second).toMatchObject({ 状态: '已关闭', 支付方式: '现金', 创建时间: '2026-11-23 18:00:00' });
+  });
+
+  it('in English: the same columns as words, statuses as words', () => {
+    const [row] = rows(
+      ordersToCsv([anOrder({ out_trade_no: 'E1', status: 1, tender: 'alipay', provider: 'alipay' })], 'en'),
+    );
+    expect(row).toMatchObject({ 'Order no.': 'E1', Status: 'Paid', Tender: 'Alipay' });
+  });
+
+  it('without a language (integrators, GET /api/orders.csv) keeps the stable machine columns', () => {
+    const csv = ordersToCsv([anOrder({ out_trade_no: 'M1', status: 1 })]);
+    expect(csv.split('\r\n')[0]).toBe(`\ufeff${ORDERS_CSV_COLUMNS.join(',')}`);
+    expect(rows(csv)[0]).toMatchObject({ status: 'paid' });
+  });
+});
+
 describe('orders CSV', () => {
   it('writes one row per order with yuan amounts, Beijing times and the net after refunds', () => {
     const csv = ordersToCsv([

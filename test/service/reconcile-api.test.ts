@@ -124,6 +124,24 @@ describe('reconcile operations', () => {
     );
   });
 
+  it('exports in the UI language when asked: Chinese headers, list, reason, provider and state', async () => {
+    const file = await h.call('exportReconcile', { date: today, language: 'zh-CN' });
+    const lines = (file.body.value.csv as string)
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      '账单日期,类别,原因,商户,支付通道,订单号,退款单号,本机（元）,账单（元）,状态,处理人,说明',
+    );
+    expect(lines[1]).toBe(
+      `${today},短款,本机已收款，账单中没有,sandbox,微信支付,RAPI1,,15.00,,已说明,Li,paid cash instead`,
+    );
+    const en = await h.call('exportReconcile', { date: today, language: 'en' });
+    expect((en.body.value.csv as string).split('\r\n')[1]).toBe(
+      `${today},Short (terminal only),Paid here; not in the bill,sandbox,WeChat Pay,RAPI1,,15.00,,Explained,Li,paid cash instead`,
+    );
+  });
+
   it('a bad date is refused with a clear error', async () => {
     const bad = await h.call('reconcileDay', { date: '2026-02-31' });
     expect(bad.body).toMatchObject({ ok: false, code: 'reconcile_date_invalid' });

@@ -21,11 +21,35 @@ beforeEach(() => {
     emitScan: (scan) => scans.push(scan),
     currentShift: () => null,
     isWalletDown: () => walletDown,
+    subjectFor: (pid) => (pid === 'other' ? '另一家店' : '街角茶铺 奶茶'),
   });
 });
 afterEach(() => {
   vi.restoreAllMocks();
   h.dispose();
+});
+
+describe('the subject the provider sees', () => {
+  it("is the shop name and item text from config, never the cashier's note", async () => {
+    const micropay = vi.spyOn(h.wx, 'micropay');
+    const sale = till.begin(1500, '给老王赊账 private note', undefined);
+    await till.scan(wxCode(), 'serial', 1);
+    await settle(h);
+    expect(micropay).toHaveBeenCalledTimes(1);
+    expect(micropay.mock.calls[0]![0].subject).toBe('街角茶铺 奶茶');
+    // The note stays with the order, for the cashier's eyes only.
+    expect(h.engine.orderView(sale.order!.out_trade_no)).toMatchObject({
+      subject: '街角茶铺 奶茶',
+      note: '给老王赊账 private note',
+    });
+  });
+
+  it('a scan carrying the shown amount and note begins the sale with the same shop subject', async () => {
+    const micropay = vi.spyOn(h.wx, 'micropay');
+    await till.scan(wxCode(), 'wedge', 1, { total_fee: 880, note: 'secret' });
+    await settle(h);
+    expect(micropay.mock.calls[0]![0].subject).toBe('街角茶铺 奶茶');
+  });
 });
 
 describe('till scan', () => {

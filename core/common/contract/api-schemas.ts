@@ -95,8 +95,13 @@ export const ListOrdersRequest = z.strictObject({
 });
 export type ListOrdersRequest = z.input<typeof ListOrdersRequest>;
 
-/** The same filters as listOrders, without paging: every matching order goes into the file. */
-export const ExportOrdersRequest = ListOrdersRequest.omit({ page: true, page_size: true });
+/**
+ * The same filters as listOrders, without paging: every matching order goes into the file. With a
+ * language, headers and values are words in it (the till's export); without, machine names.
+ */
+export const ExportOrdersRequest = ListOrdersRequest.omit({ page: true, page_size: true }).extend({
+  language: z.enum(['zh-CN', 'en']).optional(),
+});
 export type ExportOrdersRequest = z.input<typeof ExportOrdersRequest>;
 
 export const OrderRefRequest = z.strictObject({ out_trade_no: z.string().min(1).max(64) });
@@ -154,8 +159,9 @@ export const CashSaleRequest = z.strictObject({
 });
 export type CashSaleRequest = z.input<typeof CashSaleRequest>;
 
+/** The blind count at 交班: the cashier counts the drawer's cash only (e-wallet totals come from the journal). */
 export const CloseShiftRequest = z.strictObject({
-  counted: z.partialRecord(z.enum(['wxpay', 'alipay', 'cash']), z.number().int().min(0)),
+  counted: z.strictObject({ cash: z.number().int().min(0) }),
 });
 export type CloseShiftRequest = z.input<typeof CloseShiftRequest>;
 

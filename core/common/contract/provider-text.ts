@@ -25,3 +25,13 @@ export function cutToSubject(text: string): string {
   }
   return out;
 }
+
+/**
+ * The subject of a till sale, as the customer's WeChat/Alipay bill shows it: the shop's name, then
+ * the configured item text when there is one ("街角茶铺 奶茶"). Never the cashier's note, which is
+ * private to the till (issue 16): the note stays on the order, the provider sees only this.
+ */
+export function saleSubject(shopName: string, itemText?: string): string {
+  const item = itemText?.trim();
+  return cutToSubject(item ? `${shopName.trim()} ${item}` : shopName.trim());
+}

@@ -20,5 +20,9 @@ export const DecideDiscrepancyRequest = z.strictObject({
 });
 export type DecideDiscrepancyRequest = z.input<typeof DecideDiscrepancyRequest>;
 
-export const ExportReconcileRequest = z.strictObject({ date: billDate });
+/** With a language, headers and values are words in it (the till's export); without, machine names. */
+export const ExportReconcileRequest = z.strictObject({
+  date: billDate,
+  language: z.enum(['zh-CN', 'en']).optional(),
+});
 export type ExportReconcileRequest = z.input<typeof ExportReconcileRequest>;

@@ -229,9 +229,12 @@ export interface ShiftView {
   readonly counted: Readonly<Partial<Record<Tender, number>>> | null;
 }
 
+/** The 交班报表: cash counted blind by the cashier; e-wallet lines are the journal's totals. */
 export interface ZReportView extends ShiftView {
   readonly lines: readonly {
     readonly tender: Tender;
+    /** `cashier`: counted in the drawer (cash); `journal`: the e-wallet total, nothing to count. */
+    readonly counted_by: 'cashier' | 'journal';
     readonly expected_fee: number;
     readonly counted_fee: number;
     readonly difference_fee: number;
@@ -240,16 +243,36 @@ export interface ZReportView extends ShiftView {
 
 export type QrDisplayState = 'idle' | 'showing' | 'paid' | 'expired';
 
+/** One live code of the QR display: a WeChat Native QR cannot be paid from Alipay, and back. */
+export interface QrCodeView {
+  readonly wallet: Wallet;
+  readonly provider: ProviderName;
+  readonly out_trade_no: string;
+  readonly qr_code: string;
+  /** An SVG of the QR code, ready for an <img src>. */
+  readonly qr_svg_data_url: string;
+}
+
 export interface QrDisplayView {
   readonly state: QrDisplayState;
   readonly product: { readonly name: string; readonly total_fee: number } | null;
+  /** While showing: the first code's order; once paid: the order that was paid. */
   readonly out_trade_no: string | null;
-  /** The one wallet this QR pays with (a WeChat Native QR cannot be paid from Alipay, and back). */
+  /** While showing: the first code's wallet; once paid: the wallet that paid. */
   readonly wallet: Wallet | null;
+  /** The first code (kept for single-code clients); `codes` lists every live one. */
   readonly qr_code: string | null;
-  /** An SVG of the QR code, ready for an <img src>. */
   readonly qr_svg_data_url: string | null;
+  /** Every live code, one per configured wallet, side by side; empty unless showing. */
+  readonly codes: readonly QrCodeView[];
   readonly expires_at: number | null;
+  /** The customer paid both codes: the second payment, refunded automatically. */
+  readonly duplicate: {
+    readonly out_trade_no: string;
+    readonly wallet: Wallet | null;
+    readonly total_fee: number;
+    readonly state: 'refunding' | 'refunded' | 'failed';
+  } | null;
   readonly action: {
     readonly state: 'pending' | 'running' | 'done' | 'failed';
     readonly message: string | null;

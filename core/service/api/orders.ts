@@ -27,7 +27,7 @@ export function orderOperations({
       );
       return {
         filename: exportFilename(config.terminal_id, clock.now()),
-        csv: ordersToCsv(orders),
+        csv: ordersToCsv(orders, request.language),
         count: orders.length,
       };
     },

@@ -16,6 +16,7 @@ import { fenToYuan } from '../../common/money.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { assertBillDate } from '../../reconcile/beijing-day.ts';
 import { daySummary } from '../../reconcile/reconcile-day.ts';
+import { reconcileCsvHeader, reconcileCsvValues } from '../reconcile-csv-labels.ts';
 import type { ServiceReconciliation } from '../reconcile-targets.ts';
 
 export interface ReconcileApiDeps {
@@ -23,21 +24,6 @@ export interface ReconcileApiDeps {
   readonly clock: Clock;
   readonly terminalId: string;
 }
-
-export const RECONCILE_CSV_COLUMNS = [
-  'bill_date',
-  'list',
-  'reason',
-  'pid',
-  'provider',
-  'out_trade_no',
-  'out_refund_no',
-  'terminal_yuan',
-  'provider_yuan',
-  'state',
-  'decided_by',
-  'note',
-] as const;
 
 const yuan = (fen: number | null) => (fen === null ? '' : fenToYuan(Math.abs(fen)));
 
@@ -69,21 +55,24 @@ export function createReconcileApi(deps: ReconcileApiDeps) {
         ...summary.amount_mismatch,
         ...summary.refund_mismatch,
       ];
-      const rows = items.map((i) => [
-        i.bill_date,
-        i.kind,
-        i.reason,
-        i.pid,
-        i.provider,
-        i.out_trade_no,
-        i.out_refund_no,
-        yuan(i.terminal_fen),
-        yuan(i.provider_fen),
-        i.state,
-        i.resolved_by ?? '',
-        i.resolution_note ?? '',
-      ]);
-      const csv = stringify([[...RECONCILE_CSV_COLUMNS], ...rows], {
+      const rows = items.map((i) => {
+        const words = reconcileCsvValues(i, request.language);
+        return [
+          i.bill_date,
+          words.list,
+          words.reason,
+          i.pid,
+          words.provider,
+          i.out_trade_no,
+          i.out_refund_no,
+          yuan(i.terminal_fen),
+          yuan(i.provider_fen),
+          words.state,
+          i.resolved_by ?? '',
+          i.resolution_note ?? '',
+        ];
+      });
+      const csv = stringify([reconcileCsvHeader(request.language), ...rows], {
         bom: true,
         escape_formulas: true,
         record_delimiter: '\r\n',

@@ -1,4 +1,4 @@
-/** Cashier shifts: open with a float, the current shift, close with the counted tenders (Z report). */
+/** Cashier shifts: open with a float, the current shift, close with the blind cash count (交班报表). */
 import type { ScanPayApi } from '../../common/contract/api-contract.ts';
 import type { ServiceParts } from './service-parts.ts';
 
@@ -15,7 +15,7 @@ export function shiftOperations({
     },
     currentShift: async () => shifts.current(),
     async closeShift(request) {
-      const report = shifts.close(request.counted, clock.now());
+      const report = shifts.close(request.counted.cash, clock.now());
       publish({ kind: 'shift', shift: null });
       return report;
     },

@@ -27,7 +27,8 @@ export function tillOperations({ engine, till, shifts, clock, publish }: Service
       const order = engine.createOrder(
         {
           total_fee: request.total_fee,
-          subject: request.note?.trim() || '现金 Cash sale',
+          // Same subject as an e-wallet sale: the note stays in `note`, for the till only.
+          subject: till.subjectFor(undefined),
           ...cashTenderedCustom(request.total_fee, request.tendered_fee),
           ...(request.note ? { note: request.note } : {}),
           ...(shift ? { cashier: shift.cashier, shift_id: shift.shift_id } : {}),

@@ -30,6 +30,8 @@ const gatewayEntry = z.looseObject({
 const merchant = z.strictObject({
   pid: z.string().min(1).max(64),
   name: z.string().min(1).max(64).default('Merchant'),
+  /** Shown after the shop name on the customer's bill for till sales ("街角茶铺 奶茶"); never the cashier's note. */
+  item_text: z.string().min(1).max(32).optional(),
   store_id: z.string().max(32).optional(),
   gateways: z.array(gatewayEntry).min(1, 'a merchant needs at least one gateway'),
 });
@@ -116,6 +118,8 @@ export const ServiceConfigSchema = z.strictObject({
       pid: z.string().optional(),
       /** How long the success screen stays before returning to idle. */
       success_ms: z.number().int().min(1000).max(600_000).default(8000),
+      /** Show a new code whenever the display is idle, with no tap (screens without touch; ui.mode qr). */
+      auto_start: z.boolean().default(false),
     })
     .optional(),
   server: z

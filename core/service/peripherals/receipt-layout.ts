@@ -112,9 +112,14 @@ export function shiftReport(
       `笔数 | ${totals?.sales_count ?? 0}`,
       `销售 | ${yuan(totals?.sales_fee ?? 0)}`,
       `退款 | ${yuan(totals?.refunds_fee ?? 0)}`,
-      `应有 | ${yuan(line.expected_fee)}`,
-      `实点 | ${yuan(line.counted_fee)}`,
-      `差额 | ${line.difference_fee < 0 ? '-' : ''}${yuan(Math.abs(line.difference_fee))}`,
+      // Blind count: only cash is counted; an e-wallet line is the journal's total (nothing to count).
+      ...(line.counted_by === 'journal'
+        ? [`账面 | ${yuan(line.expected_fee)}`]
+        : [
+            `应有 | ${yuan(line.expected_fee)}`,
+            `实点 | ${yuan(line.counted_fee)}`,
+            `差额 | ${line.difference_fee < 0 ? '-' : ''}${yuan(Math.abs(line.difference_fee))}`,
+          ]),
       '-',
     ];
   });

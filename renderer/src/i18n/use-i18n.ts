@@ -16,8 +16,17 @@ export interface I18n {
   readonly lang: Language;
   t(key: MessageKey, params?: Params): string;
   err(code: string | null | undefined): string;
-  /** A service problem: our words when the catalog knows its code, else the service's own message. */
+  /**
+   * A service problem in the UI language: our words for a code we know, else a plain sentence that
+   * points at the detail line. Never the service's or provider's own message (English for logs, or
+   * Chinese from WeChat/Alipay): that goes in problemDetail().
+   */
   problem(problem: { readonly code: string; readonly message: string } | null | undefined): string;
+  /**
+   * For a code we have no words for (a provider's own), its raw code and message for a detail line
+   * under problem(): "REVERSE_EXPIRE: 订单已超过撤销时限". Empty for our codes: their text says it all.
+   */
+  problemDetail(problem: { readonly code: string; readonly message: string } | null | undefined): string;
   /** A failed attempt's reason and advice, keyed by its decline reason. */
   failure(failure: FailureView | null | undefined): { readonly reason: string; readonly todo: string };
   money(fen: number): string;
@@ -32,8 +41,12 @@ export function makeI18n(lang: Language): I18n {
     err: (code) => errorText(lang, code),
     problem: (p) => {
       if (!p) return errorText(lang, null);
-      return hasMessage(`error.${p.code}`) || !p.message ? errorText(lang, p.code) : p.message;
+      return hasMessage(`error.${p.code}`)
+        ? errorText(lang, p.code)
+        : translate(lang, 'problem.unrecognised');
     },
+    problemDetail: (p) =>
+      !p || hasMessage(`error.${p.code}`) ? '' : p.message ? `${p.code}: ${p.message}` : p.code,
     failure: (failure) => failureText(lang, failure),
     money: (fen) => formatFen(fen),
     time: (ms) =>

@@ -10,7 +10,7 @@ import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
 export function AttentionScreen() {
-  const { t, money, time, problem } = useI18n();
+  const { t, money, time, problem, problemDetail } = useI18n();
   const stores = useStores();
   const items = useApp('attempts', (s) => s.items);
   const timelines = useApp('attempts', (s) => s.timelines);
@@ -41,7 +41,16 @@ export function AttentionScreen() {
               <code>{a.out_trade_no}</code>
               <time>{time(a.updated_at)}</time>
             </div>
-            {a.attention && <p>{problem(a.attention)}</p>}
+            {a.attention && (
+              <>
+                <p data-testid="attention-reason">{problem(a.attention)}</p>
+                {problemDetail(a.attention) && (
+                  <p className="muted" data-testid="attention-detail">
+                    {problemDetail(a.attention)}
+                  </p>
+                )}
+              </>
+            )}
             <div className="row">
               <ReasonedButton
                 className="btn"

@@ -83,7 +83,7 @@ function OrderDetail() {
 }
 
 export function HistoryScreen() {
-  const { t, money, time } = useI18n();
+  const { t, money, time, lang } = useI18n();
   const stores = useStores();
   const h = stores.history.getState;
   const { filters, orders, total, page, pageSize, loading, exporting, error } = useAppFields('history', [
@@ -167,7 +167,11 @@ export function HistoryScreen() {
         >
           <ArrowLeftRight /> {t('nav.reconcile')}
         </button>
-        <CsvExportButton testId="history-export" exporting={exporting} exportCsv={() => h().exportCsv()} />
+        <CsvExportButton
+          testId="history-export"
+          exporting={exporting}
+          exportCsv={() => h().exportCsv(lang)}
+        />
       </ActionForm>
       <ErrorBanner error={error} />
       <p className="muted">{loading ? t('common.loading') : t('history.total', { count: total })}</p>

@@ -99,7 +99,7 @@ function Decision({ item }: { item: ReconcileItem }) {
 }
 
 export function ReconcileScreen() {
-  const { t, money } = useI18n();
+  const { t, money, lang } = useI18n();
   const stores = useStores();
   const r = stores.reconcile.getState;
   const { date, summary, loading, running, exporting, error, selectedId } = useAppFields('reconcile', [
@@ -141,7 +141,7 @@ export function ReconcileScreen() {
           testId="reconcile-export"
           exporting={exporting}
           unavailable={summary ? null : t('why.reconcile_first')}
-          exportCsv={() => r().exportCsv()}
+          exportCsv={() => r().exportCsv(lang)}
         />
       </ActionForm>
       <ErrorBanner error={error} />

@@ -8,6 +8,7 @@ import { PeripheralsPanel } from '../components/peripherals-panel.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { PinField, TextField } from '../components/text-field.tsx';
+import { hasMessage, type MessageKey } from '../i18n/catalog.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
@@ -42,6 +43,20 @@ function PinGate() {
       </ReasonedButton>
     </ActionForm>
   );
+}
+
+/** What the service sends for a configured secret (core/service/api/settings.ts), never the secret. */
+const CREDENTIALS_SET = 'set (hidden)';
+
+/** Milliseconds as seconds for people: 1500 → "1.5", 60000 → "60". */
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+
+/** A scanner's own detail (its port or USB id); the service's generic words are replaced by the kind's label. */
+function scannerDetail(kind: string, summary: string): string | null {
+  if (kind === 'wedge' || summary === 'auto-discovered serial port') return null;
+  return summary;
 }
 
 function SettingsBody() {
@@ -92,12 +107,17 @@ function SettingsBody() {
           <li key={m.pid} className="card">
             <strong>{m.name}</strong> <code>{m.pid}</code> · {t(`provider.${m.provider}`)} ·{' '}
             {m.wallets.map((w) => t(`wallet.${w}`)).join(' / ')}
-            <div className="muted">{m.base_url}</div>
+            <div className="muted" data-testid="merchant-endpoint">
+              {m.base_url === 'configured'
+                ? t('settings.endpoint.configured')
+                : `${t('settings.endpoint.sandbox')} ${m.base_url}`}
+            </div>
             <dl className="kvs">
               {Object.entries(m.credentials).map(([k, v]) => (
-                <div className="kv" key={k}>
-                  <dt>{k}</dt>
-                  <dd>{v}</dd>
+                <div className="kv" key={k} data-testid={`credentials-${k}`}>
+                  <dt>{hasMessage(`provider.${k}`) ? t(`provider.${k}` as MessageKey) : k}</dt>
+                  {/* The service never sends a secret: its marker for "configured" is shown in our words. */}
+                  <dd>{v === CREDENTIALS_SET ? t('settings.credentials.set') : v}</dd>
                 </div>
               ))}
             </dl>
@@ -108,7 +128,8 @@ function SettingsBody() {
       <ul>
         {settings.scanners.map((s) => (
           <li key={s.id}>
-            <code>{s.id}</code> {s.kind} — {s.summary}
+            <code>{s.id}</code> {t(`settings.scanner.kind.${s.kind as 'serial' | 'hid' | 'wedge'}`)}
+            {scannerDetail(s.kind, s.summary) && ` — ${scannerDetail(s.kind, s.summary)}`}
           </li>
         ))}
         {scanners.map((s) => (
@@ -139,13 +160,13 @@ function SettingsBody() {
       <table>
         <tbody>
           {Object.entries(settings.poll_schedules).map(([name, p]) => (
-            <tr key={name}>
-              <th>{name}</th>
+            <tr key={name} data-testid={`poll-${name}`}>
+              <th>{hasMessage(`provider.${name}`) ? t(`provider.${name}` as MessageKey) : name}</th>
               <td>
-                {t('settings.poll.delays')}: {p.query_delays_ms.join(', ')}
+                {t('settings.poll.delays')}: {p.query_delays_ms.map(seconds).join(', ')}
               </td>
               <td>
-                {t('settings.poll.reverse_after')}: {p.reverse_after_ms}
+                {t('settings.poll.reverse_after')}: {seconds(p.reverse_after_ms)}
               </td>
             </tr>
           ))}

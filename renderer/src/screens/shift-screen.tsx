@@ -1,22 +1,32 @@
-/** Open a shift with a float; see live totals; close with counted amounts per tender → printable Z report. */
+/**
+ * 交班: open a shift with a float; close it with a blind cash count → the printable 交班报表.
+ * Blind: while the shift is open the screen shows the e-wallet totals (the journal's, nothing to
+ * count) and the number of cash sales, never the expected cash or the cash takings, so the count
+ * is what is in the drawer; expected cash and over/short appear on the report after the count.
+ */
 import { useState } from 'react';
 import type { Tender } from '../../../core/common/contract/views.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { PrintButton } from '../components/print-button.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
-import { TENDERS } from '../state/shift-store.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
 
-function ZReport() {
+const EWALLETS: readonly Tender[] = ['wxpay', 'alipay'];
+
+function ShiftReport() {
   const { t, money, time } = useI18n();
   const stores = useStores();
-  const z = useApp('shift', (s) => s.zReport);
-  if (!z) return null;
+  const report = useApp('shift', (s) => s.zReport);
+  if (!report) return null;
+  const overShort = (difference: number) =>
+    difference === 0
+      ? t('shift.z.even')
+      : t(difference > 0 ? 'shift.z.over' : 'shift.z.short', { amount: money(Math.abs(difference)) });
   return (
     <section className="card printable" data-testid="z-report" aria-labelledby="z-title">
       <h2 id="z-title">{t('shift.z.title')}</h2>
       <p>
-        {z.cashier} · {time(z.opened_at)} – {time(z.closed_at)}
+        {report.cashier} · {time(report.opened_at)} – {time(report.closed_at)}
       </p>
       <table>
         <thead>
@@ -28,15 +38,20 @@ function ZReport() {
           </tr>
         </thead>
         <tbody>
-          {z.lines.map((l) => (
-            <tr key={l.tender} data-testid={`z-line-${l.tender}`}>
-              <td>{t(`tender.${l.tender}`)}</td>
-              <td>{money(l.expected_fee)}</td>
-              <td>{money(l.counted_fee)}</td>
-              <td>
-                {l.difference_fee === 0 ? '✓ ' : '⚠ '}
-                {l.difference_fee < 0 ? `-${money(-l.difference_fee)}` : money(l.difference_fee)}
-              </td>
+          {report.lines.map((line) => (
+            <tr key={line.tender} data-testid={`z-line-${line.tender}`}>
+              <td>{t(`tender.${line.tender}`)}</td>
+              <td>{money(line.expected_fee)}</td>
+              {line.counted_by === 'journal' ? (
+                <td colSpan={2}>{t('shift.z.journal')}</td>
+              ) : (
+                <>
+                  <td>{money(line.counted_fee)}</td>
+                  <td>
+                    <strong>{overShort(line.difference_fee)}</strong>
+                  </td>
+                </>
+              )}
             </tr>
           ))}
         </tbody>
@@ -45,7 +60,7 @@ function ZReport() {
         <PrintButton
           label={t('shift.z.print')}
           testId="print-z-report"
-          onPrinter={() => stores.peripherals.getState().printShiftReport(z.shift_id)}
+          onPrinter={() => stores.peripherals.getState().printShiftReport(report.shift_id)}
         />
         <button
           type="button"
@@ -63,13 +78,14 @@ export function ShiftScreen() {
   const { t, money, time } = useI18n();
   const stores = useStores();
   const shift = useApp('shift', (s) => s.shift);
-  const zReport = useApp('shift', (s) => s.zReport !== null);
+  const hasReport = useApp('shift', (s) => s.zReport !== null);
   const busy = useApp('shift', (s) => s.busy);
   const error = useApp('shift', (s) => s.error);
   const [cashier, setCashier] = useState('');
   const [float, setFloat] = useState('');
-  const [counted, setCounted] = useState<Partial<Record<Tender, string>>>({});
-  if (zReport) return <ZReport />;
+  const [countedCash, setCountedCash] = useState('');
+  if (hasReport) return <ShiftReport />;
+  const cashSales = shift?.totals.find((x) => x.tender === 'cash')?.sales_count ?? 0;
   return (
     <section className="panel" aria-labelledby="shift-title">
       <h1 id="shift-title">{t('shift.title')}</h1>
@@ -105,9 +121,7 @@ export function ShiftScreen() {
           <h2>
             {t('shift.current')}: {shift.cashier} · {t('shift.opened_at')} {time(shift.opened_at)}
           </h2>
-          <p data-testid="expected-cash">
-            {t('shift.expected_cash')}: <strong>{money(shift.expected_cash_fee)}</strong>
-          </p>
+          <h3>{t('shift.ewallet.title')}</h3>
           <table data-testid="shift-totals">
             <thead>
               <tr>
@@ -119,38 +133,39 @@ export function ShiftScreen() {
               </tr>
             </thead>
             <tbody>
-              {shift.totals.map((x) => (
-                <tr key={x.tender}>
-                  <td>{t(`tender.${x.tender}`)}</td>
-                  <td>{x.sales_count}</td>
-                  <td>{money(x.sales_fee)}</td>
-                  <td>{money(x.refunds_fee)}</td>
-                  <td>{money(x.net_fee)}</td>
-                </tr>
-              ))}
+              {shift.totals
+                .filter((x) => EWALLETS.includes(x.tender))
+                .map((x) => (
+                  <tr key={x.tender} data-testid={`shift-total-${x.tender}`}>
+                    <td>{t(`tender.${x.tender}`)}</td>
+                    <td>{x.sales_count}</td>
+                    <td>{money(x.sales_fee)}</td>
+                    <td>{money(x.refunds_fee)}</td>
+                    <td>{money(x.net_fee)}</td>
+                  </tr>
+                ))}
             </tbody>
           </table>
+          <p data-testid="shift-cash-sales">{t('shift.cash.sales', { count: cashSales })}</p>
           <form
             className="stack"
             onSubmit={(e) => {
               e.preventDefault();
-              void stores.shift.getState().close(counted);
+              void stores.shift.getState().close(countedCash);
             }}
           >
             <h2>{t('shift.close.title')}</h2>
-            {TENDERS.map((tender) => (
-              <label key={tender} className="field">
-                <span>
-                  {t(`tender.${tender}`)} {t('shift.counted')}
-                </span>
-                <input
-                  value={counted[tender] ?? ''}
-                  inputMode="decimal"
-                  data-testid={`counted-${tender}`}
-                  onChange={(e) => setCounted({ ...counted, [tender]: e.target.value })}
-                />
-              </label>
-            ))}
+            <p>{t('shift.close.hint')}</p>
+            <label className="field">
+              <span>{t('shift.counted_cash')}</span>
+              <input
+                value={countedCash}
+                inputMode="decimal"
+                autoComplete="off"
+                data-testid="counted-cash"
+                onChange={(e) => setCountedCash(e.target.value)}
+              />
+            </label>
             <button type="submit" className="btn btn-big" data-testid="shift-close" disabled={busy}>
               {t('shift.close')}
             </button>

@@ -5,6 +5,7 @@ import type { ExportOrdersRequest, ListOrdersRequest } from '../../../core/commo
 import type { OrderDetailView, OrderStatus, OrderView, Tender } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
+import type { Language } from '../i18n/catalog.ts';
 import { toProblem } from './call-error.ts';
 
 export interface HistoryFilters {
@@ -31,8 +32,8 @@ export interface HistoryState {
 export interface HistoryActions {
   setFilters(patch: Partial<HistoryFilters>): void;
   load(page?: number): Promise<void>;
-  /** Every order matching the filters as a CSV file (null when it failed: see `error`). */
-  exportCsv(): Promise<OrdersExport | null>;
+  /** Every order matching the filters as a CSV file in that language (null when it failed: see `error`). */
+  exportCsv(language: Language): Promise<OrdersExport | null>;
   select(outTradeNo: string): Promise<void>;
   clearSelection(): void;
   applyOrder(order: OrderView): void;
@@ -105,11 +106,11 @@ export function createHistoryStore(bridge: RendererBridge, pageSize = 20): Histo
         if (mine === generation) set({ loading: false });
       }
     },
-    async exportCsv() {
+    async exportCsv(language) {
       if (get().exporting) return null;
       set({ exporting: true, error: null });
       try {
-        return await bridge.call('exportOrders', toExportRequest(get().filters));
+        return await bridge.call('exportOrders', { ...toExportRequest(get().filters), language });
       } catch (error) {
         set({ error: toProblem(error) });
         return null;

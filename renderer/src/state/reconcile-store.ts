@@ -12,6 +12,7 @@ import type {
 } from '../../../core/common/contract/reconcile-views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
+import type { Language } from '../i18n/catalog.ts';
 import { toProblem } from './call-error.ts';
 
 const BEIJING_OFFSET_MS = 8 * 3600_000;
@@ -48,7 +49,8 @@ export interface ReconcileActions {
   load(): Promise<void>;
   /** Fetches the bills and reconciles the day now. */
   run(): Promise<void>;
-  exportCsv(): Promise<OrdersExport | null>;
+  /** The day's list as CSV in that language (null when it failed: see `error`). */
+  exportCsv(language: Language): Promise<OrdersExport | null>;
   select(id: number | null): void;
   decide(decision: { action: DecisionAction; by: string; note: string; pin: string }): Promise<boolean>;
 }
@@ -84,11 +86,11 @@ export function createReconcileStore(bridge: RendererBridge, now: () => number =
       },
       load: () => fetchDay(false),
       run: () => fetchDay(true),
-      async exportCsv() {
+      async exportCsv(language) {
         if (get().exporting) return null;
         set({ exporting: true, error: null });
         try {
-          return await bridge.call('exportReconcile', { date: get().date });
+          return await bridge.call('exportReconcile', { date: get().date, language });
         } catch (error) {
           set({ error: toProblem(error) });
           return null;

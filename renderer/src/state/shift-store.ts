@@ -1,6 +1,9 @@
-/** The cashier's shift: open with a float, the live totals, close with counted amounts → Z report. */
+/**
+ * The cashier's shift: open with a float, the live totals, close with a blind cash count → 交班报表.
+ * Only cash is counted (e-wallet money is the journal's); an empty count is refused, not taken as 0.
+ */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ShiftView, Tender, ZReportView } from '../../../core/common/contract/views.ts';
+import type { ShiftView, ZReportView } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
 import { entryToFen } from './amount-entry.ts';
@@ -18,8 +21,8 @@ export interface ShiftState {
 export interface ShiftActions {
   load(): Promise<void>;
   open(cashier: string, floatYuan: string): Promise<void>;
-  /** Counted amounts as typed in yuan, per tender; empty means 0. */
-  close(counted: Readonly<Partial<Record<Tender, string>>>): Promise<void>;
+  /** The cash counted in the drawer, as typed in yuan. */
+  close(countedCashYuan: string): Promise<void>;
   dismissReport(): void;
   applyShift(shift: ShiftView | null): void;
 }
@@ -32,8 +35,6 @@ export function yuanTextToFen(text: string): number | null {
   if (t === '' || /^0*(\.0*)?$/.test(t)) return /^[0.]*$/.test(t) ? 0 : null;
   return entryToFen(t);
 }
-
-export const TENDERS: readonly Tender[] = ['cash', 'wxpay', 'alipay'];
 
 export function createShiftStore(bridge: RendererBridge): ShiftStore {
   return createStore<ShiftState & ShiftActions>()((set, get) => {
@@ -68,18 +69,18 @@ export function createShiftStore(bridge: RendererBridge): ShiftStore {
           });
         });
       },
-      close(counted) {
+      close(countedCashYuan) {
         return run(async () => {
-          const fen: Record<Tender, number> = { cash: 0, wxpay: 0, alipay: 0 };
-          for (const tender of TENDERS) {
-            const value = yuanTextToFen(counted[tender] ?? '');
-            if (value === null) {
-              set({ error: { code: 'amount_invalid', message: `bad ${tender} count` } });
-              return;
-            }
-            fen[tender] = value;
+          if (countedCashYuan.trim() === '') {
+            set({ error: { code: 'cash_count_missing', message: 'enter the counted cash' } });
+            return;
           }
-          const zReport = await bridge.call('closeShift', { counted: fen });
+          const cash = yuanTextToFen(countedCashYuan);
+          if (cash === null) {
+            set({ error: { code: 'amount_invalid', message: 'bad cash count' } });
+            return;
+          }
+          const zReport = await bridge.call('closeShift', { counted: { cash } });
           set({ zReport, shift: null });
         });
       },

@@ -171,7 +171,8 @@ describe('对账 screen', () => {
     expect(bridge.callsOf('reconcileDay').at(-1)).toEqual({ date: '2026-11-01', run: true });
     expect(screen.getByTestId('reconcile-clean').textContent).toBe('Everything matches to the fen.');
     await act(async () => fireEvent.click(screen.getByTestId('reconcile-export')));
-    expect(bridge.callsOf('exportReconcile')).toEqual([{ date: '2026-11-01' }]);
+    // In the UI language: headers and values a bookkeeper reads.
+    expect(bridge.callsOf('exportReconcile')).toEqual([{ date: '2026-11-01', language: 'en' }]);
     expect(downloads).toEqual(['scanpay-reconcile-T01-20261101.csv']);
     vi.restoreAllMocks();
   });

@@ -158,12 +158,12 @@ describe('sale screen', () => {
           order: anOrder(),
           attempt: anAttempt({
             phase: 'needs_attention',
-            attention: { code: 'reverse_unconfirmed', message: 'The reversal could not be confirmed' },
+            attention: { code: 'reversal_exhausted', message: 'reverse gave up after 6 tries' },
           }),
         }),
       }),
     );
-    expect(screen.getByTestId('attention-reason').textContent).toMatch(/reversal could not be confirmed/i);
+    expect(screen.getByTestId('attention-reason').textContent).toMatch(/reversal did not complete/i);
     expect(screen.getByTestId('reference').textContent).toBe('SO1001');
     // Never a promise the engine cannot keep: nothing is refunded by itself once a person must look.
     expect(screen.getByTestId('outcome').textContent).not.toMatch(/automatically/i);

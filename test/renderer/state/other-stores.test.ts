@@ -121,26 +121,42 @@ describe('refund store', () => {
 });
 
 describe('shift store', () => {
-  it('opens with the float in fen and closes with every tender counted', async () => {
+  it('opens with the float in fen and closes with the blind cash count only', async () => {
     const bridge = defaultBridge()
       .on('openShift', (r) => aShift({ cashier: r.cashier, float_fee: r.float_fee }))
       .on('closeShift', (r) => ({
         ...aShift({ closed_at: 2 }),
-        lines: [{ tender: 'cash', expected_fee: 10000, counted_fee: r.counted.cash ?? 0, difference_fee: 0 }],
+        lines: [
+          {
+            tender: 'cash',
+            counted_by: 'cashier',
+            expected_fee: 10000,
+            counted_fee: r.counted.cash,
+            difference_fee: r.counted.cash - 10000,
+          },
+        ],
       }));
     const stores = createAppStores(bridge);
     await stores.shift.getState().open('Li', '100');
     expect(bridge.callsOf('openShift')).toEqual([{ cashier: 'Li', float_fee: 10000 }]);
-    await stores.shift.getState().close({ cash: '100.00', wxpay: '12.5' });
-    expect(bridge.callsOf('closeShift')).toEqual([{ counted: { cash: 10000, wxpay: 1250, alipay: 0 } }]);
-    expect(stores.shift.getState().zReport?.lines).toHaveLength(1);
+    await stores.shift.getState().close('99.50');
+    expect(bridge.callsOf('closeShift')).toEqual([{ counted: { cash: 9950 } }]);
+    expect(stores.shift.getState().zReport?.lines[0]?.difference_fee).toBe(-50);
     expect(stores.shift.getState().shift).toBeNull();
+  });
+
+  it('an empty count is not taken as zero: the cashier must type what the drawer holds', async () => {
+    const bridge = defaultBridge();
+    const stores = createAppStores(bridge);
+    await stores.shift.getState().close('  ');
+    expect(stores.shift.getState().error?.code).toBe('cash_count_missing');
+    expect(bridge.callsOf('closeShift')).toEqual([]);
   });
 
   it('refuses an unreadable count without calling the service', async () => {
     const bridge = defaultBridge();
     const stores = createAppStores(bridge);
-    await stores.shift.getState().close({ cash: '1,00' });
+    await stores.shift.getState().close('1,00');
     expect(stores.shift.getState().error?.code).toBe('amount_invalid');
     expect(bridge.callsOf('closeShift')).toEqual([]);
   });
