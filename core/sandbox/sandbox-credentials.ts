@@ -41,6 +41,12 @@ export interface SandboxCredentials {
     readonly apiv3_key: string;
     /** A sandbox "platform certificate" (issued by the sandbox CA), for the switch-over case. */
     readonly platform_certificate: string;
+    /**
+     * Service-provider mode (服务商): `mchid` is also a service provider whose appid is `sp_appid`
+     * and whose one sub-merchant is `sub_mchid`; the sandbox refuses any other sub-merchant.
+     */
+    readonly sp_appid: string;
+    readonly sub_mchid: string;
   };
 }
 
@@ -68,6 +74,8 @@ export const SANDBOX_PAYJS_MCHID = '1500000001';
 export const SANDBOX_PAYJS_KEY = 'scanpaysandboxpayjskey0000000000';
 export const SANDBOX_WXPAY_V3_PUBLIC_KEY_ID = 'PUB_KEY_ID_0110000100SANDBOX0000000000000';
 export const SANDBOX_WXPAY_V3_APIV3_KEY = 'scanpaysandboxwxpayapiv3key00000';
+export const SANDBOX_WXPAY_V3_SP_APPID = 'wx8a7b6c5d4e3f2a1b';
+export const SANDBOX_WXPAY_V3_SUB_MCHID = '10000101';
 
 function pem(name: string): string {
   return readFileSync(new URL(`./keys/${name}`, import.meta.url), 'utf8');
@@ -108,6 +116,8 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
         public_key: pem('wxpay-v3-pubkey-public.pem'),
         apiv3_key: SANDBOX_WXPAY_V3_APIV3_KEY,
         platform_certificate: pem('wxpay-v3-platform-cert.pem'),
+        sp_appid: SANDBOX_WXPAY_V3_SP_APPID,
+        sub_mchid: SANDBOX_WXPAY_V3_SUB_MCHID,
       },
     },
     serverKeys: {

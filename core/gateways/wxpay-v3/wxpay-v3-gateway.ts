@@ -1,10 +1,13 @@
 /**
- * PaymentGateway over WeChat Pay APIv3 for a direct merchant (docs/protocols.md §3): codepay,
+ * PaymentGateway over WeChat Pay APIv3 (docs/protocols.md §3), for a direct merchant or a service
+ * provider's sub-merchant (the paths and account fields come from wxpay-v3-account.ts): codepay,
  * query by out_trade_no, reverse, close, refunds and Native QR. Builds each call's JSON, sends it
- * through the verifying transport and hands the reply to the one mapping function for that call.
+ * through the verifying transport, refuses a verified reply that names another account (unknown,
+ * never paid), and hands the rest to the one mapping function for that call.
  */
 import { type Clock, systemClock } from '../../ports/clock.ts';
 import type { PaymentGateway } from '../../ports/payment-gateway.ts';
+import { unknown } from '../shared/transport-unknown.ts';
 import {
   validateMicropay,
   validateOrderRef,
@@ -12,6 +15,7 @@ import {
   validateRefund,
   validateRefundQuery,
 } from '../shared/validate-request.ts';
+import { wxpayV3AccountProblem, wxpayV3Routes } from './wxpay-v3-account.ts';
 import type { WxpayV3Config } from './wxpay-v3-config.ts';
 import {
   mapCloseReply,
@@ -22,7 +26,7 @@ import {
   mapRefundReply,
   mapReverseReply,
 } from './wxpay-v3-outcomes.ts';
-import { createWxpayV3Transport } from './wxpay-v3-transport.ts';
+import { createWxpayV3Transport, type WxpayV3Reply } from './wxpay-v3-transport.ts';
 
 export interface WxpayV3GatewayDeps {
   /** Stamps requests and judges reply timestamps (5-minute window). */
@@ -35,10 +39,18 @@ function rfc3339China(ms: number): string {
 }
 
 export function createWxpayV3Gateway(config: WxpayV3Config, deps: WxpayV3GatewayDeps = {}): PaymentGateway {
-  const transport = createWxpayV3Transport(config, deps.clock ?? systemClock);
+  const verifying = createWxpayV3Transport(config, deps.clock ?? systemClock);
+  const transport = {
+    async call(...args: Parameters<typeof verifying.call>): Promise<WxpayV3Reply> {
+      const reply = await verifying.call(...args);
+      if (reply.kind !== 'verified') return reply;
+      const problem = wxpayV3AccountProblem(config, reply.json, false);
+      return problem === undefined ? reply : unknown('mismatch', `reply ${problem}`);
+    },
+  };
   const { micropay_ms, other_ms } = config.timeouts;
-  const orderPath = (no: string) => `/v3/pay/transactions/out-trade-no/${encodeURIComponent(no)}`;
-  const mchOnly = { mchid: config.mchid };
+  const routes = wxpayV3Routes(config);
+  const orderPath = (no: string) => `${routes.transactions}/out-trade-no/${encodeURIComponent(no)}`;
 
   return {
     provider: 'wxpay_v3',
@@ -51,10 +63,9 @@ export function createWxpayV3Gateway(config: WxpayV3Config, deps: WxpayV3Gateway
       const storeInfo = request.storeId ? { store_info: { id: request.storeId } } : {};
       const reply = await transport.call(
         'POST',
-        '/v3/pay/transactions/codepay',
+        `${routes.transactions}/codepay`,
         {
-          appid: config.appid,
-          mchid: config.mchid,
+          ...routes.payer,
           description: request.subject,
           out_trade_no: request.outTradeNo,
           ...(request.attach ? { attach: request.attach } : {}),
@@ -74,7 +85,7 @@ export function createWxpayV3Gateway(config: WxpayV3Config, deps: WxpayV3Gateway
       validateOrderRef(order);
       const reply = await transport.call(
         'GET',
-        `${orderPath(order.outTradeNo)}?mchid=${config.mchid}`,
+        `${orderPath(order.outTradeNo)}${routes.orderQuery}`,
         undefined,
         other_ms,
       );
@@ -86,7 +97,7 @@ export function createWxpayV3Gateway(config: WxpayV3Config, deps: WxpayV3Gateway
       const reply = await transport.call(
         'POST',
         `${orderPath(order.outTradeNo)}/reverse`,
-        { appid: config.appid, mchid: config.mchid },
+        routes.payer,
         other_ms,
       );
       return mapReverseReply(reply);
@@ -94,7 +105,12 @@ export function createWxpayV3Gateway(config: WxpayV3Config, deps: WxpayV3Gateway
 
     async close(order) {
       validateOrderRef(order);
-      const reply = await transport.call('POST', `${orderPath(order.outTradeNo)}/close`, mchOnly, other_ms);
+      const reply = await transport.call(
+        'POST',
+        `${orderPath(order.outTradeNo)}/close`,
+        routes.merchantOnly,
+        other_ms,
+      );
       return mapCloseReply(reply);
     },
 
@@ -104,6 +120,7 @@ export function createWxpayV3Gateway(config: WxpayV3Config, deps: WxpayV3Gateway
         'POST',
         '/v3/refund/domestic/refunds',
         {
+          ...routes.refundBody,
           out_trade_no: request.outTradeNo,
           out_refund_no: request.outRefundNo,
           ...(request.reason ? { reason: request.reason } : {}),
@@ -118,7 +135,7 @@ export function createWxpayV3Gateway(config: WxpayV3Config, deps: WxpayV3Gateway
       validateRefundQuery(request);
       const reply = await transport.call(
         'GET',
-        `/v3/refund/domestic/refunds/${encodeURIComponent(request.outRefundNo)}`,
+        `/v3/refund/domestic/refunds/${encodeURIComponent(request.outRefundNo)}${routes.refundQuery}`,
         undefined,
         other_ms,
       );
@@ -129,10 +146,9 @@ export function createWxpayV3Gateway(config: WxpayV3Config, deps: WxpayV3Gateway
       validatePrecreate(request);
       const reply = await transport.call(
         'POST',
-        '/v3/pay/transactions/native',
+        `${routes.transactions}/native`,
         {
-          appid: config.appid,
-          mchid: config.mchid,
+          ...routes.payer,
           description: request.subject,
           out_trade_no: request.outTradeNo,
           notify_url: request.notifyUrl ?? config.notify_url,

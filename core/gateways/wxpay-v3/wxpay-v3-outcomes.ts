@@ -86,6 +86,10 @@ function otherOrder(json: Json, outTradeNo: string): boolean {
   return named !== undefined && named !== outTradeNo;
 }
 
+function buyerOf(payer: Json): string | undefined {
+  return str(payer, 'openid') ?? str(payer, 'sub_openid') ?? str(payer, 'sp_openid');
+}
+
 function paidFrom(json: Json, outTradeNo: string, expectedFee: number | undefined): PaymentOutcome {
   return paidOutcome(
     {
@@ -93,7 +97,8 @@ function paidFrom(json: Json, outTradeNo: string, expectedFee: number | undefine
       transactionId: str(json, 'transaction_id'),
       totalFee: fen(obj(json, 'amount').total),
       paidAt: str(json, 'success_time'),
-      buyerId: str(obj(json, 'payer'), 'openid'),
+      // Direct replies carry payer.openid; partner replies sub_openid (under sub_appid) / sp_openid.
+      buyerId: buyerOf(obj(json, 'payer')),
       fieldNames: 'amount.total/transaction_id',
     },
     outTradeNo,
