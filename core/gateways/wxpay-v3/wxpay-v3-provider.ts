@@ -6,6 +6,7 @@ import { createWxpayV3NotifyVerifier } from './wxpay-v3-notify.ts';
 
 export const WXPAY_V3_PROVIDER = defineProvider({
   name: 'wxpay_v3',
+  subMerchantKeys: ['sub_mchid', 'sub_appid'],
   parseConfig: parseWxpayV3Config,
   createGateway: createWxpayV3Gateway,
   createNotifyVerifier: createWxpayV3NotifyVerifier,
