@@ -12,6 +12,11 @@
  * uses out_trade_no as the request number (so a repeat is idempotent, as Alipay documents for full
  * refunds); refund.query of an unknown refund answers 10000 without refund_status, as Alipay does;
  * cancel always answers retry_flag=N because the sandbox finishes at once.
+ *
+ * Service-provider (ISV) mode: the sandbox app is also an ISV authorised by one merchant
+ * (`isv.authAppId`, token `isv.appAuthToken`). A request carrying another app_auth_token is refused
+ * 20001 aop.invalid-app-auth-token; trades remember the merchant they were made for, and a request
+ * for another merchant (or the ISV's own app) does not find them (40004 ACQ.TRADE_NOT_EXIST).
  */
 
 import { fenToYuan } from '../common/money.ts';
@@ -39,6 +44,8 @@ export interface AlipayKeys {
   readonly platformPrivateKey: string;
   /** Certificate mode: the serials of the sandbox's app, root and Alipay certificates. */
   readonly certSerials: AlipayCertSerials;
+  /** The merchant that authorised the sandbox app as its ISV, and the token it was given. */
+  readonly isv: { readonly appAuthToken: string; readonly authAppId: string };
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -66,12 +73,19 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
     };
   }
 
+  /** The authorising merchant of the request being handled (ISV mode), else undefined. */
+  let authAppId: string | undefined;
+  const accountEcho = (): Record<string, string> => (authAppId ? { auth_app_id: authAppId } : {});
+
   function findTrade(biz: Biz): Trade | undefined {
     const outTradeNo = text(biz.out_trade_no);
-    if (outTradeNo) return ledger.find('alipay', outTradeNo);
     const tradeNo = text(biz.trade_no);
-    if (tradeNo) return ledger.findByTransactionId('alipay', tradeNo);
-    return undefined;
+    const trade = outTradeNo
+      ? ledger.find('alipay', outTradeNo)
+      : tradeNo
+        ? ledger.findByTransactionId('alipay', tradeNo)
+        : undefined;
+    return trade && trade.echo.auth_app_id === authAppId ? trade : undefined;
   }
 
   function ids(trade: Trade): Response {
@@ -92,7 +106,14 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
     if (totalFee === undefined)
       return sub('40002', 'isv.invalid-parameter', 'total_amount must be yuan with at most 2 decimals, > 0');
     if (!ALIPAY_CODE.test(authCode)) return sub('40004', 'ACQ.PAYMENT_AUTH_CODE_INVALID');
-    const result = ledger.payWithCode({ provider: 'alipay', outTradeNo, totalFee, authCode, subject });
+    const result = ledger.payWithCode({
+      provider: 'alipay',
+      outTradeNo,
+      totalFee,
+      authCode,
+      subject,
+      echo: accountEcho(),
+    });
     return payResponse(result, totalFee);
   }
 
@@ -306,6 +327,7 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
       totalFee,
       subject,
       ...(params.notify_url ? { notifyUrl: params.notify_url } : {}),
+      echo: accountEcho(),
     });
     if (result.kind === 'duplicate') {
       return sub(
@@ -360,6 +382,10 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
     const certProblem = certSerialProblem(params, keys.certSerials);
     if (certProblem) return reply(responseKey, sub('40002', certProblem), certMode);
     const answer = (response: Response) => reply(responseKey, response, certMode);
+    const token = params.app_auth_token;
+    if (token !== undefined && token !== keys.isv.appAuthToken)
+      return answer(sub('20001', 'aop.invalid-app-auth-token'));
+    authAppId = token === undefined ? undefined : keys.isv.authAppId;
     if (!params.biz_content) return answer(sub('40002', 'isv.missing-biz-content'));
     let biz: unknown;
     try {

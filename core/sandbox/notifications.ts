@@ -85,6 +85,8 @@ export function buildNotification(
         notify_type: 'trade_status_sync',
         notify_id: randomBytes(16).toString('hex'),
         app_id: credentials.alipay.app_id,
+        // The merchant whose trade it is: the authorising merchant in ISV mode, else the app itself.
+        auth_app_id: trade.echo.auth_app_id ?? credentials.alipay.app_id,
         charset: 'utf-8',
         version: '1.0',
         sign_type: 'RSA2',

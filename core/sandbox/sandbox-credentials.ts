@@ -26,6 +26,12 @@ export interface SandboxCredentials {
     readonly app_cert: string;
     readonly alipay_public_cert: string;
     readonly alipay_root_cert: string;
+    /**
+     * Service-provider (ISV) mode: the sandbox app is also the ISV of the merchant `auth_app_id`,
+     * which authorised it with `app_auth_token` (docs/protocols.md §4).
+     */
+    readonly app_auth_token: string;
+    readonly auth_app_id: string;
   };
   readonly payjs: { readonly mchid: string; readonly key: string };
   /** WeChat Pay APIv3, direct merchant (docs/protocols.md §3); the same merchant as wxpay. */
@@ -70,6 +76,8 @@ export const SANDBOX_WXPAY_APPID = 'wx2421b1c4370ec43b';
 export const SANDBOX_WXPAY_MCH_ID = '10000100';
 export const SANDBOX_WXPAY_KEY = 'scanpaysandboxwxpaykey0000000000';
 export const SANDBOX_ALIPAY_APP_ID = '2021000000000001';
+export const SANDBOX_ALIPAY_APP_AUTH_TOKEN = '202611BBsandboxisvauthtoken00000000X01';
+export const SANDBOX_ALIPAY_AUTH_APP_ID = '2021000000000777';
 export const SANDBOX_PAYJS_MCHID = '1500000001';
 export const SANDBOX_PAYJS_KEY = 'scanpaysandboxpayjskey0000000000';
 export const SANDBOX_WXPAY_V3_PUBLIC_KEY_ID = 'PUB_KEY_ID_0110000100SANDBOX0000000000000';
@@ -105,6 +113,8 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
         alipay_public_cert: pem('alipay-platform-cert.pem'),
         // The sandbox CA stands in for Alipay's root certificate.
         alipay_root_cert: caPem,
+        app_auth_token: SANDBOX_ALIPAY_APP_AUTH_TOKEN,
+        auth_app_id: SANDBOX_ALIPAY_AUTH_APP_ID,
       },
       payjs: { mchid: SANDBOX_PAYJS_MCHID, key: SANDBOX_PAYJS_KEY },
       wxpay_v3: {

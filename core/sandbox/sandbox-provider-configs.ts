@@ -66,3 +66,13 @@ export function sandboxWxpayV3PartnerConfig(sandbox: SandboxEndpoints) {
   const v3 = sandbox.credentials.wxpay_v3;
   return { ...keys, sp_appid: v3.sp_appid, sp_mchid: mchid, sub_mchid: v3.sub_mchid };
 }
+
+/** The sandbox's authorising merchant through the ISV app (Alipay service-provider mode). */
+export function sandboxAlipayIsvConfig(sandbox: SandboxEndpoints) {
+  const { alipay } = sandbox.credentials;
+  return {
+    ...sandboxProviderConfigs(sandbox).alipay,
+    app_auth_token: alipay.app_auth_token,
+    auth_app_id: alipay.auth_app_id,
+  };
+}

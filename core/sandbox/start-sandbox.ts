@@ -92,6 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       appPublicKey: serverKeys.alipayAppPublicKey,
       platformPrivateKey: serverKeys.alipayPlatformPrivateKey,
       certSerials: serverKeys.alipayCertSerials,
+      isv: { appAuthToken: credentials.alipay.app_auth_token, authAppId: credentials.alipay.auth_app_id },
     },
     {
       'alipay.data.dataservice.bill.downloadurl.query': (biz, request) =>
