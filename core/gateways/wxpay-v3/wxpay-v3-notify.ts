@@ -87,7 +87,7 @@ export function createWxpayV3NotifyVerifier(config: WxpayV3Config): NotifyVerifi
     failure: (message) => answer(400, 'FAIL', message),
     read(body: string, headers: NotifyHeaders = {}): NotifyReading {
       const problem = wxpayV3SignatureProblem(config, headers, body, Date.now());
-      if (problem !== undefined) return { kind: 'rejected', reason: `notification ${problem}` };
+      if (problem !== undefined) return { kind: 'rejected', reason: `notification ${problem.problem}` };
       return readWxpayV3Notification(config, body);
     },
   };

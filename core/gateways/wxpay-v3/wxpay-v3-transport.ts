@@ -81,24 +81,36 @@ function header(headers: Readonly<Record<string, string | string[] | undefined>>
   return typeof value === 'string' ? value : '';
 }
 
-/** The signature check of a reply or notification; undefined when it holds, else why not. */
+/**
+ * The signature check of a reply or notification; undefined when it holds, else why not. The
+ * signature is checked before the timestamp, so `clock_skew` means a genuine WeChat message that
+ * our clock disagrees with (the status bar's warning), never a forgery.
+ */
 export function wxpayV3SignatureProblem(
   config: Pick<WxpayV3Config, 'wechat_keys'>,
   headers: Readonly<Record<string, string | string[] | undefined>>,
   body: string,
   nowMs: number,
-): string | undefined {
+): { readonly reason: 'bad_signature' | 'clock_skew'; readonly problem: string } | undefined {
+  const bad = (problem: string) => ({ reason: 'bad_signature' as const, problem });
   const serial = header(headers, 'wechatpay-serial');
   const signature = header(headers, 'wechatpay-signature');
   const timestamp = header(headers, 'wechatpay-timestamp');
   const nonce = header(headers, 'wechatpay-nonce');
-  if (!serial || !signature || !timestamp || !nonce) return 'unsigned (Wechatpay-* headers missing)';
+  if (!serial || !signature || !timestamp || !nonce) return bad('unsigned (Wechatpay-* headers missing)');
   const key = config.wechat_keys.get(serial.toUpperCase()) ?? config.wechat_keys.get(serial);
-  if (!key) return `signed with a key we do not hold (Wechatpay-Serial ${serial.slice(0, 40)})`;
-  const seconds = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
-  if (!Number.isFinite(seconds) || Math.abs(seconds * 1000 - nowMs) > WXPAY_V3_MAX_SKEW_MS)
-    return 'timestamp more than 5 minutes from our clock (check the terminal clock)';
-  if (!v3Verify(v3ReplyMessage(timestamp, nonce, body), signature, key)) return 'signature does not verify';
+  if (!key) return bad(`signed with a key we do not hold (Wechatpay-Serial ${serial.slice(0, 40)})`);
+  if (!/^\d{1,12}$/.test(timestamp)) return bad('Wechatpay-Timestamp is not a number of seconds');
+  if (!v3Verify(v3ReplyMessage(timestamp, nonce, body), signature, key))
+    return bad('signature does not verify');
+  const offMs = Number(timestamp) * 1000 - nowMs;
+  if (Math.abs(offMs) > WXPAY_V3_MAX_SKEW_MS) {
+    const minutes = Math.round(Math.abs(offMs) / 60_000);
+    return {
+      reason: 'clock_skew',
+      problem: `timestamp ${minutes} min ${offMs > 0 ? 'ahead of' : 'behind'} our clock (more than 5: check the terminal clock)`,
+    };
+  }
   return undefined;
 }
 
@@ -125,6 +137,6 @@ export function verifyWxpayV3Reply(
     json = parsed as Record<string, unknown>;
   }
   const problem = wxpayV3SignatureProblem(config, result.headers, result.body, nowMs);
-  if (problem !== undefined) return unknown('bad_signature', `HTTP ${result.status} reply ${problem}`);
+  if (problem !== undefined) return unknown(problem.reason, `HTTP ${result.status} reply ${problem.problem}`);
   return { kind: 'verified', status: result.status, json };
 }
