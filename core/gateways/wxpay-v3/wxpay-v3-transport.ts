@@ -43,15 +43,7 @@ export function createWxpayV3Transport(config: WxpayV3Config, clock: Clock): Wxp
   return {
     async call(method, pathAndQuery, body, timeoutMs) {
       const text = body === undefined ? '' : JSON.stringify(body);
-      const timestamp = String(Math.floor(clock.now() / 1000));
-      const nonce = v3Nonce();
       const url = new URL(`${config.base_url}${pathAndQuery}`);
-      // WeChat verifies over the target as it arrives: the whole path on the wire (a base_url with a
-      // path, such as the sandbox's /wxpay, included), in the URL's own encoding.
-      const signature = v3Sign(
-        v3RequestMessage(method, `${url.pathname}${url.search}`, timestamp, nonce, text),
-        config.private_key,
-      );
       const result = await httpPost({
         url: url.href,
         method,
@@ -60,20 +52,43 @@ export function createWxpayV3Transport(config: WxpayV3Config, clock: Clock): Wxp
         timeoutMs,
         headers: {
           accept: 'application/json',
-          // The APIv3 rules ask every request to carry a User-Agent (docs/protocols.md §3).
-          'user-agent': 'scanpay-kiosk wxpay-v3',
-          authorization: v3AuthorizationHeader({
-            mchid: config.mchid,
-            nonce_str: nonce,
-            signature,
-            timestamp,
-            serial_no: config.serial_no,
-          }),
+          'user-agent': WXPAY_V3_USER_AGENT,
+          authorization: wxpayV3Authorization(config, method, url, text, clock.now()),
         },
       });
       return verifyWxpayV3Reply(config, result, clock.now());
     },
   };
+}
+
+/** The APIv3 rules ask every request to carry a User-Agent (docs/protocols.md §3). */
+export const WXPAY_V3_USER_AGENT = 'scanpay-kiosk wxpay-v3';
+
+/**
+ * The Authorization header of one request. WeChat verifies over the target as it arrives: the
+ * whole path on the wire (a base_url with a path, such as the sandbox's /wxpay, included), in the
+ * URL's own encoding.
+ */
+export function wxpayV3Authorization(
+  config: Pick<WxpayV3Config, 'mchid' | 'serial_no' | 'private_key'>,
+  method: 'GET' | 'POST',
+  url: URL,
+  body: string,
+  nowMs: number,
+): string {
+  const timestamp = String(Math.floor(nowMs / 1000));
+  const nonce = v3Nonce();
+  const signature = v3Sign(
+    v3RequestMessage(method, `${url.pathname}${url.search}`, timestamp, nonce, body),
+    config.private_key,
+  );
+  return v3AuthorizationHeader({
+    mchid: config.mchid,
+    nonce_str: nonce,
+    signature,
+    timestamp,
+    serial_no: config.serial_no,
+  });
 }
 
 function header(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string {
