@@ -43,6 +43,7 @@ import {
   sameAccount,
   type V3Account,
 } from './wxpay-v3-accounts.ts';
+import { createWxpayV3Bills } from './wxpay-v3-bills.ts';
 import { chinaRfc3339, wxpayV3TradeJson } from './wxpay-v3-trade-json.ts';
 
 export { wxpayV3Notification, wxpayV3TradeJson } from './wxpay-v3-trade-json.ts';
@@ -80,6 +81,7 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
   const merchantSerial = new X509Certificate(keys.merchantCert).serialNumber.toUpperCase();
   createPublicKey(merchant.public_key); // fail at start, not at the first reply, on a broken key file
   const platformSerial = new X509Certificate(merchant.platform_certificate).serialNumber.toUpperCase();
+  const bills = createWxpayV3Bills(ledger, merchant);
   let signer: Signer = 'public_key';
   let replies = 0;
 
@@ -356,6 +358,18 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
       } catch {
         return error(400, 'PARAM_ERROR', 'body is not JSON');
       }
+    }
+    if (request.method === 'GET' && asked === '/v3/billdownload/file')
+      return (
+        bills.download(request.query.get('token')) ??
+        error(404, 'RESOURCE_NOT_EXISTS', '下载地址无效或已使用')
+      );
+    if (request.method === 'GET' && asked === '/v3/bill/tradebill') {
+      const billFor = readRefundAccount(request.query.get('sub_mchid') ?? undefined, merchant);
+      if (!billFor.ok) return error(billFor.status, billFor.code, billFor.message);
+      const host = typeof request.headers.host === 'string' ? request.headers.host : '127.0.0.1';
+      const answer = bills.tradebill(request.query, billFor.account, host);
+      return reply(answer.status, answer.body);
     }
     const known = /^\/v3\/(pay\/transactions|refund\/domestic\/refunds)(\/|$)/.test(path);
     if (!known) return error(404, 'NOT_FOUND', `no such WeChat Pay v3 endpoint: ${asked}`);
