@@ -56,6 +56,8 @@ export function buildNotification(
         result_code: 'SUCCESS',
         appid: credentials.wxpay.appid,
         mch_id: credentials.wxpay.mch_id,
+        // A sub-merchant's trade names it, as WeChat's notifications in service-provider mode do.
+        sub_mch_id: trade.echo.sub_mch_id,
         nonce_str: randomBytes(8).toString('hex'),
         openid: trade.buyer_id,
         is_subscribe: 'N',

@@ -15,6 +15,8 @@ export interface SandboxCredentials {
     readonly client_cert_pem: string;
     readonly client_key_pem: string;
     readonly ca_pem: string;
+    /** Service-provider mode: `mch_id` is also the provider of this one sub-merchant (as for v3). */
+    readonly sub_mch_id: string;
   };
   readonly alipay: {
     readonly app_id: string;
@@ -104,6 +106,7 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
         client_cert_pem: pem('wxpay-client-cert.pem'),
         client_key_pem: pem('wxpay-client-key.pem'),
         ca_pem: caPem,
+        sub_mch_id: SANDBOX_WXPAY_V3_SUB_MCHID,
       },
       alipay: {
         app_id: SANDBOX_ALIPAY_APP_ID,
