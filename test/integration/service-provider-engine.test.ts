@@ -52,6 +52,8 @@ function shopConfig() {
   const { sp_appid, sp_mchid, sub_mchid, ...v3Keys } = sandboxWxpayV3PartnerConfig(sandbox);
   const { app_auth_token, auth_app_id, ...isvKeys } = sandboxAlipayIsvConfig(sandbox);
   return ServiceConfigSchema.parse({
+    // WeChat requires a notify_url on QR orders; nothing listens there, so polling books them.
+    public_url: 'http://127.0.0.1:9',
     service_providers: {
       wechat_sp: { ...v3Keys, sp_appid, sp_mchid },
       alipay_isv: isvKeys,
@@ -152,6 +154,29 @@ describe.each(PATHS)('$name through the engine', (path) => {
       expect(refund.status).toBe('succeeded');
       expect(heldAtProvider(path.provider, first.outTradeNo)).toBe(1000);
     }
+  });
+
+  it('a QR order for the shop: created under its account, paid by a scan, found paid by polling', async () => {
+    const no = orderNo('QR');
+    const started = await engine.startQr({
+      out_trade_no: no,
+      pid: path.pid,
+      total_fee: 880,
+      subject: 'QR',
+      provider: path.provider as 'wxpay_v3' | 'alipay',
+    });
+    expect(started.provider).toBe(path.provider);
+    expect(started.qrCode).toEqual(expect.any(String));
+    const trade = sandbox.ledger.find(path.provider as 'wxpay_v3', started.outTradeNo)!;
+    expect(path.provider === 'alipay' ? trade.echo.auth_app_id : trade.echo.sub_mchid).toBe(
+      path.provider === 'alipay'
+        ? sandbox.credentials.alipay.auth_app_id
+        : sandbox.credentials.wxpay_v3.sub_mchid,
+    );
+    expect(sandbox.ledger.scanQr({ qr: started.qrCode!, behavior: 'instant' })).toMatchObject({ kind: 'paid' });
+    const final = await engine.waitForAttempt(started.outTradeNo);
+    expect(final.phase).toBe('paid');
+    expect(heldAtProvider(path.provider, started.outTradeNo)).toBe(880);
   });
 
   it('a provider SYSTEM_ERROR is never failed on its own word: the engine queries and ends it final', async () => {
