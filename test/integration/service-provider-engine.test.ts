@@ -173,7 +173,9 @@ describe.each(PATHS)('$name through the engine', (path) => {
         ? sandbox.credentials.alipay.auth_app_id
         : sandbox.credentials.wxpay_v3.sub_mchid,
     );
-    expect(sandbox.ledger.scanQr({ qr: started.qrCode!, behavior: 'instant' })).toMatchObject({ kind: 'paid' });
+    expect(sandbox.ledger.scanQr({ qr: started.qrCode!, behavior: 'instant' })).toMatchObject({
+      kind: 'paid',
+    });
     const final = await engine.waitForAttempt(started.outTradeNo);
     expect(final.phase).toBe('paid');
     expect(heldAtProvider(path.provider, started.outTradeNo)).toBe(880);
