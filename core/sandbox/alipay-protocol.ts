@@ -59,7 +59,9 @@ function buyerFields(trade: Trade): Response {
 }
 
 /** Methods served outside this file (the bill download URL, bill-routes.ts), signed here like the rest. */
-export type ExtraAlipayMethods = Readonly<Record<string, (biz: Biz, request: SandboxRequest) => Response>>;
+export type ExtraAlipayMethods = Readonly<
+  Record<string, (biz: Biz, request: SandboxRequest, authAppId: string | undefined) => Response>
+>;
 
 export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, extra: ExtraAlipayMethods = {}) {
   function reply(responseKey: string, response: Response, certificateMode = false): SandboxReply {
@@ -367,7 +369,7 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
     const method = params.method;
     if (!method) return reply('error_response', sub('40002', 'isv.missing-method'));
     const extraMethod = extra[method];
-    const run = METHODS[method] ?? (extraMethod && ((biz: Biz) => extraMethod(biz, request)));
+    const run = METHODS[method] ?? (extraMethod && ((biz: Biz) => extraMethod(biz, request, authAppId)));
     if (!run) return reply('error_response', sub('40002', 'isv.invalid-method', method.slice(0, 80)));
     const responseKey = `${method.replaceAll('.', '_')}_response`;
     if (params.app_id !== keys.appId) return reply(responseKey, sub('40002', 'isv.invalid-app-id'));

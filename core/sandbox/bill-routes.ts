@@ -56,7 +56,8 @@ function validDate(date: string): boolean {
 
 export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchant) {
   const state: FaultState = { counted: new Map(), omitted: new Set(), amounts: new Map() };
-  const links = new Map<string, { date: string; expiresAt: number }>();
+  /** authAppId: the ISV's authorising merchant whose bill it is (app_auth_token), else the app's own. */
+  const links = new Map<string, { date: string; expiresAt: number; authAppId: string | undefined }>();
 
   /** Uses up one count of a fault for this provider (and date, when the fault named one). */
   function take(provider: Provider, kind: CountedFault, date: string): boolean {
@@ -117,7 +118,11 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
   }
 
   /** The gateway method (alipay-protocol.ts signs its answer). */
-  function alipayDownloadUrl(biz: Readonly<Record<string, unknown>>, host: string): Response {
+  function alipayDownloadUrl(
+    biz: Readonly<Record<string, unknown>>,
+    host: string,
+    authAppId?: string,
+  ): Response {
     const date = typeof biz.bill_date === 'string' ? biz.bill_date : '';
     if (biz.bill_type !== 'trade')
       return {
@@ -136,7 +141,7 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
     if (take('alipay', 'not_ready', date))
       return { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist', sub_msg: '账单不存在' };
     const token = randomBytes(16).toString('hex');
-    links.set(token, { date, expiresAt: ledger.clock.now() + URL_VALID_MS });
+    links.set(token, { date, expiresAt: ledger.clock.now() + URL_VALID_MS, authAppId });
     const compact = date.replaceAll('-', '');
     const name = `${SANDBOX_ALIPAY_PID}0156_${compact}.csv.zip`;
     const query = new URLSearchParams({
@@ -162,7 +167,9 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
       return { status: 200, contentType: 'text/html; charset=utf-8', body: '下载超时,请重新下载' };
     }
     links.delete(request.query.get('token') ?? '');
-    const lines = billLines(ledger.allTrades(), 'alipay', link.date, adjustments());
+    const lines = billLines(ledger.allTrades(), 'alipay', link.date, adjustments()).filter(
+      (line) => line.trade.echo.auth_app_id === link.authAppId,
+    );
     let bytes: Buffer = Buffer.from(alipayBillZip(lines, link.date, SANDBOX_ALIPAY_PID));
     if (take('alipay', 'corrupt_file', link.date)) bytes = corrupt(bytes);
     return { status: 200, contentType: 'application/oct-stream', body: '', bytes };

@@ -95,8 +95,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       isv: { appAuthToken: credentials.alipay.app_auth_token, authAppId: credentials.alipay.auth_app_id },
     },
     {
-      'alipay.data.dataservice.bill.downloadurl.query': (biz, request) =>
-        bills.alipayDownloadUrl(biz, request.headers.host ?? '127.0.0.1'),
+      'alipay.data.dataservice.bill.downloadurl.query': (biz, request, authAppId) =>
+        bills.alipayDownloadUrl(biz, request.headers.host ?? '127.0.0.1', authAppId),
     },
   );
   const payjs = createPayjsHandler(ledger, credentials.payjs);

@@ -6,6 +6,7 @@
  * paid notification names the merchant (auth_app_id) and only its config accepts it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAlipayBillSource } from '../../core/gateways/alipay/alipay-bill-source.ts';
 import { parseAlipayConfig } from '../../core/gateways/alipay/alipay-config.ts';
 import { createAlipayGateway } from '../../core/gateways/alipay/alipay-gateway.ts';
 import { createAlipayNotifyVerifier } from '../../core/gateways/alipay/alipay-notify.ts';
@@ -97,5 +98,24 @@ describe('alipay ISV against the sandbox', () => {
       kind: 'rejected',
       reason: 'notification is for another merchant (auth_app_id)',
     });
+  });
+
+  it("the ISV's bill for the merchant holds the merchant's trades only; the ISV's own bill not those", async () => {
+    const merchants = await charge('instant', 4321);
+    const owns = await charge('instant', 1234, own);
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const read = async (config: Record<string, unknown>) => {
+      const bill = await createAlipayBillSource(parseAlipayConfig(config)).fetchBill(today);
+      if (bill.kind !== 'bill') throw new Error(bill.kind);
+      const numbers: string[] = [];
+      for await (const row of bill.rows) numbers.push(row.outTradeNo);
+      return numbers;
+    };
+    const merchantBill = await read(sandboxAlipayIsvConfig(sandbox));
+    expect(merchantBill).toContain(merchants.outTradeNo);
+    expect(merchantBill).not.toContain(owns.outTradeNo);
+    const ownBill = await read(sandboxProviderConfigs(sandbox).alipay);
+    expect(ownBill).toContain(owns.outTradeNo);
+    expect(ownBill).not.toContain(merchants.outTradeNo);
   });
 });
