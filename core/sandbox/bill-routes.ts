@@ -101,8 +101,11 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
     const billType = params.bill_type ?? 'ALL';
     if (!['ALL', 'SUCCESS', 'REFUND'].includes(billType)) return wxFail('invalid bill_type');
     if (take('wxpay', 'not_ready', date)) return wxFail('Bill Creating');
+    // A service provider asking with sub_mch_id gets that sub-merchant's bill; without, its own.
     const lines = billLines(ledger.allTrades(), 'wxpay', date, adjustments()).filter(
-      (l) => billType === 'ALL' || (billType === 'REFUND') === (l.kind === 'refund'),
+      (l) =>
+        l.trade.echo.sub_mch_id === params.sub_mch_id &&
+        (billType === 'ALL' || (billType === 'REFUND') === (l.kind === 'refund')),
     );
     if (lines.length === 0) return wxFail('No Bill Exist');
     const text = wxpayBillText(lines, wxMerchant);

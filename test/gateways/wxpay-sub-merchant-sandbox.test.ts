@@ -5,6 +5,7 @@
  * final: nothing is charged), and the reply names the sub-merchant, which the adapter checks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWxpayBillSource } from '../../core/gateways/wxpay/wxpay-bill-source.ts';
 import { parseWxpayConfig } from '../../core/gateways/wxpay/wxpay-config.ts';
 import { createWxpayGateway } from '../../core/gateways/wxpay/wxpay-gateway.ts';
 import { createWxpayNotifyVerifier } from '../../core/gateways/wxpay/wxpay-notify.ts';
@@ -61,5 +62,32 @@ describe('wxpay v2 sub-merchant against the sandbox', () => {
       kind: 'rejected',
       reason: expect.stringMatching(/sub_mch_id/),
     });
+  });
+
+  it("the sub-merchant's bill holds its trades only; the provider's own bill not those", async () => {
+    const sub = sandbox.credentials.wxpay.sub_mch_id;
+    const subs = await charge(gatewayFor(sub), 650);
+    const owns = await chargeFreshCode(
+      sandbox,
+      createWxpayGateway(parseWxpayConfig(sandboxProviderConfigs(sandbox).wxpay)),
+      { wallet: 'wxpay', prefix: 'V2O', subject: 'own' },
+      'instant',
+      560,
+    );
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const read = async (subMchId: string | undefined) => {
+      const config = parseWxpayConfig({ ...sandboxProviderConfigs(sandbox).wxpay, sub_mch_id: subMchId });
+      const bill = await createWxpayBillSource(config).fetchBill(today);
+      if (bill.kind !== 'bill') throw new Error(bill.kind);
+      const numbers: string[] = [];
+      for await (const row of bill.rows) numbers.push(row.outTradeNo);
+      return numbers;
+    };
+    const subBill = await read(sub);
+    expect(subBill).toContain(subs.outTradeNo);
+    expect(subBill).not.toContain(owns.outTradeNo);
+    const ownBill = await read(undefined);
+    expect(ownBill).toContain(owns.outTradeNo);
+    expect(ownBill).not.toContain(subs.outTradeNo);
   });
 });
