@@ -9,7 +9,8 @@
  * - Faults, set with `POST /_sandbox/bills/faults` and cleared with `DELETE`: `not_ready`,
  *   `expired_url` (Alipay), `corrupt_file` (a gzip or zip cut and garbled), each for `times` uses
  *   (default 1); `omit_trade` (the provider lost a sale) and `amount` (the bill shows `total_fee`)
- *   for one out_trade_no until cleared. The v3 hash-mismatch fault waits for the v3 adapter.
+ *   for one out_trade_no until cleared. Provider `wxpay_v3` takes the same faults through `v3Faults`
+ *   (wxpay-v3-bills.ts): not_ready is STATEMENT_CREATING, corrupt_file a file that fails its SHA1.
  */
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -28,6 +29,12 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 type CountedFault = 'not_ready' | 'expired_url' | 'corrupt_file';
+
+export interface V3BillFaults {
+  take(kind: 'not_ready' | 'corrupt_file', date: string): boolean;
+  adjustments(): BillAdjustments;
+  corrupt(bytes: Uint8Array): Buffer;
+}
 const COUNTED: readonly CountedFault[] = ['not_ready', 'expired_url', 'corrupt_file'];
 
 interface FaultState {
@@ -193,8 +200,8 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
       return json(400, { error: 'bad_request', message: 'the body is not JSON' });
     }
     const provider = body.provider;
-    if (provider !== 'wxpay' && provider !== 'alipay')
-      return json(400, { error: 'bad_request', message: 'provider must be wxpay or alipay' });
+    if (provider !== 'wxpay' && provider !== 'alipay' && provider !== 'wxpay_v3')
+      return json(400, { error: 'bad_request', message: 'provider must be wxpay, alipay or wxpay_v3' });
     const kind = body.kind;
     if (kind === 'omit_trade' || kind === 'amount') {
       const outTradeNo = body.out_trade_no;
@@ -227,5 +234,12 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
     return json(200, { ok: true });
   }
 
-  return { wxpayDownload, alipayDownloadUrl, alipayDownload, control };
+  /** The same fault state for the APIv3 bill, served by the v3 protocol handler. */
+  const v3Faults: V3BillFaults = {
+    take: (kind, date) => take('wxpay_v3', kind, date),
+    adjustments,
+    corrupt,
+  };
+
+  return { wxpayDownload, alipayDownloadUrl, alipayDownload, control, v3Faults };
 }

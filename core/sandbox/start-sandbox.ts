@@ -105,6 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     signingKey: serverKeys.wxpayV3SigningKey,
     platformKey: serverKeys.wxpayV3PlatformKey,
     merchantCert: serverKeys.wxpayV3MerchantCert,
+    billFaults: bills.v3Faults,
   });
   let endpoints: ControlEndpoints | undefined;
   const control = createControlHandler(ledger, () => endpoints);

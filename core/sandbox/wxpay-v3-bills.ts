@@ -9,15 +9,24 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { billLines, wxpayBillText } from './bill-files.ts';
+import type { V3BillFaults } from './bill-routes.ts';
 import type { SandboxReply } from './http-server.ts';
 import type { SandboxLedger } from './ledger.ts';
 import type { SandboxCredentials } from './sandbox-credentials.ts';
 import type { V3Account } from './wxpay-v3-accounts.ts';
 
 type Json = Record<string, unknown>;
-const NO_ADJUSTMENTS = { omitted: new Set<string>(), amounts: new Map<string, number>() };
+const NO_FAULTS: V3BillFaults = {
+  take: () => false,
+  adjustments: () => ({ omitted: new Set<string>(), amounts: new Map<string, number>() }),
+  corrupt: (bytes) => Buffer.from(bytes),
+};
 
-export function createWxpayV3Bills(ledger: SandboxLedger, merchant: SandboxCredentials['wxpay_v3']) {
+export function createWxpayV3Bills(
+  ledger: SandboxLedger,
+  merchant: SandboxCredentials['wxpay_v3'],
+  faults: V3BillFaults = NO_FAULTS,
+) {
   const files = new Map<string, Buffer>();
 
   /** The tradebill answer: status and JSON body, for the protocol handler to sign. */
@@ -35,7 +44,9 @@ export function createWxpayV3Bills(ledger: SandboxLedger, merchant: SandboxCrede
         status: 400,
         body: { code: 'PARAM_ERROR', message: 'bill_type must be ALL, SUCCESS or REFUND' },
       };
-    const lines = billLines(ledger.allTrades(), 'wxpay_v3', date, NO_ADJUSTMENTS).filter(
+    if (faults.take('not_ready', date))
+      return { status: 400, body: { code: 'STATEMENT_CREATING', message: '账单生成中' } };
+    const lines = billLines(ledger.allTrades(), 'wxpay_v3', date, faults.adjustments()).filter(
       (line) =>
         line.trade.echo.sub_mchid === account.sub_mchid &&
         (billType === 'ALL' || (billType === 'REFUND') === (line.kind === 'refund')),
@@ -47,12 +58,14 @@ export function createWxpayV3Bills(ledger: SandboxLedger, merchant: SandboxCrede
       'utf8',
     );
     const token = randomBytes(18).toString('base64url');
-    files.set(token, bytes);
+    // The hash is of the real file; the corrupt_file fault then serves a damaged copy.
+    const hashValue = createHash('sha1').update(bytes).digest('hex');
+    files.set(token, faults.take('corrupt_file', date) ? faults.corrupt(bytes) : bytes);
     return {
       status: 200,
       body: {
         hash_type: 'SHA1',
-        hash_value: createHash('sha1').update(bytes).digest('hex'),
+        hash_value: hashValue,
         download_url: `http://${host}/wxpay/v3/billdownload/file?token=${token}`,
       },
     };

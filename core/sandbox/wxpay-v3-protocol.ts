@@ -29,6 +29,7 @@ import {
   v3Sign,
   v3Verify,
 } from '../gateways/shared/v3-sign.ts';
+import type { V3BillFaults } from './bill-routes.ts';
 import type { SandboxReply, SandboxRequest } from './http-server.ts';
 import type { CodePayResult, SandboxLedger, Trade } from './ledger.ts';
 import { wxpayCodeUrl } from './qr-urls.ts';
@@ -65,6 +66,8 @@ export interface WxpayV3SandboxKeys {
   readonly platformKey: string;
   /** The merchant API certificate: verifies request signatures. */
   readonly merchantCert: string;
+  /** The sandbox's bill faults, shared with the v2 and Alipay bills (bill-routes.ts). */
+  readonly billFaults?: V3BillFaults;
 }
 
 function fenOf(value: unknown): number | undefined {
@@ -81,7 +84,7 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
   const merchantSerial = new X509Certificate(keys.merchantCert).serialNumber.toUpperCase();
   createPublicKey(merchant.public_key); // fail at start, not at the first reply, on a broken key file
   const platformSerial = new X509Certificate(merchant.platform_certificate).serialNumber.toUpperCase();
-  const bills = createWxpayV3Bills(ledger, merchant);
+  const bills = createWxpayV3Bills(ledger, merchant, keys.billFaults);
   let signer: Signer = 'public_key';
   let replies = 0;
 

@@ -97,4 +97,34 @@ describe('wxpay_v3 tradebill', () => {
     expect(await source.fetchBill(beijingDay(20))).toEqual({ kind: 'empty' });
     expect(await source.fetchBill(beijingDay(200))).toMatchObject({ kind: 'too_old' });
   });
+
+  it('the sandbox bill faults reach v3: not_ready is STATEMENT_CREATING, a corrupt file fails its hash, omit_trade leaves a sale out', async () => {
+    const config = parseWxpayV3Config(sandboxProviderConfigs(sandbox).wxpay_v3);
+    const sold = await chargeFreshCode(
+      sandbox,
+      createWxpayV3Gateway(config),
+      { wallet: 'wxpay', prefix: 'BILLF', subject: 'x' },
+      'instant',
+      77,
+    );
+    const fault = async (body: Record<string, unknown>) => {
+      const res = await fetch(`${sandbox.url}/_sandbox/bills/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ provider: 'wxpay_v3', ...body }),
+      });
+      expect(res.status).toBe(200);
+    };
+    const source = createWxpayV3BillSource(config);
+    await fault({ kind: 'not_ready' });
+    expect(await source.fetchBill(today())).toMatchObject({ kind: 'not_ready' });
+    await fault({ kind: 'corrupt_file' });
+    const corrupt = await source.fetchBill(today());
+    if (corrupt.kind !== 'bill') throw new Error(corrupt.kind);
+    await expect(collect(corrupt.rows)).rejects.toMatchObject({ code: 'bill_unreadable' });
+    await fault({ kind: 'omit_trade', out_trade_no: sold.outTradeNo });
+    const omitted = await source.fetchBill(today());
+    if (omitted.kind !== 'bill') throw new Error(omitted.kind);
+    expect((await collect(omitted.rows)).map((r) => r.outTradeNo)).not.toContain(sold.outTradeNo);
+    await fetch(`${sandbox.url}/_sandbox/bills/faults`, { method: 'DELETE' });
+  });
 });
