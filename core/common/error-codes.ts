@@ -139,6 +139,8 @@ export const ATTEMPT_PROBLEM_CODES = [
   'amount_mismatch',
   'provider_unreachable',
   'provider_order_id_missing',
+  /** Not an attempt's problem but the status's warning: a provider's signed reply is >5 min off our clock. */
+  'clock_skew',
   'reversal_not_confirmed',
   'reversal_exhausted',
   'reversal_refused',

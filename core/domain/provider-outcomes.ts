@@ -64,6 +64,8 @@ export type UnknownReason =
   | 'unparseable'
   | 'bad_signature'
   | 'mismatch'
+  /** A correctly signed reply whose timestamp is too far from our clock: fix the terminal's clock. */
+  | 'clock_skew'
   | 'provider_says_unknown';
 
 /** Result of reverse (WeChat) / cancel (Alipay) / reverse (PAYJS). */

@@ -35,6 +35,11 @@ export interface ProviderDescriptor<N extends ProviderName = ProviderName> {
   sandboxConfig(sandbox: SandboxEndpoints): Readonly<Record<string, unknown>>;
   /** Default polling and reversal timing (config.json poll_schedules may override parts of it). */
   readonly pollPolicy: PollPolicy;
+  /**
+   * The config keys that name a service provider's sub-merchant (the first is required of a shop
+   * served through `service_providers`); empty where the provider has no such mode.
+   */
+  readonly subMerchantKeys: readonly string[];
 }
 
 export interface ProviderParts<
@@ -49,6 +54,8 @@ export interface ProviderParts<
   qrProblem?(config: C): string | undefined;
   createBillSource?(config: C, deps: { readonly clock: Clock }): BillSource;
   checkMinIntervalMs?(config: C): number;
+  /** See ProviderDescriptor.subMerchantKeys. */
+  readonly subMerchantKeys?: readonly string[];
 }
 
 /**
@@ -64,6 +71,7 @@ export function defineProvider<
     name: parts.name,
     sandboxConfig: (sandbox) => sandboxProviderConfigs(sandbox)[parts.name],
     pollPolicy: DEFAULT_POLL_POLICIES[parts.name],
+    subMerchantKeys: parts.subMerchantKeys ?? [],
     configure(raw) {
       const config = parts.parseConfig(raw);
       return {

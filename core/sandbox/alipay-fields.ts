@@ -15,12 +15,14 @@ export const MSG: Readonly<Record<string, string>> = {
   '10000': 'Success',
   '10003': 'order success pay inprocess',
   '20000': 'Service Currently Unavailable',
+  '20001': 'Insufficient Token Permissions',
   '40002': 'Invalid Arguments',
   '40004': 'Business Failed',
 };
 
 const SUB_MSG: Readonly<Record<string, string>> = {
   'ACQ.TRADE_NOT_EXIST': '交易不存在',
+  'aop.invalid-app-auth-token': '无效的应用授权令牌',
   'ACQ.BUYER_BALANCE_NOT_ENOUGH': '买家余额不足',
   'ACQ.PAYMENT_AUTH_CODE_INVALID': '支付授权码无效',
   'ACQ.TRADE_HAS_SUCCESS': '交易已被支付',

@@ -13,6 +13,11 @@
  * refunds); refund.query of an unknown refund answers 10000 without refund_status, as Alipay does;
  * cancel always answers retry_flag=N because the sandbox finishes at once. precreate honours
  * time_expire (or, without it, timeout_express): a scan after it is refused ("this QR code has expired").
+ *
+ * Service-provider (ISV) mode: the sandbox app is also an ISV authorised by one merchant
+ * (`isv.authAppId`, token `isv.appAuthToken`). A request carrying another app_auth_token is refused
+ * 20001 aop.invalid-app-auth-token; trades remember the merchant they were made for, and a request
+ * for another merchant (or the ISV's own app) does not find them (40004 ACQ.TRADE_NOT_EXIST).
  */
 
 import { fenToYuan } from '../common/money.ts';
@@ -40,6 +45,8 @@ export interface AlipayKeys {
   readonly platformPrivateKey: string;
   /** Certificate mode: the serials of the sandbox's app, root and Alipay certificates. */
   readonly certSerials: AlipayCertSerials;
+  /** The merchant that authorised the sandbox app as its ISV, and the token it was given. */
+  readonly isv: { readonly appAuthToken: string; readonly authAppId: string };
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -53,7 +60,9 @@ function buyerFields(trade: Trade): Response {
 }
 
 /** Methods served outside this file (the bill download URL, bill-routes.ts), signed here like the rest. */
-export type ExtraAlipayMethods = Readonly<Record<string, (biz: Biz, request: SandboxRequest) => Response>>;
+export type ExtraAlipayMethods = Readonly<
+  Record<string, (biz: Biz, request: SandboxRequest, authAppId: string | undefined) => Response>
+>;
 
 export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, extra: ExtraAlipayMethods = {}) {
   function reply(responseKey: string, response: Response, certificateMode = false): SandboxReply {
@@ -67,12 +76,19 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
     };
   }
 
+  /** The authorising merchant of the request being handled (ISV mode), else undefined. */
+  let authAppId: string | undefined;
+  const accountEcho = (): Record<string, string> => (authAppId ? { auth_app_id: authAppId } : {});
+
   function findTrade(biz: Biz): Trade | undefined {
     const outTradeNo = text(biz.out_trade_no);
-    if (outTradeNo) return ledger.find('alipay', outTradeNo);
     const tradeNo = text(biz.trade_no);
-    if (tradeNo) return ledger.findByTransactionId('alipay', tradeNo);
-    return undefined;
+    const trade = outTradeNo
+      ? ledger.find('alipay', outTradeNo)
+      : tradeNo
+        ? ledger.findByTransactionId('alipay', tradeNo)
+        : undefined;
+    return trade && trade.echo.auth_app_id === authAppId ? trade : undefined;
   }
 
   function ids(trade: Trade): Response {
@@ -93,7 +109,14 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
     if (totalFee === undefined)
       return sub('40002', 'isv.invalid-parameter', 'total_amount must be yuan with at most 2 decimals, > 0');
     if (!ALIPAY_CODE.test(authCode)) return sub('40004', 'ACQ.PAYMENT_AUTH_CODE_INVALID');
-    const result = ledger.payWithCode({ provider: 'alipay', outTradeNo, totalFee, authCode, subject });
+    const result = ledger.payWithCode({
+      provider: 'alipay',
+      outTradeNo,
+      totalFee,
+      authCode,
+      subject,
+      echo: accountEcho(),
+    });
     return payResponse(result, totalFee);
   }
 
@@ -321,6 +344,7 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
       subject,
       ...(params.notify_url ? { notifyUrl: params.notify_url } : {}),
       ...(expiresAtMs === undefined ? {} : { expiresAtMs }),
+      echo: accountEcho(),
     });
     if (result.kind === 'duplicate') {
       return sub(
@@ -360,7 +384,7 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
     const method = params.method;
     if (!method) return reply('error_response', sub('40002', 'isv.missing-method'));
     const extraMethod = extra[method];
-    const run = METHODS[method] ?? (extraMethod && ((biz: Biz) => extraMethod(biz, request)));
+    const run = METHODS[method] ?? (extraMethod && ((biz: Biz) => extraMethod(biz, request, authAppId)));
     if (!run) return reply('error_response', sub('40002', 'isv.invalid-method', method.slice(0, 80)));
     const responseKey = `${method.replaceAll('.', '_')}_response`;
     if (params.app_id !== keys.appId) return reply(responseKey, sub('40002', 'isv.invalid-app-id'));
@@ -375,6 +399,10 @@ export function createAlipayHandler(ledger: SandboxLedger, keys: AlipayKeys, ext
     const certProblem = certSerialProblem(params, keys.certSerials);
     if (certProblem) return reply(responseKey, sub('40002', certProblem), certMode);
     const answer = (response: Response) => reply(responseKey, response, certMode);
+    const token = params.app_auth_token;
+    if (token !== undefined && token !== keys.isv.appAuthToken)
+      return answer(sub('20001', 'aop.invalid-app-auth-token'));
+    authAppId = token === undefined ? undefined : keys.isv.authAppId;
     if (!params.biz_content) return answer(sub('40002', 'isv.missing-biz-content'));
     let biz: unknown;
     try {

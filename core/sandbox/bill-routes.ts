@@ -9,7 +9,8 @@
  * - Faults, set with `POST /_sandbox/bills/faults` and cleared with `DELETE`: `not_ready`,
  *   `expired_url` (Alipay), `corrupt_file` (a gzip or zip cut and garbled), each for `times` uses
  *   (default 1); `omit_trade` (the provider lost a sale) and `amount` (the bill shows `total_fee`)
- *   for one out_trade_no until cleared. The v3 hash-mismatch fault waits for the v3 adapter.
+ *   for one out_trade_no until cleared. Provider `wxpay_v3` takes the same faults through `v3Faults`
+ *   (wxpay-v3-bills.ts): not_ready is STATEMENT_CREATING, corrupt_file a file that fails its SHA1.
  */
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -28,6 +29,12 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 type CountedFault = 'not_ready' | 'expired_url' | 'corrupt_file';
+
+export interface V3BillFaults {
+  take(kind: 'not_ready' | 'corrupt_file', date: string): boolean;
+  adjustments(): BillAdjustments;
+  corrupt(bytes: Uint8Array): Buffer;
+}
 const COUNTED: readonly CountedFault[] = ['not_ready', 'expired_url', 'corrupt_file'];
 
 interface FaultState {
@@ -56,7 +63,8 @@ function validDate(date: string): boolean {
 
 export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchant) {
   const state: FaultState = { counted: new Map(), omitted: new Set(), amounts: new Map() };
-  const links = new Map<string, { date: string; expiresAt: number }>();
+  /** authAppId: the ISV's authorising merchant whose bill it is (app_auth_token), else the app's own. */
+  const links = new Map<string, { date: string; expiresAt: number; authAppId: string | undefined }>();
 
   /** Uses up one count of a fault for this provider (and date, when the fault named one). */
   function take(provider: Provider, kind: CountedFault, date: string): boolean {
@@ -100,8 +108,11 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
     const billType = params.bill_type ?? 'ALL';
     if (!['ALL', 'SUCCESS', 'REFUND'].includes(billType)) return wxFail('invalid bill_type');
     if (take('wxpay', 'not_ready', date)) return wxFail('Bill Creating');
+    // A service provider asking with sub_mch_id gets that sub-merchant's bill; without, its own.
     const lines = billLines(ledger.allTrades(), 'wxpay', date, adjustments()).filter(
-      (l) => billType === 'ALL' || (billType === 'REFUND') === (l.kind === 'refund'),
+      (l) =>
+        l.trade.echo.sub_mch_id === params.sub_mch_id &&
+        (billType === 'ALL' || (billType === 'REFUND') === (l.kind === 'refund')),
     );
     if (lines.length === 0) return wxFail('No Bill Exist');
     const text = wxpayBillText(lines, wxMerchant);
@@ -117,7 +128,11 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
   }
 
   /** The gateway method (alipay-protocol.ts signs its answer). */
-  function alipayDownloadUrl(biz: Readonly<Record<string, unknown>>, host: string): Response {
+  function alipayDownloadUrl(
+    biz: Readonly<Record<string, unknown>>,
+    host: string,
+    authAppId?: string,
+  ): Response {
     const date = typeof biz.bill_date === 'string' ? biz.bill_date : '';
     if (biz.bill_type !== 'trade')
       return {
@@ -136,7 +151,7 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
     if (take('alipay', 'not_ready', date))
       return { code: '40004', msg: 'Business Failed', sub_code: 'isp.bill_not_exist', sub_msg: '账单不存在' };
     const token = randomBytes(16).toString('hex');
-    links.set(token, { date, expiresAt: ledger.clock.now() + URL_VALID_MS });
+    links.set(token, { date, expiresAt: ledger.clock.now() + URL_VALID_MS, authAppId });
     const compact = date.replaceAll('-', '');
     const name = `${SANDBOX_ALIPAY_PID}0156_${compact}.csv.zip`;
     const query = new URLSearchParams({
@@ -162,7 +177,9 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
       return { status: 200, contentType: 'text/html; charset=utf-8', body: '下载超时,请重新下载' };
     }
     links.delete(request.query.get('token') ?? '');
-    const lines = billLines(ledger.allTrades(), 'alipay', link.date, adjustments());
+    const lines = billLines(ledger.allTrades(), 'alipay', link.date, adjustments()).filter(
+      (line) => line.trade.echo.auth_app_id === link.authAppId,
+    );
     let bytes: Buffer = Buffer.from(alipayBillZip(lines, link.date, SANDBOX_ALIPAY_PID));
     if (take('alipay', 'corrupt_file', link.date)) bytes = corrupt(bytes);
     return { status: 200, contentType: 'application/oct-stream', body: '', bytes };
@@ -183,8 +200,8 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
       return json(400, { error: 'bad_request', message: 'the body is not JSON' });
     }
     const provider = body.provider;
-    if (provider !== 'wxpay' && provider !== 'alipay')
-      return json(400, { error: 'bad_request', message: 'provider must be wxpay or alipay' });
+    if (provider !== 'wxpay' && provider !== 'alipay' && provider !== 'wxpay_v3')
+      return json(400, { error: 'bad_request', message: 'provider must be wxpay, alipay or wxpay_v3' });
     const kind = body.kind;
     if (kind === 'omit_trade' || kind === 'amount') {
       const outTradeNo = body.out_trade_no;
@@ -217,5 +234,12 @@ export function createBillRoutes(ledger: SandboxLedger, wxMerchant: WxpayMerchan
     return json(200, { ok: true });
   }
 
-  return { wxpayDownload, alipayDownloadUrl, alipayDownload, control };
+  /** The same fault state for the APIv3 bill, served by the v3 protocol handler. */
+  const v3Faults: V3BillFaults = {
+    take: (kind, date) => take('wxpay_v3', kind, date),
+    adjustments,
+    corrupt,
+  };
+
+  return { wxpayDownload, alipayDownloadUrl, alipayDownload, control, v3Faults };
 }

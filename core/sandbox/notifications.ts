@@ -56,6 +56,8 @@ export function buildNotification(
         result_code: 'SUCCESS',
         appid: credentials.wxpay.appid,
         mch_id: credentials.wxpay.mch_id,
+        // A sub-merchant's trade names it, as WeChat's notifications in service-provider mode do.
+        sub_mch_id: trade.echo.sub_mch_id,
         nonce_str: randomBytes(8).toString('hex'),
         openid: trade.buyer_id,
         is_subscribe: 'N',
@@ -85,6 +87,8 @@ export function buildNotification(
         notify_type: 'trade_status_sync',
         notify_id: randomBytes(16).toString('hex'),
         app_id: credentials.alipay.app_id,
+        // The merchant whose trade it is: the authorising merchant in ISV mode, else the app itself.
+        auth_app_id: trade.echo.auth_app_id ?? credentials.alipay.app_id,
         charset: 'utf-8',
         version: '1.0',
         sign_type: 'RSA2',

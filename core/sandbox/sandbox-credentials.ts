@@ -15,6 +15,8 @@ export interface SandboxCredentials {
     readonly client_cert_pem: string;
     readonly client_key_pem: string;
     readonly ca_pem: string;
+    /** Service-provider mode: `mch_id` is also the provider of this one sub-merchant (as for v3). */
+    readonly sub_mch_id: string;
   };
   readonly alipay: {
     readonly app_id: string;
@@ -26,6 +28,12 @@ export interface SandboxCredentials {
     readonly app_cert: string;
     readonly alipay_public_cert: string;
     readonly alipay_root_cert: string;
+    /**
+     * Service-provider (ISV) mode: the sandbox app is also the ISV of the merchant `auth_app_id`,
+     * which authorised it with `app_auth_token` (docs/protocols.md §4).
+     */
+    readonly app_auth_token: string;
+    readonly auth_app_id: string;
   };
   readonly payjs: { readonly mchid: string; readonly key: string };
   /** WeChat Pay APIv3, direct merchant (docs/protocols.md §3); the same merchant as wxpay. */
@@ -41,6 +49,12 @@ export interface SandboxCredentials {
     readonly apiv3_key: string;
     /** A sandbox "platform certificate" (issued by the sandbox CA), for the switch-over case. */
     readonly platform_certificate: string;
+    /**
+     * Service-provider mode (服务商): `mchid` is also a service provider whose appid is `sp_appid`
+     * and whose one sub-merchant is `sub_mchid`; the sandbox refuses any other sub-merchant.
+     */
+    readonly sp_appid: string;
+    readonly sub_mchid: string;
   };
 }
 
@@ -64,10 +78,14 @@ export const SANDBOX_WXPAY_APPID = 'wx2421b1c4370ec43b';
 export const SANDBOX_WXPAY_MCH_ID = '10000100';
 export const SANDBOX_WXPAY_KEY = 'scanpaysandboxwxpaykey0000000000';
 export const SANDBOX_ALIPAY_APP_ID = '2021000000000001';
+export const SANDBOX_ALIPAY_APP_AUTH_TOKEN = '202611BBsandboxisvauthtoken00000000X01';
+export const SANDBOX_ALIPAY_AUTH_APP_ID = '2021000000000777';
 export const SANDBOX_PAYJS_MCHID = '1500000001';
 export const SANDBOX_PAYJS_KEY = 'scanpaysandboxpayjskey0000000000';
 export const SANDBOX_WXPAY_V3_PUBLIC_KEY_ID = 'PUB_KEY_ID_0110000100SANDBOX0000000000000';
 export const SANDBOX_WXPAY_V3_APIV3_KEY = 'scanpaysandboxwxpayapiv3key00000';
+export const SANDBOX_WXPAY_V3_SP_APPID = 'wx8a7b6c5d4e3f2a1b';
+export const SANDBOX_WXPAY_V3_SUB_MCHID = '10000101';
 
 function pem(name: string): string {
   return readFileSync(new URL(`./keys/${name}`, import.meta.url), 'utf8');
@@ -88,6 +106,7 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
         client_cert_pem: pem('wxpay-client-cert.pem'),
         client_key_pem: pem('wxpay-client-key.pem'),
         ca_pem: caPem,
+        sub_mch_id: SANDBOX_WXPAY_V3_SUB_MCHID,
       },
       alipay: {
         app_id: SANDBOX_ALIPAY_APP_ID,
@@ -97,6 +116,8 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
         alipay_public_cert: pem('alipay-platform-cert.pem'),
         // The sandbox CA stands in for Alipay's root certificate.
         alipay_root_cert: caPem,
+        app_auth_token: SANDBOX_ALIPAY_APP_AUTH_TOKEN,
+        auth_app_id: SANDBOX_ALIPAY_AUTH_APP_ID,
       },
       payjs: { mchid: SANDBOX_PAYJS_MCHID, key: SANDBOX_PAYJS_KEY },
       wxpay_v3: {
@@ -108,6 +129,8 @@ export function loadSandboxKeys(): { credentials: SandboxCredentials; serverKeys
         public_key: pem('wxpay-v3-pubkey-public.pem'),
         apiv3_key: SANDBOX_WXPAY_V3_APIV3_KEY,
         platform_certificate: pem('wxpay-v3-platform-cert.pem'),
+        sp_appid: SANDBOX_WXPAY_V3_SP_APPID,
+        sub_mchid: SANDBOX_WXPAY_V3_SUB_MCHID,
       },
     },
     serverKeys: {

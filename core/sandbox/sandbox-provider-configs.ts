@@ -55,3 +55,24 @@ export function sandboxProviderConfigs(sandbox: SandboxEndpoints) {
     },
   } as const;
 }
+
+/**
+ * The sandbox's sub-merchant through its service provider (服务商模式): the same keys as the direct
+ * wxpay_v3 entry (the sandbox merchant is also the service provider), with sp_appid, sp_mchid and
+ * sub_mchid in place of appid and mchid.
+ */
+export function sandboxWxpayV3PartnerConfig(sandbox: SandboxEndpoints) {
+  const { appid: _appid, mchid, ...keys } = sandboxProviderConfigs(sandbox).wxpay_v3;
+  const v3 = sandbox.credentials.wxpay_v3;
+  return { ...keys, sp_appid: v3.sp_appid, sp_mchid: mchid, sub_mchid: v3.sub_mchid };
+}
+
+/** The sandbox's authorising merchant through the ISV app (Alipay service-provider mode). */
+export function sandboxAlipayIsvConfig(sandbox: SandboxEndpoints) {
+  const { alipay } = sandbox.credentials;
+  return {
+    ...sandboxProviderConfigs(sandbox).alipay,
+    app_auth_token: alipay.app_auth_token,
+    auth_app_id: alipay.auth_app_id,
+  };
+}

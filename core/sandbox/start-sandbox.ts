@@ -92,10 +92,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       appPublicKey: serverKeys.alipayAppPublicKey,
       platformPrivateKey: serverKeys.alipayPlatformPrivateKey,
       certSerials: serverKeys.alipayCertSerials,
+      isv: { appAuthToken: credentials.alipay.app_auth_token, authAppId: credentials.alipay.auth_app_id },
     },
     {
-      'alipay.data.dataservice.bill.downloadurl.query': (biz, request) =>
-        bills.alipayDownloadUrl(biz, request.headers.host ?? '127.0.0.1'),
+      'alipay.data.dataservice.bill.downloadurl.query': (biz, request, authAppId) =>
+        bills.alipayDownloadUrl(biz, request.headers.host ?? '127.0.0.1', authAppId),
     },
   );
   const payjs = createPayjsHandler(ledger, credentials.payjs);
@@ -104,6 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     signingKey: serverKeys.wxpayV3SigningKey,
     platformKey: serverKeys.wxpayV3PlatformKey,
     merchantCert: serverKeys.wxpayV3MerchantCert,
+    billFaults: bills.v3Faults,
   });
   let endpoints: ControlEndpoints | undefined;
   const control = createControlHandler(ledger, () => endpoints);

@@ -33,6 +33,8 @@ export interface WxpayMerchant {
   readonly appid: string;
   readonly mch_id: string;
   readonly key: string;
+  /** The one sub-merchant this merchant serves as a service provider. */
+  readonly sub_mch_id?: string;
 }
 
 type Params = Readonly<Record<string, string>>;
@@ -57,6 +59,14 @@ export function failReply(message: string, status = 200, layout: WxpayXmlLayout 
 
 const CERTIFICATE_REQUIRED =
   'certificate required: /secapi/* needs the client certificate (apiclient_cert) issued by the sandbox; call the https secapi_url with client_cert_pem/client_key_pem';
+
+/** What a trade keeps of its request: attach, and the sub-merchant it was made for. */
+function echoOf(params: Params): Record<string, string> {
+  return {
+    ...(params.attach ? { attach: params.attach } : {}),
+    ...(params.sub_mch_id ? { sub_mch_id: params.sub_mch_id } : {}),
+  };
+}
 
 export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchant) {
   // WeChat answers both laid out (newline + indentation) and on one line; half the replies each.
@@ -139,7 +149,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
       totalFee,
       authCode,
       subject: params.body ?? '',
-      echo: params.attach ? { attach: params.attach } : {},
+      echo: echoOf(params),
     });
     return micropayReply(params, signType, result, totalFee);
   }
@@ -246,7 +256,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
       subject: params.body ?? '',
       ...(params.notify_url ? { notifyUrl: params.notify_url } : {}),
       ...(expiresAtMs === undefined ? {} : { expiresAtMs }),
-      echo: params.attach ? { attach: params.attach } : {},
+      echo: echoOf(params),
     });
     if (result.kind === 'duplicate') {
       return error(params, signType, result.trade.captured_fen > 0 ? 'ORDERPAID' : 'OUT_TRADE_NO_USED');
@@ -389,6 +399,14 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
     if (!v2Verify(params, merchant.key, signType))
       return fail('签名错误 (SIGNERROR): the sign does not match the parameters');
     if (params.appid !== merchant.appid) return error(params, signType, 'APPID_MCHID_NOT_MATCH');
+    // A sub-merchant the service provider does not serve (no 受理关系): refused, nothing runs.
+    if (params.sub_mch_id !== undefined && params.sub_mch_id !== merchant.sub_mch_id)
+      return error(
+        params,
+        signType,
+        'NOAUTH',
+        `sub_mch_id ${params.sub_mch_id} is not served by ${merchant.mch_id}`,
+      );
     return endpoint.run(params, signType);
   };
 }

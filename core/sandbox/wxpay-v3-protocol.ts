@@ -3,7 +3,10 @@
  * v2 as the live host serves both. Every request's Authorization is verified over the path exactly as
  * received (401 SIGN_ERROR otherwise) with the merchant API certificate; every reply is signed with
  * the sandbox "WeChat Pay public key" (Wechatpay-Serial = its PUB_KEY_ID_…). Trades live in the shared
- * ledger under provider `wxpay_v3`.
+ * ledger under provider `wxpay_v3`. Service-provider calls (/v3/pay/partner/transactions/..., and
+ * refunds naming sub_mchid) are the same operations for the sandbox's sub-merchant: which account a
+ * request names, and whether that sub-merchant belongs to the service provider, is
+ * wxpay-v3-accounts.ts.
  *
  * `POST /_sandbox/wxpay-v3/signer {"signer": "public_key" | "platform_certificate" | "alternate"}`
  * chooses the reply signer (default public_key); `alternate` switches on every reply, as WeChat does
@@ -20,19 +23,31 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import {
   parseV3Authorization,
-  v3EncryptResource,
   v3Nonce,
   v3ReplyMessage,
   v3RequestMessage,
   v3Sign,
   v3Verify,
 } from '../gateways/shared/v3-sign.ts';
+import type { V3BillFaults } from './bill-routes.ts';
 import type { SandboxReply, SandboxRequest } from './http-server.ts';
 import type { CodePayResult, SandboxLedger, Trade } from './ledger.ts';
 import { wxpayCodeUrl } from './qr-urls.ts';
 import { isOutTradeNo } from './request-fields.ts';
 import type { SandboxCredentials } from './sandbox-credentials.ts';
-import { tradeState } from './wxpay-trade-fields.ts';
+import {
+  type AccountReading,
+  accountEcho,
+  accountJson,
+  readPartnerAccount,
+  readRefundAccount,
+  sameAccount,
+  type V3Account,
+} from './wxpay-v3-accounts.ts';
+import { createWxpayV3Bills } from './wxpay-v3-bills.ts';
+import { chinaRfc3339, wxpayV3TradeJson } from './wxpay-v3-trade-json.ts';
+
+export { wxpayV3Notification, wxpayV3TradeJson } from './wxpay-v3-trade-json.ts';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const WXPAY_CODE = /^1[0-5]\d{16}$/;
@@ -51,10 +66,8 @@ export interface WxpayV3SandboxKeys {
   readonly platformKey: string;
   /** The merchant API certificate: verifies request signatures. */
   readonly merchantCert: string;
-}
-
-function chinaRfc3339(ms: number): string {
-  return `${new Date(ms + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+  /** The sandbox's bill faults, shared with the v2 and Alipay bills (bill-routes.ts). */
+  readonly billFaults?: V3BillFaults;
 }
 
 function fenOf(value: unknown): number | undefined {
@@ -65,44 +78,13 @@ function record(value: unknown): Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {};
 }
 
-/** A trade as v3 query, codepay and the paid notification's resource carry it. */
-export function wxpayV3TradeJson(
-  trade: Trade,
-  merchant: { readonly appid: string; readonly mchid: string },
-): Json {
-  const state = tradeState(trade);
-  const paid = trade.captured_fen > 0;
-  return {
-    appid: merchant.appid,
-    mchid: merchant.mchid,
-    out_trade_no: trade.out_trade_no,
-    trade_type: trade.mode === 'qr' ? 'NATIVE' : 'MICROPAY',
-    trade_state: state,
-    trade_state_desc: state,
-    ...(trade.echo.attach ? { attach: trade.echo.attach } : {}),
-    ...(paid
-      ? {
-          transaction_id: trade.transaction_id,
-          bank_type: 'OTHERS',
-          success_time: chinaRfc3339(trade.paid_at_ms ?? trade.created_at_ms),
-          payer: { openid: trade.buyer_id },
-        }
-      : {}),
-    amount: {
-      total: trade.total_fee,
-      payer_total: paid ? trade.total_fee : 0,
-      currency: 'CNY',
-      payer_currency: 'CNY',
-    },
-  };
-}
-
 export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3SandboxKeys) {
   const merchant = keys.merchant;
   const merchantKey = new X509Certificate(keys.merchantCert).publicKey;
   const merchantSerial = new X509Certificate(keys.merchantCert).serialNumber.toUpperCase();
   createPublicKey(merchant.public_key); // fail at start, not at the first reply, on a broken key file
   const platformSerial = new X509Certificate(merchant.platform_certificate).serialNumber.toUpperCase();
+  const bills = createWxpayV3Bills(ledger, merchant, keys.billFaults);
   let signer: Signer = 'public_key';
   let replies = 0;
 
@@ -166,11 +148,12 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
     }
   }
 
-  function codepay(body: Json): SandboxReply {
+  function codepay(body: Json, account: V3Account): SandboxReply {
     const totalFee = fenOf(record(body.amount).total);
     const outTradeNo = typeof body.out_trade_no === 'string' ? body.out_trade_no : '';
     const authCode = record(body.payer).auth_code;
-    if (body.appid !== merchant.appid) return error(400, 'APPID_MCHID_NOT_MATCH', 'appid和mchid不匹配');
+    if (!account.sub_mchid && body.appid !== merchant.appid)
+      return error(400, 'APPID_MCHID_NOT_MATCH', 'appid和mchid不匹配');
     if (typeof body.description !== 'string' || body.description === '')
       return error(400, 'PARAM_ERROR', 'description is required');
     if (totalFee === undefined)
@@ -185,15 +168,16 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
       totalFee,
       authCode,
       subject: body.description,
-      echo: typeof body.attach === 'string' ? { attach: body.attach } : {},
+      echo: { ...accountEcho(account), ...(typeof body.attach === 'string' ? { attach: body.attach } : {}) },
     });
     return codepayReply(result, totalFee);
   }
 
-  function native(body: Json): SandboxReply {
+  function native(body: Json, account: V3Account): SandboxReply {
     const totalFee = fenOf(record(body.amount).total);
     const outTradeNo = typeof body.out_trade_no === 'string' ? body.out_trade_no : '';
-    if (body.appid !== merchant.appid) return error(400, 'APPID_MCHID_NOT_MATCH', 'appid和mchid不匹配');
+    if (!account.sub_mchid && body.appid !== merchant.appid)
+      return error(400, 'APPID_MCHID_NOT_MATCH', 'appid和mchid不匹配');
     if (typeof body.notify_url !== 'string' || body.notify_url === '')
       return error(400, 'PARAM_ERROR', 'notify_url is required');
     if (totalFee === undefined)
@@ -206,21 +190,27 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
       totalFee,
       subject: typeof body.description === 'string' ? body.description : '',
       notifyUrl: body.notify_url,
+      echo: accountEcho(account),
     });
     if (result.kind === 'duplicate')
       return error(403, result.trade.captured_fen > 0 ? 'ORDER_PAID' : 'OUT_TRADE_NO_USED', '商户订单号重复');
     return reply(200, { code_url: wxpayCodeUrl(result.token) });
   }
 
-  function orderAction(outTradeNo: string, action: string | undefined, method: string): SandboxReply {
+  function orderAction(
+    outTradeNo: string,
+    action: string | undefined,
+    method: string,
+    account: V3Account,
+  ): SandboxReply {
     const trade = ledger.find(PROVIDER, outTradeNo);
-    if (!trade) return error(404, 'ORDER_NOT_EXIST', '订单不存在');
+    if (!trade || !sameAccount(trade, account)) return error(404, 'ORDER_NOT_EXIST', '订单不存在');
     if (action === undefined && method === 'GET') return reply(200, wxpayV3TradeJson(trade, merchant));
     if (action === 'reverse' && method === 'POST') {
       if (ledger.clock.now() - trade.created_at_ms > SEVEN_DAYS_MS)
         return error(400, 'REVERSE_EXPIRE', '订单已经超过撤销时间');
       ledger.reverse(PROVIDER, outTradeNo);
-      return reply(200, { appid: merchant.appid, mchid: merchant.mchid, out_trade_no: outTradeNo });
+      return reply(200, { ...accountJson(account, merchant), out_trade_no: outTradeNo });
     }
     if (action === 'close' && method === 'POST') {
       const result = ledger.close(PROVIDER, outTradeNo);
@@ -252,7 +242,7 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
     };
   }
 
-  function refund(body: Json): SandboxReply {
+  function refund(body: Json, account: V3Account): SandboxReply {
     const amount = record(body.amount);
     const refundFee = fenOf(amount.refund);
     const totalFee = fenOf(amount.total);
@@ -263,7 +253,7 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
     if (!isOutTradeNo(outRefundNo, 64))
       return error(400, 'PARAM_ERROR', 'out_refund_no must be 1-64 letters, digits or _-|*@');
     const trade = ledger.find(PROVIDER, outTradeNo);
-    if (!trade) return error(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
+    if (!trade || !sameAccount(trade, account)) return error(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
     if (trade.total_fee !== totalFee)
       return error(400, 'PARAM_ERROR', `amount.total ${totalFee} is not the order's amount`);
     const result = ledger.refund({ provider: PROVIDER, outTradeNo, outRefundNo, refundFee });
@@ -281,9 +271,9 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
     }
   }
 
-  function refundQuery(outRefundNo: string): SandboxReply {
+  function refundQuery(outRefundNo: string, account: V3Account): SandboxReply {
     const trade = ledger.findByRefundNo(PROVIDER, outRefundNo);
-    const json = trade ? refundJson(trade, outRefundNo) : undefined;
+    const json = trade && sameAccount(trade, account) ? refundJson(trade, outRefundNo) : undefined;
     return json ? reply(200, json) : error(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
   }
 
@@ -331,9 +321,27 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
     return { status: 200, contentType: JSON_TYPE, body: JSON.stringify({ ok: true, signer }) };
   }
 
+  /** Which account the request names; undefined body/query fields read as absent. */
+  function accountOf(request: SandboxRequest, path: string, partner: boolean, body: Json): AccountReading {
+    const field = (name: string) =>
+      request.method === 'GET' ? (request.query.get(name) ?? undefined) : body[name];
+    if (path.startsWith('/v3/refund/')) return readRefundAccount(field('sub_mchid'), merchant);
+    if (partner) {
+      const appid = path.endsWith('/codepay') || path.endsWith('/native') ? 'required' : 'optional';
+      const names = { sp_mchid: 0, sub_mchid: 0, sp_appid: 0, sub_appid: 0 };
+      const fields = Object.fromEntries(Object.keys(names).map((n) => [n, field(n)])) as Record<
+        keyof typeof names,
+        unknown
+      >;
+      return readPartnerAccount(fields, merchant, appid);
+    }
+    if (field('mchid') !== merchant.mchid)
+      return { ok: false, status: 400, code: 'PARAM_ERROR', message: 'mchid is not the sandbox merchant' };
+    return { ok: true, account: {} };
+  }
+
   function handle(request: SandboxRequest): SandboxReply {
     // What the client signed: the request target byte for byte as it arrived.
-    const path = request.path.slice('/wxpay'.length);
     const problem = signatureProblem(request, request.target);
     if (problem !== undefined) {
       return {
@@ -342,6 +350,10 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
         body: JSON.stringify({ code: 'SIGN_ERROR', message: problem }),
       };
     }
+    const asked = request.path.slice('/wxpay'.length);
+    const partner = asked.startsWith('/v3/pay/partner/transactions/');
+    // A partner call is the same operation as its direct twin, for the sub-merchant it names.
+    const path = partner ? asked.replace('/v3/pay/partner/transactions/', '/v3/pay/transactions/') : asked;
     let body: Json = {};
     if (request.method === 'POST') {
       try {
@@ -349,59 +361,34 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
       } catch {
         return error(400, 'PARAM_ERROR', 'body is not JSON');
       }
-      if (path !== '/v3/refund/domestic/refunds' && body.mchid !== merchant.mchid)
-        return error(400, 'PARAM_ERROR', 'mchid is not the sandbox merchant');
     }
-    if (request.method === 'POST' && path === '/v3/pay/transactions/codepay') return codepay(body);
-    if (request.method === 'POST' && path === '/v3/pay/transactions/native') return native(body);
-    if (request.method === 'POST' && path === '/v3/refund/domestic/refunds') return refund(body);
+    if (request.method === 'GET' && asked === '/v3/billdownload/file')
+      return (
+        bills.download(request.query.get('token')) ??
+        error(404, 'RESOURCE_NOT_EXISTS', '下载地址无效或已使用')
+      );
+    if (request.method === 'GET' && asked === '/v3/bill/tradebill') {
+      const billFor = readRefundAccount(request.query.get('sub_mchid') ?? undefined, merchant);
+      if (!billFor.ok) return error(billFor.status, billFor.code, billFor.message);
+      const host = typeof request.headers.host === 'string' ? request.headers.host : '127.0.0.1';
+      const answer = bills.tradebill(request.query, billFor.account, host);
+      return reply(answer.status, answer.body);
+    }
+    const known = /^\/v3\/(pay\/transactions|refund\/domestic\/refunds)(\/|$)/.test(path);
+    if (!known) return error(404, 'NOT_FOUND', `no such WeChat Pay v3 endpoint: ${asked}`);
+    const reading = accountOf(request, path, partner, body);
+    if (!reading.ok) return error(reading.status, reading.code, reading.message);
+    const account = reading.account;
+    if (request.method === 'POST' && path === '/v3/pay/transactions/codepay') return codepay(body, account);
+    if (request.method === 'POST' && path === '/v3/pay/transactions/native') return native(body, account);
+    if (request.method === 'POST' && path === '/v3/refund/domestic/refunds') return refund(body, account);
     const refundMatch = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path);
-    if (refundMatch && request.method === 'GET') return refundQuery(decodeURIComponent(refundMatch[1]!));
+    if (refundMatch && request.method === 'GET')
+      return refundQuery(decodeURIComponent(refundMatch[1]!), account);
     const order = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)(?:\/(reverse|close))?$/.exec(path);
-    if (order) {
-      if (request.method === 'GET' && request.query.get('mchid') !== merchant.mchid)
-        return error(400, 'PARAM_ERROR', 'mchid query parameter is not the sandbox merchant');
-      return orderAction(decodeURIComponent(order[1]!), order[2], request.method);
-    }
-    return error(404, 'NOT_FOUND', `no such WeChat Pay v3 endpoint: ${path}`);
+    if (order) return orderAction(decodeURIComponent(order[1]!), order[2], request.method, account);
+    return error(404, 'NOT_FOUND', `no such WeChat Pay v3 endpoint: ${asked}`);
   }
 
   return { handle, setSigner };
-}
-
-/**
- * The v3 paid notification: the trade JSON AES-256-GCM encrypted with the APIv3 key inside WeChat's
- * envelope, signed in Wechatpay-* headers with the sandbox's WeChat Pay public key (docs/protocols.md §3).
- * Answered by 200 or 204.
- */
-export function wxpayV3Notification(
-  trade: Trade,
-  merchant: SandboxCredentials['wxpay_v3'],
-  signingKey: string,
-  nowMs: number,
-): { readonly body: string; readonly headers: Readonly<Record<string, string>> } {
-  const resource = v3EncryptResource(
-    JSON.stringify(wxpayV3TradeJson(trade, merchant)),
-    merchant.apiv3_key,
-    'transaction',
-  );
-  const body = JSON.stringify({
-    id: v3Nonce(),
-    create_time: chinaRfc3339(trade.paid_at_ms ?? trade.created_at_ms),
-    resource_type: 'encrypt-resource',
-    event_type: 'TRANSACTION.SUCCESS',
-    summary: '支付成功',
-    resource: { original_type: 'transaction', ...resource },
-  });
-  const timestamp = String(Math.floor(nowMs / 1000));
-  const nonce = v3Nonce();
-  return {
-    body,
-    headers: {
-      'wechatpay-serial': merchant.public_key_id,
-      'wechatpay-timestamp': timestamp,
-      'wechatpay-nonce': nonce,
-      'wechatpay-signature': v3Sign(v3ReplyMessage(timestamp, nonce, body), signingKey),
-    },
-  };
 }

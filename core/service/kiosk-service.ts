@@ -212,6 +212,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     return {
       ready: engine.isAccepting && !journalFault,
       journal_error: journalFault ? { code: journalFault.code, message: journalFault.message } : null,
+      clock_warning: health.clockWarning(),
       version: VERSION,
       terminal_id: config.terminal_id,
       sandbox_url: sandbox?.url ?? null,

@@ -1,7 +1,8 @@
 /**
  * Builds the merchant directory (pid → gateways + poll policies) from the configuration. Each
  * gateway entry is validated by its adapter's own schema; `"sandbox": true` entries, and the
- * newcomer default, take the built-in sandbox's published credentials.
+ * newcomer default, take the built-in sandbox's published credentials; entries naming a
+ * `service_provider` take that shared account plus their own sub-merchant ids.
  */
 
 import type { ProviderName } from '../common/contract/views.ts';
@@ -45,6 +46,47 @@ function withNotifyUrl(
   return { ...raw, notify_url: `${base}/notify/${encodeURIComponent(pid)}/${String(raw.provider)}` };
 }
 
+/**
+ * A shop's gateway entry naming `service_provider`: the shared account from config.service_providers
+ * plus the shop's own sub-merchant ids. Each mismatch is refused here, naming the key.
+ */
+function withServiceProvider(
+  entry: Record<string, unknown>,
+  config: ServiceConfig,
+  where: string,
+): Record<string, unknown> {
+  const { service_provider: name, ...own } = entry;
+  if (name === undefined) return entry;
+  const fail = (key: string, problem: string) => {
+    throw new ConfigError('config_invalid', `${where}.${key}: ${problem}`);
+  };
+  const account = typeof name === 'string' ? config.service_providers?.[name] : undefined;
+  if (!account) return fail('service_provider', `no "${String(name)}" in service_providers`);
+  if (account.provider !== own.provider)
+    return fail(
+      'service_provider',
+      `"${String(name)}" is a ${account.provider} account, not ${String(own.provider)}`,
+    );
+  const subKeys = PROVIDER_REGISTRY[account.provider].subMerchantKeys;
+  for (const key of subKeys) {
+    if (account[key] !== undefined)
+      throw new ConfigError(
+        'config_invalid',
+        `service_providers.${String(name)}.${key}: belongs in each shop's gateway entry, not the shared account`,
+      );
+  }
+  if (subKeys[0] === undefined || own[subKeys[0]] === undefined)
+    return fail(
+      subKeys[0] ?? 'service_provider',
+      `a shop of service provider "${String(name)}" needs its own`,
+    );
+  for (const key of Object.keys(own)) {
+    if (key !== 'provider' && account[key] !== undefined)
+      fail(key, `is set by service provider "${String(name)}"; a shop gives only ${subKeys.join(', ')}`);
+  }
+  return { ...account, ...own };
+}
+
 export interface ServiceMerchants extends MerchantDirectory {
   /** A gateway's validated config, kept so provider notifications are verified with its keys. */
   gatewayConfig(pid: string, provider: string): ConfiguredProvider | undefined;
@@ -83,7 +125,11 @@ export function buildMerchants(
       throw new ConfigError('config_invalid', `merchants.${index}.pid: "${merchant.pid}" is used twice`);
     }
     const gateways = merchant.gateways.map((entry, g) => {
-      const { sandbox: useSandbox, ...raw } = entry as Record<string, unknown> & { sandbox?: boolean };
+      const { sandbox: useSandbox, ...raw } = withServiceProvider(
+        entry as Record<string, unknown>,
+        config,
+        `merchants.${index}.gateways.${g}`,
+      ) as Record<string, unknown> & { sandbox?: boolean };
       if (useSandbox && !sandbox) {
         throw new ConfigError(
           'sandbox_unavailable',

@@ -6,7 +6,7 @@
  * While providers look up, a heartbeat probes any that no call has heard from within its interval,
  * so a cut line shows as down within seconds instead of at the next customer's payment.
  */
-import type { ProviderHealthView, Reachability, Wallet } from '../common/contract/views.ts';
+import type { ProblemView, ProviderHealthView, Reachability, Wallet } from '../common/contract/views.ts';
 import { backoffMs, PROVIDER_PROBE_BACKOFF } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { PaymentGateway, Provider, UnknownReason } from '../ports/payment-gateway.ts';
@@ -29,6 +29,8 @@ interface Entry {
   reachability: Reachability;
   checkedAt: number | null;
   detail: string | null;
+  /** Why the last judged reply said our clock is off (reason clock_skew), until one is trusted. */
+  clockSkew: string | null;
 }
 
 export class ProviderHealth {
@@ -55,9 +57,17 @@ export class ProviderHealth {
   /** Wraps a merchant's gateway so every reply updates its provider's reachability. */
   track(pid: string, gateway: PaymentGateway): PaymentGateway {
     const key = `${pid}/${gateway.provider}`;
-    const entry: Entry = { pid, gateway, reachability: 'unknown', checkedAt: null, detail: null };
+    const entry: Entry = {
+      pid,
+      gateway,
+      reachability: 'unknown',
+      checkedAt: null,
+      detail: null,
+      clockSkew: null,
+    };
     this.entries.set(key, entry);
     const observe = <T extends { kind: string; reason?: UnknownReason; detail?: string }>(result: T): T => {
+      this.noteClock(entry, result);
       if (result.kind === 'unknown' && result.reason && NETWORK_REASONS.has(result.reason)) {
         this.set(entry, 'down', result.detail ?? result.reason);
       } else {
@@ -78,6 +88,21 @@ export class ProviderHealth {
       precreate: (r) => gateway.precreate(r).then(observe),
     };
     return wrapped;
+  }
+
+  /** The status's clock warning: the first provider whose signed replies say our clock is off. */
+  clockWarning(): ProblemView | null {
+    for (const entry of this.entries.values()) {
+      if (entry.clockSkew !== null)
+        return { code: 'clock_skew', message: `${entry.pid}/${entry.gateway.provider}: ${entry.clockSkew}` };
+    }
+    return null;
+  }
+
+  /** A clock_skew reply sets the warning; only a trusted reply (not unknown) clears it. */
+  private noteClock(entry: Entry, result: { kind: string; reason?: UnknownReason; detail?: string }): void {
+    if (result.kind !== 'unknown') entry.clockSkew = null;
+    else if (result.reason === 'clock_skew') entry.clockSkew = (result.detail ?? 'clock skew').slice(0, 160);
   }
 
   isDown(pid: string, provider: Provider): boolean {
@@ -107,6 +132,7 @@ export class ProviderHealth {
         reason: 'network' as const,
         detail: String(error),
       }));
+    this.noteClock(entry, result);
     if (result.kind === 'unknown' && NETWORK_REASONS.has(result.reason))
       this.set(entry, 'down', result.detail);
     else this.set(entry, 'up', null);

@@ -35,7 +35,12 @@ describe('scanpay sandbox (CLI)', () => {
         mchid: '10000100',
         public_key_id: expect.stringMatching(/^PUB_KEY_ID_/),
         apiv3_key: expect.stringMatching(/^.{32}$/),
+        // Service-provider mode: mchid 10000100 is also the service provider of sub_mchid.
+        sp_appid: expect.stringMatching(/^wx[0-9a-f]{16}$/),
+        sub_mchid: expect.stringMatching(/^\d+$/),
       });
+      const v3 = info.wxpay_v3 as Record<string, string>;
+      expect(v3.sub_mchid).not.toBe(v3.mchid);
       const health = await fetch(`${info.url as string}/_sandbox/health`);
       expect(await health.json()).toEqual({ ok: true });
       child.kill('SIGTERM');

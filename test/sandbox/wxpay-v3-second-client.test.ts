@@ -20,6 +20,23 @@ interface Endpoints {
   readonly codepay: { post(data: object): Promise<Reply> };
   readonly byOutTradeNo: { get(config: object): Promise<Reply> };
 }
+/** The service-provider (partner) twins of the same endpoints. */
+function partnerEndpoints(c: InstanceType<typeof Wechatpay>): Endpoints {
+  const chained = c as unknown as {
+    v3: {
+      pay: {
+        partner: {
+          transactions: {
+            codepay: Endpoints['codepay'];
+            outTradeNo: { _out_trade_no_: Endpoints['byOutTradeNo'] };
+          };
+        };
+      };
+    };
+  };
+  const transactions = chained.v3.pay.partner.transactions;
+  return { codepay: transactions.codepay, byOutTradeNo: transactions.outTradeNo._out_trade_no_ };
+}
 function endpoints(c: InstanceType<typeof Wechatpay>): Endpoints {
   const chained = c as unknown as {
     v3: {
@@ -101,5 +118,42 @@ describe('wechatpay-axios-plugin against the sandbox', () => {
     const query = { params: { mchid: v3.mchid }, out_trade_no: outTradeNo };
     expect((await endpoints(client).byOutTradeNo.get(query)).status).toBe(200);
     await expect(endpoints(distrustful).byOutTradeNo.get(query)).rejects.toThrow(/verif|signature/i);
+  });
+
+  it('partner codepay for the sub-merchant is paid and the partner query reads it; a stranger sub_mchid is refused', async () => {
+    const v3 = sandbox.credentials.wxpay_v3;
+    const outTradeNo = nextOutTradeNo('AXP');
+    const account = { sp_appid: v3.sp_appid, sp_mchid: v3.mchid, sub_mchid: v3.sub_mchid };
+    const paid = await partnerEndpoints(client).codepay.post({
+      ...account,
+      description: 'second client, partner',
+      out_trade_no: outTradeNo,
+      payer: { auth_code: await issueCode(sandbox, 'wxpay', 'instant') },
+      amount: { total: 654, currency: 'CNY' },
+      scene_info: { device_ip: '127.0.0.1' },
+    });
+    expect(paid.status).toBe(200);
+    expect(paid.data).toMatchObject({ ...account, trade_state: 'SUCCESS', amount: { total: 654 } });
+    expect(paid.data).not.toHaveProperty('mchid');
+    const queried = await partnerEndpoints(client).byOutTradeNo.get({
+      params: { sp_mchid: v3.mchid, sub_mchid: v3.sub_mchid },
+      out_trade_no: outTradeNo,
+    });
+    expect(queried.data).toMatchObject({
+      ...account,
+      trade_state: 'SUCCESS',
+      transaction_id: paid.data.transaction_id,
+    });
+    await expect(
+      partnerEndpoints(client).codepay.post({
+        ...account,
+        sub_mchid: '19999999',
+        description: 'not our sub-merchant',
+        out_trade_no: nextOutTradeNo('AXS'),
+        payer: { auth_code: await issueCode(sandbox, 'wxpay', 'instant') },
+        amount: { total: 1, currency: 'CNY' },
+        scene_info: { device_ip: '127.0.0.1' },
+      }),
+    ).rejects.toMatchObject({ response: { status: 403, data: { code: 'NO_AUTH' } } });
   });
 });

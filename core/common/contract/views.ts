@@ -166,6 +166,12 @@ export interface HealthView {
   readonly needs_attention: number;
   /** Set when the journal failed at run time (disk full, I/O error): not ready, no new charges. */
   readonly journal_error?: ProblemView | null;
+  /**
+   * Set while a provider's correctly signed replies are more than 5 minutes from this terminal's
+   * clock (code `clock_skew`): they are not trusted, so every payment stays uncertain until the
+   * clock is fixed.
+   */
+  readonly clock_warning?: ProblemView | null;
   readonly now: number;
   /** SHA-256 of the HTTPS certificate when `scanpay serve` has server.tls, for clients to pin. */
   readonly tls_sha256?: string;

@@ -7,6 +7,7 @@ import { createAlipayNotifyVerifier } from './alipay-notify.ts';
 
 export const ALIPAY_PROVIDER = defineProvider({
   name: 'alipay',
+  subMerchantKeys: ['app_auth_token', 'auth_app_id'],
   parseConfig: parseAlipayConfig,
   createGateway: createAlipayGateway,
   createNotifyVerifier: createAlipayNotifyVerifier,

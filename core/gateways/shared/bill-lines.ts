@@ -10,6 +10,18 @@ import { GatewayError } from '../../common/errors.ts';
 /** A bill that was fetched but cannot be trusted as read: the day is tried again, never booked as empty. */
 export class BillError extends GatewayError {}
 
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+/**
+ * True when `date` (YYYY-MM-DD) is before the same day three calendar months before today (Beijing):
+ * WeChat Pay keeps bills three months (v2 downloadbill and v3 tradebill alike).
+ */
+export function olderThanThreeMonths(date: string, now: number): boolean {
+  const today = new Date(now + BEIJING_OFFSET_MS);
+  const limit = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 3, today.getUTCDate()));
+  return date < limit.toISOString().slice(0, 10);
+}
+
 const BILL_YUAN = /^(-)?(0|[1-9]\d{0,11})(?:\.(\d{1,2})0*)?$/;
 
 /**

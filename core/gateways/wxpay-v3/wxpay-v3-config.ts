@@ -1,5 +1,10 @@
 /**
- * WeChat Pay APIv3 direct-merchant config (docs/protocols.md §3), validated once at load. Keys are
+ * WeChat Pay APIv3 config (docs/protocols.md §3), validated once at load. Two account shapes:
+ * a direct merchant (`appid` + `mchid`) or a service provider's sub-merchant (服务商模式: `sp_appid`
+ * + `sp_mchid` + `sub_mchid`, optional `sub_appid`); mixing them, or a sub-merchant id without its
+ * service provider's ids, is refused at start with the key named. Internally `appid`/`mchid` are the
+ * calling account (the service provider's in partner mode: it signs and its id is in Authorization)
+ * and `partner` holds the sub-merchant. Keys are
  * parsed here (createPrivateKey / createPublicKey / X509Certificate) so a broken PEM fails at start
  * with its key named. Reply verification needs at least one WeChat key: the WeChat Pay public key
  * (with its PUB_KEY_ID_… id) and/or platform certificates; both may be given while a merchant
@@ -19,12 +24,25 @@ import {
 export const WXPAY_V3_DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
 
 const text = z.string().min(1);
+const mchidSchema = z.string().regex(/^\d{1,32}$/, 'must be the numeric merchant id');
+
+/** The sub-merchant a service provider acts for (服务商模式, docs/protocols.md §3). */
+export interface WxpayV3Partner {
+  readonly sub_mchid: string;
+  readonly sub_appid: string | undefined;
+}
 
 export const wxpayV3ConfigSchema = z
   .strictObject({
     provider: z.literal('wxpay_v3'),
-    appid: text,
-    mchid: z.string().regex(/^\d{1,32}$/, 'must be the numeric merchant id'),
+    /** Direct merchant: its appid and mchid. */
+    appid: text.optional(),
+    mchid: mchidSchema.optional(),
+    /** Service-provider mode: the provider's appid and mchid, and the shop's sub-merchant ids. */
+    sp_appid: text.optional(),
+    sp_mchid: mchidSchema.optional(),
+    sub_mchid: mchidSchema.optional(),
+    sub_appid: text.optional(),
     /** apiclient_key.pem: inline PEM or a path. */
     private_key: text,
     /** Serial number of the merchant API certificate (商户API证书序列号). */
@@ -45,6 +63,7 @@ export const wxpayV3ConfigSchema = z
   })
   .transform((raw, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const account = accountOf(raw, issue);
     const privateKey = loadKey(raw.private_key, 'private_key', issue, (pem) => createPrivateKey(pem));
     const wechatKeys = new Map<string, KeyObject>();
     if ((raw.public_key === undefined) !== (raw.public_key_id === undefined)) {
@@ -64,7 +83,7 @@ export const wxpayV3ConfigSchema = z
       if (!cert) return z.NEVER;
       wechatKeys.set(cert.serialNumber.toUpperCase(), cert.publicKey);
     }
-    if (!privateKey) return z.NEVER;
+    if (!privateKey || !account) return z.NEVER;
     if (wechatKeys.size === 0) {
       issue(
         'public_key',
@@ -75,8 +94,11 @@ export const wxpayV3ConfigSchema = z
     return hideSecrets(
       {
         provider: raw.provider,
-        appid: raw.appid,
-        mchid: raw.mchid,
+        /** The calling account: the direct merchant, or the service provider in partner mode. */
+        appid: account.appid,
+        mchid: account.mchid,
+        /** The sub-merchant in service-provider mode, else undefined. */
+        partner: account.partner,
         serial_no: raw.serial_no.toUpperCase(),
         private_key: privateKey,
         apiv3_key: raw.apiv3_key,
@@ -119,4 +141,53 @@ function loadKey<T>(
     issue(path, 'is not a readable PEM of the expected kind');
     return undefined;
   }
+}
+
+type AccountFields = Pick<
+  z.input<typeof wxpayV3ConfigSchema>,
+  'appid' | 'mchid' | 'sp_appid' | 'sp_mchid' | 'sub_mchid' | 'sub_appid'
+>;
+
+/** Direct or partner account from the raw keys; every inconsistency is an issue naming its key. */
+function accountOf(
+  raw: AccountFields,
+  issue: (path: string, message: string) => void,
+): { appid: string; mchid: string; partner: WxpayV3Partner | undefined } | undefined {
+  const partnerKeys = (['sp_appid', 'sp_mchid', 'sub_mchid', 'sub_appid'] as const).filter(
+    (key) => raw[key] !== undefined,
+  );
+  if (partnerKeys.length === 0) {
+    if (raw.appid === undefined || raw.mchid === undefined) {
+      issue(
+        raw.appid === undefined ? 'appid' : 'mchid',
+        'is required (or sp_appid, sp_mchid and sub_mchid for a sub-merchant)',
+      );
+      return undefined;
+    }
+    return { appid: raw.appid, mchid: raw.mchid, partner: undefined };
+  }
+  for (const direct of ['appid', 'mchid'] as const) {
+    if (raw[direct] !== undefined) {
+      issue(
+        direct,
+        `is for a direct merchant; this config names ${partnerKeys.join(', ')} (service-provider mode): give sp_${direct} instead`,
+      );
+      return undefined;
+    }
+  }
+  const missing = (['sp_appid', 'sp_mchid', 'sub_mchid'] as const).find((key) => raw[key] === undefined);
+  if (missing !== undefined) {
+    const given = partnerKeys.filter((key) => key.startsWith('sub_')).join(', ') || 'sp_ keys';
+    issue(missing, `is required in service-provider mode (${given} given without it)`);
+    return undefined;
+  }
+  if (raw.sub_mchid === raw.sp_mchid) {
+    issue('sub_mchid', "is the service provider's own mchid: give the shop's sub-merchant id");
+    return undefined;
+  }
+  return {
+    appid: raw.sp_appid!,
+    mchid: raw.sp_mchid!,
+    partner: { sub_mchid: raw.sub_mchid!, sub_appid: raw.sub_appid },
+  };
 }

@@ -2,7 +2,8 @@
  * WeChat Pay APIv3 payment notification (docs/protocols.md §3): a JSON envelope whose `resource` is
  * AES-256-GCM encrypted with the APIv3 key. The Wechatpay-* headers must sign the body with a key we
  * hold (chosen by Wechatpay-Serial) within 5 minutes of our clock, exactly as for replies; then the
- * resource must decrypt under our APIv3 key and name our appid and mchid. Answer 200/204 to stop
+ * resource must decrypt under our APIv3 key and name our account: appid and mchid for a direct
+ * merchant; sp_appid, sp_mchid and our sub_mchid for a sub-merchant (wxpay-v3-account.ts). Answer 200/204 to stop
  * retries; failure is 4xx {code, message}.
  */
 import type {
@@ -12,6 +13,7 @@ import type {
   NotifyVerifier,
 } from '../../ports/notify-verifier.ts';
 import { v3DecryptResource } from '../shared/v3-sign.ts';
+import { wxpayV3AccountProblem } from './wxpay-v3-account.ts';
 import type { WxpayV3Config } from './wxpay-v3-config.ts';
 import { wxpayV3SignatureProblem } from './wxpay-v3-transport.ts';
 
@@ -56,8 +58,8 @@ export function readWxpayV3Notification(config: WxpayV3Config, body: string): No
     trade = undefined;
   }
   if (!trade) return { kind: 'rejected', reason: 'decrypted resource is not a JSON object' };
-  if (trade.mchid !== config.mchid || trade.appid !== config.appid)
-    return { kind: 'rejected', reason: 'notification names another appid or mchid' };
+  const wrongAccount = wxpayV3AccountProblem(config, trade, true);
+  if (wrongAccount !== undefined) return { kind: 'rejected', reason: `notification ${wrongAccount}` };
   const outTradeNo = trade.out_trade_no;
   if (typeof outTradeNo !== 'string' || outTradeNo === '')
     return { kind: 'rejected', reason: 'out_trade_no missing' };
@@ -85,7 +87,7 @@ export function createWxpayV3NotifyVerifier(config: WxpayV3Config): NotifyVerifi
     failure: (message) => answer(400, 'FAIL', message),
     read(body: string, headers: NotifyHeaders = {}): NotifyReading {
       const problem = wxpayV3SignatureProblem(config, headers, body, Date.now());
-      if (problem !== undefined) return { kind: 'rejected', reason: `notification ${problem}` };
+      if (problem !== undefined) return { kind: 'rejected', reason: `notification ${problem.problem}` };
       return readWxpayV3Notification(config, body);
     },
   };

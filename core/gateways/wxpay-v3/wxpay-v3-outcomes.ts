@@ -18,6 +18,7 @@ import type {
 } from '../../ports/payment-gateway.ts';
 import { paidOutcome } from '../shared/paid-outcome.ts';
 import { unknown } from '../shared/transport-unknown.ts';
+import { wechatTradeStateOutcome } from '../shared/wechat-trade-state.ts';
 import type { WxpayV3Reply } from './wxpay-v3-transport.ts';
 
 type Json = Readonly<Record<string, unknown>>;
@@ -86,6 +87,10 @@ function otherOrder(json: Json, outTradeNo: string): boolean {
   return named !== undefined && named !== outTradeNo;
 }
 
+function buyerOf(payer: Json): string | undefined {
+  return str(payer, 'openid') ?? str(payer, 'sub_openid') ?? str(payer, 'sp_openid');
+}
+
 function paidFrom(json: Json, outTradeNo: string, expectedFee: number | undefined): PaymentOutcome {
   return paidOutcome(
     {
@@ -93,7 +98,8 @@ function paidFrom(json: Json, outTradeNo: string, expectedFee: number | undefine
       transactionId: str(json, 'transaction_id'),
       totalFee: fen(obj(json, 'amount').total),
       paidAt: str(json, 'success_time'),
-      buyerId: str(obj(json, 'payer'), 'openid'),
+      // Direct replies carry payer.openid; partner replies sub_openid (under sub_appid) / sp_openid.
+      buyerId: buyerOf(obj(json, 'payer')),
       fieldNames: 'amount.total/transaction_id',
     },
     outTradeNo,
@@ -133,33 +139,22 @@ export function mapQueryReply(reply: WxpayV3Reply, outTradeNo: string): PaymentO
   if (otherOrder(json, outTradeNo) || str(json, 'out_trade_no') === undefined)
     return unknown('mismatch', 'query reply does not name our out_trade_no');
   const state = str(json, 'trade_state') ?? '';
-  switch (state) {
-    case 'SUCCESS':
-      return paidFrom(json, outTradeNo, undefined);
-    case 'REFUND': {
+  return wechatTradeStateOutcome(state, {
+    paid: () => paidFrom(json, outTradeNo, undefined),
+    refunded: () => {
       const total = fen(obj(json, 'amount').total);
       const transactionId = str(json, 'transaction_id');
       if (total === undefined || !transactionId)
         return unknown('unparseable', 'refunded reply lacks amount/transaction_id');
       return { kind: 'refunded', transactionId, totalFee: total, providerCode: state };
-    }
-    case 'NOTPAY':
-    case 'USERPAYING':
-    case 'ACCEPT':
-      return { kind: 'pending', providerCode: state };
-    case 'CLOSED':
-    case 'REVOKED':
-      return { kind: 'closed', providerCode: state };
-    case 'PAYERROR':
-      return {
-        kind: 'failed',
-        providerCode: state,
-        message: str(json, 'trade_state_desc') ?? 'payment failed',
-        decline: 'other',
-      };
-    default:
-      return unknown('provider_says_unknown', `unlisted trade_state ${state || '(none)'}`);
-  }
+    },
+    failed: () => ({
+      kind: 'failed',
+      providerCode: state,
+      message: str(json, 'trade_state_desc') ?? 'payment failed',
+      decline: 'other',
+    }),
+  });
 }
 
 export function mapReverseReply(reply: WxpayV3Reply): ReverseOutcome {

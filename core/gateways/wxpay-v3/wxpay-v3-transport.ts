@@ -43,15 +43,7 @@ export function createWxpayV3Transport(config: WxpayV3Config, clock: Clock): Wxp
   return {
     async call(method, pathAndQuery, body, timeoutMs) {
       const text = body === undefined ? '' : JSON.stringify(body);
-      const timestamp = String(Math.floor(clock.now() / 1000));
-      const nonce = v3Nonce();
       const url = new URL(`${config.base_url}${pathAndQuery}`);
-      // WeChat verifies over the target as it arrives: the whole path on the wire (a base_url with a
-      // path, such as the sandbox's /wxpay, included), in the URL's own encoding.
-      const signature = v3Sign(
-        v3RequestMessage(method, `${url.pathname}${url.search}`, timestamp, nonce, text),
-        config.private_key,
-      );
       const result = await httpPost({
         url: url.href,
         method,
@@ -60,15 +52,8 @@ export function createWxpayV3Transport(config: WxpayV3Config, clock: Clock): Wxp
         timeoutMs,
         headers: {
           accept: 'application/json',
-          // The APIv3 rules ask every request to carry a User-Agent (docs/protocols.md §3).
-          'user-agent': 'scanpay-kiosk wxpay-v3',
-          authorization: v3AuthorizationHeader({
-            mchid: config.mchid,
-            nonce_str: nonce,
-            signature,
-            timestamp,
-            serial_no: config.serial_no,
-          }),
+          'user-agent': WXPAY_V3_USER_AGENT,
+          authorization: wxpayV3Authorization(config, method, url, text, clock.now()),
         },
       });
       return verifyWxpayV3Reply(config, result, clock.now());
@@ -76,29 +61,71 @@ export function createWxpayV3Transport(config: WxpayV3Config, clock: Clock): Wxp
   };
 }
 
+/** The APIv3 rules ask every request to carry a User-Agent (docs/protocols.md §3). */
+export const WXPAY_V3_USER_AGENT = 'scanpay-kiosk wxpay-v3';
+
+/**
+ * The Authorization header of one request. WeChat verifies over the target as it arrives: the
+ * whole path on the wire (a base_url with a path, such as the sandbox's /wxpay, included), in the
+ * URL's own encoding.
+ */
+export function wxpayV3Authorization(
+  config: Pick<WxpayV3Config, 'mchid' | 'serial_no' | 'private_key'>,
+  method: 'GET' | 'POST',
+  url: URL,
+  body: string,
+  nowMs: number,
+): string {
+  const timestamp = String(Math.floor(nowMs / 1000));
+  const nonce = v3Nonce();
+  const signature = v3Sign(
+    v3RequestMessage(method, `${url.pathname}${url.search}`, timestamp, nonce, body),
+    config.private_key,
+  );
+  return v3AuthorizationHeader({
+    mchid: config.mchid,
+    nonce_str: nonce,
+    signature,
+    timestamp,
+    serial_no: config.serial_no,
+  });
+}
+
 function header(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string {
   const value = headers[name];
   return typeof value === 'string' ? value : '';
 }
 
-/** The signature check of a reply or notification; undefined when it holds, else why not. */
+/**
+ * The signature check of a reply or notification; undefined when it holds, else why not. The
+ * signature is checked before the timestamp, so `clock_skew` means a genuine WeChat message that
+ * our clock disagrees with (the status bar's warning), never a forgery.
+ */
 export function wxpayV3SignatureProblem(
   config: Pick<WxpayV3Config, 'wechat_keys'>,
   headers: Readonly<Record<string, string | string[] | undefined>>,
   body: string,
   nowMs: number,
-): string | undefined {
+): { readonly reason: 'bad_signature' | 'clock_skew'; readonly problem: string } | undefined {
+  const bad = (problem: string) => ({ reason: 'bad_signature' as const, problem });
   const serial = header(headers, 'wechatpay-serial');
   const signature = header(headers, 'wechatpay-signature');
   const timestamp = header(headers, 'wechatpay-timestamp');
   const nonce = header(headers, 'wechatpay-nonce');
-  if (!serial || !signature || !timestamp || !nonce) return 'unsigned (Wechatpay-* headers missing)';
+  if (!serial || !signature || !timestamp || !nonce) return bad('unsigned (Wechatpay-* headers missing)');
   const key = config.wechat_keys.get(serial.toUpperCase()) ?? config.wechat_keys.get(serial);
-  if (!key) return `signed with a key we do not hold (Wechatpay-Serial ${serial.slice(0, 40)})`;
-  const seconds = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
-  if (!Number.isFinite(seconds) || Math.abs(seconds * 1000 - nowMs) > WXPAY_V3_MAX_SKEW_MS)
-    return 'timestamp more than 5 minutes from our clock (check the terminal clock)';
-  if (!v3Verify(v3ReplyMessage(timestamp, nonce, body), signature, key)) return 'signature does not verify';
+  if (!key) return bad(`signed with a key we do not hold (Wechatpay-Serial ${serial.slice(0, 40)})`);
+  if (!/^\d{1,12}$/.test(timestamp)) return bad('Wechatpay-Timestamp is not a number of seconds');
+  if (!v3Verify(v3ReplyMessage(timestamp, nonce, body), signature, key))
+    return bad('signature does not verify');
+  const offMs = Number(timestamp) * 1000 - nowMs;
+  if (Math.abs(offMs) > WXPAY_V3_MAX_SKEW_MS) {
+    const minutes = Math.round(Math.abs(offMs) / 60_000);
+    return {
+      reason: 'clock_skew',
+      problem: `timestamp ${minutes} min ${offMs > 0 ? 'ahead of' : 'behind'} our clock (more than 5: check the terminal clock)`,
+    };
+  }
   return undefined;
 }
 
@@ -125,6 +152,6 @@ export function verifyWxpayV3Reply(
     json = parsed as Record<string, unknown>;
   }
   const problem = wxpayV3SignatureProblem(config, result.headers, result.body, nowMs);
-  if (problem !== undefined) return unknown('bad_signature', `HTTP ${result.status} reply ${problem}`);
+  if (problem !== undefined) return unknown(problem.reason, `HTTP ${result.status} reply ${problem.problem}`);
   return { kind: 'verified', status: result.status, json };
 }

@@ -12,8 +12,8 @@ import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { BillFetch, BillSource } from '../../ports/bill-source.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
-import { peekStream, smallText, textLines } from '../shared/bill-lines.ts';
-import { readWxpayBill } from './wxpay-bill-parser.ts';
+import { olderThanThreeMonths, peekStream, smallText, textLines } from '../shared/bill-lines.ts';
+import { readWxpayBill } from '../shared/wechat-bill-parser.ts';
 import type { WxpayConfig } from './wxpay-config.ts';
 import { signedParams } from './wxpay-transport.ts';
 import { buildWxpayXml, parseWxpayXml } from './wxpay-xml.ts';
@@ -26,14 +26,7 @@ export interface WxpayBillDeps {
   readonly clock?: Clock;
 }
 
-const BEIJING_OFFSET_MS = 8 * 3600_000;
-
-/** True when `date` (YYYY-MM-DD) is before the same day three calendar months before today (Beijing). */
-export function olderThanThreeMonths(date: string, now: number): boolean {
-  const today = new Date(now + BEIJING_OFFSET_MS);
-  const limit = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 3, today.getUTCDate()));
-  return date < limit.toISOString().slice(0, 10);
-}
+export { olderThanThreeMonths };
 
 /** An error body → what it means for the day. */
 export function wxpayBillError(body: string): BillFetch {

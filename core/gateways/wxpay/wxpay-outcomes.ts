@@ -20,6 +20,7 @@ import type {
 import { chinaTimeToIso } from '../shared/beijing-time.ts';
 import { paidOutcome } from '../shared/paid-outcome.ts';
 import { unknown } from '../shared/transport-unknown.ts';
+import { wechatTradeStateOutcome } from '../shared/wechat-trade-state.ts';
 import type { WxpayReply } from './wxpay-transport.ts';
 
 /** micropay err_codes whose meaning is "the outcome is not known yet: query". */
@@ -153,10 +154,9 @@ export function mapQueryReply(reply: WxpayReply, outTradeNo: string): PaymentOut
     return unknown('provider_says_unknown', `query: ${f.err_code ?? 'no err_code'}`);
   }
   const state = f.trade_state ?? '';
-  switch (state) {
-    case 'SUCCESS':
-      return paidFrom(f, outTradeNo, undefined);
-    case 'REFUND': {
+  return wechatTradeStateOutcome(state, {
+    paid: () => paidFrom(f, outTradeNo, undefined),
+    refunded: () => {
       const paid = paidFrom(f, outTradeNo, undefined);
       if (paid.kind !== 'paid') return paid;
       return {
@@ -165,19 +165,9 @@ export function mapQueryReply(reply: WxpayReply, outTradeNo: string): PaymentOut
         totalFee: paid.totalFee,
         providerCode: state,
       };
-    }
-    case 'NOTPAY':
-    case 'USERPAYING':
-    case 'ACCEPT':
-      return { kind: 'pending', providerCode: state };
-    case 'CLOSED':
-    case 'REVOKED':
-      return { kind: 'closed', providerCode: state };
-    case 'PAYERROR':
-      return declined(state, f.trade_state_desc ?? 'payment failed');
-    default:
-      return unknown('provider_says_unknown', `unlisted trade_state ${state || '(none)'}`);
-  }
+    },
+    failed: () => declined(state, f.trade_state_desc ?? 'payment failed'),
+  });
 }
 
 export function mapReverseReply(reply: WxpayReply, outTradeNo: string): ReverseOutcome {

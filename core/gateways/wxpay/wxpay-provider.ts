@@ -7,6 +7,7 @@ import { createWxpayNotifyVerifier } from './wxpay-notify.ts';
 
 export const WXPAY_PROVIDER = defineProvider({
   name: 'wxpay',
+  subMerchantKeys: ['sub_mch_id', 'sub_appid'],
   parseConfig: parseWxpayConfig,
   createGateway: createWxpayGateway,
   createNotifyVerifier: createWxpayNotifyVerifier,

@@ -81,6 +81,12 @@ export const ServiceConfigSchema = z.strictObject({
       kiosk: z.boolean().default(false),
     })
     .default({ mode: 'cashier', kiosk: false }),
+  /**
+   * Service-provider (服务商 / ISV) accounts shared by several shops: a gateway entry naming
+   * `"service_provider": "<key>"` takes this account and adds only its own sub-merchant ids
+   * (core/service/merchants.ts).
+   */
+  service_providers: z.record(z.string().min(1).max(64), gatewayEntry).optional(),
   merchants: z.array(merchant).min(1).optional(),
   default_pid: z.string().optional(),
   poll_schedules: z

@@ -35,6 +35,7 @@ export function StatusBar() {
   const attention = useApp('connection', (s) => s.health?.needs_attention ?? 0);
   const unresolved = useApp('attempts', (s) => s.items.length);
   const journalFault = useApp('connection', (s) => s.health?.journal_error ?? null);
+  const clockWarning = useApp('connection', (s) => s.health?.clock_warning ?? null);
   const cashier = useApp('shift', (s) => s.shift?.cashier ?? null);
   const pending = Math.max(attention, unresolved);
   return (
@@ -94,6 +95,11 @@ export function StatusBar() {
           label={t('status.journal_fault')}
           detail={journalFault.message}
         />
+      )}
+      {clockWarning && (
+        <span className="pill state-error" data-testid="clock-skew" title={t('error.clock_skew')}>
+          ⚠ {t('status.clock_skew')}
+        </span>
       )}
       <PrinterPill />
       {pending > 0 && (

@@ -27,6 +27,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'status.cashier': 'Cashier',
   'status.shift.none': 'No shift open',
   'status.journal_fault': 'Journal fault: card payments stopped, cash only',
+  'status.clock_skew': 'Clock is wrong',
   'status.unresolved': '{count} need attention',
   'provider.wxpay': 'WeChat Pay',
   'provider.alipay': 'Alipay',
@@ -392,6 +393,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.shift_already_open': 'A shift is already open.',
   'error.shift_not_found': 'No closed shift with this number.',
   'error.config_invalid': 'The configuration is wrong: contact the administrator.',
+  'error.clock_skew':
+    "This terminal's clock is more than 5 minutes from the payment provider's, so its replies cannot be trusted. Set the clock right.",
   'error.journal_unavailable':
     'The payment record cannot be written (disk full or faulty): card payments are stopped. Take cash and call the administrator.',
   'error.journal_snapshot_unreadable':

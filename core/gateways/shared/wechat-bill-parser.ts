@@ -1,5 +1,6 @@
 /**
- * Reads a WeChat Pay v2 trade bill (pay/downloadbill, docs/protocols.md §2 "Bills"): UTF-8 text, a
+ * Reads a WeChat Pay trade bill (v2 pay/downloadbill, docs/protocols.md §2 "Bills"; the v3 tradebill
+ * file has the same layout, §3 "Bills"): UTF-8 text, a
  * header row, one row per payment or refund with every field prefixed by a backtick, then a summary
  * header and one summary row. Columns are found by their header names, not positions: the header
  * has changed over the years (子商户号 → 特约商户号, 总金额 → 应结订单金额 + 订单金额) and the docs'
@@ -8,7 +9,7 @@
  * product name intact.
  */
 import type { BillRow, BillSummary } from '../../ports/bill-source.ts';
-import { BillError, billYuanToFen } from '../shared/bill-lines.ts';
+import { BillError, billYuanToFen } from './bill-lines.ts';
 
 const SUMMARY_FIRST = /^总交易单/;
 
