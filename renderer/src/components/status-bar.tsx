@@ -4,7 +4,7 @@
  * for its state and words; the words are the tooltip and what screen readers say, so a state is never
  * colour alone and the bar stays one row at 800 px.
  */
-import { Database, Keyboard, ScanBarcode, Server, UserRound } from 'lucide-react';
+import { Clock, Database, Keyboard, ScanBarcode, Server, UserRound } from 'lucide-react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Reachability, ScannerStatusView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
@@ -97,9 +97,14 @@ export function StatusBar() {
         />
       )}
       {clockWarning && (
-        <span className="pill state-error" data-testid="clock-skew" title={t('error.clock_skew')}>
-          ⚠ {t('status.clock_skew')}
-        </span>
+        <StatusPill
+          className="state-error"
+          testId="clock-skew"
+          icon={Clock}
+          tone="warn"
+          label={t('status.clock_skew')}
+          detail={t('error.clock_skew')}
+        />
       )}
       <PrinterPill />
       {pending > 0 && (
