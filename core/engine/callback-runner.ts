@@ -3,7 +3,11 @@
  * The journal row is created in the same transaction that records the payment, so a callback is
  * never lost; it is marked `running` before the handler starts and `done` after, so a query and a
  * notify reporting the same payment cannot both run it. A crash while `running` runs it again on
- * start-up: that is why handlers receive out_trade_no as an idempotency key. A throwing handler is
+ * start-up: that is why handlers receive out_trade_no as an idempotency key.
+ *
+ * The first run of a fresh payment is claimed in the payment's own transaction (the row is born
+ * `running`, runs 1: ./attempt-driver.ts owedCallback) and starts in the same tick, so it costs no
+ * write of its own: a payment is 3 durable writes (intent, outcome, callback done), not 4. A throwing handler is
  * retried with back-off, bounded (CALLBACK_RETRY in core/domain/timing.ts), and stays visible in
  * the order.
  */
@@ -52,11 +56,14 @@ export class CallbackRunner {
     return () => this.listeners.delete(listener);
   }
 
-  /** Start (or join) the callback of an order whose payment was journaled. */
-  run(orderNo: string): Promise<void> {
+  /**
+   * Start (or join) the callback of an order whose payment was journaled. `claimed`: the payment's
+   * transaction already wrote this run as started (`running`, runs counted), so it is not written again.
+   */
+  run(orderNo: string, claimed = false): Promise<void> {
     const existing = this.running.get(orderNo);
     if (existing) return existing;
-    const promise = this.runLoop(orderNo).finally(() => this.running.delete(orderNo));
+    const promise = this.runLoop(orderNo, claimed).finally(() => this.running.delete(orderNo));
     this.running.set(orderNo, promise);
     return promise;
   }
@@ -69,11 +76,15 @@ export class CallbackRunner {
     this.stopped = true;
   }
 
-  private async runLoop(orderNo: string): Promise<void> {
+  private async runLoop(orderNo: string, claimed: boolean): Promise<void> {
+    let claimedRun = claimed;
     for (;;) {
       const record = this.journal.getCallback(orderNo);
       if (!record || record.state === 'done' || this.stopped) return;
-      if (record.runs >= this.retry.maxRuns) return;
+      // A run claimed by the payment's transaction is already counted in `runs`.
+      const ownRun = claimedRun && record.state === 'running';
+      claimedRun = false;
+      if (!ownRun && record.runs >= this.retry.maxRuns) return;
       const wait = record.nextRunAt - this.clock.now();
       if (wait > 0) {
         await this.clock.sleep(wait);
@@ -82,8 +93,9 @@ export class CallbackRunner {
       const context = this.buildContext(orderNo, record.source);
       if (!context) return;
       const handler = this.callbacks[context.type] ?? this.callbacks['*'];
-      const runs = record.runs + 1;
-      this.journal.putCallback({ ...record, state: 'running', runs, updatedAt: this.clock.now() });
+      const runs = ownRun ? record.runs : record.runs + 1;
+      if (!ownRun)
+        this.journal.putCallback({ ...record, state: 'running', runs, updatedAt: this.clock.now() });
       try {
         const result = handler ? await handler(context) : true;
         this.journal.putCallback({

@@ -76,7 +76,7 @@ export class CheckoutEngine {
       isAccepting: () => this.accepting,
       attemptChanged: (state) => this.emitAttempt(state),
       orderChanged: (orderNo) => this.emitOrder(orderNo),
-      becamePaid: (orderNo) => this.runCallback(orderNo),
+      becamePaid: (orderNo) => this.runCallback(orderNo, true),
     });
     this.launcher = new AttemptLauncher({
       journal: this.journal,
@@ -110,7 +110,7 @@ export class CheckoutEngine {
       gatewayOf: (state) => this.gatewayOf(state).gateway,
       attemptChanged: (state) => this.emitAttempt(state),
       orderChanged: (orderNo) => this.emitOrder(orderNo),
-      becamePaid: (orderNo) => this.runCallback(orderNo),
+      becamePaid: (orderNo) => this.runCallback(orderNo, true),
       refunds: this.refunds,
     });
   }
@@ -186,8 +186,9 @@ export class CheckoutEngine {
     return { gateway, policy: merchant.policies[state.provider] };
   }
 
-  private runCallback(orderNo: string): void {
-    this.callbacks.run(orderNo).catch((error: unknown) => {
+  /** `claimed`: the payment's transaction wrote the first run as started (CallbackRunner.run). */
+  private runCallback(orderNo: string, claimed = false): void {
+    this.callbacks.run(orderNo, claimed).catch((error: unknown) => {
       // The journal failed under the callback (disk, crash): the row stays owed and start-up runs it.
       this.logger.warn('paid callback interrupted', { out_trade_no: orderNo, error: String(error) });
     });
