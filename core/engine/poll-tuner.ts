@@ -1,0 +1,99 @@
+/**
+ * Keeps each provider's poll schedule fitted to this terminal's customers (core/domain/poll-learning.ts):
+ * observations come from the journal at start-up and from every payment-code attempt that ends;
+ * the schedule is re-solved every REFIT_EVERY new observations. Only a merchant on the default
+ * schedule gets the learned one: a schedule set in the configuration is the merchant's choice.
+ * A recovered attempt resumes on its merchant's configured policy; only new charges use the learned
+ * schedule, whose span (and so every deadline) is the default's.
+ */
+import type { ProviderName } from '../common/contract/views.ts';
+import { type AttemptState, isFinal } from '../domain/attempt-state.ts';
+import { confirmationOf, LEARNING, type LearnedSchedule, learnSchedule } from '../domain/poll-learning.ts';
+import { DEFAULT_POLL_POLICIES, type PollPolicy } from '../domain/poll-policy.ts';
+import type { Journal } from '../ports/journal.ts';
+import type { EngineLogger } from './engine-deps.ts';
+
+/** New observations between two fits (a fit takes a few ms). */
+const REFIT_EVERY = 50;
+
+function sameDelays(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((ms, i) => ms === b[i]);
+}
+
+export class PollTuner {
+  private readonly samples = new Map<ProviderName, number[]>();
+  private readonly unfitted = new Map<ProviderName, number>();
+  private readonly learned = new Map<ProviderName, LearnedSchedule>();
+  private readonly journal: Journal;
+  private readonly logger: EngineLogger;
+  private readonly enabled: boolean;
+
+  constructor(journal: Journal, logger: EngineLogger, enabled: boolean) {
+    this.journal = journal;
+    this.logger = logger;
+    this.enabled = enabled;
+  }
+
+  /** Reads the most recent finished attempts from the journal (start-up) and fits every provider once. */
+  seedFromJournal(): void {
+    if (!this.enabled) return;
+    const { orders } = this.journal.listOrders({ offset: 0, limit: LEARNING.maxSamples });
+    // Oldest first, so the ring keeps the most recent observations.
+    for (const order of orders.reverse())
+      for (const attempt of this.journal.attemptsOf(order.orderNo)) this.add(attempt);
+    for (const provider of this.samples.keys()) this.fit(provider);
+  }
+
+  /** An attempt changed (journaled): a finished payment-code attempt is one more observation. */
+  observe(attempt: AttemptState): void {
+    if (!this.enabled || !isFinal(attempt) || !this.add(attempt)) return;
+    const pending = (this.unfitted.get(attempt.provider) ?? 0) + 1;
+    this.unfitted.set(attempt.provider, pending);
+    if (pending >= REFIT_EVERY) this.fit(attempt.provider);
+  }
+
+  /** The policy a new charge through `provider` is driven with. */
+  policyFor(provider: ProviderName, configured: PollPolicy): PollPolicy {
+    const learned = this.learned.get(provider);
+    if (!learned || !sameDelays(configured.queryDelaysMs, DEFAULT_POLL_POLICIES[provider].queryDelaysMs))
+      return configured;
+    return { ...configured, queryDelaysMs: learned.queryDelaysMs };
+  }
+
+  /** The schedule learned for a provider, if any (diagnostics, tests). */
+  learnedFor(provider: ProviderName): LearnedSchedule | undefined {
+    return this.learned.get(provider);
+  }
+
+  private add(attempt: AttemptState): boolean {
+    if (attempt.mode !== 'micropay' || attempt.queryCount === 0) return false;
+    const confirmation = confirmationOf(attempt, this.journal.timeline(attempt.orderNo));
+    if (confirmation === undefined) return false;
+    const ring = this.samples.get(attempt.provider) ?? [];
+    ring.push(confirmation);
+    if (ring.length > LEARNING.maxSamples) ring.splice(0, ring.length - LEARNING.maxSamples);
+    this.samples.set(attempt.provider, ring);
+    return true;
+  }
+
+  private fit(provider: ProviderName): void {
+    this.unfitted.set(provider, 0);
+    const learned = learnSchedule(
+      provider,
+      this.samples.get(provider) ?? [],
+      DEFAULT_POLL_POLICIES[provider],
+    );
+    if (learned) {
+      this.learned.set(provider, learned);
+      this.logger.info('poll schedule learned', {
+        provider,
+        samples: learned.samples,
+        mean_delay_ms: Math.round(learned.meanDelayMs),
+        default_mean_delay_ms: Math.round(learned.defaultMeanDelayMs),
+        queries_per_payment: Number(learned.queriesPerPayment.toFixed(2)),
+      });
+    } else {
+      this.learned.delete(provider);
+    }
+  }
+}
