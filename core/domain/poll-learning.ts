@@ -16,10 +16,10 @@ import { frontierWithin, scheduleFigures } from './poll-frontier.ts';
 import { type PollPolicy, scheduleSpanMs } from './poll-policy.ts';
 
 /**
- * The smallest gap between two queries of one order, per provider (docs/protocols.md: WeChat §2
- * "Reverse", Alipay §4 "Polling", PAYJS §5 `check`). WeChat publishes no minimum; its own SDK demo
- * queries every 2 s, the densest official schedule. Alipay's face-to-face guide asks for 3–6 s. PAYJS
- * blacklists callers that check too often; the adapter paces checks at 3 s.
+ * The smallest gap between two queries of one order, per provider (docs/protocols.md §7, "Query
+ * intervals"): WeChat recommends 3–5 s but its own SDK demo queries every 2 s, the densest official
+ * schedule; Alipay asks for 3–5 s; PAYJS blacklists callers that check too often and the adapter
+ * paces checks at 3 s.
  */
 export const MIN_QUERY_GAP_MS: Readonly<Record<ProviderName, number>> = {
   wxpay: 2000,

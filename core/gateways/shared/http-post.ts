@@ -10,7 +10,7 @@
  * time, and a new connection resumes a cached TLS session. A charge may go out on a pooled socket
  * too, because nothing here ever resends: a pooled socket the provider had already closed shows up
  * as a reset before any byte of the reply, which is a `network` failure like any other, so the
- * adapters report `unknown` and the engine queries, then reverses (docs/protocols.md, "Connections").
+ * adapters report `unknown` and the engine queries, then reverses (docs/protocols.md §7, "Connections").
  * Node's own client never retries a request either. Idle sockets are dropped after
  * IDLE_SOCKET_MS (sooner if the server's Keep-Alive header says so), well inside the idle limits
  * of the providers' front ends, so such a reset stays rare.
