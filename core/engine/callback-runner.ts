@@ -7,7 +7,10 @@
  *
  * The first run of a fresh payment is claimed in the payment's own transaction (the row is born
  * `running`, runs 1: ./attempt-driver.ts owedCallback) and starts in the same tick, so it costs no
- * write of its own: a payment is 3 durable writes (intent, outcome, callback done), not 4. A throwing handler is
+ * write of its own: a payment is 3 durable writes (intent, outcome, callback done), not 4. The
+ * `done` rows of handlers that end in the same turn of the event loop are committed together
+ * (DoneBatch): under load several payments share that write. Until it is committed the row says
+ * `running`, so a crash in that window runs the handler again, as a crash during any run does. A throwing handler is
  * retried with back-off, bounded (CALLBACK_RETRY in core/domain/timing.ts), and stays visible in
  * the order.
  */
@@ -17,8 +20,43 @@ import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
 import type { EngineLogger, PaidCallback, PaidCallbackContext } from './engine-deps.ts';
 
+/** Callback rows written in one transaction at the end of the current turn of the event loop. */
+class DoneBatch {
+  private rows: CallbackRecord[] = [];
+  private commit: PromiseWithResolvers<void> | null = null;
+  private readonly journal: Journal;
+
+  constructor(journal: Journal) {
+    this.journal = journal;
+  }
+
+  /** Resolves once the row is durable; rejects if the batch's transaction failed (none of it was written). */
+  write(row: CallbackRecord): Promise<void> {
+    this.rows.push(row);
+    if (!this.commit) {
+      this.commit = Promise.withResolvers<void>();
+      setImmediate(() => this.flush());
+    }
+    return this.commit.promise;
+  }
+
+  private flush(): void {
+    const rows = this.rows;
+    const commit = this.commit!;
+    this.rows = [];
+    this.commit = null;
+    try {
+      this.journal.putCallbacks(rows);
+      commit.resolve();
+    } catch (error) {
+      commit.reject(error);
+    }
+  }
+}
+
 export class CallbackRunner {
   private readonly running = new Map<string, Promise<void>>();
+  private readonly done: DoneBatch;
   private readonly listeners = new Set<(orderNo: string) => void>();
   private stopped = false;
 
@@ -43,6 +81,7 @@ export class CallbackRunner {
     buildContext: (orderNo: string, source: CallbackRecord['source']) => PaidCallbackContext | undefined,
   ) {
     this.journal = journal;
+    this.done = new DoneBatch(journal);
     this.clock = clock;
     this.callbacks = callbacks;
     this.logger = logger;
@@ -96,23 +135,9 @@ export class CallbackRunner {
       const runs = ownRun ? record.runs : record.runs + 1;
       if (!ownRun)
         this.journal.putCallback({ ...record, state: 'running', runs, updatedAt: this.clock.now() });
+      let result: unknown;
       try {
-        const result = handler ? await handler(context) : true;
-        this.journal.putCallback({
-          ...record,
-          state: 'done',
-          runs,
-          userOrderSuccess: result === true,
-          lastError: null,
-          updatedAt: this.clock.now(),
-        });
-        this.logger.info('paid callback ran', {
-          out_trade_no: orderNo,
-          type: context.type,
-          ok: result === true,
-        });
-        this.emit(orderNo);
-        return;
+        result = handler ? await handler(context) : true;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const delay = backoffMs(this.retry.backoff, runs, this.random);
@@ -131,7 +156,24 @@ export class CallbackRunner {
           error: message.slice(0, 300),
         });
         this.emit(orderNo);
+        continue;
       }
+      // A journal failure here propagates: the row still says `running`, so start-up runs it again.
+      await this.done.write({
+        ...record,
+        state: 'done',
+        runs,
+        userOrderSuccess: result === true,
+        lastError: null,
+        updatedAt: this.clock.now(),
+      });
+      this.logger.info('paid callback ran', {
+        out_trade_no: orderNo,
+        type: context.type,
+        ok: result === true,
+      });
+      this.emit(orderNo);
+      return;
     }
   }
 

@@ -470,6 +470,13 @@ export class SqliteJournal implements Journal {
     this.guard(() => this.putCallbackRow(callback));
   }
 
+  putCallbacks(callbacks: readonly CallbackRecord[]): void {
+    if (callbacks.length === 0) return;
+    this.transaction(() => {
+      for (const callback of callbacks) this.putCallbackRow(callback);
+    });
+  }
+
   private putCallbackRow(callback: CallbackRecord): void {
     this.stmt(
       `INSERT INTO callbacks (order_no, state, source, runs, user_order_success, last_error, next_run_at, updated_at)

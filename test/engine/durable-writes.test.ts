@@ -46,4 +46,19 @@ describe('durable writes per payment', () => {
     expect(h.wx.calls.filter((c) => c.op === 'query')).toHaveLength(1);
     expect(h.journal.durableWrites - before).toBe(5);
   });
+
+  it('8 payments at once share their callbacks\' "done" commit: fewer than 3 writes each', async () => {
+    const before = h.journal.durableWrites;
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, () => h.engine.pay({ ...sale, auth_code: wxCode() })),
+    );
+    await settle(h);
+    for (const attempt of attempts) {
+      expect(h.journal.getAttempt(attempt.outTradeNo)!.phase).toBe('paid');
+      expect(h.callbackRuns.get(attempt.orderNo)).toBe(1);
+      expect(h.journal.getCallback(attempt.orderNo)).toMatchObject({ state: 'done', runs: 1 });
+    }
+    // 8 intents and 8 outcomes (each before or after a provider call), the 8 "done" rows together.
+    expect(h.journal.durableWrites - before).toBe(17);
+  });
 });

@@ -15,6 +15,7 @@ const WRITES = new Set([
   'patchOrder',
   'putRefund',
   'putCallback',
+  'putCallbacks',
 ]);
 
 export class SimulatedCrash extends Error {
