@@ -15,6 +15,24 @@ import { FakeGateway } from '../../test/fakes/fake-gateway.ts';
 import { median } from '../lib/stats.ts';
 import { benchDir, durabilityOf, oneMerchant, wechatCode } from './setup.ts';
 
+/**
+ * The fake gateway answers in a microtask; a real one answers on a later I/O event. Each call here
+ * waits one turn of the event loop first, so payments interleave (and share commits) as in the
+ * service rather than all in one turn.
+ */
+function answeringOnIo(gateway: FakeGateway): FakeGateway {
+  return new Proxy(gateway, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
+
 export interface ConcurrentResult {
   readonly clients: number;
   readonly payments: number;
@@ -47,7 +65,7 @@ export async function measureConcurrent(
       const engine = new CheckoutEngine({
         journal,
         clock: systemClock,
-        merchants: oneMerchant([new FakeGateway('wxpay')]),
+        merchants: oneMerchant([answeringOnIo(new FakeGateway('wxpay'))]),
         callbacks: { '*': () => true },
       });
       const counted = (journal as { durableWrites?: number }).durableWrites;
