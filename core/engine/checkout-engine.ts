@@ -349,7 +349,7 @@ export class CheckoutEngine {
    * for one attempt) and resumes at the first start that finds the merchant again.
    */
   recover(): RecoveryReport {
-    this.tuner.seedFromJournal();
+    this.tuner.seedSoon();
     let attempts = 0;
     for (const stored of this.journal.unresolvedAttempts()) {
       if (this.driver.get(stored.outTradeNo)) continue;

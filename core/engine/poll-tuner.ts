@@ -4,7 +4,9 @@
  * the schedule is re-solved every REFIT_EVERY new observations. Only a merchant on the default
  * schedule gets the learned one: a schedule set in the configuration is the merchant's choice.
  * A recovered attempt resumes on its merchant's configured policy; only new charges use the learned
- * schedule, whose span (and so every deadline) is the default's.
+ * schedule, whose span (and so every deadline) is the default's. Learning never stands in a
+ * payment's way: the journal is read for it off recover()'s path, and a fault while learning only
+ * leaves the default schedule in place.
  */
 import type { ProviderName } from '../common/contract/views.ts';
 import { type AttemptState, isFinal } from '../domain/attempt-state.ts';
@@ -27,6 +29,8 @@ export class PollTuner {
   private readonly journal: Journal;
   private readonly logger: EngineLogger;
   private readonly enabled: boolean;
+  private seeded = false;
+  private seedPending = false;
 
   constructor(journal: Journal, logger: EngineLogger, enabled: boolean) {
     this.journal = journal;
@@ -34,9 +38,29 @@ export class PollTuner {
     this.enabled = enabled;
   }
 
-  /** Reads the most recent finished attempts from the journal (start-up) and fits every provider once. */
-  seedFromJournal(): void {
-    if (!this.enabled) return;
+  /**
+   * Start-up: reads the journal on the next turn, off recover()'s path (it reads up to
+   * LEARNING.maxSamples orders); a charge that comes first reads it then (policyFor).
+   */
+  seedSoon(): void {
+    if (!this.enabled || this.seeded) return;
+    this.seedPending = true;
+    setImmediate(() => this.safely(() => this.seedFromJournal()));
+  }
+
+  /** Learning must never disturb a payment: a journal fault here costs the learned schedule, nothing else. */
+  private safely(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.logger.warn('poll schedule not learned', { error: String(error) });
+    }
+  }
+
+  /** Reads the most recent finished attempts from the journal and fits every provider once. */
+  private seedFromJournal(): void {
+    if (!this.enabled || this.seeded) return;
+    this.seeded = true;
     const { orders } = this.journal.listOrders({ offset: 0, limit: LEARNING.maxSamples });
     // Oldest first, so the ring keeps the most recent observations.
     for (const order of orders.reverse())
@@ -46,14 +70,18 @@ export class PollTuner {
 
   /** An attempt changed (journaled): a finished payment-code attempt is one more observation. */
   observe(attempt: AttemptState): void {
-    if (!this.enabled || !isFinal(attempt) || !this.add(attempt)) return;
-    const pending = (this.unfitted.get(attempt.provider) ?? 0) + 1;
-    this.unfitted.set(attempt.provider, pending);
-    if (pending >= REFIT_EVERY) this.fit(attempt.provider);
+    if (!this.enabled || !isFinal(attempt)) return;
+    this.safely(() => {
+      if (!this.add(attempt)) return;
+      const pending = (this.unfitted.get(attempt.provider) ?? 0) + 1;
+      this.unfitted.set(attempt.provider, pending);
+      if (pending >= REFIT_EVERY) this.fit(attempt.provider);
+    });
   }
 
   /** The policy a new charge through `provider` is driven with. */
   policyFor(provider: ProviderName, configured: PollPolicy): PollPolicy {
+    if (!this.seeded && this.seedPending) this.safely(() => this.seedFromJournal());
     const learned = this.learned.get(provider);
     if (!learned || !sameDelays(configured.queryDelaysMs, DEFAULT_POLL_POLICIES[provider].queryDelaysMs))
       return configured;

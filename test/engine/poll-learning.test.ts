@@ -142,3 +142,30 @@ describe('a terminal learning from its own journal', () => {
     h.dispose();
   }, 60_000);
 });
+
+describe("learning never stands in a payment's way", () => {
+  it('a journal that fails the reads learning needs still books the payment with the default schedule', async () => {
+    const h = createHarness({
+      journal: (j) =>
+        new Proxy(j, {
+          get(target, property, receiver) {
+            if (property === 'timeline' || property === 'listOrders')
+              return () => {
+                throw new Error('disk I/O error');
+              };
+            const value: unknown = Reflect.get(target, property, receiver);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+    });
+    h.engine.recover();
+    const code = wxCode();
+    h.wx.customers.set(code, 'password');
+    const attempt = await h.engine.pay({ total_fee: 100, subject: 'x', auth_code: code });
+    void h.clock.sleep(5000).then(() => h.wx.confirm(code));
+    await settle(h);
+    expect(h.journal.getAttempt(attempt.outTradeNo)!.phase).toBe('paid');
+    expect(h.callbackRuns.get(attempt.orderNo)).toBe(1);
+    h.dispose();
+  });
+});
