@@ -349,7 +349,7 @@ export class CheckoutEngine {
    * for one attempt) and resumes at the first start that finds the merchant again.
    */
   recover(): RecoveryReport {
-    this.tuner.seedSoon();
+    void this.tuner.seedSoon();
     let attempts = 0;
     for (const stored of this.journal.unresolvedAttempts()) {
       if (this.driver.get(stored.outTradeNo)) continue;
@@ -382,6 +382,11 @@ export class CheckoutEngine {
     this.journal.recordOutcome(after, event.kind, summarise(event));
     this.emitAttempt(after);
     return after;
+  }
+
+  /** Resolves when the poll schedules learned from the journal at start-up are in place (./poll-tuner.ts). */
+  pollLearningReady(): Promise<void> {
+    return this.tuner.seedSoon();
   }
 
   /** Graceful shutdown: no new attempts; waiting loops return (their state is journaled); in-flight calls finish. */

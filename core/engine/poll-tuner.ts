@@ -5,7 +5,7 @@
  * schedule gets the learned one: a schedule set in the configuration is the merchant's choice.
  * A recovered attempt resumes on its merchant's configured policy; only new charges use the learned
  * schedule, whose span (and so every deadline) is the default's. Learning never stands in a
- * payment's way: the journal is read for it off recover()'s path, and a fault while learning only
+ * payment's way: the journal is read for it in small steps after recover(), and a fault while learning only
  * leaves the default schedule in place.
  */
 import type { ProviderName } from '../common/contract/views.ts';
@@ -17,6 +17,8 @@ import type { EngineLogger } from './engine-deps.ts';
 
 /** New observations between two fits (a fit takes a few ms). */
 const REFIT_EVERY = 50;
+/** Orders read from the journal per turn of the event loop at start-up. */
+const SEED_CHUNK = 100;
 
 function sameDelays(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((ms, i) => ms === b[i]);
@@ -29,8 +31,7 @@ export class PollTuner {
   private readonly journal: Journal;
   private readonly logger: EngineLogger;
   private readonly enabled: boolean;
-  private seeded = false;
-  private seedPending = false;
+  private seeding: Promise<void> | null = null;
 
   constructor(journal: Journal, logger: EngineLogger, enabled: boolean) {
     this.journal = journal;
@@ -39,13 +40,33 @@ export class PollTuner {
   }
 
   /**
-   * Start-up: reads the journal on the next turn, off recover()'s path (it reads up to
-   * LEARNING.maxSamples orders); a charge that comes first reads it then (policyFor).
+   * Start-up: reads the most recent finished attempts from the journal, SEED_CHUNK orders per turn
+   * of the event loop so recover() and the first requests are not held up, then fits every provider.
+   * Until it is done new charges use what is known (the default at first). Resolves when done.
    */
-  seedSoon(): void {
-    if (!this.enabled || this.seeded) return;
-    this.seedPending = true;
-    setImmediate(() => this.safely(() => this.seedFromJournal()));
+  seedSoon(): Promise<void> {
+    if (!this.enabled || this.seeding) return this.seeding ?? Promise.resolve();
+    const seen: AttemptState[] = [];
+    const done = Promise.withResolvers<void>();
+    const step = (offset: number) =>
+      setImmediate(() => {
+        let more = false;
+        this.safely(() => {
+          const { orders } = this.journal.listOrders({ offset, limit: SEED_CHUNK });
+          for (const order of orders) seen.push(...this.journal.attemptsOf(order.orderNo));
+          more = orders.length === SEED_CHUNK && offset + SEED_CHUNK < LEARNING.maxSamples;
+        });
+        if (more) return step(offset + SEED_CHUNK);
+        this.safely(() => {
+          // Newest first from the journal: add oldest first, so the ring keeps the most recent.
+          for (const attempt of seen.reverse()) this.add(attempt);
+          for (const provider of this.samples.keys()) this.fit(provider);
+        });
+        done.resolve();
+      });
+    step(0);
+    this.seeding = done.promise;
+    return this.seeding;
   }
 
   /** Learning must never disturb a payment: a journal fault here costs the learned schedule, nothing else. */
@@ -55,17 +76,6 @@ export class PollTuner {
     } catch (error) {
       this.logger.warn('poll schedule not learned', { error: String(error) });
     }
-  }
-
-  /** Reads the most recent finished attempts from the journal and fits every provider once. */
-  private seedFromJournal(): void {
-    if (!this.enabled || this.seeded) return;
-    this.seeded = true;
-    const { orders } = this.journal.listOrders({ offset: 0, limit: LEARNING.maxSamples });
-    // Oldest first, so the ring keeps the most recent observations.
-    for (const order of orders.reverse())
-      for (const attempt of this.journal.attemptsOf(order.orderNo)) this.add(attempt);
-    for (const provider of this.samples.keys()) this.fit(provider);
   }
 
   /** An attempt changed (journaled): a finished payment-code attempt is one more observation. */
@@ -81,7 +91,6 @@ export class PollTuner {
 
   /** The policy a new charge through `provider` is driven with. */
   policyFor(provider: ProviderName, configured: PollPolicy): PollPolicy {
-    if (!this.seeded && this.seedPending) this.safely(() => this.seedFromJournal());
     const learned = this.learned.get(provider);
     if (!learned || !sameDelays(configured.queryDelaysMs, DEFAULT_POLL_POLICIES[provider].queryDelaysMs))
       return configured;

@@ -129,6 +129,7 @@ describe('a terminal learning from its own journal', () => {
     expect(await firstQueryAt()).toBeLessThan(defaultFirstQuery);
     // A restart reads the journal and picks the same schedule up.
     h.restart().recover();
+    await h.engine.pollLearningReady();
     expect(await firstQueryAt()).toBeLessThan(defaultFirstQuery);
     // A terminal told not to learn keeps the default, over the same journal.
     h.engine = new CheckoutEngine({
@@ -138,6 +139,7 @@ describe('a terminal learning from its own journal', () => {
       learnPolling: false,
     });
     h.engine.recover();
+    await h.engine.pollLearningReady();
     expect(await firstQueryAt()).toBe(defaultFirstQuery);
     h.dispose();
   }, 60_000);
@@ -159,6 +161,7 @@ describe("learning never stands in a payment's way", () => {
         }),
     });
     h.engine.recover();
+    await h.engine.pollLearningReady();
     const code = wxCode();
     h.wx.customers.set(code, 'password');
     const attempt = await h.engine.pay({ total_fee: 100, subject: 'x', auth_code: code });
