@@ -2,10 +2,12 @@
  * Engine benchmark: `node bench/engine/run.ts` (Node 24). Prints figures, asserts nothing.
  * (a) paid attempts per second through CheckoutEngine + SqliteJournal vs the same journal calls raw
  *     (target: engine ≥ 50 % of raw);
- * (b) start-up recovery with 100,000 stored orders, 100 unresolved (target: median ≤ 300 ms).
+ * (b) start-up recovery with 100,000 stored orders, 100 unresolved (target: median ≤ 300 ms);
+ * (c) payments/s, CPU per payment and durable writes per payment with 8 clients at once (./concurrent.ts).
  */
 import { describeMachine } from '../lib/machine.ts';
 import { formatTable } from '../lib/table.ts';
+import { measureConcurrent } from './concurrent.ts';
 import { measureRecovery } from './recovery.ts';
 import { measureThroughput } from './throughput.ts';
 
@@ -53,3 +55,31 @@ console.log(
   ),
 );
 console.log(`    median ${rec.medianResumedMs.toFixed(1)} ms to resume everything  (target ≤ 300 ms)`);
+console.log('');
+
+const concurrent = await measureConcurrent(N, 8, 3);
+console.log(
+  `(c) ${N} paid attempts from ${concurrent.clients} clients at once, real file, ${concurrent.durability}; ` +
+    'median of 3 rounds',
+);
+console.log(
+  formatTable(
+    [
+      'measure',
+      ...concurrent.roundsMs.map((_, i) => `round ${i + 1} ms`),
+      'payments/s',
+      'CPU ms/payment',
+      'writes/payment',
+    ],
+    [
+      [
+        'CheckoutEngine + SqliteJournal',
+        ...concurrent.roundsMs,
+        concurrent.paymentsPerSecond,
+        concurrent.cpuMsPerPayment,
+        concurrent.writesPerPayment ?? Number.NaN,
+      ],
+    ],
+    { decimals: 2 },
+  ),
+);

@@ -3,9 +3,11 @@
  * no sleeping, so 20,000 customers per schedule take milliseconds.
  *
  * The simulated provider: the micropay reply says "waiting for the password"; a customer who
- * confirms at T makes every query sent at or after T answer paid, earlier ones pending; a reversal
- * succeeds and ends the attempt unpaid (its confirming query reads "reversed"). Each provider call
- * takes `roundTripMs` (default 0: the schedule alone is measured).
+ * confirms at T makes every query that reaches the provider at or after T answer paid, earlier ones
+ * pending; a reversal succeeds and ends the attempt unpaid (its confirming query reads "reversed").
+ * Each provider call takes `roundTripMs` (default 0: the schedule alone is measured), half of it on
+ * the way there. With `pushLatencyMs` the provider also notifies (Alipay trade.pay with notify_url):
+ * the engine gets `notified_paid` that long after the confirmation, unless a query saw it first.
  */
 import { assertNever } from '../../core/common/errors.ts';
 import { apply, decide } from '../../core/domain/attempt-machine.ts';
@@ -15,6 +17,8 @@ import type { PaymentOutcome } from '../../core/ports/payment-gateway.ts';
 
 export interface SimulateOptions {
   readonly roundTripMs?: number;
+  /** From the customer's confirmation to the verified notification booked by the engine; absent: no push. */
+  readonly pushLatencyMs?: number;
 }
 
 export type AttemptResult =
@@ -44,7 +48,11 @@ function freshAttempt(): AttemptState {
 }
 
 const PENDING: PaymentOutcome = { kind: 'pending', providerCode: 'USERPAYING' };
-const PAID: PaymentOutcome = { kind: 'paid', transactionId: 'BENCH-TX', totalFee: FEE };
+const PAID: Extract<PaymentOutcome, { kind: 'paid' }> = {
+  kind: 'paid',
+  transactionId: 'BENCH-TX',
+  totalFee: FEE,
+};
 const REVOKED: PaymentOutcome = { kind: 'closed', providerCode: 'REVOKED' };
 
 /** One attempt for a customer who confirms `confirmAtMs` after the micropay call (Infinity = never). */
@@ -64,19 +72,26 @@ export function simulateAttempt(
         if (state.phase === 'paid') return { kind: 'paid', knownPaidAtMs: now, queries };
         if (state.phase === 'reversed') return { kind: 'reversed', queries };
         return { kind: 'other', phase: state.phase, queries };
-      case 'wait':
+      case 'wait': {
+        const pushedAt = confirmAtMs + (options.pushLatencyMs ?? Number.POSITIVE_INFINITY);
+        if (pushedAt < command.until && state.phase === 'polling') {
+          now = Math.max(now, pushedAt);
+          state = apply(state, { kind: 'notified_paid', outcome: PAID }, policy, now);
+          break;
+        }
         now = command.until;
         break;
+      }
       case 'charge':
         now += rtt;
         state = apply(state, { kind: 'charge_replied', outcome: PENDING }, policy, now);
         break;
       case 'query': {
         queries++;
-        const sentAt = now;
+        const arrivesAt = now + rtt / 2;
         now += rtt;
         // Once reversing, the order is revoked whatever the customer does.
-        const outcome = state.phase === 'reversing' ? REVOKED : sentAt >= confirmAtMs ? PAID : PENDING;
+        const outcome = state.phase === 'reversing' ? REVOKED : arrivesAt >= confirmAtMs ? PAID : PENDING;
         state = apply(state, { kind: 'query_replied', outcome }, policy, now);
         break;
       }

@@ -38,7 +38,7 @@ export interface DriverDeps {
   readonly attemptChanged: (state: AttemptState) => void;
   /** After a change the order's view shows (paid, final, needs attention). */
   readonly orderChanged: (orderNo: string) => void;
-  /** After a payment was journaled together with its owed paid callback. */
+  /** After a payment was journaled together with its owed paid callback, its first run claimed. */
   readonly becamePaid: (orderNo: string) => void;
 }
 
@@ -199,13 +199,18 @@ export function paidOrderPatch(paid: AttemptState): OrderPatch {
   };
 }
 
-/** The paid callback owed for a payment, journaled with it so it can never be lost. */
+/**
+ * The paid callback owed for a payment, journaled with it so it can never be lost. Its first run is
+ * claimed in the same transaction (`running`, runs 1): the runner starts it in the same tick
+ * (becamePaid → CallbackRunner.run(orderNo, true)), and a crash before it ended runs it again at
+ * start-up exactly as after a crash during any run. One write fewer per payment.
+ */
 export function owedCallback(paid: AttemptState, source: CallbackRecord['source']): CallbackRecord {
   return {
     orderNo: paid.orderNo,
-    state: 'pending',
+    state: 'running',
     source,
-    runs: 0,
+    runs: 1,
     userOrderSuccess: null,
     lastError: null,
     nextRunAt: 0,

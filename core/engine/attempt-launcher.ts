@@ -58,6 +58,8 @@ export interface LauncherDeps {
   /** Window in which the same payment code is refused for a second charge. */
   readonly sameCodeWindowMs: number;
   readonly isAccepting: () => boolean;
+  /** The poll policy of a new charge (the configured one, or the schedule learned for it: ./poll-tuner.ts). */
+  readonly policyFor: (merchant: MerchantGateways, provider: ProviderName) => PollPolicy;
   readonly emitOrder: (orderNo: string) => void;
 }
 
@@ -278,7 +280,7 @@ export class AttemptLauncher {
         `${wallet === 'wxpay' ? 'WeChat Pay' : 'Alipay'} is not set up for merchant ${merchant.pid}`,
       );
     }
-    return { gateway, policy: merchant.policies[gateway.provider] };
+    return { gateway, policy: this.deps.policyFor(merchant, gateway.provider) };
   }
 }
 

@@ -3,7 +3,14 @@
  * The journal row is created in the same transaction that records the payment, so a callback is
  * never lost; it is marked `running` before the handler starts and `done` after, so a query and a
  * notify reporting the same payment cannot both run it. A crash while `running` runs it again on
- * start-up: that is why handlers receive out_trade_no as an idempotency key. A throwing handler is
+ * start-up: that is why handlers receive out_trade_no as an idempotency key.
+ *
+ * The first run of a fresh payment is claimed in the payment's own transaction (the row is born
+ * `running`, runs 1: ./attempt-driver.ts owedCallback) and starts in the same tick, so it costs no
+ * write of its own: a payment is 3 durable writes (intent, outcome, callback done), not 4. The
+ * `done` rows of handlers that end in the same turn of the event loop are committed together
+ * (DoneBatch): under load several payments share that write. Until it is committed the row says
+ * `running`, so a crash in that window runs the handler again, as a crash during any run does. A throwing handler is
  * retried with back-off, bounded (CALLBACK_RETRY in core/domain/timing.ts), and stays visible in
  * the order.
  */
@@ -13,8 +20,43 @@ import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
 import type { EngineLogger, PaidCallback, PaidCallbackContext } from './engine-deps.ts';
 
+/** Callback rows written in one transaction at the end of the current turn of the event loop. */
+class DoneBatch {
+  private rows: CallbackRecord[] = [];
+  private commit: PromiseWithResolvers<void> | null = null;
+  private readonly journal: Journal;
+
+  constructor(journal: Journal) {
+    this.journal = journal;
+  }
+
+  /** Resolves once the row is durable; rejects if the batch's transaction failed (none of it was written). */
+  write(row: CallbackRecord): Promise<void> {
+    this.rows.push(row);
+    if (!this.commit) {
+      this.commit = Promise.withResolvers<void>();
+      setImmediate(() => this.flush());
+    }
+    return this.commit.promise;
+  }
+
+  private flush(): void {
+    const rows = this.rows;
+    const commit = this.commit!;
+    this.rows = [];
+    this.commit = null;
+    try {
+      this.journal.putCallbacks(rows);
+      commit.resolve();
+    } catch (error) {
+      commit.reject(error);
+    }
+  }
+}
+
 export class CallbackRunner {
   private readonly running = new Map<string, Promise<void>>();
+  private readonly done: DoneBatch;
   private readonly listeners = new Set<(orderNo: string) => void>();
   private stopped = false;
 
@@ -39,6 +81,7 @@ export class CallbackRunner {
     buildContext: (orderNo: string, source: CallbackRecord['source']) => PaidCallbackContext | undefined,
   ) {
     this.journal = journal;
+    this.done = new DoneBatch(journal);
     this.clock = clock;
     this.callbacks = callbacks;
     this.logger = logger;
@@ -52,11 +95,14 @@ export class CallbackRunner {
     return () => this.listeners.delete(listener);
   }
 
-  /** Start (or join) the callback of an order whose payment was journaled. */
-  run(orderNo: string): Promise<void> {
+  /**
+   * Start (or join) the callback of an order whose payment was journaled. `claimed`: the payment's
+   * transaction already wrote this run as started (`running`, runs counted), so it is not written again.
+   */
+  run(orderNo: string, claimed = false): Promise<void> {
     const existing = this.running.get(orderNo);
     if (existing) return existing;
-    const promise = this.runLoop(orderNo).finally(() => this.running.delete(orderNo));
+    const promise = this.runLoop(orderNo, claimed).finally(() => this.running.delete(orderNo));
     this.running.set(orderNo, promise);
     return promise;
   }
@@ -69,11 +115,15 @@ export class CallbackRunner {
     this.stopped = true;
   }
 
-  private async runLoop(orderNo: string): Promise<void> {
+  private async runLoop(orderNo: string, claimed: boolean): Promise<void> {
+    let claimedRun = claimed;
     for (;;) {
       const record = this.journal.getCallback(orderNo);
       if (!record || record.state === 'done' || this.stopped) return;
-      if (record.runs >= this.retry.maxRuns) return;
+      // A run claimed by the payment's transaction is already counted in `runs`.
+      const ownRun = claimedRun && record.state === 'running';
+      claimedRun = false;
+      if (!ownRun && record.runs >= this.retry.maxRuns) return;
       const wait = record.nextRunAt - this.clock.now();
       if (wait > 0) {
         await this.clock.sleep(wait);
@@ -82,25 +132,12 @@ export class CallbackRunner {
       const context = this.buildContext(orderNo, record.source);
       if (!context) return;
       const handler = this.callbacks[context.type] ?? this.callbacks['*'];
-      const runs = record.runs + 1;
-      this.journal.putCallback({ ...record, state: 'running', runs, updatedAt: this.clock.now() });
+      const runs = ownRun ? record.runs : record.runs + 1;
+      if (!ownRun)
+        this.journal.putCallback({ ...record, state: 'running', runs, updatedAt: this.clock.now() });
+      let result: unknown;
       try {
-        const result = handler ? await handler(context) : true;
-        this.journal.putCallback({
-          ...record,
-          state: 'done',
-          runs,
-          userOrderSuccess: result === true,
-          lastError: null,
-          updatedAt: this.clock.now(),
-        });
-        this.logger.info('paid callback ran', {
-          out_trade_no: orderNo,
-          type: context.type,
-          ok: result === true,
-        });
-        this.emit(orderNo);
-        return;
+        result = handler ? await handler(context) : true;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const delay = backoffMs(this.retry.backoff, runs, this.random);
@@ -119,7 +156,24 @@ export class CallbackRunner {
           error: message.slice(0, 300),
         });
         this.emit(orderNo);
+        continue;
       }
+      // A journal failure here propagates: the row still says `running`, so start-up runs it again.
+      await this.done.write({
+        ...record,
+        state: 'done',
+        runs,
+        userOrderSuccess: result === true,
+        lastError: null,
+        updatedAt: this.clock.now(),
+      });
+      this.logger.info('paid callback ran', {
+        out_trade_no: orderNo,
+        type: context.type,
+        ok: result === true,
+      });
+      this.emit(orderNo);
+      return;
     }
   }
 

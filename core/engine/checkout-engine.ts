@@ -36,6 +36,7 @@ import type { EngineDeps, EngineLogger, MerchantDirectory } from './engine-deps.
 import { callGateway, summarise } from './gateway-call.ts';
 import type { NewOrderInput } from './order-input.ts';
 import { OrderReads } from './order-reads.ts';
+import { PollTuner } from './poll-tuner.ts';
 import { RefundService } from './refund-service.ts';
 import { attemptView } from './views.ts';
 
@@ -62,6 +63,7 @@ export class CheckoutEngine {
   /** Queries of attempts needing attention after a paid notification, by out_trade_no. */
   private readonly rechecks = new Map<string, Promise<void>>();
   private readonly settler: AttentionSettler;
+  private readonly tuner: PollTuner;
   private accepting = true;
 
   constructor(deps: EngineDeps) {
@@ -69,6 +71,7 @@ export class CheckoutEngine {
     this.clock = deps.clock;
     this.merchants = deps.merchants;
     this.logger = deps.logger ?? { info: () => {}, warn: () => {} };
+    this.tuner = new PollTuner(this.journal, this.logger, deps.learnPolling ?? true);
     this.driver = new AttemptDriver({
       journal: this.journal,
       clock: this.clock,
@@ -76,7 +79,7 @@ export class CheckoutEngine {
       isAccepting: () => this.accepting,
       attemptChanged: (state) => this.emitAttempt(state),
       orderChanged: (orderNo) => this.emitOrder(orderNo),
-      becamePaid: (orderNo) => this.runCallback(orderNo),
+      becamePaid: (orderNo) => this.runCallback(orderNo, true),
     });
     this.launcher = new AttemptLauncher({
       journal: this.journal,
@@ -87,6 +90,7 @@ export class CheckoutEngine {
       sameCodeWindowMs: deps.sameCodeWindowMs ?? 60_000,
       isAccepting: () => this.accepting,
       emitOrder: (orderNo) => this.emitOrder(orderNo),
+      policyFor: (merchant, provider) => this.tuner.policyFor(provider, merchant.policies[provider]),
     });
     this.reads = new OrderReads(this.journal, (outTradeNo) => this.driver.get(outTradeNo)?.state);
     this.callbacks = new CallbackRunner(
@@ -110,7 +114,7 @@ export class CheckoutEngine {
       gatewayOf: (state) => this.gatewayOf(state).gateway,
       attemptChanged: (state) => this.emitAttempt(state),
       orderChanged: (orderNo) => this.emitOrder(orderNo),
-      becamePaid: (orderNo) => this.runCallback(orderNo),
+      becamePaid: (orderNo) => this.runCallback(orderNo, true),
       refunds: this.refunds,
     });
   }
@@ -128,6 +132,7 @@ export class CheckoutEngine {
   }
 
   private emitAttempt(state: AttemptState): void {
+    this.tuner.observe(state);
     const view = attemptView(state);
     for (const listener of this.attemptListeners) listener(view);
   }
@@ -186,8 +191,9 @@ export class CheckoutEngine {
     return { gateway, policy: merchant.policies[state.provider] };
   }
 
-  private runCallback(orderNo: string): void {
-    this.callbacks.run(orderNo).catch((error: unknown) => {
+  /** `claimed`: the payment's transaction wrote the first run as started (CallbackRunner.run). */
+  private runCallback(orderNo: string, claimed = false): void {
+    this.callbacks.run(orderNo, claimed).catch((error: unknown) => {
       // The journal failed under the callback (disk, crash): the row stays owed and start-up runs it.
       this.logger.warn('paid callback interrupted', { out_trade_no: orderNo, error: String(error) });
     });
@@ -343,6 +349,7 @@ export class CheckoutEngine {
    * for one attempt) and resumes at the first start that finds the merchant again.
    */
   recover(): RecoveryReport {
+    void this.tuner.seedSoon();
     let attempts = 0;
     for (const stored of this.journal.unresolvedAttempts()) {
       if (this.driver.get(stored.outTradeNo)) continue;
@@ -375,6 +382,11 @@ export class CheckoutEngine {
     this.journal.recordOutcome(after, event.kind, summarise(event));
     this.emitAttempt(after);
     return after;
+  }
+
+  /** Resolves when the poll schedules learned from the journal at start-up are in place (./poll-tuner.ts). */
+  pollLearningReady(): Promise<void> {
+    return this.tuner.seedSoon();
   }
 
   /** Graceful shutdown: no new attempts; waiting loops return (their state is journaled); in-flight calls finish. */

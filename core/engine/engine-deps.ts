@@ -55,4 +55,9 @@ export interface EngineDeps {
   readonly callbackMaxRuns?: number;
   /** [0, 1) like Math.random (the default): the jitter of retry back-offs. Tests pass their own. */
   readonly random?: () => number;
+  /**
+   * Fit the poll schedule of new charges to this terminal's customers from its journal
+   * (./poll-tuner.ts; default true). Merchants with a configured schedule keep theirs.
+   */
+  readonly learnPolling?: boolean;
 }

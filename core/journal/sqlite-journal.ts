@@ -49,6 +49,7 @@ export class SqliteJournal implements Journal {
   readonly migration: MigrationReport;
   private readonly statements = new Map<string, GuardedStatement>();
   private readonly faults = new FaultWatch();
+  private writes = 0;
 
   constructor(path: string, options: SqliteJournalOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -65,6 +66,14 @@ export class SqliteJournal implements Journal {
       this.db.close();
       throw error;
     }
+  }
+
+  /**
+   * Durable writes since open: COMMITs plus statements run outside a transaction (each its own
+   * commit, its own fsync under synchronous=FULL). Tests and benches count a payment's fsyncs by it.
+   */
+  get durableWrites(): number {
+    return this.writes;
   }
 
   health(): JournalHealth {
@@ -94,7 +103,12 @@ export class SqliteJournal implements Journal {
     if (!statement) {
       const prepared = this.guard(() => this.db.prepare(sql));
       statement = {
-        run: (...params) => this.guard(() => prepared.run(...params)),
+        run: (...params) =>
+          this.guard(() => {
+            const result = prepared.run(...params);
+            if (!this.db.isTransaction) this.writes++;
+            return result;
+          }),
         get: (...params) => this.guard(() => prepared.get(...params)),
         all: (...params) => this.guard(() => prepared.all(...params)),
         iterate: (...params) => this.guardedRows(() => prepared.iterate(...params)),
@@ -124,6 +138,7 @@ export class SqliteJournal implements Journal {
       try {
         const result = work();
         this.db.exec('COMMIT');
+        this.writes++;
         return result;
       } catch (error) {
         if (this.db.isTransaction) this.db.exec('ROLLBACK');
@@ -453,6 +468,13 @@ export class SqliteJournal implements Journal {
 
   putCallback(callback: CallbackRecord): void {
     this.guard(() => this.putCallbackRow(callback));
+  }
+
+  putCallbacks(callbacks: readonly CallbackRecord[]): void {
+    if (callbacks.length === 0) return;
+    this.transaction(() => {
+      for (const callback of callbacks) this.putCallbackRow(callback);
+    });
   }
 
   private putCallbackRow(callback: CallbackRecord): void {

@@ -62,6 +62,8 @@ export interface Journal {
   pendingRefunds(): RefundRecord[];
 
   putCallback(callback: CallbackRecord): void;
+  /** Several callback rows in one transaction (the runner's batched "done" rows): all durable, or none. */
+  putCallbacks(callbacks: readonly CallbackRecord[]): void;
   getCallback(orderNo: string): CallbackRecord | undefined;
   owedCallbacks(): CallbackRecord[];
 

@@ -1,6 +1,6 @@
 /** The polling bench's customers: seeded, within the documented spread, the same for the same seed. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SPREAD, drawCustomers } from '../../bench/polling/customers.ts';
+import { DEFAULT_SPREAD, drawCustomers, POPULATIONS } from '../../bench/polling/customers.ts';
 import { mulberry32 } from '../../bench/polling/prng.ts';
 
 describe('mulberry32', () => {
@@ -23,10 +23,14 @@ describe('drawCustomers', () => {
     expect(drawCustomers(8, 20_000)).not.toEqual(customers);
   });
 
-  it('keeps confirmations within 2–40 s, in whole ms', () => {
+  it('keeps confirmations from 2 s on, in whole ms, and does not fold the tail into 40 s', () => {
     expect(confirming[0]).toBeGreaterThanOrEqual(DEFAULT_SPREAD.minMs);
-    expect(confirming.at(-1)).toBeLessThanOrEqual(DEFAULT_SPREAD.maxMs);
     expect(confirming.every(Number.isInteger)).toBe(true);
+    const beyond40s = confirming.filter((t) => t > 40_000).length / confirming.length;
+    // σ 0.7 around 8 s puts about 1.1 % beyond 40 s; the old model had them all at exactly 40 s.
+    expect(beyond40s).toBeGreaterThan(0.007);
+    expect(beyond40s).toBeLessThan(0.015);
+    expect(confirming.filter((t) => t === 40_000).length).toBeLessThan(5);
   });
 
   it('has about 5 % who never confirm, a median near 8 s and a long tail', () => {
@@ -43,5 +47,22 @@ describe('drawCustomers', () => {
   it('refuses a count that is not a whole number', () => {
     expect(() => drawCustomers(1, -1)).toThrow(RangeError);
     expect(() => drawCustomers(1, 2.5)).toThrow(RangeError);
+  });
+});
+
+describe('the recorded populations', () => {
+  const median = (name: string) => {
+    const population = POPULATIONS.find((p) => p.name === name)!;
+    const confirming = drawCustomers(population.seed, 20_000, population.spread)
+      .filter(Number.isFinite)
+      .sort((x, y) => x - y);
+    return confirming[Math.floor(confirming.length / 2)]!;
+  };
+
+  it('draw fast, typical and slow customers, each from its own seed', () => {
+    expect(new Set(POPULATIONS.map((p) => p.seed)).size).toBe(POPULATIONS.length);
+    expect(median('fast')).toBeLessThan(4400);
+    expect(median('typical')).toBeGreaterThan(7600);
+    expect(median('slow')).toBeGreaterThan(13_000);
   });
 });

@@ -12,7 +12,8 @@ const ALI = DEFAULT_POLL_POLICIES.alipay;
 
 describe('frontierWithin', () => {
   const customers = drawCustomers(3, 3000);
-  const neverShare = customers.filter((t) => !Number.isFinite(t)).length / customers.length;
+  // Customers no query of a 60 s schedule sees paid: they cost one more query, confirming the reversal.
+  const neverShare = customers.filter((t) => !(t <= 60_000)).length / customers.length;
 
   it('its best schedule measures, in the real machine, what the frontier predicts, within the budget', () => {
     const { best, lowerBoundMeanDelayMs } = frontierWithin(customers, 4.5, { spanMs: 60_000 });
@@ -61,7 +62,11 @@ describe('frontierWithin', () => {
     }
   });
 
-  it('refuses customers beyond the span and spans off the grid', () => {
+  it('counts customers beyond the span as not seen paid, and refuses spans off the grid', () => {
+    const within = frontierWithin([1000, 2000], 3, { spanMs: 4000, stepMs: 1000 });
+    const withLate = frontierWithin([1000, 2000, 61_000], 3, { spanMs: 4000, stepMs: 1000 });
+    // The late customer waits in no delay but is asked every query: fewer queries fit per paid customer.
+    expect(withLate.best.meanDelayMs).toBeGreaterThanOrEqual(within.best.meanDelayMs);
     expect(() => frontierWithin([61_000], 3, { spanMs: 60_000 })).toThrow(RangeError);
     expect(() => frontierWithin([1000], 3, { spanMs: 60_010 })).toThrow(RangeError);
   });

@@ -39,6 +39,28 @@ describe('simulateAttempt', () => {
   });
 });
 
+describe('simulateAttempt with round trips and push', () => {
+  it('the provider reads a query when it arrives, half a round trip after it was sent', () => {
+    // Charge reply at 100; query sent 1100 arrives 1150, after the confirmation at 1120: paid, known 1200.
+    expect(simulateAttempt(every1s, 1120, { roundTripMs: 100 })).toEqual({
+      kind: 'paid',
+      knownPaidAtMs: 1200,
+      queries: 1,
+    });
+  });
+
+  it('a push books the customer its latency after the confirmation, before the next query', () => {
+    const slowPolls: PollPolicy = { ...ALI, queryDelaysMs: [10_000, 10_000] };
+    expect(simulateAttempt(slowPolls, 3000, { pushLatencyMs: 300 })).toEqual({
+      kind: 'paid',
+      knownPaidAtMs: 3300,
+      queries: 0,
+    });
+    // Without the push the query at 10 s finds it.
+    expect(simulateAttempt(slowPolls, 3000)).toEqual({ kind: 'paid', knownPaidAtMs: 10_000, queries: 1 });
+  });
+});
+
 describe('simulateSchedule', () => {
   it('sums delay, queries and premature reversals over the customers', () => {
     const figures = simulateSchedule(every1s, [1500, 2500, Number.POSITIVE_INFINITY, 5000]);

@@ -1,5 +1,6 @@
 /**
- * Crash tests: for each scenario, the engine dies after every single journal write in turn, a new
+ * Crash tests: for each scenario, the engine dies after every single journal write in turn, and
+ * again during each (the write lost, what came before it done: a paid callback's handler), a new
  * engine starts over the same SQLite file and recovers. Afterwards every order is final, the
  * fake provider's ledger agrees with the journal (no money without a PAID order, no PAID order
  * without money) and no paid callback ran twice.
@@ -178,10 +179,14 @@ describe('recovery after a crash between any two journal writes', () => {
       counting.dispose();
       expect(totalWrites).toBeGreaterThanOrEqual(2);
 
-      for (let k = 1; k <= totalWrites; k++) {
+      const crashPoints = Array.from({ length: totalWrites }, (_, i) => i + 1).flatMap((k) => [
+        { k, when: 'after' as const },
+        { k, when: 'during' as const },
+      ]);
+      for (const { k, when } of crashPoints) {
         harness = createHarness();
         const h = harness;
-        h.restart((j) => crashingJournal(j, k).journal);
+        h.restart((j) => crashingJournal(j, k, when).journal);
         const orderNo = await scenario.run(h);
         await h.clock.runAll();
         await h.engine.idle();

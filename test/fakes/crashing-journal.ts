@@ -1,7 +1,9 @@
 /**
  * Wraps a journal so the "process dies" right after its k-th write: that write is durable, then
  * every later call throws, as if the power went. Counting writes first (k = Infinity) tells a test
- * how many crash points an attempt has.
+ * how many crash points an attempt has. With `during`, the power goes while the k-th write is under
+ * way: it never becomes durable (and throws), though the work before it (a paid callback's
+ * handler) did happen.
  */
 import type { Journal } from '../../core/ports/journal.ts';
 
@@ -13,6 +15,7 @@ const WRITES = new Set([
   'patchOrder',
   'putRefund',
   'putCallback',
+  'putCallbacks',
 ]);
 
 export class SimulatedCrash extends Error {
@@ -24,6 +27,7 @@ export class SimulatedCrash extends Error {
 export function crashingJournal(
   inner: Journal,
   crashAfterWrites: number,
+  when: 'after' | 'during' = 'after',
 ): { journal: Journal; writes: () => number; crashed: () => boolean } {
   let writes = 0;
   let dead = false;
@@ -33,8 +37,13 @@ export function crashingJournal(
       if (typeof value !== 'function' || property === 'close') return value;
       return (...args: unknown[]) => {
         if (dead) throw new SimulatedCrash();
+        const isWrite = WRITES.has(String(property));
+        if (isWrite && when === 'during' && writes + 1 >= crashAfterWrites) {
+          dead = true;
+          throw new SimulatedCrash();
+        }
         const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-        if (WRITES.has(String(property))) {
+        if (isWrite) {
           writes++;
           if (writes >= crashAfterWrites) dead = true;
         }

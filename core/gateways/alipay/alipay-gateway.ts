@@ -38,7 +38,12 @@ function sceneFor(authCode: string): string {
 
 export function createAlipayGateway(config: AlipayConfig, deps: AlipayGatewayDeps = {}): PaymentGateway {
   const transport = createAlipayTransport(config, deps.clock ?? systemClock);
-  const micropay = { timeoutMs: config.timeouts.micropay_ms };
+  // trade.pay takes notify_url too (docs/protocols.md §4, "Push for trade.pay"): a password payment
+  // is then booked from the push (engine.notifyPaid) instead of waiting for the next query.
+  const micropay = {
+    timeoutMs: config.timeouts.micropay_ms,
+    ...(config.notify_url ? { notifyUrl: config.notify_url } : {}),
+  };
   const other = { timeoutMs: config.timeouts.other_ms };
 
   return {

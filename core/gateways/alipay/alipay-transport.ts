@@ -19,7 +19,7 @@ import { createVerify } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import type { Clock } from '../../ports/clock.ts';
 import { toAlipayTime } from '../shared/beijing-time.ts';
-import { httpPost } from '../shared/http-post.ts';
+import { httpPost, providerConnections } from '../shared/http-post.ts';
 import { bodyOrUnknown, type UnknownResult, unknown } from '../shared/transport-unknown.ts';
 import type { AlipayConfig } from './alipay-config.ts';
 import { topLevelRawMembers } from './alipay-reply-json.ts';
@@ -68,6 +68,8 @@ export function createAlipaySdk(config: AlipayConfig): AlipaySdk {
 
 export function createAlipayTransport(config: AlipayConfig, clock: Clock): AlipayTransport {
   const sdk = createAlipaySdk(config);
+  // Keep-alive pool and TLS session cache (shared/http-post.ts, "Connections").
+  const connections = providerConnections();
   return {
     async call(method, bizContent, options) {
       const signed = sdk.sdkExecute(
@@ -90,6 +92,7 @@ export function createAlipayTransport(config: AlipayConfig, clock: Clock): Alipa
         contentType: 'application/x-www-form-urlencoded;charset=utf-8',
         timeoutMs: options.timeoutMs,
         headers: { accept: 'application/json' },
+        connections,
       });
       const body = bodyOrUnknown(result);
       if (body.kind === 'unknown') return body;

@@ -4,7 +4,7 @@
  * must be signed; a return_code=0 reply is verified when it carries a sign (the sandbox signs all;
  * real PAYJS documents signing for successful replies only).
  */
-import { httpPost } from '../shared/http-post.ts';
+import { httpPost, providerConnections } from '../shared/http-post.ts';
 import { bodyOrUnknown, type UnknownResult, unknown } from '../shared/transport-unknown.ts';
 import { v2Sign, v2Verify } from '../shared/v2-sign.ts';
 import type { PayjsConfig } from './payjs-config.ts';
@@ -28,6 +28,8 @@ export interface PayjsTransport {
 }
 
 export function createPayjsTransport(config: PayjsConfig): PayjsTransport {
+  // Keep-alive pool and TLS session cache (shared/http-post.ts, "Connections").
+  const connections = providerConnections();
   return {
     async call(endpoint, params, timeoutMs) {
       const form: Record<string, string> = {};
@@ -40,6 +42,7 @@ export function createPayjsTransport(config: PayjsConfig): PayjsTransport {
         contentType: 'application/x-www-form-urlencoded;charset=utf-8',
         timeoutMs,
         headers: { accept: 'application/json' },
+        connections,
       });
       const body = bodyOrUnknown(result);
       if (body.kind === 'unknown') return body;

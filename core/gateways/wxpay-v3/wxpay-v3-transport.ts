@@ -6,7 +6,7 @@
  * minutes off our clock, 5xx, unreadable or lost is `unknown`: only a verified reply may end a trade.
  */
 import type { Clock } from '../../ports/clock.ts';
-import { type HttpPostResult, httpPost } from '../shared/http-post.ts';
+import { type HttpPostResult, httpPost, providerConnections } from '../shared/http-post.ts';
 import { type UnknownResult, unknown } from '../shared/transport-unknown.ts';
 import {
   v3AuthorizationHeader,
@@ -40,6 +40,8 @@ export interface WxpayV3Transport {
 }
 
 export function createWxpayV3Transport(config: WxpayV3Config, clock: Clock): WxpayV3Transport {
+  // Keep-alive pool and TLS session cache (shared/http-post.ts, "Connections").
+  const connections = providerConnections();
   return {
     async call(method, pathAndQuery, body, timeoutMs) {
       const text = body === undefined ? '' : JSON.stringify(body);
@@ -50,6 +52,7 @@ export function createWxpayV3Transport(config: WxpayV3Config, clock: Clock): Wxp
         body: text,
         contentType: 'application/json',
         timeoutMs,
+        connections,
         headers: {
           accept: 'application/json',
           'user-agent': WXPAY_V3_USER_AGENT,

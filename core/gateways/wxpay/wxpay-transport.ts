@@ -7,8 +7,7 @@
  * did not receive, or any query it did not answer, is sent once more to the backup domain.
  */
 import { randomBytes } from 'node:crypto';
-import https from 'node:https';
-import { type HttpPostResult, httpPost } from '../shared/http-post.ts';
+import { type HttpPostResult, httpPost, providerConnections } from '../shared/http-post.ts';
 import { bodyOrUnknown, type UnknownResult, unknown } from '../shared/transport-unknown.ts';
 import { v2Sign, v2Verify } from '../shared/v2-sign.ts';
 import { wxpayAddresseeProblem } from './wxpay-addressee.ts';
@@ -57,9 +56,10 @@ function mayUseBackup(result: HttpPostResult, readOnly: boolean): boolean {
 
 export function createWxpayTransport(config: WxpayConfig): WxpayTransport {
   const tls = config.client_tls;
-  // keepAlive off: one short exchange per call, and no stale pooled socket turning into a reset.
-  const secapiAgent = new https.Agent({ keepAlive: false, ...tls });
-  const plainAgent = new https.Agent({ keepAlive: false, ...(tls.ca ? { ca: tls.ca } : {}) });
+  // Keep-alive pools (shared/http-post.ts, "Connections"): a reset of a pooled socket is a network
+  // failure, never resent as a charge (mayUseBackup), so it stays unknown → query → reverse.
+  const secapi = providerConnections(tls);
+  const plain = providerConnections(tls.ca ? { ca: tls.ca } : {});
 
   return {
     async call(path, params, options) {
@@ -72,7 +72,7 @@ export function createWxpayTransport(config: WxpayConfig): WxpayTransport {
           body: buildWxpayXml(request),
           contentType: 'text/xml; charset=utf-8',
           timeoutMs: options.timeoutMs,
-          httpsAgent: options.secapi ? secapiAgent : plainAgent,
+          connections: options.secapi ? secapi : plain,
         });
       let result = await post(base);
       if (backup !== undefined && mayUseBackup(result, options.readOnly === true))
