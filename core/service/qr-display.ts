@@ -3,7 +3,6 @@
  * expired (closed at the provider by the engine) → idle. The state lives here, not in the page, so
  * a reload mid-payment shows the same QR or outcome.
  */
-import QRCode from 'qrcode';
 import type { ProviderName, QrDisplayView } from '../common/contract/views.ts';
 import { ConflictError, ValidationError } from '../common/errors.ts';
 import type { CheckoutEngine } from '../engine/checkout-engine.ts';
@@ -120,6 +119,8 @@ export class QrDisplay {
       this.resetLater(4000);
       return this.state;
     }
+    // qrcode is loaded by the first QR order, not by every start of the service (idle memory).
+    const { default: QRCode } = await import('qrcode');
     const svg = await QRCode.toString(attempt.qrCode, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     this.set({
       state: 'showing',
