@@ -20,7 +20,8 @@
  *    allocation rate (heapUsed stays ~26–40 MB: it is GC sizing, not a leak), and glibc keeps an
  *    arena per worker thread. The row after the first 1,000 payments shows the level-off;
  * 3. API round trip of queryPayment, p50/p99 over 1,000 sequential calls.
- * Options: --orders N (history size, default 100000), --payments N (default 10000); --node-flags
+ * Options: --orders N (history size, default 100000), --payments N (default 10000), --start-runs N
+ * (runs per start and idle-RSS row, default 3), --start-only (1 and 1b only); --node-flags
  * "FLAGS" (space-separated) and/or --env NAME=VALUE (repeatable) measure one more serve variant with
  * those node flags and environment, e.g. --node-flags=--optimize-for-size --env MALLOC_ARENA_MAX=2.
  */
@@ -42,12 +43,14 @@ const { values } = parseArgs({
     orders: { type: 'string', default: '100000' },
     payments: { type: 'string', default: '10000' },
     'node-flags': { type: 'string', default: '' },
+    'start-runs': { type: 'string', default: '3' },
+    'start-only': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
   },
 });
 const ORDERS = Number(values.orders);
 const PAYMENTS = Number(values.payments);
-const START_RUNS = 3;
+const START_RUNS = Number(values['start-runs']);
 const QUERIES = 1000;
 const CONCURRENCY = 8;
 /** What build/linux/scanpay-serve.service sets (the npm `serve` script passes only the flag). */
@@ -299,6 +302,7 @@ async function main(): Promise<void> {
 
     await startFigures(historyDir, emptyDir, sandboxUrl);
     await idleRssFigures(historyDir, sandboxUrl);
+    if (values['start-only']) return;
 
     for (const [variant, nodeArgs, prefix, env] of [
       ['Node defaults', [], 'B', {}],
