@@ -187,6 +187,16 @@ async function service(): Promise<Figure[]> {
   // Cold-start rows: "<label>  median  min  max  ratio×  target"; the floor row is the bare server.
   const coldStart = (label: string) => grab(text, new RegExp(`^${label}\\s{2,}([\\d,.]+)`, 'm'));
   const bareStart = coldStart('bare ESM HTTP server \\(floor\\)');
+  // The CPU-time column (all threads, until healthy): steadier than wall time on a shared machine.
+  const cpuOf = (label: string) =>
+    grab(text, new RegExp(`^${label}\\s{2,}[\\d,.]+\\s+[\\d,.]+\\s+[\\d,.]+\\s+[\\d.]+×\\s+([\\d,.]+)`, 'm'));
+  const bareCpu = cpuOf('bare ESM HTTP server \\(floor\\)');
+  const cpuNote = (label: string) => {
+    const cpu = cpuOf(label);
+    return cpu === undefined || bareCpu === undefined
+      ? ''
+      : `; CPU ${fmt(cpu, 0)} vs ${fmt(bareCpu, 0)} ms (${fmt(cpu / bareCpu, 2)}×)`;
+  };
   const started = (name: string, label: string): Figure => {
     const ms = coldStart(label);
     const ratio = ms !== undefined && bareStart !== undefined ? ms / bareStart : undefined;
@@ -203,7 +213,7 @@ async function service(): Promise<Figure[]> {
       floor:
         bareStart === undefined || ratio === undefined
           ? 'not printed'
-          : `${fmt(bareStart, 0)} ms bare server (${fmt(ratio, 2)}×)`,
+          : `${fmt(bareStart, 0)} ms bare server (${fmt(ratio, 2)}×)${cpuNote(label)}`,
     };
   };
   const out: Figure[] = [

@@ -8,7 +8,16 @@
  *   INSERT per transaction, nothing else.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -98,12 +107,32 @@ export function rssMiB(pid: number): number {
   return Number(kib[1]) / 1024;
 }
 
+/**
+ * CPU time a process has used so far, all its threads (V8's compiler and GC threads included), in ms:
+ * the first field of /proc/<pid>/task/<tid>/schedstat is nanoseconds on a CPU (Linux). Unlike the
+ * wall-clock start it hardly depends on what else the machine runs, so on a shared machine it is
+ * the steadier figure to compare with the floor.
+ */
+export function cpuMs(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return ns / 1e6;
+}
+
 /** How long a server is left alone before its idle RSS is read: start-up garbage, timers settled. */
 export const IDLE_SETTLE_MS = 2000;
 
 export interface BareServerFloor {
   /** spawn → first healthy answer, one value per run, ms. */
   readonly startMs: number[];
+  /** CPU time used by then (cpuMs), one value per run. */
+  readonly startCpuMs: number[];
   /** VmRSS after IDLE_SETTLE_MS idle, one value per run, MiB. */
   readonly idleRssMiB: number[];
 }
@@ -115,18 +144,20 @@ export async function measureBareServer(
   env: Readonly<Record<string, string>> = {},
 ): Promise<BareServerFloor> {
   const startMs: number[] = [];
+  const startCpuMs: number[] = [];
   const idleRssMiB: number[] = [];
   for (let run = 0; run < runs; run++) {
     const server = await startBareServer(nodeArgs, env);
     try {
       startMs.push(await msUntilHealthy(server.url, server.spawnedAt));
+      startCpuMs.push(cpuMs(server.child.pid!));
       await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
       idleRssMiB.push(rssMiB(server.child.pid!));
     } finally {
       await server.stop();
     }
   }
-  return { startMs, idleRssMiB };
+  return { startMs, startCpuMs, idleRssMiB };
 }
 
 /** fdatasync'ed 4 KiB writes per second, in a temporary directory on the benchmark's file system. */
