@@ -16,7 +16,7 @@
  *   skips verification when alipayPublicKey is empty, and exec() throws AlipayRequestError for
  *   transport errors, timeouts, non-200 and non-JSON bodies alike (read in alipay-sdk 4.14).
  */
-import { createVerify } from 'node:crypto';
+import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
 import { toAlipayTime } from '../shared/beijing-time.ts';
 import { httpPost } from '../shared/http-post.ts';
@@ -110,7 +110,7 @@ export function verifyAlipayReply(
   try {
     verified = createVerify('RSA-SHA256')
       .update(signedText, 'utf8')
-      .verify(config.alipay_public_key, sign, 'base64');
+      .verify(alipayPublicKeyOf(config), sign, 'base64');
   } catch {
     verified = false;
   }
@@ -159,6 +159,17 @@ function splitLikeSdk(
     else form[name] = value;
   }
   return { url: url.toString(), form };
+}
+
+/** The Alipay public key of a config, parsed on its first reply and then reused (a PEM parse per reply otherwise). */
+const parsedPublicKeys = new WeakMap<object, KeyObject>();
+function alipayPublicKeyOf(config: Pick<AlipayConfig, 'alipay_public_key'>): KeyObject {
+  let key = parsedPublicKeys.get(config);
+  if (!key) {
+    key = createPublicKey(config.alipay_public_key);
+    parsedPublicKeys.set(config, key);
+  }
+  return key;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
