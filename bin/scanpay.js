@@ -23,6 +23,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 
 const root = path.resolve(import.meta.dirname, '..');
+const COMPILE_CACHE_FLUSH_MS = 15_000;
 
 /** The persistent compile-cache directory for this user and platform. */
 function compileCacheDir() {
@@ -50,6 +51,10 @@ function bundleIsCurrent() {
 
 // NODE_COMPILE_CACHE, when set, has already enabled the cache before this file ran.
 if (!process.env.NODE_COMPILE_CACHE) module.enableCompileCache?.(compileCacheDir());
+// Node writes the cache when the process exits; a service that runs for weeks and then ends with
+// SIGKILL or a power cut would never write it. By this time the service has loaded what it loads at
+// start, so write it then (unref'd: a short command does not wait for it).
+setTimeout(() => module.flushCompileCache?.(), COMPILE_CACHE_FLUSH_MS).unref();
 
 if (process.env.SCANPAY_RUN_SOURCES !== '1' && bundleIsCurrent()) {
   await import('../dist/service/scanpay.mjs');

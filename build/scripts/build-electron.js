@@ -67,6 +67,8 @@ try {
         : process.env.XDG_CACHE_HOME || path.join(home, '.cache');
   if (!process.env.NODE_COMPILE_CACHE)
     nodeModule.enableCompileCache?.(path.join(cacheBase, 'ScanPay Kiosk', 'node-compile-cache'));
+  // Node writes the cache at exit; a till that runs for weeks and loses power never exits cleanly.
+  setTimeout(() => nodeModule.flushCompileCache?.(), 15000).unref();
 } catch {
   // No cache: a slower start, nothing else.
 }
