@@ -3,7 +3,15 @@
  * 1. cold start to healthy: spawn `scanpay serve --port 0 --data DIR` over a journal of 100,000
  *    orders and time spawn → first 200 from GET /api/health with ready:true (target ≤ 1 s), with
  *    the built-in sandbox started in-process (the newcomer default) and with `--sandbox URL`, and
- *    over an empty data directory for comparison;
+ *    over an empty data directory for comparison. bin/scanpay.js runs the production bundle
+ *    (rebuilt first: build/scripts/build-service.js) with the compile cache in a directory of this
+ *    run, warmed by one start that is not counted; one row runs the sources instead, one starts with
+ *    an empty compile cache. Floor (bench/lib/floors.ts): a bare ESM HTTP server started and polled
+ *    the same way; every row prints its ratio to it (target ≤ 3×, issue 20), and also the CPU time
+ *    all the process's threads used until then, which a busy shared machine disturbs far less;
+ * 1b. idle RSS: the serve process over the 100,000-order journal, healthy and left alone for
+ *    IDLE_SETTLE_MS, against the bare server left alone as long, both with the same node flags and
+ *    environment, as deployed and with Node's defaults (target ≤ 1.6×);
  * 2. resident memory (VmRSS) of the serve process after 10,000 payments made through the API with
  *    instant sandbox codes (target ≤ 150 MB). The sandbox runs as its own process here so its
  *    ledger of 10,000 trades is not counted against the service;
@@ -13,14 +21,23 @@
  *    allocation rate (heapUsed stays ~26–40 MB: it is GC sizing, not a leak), and glibc keeps an
  *    arena per worker thread. The row after the first 1,000 payments shows the level-off;
  * 3. API round trip of queryPayment, p50/p99 over 1,000 sequential calls.
- * Options: --orders N (history size, default 100000), --payments N (default 10000); --node-flags
+ * Options: --orders N (history size, default 100000), --payments N (default 10000), --start-runs N
+ * (runs per start and idle-RSS row, default 3), --start-only (1 and 1b only); --node-flags
  * "FLAGS" (space-separated) and/or --env NAME=VALUE (repeatable) measure one more serve variant with
  * those node flags and environment, e.g. --node-flags=--optimize-for-size --env MALLOC_ARENA_MAX=2.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  cpuMs,
+  IDLE_SETTLE_MS,
+  measureBareServer,
+  msUntilHealthy as pollUntilHealthy,
+} from '../lib/floors.ts';
 import { describeMachine } from '../lib/machine.ts';
 import { median, percentile } from '../lib/stats.ts';
 import { formatTable } from '../lib/table.ts';
@@ -32,12 +49,14 @@ const { values } = parseArgs({
     orders: { type: 'string', default: '100000' },
     payments: { type: 'string', default: '10000' },
     'node-flags': { type: 'string', default: '' },
+    'start-runs': { type: 'string', default: '3' },
+    'start-only': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
   },
 });
 const ORDERS = Number(values.orders);
 const PAYMENTS = Number(values.payments);
-const START_RUNS = 3;
+const START_RUNS = Number(values['start-runs']);
 const QUERIES = 1000;
 const CONCURRENCY = 8;
 /** What build/linux/scanpay-serve.service sets (the npm `serve` script passes only the flag). */
@@ -65,40 +84,33 @@ async function postJson(url: string, body: unknown): Promise<{ status: number; b
   return { status: response.status, body: (await response.json()) as Reply };
 }
 
-/** Polls /api/health until it answers 200 with ready:true (bounded); returns ms since spawn. */
-async function msUntilHealthy(serve: ScanpayChild): Promise<number> {
-  const url = `${serve.first.url as string}/api/health`;
-  for (let tries = 0; tries < 2000; tries++) {
-    try {
-      const response = await fetch(url);
-      if (response.status === 200) {
-        // GET /api/health answers the health view itself (not wrapped in {ok, value}).
-        const body = (await response.json()) as { ready?: boolean };
-        if (body.ready === true) return performance.now() - serve.spawnedAt;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error('the service never became healthy');
+/** Polls /api/health until 200 with ready:true, exactly as the bare-server floor is polled; ms since spawn. */
+function msUntilHealthy(serve: ScanpayChild): Promise<number> {
+  return pollUntilHealthy(serve.first.url as string, serve.spawnedAt);
 }
 
 function serveArgs(dataDir: string, sandboxUrl: string | null): string[] {
   return ['serve', '--port', '0', '--data', dataDir, ...(sandboxUrl ? ['--sandbox', sandboxUrl] : [])];
 }
 
-async function coldStarts(dataDir: string, sandboxUrl: string | null): Promise<number[]> {
-  const times: number[] = [];
-  for (let run = 0; run < START_RUNS; run++) {
-    const serve = await startScanpay(serveArgs(dataDir, sandboxUrl));
+async function coldStarts(
+  dataDir: string,
+  sandboxUrl: string | null,
+  env: Readonly<Record<string, string>>,
+  runs = START_RUNS,
+): Promise<{ wall: number[]; cpu: number[] }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const serve = await startScanpay(serveArgs(dataDir, sandboxUrl), [], undefined, env);
     try {
-      times.push(await msUntilHealthy(serve));
+      wall.push(await msUntilHealthy(serve));
+      cpu.push(cpuMs(serve.child.pid!));
     } finally {
       await serve.stop();
     }
   }
-  return times;
+  return { wall, cpu };
 }
 
 function orderNoOf(prefix: string, i: number): string {
@@ -196,6 +208,103 @@ async function measureServe(
   }
 }
 
+/** dist/service rebuilt from the sources now on disk, so the runs below measure the production bundle. */
+function buildServiceBundle(): void {
+  const script = fileURLToPath(new URL('../../build/scripts/build-service.js', import.meta.url));
+  const built = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 120_000 });
+  if (built.status !== 0) throw new Error(`build-service.js failed: ${built.stderr}`);
+}
+
+async function startFigures(historyDir: string, emptyDir: string, sandboxUrl: string): Promise<void> {
+  buildServiceBundle();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'scanpay-bench-compile-cache-'));
+  const cached = { NODE_COMPILE_CACHE: cacheDir };
+  try {
+    // The bare server first and last, so a change in the machine's load shows in its spread.
+    const bareBefore = await measureBareServer(START_RUNS);
+    const emptyCache = await coldStarts(emptyDir, sandboxUrl, cached, 1);
+    const rows: [string, { wall: number[]; cpu: number[] }][] = [];
+    for (const [label, dir, external] of [
+      [`${ORDERS.toLocaleString('en-US')} orders, in-process sandbox`, historyDir, false],
+      [`${ORDERS.toLocaleString('en-US')} orders, --sandbox URL`, historyDir, true],
+      ['empty data dir, in-process sandbox', emptyDir, false],
+      ['empty data dir, --sandbox URL', emptyDir, true],
+    ] as const) {
+      rows.push([label, await coldStarts(dir, external ? sandboxUrl : null, cached)]);
+    }
+    rows.push(['empty data dir, --sandbox URL, empty compile cache', emptyCache]);
+    rows.push([
+      'empty data dir, --sandbox URL, sources (no bundle)',
+      await coldStarts(emptyDir, sandboxUrl, { SCANPAY_RUN_SOURCES: '1', NODE_COMPILE_CACHE: '' }),
+    ]);
+    const bareAfter = await measureBareServer(START_RUNS);
+    const bare = median([...bareBefore.startMs, ...bareAfter.startMs]);
+    const bareCpu = median([...bareBefore.startCpuMs, ...bareAfter.startCpuMs]);
+    const startRows = rows.map(([label, { wall, cpu }]) => [
+      label,
+      median(wall),
+      Math.min(...wall),
+      Math.max(...wall),
+      `${(median(wall) / bare).toFixed(2)}×`,
+      median(cpu),
+      `${(median(cpu) / bareCpu).toFixed(2)}×`,
+      '≤ 1000, ≤ 3×',
+    ]);
+    const bareTimes = [...bareBefore.startMs, ...bareAfter.startMs];
+    startRows.push([
+      'bare ESM HTTP server (floor)',
+      bare,
+      Math.min(...bareTimes),
+      Math.max(...bareTimes),
+      '1.00×',
+      bareCpu,
+      '1.00×',
+      '',
+    ]);
+    console.log(
+      `\ncold start: spawn → first GET /api/health 200 with ready:true (ms, median of ${START_RUNS} runs; the floor of ${bareTimes.length}); CPU ms: all threads' CPU time by then`,
+    );
+    console.log(
+      formatTable(
+        ['journal', 'median', 'min', 'max', 'ratio to bare', 'CPU ms', 'CPU ratio', 'target'],
+        startRows,
+        { decimals: 0 },
+      ),
+    );
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+/** Idle RSS of serve and of the bare server, with the same flags and environment, both left alone as long. */
+async function idleRssFigures(historyDir: string, sandboxUrl: string): Promise<void> {
+  const rows: (string | number)[][] = [];
+  for (const [variant, nodeArgs, env] of [
+    ['as deployed', ['--optimize-for-size'], DEPLOYED_ENV],
+    ["Node's defaults", [], {}],
+  ] as const) {
+    const serveRss: number[] = [];
+    for (let run = 0; run < START_RUNS; run++) {
+      const serve = await startScanpay(serveArgs(historyDir, sandboxUrl), nodeArgs, undefined, env);
+      try {
+        await msUntilHealthy(serve);
+        await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+        serveRss.push(rssMiB(serve.child.pid!));
+      } finally {
+        await serve.stop();
+      }
+    }
+    const bare = median((await measureBareServer(START_RUNS, nodeArgs, env)).idleRssMiB);
+    const serve = median(serveRss);
+    rows.push([`scanpay serve idle, ${variant}`, serve, `${(serve / bare).toFixed(2)}×`, '≤ 1.6×']);
+    rows.push([`bare ESM HTTP server idle, ${variant}`, bare, '1.00×', '']);
+  }
+  console.log(
+    `\nidle RSS: healthy, then ${IDLE_SETTLE_MS} ms alone (MiB, median of ${START_RUNS}; serve over ${ORDERS.toLocaleString('en-US')} orders, --sandbox URL)`,
+  );
+  console.log(formatTable(['process', 'VmRSS', 'ratio to bare', 'target'], rows, { decimals: 1 }));
+}
+
 async function main(): Promise<void> {
   console.log(describeMachine());
   const historyDir = mkdtempSync(join(tmpdir(), 'scanpay-bench-service-'));
@@ -208,17 +317,9 @@ async function main(): Promise<void> {
     const seedMs = performance.now() - seedStart;
     console.log(`seeded ${ORDERS.toLocaleString('en-US')} orders in ${Math.round(seedMs)} ms`);
 
-    const startRows: (string | number)[][] = [];
-    for (const [label, dir, external] of [
-      [`${ORDERS.toLocaleString('en-US')} orders, in-process sandbox`, historyDir, false],
-      [`${ORDERS.toLocaleString('en-US')} orders, --sandbox URL`, historyDir, true],
-      ['empty data dir, in-process sandbox', emptyDir, false],
-    ] as const) {
-      const times = await coldStarts(dir, external ? sandboxUrl : null);
-      startRows.push([label, median(times), Math.min(...times), Math.max(...times), '≤ 1000']);
-    }
-    console.log(`\ncold start: spawn → first GET /api/health 200 with ready:true (ms, ${START_RUNS} runs)`);
-    console.log(formatTable(['journal', 'median', 'min', 'max', 'target'], startRows, { decimals: 0 }));
+    await startFigures(historyDir, emptyDir, sandboxUrl);
+    await idleRssFigures(historyDir, sandboxUrl);
+    if (values['start-only']) return;
 
     for (const [variant, nodeArgs, prefix, env] of [
       ['Node defaults', [], 'B', {}],

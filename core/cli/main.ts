@@ -1,18 +1,22 @@
 /**
  * `scanpay <command> [args]`: each command is one module in ./commands/, loaded on demand so a
- * command never pays for another's imports (classify must not load serialport or SQLite).
+ * command never pays for another's imports (classify must not load serialport or SQLite). Each import
+ * is written out literally so esbuild can give every command its own chunk in the production bundle
+ * (build/scripts/build-service.js); an import of a computed path would stay unresolved there.
  */
 import { type CliCommand, CliUsageError, USAGE_EXIT_STATUS } from './cli-command.ts';
 
-const COMMANDS: Readonly<Record<string, string>> = {
-  classify: './commands/classify.ts',
-  sandbox: './commands/sandbox.ts',
-  serve: './commands/serve.ts',
-  doctor: './commands/doctor.ts',
-  listen: './commands/listen.ts',
-  backup: './commands/backup.ts',
-  reconcile: './commands/reconcile.ts',
-  'sign-release': './commands/sign-release.ts',
+type CommandModule = { command: CliCommand };
+
+const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
+  classify: () => import('./commands/classify.ts'),
+  sandbox: () => import('./commands/sandbox.ts'),
+  serve: () => import('./commands/serve.ts'),
+  doctor: () => import('./commands/doctor.ts'),
+  listen: () => import('./commands/listen.ts'),
+  backup: () => import('./commands/backup.ts'),
+  reconcile: () => import('./commands/reconcile.ts'),
+  'sign-release': () => import('./commands/sign-release.ts'),
 };
 
 function usage(): string {
@@ -37,12 +41,12 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 1;
   }
-  const path = COMMANDS[name];
-  if (!path) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     console.error(`unknown command: ${name}\n\n${usage()}`);
     return 1;
   }
-  const module = (await import(path)) as { command: CliCommand };
+  const module = await load();
   try {
     return await module.command.run(rest);
   } catch (error) {

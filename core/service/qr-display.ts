@@ -11,7 +11,6 @@
  * 5 minutes: the engine's close retries are spaced and bounded, core/domain/poll-policy.ts).
  * `auto_start` shows a new code whenever the display is idle, for screens without touch.
  */
-import QRCode from 'qrcode';
 import type { ProviderName, QrCodeView, QrDisplayView, Wallet } from '../common/contract/views.ts';
 import { ConflictError, UnavailableError, ValidationError } from '../common/errors.ts';
 import type { CheckoutEngine } from '../engine/checkout-engine.ts';
@@ -154,6 +153,8 @@ export class QrDisplay {
           ...(this.options.pid ? { pid: this.options.pid } : {}),
         });
         if (!attempt.qrCode) continue;
+        // qrcode is loaded by the first QR order, not by every start of the service (idle memory).
+        const { default: QRCode } = await import('qrcode');
         const svg = await QRCode.toString(attempt.qrCode, {
           type: 'svg',
           errorCorrectionLevel: 'M',

@@ -60,6 +60,13 @@ describe('systemd unit for `scanpay serve`', () => {
     expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=2$/m);
   });
 
+  it("keeps Node's compile cache in the unit's own cache directory, the only one it may write there", () => {
+    expect(unit).toMatch(/^CacheDirectory=scanpay$/m);
+    // ProtectSystem=strict leaves /var/cache read-only except the CacheDirectory= systemd creates.
+    expect(unit).toMatch(/^ProtectSystem=strict$/m);
+    expect(unit).toMatch(/^Environment=NODE_COMPILE_CACHE=\/var\/cache\/scanpay\/\S+$/m);
+  });
+
   it('passes systemd-analyze verify with no warnings', (ctx) => {
     requireTool(ctx, missing('systemd-analyze', 'systemd'));
     // verify insists that ExecStart's program exists; on this machine /opt/scanpay is not installed, so

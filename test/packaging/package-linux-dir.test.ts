@@ -139,11 +139,25 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
     requireTool(ctx, cannotRun);
     expect(entries).toContain('/package.json');
     expect(entries).toContain('/dist/electron/main.cjs');
+    expect(entries).toContain('/dist/electron/main-bundle.cjs');
     expect(entries).toContain('/dist/electron/preload.cjs');
     expect(entries).toContain('/dist/renderer/index.html');
-    const main = asar.extractFile(archive, 'dist/electron/main.cjs').toString('utf8');
+    const main = asar.extractFile(archive, 'dist/electron/main-bundle.cjs').toString('utf8');
     expect(main).toContain('scanpay:invoke');
     expect(main).not.toContain('sourceMappingURL');
+  });
+
+  it("starts through a loader that enables Node's compile cache before it requires the bundle", (ctx) => {
+    requireTool(ctx, cannotRun);
+    const manifest = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as {
+      main: string;
+    };
+    expect(manifest.main).toBe('dist/electron/main.cjs');
+    const loader = asar.extractFile(archive, 'dist/electron/main.cjs').toString('utf8');
+    const enabled = loader.indexOf('enableCompileCache');
+    expect(enabled).toBeGreaterThan(0);
+    expect(loader.indexOf('require("./main-bundle.cjs")')).toBeGreaterThan(enabled);
+    expect(loader).not.toContain('scanpay:invoke');
   });
 
   it('packs a renderer that loads from file:// under the shell CSP (relative assets, no inline script)', (ctx) => {
@@ -204,7 +218,7 @@ describe('electron-builder --linux dir (offline, stub Electron)', () => {
 
   it('packs exactly the packages the bundle requires at run time, with their dependencies', (ctx) => {
     requireTool(ctx, cannotRun);
-    const main = asar.extractFile(archive, 'dist/electron/main.cjs').toString('utf8');
+    const main = asar.extractFile(archive, 'dist/electron/main-bundle.cjs').toString('utf8');
     const required = new Set(
       [...main.matchAll(/\b(?:require|import)\("([^"]+)"\)/g)]
         .map((m) => m[1]!)

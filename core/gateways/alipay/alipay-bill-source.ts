@@ -11,7 +11,7 @@ import type { BillFetch, BillSource } from '../../ports/bill-source.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { systemClock } from '../../ports/clock.ts';
 import { peekStream, smallText } from '../shared/bill-lines.ts';
-import { readAlipayBill, ZIP_MAGIC } from './alipay-bill-parser.ts';
+import type * as AlipayBillParser from './alipay-bill-parser.ts';
 import type { AlipayConfig } from './alipay-config.ts';
 import { type AlipayTransport, createAlipayTransport } from './alipay-transport.ts';
 
@@ -80,8 +80,11 @@ export function createAlipayBillSource(config: AlipayConfig, deps: AlipayBillDep
           continue;
         }
         const { head, stream } = await peekStream(Readable.fromWeb(response.body as never), 4);
-        if (head.subarray(0, 4).equals(ZIP_MAGIC)) {
-          return { kind: 'bill', rows: readAlipayBill(stream), summary: () => undefined };
+        // The parser (csv-parse, fflate, iconv-lite) is loaded on the first bill, not by every
+        // start of the service (idle memory, docs/benchmarks.md).
+        const parser: typeof AlipayBillParser = await import('./alipay-bill-parser.ts');
+        if (head.subarray(0, 4).equals(parser.ZIP_MAGIC)) {
+          return { kind: 'bill', rows: parser.readAlipayBill(stream), summary: () => undefined };
         }
         // Not a zip: the expired-link page (下载超时) or an error page. Ask for a fresh link once.
         problem = `Alipay bill download: not a zip (${(await smallText(stream, 4096)).trim().slice(0, 120)})`;

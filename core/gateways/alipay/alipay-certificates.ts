@@ -1,14 +1,14 @@
 /**
  * Certificate mode (公钥证书模式, docs/protocols.md §4): the merchant gives the app public-key
  * certificate, the Alipay public-key certificate and the Alipay root certificate instead of the bare
- * Alipay public key. alipay-sdk derives app_cert_sn / alipay_root_cert_sn and the verifying key from
- * them; here each certificate is read and checked once at start, so a wrong file fails with the key
- * named: it must be a certificate, the app certificate must certify the configured private key, and
- * alipay-sdk must be able to take its serial number.
+ * Alipay public key. app_cert_sn / alipay_root_cert_sn (alipay-signer.ts, derived as alipay-sdk
+ * does) and the verifying key come from them; here each certificate is read and checked once at
+ * start, so a wrong file fails with the key named: it must be a certificate, the app certificate must
+ * certify the configured private key, and each file must yield its serial number.
  */
 import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
-import { AlipaySdk } from 'alipay-sdk';
 import { readPemOrPath } from '../shared/provider-config.ts';
+import { alipayCertSerial, alipayRootCertSerial } from './alipay-signer.ts';
 
 export interface AlipayCertificates {
   /** PEM of the app public-key certificate (appCertPublicKey_<app_id>.crt). */
@@ -54,24 +54,17 @@ function readCertificate(value: string | undefined):
   }
 }
 
-/** The serial numbers as alipay-sdk derives them (it exports no helper: its constructor does it). */
-function serialsBySdk(
-  privateKeyPem: string,
-  pems: { app: string; alipay: string; root: string },
-): { app: string; alipay: string; root: string } | undefined {
+/** The serial numbers Alipay expects (alipay-signer.ts), or undefined when a file yields none. */
+function serialsOf(pems: {
+  app: string;
+  alipay: string;
+  root: string;
+}): { app: string; alipay: string; root: string } | undefined {
   try {
-    const { config } = new AlipaySdk({
-      appId: 'certificate-check',
-      privateKey: privateKeyPem,
-      keyType: 'PKCS8',
-      appCertContent: pems.app,
-      alipayPublicCertContent: pems.alipay,
-      alipayRootCertContent: pems.root,
-    });
     return {
-      app: config.appCertSn ?? '',
-      alipay: config.alipayCertSn ?? '',
-      root: config.alipayRootCertSn ?? '',
+      app: alipayCertSerial(pems.app),
+      alipay: alipayCertSerial(pems.alipay),
+      root: alipayRootCertSerial(pems.root),
     };
   } catch {
     return undefined;
@@ -101,12 +94,11 @@ export function loadCertificates(input: CertificateInput, appPrivateKey: KeyObje
       message: "is the app's own certificate; replies are signed by Alipay, so give Alipay's certificate",
     });
   }
-  const privatePem = appPrivateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const serials = serialsBySdk(privatePem, { app: app.pem, alipay: alipay.pem, root: root.pem });
+  const serials = serialsOf({ app: app.pem, alipay: alipay.pem, root: root.pem });
   if (!serials) {
     issues.push({
       path: 'alipay_root_cert',
-      message: "alipay-sdk cannot read the certificates' serial numbers",
+      message: "the certificates' serial numbers cannot be read",
     });
   } else {
     if (!serials.app) issues.push({ path: 'app_cert', message: 'has no readable serial number' });

@@ -1,33 +1,22 @@
 /**
  * Alipay asynchronous notification (docs/protocols.md §4): a form POST signed RSA2 with Alipay's key over
- * the URL-decoded fields minus `sign` and `sign_type`. Verified with alipay-sdk's checkNotifySignV2
- * (the official SDK, with the merchant's configured Alipay public key); `raw` values because
+ * the URL-decoded fields minus `sign` and `sign_type`. Verified as alipay-sdk's checkNotifySignV2 does
+ * (alipay-signer.ts, with the merchant's configured Alipay public key parsed once); raw values because
  * URLSearchParams has already decoded them once. TRADE_SUCCESS / TRADE_FINISHED are paid; any other
  * status (WAIT_BUYER_PAY, TRADE_CLOSED) is acknowledged without booking. Answer `success`.
  * A notification is ours only when app_id is our app and auth_app_id (when sent; always in
  * service-provider mode) is the merchant we take payments for.
  */
-import type { AlipaySdk } from 'alipay-sdk';
 import { ValidationError } from '../../common/errors.ts';
 import { yuanToFen } from '../../common/money.ts';
 import type { NotifyReading, NotifyVerifier } from '../../ports/notify-verifier.ts';
 import { chinaTimeToIso } from '../shared/beijing-time.ts';
 import { parseFormFields } from '../shared/form-fields.ts';
 import type { AlipayConfig } from './alipay-config.ts';
-import { createAlipaySdk } from './alipay-transport.ts';
+import { createAlipayNotifySignatureCheck } from './alipay-signer.ts';
 
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const PAID_STATUSES: ReadonlySet<string> = new Set(['TRADE_SUCCESS', 'TRADE_FINISHED']);
-
-function verifies(sdk: AlipaySdk, fields: Readonly<Record<string, string>>): boolean {
-  if (!fields.sign) return false;
-  try {
-    return sdk.checkNotifySignV2({ ...fields });
-  } catch {
-    // A malformed signature or key makes the SDK throw: that is a failed verification, not a crash.
-    return false;
-  }
-}
 
 function fenOf(yuan: string | undefined): number | undefined {
   if (yuan === undefined) return undefined;
@@ -40,7 +29,7 @@ function fenOf(yuan: string | undefined): number | undefined {
 }
 
 export function createAlipayNotifyVerifier(config: AlipayConfig): NotifyVerifier {
-  const sdk = createAlipaySdk(config);
+  const verifies = createAlipayNotifySignatureCheck(config.alipay_public_key);
   return {
     provider: 'alipay',
     success: { status: 200, contentType: TEXT_TYPE, body: 'success' },
@@ -49,7 +38,7 @@ export function createAlipayNotifyVerifier(config: AlipayConfig): NotifyVerifier
       const parsed = parseFormFields(body);
       if (!parsed.ok) return { kind: 'rejected', reason: parsed.problem };
       const f = parsed.fields;
-      if (!verifies(sdk, f)) return { kind: 'rejected', reason: 'signature missing or invalid' };
+      if (!verifies(f)) return { kind: 'rejected', reason: 'signature missing or invalid' };
       if (f.app_id !== config.app_id) return { kind: 'rejected', reason: 'notification is for another app' };
       // auth_app_id names the merchant whose trade it is: ours, or in service-provider mode the
       // authorising merchant configured with app_auth_token (which every ISV notification names).

@@ -1,6 +1,7 @@
 /**
- * The single place Alipay replies are trusted. alipay-sdk signs the request (sdkExecute: RSA2, and in
- * certificate mode app_cert_sn / alipay_root_cert_sn from the configured certificates). The reply is
+ * The single place Alipay replies are trusted. alipay-signer.ts signs the request as alipay-sdk's
+ * sdkExecute() would (RSA2, and in certificate mode app_cert_sn / alipay_root_cert_sn from the
+ * configured certificates), with the key parsed once (why not the SDK: alipay-signer.ts). The reply is
  * verified here over the raw `…_response` substring as received (docs/protocols.md §4), with
  * node:crypto and the configured Alipay public key (in certificate mode, the key of the Alipay
  * public-key certificate, and the reply's alipay_cert_sn must name that certificate).
@@ -15,14 +16,14 @@
  *   skips verification when alipayPublicKey is empty, and exec() throws AlipayRequestError for
  *   transport errors, timeouts, non-200 and non-JSON bodies alike (read in alipay-sdk 4.14).
  */
-import { createVerify } from 'node:crypto';
-import { AlipaySdk } from 'alipay-sdk';
+import { createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import type { Clock } from '../../ports/clock.ts';
 import { toAlipayTime } from '../shared/beijing-time.ts';
 import { httpPost, providerConnections } from '../shared/http-post.ts';
 import { bodyOrUnknown, type UnknownResult, unknown } from '../shared/transport-unknown.ts';
 import type { AlipayConfig } from './alipay-config.ts';
 import { topLevelRawMembers } from './alipay-reply-json.ts';
+import { createAlipayRequestSigner } from './alipay-signer.ts';
 
 export interface AlipayVerifiedReply {
   readonly kind: 'verified';
@@ -45,46 +46,19 @@ export interface AlipayTransport {
   ): Promise<AlipayReply>;
 }
 
-export function createAlipaySdk(config: AlipayConfig): AlipaySdk {
-  const certificates = config.certificates;
-  return new AlipaySdk({
-    appId: config.app_id,
-    privateKey: config.app_private_key,
-    keyType: 'PKCS8',
-    // Certificate mode: alipay-sdk reads the serial numbers and the Alipay key from the certificates.
-    ...(certificates
-      ? {
-          appCertContent: certificates.app_cert,
-          alipayPublicCertContent: certificates.alipay_public_cert,
-          alipayRootCertContent: certificates.alipay_root_cert,
-        }
-      : { alipayPublicKey: config.alipay_public_key }),
-    gateway: config.base_url,
-    signType: 'RSA2',
-    camelcase: false,
-    timeout: config.timeouts.other_ms,
-  });
-}
-
 export function createAlipayTransport(config: AlipayConfig, clock: Clock): AlipayTransport {
-  const sdk = createAlipaySdk(config);
+  const signer = createAlipayRequestSigner(config);
   // Keep-alive pool and TLS session cache (shared/http-post.ts, "Connections").
   const connections = providerConnections();
   return {
     async call(method, bizContent, options) {
-      const signed = sdk.sdkExecute(
+      const params = signer.sign({
         method,
-        {
-          // The SDK stamps the kiosk's local time; Alipay reads China time, and a kiosk set to UTC
-          // would be eight hours off. A parameter given here replaces the SDK's before signing.
-          timestamp: toAlipayTime(clock.now()),
-          biz_content: bizContent,
-          ...(config.app_auth_token ? { app_auth_token: config.app_auth_token } : {}),
-          ...(options.notifyUrl ? { notify_url: options.notifyUrl } : {}),
-        },
-        { bizContentAutoSnakeCase: false },
-      );
-      const params = Object.fromEntries(new URLSearchParams(signed));
+        // Alipay reads China time; a kiosk set to UTC would be eight hours off with its local time.
+        timestamp: toAlipayTime(clock.now()),
+        bizContent,
+        extra: { app_auth_token: config.app_auth_token, notify_url: options.notifyUrl },
+      });
       const { url, form } = splitLikeSdk(config.base_url, params);
       const result = await httpPost({
         url,
@@ -139,7 +113,7 @@ export function verifyAlipayReply(
   try {
     verified = createVerify('RSA-SHA256')
       .update(signedText, 'utf8')
-      .verify(config.alipay_public_key, sign, 'base64');
+      .verify(alipayPublicKeyOf(config), sign, 'base64');
   } catch {
     verified = false;
   }
@@ -188,6 +162,17 @@ function splitLikeSdk(
     else form[name] = value;
   }
   return { url: url.toString(), form };
+}
+
+/** The Alipay public key of a config, parsed on its first reply and then reused (a PEM parse per reply otherwise). */
+const parsedPublicKeys = new WeakMap<object, KeyObject>();
+function alipayPublicKeyOf(config: Pick<AlipayConfig, 'alipay_public_key'>): KeyObject {
+  let key = parsedPublicKeys.get(config);
+  if (!key) {
+    key = createPublicKey(config.alipay_public_key);
+    parsedPublicKeys.set(config, key);
+  }
+  return key;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

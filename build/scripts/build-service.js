@@ -1,0 +1,92 @@
+// Bundles the `scanpay` command line (and with it `scanpay serve`, the headless service) into
+// dist/service/ with esbuild (`npm run build:service`), so production never pays for Node's run-time
+// TypeScript stripping nor for resolving hundreds of small modules (issue 20; docs/benchmarks.md, "Start-up").
+//
+// - ESM with code splitting: core/cli/main.ts loads each command on demand, and each command becomes
+//   its own chunk, so `scanpay classify` still never parses SQLite or the HTTP service.
+// - Only what cannot be bundled stays external: node:* and the native modules node-hid, serialport and usb,
+//   which find their N-API prebuilds relative to their own package folder.
+// - Bundled CommonJS dependencies call require() for Node built-ins; an ESM bundle has none, so the
+//   banner gives each chunk one (createRequire), as esbuild's documentation suggests.
+// - core/ reads a few files relative to itself (`new URL('./keys/x', import.meta.url)`, the renderer in
+//   dist/renderer). In a chunk, import.meta.url is the chunk's own file, so every `import.meta.url` in
+//   core/ is rewritten to the URL its source file has, computed from the chunk's location: the paths
+//   resolve exactly as when the sources run.
+// - dist/service/inputs.json lists the source files with their modification times: bin/scanpay.js runs
+//   the bundle only while it is current, and the sources otherwise (a `git pull` without a build).
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir =
+  outdirFlag > 0 && process.argv[outdirFlag + 1]
+    ? path.resolve(process.argv[outdirFlag + 1])
+    : path.join(root, 'dist', 'service');
+
+/** Resolved at run time from node_modules, never bundled. */
+export const SERVICE_EXTERNALS = ['node-hid', 'serialport', '@serialport/*', 'usb', '@node-usb/*', 'node:*'];
+
+/** Files whose change makes the bundle stale besides its inputs: what `npm ci` rewrites. */
+const LOCK_FILES = ['package-lock.json', 'node_modules/.package-lock.json'];
+
+const coreDir = `${path.join(root, 'core')}${path.sep}`;
+
+/** `import.meta.url` of a core/ source, written as seen from a chunk in outdir. */
+const sourceUrlPlugin = {
+  name: 'scanpay-source-url',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\.ts$/ }, async (args) => {
+      if (!args.path.startsWith(coreDir)) return undefined;
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('import.meta.')) return { contents: source, loader: 'ts' };
+      const relative = path.relative(outdir, args.path).split(path.sep).join('/');
+      const url = `new URL(${JSON.stringify(relative)}, import.meta.url)`;
+      const contents = source
+        .replaceAll('import.meta.url', `${url}.href`)
+        .replaceAll('import.meta.filename', `__scanpay_fileURLToPath(${url})`)
+        .replaceAll('import.meta.dirname', `__scanpay_dirname(__scanpay_fileURLToPath(${url}))`);
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { scanpay: path.join(root, 'core', 'cli', 'main.ts') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunk-[hash]',
+  external: SERVICE_EXTERNALS,
+  banner: {
+    js: [
+      'import { createRequire as __scanpay_createRequire } from "node:module";',
+      'import { fileURLToPath as __scanpay_fileURLToPath } from "node:url";',
+      'import { dirname as __scanpay_dirname } from "node:path";',
+      'const require = __scanpay_createRequire(import.meta.url);',
+    ].join(' '),
+  },
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  metafile: true,
+  plugins: [sourceUrlPlugin],
+});
+
+const sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+const inputs = {};
+for (const file of [...sources, ...LOCK_FILES].sort()) {
+  const info = await stat(path.join(root, file)).catch(() => undefined);
+  if (info) inputs[file] = info.mtimeMs;
+}
+await writeFile(path.join(outdir, 'inputs.json'), `${JSON.stringify({ inputs }, null, 1)}\n`);
+console.log(
+  `built ${path.join(outdir, 'scanpay.mjs')} (${Object.keys(result.metafile.outputs).length} files)`,
+);
