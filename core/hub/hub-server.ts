@@ -1,0 +1,189 @@
+/**
+ * `scanpay hub`'s HTTP service. All state is in PostgreSQL (a `pg` pool), so any number of hub
+ * processes can run behind a load balancer: nothing is cached between requests.
+ *   POST /api/ingest      a terminal's batch (Authorization: Bearer <terminal token>)
+ *   GET  /api/orders      orders across terminals, filters in the query  (admin token)
+ *   GET  /api/reports     ?by=day|shift|wallet&from=YYYY-MM-DD&to=…      (admin token)
+ *   GET  /api/terminals   the registry                                  (admin token)
+ *   GET  /api/attention   open attention items                          (admin token)
+ *   GET  /healthz         200 when the database answers
+ * Errors answer `{ok:false, error:{code, message}}` with the HubError's status; an unexpected one
+ * is logged (without the request's token) and answered 500 without its text.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import type { z } from 'zod';
+import { HubError } from './hub-errors.ts';
+import { ingestBatch } from './hub-ingest.ts';
+import {
+  hubReport,
+  listHubOrders,
+  listTerminals,
+  OrderQuerySchema,
+  openAttention,
+  ReportQuerySchema,
+} from './hub-reads.ts';
+import { migrateHub } from './hub-schema.ts';
+import { IngestBatchSchema } from './hub-wire.ts';
+import { isAdminToken, terminalOfToken } from './terminal-tokens.ts';
+
+/** A full batch (500 changes of a few hundred bytes) fits with room to spare. */
+const MAX_BODY = 4 * 1024 * 1024;
+const HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } as const;
+
+export interface HubOptions {
+  readonly databaseUrl: string;
+  readonly adminToken: string;
+  readonly host: string;
+  readonly port: number;
+  readonly poolMax: number;
+  readonly now?: () => number;
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface RunningHub {
+  readonly url: string;
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  const match = header ? /^Bearer (\S+)$/.exec(header) : null;
+  return match?.[1] ?? null;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new HubError('hub_bad_request', `the body is over ${MAX_BODY} bytes: send smaller batches`));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** zod's first problem as `field: what is wrong`. */
+function parsed<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path.join('.') || what;
+  throw new HubError('hub_bad_request', `${what}: ${path}: ${issue?.message ?? 'invalid'}`);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, HEADERS).end(JSON.stringify(body));
+}
+
+export async function startHub(options: HubOptions): Promise<RunningHub> {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolMax });
+  // An idle client whose server went away emits here; the next query gets a fresh connection.
+  pool.on('error', (error) => log('database connection lost', { error: error.message }));
+  try {
+    await migrateHub(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  const requireAdmin = (req: IncomingMessage) => {
+    if (!isAdminToken(options.adminToken, bearer(req)))
+      throw new HubError('hub_unauthorized', 'send the admin token as Authorization: Bearer <token>');
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const query = Object.fromEntries(url.searchParams);
+    if (req.method === 'POST' && url.pathname === '/api/ingest') {
+      const terminalId = await terminalOfToken(pool, bearer(req));
+      let json: unknown;
+      try {
+        json = JSON.parse(await readBody(req));
+      } catch (error) {
+        if (error instanceof HubError) throw error;
+        throw new HubError('hub_bad_request', 'the body is not JSON');
+      }
+      const batch = parsed(IngestBatchSchema, json, 'batch');
+      if (batch.terminal_id !== terminalId)
+        throw new HubError(
+          'hub_forbidden',
+          `this token belongs to terminal ${terminalId}, not ${batch.terminal_id}: a terminal writes only its own data`,
+        );
+      send(res, 200, {
+        ok: true,
+        ...(await ingestBatch(pool, terminalId, batch.changes, batch.status, now())),
+      });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/healthz') {
+      await pool.query('SELECT 1');
+      send(res, 200, { ok: true });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname.startsWith('/api/')) {
+      requireAdmin(req);
+      switch (url.pathname) {
+        case '/api/orders':
+          send(res, 200, {
+            ok: true,
+            ...(await listHubOrders(pool, parsed(OrderQuerySchema, query, 'query'))),
+          });
+          return;
+        case '/api/reports':
+          send(res, 200, {
+            ok: true,
+            rows: await hubReport(pool, parsed(ReportQuerySchema, query, 'query')),
+          });
+          return;
+        case '/api/terminals':
+          send(res, 200, { ok: true, terminals: await listTerminals(pool, now()) });
+          return;
+        case '/api/attention':
+          send(res, 200, { ok: true, items: await openAttention(pool) });
+          return;
+      }
+    }
+    throw new HubError('hub_not_found', `no route ${req.method} ${url.pathname}`);
+  };
+
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (error instanceof HubError) {
+        send(res, error.httpStatus, { ok: false, error: error.toJSON() });
+        return;
+      }
+      log('request failed', { path: req.url?.split('?')[0], error: (error as Error)?.message });
+      // The database may be away: the terminal keeps its outbox and tries again later.
+      const unavailable = new HubError('hub_unavailable', 'the hub could not do that now: try again later');
+      send(res, unavailable.httpStatus, { ok: false, error: unavailable.toJSON() });
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    pool,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await pool.end();
+    },
+  };
+}
