@@ -29,10 +29,11 @@ import { settingsOperations } from './api/settings.ts';
 import { shiftOperations } from './api/shifts.ts';
 import { tillOperations } from './api/till.ts';
 import { loadConfig } from './config/load-config.ts';
-import type { ServiceConfig } from './config/service-config.ts';
+import { parseHubOption, type ServiceConfig } from './config/service-config.ts';
 import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
+import { type HubForwarder, startHubForwarder } from './hub-forwarder.ts';
 import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
@@ -59,6 +60,8 @@ export interface KioskServiceOptions {
   /** Echo the log to stderr. */
   readonly verbose?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** The store hub to forward to (`scanpay serve --hub URL --hub-token T`): overrides config `hub`. */
+  readonly hub?: { readonly url: string; readonly token: string };
 }
 
 export interface KioskService {
@@ -85,12 +88,15 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const clock = options.clock ?? systemClock;
   const dataDir = options.dataDir;
   secureDataDir(dataDir);
-  const { config, path: configPath } = loadConfig(dataDir, options.env);
+  const loaded = loadConfig(dataDir, options.env);
+  const configPath = loaded.path;
+  // The command line's hub is checked by the same schema as the file's (a bad token is config_invalid).
+  const config = options.hub ? { ...loaded.config, hub: parseHubOption(options.hub) } : loaded.config;
   const logger = createFileLogger(dataDir, options.verbose ?? false);
   const bus = new EventBus();
   // First, before anything that would keep the process alive: a refused journal must exit at once.
   const backupDir = resolve(dataDir, config.backups.dir ?? 'backups');
-  const journal = openJournal(dataDir, { backupDir });
+  const journal = openJournal(dataDir, { backupDir, outbox: config.hub !== undefined });
 
   let ownSandbox: RunningSandbox | null = null;
   let sandbox: SandboxEndpoint | null = null;
@@ -187,6 +193,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       unresolved: unresolved.length,
       needs_attention: unresolved.filter((a) => a.phase === 'needs_attention').length,
       now: clock.now(),
+      hub: hubForwarder?.status() ?? null,
     };
   };
   let stopped = false;
@@ -235,6 +242,32 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     // A cut line shows within seconds, not at the next customer's payment.
     if (!stopped) health.startHeartbeat();
   });
+
+  let hubForwarder: HubForwarder | null = null;
+  if (config.hub) {
+    hubForwarder = startHubForwarder({
+      url: config.hub.url,
+      token: config.hub.token,
+      terminalId: config.terminal_id,
+      outbox: journal,
+      logger,
+      status: () => {
+        const view = healthView();
+        return {
+          version: view.version,
+          ready: view.ready,
+          needs_attention: view.needs_attention,
+          scanners: view.scanners.map((s) => ({ source: s.source, state: s.state })),
+          printer: null,
+        };
+      },
+    });
+    // Forward a change as soon as it is written rather than at the next poll.
+    const forwarder = hubForwarder;
+    bus.subscribe((event) => {
+      if (event.kind === 'order' || event.kind === 'attempt') forwarder.nudge();
+    });
+  }
 
   const parts: ServiceParts = {
     engine,
@@ -300,6 +333,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       health.stop();
       await scanners?.manager.stop();
       await engine.shutdown();
+      // After the engine's last writes; what it did not send waits in the outbox for the next start.
+      await hubForwarder?.stop();
       await peripherals.stop();
       await backups.stop();
       await reconciliation.stop();
