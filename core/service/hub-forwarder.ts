@@ -37,6 +37,8 @@ export interface HubForwarderOptions {
   readonly requestTimeoutMs?: number;
   readonly backoff?: Backoff;
   readonly random?: () => number;
+  /** Called when what status() says changed (the service pushes a health event to the till). */
+  readonly onChange?: () => void;
 }
 
 /** What the till shows about the hub (HealthView.hub). */
@@ -129,8 +131,18 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
     return body as unknown as IngestAnswer;
   }
 
+  let shown = '';
+  const changed = () => {
+    if (stopped) return;
+    const now = `${options.outbox.outboxCount()}|${problem}`;
+    if (now === shown) return;
+    shown = now;
+    options.onChange?.();
+  };
+
   async function loop(): Promise<void> {
     while (!stopped) {
+      changed();
       const rows = options.outbox.outboxBatch(batchSize);
       const due = rows.length > 0 || Date.now() - lastSentAt >= heartbeatMs;
       if (!due) {
@@ -183,7 +195,11 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
       problem,
       last_delivered_at: lastDeliveredAt,
     }),
-    nudge: () => wake?.(),
+    // During a back-off a new change only updates the count: it must not cut the wait short.
+    nudge: () => {
+      if (failures === 0) wake?.();
+      else changed();
+    },
     async stop() {
       stopped = true;
       stopping.abort();

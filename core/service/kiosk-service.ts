@@ -251,6 +251,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       terminalId: config.terminal_id,
       outbox: journal,
       logger,
+      onChange: () => bus.publish({ kind: 'health', health: healthView() }),
       status: () => {
         const view = healthView();
         return {

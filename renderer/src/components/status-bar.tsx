@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Reachability, ScannerStatusView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
+import { HubPill } from './hub-pill.tsx';
 import { PrinterPill } from './printer-pill.tsx';
 import { useNow } from './use-now.ts';
 
@@ -67,6 +68,7 @@ export function StatusBar() {
         </span>
       )}
       <PrinterPill />
+      <HubPill />
       {pending > 0 && (
         <span className="pill state-error">⚠ {t('status.unresolved', { count: pending })}</span>
       )}
