@@ -284,6 +284,39 @@ async function reconcile(): Promise<Figure[]> {
   ];
 }
 
+async function hub(): Promise<Figure[]> {
+  const args = quick ? ['--terminals', '20', '--orders', '10'] : [];
+  const text = await runScript('./hub/run.ts', args);
+  const out: Figure[] = [];
+  // One section per round: "hub bench, <n> hub process(es): ...".
+  for (const section of text.split(/^hub bench, /m).slice(1)) {
+    const hubs = section.slice(0, section.indexOf(':')).trim();
+    const b = `hub (${hubs})`;
+    out.push(
+      figure(
+        b,
+        'changes per s ingested',
+        grab(section, /changes per s ingested: ([\d.]+)/),
+        '/s',
+        '≥ 1000/s',
+        (v) => v >= 1000,
+        0,
+      ),
+      figure(
+        b,
+        'p99 forward lag',
+        grab(section, /p99 forward lag: ([\d.]+) ms/),
+        ' ms',
+        '< 2000 ms',
+        (v) => v < 2000,
+        0,
+      ),
+      figure(b, 'hub peak RSS (first process)', grab(section, /hub peak RSS: ([\d.]+)/), ' MiB', '', null),
+    );
+  }
+  return out;
+}
+
 const BENCHMARKS: readonly (readonly [string, () => Figure[] | Promise<Figure[]>])[] = [
   ['engine', engine],
   ['polling', polling],
@@ -291,6 +324,7 @@ const BENCHMARKS: readonly (readonly [string, () => Figure[] | Promise<Figure[]>
   ['service', service],
   ['ui', ui],
   ['reconcile', reconcile],
+  ['hub', hub],
 ];
 
 export async function main(): Promise<void> {
