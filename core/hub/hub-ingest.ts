@@ -37,6 +37,8 @@ const REFUND_COLUMNS = [
   'updated_at',
 ] as const;
 
+const SHIFT_COLUMNS = ['cashier', 'opened_at', 'closed_at', 'float_fee', 'counted'] as const;
+
 interface Table {
   readonly name: string;
   readonly key: string;
@@ -47,6 +49,7 @@ const TABLES: Record<Change['kind'], Table> = {
   order: { name: 'hub_orders', key: 'order_no', columns: ORDER_COLUMNS },
   attempt: { name: 'hub_attempts', key: 'out_trade_no', columns: ATTEMPT_COLUMNS },
   refund: { name: 'hub_refunds', key: 'out_refund_no', columns: REFUND_COLUMNS },
+  shift: { name: 'hub_shifts', key: 'shift_id', columns: SHIFT_COLUMNS },
 };
 
 /** One upsert per table: rows built from JSON by jsonb_populate_record, newest seq wins. */
@@ -59,7 +62,7 @@ function upsertSql(table: Table): string {
 }
 
 async function applyFresh(client: PoolClient, terminalId: string, fresh: readonly Change[]): Promise<void> {
-  for (const kind of ['order', 'attempt', 'refund'] as const) {
+  for (const kind of ['order', 'attempt', 'refund', 'shift'] as const) {
     // The newest change per row only: one statement may not update the same row twice.
     const newest = new Map<string, Change>();
     for (const change of fresh) {

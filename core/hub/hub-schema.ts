@@ -25,7 +25,7 @@ export const HUB_MIGRATION_LOCK = 0x7363616e706179n;
 export const HUB_MIGRATIONS: readonly HubMigration[] = [
   {
     version: 1,
-    name: 'terminals, changes and the read tables',
+    name: 'terminals, changes and the read tables (orders, attempts, refunds, shifts)',
     // hub_changes is the idempotency log: (terminal_id, seq) is the key a redelivery collides on.
     // The read tables keep the newest snapshot per row (`seq` decides: an older change that comes
     // late never overwrites a newer one). Money is integer fen, times are epoch milliseconds.
@@ -98,6 +98,17 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
         created_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL,
         PRIMARY KEY (terminal_id, out_refund_no)
+      );
+      CREATE TABLE hub_shifts (
+        terminal_id TEXT NOT NULL,
+        shift_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        cashier TEXT NOT NULL,
+        opened_at BIGINT NOT NULL,
+        closed_at BIGINT,
+        float_fee BIGINT NOT NULL,
+        counted JSONB,
+        PRIMARY KEY (terminal_id, shift_id)
       );`,
   },
 ];

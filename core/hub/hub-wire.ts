@@ -51,6 +51,16 @@ export const RefundPayloadSchema = z.object({
   updated_at: ms,
 });
 
+export const ShiftPayloadSchema = z.object({
+  shift_id: z.string().min(1).max(64),
+  cashier: text,
+  opened_at: ms,
+  closed_at: ms.nullable(),
+  float_fee: fen,
+  /** Counted money per tender at close (fen), null while open. */
+  counted: z.record(z.string().max(16), z.number().int()).nullable(),
+});
+
 const change = z.object({
   seq: z.number().int().positive(),
   at: ms,
@@ -61,6 +71,7 @@ export const ChangeSchema = z.discriminatedUnion('kind', [
   change.extend({ kind: z.literal('order'), payload: OrderPayloadSchema }),
   change.extend({ kind: z.literal('attempt'), payload: AttemptPayloadSchema }),
   change.extend({ kind: z.literal('refund'), payload: RefundPayloadSchema }),
+  change.extend({ kind: z.literal('shift'), payload: ShiftPayloadSchema }),
 ]);
 export type Change = z.infer<typeof ChangeSchema>;
 

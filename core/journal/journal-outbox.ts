@@ -6,7 +6,10 @@
  * AUTOINCREMENT key: per terminal (one journal per terminal), strictly increasing, never reused
  * after rows are deleted, which is what makes delivery idempotent at the hub on (terminal_id, seq).
  *
- * Rows are written only when the terminal forwards to a hub (config `hub`); the forwarder
+ * Shifts (whose table core/service/shift-store.ts creates) go the same way, through
+ * SqliteJournal.withChange. Rows are written only when the terminal forwards to a hub (config
+ * `hub`); when a till with history is first pointed at one, backfillOutbox queues what it already
+ * has, once (an outbox that never held a row has no sqlite_sequence entry). The forwarder
  * (core/service/hub-forwarder.ts) reads them in seq order and deletes them once the hub has
  * acknowledged them. What a snapshot holds, and why some columns stay home: docs/scale.md.
  */
@@ -14,13 +17,13 @@ import type { SQLInputValue } from 'node:sqlite';
 
 export const OUTBOX_MIGRATION_SQL = `CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind TEXT NOT NULL CHECK (kind IN ('order', 'attempt', 'refund')),
+  kind TEXT NOT NULL CHECK (kind IN ('order', 'attempt', 'refund', 'shift')),
   ref TEXT NOT NULL,
   payload TEXT NOT NULL,
   at INTEGER NOT NULL
 )`;
 
-export type OutboxKind = 'order' | 'attempt' | 'refund';
+export type OutboxKind = 'order' | 'attempt' | 'refund' | 'shift';
 
 export interface OutboxRow {
   readonly seq: number;
@@ -57,7 +60,43 @@ const SNAPSHOT_SQL: Record<OutboxKind, string> = {
       'out_trade_no', out_trade_no, 'refund_fee', refund_fee, 'status', status, 'reason', reason,
       'refund_id', refund_id, 'attempts', attempts, 'created_at', created_at, 'updated_at', updated_at), ?
     FROM refunds WHERE out_refund_no = ?`,
+  shift: `INSERT INTO outbox (kind, ref, payload, at)
+    SELECT 'shift', shift_id, json_object('shift_id', shift_id, 'cashier', cashier, 'opened_at', opened_at,
+      'closed_at', closed_at, 'float_fee', float_fee, 'counted', json(counted)), ?
+    FROM shifts WHERE shift_id = ?`,
 };
+
+/** Every row of `kind` already in the journal, oldest first (the first-enrolment backfill). */
+const BACKFILL_SQL: Record<OutboxKind, string> = {
+  order: 'SELECT order_no AS ref, updated_at AS at FROM orders ORDER BY created_at, order_no',
+  attempt: 'SELECT out_trade_no AS ref, updated_at AS at FROM attempts ORDER BY created_at, out_trade_no',
+  refund: 'SELECT out_refund_no AS ref, updated_at AS at FROM refunds ORDER BY created_at, out_refund_no',
+  shift:
+    'SELECT shift_id AS ref, COALESCE(closed_at, opened_at) AS at FROM shifts ORDER BY opened_at, shift_id',
+};
+
+interface Reader {
+  all(...params: SQLInputValue[]): unknown[];
+  get(...params: SQLInputValue[]): unknown;
+}
+
+/**
+ * Queues the whole history once, when the outbox has never held a row and the journal has some.
+ * Call inside a transaction. Returns how many rows were queued.
+ */
+export function backfillOutbox(stmt: (sql: string) => Runner & Reader): number {
+  if (stmt("SELECT 1 AS y FROM sqlite_sequence WHERE name = 'outbox'").get()) return 0;
+  const hasShifts = stmt("SELECT 1 AS y FROM sqlite_master WHERE type = 'table' AND name = 'shifts'").get();
+  let queued = 0;
+  for (const kind of ['order', 'attempt', 'refund', 'shift'] as const) {
+    if (kind === 'shift' && !hasShifts) continue;
+    for (const row of stmt(BACKFILL_SQL[kind]).all() as { ref: string; at: number }[]) {
+      appendOutbox(stmt, kind, String(row.ref), Number(row.at));
+      queued += 1;
+    }
+  }
+  return queued;
+}
 
 /**
  * Appends the outbox row for one changed row. Call inside the transaction that changed it, after

@@ -22,6 +22,7 @@ import { encodeSnapshot, parseSnapshot, rebuildUnreadable } from './attempt-snap
 import { FaultWatch, type JournalFault, type JournalHealth } from './journal-health.ts';
 import {
   appendOutbox,
+  backfillOutbox,
   OUTBOX_ACK_SQL,
   OUTBOX_BATCH_SQL,
   OUTBOX_COUNT_SQL,
@@ -77,6 +78,8 @@ export class SqliteJournal implements Journal {
       // Before WAL: a journal this release refuses (newer, unrecognised) is left exactly as it was.
       this.migration = migrate(this.db);
       this.db.exec('PRAGMA journal_mode = WAL');
+      // First time this journal forwards to a hub: queue the history it already has (once).
+      if (this.outbox) this.transaction(() => backfillOutbox((sql) => this.stmt(sql)));
     } catch (error) {
       this.db.close();
       throw error;
@@ -157,6 +160,17 @@ export class SqliteJournal implements Journal {
   private withOutbox(work: () => void): void {
     if (this.outbox) this.transaction(work);
     else this.guard(work);
+  }
+
+  /**
+   * `work` (a write to a table another store keeps here: shifts) and the outbox row for the row it
+   * changed, in one transaction; `work` alone when there is no hub.
+   */
+  withChange(kind: OutboxKind, ref: string, at: number, work: () => void): void {
+    this.withOutbox(() => {
+      work();
+      this.changed(kind, ref, at);
+    });
   }
 
   /** The oldest `limit` changes waiting for the hub, in seq order. */

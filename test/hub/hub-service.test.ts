@@ -224,6 +224,30 @@ describe('hub ingest and reads', () => {
     expect(nextDay.body.rows).toEqual([]);
   });
 
+  it('keeps the newest state of a shift', async () => {
+    const shift = (seq: number, closed: number | null) => ({
+      seq,
+      kind: 'shift' as const,
+      ref: 'S1',
+      at: NOON,
+      payload: {
+        shift_id: 'S1',
+        cashier: 'amy',
+        opened_at: NOON,
+        closed_at: closed,
+        float_fee: 5000,
+        counted: closed ? { cash: 5000 } : null,
+      },
+    });
+    // The close arrives before the open (two batches crossing): the open must not reopen it.
+    await post(hub, t1, { terminal_id: 'T1', status: STATUS, changes: [shift(21, NOON + 9)] });
+    await post(hub, t1, { terminal_id: 'T1', status: STATUS, changes: [shift(20, null)] });
+    const { rows } = await hub.pool.query(
+      "SELECT closed_at::float8 AS closed_at, counted FROM hub_shifts WHERE shift_id = 'S1'",
+    );
+    expect(rows).toEqual([{ closed_at: NOON + 9, counted: { cash: 5000 } }]);
+  });
+
   it('lists the terminals with version, last seen, queue length and revocation', async () => {
     await post(hub, t1, {
       terminal_id: 'T1',
@@ -241,7 +265,7 @@ describe('hub ingest and reads', () => {
     expect(terminals.find((t) => t.terminal_id === 'T1')).toMatchObject({
       version: '0.2.0',
       queue_length: 7,
-      last_seq: 2,
+      last_seq: 21,
     });
     expect(terminals.find((t) => t.terminal_id === 'T3')).toMatchObject({ revoked: true });
   });

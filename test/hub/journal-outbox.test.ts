@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { submittedAttempt } from '../../core/domain/attempt-state.ts';
 import type { OrderRecord } from '../../core/domain/order.ts';
 import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
+import { ShiftStore } from '../../core/service/shift-store.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -151,5 +152,46 @@ describe('the hub outbox', () => {
     journal.patchOrder('T1F', { status: 1 }, 1200);
     expect(journal.outboxCount()).toBe(0);
     journal.close();
+  });
+});
+
+describe('the hub outbox, shifts and first enrolment', () => {
+  it('carries shift openings and closings, in the shift write itself', () => {
+    const { journal } = journalAt(true);
+    const shifts = new ShiftStore(journal);
+    const opened = shifts.open('amy', 5000, 10_000);
+    shifts.close({ cash: 5000 }, 20_000);
+    const rows = journal.outboxBatch(100).filter((r) => r.kind === 'shift');
+    expect(rows.map((r) => [r.ref, JSON.parse(r.payload).closed_at])).toEqual([
+      [opened.shift_id, null],
+      [opened.shift_id, 20_000],
+    ]);
+    expect(JSON.parse(rows[1]!.payload)).toMatchObject({
+      cashier: 'amy',
+      float_fee: 5000,
+      counted: { cash: 5000 },
+    });
+    journal.close();
+  });
+
+  it('sends the history a till already had when it is first pointed at a hub, once', () => {
+    const { journal, path } = journalAt(false);
+    const o = order('T1G', 700);
+    journal.createAttempt(o, attemptOf(o), null, 1000);
+    new ShiftStore(journal).open('bo', 0, 1000);
+    journal.close();
+    const first = new SqliteJournal(path, { outbox: true });
+    expect(
+      first
+        .outboxBatch(100)
+        .map((r) => r.kind)
+        .sort(),
+    ).toEqual(['attempt', 'order', 'shift']);
+    first.outboxAck(first.outboxBatch(100).at(-1)!.seq);
+    first.close();
+    // Reopened with an empty (acknowledged) outbox: nothing is queued again.
+    const second = new SqliteJournal(path, { outbox: true });
+    expect(second.outboxCount()).toBe(0);
+    second.close();
   });
 });
