@@ -7,6 +7,8 @@
  *   GET  /api/terminals   the registry                                  (admin token)
  *   GET  /api/attention   open attention items                          (admin token)
  *   GET  /healthz         200 when the database answers
+ *   GET  anything else    the owner's page (renderer/owner, built to dist/owner), which asks for
+ *                         the admin token and calls the admin API with it
  * Errors answer `{ok:false, error:{code, message}}` with the HubError's status; an unexpected one
  * is logged (without the request's token) and answered 500 without its text.
  */
@@ -14,6 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import type { z } from 'zod';
+import { serveUiFile } from '../service/http/static-ui.ts';
 import { HubError } from './hub-errors.ts';
 import { ingestBatch } from './hub-ingest.ts';
 import {
@@ -38,6 +41,8 @@ export interface HubOptions {
   readonly host: string;
   readonly port: number;
   readonly poolMax: number;
+  /** The built owner's page (dist/owner); without it `/` says how to build it. */
+  readonly staticDir?: string;
   readonly now?: () => number;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -152,6 +157,11 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           send(res, 200, { ok: true, items: await openAttention(pool) });
           return;
       }
+    }
+    if (req.method === 'GET' && !url.pathname.startsWith('/api/')) {
+      // The page itself holds no data: every figure comes from the admin API with the token.
+      serveUiFile(options.staticDir, decodeURIComponent(url.pathname), null, res);
+      return;
     }
     throw new HubError('hub_not_found', `no route ${req.method} ${url.pathname}`);
   };

@@ -4,6 +4,8 @@
  * seq), a token writing only its own terminal, the orders API's filters, reports and the registry.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -268,6 +270,31 @@ describe('hub ingest and reads', () => {
       last_seq: 21,
     });
     expect(terminals.find((t) => t.terminal_id === 'T3')).toMatchObject({ revoked: true });
+  });
+});
+
+describe("the owner's page", () => {
+  it('is served at / from the built page, and the API stays behind the admin token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scanpay-owner-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>owner page</title>');
+    const hub = await startHub({
+      databaseUrl: await cluster.createDatabase('hub_page'),
+      adminToken: ADMIN,
+      host: '127.0.0.1',
+      port: 0,
+      poolMax: 2,
+      staticDir: dir,
+    });
+    try {
+      const page = await fetch(`${hub.url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('owner page');
+      expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect((await fetch(`${hub.url}/api/terminals`)).status).toBe(401);
+    } finally {
+      await hub.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -10,6 +10,7 @@
  * commands migrate the schema first (under the same advisory lock as the hub), so they work
  * before any hub has started. Exit 2 on bad options or settings.
  */
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { HubConfigSchema, loadHubConfig } from '../../hub/hub-config.ts';
 import { HubError } from '../../hub/hub-errors.ts';
@@ -17,6 +18,8 @@ import { migrateHub } from '../../hub/hub-schema.ts';
 import { startHub } from '../../hub/hub-server.ts';
 import { enrolTerminal, revokeTerminal } from '../../hub/terminal-tokens.ts';
 import { type CliCommand, CliUsageError, parseArgs } from '../cli-command.ts';
+
+const OWNER_PAGE_DIR = fileURLToPath(new URL('../../../dist/owner', import.meta.url));
 
 function databaseOf(flags: Record<string, string>): string {
   const url = flags.database ?? process.env.SCANPAY_HUB_DATABASE;
@@ -65,6 +68,7 @@ async function serveHub(args: readonly string[]): Promise<number> {
     host: config.host,
     port: config.port,
     poolMax: config.pool_max,
+    staticDir: OWNER_PAGE_DIR,
     log: (message, fields) =>
       console.error(JSON.stringify({ at: new Date().toISOString(), message, ...fields })),
   });
