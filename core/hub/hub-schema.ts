@@ -111,6 +111,21 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
         PRIMARY KEY (terminal_id, shift_id)
       );`,
   },
+  {
+    version: 2,
+    name: 'store config versions',
+    // Every published version is kept (the history is the rollback menu); the newest row is current.
+    // `rolled_back_from` marks a version that re-publishes an older one's body.
+    sql: `
+      CREATE TABLE hub_store_configs (
+        version INTEGER PRIMARY KEY,
+        body JSONB NOT NULL,
+        signature TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        rolled_back_from INTEGER,
+        created_at BIGINT NOT NULL
+      );`,
+  },
 ];
 
 export interface HubMigrationReport {

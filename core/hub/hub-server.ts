@@ -6,16 +6,21 @@
  *   GET  /api/reports     ?by=day|shift|wallet&from=YYYY-MM-DD&to=…      (admin token)
  *   GET  /api/terminals   the registry                                  (admin token)
  *   GET  /api/attention   open attention items                          (admin token)
+ *   GET  /api/config      store config history; POST /api/config {body, note} publishes a new
+ *                         version, POST /api/config/rollback {to} re-publishes an older one (admin)
+ *   GET  /api/terminal/config   the current signed store config (terminal token)
  *   GET  /healthz         200 when the database answers
  *   GET  anything else    the owner's page (renderer/owner, built to dist/owner), which asks for
  *                         the admin token and calls the admin API with it
  * Errors answer `{ok:false, error:{code, message}}` with the HubError's status; an unexpected one
  * is logged (without the request's token) and answered 500 without its text.
  */
+
+import type { KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { serveUiFile } from '../service/http/static-ui.ts';
 import { HubError } from './hub-errors.ts';
 import { ingestBatch } from './hub-ingest.ts';
@@ -28,7 +33,15 @@ import {
   ReportQuerySchema,
 } from './hub-reads.ts';
 import { migrateHub } from './hub-schema.ts';
+import {
+  currentStoreConfig,
+  currentStoreConfigVersion,
+  publishStoreConfig,
+  rollbackStoreConfig,
+  storeConfigHistory,
+} from './hub-store-configs.ts';
 import { IngestBatchSchema } from './hub-wire.ts';
+import { StoreConfigBodySchema } from './store-config.ts';
 import { isAdminToken, terminalOfToken } from './terminal-tokens.ts';
 
 /** A full batch (500 changes of a few hundred bytes) fits with room to spare. */
@@ -43,6 +56,8 @@ export interface HubOptions {
   readonly poolMax: number;
   /** The built owner's page (dist/owner); without it `/` says how to build it. */
   readonly staticDir?: string;
+  /** Ed25519 private key that signs store config versions; without it the hub publishes none. */
+  readonly configKey?: KeyObject;
   readonly now?: () => number;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -74,6 +89,18 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  const text = await readBody(req);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HubError('hub_bad_request', 'the body is not JSON');
+  }
+}
+
+const PublishSchema = z.strictObject({ body: StoreConfigBodySchema, note: z.string().max(200).default('') });
+const RollbackSchema = z.strictObject({ to: z.number().int().positive() });
 
 /** zod's first problem as `field: what is wrong`. */
 function parsed<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
@@ -111,23 +138,43 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     const query = Object.fromEntries(url.searchParams);
     if (req.method === 'POST' && url.pathname === '/api/ingest') {
       const terminalId = await terminalOfToken(pool, bearer(req));
-      let json: unknown;
-      try {
-        json = JSON.parse(await readBody(req));
-      } catch (error) {
-        if (error instanceof HubError) throw error;
-        throw new HubError('hub_bad_request', 'the body is not JSON');
-      }
+      const json = await jsonBody(req);
       const batch = parsed(IngestBatchSchema, json, 'batch');
       if (batch.terminal_id !== terminalId)
         throw new HubError(
           'hub_forbidden',
           `this token belongs to terminal ${terminalId}, not ${batch.terminal_id}: a terminal writes only its own data`,
         );
-      send(res, 200, {
-        ok: true,
-        ...(await ingestBatch(pool, terminalId, batch.changes, batch.status, now())),
-      });
+      const answer = await ingestBatch(pool, terminalId, batch.changes, batch.status, now());
+      // The newest store config version rides on every answer: a terminal fetches it only when it changed.
+      send(res, 200, { ok: true, ...answer, config_version: await currentStoreConfigVersion(pool) });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/api/terminal/config') {
+      await terminalOfToken(pool, bearer(req));
+      send(res, 200, { ok: true, config: await currentStoreConfig(pool) });
+      return;
+    }
+    if (
+      req.method === 'POST' &&
+      (url.pathname === '/api/config' || url.pathname === '/api/config/rollback')
+    ) {
+      requireAdmin(req);
+      const key = options.configKey;
+      if (!key)
+        throw new HubError(
+          'hub_config',
+          'this hub has no config key (config_key): it cannot sign store config',
+        );
+      const json = await jsonBody(req);
+      const published =
+        url.pathname === '/api/config'
+          ? await (async () => {
+              const input = parsed(PublishSchema, json, 'config');
+              return publishStoreConfig(pool, key, input.body, input.note, now());
+            })()
+          : await rollbackStoreConfig(pool, key, parsed(RollbackSchema, json, 'rollback').to, now());
+      send(res, 200, { ok: true, version: published.version });
       return;
     }
     if (req.method === 'GET' && url.pathname === '/healthz') {
@@ -155,6 +202,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           return;
         case '/api/attention':
           send(res, 200, { ok: true, items: await openAttention(pool) });
+          return;
+        case '/api/config':
+          send(res, 200, { ok: true, versions: await storeConfigHistory(pool) });
           return;
       }
     }

@@ -87,8 +87,12 @@ export const TerminalStatusSchema = z.object({
     .max(32)
     .default([]),
   printer: z.string().max(64).nullable().default(null),
+  /** The store config version the terminal keeps (0: none); it applies at the terminal's next start. */
+  config_version: z.number().int().nonnegative().default(0),
 });
 export type TerminalStatus = z.infer<typeof TerminalStatusSchema>;
+/** What a terminal sends (defaults filled in at the hub). */
+export type TerminalStatusInput = z.input<typeof TerminalStatusSchema>;
 
 export const MAX_BATCH = 500;
 
@@ -104,4 +108,6 @@ export interface IngestAnswer {
   readonly acked_seq: number;
   readonly stored: number;
   readonly duplicates: number;
+  /** The hub's newest store config version (0: none published). */
+  readonly config_version?: number;
 }

@@ -13,7 +13,7 @@
 import type { HubProblem, HubStatusView } from '../common/contract/views.ts';
 import { type Backoff, backoffMs } from '../domain/timing.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
-import type { IngestAnswer, IngestBatch, TerminalStatus } from '../hub/hub-wire.ts';
+import type { IngestAnswer, IngestBatch, TerminalStatusInput } from '../hub/hub-wire.ts';
 import type { OutboxRow } from '../journal/journal-outbox.ts';
 
 export interface HubOutbox {
@@ -28,7 +28,7 @@ export interface HubForwarderOptions {
   readonly terminalId: string;
   readonly outbox: HubOutbox;
   /** The terminal's state for the hub's registry (queue length is added here). */
-  readonly status: () => Omit<TerminalStatus, 'queue_length'>;
+  readonly status: () => Omit<TerminalStatusInput, 'queue_length'>;
   readonly logger: EngineLogger;
   readonly batchSize?: number;
   /** How often an idle forwarder looks for new rows. */
@@ -39,6 +39,8 @@ export interface HubForwarderOptions {
   readonly random?: () => number;
   /** Called when what status() says changed (the service pushes a health event to the till). */
   readonly onChange?: () => void;
+  /** The hub's newest store config version, from each acknowledgement. */
+  readonly onConfigVersion?: (version: number) => void;
 }
 
 /** What the till shows about the hub (HealthView.hub). */
@@ -157,6 +159,7 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
         const last = rows.at(-1)?.seq ?? 0;
         const acked = Math.min(answer.acked_seq, last);
         if (acked > 0) options.outbox.outboxAck(acked);
+        if (typeof answer.config_version === 'number') options.onConfigVersion?.(answer.config_version);
         if (rows.length > 0) lastDeliveredAt = Date.now();
         if (problem !== null)
           options.logger.info('hub reachable again', { waiting: options.outbox.outboxCount() });

@@ -34,6 +34,13 @@ import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
 import { type HubForwarder, startHubForwarder } from './hub-forwarder.ts';
+import {
+  readKeptStoreConfig,
+  type StoreConfigSync,
+  startStoreConfigSync,
+  storeConfigKey,
+  withStoreConfig,
+} from './hub-store-config.ts';
 import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
@@ -91,8 +98,26 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const loaded = loadConfig(dataDir, options.env);
   const configPath = loaded.path;
   // The command line's hub is checked by the same schema as the file's (a bad token is config_invalid).
-  const config = options.hub ? { ...loaded.config, hub: parseHubOption(options.hub) } : loaded.config;
+  // --hub/--hub-token replace config.json's address and token; its config key and heartbeat stay.
+  const ownConfig = options.hub
+    ? {
+        ...loaded.config,
+        hub: {
+          ...parseHubOption(options.hub),
+          ...(loaded.config.hub
+            ? {
+                config_public_key: loaded.config.hub.config_public_key,
+                heartbeat_ms: loaded.config.hub.heartbeat_ms,
+              }
+            : {}),
+        },
+      }
+    : loaded.config;
   const logger = createFileLogger(dataDir, options.verbose ?? false);
+  // The store config the owner published at the hub, kept and signature-checked: laid over config.json.
+  const storeKey = storeConfigKey(ownConfig.hub?.config_public_key, logger);
+  const keptStoreConfig = storeKey ? readKeptStoreConfig(dataDir, storeKey, logger) : null;
+  const config = withStoreConfig(ownConfig, keptStoreConfig);
   const bus = new EventBus();
   // First, before anything that would keep the process alive: a refused journal must exit at once.
   const backupDir = resolve(dataDir, config.backups.dir ?? 'backups');
@@ -244,14 +269,28 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   });
 
   let hubForwarder: HubForwarder | null = null;
+  let storeConfigSync: StoreConfigSync | null = null;
   if (config.hub) {
+    if (storeKey)
+      storeConfigSync = startStoreConfigSync({
+        dataDir,
+        hubUrl: config.hub.url,
+        token: config.hub.token,
+        key: storeKey,
+        kept: keptStoreConfig,
+        paymentInFlight: () => engine.hasLiveAttempts(),
+        logger,
+      });
+    const sync = storeConfigSync;
     hubForwarder = startHubForwarder({
       url: config.hub.url,
       token: config.hub.token,
       terminalId: config.terminal_id,
+      heartbeatMs: config.hub.heartbeat_ms,
       outbox: journal,
       logger,
       onChange: () => bus.publish({ kind: 'health', health: healthView() }),
+      ...(sync ? { onConfigVersion: (version: number) => sync.announced(version) } : {}),
       status: () => {
         const view = healthView();
         return {
@@ -260,6 +299,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
           needs_attention: view.needs_attention,
           scanners: view.scanners.map((s) => ({ source: s.source, state: s.state })),
           printer: null,
+          config_version: sync?.keptVersion ?? 0,
         };
       },
     });
@@ -336,6 +376,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       await engine.shutdown();
       // After the engine's last writes; what it did not send waits in the outbox for the next start.
       await hubForwarder?.stop();
+      storeConfigSync?.stop();
       await peripherals.stop();
       await backups.stop();
       await reconciliation.stop();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateHub } from '../../core/hub/hub-schema.ts';
+import { HUB_MIGRATIONS, migrateHub } from '../../core/hub/hub-schema.ts';
 import { type RunningHub, startHub } from '../../core/hub/hub-server.ts';
 import type { IngestBatch } from '../../core/hub/hub-wire.ts';
 import { enrolTerminal, revokeTerminal } from '../../core/hub/terminal-tokens.ts';
@@ -83,9 +83,9 @@ describe('hub schema', () => {
     const pools = [new pg.Pool({ connectionString: url }), new pg.Pool({ connectionString: url })];
     try {
       const reports = await Promise.all(pools.map((p) => migrateHub(p)));
-      expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 1]);
+      expect(reports.map((r) => r.applied.length).sort()).toEqual([0, HUB_MIGRATIONS.length]);
       const { rows } = await pools[0]!.query('SELECT version FROM hub_schema ORDER BY version');
-      expect(rows.map((r) => r.version)).toEqual([1]);
+      expect(rows.map((r) => r.version)).toEqual(HUB_MIGRATIONS.map((m) => m.version));
     } finally {
       await Promise.all(pools.map((p) => p.end()));
     }

@@ -1,6 +1,6 @@
 /**
  * `scanpay hub`: the store hub (core/hub/).
- *   scanpay hub [--port N] [--host H] [--database URL] [--admin-token T] [--config FILE]
+ *   scanpay hub [--port N] [--host H] [--database URL] [--admin-token T] [--config FILE] [--config-key file:PEM]
  *       serves; prints one JSON line first ({url}) like `serve`, then a sentence on stderr.
  *   scanpay hub add-terminal --database URL --terminal-id T1
  *       enrols a terminal; prints {terminal_id, token} (the only time the token is shown).
@@ -10,12 +10,14 @@
  * commands migrate the schema first (under the same advisory lock as the hub), so they work
  * before any hub has started. Exit 2 on bad options or settings.
  */
+import type { KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { HubConfigSchema, loadHubConfig } from '../../hub/hub-config.ts';
 import { HubError } from '../../hub/hub-errors.ts';
 import { migrateHub } from '../../hub/hub-schema.ts';
 import { startHub } from '../../hub/hub-server.ts';
+import { configPrivateKey } from '../../hub/store-config.ts';
 import { enrolTerminal, revokeTerminal } from '../../hub/terminal-tokens.ts';
 import { type CliCommand, CliUsageError, parseArgs } from '../cli-command.ts';
 
@@ -60,8 +62,16 @@ async function enrolment(
 }
 
 async function serveHub(args: readonly string[]): Promise<number> {
-  const { flags } = parseArgs(args, { values: ['port', 'host', 'database', 'admin-token', 'config'] });
+  const { flags } = parseArgs(args, {
+    values: ['port', 'host', 'database', 'admin-token', 'config', 'config-key'],
+  });
   const config = loadHubConfig(flags);
+  let configKey: KeyObject | undefined;
+  try {
+    configKey = config.config_key ? configPrivateKey(config.config_key) : undefined;
+  } catch (error) {
+    throw new HubError('hub_config', `config_key: ${(error as Error).message}`);
+  }
   const hub = await startHub({
     databaseUrl: config.database,
     adminToken: config.admin_token,
@@ -69,6 +79,7 @@ async function serveHub(args: readonly string[]): Promise<number> {
     port: config.port,
     poolMax: config.pool_max,
     staticDir: OWNER_PAGE_DIR,
+    ...(configKey ? { configKey } : {}),
     log: (message, fields) =>
       console.error(JSON.stringify({ at: new Date().toISOString(), message, ...fields })),
   });

@@ -172,6 +172,13 @@ export const ServiceConfigSchema = z.strictObject({
       token: z
         .string()
         .regex(/^spt_[A-Za-z0-9_-]{20,}$/, 'the token `scanpay hub add-terminal` printed (spt_…)'),
+      /**
+       * The hub's config public key (Ed25519 PEM; use a file: reference). With it the terminal takes
+       * the store config the owner publishes at the hub (core/hub/store-config.ts); without it, none.
+       */
+      config_public_key: z.string().includes('PUBLIC KEY', { error: 'a PEM public key' }).optional(),
+      /** How often a till with nothing to send still reports (registry "last seen", config news). */
+      heartbeat_ms: z.number().int().min(1000).max(600_000).default(15_000),
     })
     .optional(),
   /** Auto-update feed (Electron app). HTTPS only: packages are also signature-checked (docs/deploy.md). */
