@@ -9,7 +9,8 @@
  * - hub_unauthorized: no or unknown bearer token (HTTP 401)
  * - hub_forbidden: a revoked token, or a terminal writing another terminal's data (HTTP 403)
  * - hub_bad_request: a body or query the hub cannot take (HTTP 400)
- * - hub_not_found: no such route or terminal (HTTP 404)
+ * - hub_not_found: no such route, terminal or order (HTTP 404)
+ * - hub_conflict: a refund the order cannot take, or a request_id reused for another (HTTP 409)
  * - hub_unavailable: anything unexpected, the database away included (HTTP 503: try again later)
  */
 export const HUB_ERROR_CODES = [
@@ -19,6 +20,7 @@ export const HUB_ERROR_CODES = [
   'hub_forbidden',
   'hub_bad_request',
   'hub_not_found',
+  'hub_conflict',
   'hub_unavailable',
 ] as const;
 
@@ -31,6 +33,7 @@ const HTTP_STATUS: Record<HubErrorCode, number> = {
   hub_forbidden: 403,
   hub_bad_request: 400,
   hub_not_found: 404,
+  hub_conflict: 409,
   hub_unavailable: 503,
 };
 

@@ -6,6 +6,7 @@
  * The registry row (last seen, last seq, status) is updated in the same transaction.
  */
 import type { Pool, PoolClient } from 'pg';
+import { SETTLE_REQUESTS_SQL } from './hub-refunds.ts';
 import type { Change, IngestAnswer, TerminalStatus } from './hub-wire.ts';
 
 const ORDER_COLUMNS = [
@@ -109,6 +110,8 @@ export async function ingestBatch(
       const stored = new Set(inserted.rows.map((r) => Number(r.seq)));
       fresh = changes.filter((c) => stored.has(c.seq));
       await applyFresh(client, terminalId, fresh);
+      // Refunds the hub asked for and the till now reports final close their request.
+      await client.query(SETTLE_REQUESTS_SQL, [terminalId, now]);
     }
     const maxSeq = changes.reduce((max, c) => Math.max(max, c.seq), 0);
     await client.query(

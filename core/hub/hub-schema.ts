@@ -126,6 +126,30 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
         created_at BIGINT NOT NULL
       );`,
   },
+  {
+    version: 3,
+    name: 'refunds the hub starts',
+    // The hub is the single writer of these: one row per owner's request (request_id is the
+    // client's idempotency key), its out_refund_no chosen here once. The till that sold the order
+    // carries it out with exactly that out_refund_no, so a repeated request, a redelivered answer
+    // or a till restart can never refund twice (docs/scale.md, "Store-level refunds").
+    sql: `
+      CREATE TABLE hub_refund_requests (
+        id SERIAL PRIMARY KEY,
+        request_id TEXT NOT NULL UNIQUE,
+        terminal_id TEXT NOT NULL REFERENCES hub_terminals (terminal_id),
+        order_no TEXT NOT NULL,
+        out_refund_no TEXT NOT NULL UNIQUE,
+        refund_fee BIGINT NOT NULL CHECK (refund_fee > 0),
+        reason TEXT,
+        requested_by TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('requested', 'succeeded', 'failed', 'refused')),
+        detail TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+      CREATE INDEX hub_refund_requests_open ON hub_refund_requests (terminal_id) WHERE state = 'requested';`,
+  },
 ];
 
 export interface HubMigrationReport {

@@ -9,6 +9,8 @@
  *   GET  /api/config      store config history; POST /api/config {body, note} publishes a new
  *                         version, POST /api/config/rollback {to} re-publishes an older one (admin)
  *   GET  /api/terminal/config   the current signed store config (terminal token)
+ *   POST /api/refunds     a store-level refund of any till's order; GET lists them (admin token)
+ *   POST /api/terminal/refund-refusal   a till refuses a refund the hub asked for (terminal token)
  *   GET  /healthz         200 when the database answers
  *   GET  anything else    the owner's page (renderer/owner, built to dist/owner), which asks for
  *                         the admin token and calls the admin API with it
@@ -32,6 +34,13 @@ import {
   openAttention,
   ReportQuerySchema,
 } from './hub-reads.ts';
+import {
+  listRefundRequests,
+  openRefundsFor,
+  RefundRequestSchema,
+  refuseRefund,
+  requestRefund,
+} from './hub-refunds.ts';
 import { migrateHub } from './hub-schema.ts';
 import {
   currentStoreConfig,
@@ -101,6 +110,10 @@ async function jsonBody(req: IncomingMessage): Promise<unknown> {
 
 const PublishSchema = z.strictObject({ body: StoreConfigBodySchema, note: z.string().max(200).default('') });
 const RollbackSchema = z.strictObject({ to: z.number().int().positive() });
+const RefusalSchema = z.strictObject({
+  out_refund_no: z.string().min(1).max(64),
+  code: z.string().min(1).max(64),
+});
 
 /** zod's first problem as `field: what is wrong`. */
 function parsed<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
@@ -147,7 +160,31 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         );
       const answer = await ingestBatch(pool, terminalId, batch.changes, batch.status, now());
       // The newest store config version rides on every answer: a terminal fetches it only when it changed.
-      send(res, 200, { ok: true, ...answer, config_version: await currentStoreConfigVersion(pool) });
+      send(res, 200, {
+        ok: true,
+        ...answer,
+        config_version: await currentStoreConfigVersion(pool),
+        // Refunds the owner asked this till to make, until it reports them (./hub-refunds.ts).
+        refund_requests: (await openRefundsFor(pool, terminalId)).map((r) => ({
+          out_refund_no: r.out_refund_no,
+          order_no: r.order_no,
+          refund_fee: r.refund_fee,
+          reason: r.reason,
+        })),
+      });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/api/terminal/refund-refusal') {
+      const terminalId = await terminalOfToken(pool, bearer(req));
+      const refusal = parsed(RefusalSchema, await jsonBody(req), 'refusal');
+      const closed = await refuseRefund(pool, terminalId, refusal.out_refund_no, refusal.code, now());
+      send(res, 200, { ok: true, closed });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/api/refunds') {
+      requireAdmin(req);
+      const input = parsed(RefundRequestSchema, await jsonBody(req), 'refund');
+      send(res, 200, { ok: true, refund: await requestRefund(pool, input, now()) });
       return;
     }
     if (req.method === 'GET' && url.pathname === '/api/terminal/config') {
@@ -202,6 +239,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           return;
         case '/api/attention':
           send(res, 200, { ok: true, items: await openAttention(pool) });
+          return;
+        case '/api/refunds':
+          send(res, 200, { ok: true, refunds: await listRefundRequests(pool) });
           return;
         case '/api/config':
           send(res, 200, { ok: true, versions: await storeConfigHistory(pool) });

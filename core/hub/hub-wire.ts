@@ -110,4 +110,13 @@ export interface IngestAnswer {
   readonly duplicates: number;
   /** The hub's newest store config version (0: none published). */
   readonly config_version?: number;
+  /** Refunds the hub asks this terminal to make (core/hub/hub-refunds.ts). */
+  readonly refund_requests?: readonly HubRefundOrder[];
+}
+
+export interface HubRefundOrder {
+  readonly out_refund_no: string;
+  readonly order_no: string;
+  readonly refund_fee: number;
+  readonly reason: string | null;
 }

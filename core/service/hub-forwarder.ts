@@ -13,7 +13,7 @@
 import type { HubProblem, HubStatusView } from '../common/contract/views.ts';
 import { type Backoff, backoffMs } from '../domain/timing.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
-import type { IngestAnswer, IngestBatch, TerminalStatusInput } from '../hub/hub-wire.ts';
+import type { HubRefundOrder, IngestAnswer, IngestBatch, TerminalStatusInput } from '../hub/hub-wire.ts';
 import type { OutboxRow } from '../journal/journal-outbox.ts';
 
 export interface HubOutbox {
@@ -41,6 +41,8 @@ export interface HubForwarderOptions {
   readonly onChange?: () => void;
   /** The hub's newest store config version, from each acknowledgement. */
   readonly onConfigVersion?: (version: number) => void;
+  /** Refunds the hub asks this till to make, from each acknowledgement. */
+  readonly onRefundRequests?: (requests: readonly HubRefundOrder[]) => void;
 }
 
 /** What the till shows about the hub (HealthView.hub). */
@@ -160,6 +162,7 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
         const acked = Math.min(answer.acked_seq, last);
         if (acked > 0) options.outbox.outboxAck(acked);
         if (typeof answer.config_version === 'number') options.onConfigVersion?.(answer.config_version);
+        if (answer.refund_requests?.length) options.onRefundRequests?.(answer.refund_requests);
         if (rows.length > 0) lastDeliveredAt = Date.now();
         if (problem !== null)
           options.logger.info('hub reachable again', { waiting: options.outbox.outboxCount() });

@@ -33,14 +33,8 @@ import { parseHubOption, type ServiceConfig } from './config/service-config.ts';
 import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
-import { type HubForwarder, startHubForwarder } from './hub-forwarder.ts';
-import {
-  readKeptStoreConfig,
-  type StoreConfigSync,
-  startStoreConfigSync,
-  storeConfigKey,
-  withStoreConfig,
-} from './hub-store-config.ts';
+import { type HubLink, startHubLink } from './hub-link.ts';
+import { readKeptStoreConfig, storeConfigKey, withStoreConfig } from './hub-store-config.ts';
 import { buildMerchants, needsSandbox, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
@@ -218,7 +212,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       unresolved: unresolved.length,
       needs_attention: unresolved.filter((a) => a.phase === 'needs_attention').length,
       now: clock.now(),
-      hub: hubForwarder?.status() ?? null,
+      hub: hubLink?.status() ?? null,
     };
   };
   let stopped = false;
@@ -268,47 +262,22 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     if (!stopped) health.startHeartbeat();
   });
 
-  let hubForwarder: HubForwarder | null = null;
-  let storeConfigSync: StoreConfigSync | null = null;
-  if (config.hub) {
-    if (storeKey)
-      storeConfigSync = startStoreConfigSync({
+  // Assigned after the call: the link's first status event reads healthView, which reads hubLink.
+  let hubLink: HubLink | null = null;
+  hubLink = config.hub
+    ? startHubLink({
+        hub: config.hub,
+        terminalId: config.terminal_id,
         dataDir,
-        hubUrl: config.hub.url,
-        token: config.hub.token,
-        key: storeKey,
-        kept: keptStoreConfig,
-        paymentInFlight: () => engine.hasLiveAttempts(),
+        journal,
+        engine,
+        bus,
+        healthView,
         logger,
-      });
-    const sync = storeConfigSync;
-    hubForwarder = startHubForwarder({
-      url: config.hub.url,
-      token: config.hub.token,
-      terminalId: config.terminal_id,
-      heartbeatMs: config.hub.heartbeat_ms,
-      outbox: journal,
-      logger,
-      onChange: () => bus.publish({ kind: 'health', health: healthView() }),
-      ...(sync ? { onConfigVersion: (version: number) => sync.announced(version) } : {}),
-      status: () => {
-        const view = healthView();
-        return {
-          version: view.version,
-          ready: view.ready,
-          needs_attention: view.needs_attention,
-          scanners: view.scanners.map((s) => ({ source: s.source, state: s.state })),
-          printer: null,
-          config_version: sync?.keptVersion ?? 0,
-        };
-      },
-    });
-    // Forward a change as soon as it is written rather than at the next poll.
-    const forwarder = hubForwarder;
-    bus.subscribe((event) => {
-      if (event.kind === 'order' || event.kind === 'attempt') forwarder.nudge();
-    });
-  }
+        storeKey,
+        keptStoreConfig,
+      })
+    : null;
 
   const parts: ServiceParts = {
     engine,
@@ -375,8 +344,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       await scanners?.manager.stop();
       await engine.shutdown();
       // After the engine's last writes; what it did not send waits in the outbox for the next start.
-      await hubForwarder?.stop();
-      storeConfigSync?.stop();
+      await hubLink?.stop();
       await peripherals.stop();
       await backups.stop();
       await reconciliation.stop();
