@@ -110,8 +110,9 @@ export async function ingestBatch(
       const stored = new Set(inserted.rows.map((r) => Number(r.seq)));
       fresh = changes.filter((c) => stored.has(c.seq));
       await applyFresh(client, terminalId, fresh);
-      // Refunds the hub asked for and the till now reports final close their request.
-      await client.query(SETTLE_REQUESTS_SQL, [terminalId, now]);
+      // Refunds the hub asked for and the till now reports final close their request (only a
+      // batch with refund changes can close one: no extra statement for the others).
+      if (fresh.some((c) => c.kind === 'refund')) await client.query(SETTLE_REQUESTS_SQL, [terminalId, now]);
     }
     const maxSeq = changes.reduce((max, c) => Math.max(max, c.seq), 0);
     await client.query(

@@ -11,6 +11,7 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { HubError } from './hub-errors.ts';
+import type { HubRefundOrder } from './hub-wire.ts';
 
 export const RefundRequestSchema = z.strictObject({
   /** The caller's idempotency key: a retried request with the same id gets the first answer. */
@@ -120,13 +121,22 @@ export async function requestRefund(
   }
 }
 
-/** What a till still has to carry out (sent with each ingest answer). */
-export async function openRefundsFor(pool: Pool, terminalId: string): Promise<HubRefundRequest[]> {
-  const { rows } = await pool.query<HubRefundRequest>(
-    `SELECT ${COLUMNS} FROM hub_refund_requests WHERE terminal_id = $1 AND state = 'requested' ORDER BY id LIMIT 50`,
+/**
+ * What rides on every ingest answer, in one round trip: the newest store config version and the
+ * refunds this till still has to carry out.
+ */
+export async function newsFor(
+  pool: Pool,
+  terminalId: string,
+): Promise<{ configVersion: number; refunds: HubRefundOrder[] }> {
+  const { rows } = await pool.query<{ v: number | null; refunds: HubRefundOrder[] | null }>(
+    `SELECT (SELECT max(version) FROM hub_store_configs) AS v,
+       (SELECT json_agg(json_build_object('out_refund_no', out_refund_no, 'order_no', order_no,
+          'refund_fee', refund_fee, 'reason', reason) ORDER BY id)
+        FROM hub_refund_requests WHERE terminal_id = $1 AND state = 'requested') AS refunds`,
     [terminalId],
   );
-  return rows;
+  return { configVersion: Number(rows[0]?.v ?? 0), refunds: rows[0]?.refunds ?? [] };
 }
 
 export async function listRefundRequests(pool: Pool): Promise<HubRefundRequest[]> {

@@ -36,7 +36,7 @@ import {
 } from './hub-reads.ts';
 import {
   listRefundRequests,
-  openRefundsFor,
+  newsFor,
   RefundRequestSchema,
   refuseRefund,
   requestRefund,
@@ -44,7 +44,6 @@ import {
 import { migrateHub } from './hub-schema.ts';
 import {
   currentStoreConfig,
-  currentStoreConfigVersion,
   publishStoreConfig,
   rollbackStoreConfig,
   storeConfigHistory,
@@ -160,17 +159,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         );
       const answer = await ingestBatch(pool, terminalId, batch.changes, batch.status, now());
       // The newest store config version rides on every answer: a terminal fetches it only when it changed.
+      const news = await newsFor(pool, terminalId);
       send(res, 200, {
         ok: true,
         ...answer,
-        config_version: await currentStoreConfigVersion(pool),
+        config_version: news.configVersion,
         // Refunds the owner asked this till to make, until it reports them (./hub-refunds.ts).
-        refund_requests: (await openRefundsFor(pool, terminalId)).map((r) => ({
-          out_refund_no: r.out_refund_no,
-          order_no: r.order_no,
-          refund_fee: r.refund_fee,
-          reason: r.reason,
-        })),
+        refund_requests: news.refunds,
       });
       return;
     }

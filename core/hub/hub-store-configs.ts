@@ -91,11 +91,6 @@ export async function currentStoreConfig(pool: Pool): Promise<SignedStoreConfig 
     : null;
 }
 
-export async function currentStoreConfigVersion(pool: Pool): Promise<number> {
-  const { rows } = await pool.query<{ v: number | null }>('SELECT max(version) AS v FROM hub_store_configs');
-  return Number(rows[0]?.v ?? 0);
-}
-
 export async function storeConfigHistory(pool: Pool): Promise<StoreConfigVersion[]> {
   const { rows } = await pool.query<{
     version: number;
