@@ -3,14 +3,15 @@
  * and forward them with the terminal's own forwarder (core/service/hub-forwarder.ts: batches of
  * 200, 500 ms poll, the real HTTP path) into one, then two, `scanpay hub` processes on one
  * throwaway PostgreSQL (test/hub/pg-cluster.ts). A sale writes 4 changes like a real micropay
- * (order created, attempt submitted, attempt paid, order paid). Every terminal sells at once, one
- * order every --interval ms (default 250), so the offered load is N × 4 / interval changes per
- * second. With two hubs the terminals are split between them (a load balancer's job).
- *
- * Prints, per round: changes/s ingested (all changes / time from the first write to the last
- * acknowledgement), p50/p99 forward lag (acknowledged − written, per change) and the hubs' peak RSS
- * (VmHWM). The simulated terminals share the machine with the hubs and PostgreSQL: on 2 cores the
- * figures include their CPU. Usage: node bench/hub/run.ts [--terminals N] [--orders M] [--interval MS]
+ * (order created, attempt submitted, attempt paid, order paid). With two hubs the terminals are
+ * split between them (a load balancer's job). Two rounds per hub count:
+ * - steady: every terminal sells at once, spread so the offered load is --rate changes/s (default
+ *   1000, issue 19's goal); prints p50/p99 forward lag (acknowledged − written, per change);
+ * - burst: every terminal has all its orders waiting at once (a store back from an outage); prints
+ *   changes/s ingested (all changes / time to the last acknowledgement): the hub's capacity.
+ * Both print the hubs' peak RSS (VmHWM). The simulated terminals share the machine with the hubs
+ * and PostgreSQL: on 2 cores the figures include their CPU.
+ * Usage: node bench/hub/run.ts [--terminals N] [--orders M] [--rate CHANGES_PER_S]
  */
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
@@ -28,7 +29,9 @@ function option(name: string, fallback: number): number {
 }
 const TERMINALS = option('terminals', 200);
 const ORDERS = option('orders', 50);
-const INTERVAL_MS = option('interval', 250);
+const RATE = option('rate', 1000);
+/** Each terminal sells one order (4 changes) every INTERVAL_MS: TERMINALS × 4 / INTERVAL_MS = RATE. */
+const INTERVAL_MS = Math.round((TERMINALS * 4 * 1000) / RATE);
 const ADMIN = 'bench-admin-token-0123456789abcdef';
 
 /** A terminal's outbox in memory: rows carry their write time; acks record each row's lag. */
@@ -95,10 +98,10 @@ function peakRssMiB(pid: number | undefined): number {
   return kb / 1024;
 }
 
-async function round(hubs: number): Promise<void> {
+async function round(hubs: number, mode: 'steady' | 'burst'): Promise<void> {
   const cluster = await startPgCluster();
   try {
-    const database = await cluster.createDatabase(`bench_${hubs}`);
+    const database = await cluster.createDatabase(`bench_${hubs}_${mode}`);
     const pool = new pg.Pool({ connectionString: database, max: 4 });
     await migrateHub(pool);
     const ids = Array.from({ length: TERMINALS }, (_, i) => `B${i}`);
@@ -124,13 +127,25 @@ async function round(hubs: number): Promise<void> {
     );
     const total = TERMINALS * ORDERS * 4;
     const started = Date.now();
-    for (let n = 0; n < ORDERS; n++) {
-      // Each terminal sells at a slightly different moment within the interval, as tills do.
+    if (mode === 'burst') {
       outboxes.forEach((outbox, i) => {
-        setTimeout(() => outbox.sell(ids[i]!, n), Math.floor((i / TERMINALS) * INTERVAL_MS));
+        for (let n = 0; n < ORDERS; n++) outbox.sell(ids[i]!, n);
       });
       for (const f of forwarders) f.nudge();
-      await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
+    } else {
+      for (let n = 0; n < ORDERS; n++) {
+        // Each terminal sells at a slightly different moment within the interval, as tills do.
+        outboxes.forEach((outbox, i) => {
+          setTimeout(
+            () => {
+              outbox.sell(ids[i]!, n);
+              forwarders[i]!.nudge();
+            },
+            Math.floor((i / TERMINALS) * INTERVAL_MS),
+          );
+        });
+        await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS));
+      }
     }
     while (lags.length < total) await new Promise((resolve) => setTimeout(resolve, 50));
     const seconds = (Date.now() - started) / 1000;
@@ -141,14 +156,15 @@ async function round(hubs: number): Promise<void> {
     await pool.end();
     await Promise.all(processes.map((p) => p.stop()));
     const sorted = [...lags].sort((a, b) => a - b);
-    console.log(
-      `hub bench, ${hubs} hub process${hubs > 1 ? 'es' : ''}: ${TERMINALS} terminals × ${ORDERS} orders`,
-    );
-    console.log(`  offered load: ${Math.round((TERMINALS * 4 * 1000) / INTERVAL_MS)} changes/s`);
+    const title = `hub bench, ${hubs} hub process${hubs > 1 ? 'es' : ''}, ${mode}`;
+    console.log(`${title}: ${TERMINALS} terminals × ${ORDERS} orders`);
+    if (mode === 'steady') console.log(`  offered load: ${RATE} changes/s`);
     console.log(`  changes stored: ${stored.rows[0]?.n} of ${total}; paid orders: ${orders.rows[0]?.n}`);
-    console.log(`  changes per s ingested: ${(total / seconds).toFixed(0)}`);
-    console.log(`  p50 forward lag: ${percentile(sorted, 50).toFixed(0)} ms`);
-    console.log(`  p99 forward lag: ${percentile(sorted, 99).toFixed(0)} ms`);
+    if (mode === 'burst') console.log(`  changes per s ingested: ${(total / seconds).toFixed(0)}`);
+    else {
+      console.log(`  p50 forward lag: ${percentile(sorted, 50).toFixed(0)} ms`);
+      console.log(`  p99 forward lag: ${percentile(sorted, 99).toFixed(0)} ms`);
+    }
     console.log(`  hub peak RSS: ${rss.map((r) => r.toFixed(1)).join(' + ')} MiB`);
   } finally {
     killAll();
@@ -156,5 +172,7 @@ async function round(hubs: number): Promise<void> {
   }
 }
 
-await round(1);
-await round(2);
+for (const hubs of [1, 2]) {
+  await round(hubs, 'steady');
+  await round(hubs, 'burst');
+}

@@ -22,7 +22,7 @@ function usage(): string {
     '',
     '  classify <code>                      recognise a payment code, print one JSON line',
     '  sandbox [--port N] [--host H]         run the built-in sandbox gateway (WeChat Pay, Alipay, PAYJS)',
-    '  serve [--port N] [--host H] [--data DIR] [--sandbox URL]   run the headless kiosk service and UI',
+    '  serve [--port N] [--host H] [--data DIR] [--sandbox URL] [--hub URL --hub-token T]   run the headless kiosk service and UI',
     '  hub [--port N] [--database URL] [--admin-token T] [--config FILE]   run the store hub on PostgreSQL',
     '  hub add-terminal|revoke-terminal --database URL --terminal-id T   enrol a terminal (prints its token) or revoke it',
     '  doctor                                list scanners and what is missing to read them',

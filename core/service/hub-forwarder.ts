@@ -85,8 +85,15 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
   // Aborts a request in flight at stop(), so stopping never waits out the request timeout.
   const stopping = new AbortController();
 
+  // A nudge that came while a batch was in flight: the change it announced is sent right after.
+  let nudged = false;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (nudged && failures === 0) {
+        nudged = false;
+        resolve();
+        return;
+      }
       wake = resolve;
       timer = setTimeout(resolve, ms);
     }).finally(() => {
@@ -203,8 +210,9 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
     }),
     // During a back-off a new change only updates the count: it must not cut the wait short.
     nudge: () => {
-      if (failures === 0) wake?.();
-      else changed();
+      if (failures > 0) changed();
+      else if (wake) wake();
+      else nudged = true;
     },
     async stop() {
       stopped = true;

@@ -173,3 +173,38 @@ describe('the hub forwarder', () => {
     expect(down.status().waiting).toBe(2);
   });
 });
+
+describe('a change written while a batch is in flight', () => {
+  it('is sent right after that batch, not at the next poll', async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The first request is answered only when the test lets it go.
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', async () => {
+        const seqs = (JSON.parse(body).changes as { seq: number }[]).map((c) => c.seq);
+        batches.push(seqs);
+        if (batches.length === 1) await held;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(ackAll(seqs).body);
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const outbox = memoryOutbox(1);
+    // Polls and heartbeats far apart: only the remembered nudge can send row 2 within the test.
+    const forwarder = forward(url, outbox, { pollMs: 60_000, heartbeatMs: 60_000 });
+    await eventually('first batch in flight', async () => (batches.length === 1 ? true : undefined), 5000);
+    outbox.rows.push({ seq: 2, kind: 'order', ref: 'O2', payload: '{"order_no":"O2"}', at: 1 });
+    forwarder.nudge();
+    release();
+    await eventually('row 2 sent', async () => (batches.some((b) => b.includes(2)) ? true : undefined), 5000);
+    await eventually('drained', async () => (outbox.rows.length === 0 ? true : undefined), 5000);
+  });
+});

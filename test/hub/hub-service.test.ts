@@ -325,4 +325,14 @@ describe('scanpay hub add-terminal / revoke-terminal', () => {
     const bad = cli('add-terminal', '--database', url, '--terminal-id', 'bad id!');
     expect(bad.status).toBe(2);
   });
+
+  it('scanpay serve takes --hub only with --hub-token', () => {
+    const serve = spawnSync(
+      join(ROOT, 'node_modules/.bin/node'),
+      [join(ROOT, 'bin/scanpay.js'), 'serve', '--hub', 'http://127.0.0.1:1'],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(serve.status).toBe(2);
+    expect(serve.stderr).toContain('--hub and --hub-token go together');
+  });
 });
