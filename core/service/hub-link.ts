@@ -31,6 +31,8 @@ export function startHubLink(options: {
   readonly logger: EngineLogger;
   readonly storeKey: KeyObject | null;
   readonly keptStoreConfig: SignedStoreConfig | null;
+  /** The receipt printer's state for the registry (null: no printer configured). */
+  readonly printerState: () => string | null;
 }): HubLink {
   const { hub, engine, journal, logger } = options;
   const sync = options.storeKey
@@ -68,7 +70,7 @@ export function startHubLink(options: {
         ready: view.ready,
         needs_attention: view.needs_attention,
         scanners: view.scanners.map((s) => ({ source: s.source, state: s.state })),
-        printer: null,
+        printer: options.printerState(),
         config_version: sync?.keptVersion ?? 0,
       };
     },

@@ -276,6 +276,10 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
         logger,
         storeKey,
         keptStoreConfig,
+        printerState: () => {
+          const printer = peripherals.service.view().printer;
+          return printer ? (printer.status?.state ?? 'checking') : null;
+        },
       })
     : null;
 

@@ -159,8 +159,11 @@ describe('two terminals forwarding to the store hub', () => {
     expect(seen).toEqual([...sold].sort());
     expect(orders.every((o) => o.status === 1)).toBe(true);
     const terminals = (await getJson(`${hubB.line.url}/api/terminals`, ADMIN)).body.terminals;
+    // T2's last status before its revocation came from the till itself: health, scanners, printer.
     expect(terminals.find((t: { terminal_id: string }) => t.terminal_id === 'T2')).toMatchObject({
       revoked: true,
+      version: '0.1.0',
+      status: { ready: true, scanners: [], printer: null, config_version: 0 },
     });
     expect(terminals.find((t: { terminal_id: string }) => t.terminal_id === 'T1')).toMatchObject({
       version: '0.1.0',
