@@ -150,6 +150,22 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
       );
       CREATE INDEX hub_refund_requests_open ON hub_refund_requests (terminal_id) WHERE state = 'requested';`,
   },
+  {
+    version: 4,
+    name: 'reconciliation per merchant at the hub',
+    // The newest result per merchant, provider and Beijing day (core/hub/hub-reconcile.ts).
+    sql: `
+      CREATE TABLE hub_reconcile_runs (
+        pid TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        bill_date TEXT NOT NULL,
+        status TEXT NOT NULL,
+        result JSONB NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (pid, provider, bill_date)
+      );
+      CREATE INDEX hub_orders_paid ON hub_orders (pid, provider, paid_at) WHERE paid_at IS NOT NULL;`,
+  },
 ];
 
 export interface HubMigrationReport {

@@ -9,6 +9,7 @@
  *   GET  /api/config      store config history; POST /api/config {body, note} publishes a new
  *                         version, POST /api/config/rollback {to} re-publishes an older one (admin)
  *   GET  /api/terminal/config   the current signed store config (terminal token)
+ *   POST /api/reconcile   {date}: each merchant's bills against all tills' sales (admin token)
  *   POST /api/refunds     a store-level refund of any till's order; GET lists them (admin token)
  *   POST /api/terminal/refund-refusal   a till refuses a refund the hub asked for (terminal token)
  *   GET  /healthz         200 when the database answers
@@ -23,7 +24,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { z } from 'zod';
+import { type Clock, systemClock } from '../ports/clock.ts';
 import { serveUiFile } from '../service/http/static-ui.ts';
+import type { ServiceMerchants } from '../service/merchants.ts';
 import { HubError } from './hub-errors.ts';
 import { ingestBatch } from './hub-ingest.ts';
 import {
@@ -34,6 +37,7 @@ import {
   openAttention,
   ReportQuerySchema,
 } from './hub-reads.ts';
+import { reconcileAtHub } from './hub-reconcile.ts';
 import {
   listRefundRequests,
   newsFor,
@@ -66,6 +70,8 @@ export interface HubOptions {
   readonly staticDir?: string;
   /** Ed25519 private key that signs store config versions; without it the hub publishes none. */
   readonly configKey?: KeyObject;
+  /** The merchants whose bills the hub reconciles (their credentials); without them it reconciles none. */
+  readonly merchants?: ServiceMerchants;
   readonly now?: () => number;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -109,6 +115,7 @@ async function jsonBody(req: IncomingMessage): Promise<unknown> {
 
 const PublishSchema = z.strictObject({ body: StoreConfigBodySchema, note: z.string().max(200).default('') });
 const RollbackSchema = z.strictObject({ to: z.number().int().positive() });
+const ReconcileSchema = z.strictObject({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD') });
 const RefusalSchema = z.strictObject({
   out_refund_no: z.string().min(1).max(64),
   code: z.string().min(1).max(64),
@@ -174,6 +181,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const refusal = parsed(RefusalSchema, await jsonBody(req), 'refusal');
       const closed = await refuseRefund(pool, terminalId, refusal.out_refund_no, refusal.code, now());
       send(res, 200, { ok: true, closed });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/api/reconcile') {
+      requireAdmin(req);
+      const merchants = options.merchants;
+      if (!merchants)
+        throw new HubError(
+          'hub_config',
+          'this hub holds no merchants (--merchants): each till reconciles its own',
+        );
+      const { date } = parsed(ReconcileSchema, await jsonBody(req), 'reconcile');
+      const clock: Clock = { now, sleep: (ms, signal) => systemClock.sleep(ms, signal) };
+      send(res, 200, { ok: true, results: await reconcileAtHub(pool, merchants, clock, date) });
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/refunds') {

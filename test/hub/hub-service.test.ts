@@ -326,6 +326,31 @@ describe('scanpay hub add-terminal / revoke-terminal', () => {
     expect(bad.status).toBe(2);
   });
 
+  it("refuses to start on a merchants config.json the till's loader refuses, naming the key", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scanpay-hubm-'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ merchants: [{ pid: 'm1', gateways: [] }] }));
+    try {
+      const hub = spawnSync(
+        join(ROOT, 'node_modules/.bin/node'),
+        [
+          join(ROOT, 'bin/scanpay.js'),
+          'hub',
+          '--database',
+          'postgres://x@127.0.0.1:1/x',
+          '--admin-token',
+          ADMIN,
+          '--merchants',
+          dir,
+        ],
+        { encoding: 'utf8', timeout: 30_000 },
+      );
+      expect(hub.status).toBe(2);
+      expect(hub.stderr).toContain('merchants.0.gateways: a merchant needs at least one gateway');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('scanpay serve takes --hub only with --hub-token', () => {
     const serve = spawnSync(
       join(ROOT, 'node_modules/.bin/node'),

@@ -1,6 +1,7 @@
 /**
  * `scanpay hub`: the store hub (core/hub/).
  *   scanpay hub [--port N] [--host H] [--database URL] [--admin-token T] [--config FILE] [--config-key file:PEM]
+ *       [--merchants DIR [--sandbox URL]]   (DIR/config.json's merchants: the hub reconciles their bills)
  *       serves; prints one JSON line first ({url}) like `serve`, then a sentence on stderr.
  *   scanpay hub add-terminal --database URL --terminal-id T1
  *       enrols a terminal; prints {terminal_id, token} (the only time the token is shown).
@@ -13,12 +14,22 @@
 import type { KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { ScanPayError } from '../../common/errors.ts';
 import { HubConfigSchema, loadHubConfig } from '../../hub/hub-config.ts';
 import { HubError } from '../../hub/hub-errors.ts';
 import { migrateHub } from '../../hub/hub-schema.ts';
 import { startHub } from '../../hub/hub-server.ts';
 import { configPrivateKey } from '../../hub/store-config.ts';
 import { enrolTerminal, revokeTerminal } from '../../hub/terminal-tokens.ts';
+import { systemClock } from '../../ports/clock.ts';
+import { loadConfig } from '../../service/config/load-config.ts';
+import {
+  buildMerchants,
+  needsSandbox,
+  type SandboxEndpoint,
+  type ServiceMerchants,
+} from '../../service/merchants.ts';
+import { sandboxEndpointAt } from '../../service/sandbox-endpoint.ts';
 import { type CliCommand, CliUsageError, parseArgs } from '../cli-command.ts';
 
 const OWNER_PAGE_DIR = fileURLToPath(new URL('../../../dist/owner', import.meta.url));
@@ -61,9 +72,24 @@ async function enrolment(
   }
 }
 
+/**
+ * The merchants the hub reconciles: DIR/config.json in the terminal's format (its `merchants`, with
+ * file:/env:/keychain: secret references), validated by the terminal's own loader. Sandbox
+ * gateways need --sandbox URL (a running `scanpay sandbox`).
+ */
+async function merchantsFrom(dir: string, sandboxUrl: string | undefined): Promise<ServiceMerchants> {
+  const { config } = loadConfig(dir);
+  let sandbox: SandboxEndpoint | null = null;
+  if (needsSandbox(config)) {
+    if (!sandboxUrl) throw new CliUsageError(`--merchants ${dir} uses sandbox gateways: add --sandbox URL`);
+    sandbox = await sandboxEndpointAt(sandboxUrl);
+  }
+  return buildMerchants(config, sandbox, systemClock);
+}
+
 async function serveHub(args: readonly string[]): Promise<number> {
   const { flags } = parseArgs(args, {
-    values: ['port', 'host', 'database', 'admin-token', 'config', 'config-key'],
+    values: ['port', 'host', 'database', 'admin-token', 'config', 'config-key', 'merchants', 'sandbox'],
   });
   const config = loadHubConfig(flags);
   let configKey: KeyObject | undefined;
@@ -80,6 +106,7 @@ async function serveHub(args: readonly string[]): Promise<number> {
     poolMax: config.pool_max,
     staticDir: OWNER_PAGE_DIR,
     ...(configKey ? { configKey } : {}),
+    ...(flags.merchants ? { merchants: await merchantsFrom(flags.merchants, flags.sandbox) } : {}),
     log: (message, fields) =>
       console.error(JSON.stringify({ at: new Date().toISOString(), message, ...fields })),
   });
@@ -100,7 +127,8 @@ export const command: CliCommand = {
       if (first === 'add-terminal' || first === 'revoke-terminal') return await enrolment(first, rest);
       return await serveHub(args);
     } catch (error) {
-      if (error instanceof HubError) {
+      // The hub's own settings, or the merchants' config.json (the terminal's loader: a ScanPayError).
+      if (error instanceof HubError || error instanceof ScanPayError) {
         console.error(`scanpay hub: ${error.message}`);
         console.log(JSON.stringify({ ok: false, error: error.toJSON() }));
         return 2;
