@@ -265,7 +265,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }
     if (req.method === 'GET' && !url.pathname.startsWith('/api/')) {
       // The page itself holds no data: every figure comes from the admin API with the token.
-      serveUiFile(options.staticDir, decodeURIComponent(url.pathname), null, res);
+      let path: string;
+      try {
+        path = decodeURIComponent(url.pathname);
+      } catch {
+        throw new HubError('hub_bad_request', 'the path is not valid percent-encoding');
+      }
+      serveUiFile(options.staticDir, path, null, res);
       return;
     }
     throw new HubError('hub_not_found', `no route ${req.method} ${url.pathname}`);

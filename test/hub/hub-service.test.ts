@@ -291,6 +291,7 @@ describe("the owner's page", () => {
       expect(await page.text()).toContain('owner page');
       expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect((await fetch(`${hub.url}/api/terminals`)).status).toBe(401);
+      expect((await fetch(`${hub.url}/%E0%A4%A`)).status).toBe(400);
     } finally {
       await hub.close();
       rmSync(dir, { recursive: true, force: true });
