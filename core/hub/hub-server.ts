@@ -11,6 +11,7 @@
  *   GET  /api/terminal/config   the current signed store config (terminal token)
  *   POST /api/reconcile   {date}: each merchant's bills against all tills' sales (admin token)
  *   POST /api/refunds     a store-level refund of any till's order; GET lists them (admin token)
+ *   POST /api/terminal/refunds   a till asks for a refund of any till's sale (terminal token)
  *   POST /api/terminal/refund-refusal   a till refuses a refund the hub asked for (terminal token)
  *   GET  /healthz         200 when the database answers
  *   GET  anything else    the owner's page (renderer/owner, built to dist/owner), which asks for
@@ -200,6 +201,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       requireAdmin(req);
       const input = parsed(RefundRequestSchema, await jsonBody(req), 'refund');
       send(res, 200, { ok: true, refund: await requestRefund(pool, input, now()) });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/api/terminal/refunds') {
+      // A till asks for a refund of any till's sale: its supervisor check was made at that till.
+      const asking = await terminalOfToken(pool, bearer(req));
+      const input = parsed(RefundRequestSchema.omit({ requested_by: true }), await jsonBody(req), 'refund');
+      const refund = await requestRefund(pool, { ...input, requested_by: `till ${asking}` }, now());
+      send(res, 200, { ok: true, refund });
       return;
     }
     if (req.method === 'GET' && url.pathname === '/api/terminal/config') {

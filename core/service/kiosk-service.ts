@@ -16,6 +16,7 @@ import { type Clock, systemClock } from '../ports/clock.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { AccessPolicy } from './api/access-policy.ts';
 import { attentionOperations } from './api/attention.ts';
+import { hubRefundOperations } from './api/hub-refunds.ts';
 import { createOperationInvoker, type OperationInvoker } from './api/operation-invoker.ts';
 import { orderOperations } from './api/orders.ts';
 import { paymentOperations } from './api/payments.ts';
@@ -299,6 +300,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const api: ScanPayApi = {
     ...paymentOperations(parts),
     ...refundOperations(parts),
+    ...hubRefundOperations(config),
     ...orderOperations(parts),
     ...tillOperations(parts),
     ...attentionOperations(parts),

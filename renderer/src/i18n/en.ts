@@ -292,6 +292,11 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.generic': 'That did not work. Try again; if it keeps failing, contact support.',
   'error.service_unreachable': 'Cannot reach the payment service. Check the device and try again.',
   'error.service_bad_reply': 'The payment service sent an unreadable reply. Try again.',
+  'error.hub_not_configured':
+    "This till is not connected to a store hub: it cannot refund another till's sale.",
+  'error.hub_unreachable': 'The store hub did not answer: the refund was not asked. Try again later.',
+  'error.hub_refund_refused':
+    'The store hub refused this refund (no such order, not paid, or more than is left).',
   'error.internal_error': 'Internal error: contact support.',
   'error.code_empty': 'Nothing was scanned. Scan again.',
   'error.code_has_letters':
