@@ -74,11 +74,15 @@ export function dataDirWith(config: unknown): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** A JSON reply as the tests read it: field by field, each read checked by the assertion that uses it. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type JsonReply = any;
+
 export async function postJson(
   url: string,
   body: unknown,
   token?: string,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: JsonReply }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -87,7 +91,7 @@ export async function postJson(
   return { status: res.status, body: await res.json() };
 }
 
-export async function getJson(url: string, token?: string): Promise<{ status: number; body: any }> {
+export async function getJson(url: string, token?: string): Promise<{ status: number; body: JsonReply }> {
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: res.status, body: await res.json() };
 }

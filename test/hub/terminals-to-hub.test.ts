@@ -15,6 +15,7 @@ import {
   dataDirWith,
   eventually,
   getJson,
+  type JsonReply,
   killAll,
   type Proc,
   postJson,
@@ -74,7 +75,7 @@ async function hubOrders(
   return body.orders;
 }
 
-async function health(terminal: Proc): Promise<any> {
+async function health(terminal: Proc): Promise<JsonReply> {
   return (await postJson(`${terminal.line.url}/api/health`, {})).body.value;
 }
 
