@@ -363,6 +363,43 @@ async function reconcile(): Promise<Figure[]> {
   ];
 }
 
+async function hub(): Promise<Figure[]> {
+  const args = quick ? ['--terminals', '20', '--orders', '10'] : [];
+  const text = await runScript('./hub/run.ts', args);
+  const out: Figure[] = [];
+  // One section per round: "hub bench, <n> hub process(es), steady|burst: ...".
+  for (const section of text.split(/^hub bench, /m).slice(1)) {
+    const [hubs = '', mode = ''] = section.slice(0, section.indexOf(':')).split(', ');
+    const b = `hub (${hubs})`;
+    if (mode === 'steady')
+      out.push(
+        figure(
+          b,
+          'p99 forward lag at 1,000 changes/s',
+          grab(section, /p99 forward lag: ([\d.]+) ms/),
+          ' ms',
+          '< 2000 ms',
+          (v) => v < 2000,
+          0,
+        ),
+      );
+    else
+      out.push(
+        figure(
+          b,
+          'changes per s ingested (burst)',
+          grab(section, /changes per s ingested: ([\d.]+)/),
+          '/s',
+          '≥ 1000/s',
+          (v) => v >= 1000,
+          0,
+        ),
+        figure(b, 'hub peak RSS (first process)', grab(section, /hub peak RSS: ([\d.]+)/), ' MiB', '', null),
+      );
+  }
+  return out;
+}
+
 const BENCHMARKS: readonly (readonly [string, () => Figure[] | Promise<Figure[]>])[] = [
   ['engine', engine],
   ['polling', polling],
@@ -371,6 +408,7 @@ const BENCHMARKS: readonly (readonly [string, () => Figure[] | Promise<Figure[]>
   ['alipay signing', alipaySigning],
   ['ui', ui],
   ['reconcile', reconcile],
+  ['hub', hub],
 ];
 
 export async function main(): Promise<void> {

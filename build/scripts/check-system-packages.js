@@ -7,7 +7,9 @@
 //   libusb-1.0-0       node-hid's prebuilt binary links it
 //   udev               serialport lists ports with udevadm
 //   systemd            systemd-analyze / systemd-sysusers check the shipped unit and sysusers files
-// No database server: the tests use node:sqlite only. Off Debian (no dpkg-query) it says what to
+//   postgresql         the store hub's tests start a throwaway cluster with initdb/pg_ctl
+//                      (test/hub/pg-cluster.ts); the terminals' own journal stays node:sqlite.
+// Off Debian (no dpkg-query) it says what to
 // install and lets the tests run. SCANPAY_SKIP_SYSTEM_CHECK=1 skips the check.
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +20,7 @@ export const TEST_PACKAGES = [
   'libusb-1.0-0',
   'udev',
   'systemd',
+  'postgresql',
   'fonts-liberation',
   'fonts-wqy-zenhei',
 ];

@@ -202,6 +202,14 @@ export const PERIPHERAL_ERROR_CODES = [
   'receipt_order_not_paid',
 ] as const;
 
+/**
+ * A refund asked through the store hub for a sale made at another till (core/service/api/hub-refunds.ts):
+ * - hub_not_configured: this till does not forward to a hub
+ * - hub_unreachable: the hub did not answer (nothing was asked: try again)
+ * - hub_refund_refused: the hub refused it (no such order there, not paid, more than is left)
+ */
+export const HUB_ERROR_CODES = ['hub_not_configured', 'hub_unreachable', 'hub_refund_refused'] as const;
+
 /** Raised by the UI's own bridge to the service (renderer/src/bridge). */
 export const CLIENT_ERROR_CODES = ['service_unreachable', 'service_bad_reply'] as const;
 
@@ -217,6 +225,7 @@ export const ERROR_CODES = [
   ...TOOL_ERROR_CODES,
   ...RECONCILE_ERROR_CODES,
   ...PERIPHERAL_ERROR_CODES,
+  ...HUB_ERROR_CODES,
   ...CLIENT_ERROR_CODES,
 ] as const;
 

@@ -11,6 +11,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { JournalError } from './journal-errors.ts';
+import { OUTBOX_MIGRATION_SQL } from './journal-outbox.ts';
 
 export interface Migration {
   readonly version: number;
@@ -211,6 +212,13 @@ export const MIGRATIONS: readonly Migration[] = [
         delivered INTEGER NOT NULL
       );
       CREATE INDEX drawer_openings_shift ON drawer_openings (shift_id) WHERE shift_id IS NOT NULL;`),
+  },
+  {
+    version: 5,
+    name: 'hub outbox',
+    // Changes waiting to be forwarded to the store hub, each with the terminal's own sequence
+    // number (./journal-outbox.ts): written in the transaction of the change they describe.
+    up: (db) => db.exec(OUTBOX_MIGRATION_SQL),
   },
 ];
 

@@ -32,6 +32,8 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 export interface OpenJournalOptions {
   /** Where backups are kept (default `<data dir>/backups`): named in the restore advice. */
   readonly backupDir?: string;
+  /** Write the hub outbox (the terminal forwards to a store hub: core/journal/journal-outbox.ts). */
+  readonly outbox?: boolean;
 }
 
 /** What to tell an operator whose journal cannot be used. */
@@ -161,6 +163,7 @@ export function openJournal(dataDir: string, options: OpenJournalOptions = {}): 
   let journal: SqliteJournal;
   try {
     journal = new SqliteJournal(path, {
+      outbox: options.outbox ?? false,
       beforeMigrate: (db) => {
         const problems = quickCheck(db);
         if (problems.length > 0)

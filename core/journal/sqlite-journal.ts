@@ -20,6 +20,16 @@ import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.
 import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
 import { encodeSnapshot, parseSnapshot, rebuildUnreadable } from './attempt-snapshot.ts';
 import { FaultWatch, type JournalFault, type JournalHealth } from './journal-health.ts';
+import {
+  appendOutbox,
+  backfillOutbox,
+  OUTBOX_ACK_SQL,
+  OUTBOX_BATCH_SQL,
+  OUTBOX_COUNT_SQL,
+  type OutboxKind,
+  type OutboxRow,
+  toOutboxRow,
+} from './journal-outbox.ts';
 import { ATTEMPT_ROW, type Row, toCallback, toOrder, toRefund } from './journal-rows.ts';
 import { type MigrationReport, migrate } from './migrations.ts';
 
@@ -28,6 +38,11 @@ export interface SqliteJournalOptions {
   readonly synchronous?: 'FULL' | 'NORMAL' | 'OFF';
   /** Runs on the open connection before any migration writes (open-journal.ts's integrity check). */
   readonly beforeMigrate?: (db: DatabaseSync) => void;
+  /**
+   * Append every order, attempt and refund change to the hub outbox (./journal-outbox.ts), in the
+   * change's own transaction. On only when the terminal forwards to a hub.
+   */
+  readonly outbox?: boolean;
 }
 
 export type { JournalFault, JournalHealth } from './journal-health.ts';
@@ -50,8 +65,10 @@ export class SqliteJournal implements Journal {
   private readonly statements = new Map<string, GuardedStatement>();
   private readonly faults = new FaultWatch();
   private writes = 0;
+  private readonly outbox: boolean;
 
   constructor(path: string, options: SqliteJournalOptions = {}) {
+    this.outbox = options.outbox ?? false;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(path);
     try {
@@ -62,6 +79,8 @@ export class SqliteJournal implements Journal {
       // Before WAL: a journal this release refuses (newer, unrecognised) is left exactly as it was.
       this.migration = migrate(this.db);
       this.db.exec('PRAGMA journal_mode = WAL');
+      // First time this journal forwards to a hub: queue the history it already has (once).
+      if (this.outbox) this.transaction(() => backfillOutbox((sql) => this.stmt(sql)));
     } catch (error) {
       this.db.close();
       throw error;
@@ -147,10 +166,49 @@ export class SqliteJournal implements Journal {
     });
   }
 
+  /** Inside a transaction: the hub outbox row for a row just changed (no-op without a hub). */
+  private changed(kind: OutboxKind, ref: string, at: number): void {
+    if (this.outbox) appendOutbox((sql) => this.stmt(sql), kind, ref, at);
+  }
+
+  /** `work` alone when there is no outbox (as before); with one, `work` and its outbox rows in one transaction. */
+  private withOutbox(work: () => void): void {
+    if (this.outbox) this.transaction(work);
+    else this.guard(work);
+  }
+
+  /**
+   * `work` (a write to a table another store keeps here: shifts) and the outbox row for the row it
+   * changed, in one transaction; `work` alone when there is no hub.
+   */
+  withChange(kind: OutboxKind, ref: string, at: number, work: () => void): void {
+    this.withOutbox(() => {
+      work();
+      this.changed(kind, ref, at);
+    });
+  }
+
+  /** The oldest `limit` changes waiting for the hub, in seq order. */
+  outboxBatch(limit: number): OutboxRow[] {
+    return (this.stmt(OUTBOX_BATCH_SQL).all(limit) as Row[]).map(toOutboxRow);
+  }
+
+  /** The hub acknowledged every change up to `seq`: they leave the outbox (their seqs are never reused). */
+  outboxAck(seq: number): void {
+    this.stmt(OUTBOX_ACK_SQL).run(seq);
+  }
+
+  outboxCount(): number {
+    return Number((this.stmt(OUTBOX_COUNT_SQL).get() as Row).n);
+  }
+
   createAttempt(order: OrderRecord, attempt: AttemptState, authCodeHash: string | null, at: number): void {
     this.faults.refuseNewCharge();
     this.transaction(() => {
-      if (!this.getOrder(order.orderNo)) this.insertOrderRow(order);
+      if (!this.getOrder(order.orderNo)) {
+        this.insertOrderRow(order);
+        this.changed('order', order.orderNo, at);
+      }
       this.stmt(
         `INSERT INTO attempts (out_trade_no, order_no, attempt_index, auth_code_hash, phase, final, state, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -172,11 +230,15 @@ export class SqliteJournal implements Journal {
         attempt.mode === 'qr' ? 'precreate' : 'charge',
         `${attempt.provider} ${attempt.totalFee} fen`,
       );
+      this.changed('attempt', attempt.outTradeNo, at);
     });
   }
 
   insertOrder(order: OrderRecord): void {
-    this.guard(() => this.insertOrderRow(order));
+    this.withOutbox(() => {
+      this.insertOrderRow(order);
+      this.changed('order', order.orderNo, order.updatedAt);
+    });
   }
 
   private insertOrderRow(order: OrderRecord): void {
@@ -246,13 +308,20 @@ export class SqliteJournal implements Journal {
         attempt.outTradeNo,
       );
       this.insertStep(attempt.outTradeNo, attempt.updatedAt, 'outcome', op, summary);
-      if (orderPatch) this.patchOrderRow(attempt.orderNo, orderPatch, attempt.updatedAt);
+      this.changed('attempt', attempt.outTradeNo, attempt.updatedAt);
+      if (orderPatch) {
+        this.patchOrderRow(attempt.orderNo, orderPatch, attempt.updatedAt);
+        this.changed('order', attempt.orderNo, attempt.updatedAt);
+      }
       if (callback) this.putCallbackRow(callback);
     });
   }
 
   patchOrder(orderNo: string, patch: OrderPatch, at: number): void {
-    this.guard(() => this.patchOrderRow(orderNo, patch, at));
+    this.withOutbox(() => {
+      this.patchOrderRow(orderNo, patch, at);
+      this.changed('order', orderNo, at);
+    });
   }
 
   private patchOrderRow(orderNo: string, patch: OrderPatch, at: number): void {
@@ -441,7 +510,11 @@ export class SqliteJournal implements Journal {
         refund.createdAt,
         refund.updatedAt,
       );
-      if (orderPatch) this.patchOrderRow(refund.orderNo, orderPatch, refund.updatedAt);
+      this.changed('refund', refund.outRefundNo, refund.updatedAt);
+      if (orderPatch) {
+        this.patchOrderRow(refund.orderNo, orderPatch, refund.updatedAt);
+        this.changed('order', refund.orderNo, refund.updatedAt);
+      }
     });
   }
 

@@ -19,6 +19,7 @@ import { type Clock, systemClock } from '../ports/clock.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { AccessPolicy } from './api/access-policy.ts';
 import { attentionOperations } from './api/attention.ts';
+import { hubRefundOperations } from './api/hub-refunds.ts';
 import { createOperationInvoker, type OperationInvoker } from './api/operation-invoker.ts';
 import { orderOperations } from './api/orders.ts';
 import { paymentOperations } from './api/payments.ts';
@@ -32,10 +33,12 @@ import { settingsOperations } from './api/settings.ts';
 import { shiftOperations } from './api/shifts.ts';
 import { tillOperations } from './api/till.ts';
 import { loadConfig } from './config/load-config.ts';
-import type { ServiceConfig } from './config/service-config.ts';
+import { parseHubOption, type ServiceConfig } from './config/service-config.ts';
 import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
+import { type HubLink, startHubLink } from './hub-link.ts';
+import { readKeptStoreConfig, storeConfigKey, withStoreConfig } from './hub-store-config.ts';
 import { buildMerchants, needsSandbox, SANDBOX_MERCHANTS, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
@@ -63,6 +66,8 @@ export interface KioskServiceOptions {
   /** Echo the log to stderr. */
   readonly verbose?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** The store hub to forward to (`scanpay serve --hub URL --hub-token T`): overrides config `hub`. */
+  readonly hub?: { readonly url: string; readonly token: string };
 }
 
 export interface KioskService {
@@ -89,12 +94,33 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const clock = options.clock ?? systemClock;
   const dataDir = options.dataDir;
   secureDataDir(dataDir);
-  const { config, path: configPath } = loadConfig(dataDir, options.env);
+  const loaded = loadConfig(dataDir, options.env);
+  const configPath = loaded.path;
+  // The command line's hub is checked by the same schema as the file's (a bad token is config_invalid).
+  // --hub/--hub-token replace config.json's address and token; its config key and heartbeat stay.
+  const ownConfig = options.hub
+    ? {
+        ...loaded.config,
+        hub: {
+          ...parseHubOption(options.hub),
+          ...(loaded.config.hub
+            ? {
+                config_public_key: loaded.config.hub.config_public_key,
+                heartbeat_ms: loaded.config.hub.heartbeat_ms,
+              }
+            : {}),
+        },
+      }
+    : loaded.config;
   const logger = createFileLogger(dataDir, options.verbose ?? false);
+  // The store config the owner published at the hub, kept and signature-checked: laid over config.json.
+  const storeKey = storeConfigKey(ownConfig.hub?.config_public_key, logger);
+  const keptStoreConfig = storeKey ? readKeptStoreConfig(dataDir, storeKey, logger) : null;
+  const config = withStoreConfig(ownConfig, keptStoreConfig);
   const bus = new EventBus();
   // First, before anything that would keep the process alive: a refused journal must exit at once.
   const backupDir = resolve(dataDir, config.backups.dir ?? 'backups');
-  const journal = openJournal(dataDir, { backupDir });
+  const journal = openJournal(dataDir, { backupDir, outbox: config.hub !== undefined });
 
   let ownSandbox: RunningSandbox | null = null;
   let sandbox: SandboxEndpoint | null = null;
@@ -221,6 +247,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       unresolved: unresolved.length,
       needs_attention: unresolved.filter((a) => a.phase === 'needs_attention').length,
       now: clock.now(),
+      hub: hubLink?.status() ?? null,
     };
   };
   let stopped = false;
@@ -270,6 +297,27 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     if (!stopped) health.startHeartbeat();
   });
 
+  // Assigned after the call: the link's first status event reads healthView, which reads hubLink.
+  let hubLink: HubLink | null = null;
+  hubLink = config.hub
+    ? startHubLink({
+        hub: config.hub,
+        terminalId: config.terminal_id,
+        dataDir,
+        journal,
+        engine,
+        bus,
+        healthView,
+        logger,
+        storeKey,
+        keptStoreConfig,
+        printerState: () => {
+          const printer = peripherals.service.view().printer;
+          return printer ? (printer.status?.state ?? 'checking') : null;
+        },
+      })
+    : null;
+
   const parts: ServiceParts = {
     engine,
     till,
@@ -286,6 +334,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const api: ScanPayApi = {
     ...paymentOperations(parts),
     ...refundOperations(parts),
+    ...hubRefundOperations(config),
     ...orderOperations(parts),
     ...tillOperations(parts),
     ...attentionOperations(parts),
@@ -335,6 +384,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       health.stop();
       await scanners?.manager.stop();
       await engine.shutdown();
+      // After the engine's last writes; what it did not send waits in the outbox for the next start.
+      await hubLink?.stop();
       await peripherals.stop();
       await backups.stop();
       await reconciliation.stop();

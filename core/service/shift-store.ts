@@ -16,6 +16,8 @@ import type { GuardedStatement } from '../journal/sqlite-journal.ts';
 /** The journal's watched statements: every shift query goes through its storage-fault watch. */
 export interface ShiftDatabase {
   watched(sql: string): GuardedStatement;
+  /** The write and its hub outbox row in one transaction (core/journal/journal-outbox.ts). */
+  withChange?(kind: 'shift', ref: string, at: number, work: () => void): void;
 }
 
 const TENDERS: readonly Tender[] = ['cash', 'wxpay', 'alipay'];
@@ -41,9 +43,11 @@ export class ShiftStore {
     if (this.current())
       throw new ConflictError('shift_already_open', 'a shift is already open: close it first');
     const shiftId = `S${now.toString(36).toUpperCase()}${randomUUID().slice(0, 4).toUpperCase()}`;
-    this.db
-      .watched('INSERT INTO shifts (shift_id, cashier, opened_at, float_fee) VALUES (?, ?, ?, ?)')
-      .run(shiftId, cashier, now, floatFee);
+    this.write(shiftId, now, () =>
+      this.db
+        .watched('INSERT INTO shifts (shift_id, cashier, opened_at, float_fee) VALUES (?, ?, ?, ?)')
+        .run(shiftId, cashier, now, floatFee),
+    );
     return this.current()!;
   }
 
@@ -56,10 +60,18 @@ export class ShiftStore {
     const shift = this.current();
     if (!shift) throw new ConflictError('no_open_shift', 'no shift is open');
     const counted: Partial<Record<Tender, number>> = { cash: countedCashFee };
-    this.db
-      .watched('UPDATE shifts SET closed_at = ?, counted = ? WHERE shift_id = ?')
-      .run(now, JSON.stringify(counted), shift.shift_id);
+    this.write(shift.shift_id, now, () =>
+      this.db
+        .watched('UPDATE shifts SET closed_at = ?, counted = ? WHERE shift_id = ?')
+        .run(now, JSON.stringify(counted), shift.shift_id),
+    );
     return this.report(shift.shift_id)!;
+  }
+
+  /** A shift write, with its hub outbox row when the journal keeps one. */
+  private write(shiftId: string, at: number, work: () => void): void {
+    if (this.db.withChange) this.db.withChange('shift', shiftId, at, work);
+    else work();
   }
 
   /** The newest closed shift's id (the receipt printer prints its report after a close). */

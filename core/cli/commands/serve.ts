@@ -1,5 +1,5 @@
 /**
- * `scanpay serve [--port N] [--host H] [--data DIR] [--sandbox URL] [--verbose]`: the headless
+ * `scanpay serve [--port N] [--host H] [--data DIR] [--sandbox URL] [--hub URL --hub-token T] [--verbose]`: the headless
  * service (IoT boards, remote displays). Prints one JSON line first ({url, sandbox_url, data_dir})
  * for scripts, then a sentence for people. SIGTERM/SIGINT: stop taking payments, let in-flight
  * ones reach the journal, close.
@@ -14,19 +14,27 @@ import { EXIT_JOURNAL_REFUSED, isJournalRefusal } from '../../journal/journal-er
 import { defaultDataDir } from '../../service/data-dir.ts';
 import { startApiServer } from '../../service/http/api-server.ts';
 import { startKioskService } from '../../service/kiosk-service.ts';
-import { type CliCommand, parseArgs } from '../cli-command.ts';
+import { type CliCommand, CliUsageError, parseArgs } from '../cli-command.ts';
 
 const STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
 
 export const command: CliCommand = {
   async run(args) {
-    const { flags } = parseArgs(args, { values: ['data', 'sandbox', 'host', 'port'], booleans: ['verbose'] });
+    const { flags } = parseArgs(args, {
+      values: ['data', 'sandbox', 'host', 'port', 'hub', 'hub-token'],
+      booleans: ['verbose'],
+    });
+    if ((flags.hub === undefined) !== (flags['hub-token'] === undefined))
+      throw new CliUsageError(
+        '--hub and --hub-token go together (the token from `scanpay hub add-terminal`)',
+      );
     const dataDir = flags.data ?? defaultDataDir();
     try {
       const service = await startKioskService({
         dataDir,
         ...(flags.sandbox ? { sandboxUrl: flags.sandbox } : {}),
         verbose: flags.verbose === 'true',
+        ...(flags.hub && flags['hub-token'] ? { hub: { url: flags.hub, token: flags['hub-token'] } } : {}),
       });
       const serverConfig = service.config.server;
       const host = flags.host ?? serverConfig?.host ?? '127.0.0.1';

@@ -25,6 +25,7 @@ import type {
   QueryRefundRequest,
   RefundRequest,
   SettleAttentionRequest,
+  StoreRefundRequest,
   SubmitScanRequest,
   UpdateSettingsRequest,
   VerifyPinRequest,
@@ -87,6 +88,17 @@ export interface RefundResult {
   readonly order: OrderView;
 }
 
+/** The hub took the refund; the till that sold the order makes it with this out_refund_no. */
+export interface StoreRefundResult {
+  readonly request_id: string;
+  readonly terminal_id: string;
+  readonly order_no: string;
+  readonly out_refund_no: string;
+  readonly refund_fee: number;
+  /** requested, then succeeded / failed / refused as the selling till reports. */
+  readonly state: string;
+}
+
 export interface QueryRefundResult {
   readonly out_trade_no: string;
   readonly refunds: readonly RefundView[];
@@ -114,6 +126,8 @@ export interface ScanPayApi extends PeripheralsApi {
   queryPayment(request: QueryPaymentRequest): Promise<QueryPaymentResult>;
   refund(request: RefundRequest): Promise<RefundResult>;
   queryRefund(request: QueryRefundRequest): Promise<QueryRefundResult>;
+  /** Refund a sale made at another till of the store, through the store hub (supervisor, like refund). */
+  storeRefund(request: StoreRefundRequest): Promise<StoreRefundResult>;
   closeOrder(request: CloseOrderRequest): Promise<OrderView>;
   listOrders(request: ListOrdersRequest): Promise<ListOrdersResult>;
   /** Every order matching the filters as CSV, for bookkeeping (also `GET /api/orders.csv`). */

@@ -74,6 +74,22 @@ export const RefundRequest = z.strictObject({
 });
 export type RefundRequest = z.input<typeof RefundRequest>;
 
+/** A refund of a sale made at another till of the store, asked through the store hub (issue 19). */
+export const StoreRefundRequest = z.strictObject({
+  terminal_id: z.string().regex(/^[A-Za-z0-9]{1,8}$/, 'the terminal id of the till that sold it'),
+  order_no: z.string().min(1).max(64),
+  refund_fee: fen,
+  refund_desc: z.string().max(80).optional(),
+  /** Retrying with the same id never asks twice (the hub answers the first request). */
+  request_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{8,64}$/)
+    .optional(),
+  /** Supervisor PIN, as for a refund of this till's own sale. */
+  pin: pinText.optional(),
+});
+export type StoreRefundRequest = z.input<typeof StoreRefundRequest>;
+
 export const QueryRefundRequest = z.strictObject({
   out_trade_no: z.string().min(1).max(64),
   out_refund_no: z.string().min(1).max(64).optional(),

@@ -15,6 +15,7 @@ export const OPERATION_SCHEMAS = {
   queryPayment: S.QueryPaymentRequest,
   refund: S.RefundRequest,
   queryRefund: S.QueryRefundRequest,
+  storeRefund: S.StoreRefundRequest,
   closeOrder: S.CloseOrderRequest,
   listOrders: S.ListOrdersRequest,
   exportOrders: S.ExportOrdersRequest,

@@ -154,6 +154,28 @@ export interface ScannerStatusView {
   readonly at: number;
 }
 
+/**
+ * Why the last forward to the store hub failed (core/service/hub-forwarder.ts): unreachable (no
+ * connection), timeout, hub_unavailable (5xx), token_refused (401/403: revoked or wrong token),
+ * batch_refused (4xx), bad_answer (not an acknowledgement), outbox_unreadable (the journal failed).
+ */
+export type HubProblem =
+  | 'unreachable'
+  | 'timeout'
+  | 'hub_unavailable'
+  | 'token_refused'
+  | 'batch_refused'
+  | 'bad_answer'
+  | 'outbox_unreadable';
+
+/** The terminal's forwarding to the store hub: "hub: n changes waiting". */
+export interface HubStatusView {
+  /** Changes in the outbox not yet acknowledged by the hub. */
+  readonly waiting: number;
+  readonly problem: HubProblem | null;
+  readonly last_delivered_at: number | null;
+}
+
 export interface HealthView {
   readonly ready: boolean;
   readonly version: string;
@@ -175,6 +197,8 @@ export interface HealthView {
   readonly now: number;
   /** SHA-256 of the HTTPS certificate when `scanpay serve` has server.tls, for clients to pin. */
   readonly tls_sha256?: string;
+  /** Set when the terminal forwards to a store hub (config `hub`). */
+  readonly hub?: HubStatusView | null;
 }
 
 export interface ScanView {

@@ -36,6 +36,8 @@ export const OPERATION_PERMISSIONS: { readonly [K in OperationName]: Permission 
   queryPayment: 'query',
   refund: 'refund',
   queryRefund: 'query',
+  // Another till's sale, through the store hub: the same supervisor right as a refund here.
+  storeRefund: 'refund',
   closeOrder: 'pay',
   listOrders: 'query',
   exportOrders: 'query',

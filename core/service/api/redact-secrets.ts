@@ -6,6 +6,7 @@ export function serviceSecrets(config: ServiceConfig): string[] {
   return [
     ...(server?.access_token ? [server.access_token] : []),
     ...(server?.api_keys ?? []).map((k) => k.key),
+    ...(config.hub ? [config.hub.token] : []),
   ];
 }
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { fitsSubject, SUBJECT_RULE } from '../../common/contract/provider-text.ts';
+import { ConfigError } from '../../common/errors.ts';
 import { PROVIDER_NAMES } from '../../common/providers.ts';
 import { ScannerConfigSchema } from '../../scanners/scanner-config.ts';
 import { PoleDisplayConfigSchema, PrinterConfigSchema, VoiceConfigSchema } from './peripherals-config.ts';
@@ -168,6 +169,28 @@ export const ServiceConfigSchema = z.strictObject({
   printer: PrinterConfigSchema.optional(),
   pole_display: PoleDisplayConfigSchema.optional(),
   voice: VoiceConfigSchema.default({ enabled: true, volume: 80 }),
+  /**
+   * The store hub this terminal forwards its orders, attempts and refunds to (core/service/
+   * hub-forwarder.ts): its address and this terminal's token from `scanpay hub add-terminal`
+   * (use a file: or env: reference). Without it nothing is forwarded and no outbox is written.
+   */
+  hub: z
+    .strictObject({
+      url: z
+        .url({ protocol: /^https?$/, error: 'the hub address, an http(s) URL' })
+        .refine((url) => !/[?#]/.test(url), 'no query or fragment: /api/ingest is appended'),
+      token: z
+        .string()
+        .regex(/^spt_[A-Za-z0-9_-]{20,}$/, 'the token `scanpay hub add-terminal` printed (spt_…)'),
+      /**
+       * The hub's config public key (Ed25519 PEM; use a file: reference). With it the terminal takes
+       * the store config the owner publishes at the hub (core/hub/store-config.ts); without it, none.
+       */
+      config_public_key: z.string().includes('PUBLIC KEY', { error: 'a PEM public key' }).optional(),
+      /** How often a till with nothing to send still reports (registry "last seen", config news). */
+      heartbeat_ms: z.number().int().min(1000).max(600_000).default(15_000),
+    })
+    .optional(),
   /** Auto-update feed (Electron app). HTTPS only: packages are also signature-checked (docs/deploy.md). */
   updates: z
     .strictObject({
@@ -182,6 +205,21 @@ export const ServiceConfigSchema = z.strictObject({
 });
 
 export type ServiceConfig = z.output<typeof ServiceConfigSchema>;
+
+/** `scanpay serve --hub URL --hub-token T`, checked like config `hub`; problems name the option, never the token. */
+export function parseHubOption(hub: { url: string; token: string }): NonNullable<ServiceConfig['hub']> {
+  const result = ServiceConfigSchema.shape.hub.unwrap().safeParse(hub);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    key: `hub.${issue.path.map(String).join('.')}`,
+    problem: issue.message,
+  }));
+  throw new ConfigError(
+    'config_invalid',
+    `the --hub options are invalid: ${issues.map((i) => `${i.key}: ${i.problem}`).join('; ')}`,
+    { issues },
+  );
+}
 export type ServiceConfigInput = z.input<typeof ServiceConfigSchema>;
 export type PaidActionConfig = z.output<typeof paidAction>;
 export type MerchantConfig = z.output<typeof merchant>;

@@ -9,6 +9,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Reachability, ScannerStatusView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
+import { HubPill } from './hub-pill.tsx';
 import { PrinterPill } from './printer-pill.tsx';
 import { StatusPill, type StatusTone } from './status-pill.tsx';
 import { useNow } from './use-now.ts';
@@ -107,6 +108,7 @@ export function StatusBar() {
         />
       )}
       <PrinterPill />
+      <HubPill />
       {pending > 0 && (
         <StatusPill
           className="state-warn"

@@ -29,6 +29,17 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'status.journal_fault': 'Journal fault: card payments stopped, cash only',
   'status.clock_skew': 'Clock is wrong',
   'status.unresolved': '{count} need attention',
+  'status.hub': 'Hub',
+  'status.hub.synced': 'up to date',
+  'status.hub.waiting': '{count} changes waiting',
+  'status.hub.problem.unreachable': 'Cannot reach the store hub: changes are kept here and sent later',
+  'status.hub.problem.timeout': 'The store hub did not answer in time: trying again',
+  'status.hub.problem.hub_unavailable': 'The store hub is unavailable for now: trying again',
+  'status.hub.problem.token_refused':
+    "The store hub refused this till's token (revoked or wrong): ask the owner to enrol it again",
+  'status.hub.problem.batch_refused': "The store hub refused this till's changes: call support",
+  'status.hub.problem.bad_answer': 'The store hub answered something unexpected: trying again',
+  'status.hub.problem.outbox_unreadable': 'The changes waiting could not be read (journal fault)',
   'provider.wxpay': 'WeChat Pay',
   'provider.alipay': 'Alipay',
   'provider.payjs': 'PAYJS',
@@ -346,6 +357,11 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'The payment provider reported a problem we do not recognise; its own words are below.',
   'error.service_unreachable': 'Cannot reach the payment service. Check the device and try again.',
   'error.service_bad_reply': 'The payment service sent an unreadable reply. Try again.',
+  'error.hub_not_configured':
+    "This till is not connected to a store hub: it cannot refund another till's sale.",
+  'error.hub_unreachable': 'The store hub did not answer: the refund was not asked. Try again later.',
+  'error.hub_refund_refused':
+    'The store hub refused this refund (no such order, not paid, or more than is left).',
   'error.internal_error': 'Internal error: contact support.',
   'error.code_empty': 'Nothing was scanned. Scan again.',
   'error.code_has_letters':

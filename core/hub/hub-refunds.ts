@@ -1,0 +1,169 @@
+/**
+ * Store-level refunds (issue 19): the owner asks the hub to refund an order sold at any till. The
+ * hub is the single writer of the request: it checks the order against what it knows (paid, and
+ * the fee within what is left after refunds already made or asked for), fixes the out_refund_no
+ * once, and hands the request to the till that sold the order with every ingest answer until that
+ * till reports the refund's outcome (through its outbox) or refuses it. The till runs it through
+ * its own refund service with exactly that out_refund_no (journaled before the provider call,
+ * re-sent unchanged on retry), and the providers refund an out_refund_no once, so nothing refunds
+ * twice. A request repeated with the same request_id answers the first one.
+ */
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { HubError } from './hub-errors.ts';
+import type { HubRefundOrder } from './hub-wire.ts';
+
+export const RefundRequestSchema = z.strictObject({
+  /** The caller's idempotency key: a retried request with the same id gets the first answer. */
+  request_id: z.string().regex(/^[A-Za-z0-9_.:-]{8,64}$/, '8–64 letters, digits or _.:-'),
+  terminal_id: z.string().min(1).max(32),
+  order_no: z.string().min(1).max(64),
+  refund_fee: z.number().int().positive(),
+  reason: z.string().max(80).optional(),
+  /** Who asked (the supervisor's name), kept with the request. */
+  requested_by: z.string().min(1).max(64),
+});
+export type RefundRequestInput = z.infer<typeof RefundRequestSchema>;
+
+export interface HubRefundRequest {
+  readonly request_id: string;
+  readonly terminal_id: string;
+  readonly order_no: string;
+  readonly out_refund_no: string;
+  readonly refund_fee: number;
+  readonly reason: string | null;
+  readonly requested_by: string;
+  readonly state: 'requested' | 'succeeded' | 'failed' | 'refused';
+  readonly detail: string | null;
+}
+
+const COLUMNS = `request_id, terminal_id, order_no, out_refund_no, refund_fee::float8 AS refund_fee, reason,
+  requested_by, state, detail`;
+
+export async function requestRefund(
+  pool: Pool,
+  input: RefundRequestInput,
+  now: number,
+): Promise<HubRefundRequest> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const same = await client.query<HubRefundRequest>(
+      `SELECT ${COLUMNS} FROM hub_refund_requests WHERE request_id = $1`,
+      [input.request_id],
+    );
+    if (same.rows[0]) {
+      await client.query('COMMIT');
+      const first = same.rows[0];
+      if (
+        first.order_no !== input.order_no ||
+        first.refund_fee !== input.refund_fee ||
+        first.terminal_id !== input.terminal_id
+      )
+        throw new HubError('hub_conflict', `request_id ${input.request_id} was used for another refund`);
+      return first;
+    }
+    // The order row is locked: two owners refunding one order at once are taken one after the other.
+    const order = await client.query<{ status: number; total_fee: string; refunded_fee: string }>(
+      'SELECT status, total_fee, refunded_fee FROM hub_orders WHERE terminal_id = $1 AND order_no = $2 FOR UPDATE',
+      [input.terminal_id, input.order_no],
+    );
+    const row = order.rows[0];
+    if (!row)
+      throw new HubError(
+        'hub_not_found',
+        `the hub has no order ${input.order_no} from terminal ${input.terminal_id}`,
+      );
+    if (row.status !== 1 && row.status !== 2)
+      throw new HubError(
+        'hub_conflict',
+        `order ${input.order_no} is not paid and refundable (status ${row.status})`,
+      );
+    const open = await client.query<{ fee: string | null }>(
+      `SELECT sum(r.refund_fee) AS fee FROM hub_refund_requests r
+       WHERE r.terminal_id = $1 AND r.order_no = $2 AND r.state = 'requested'`,
+      [input.terminal_id, input.order_no],
+    );
+    const left = Number(row.total_fee) - Number(row.refunded_fee) - Number(open.rows[0]?.fee ?? 0);
+    if (input.refund_fee > left)
+      throw new HubError(
+        'hub_conflict',
+        `at most ${left} fen can still be refunded on order ${input.order_no}`,
+        {
+          refundable_fee: left,
+        },
+      );
+    const id = await client.query<{ id: number }>("SELECT nextval('hub_refund_requests_id_seq') AS id");
+    const outRefundNo = `${input.order_no}H${id.rows[0]!.id}`;
+    const inserted = await client.query<HubRefundRequest>(
+      `INSERT INTO hub_refund_requests (id, request_id, terminal_id, order_no, out_refund_no, refund_fee, reason,
+         requested_by, state, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', $9, $9) RETURNING ${COLUMNS}`,
+      [
+        id.rows[0]!.id,
+        input.request_id,
+        input.terminal_id,
+        input.order_no,
+        outRefundNo,
+        input.refund_fee,
+        input.reason ?? null,
+        input.requested_by,
+        now,
+      ],
+    );
+    await client.query('COMMIT');
+    return inserted.rows[0]!;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * What rides on every ingest answer, in one round trip: the newest store config version and the
+ * refunds this till still has to carry out.
+ */
+export async function newsFor(
+  pool: Pool,
+  terminalId: string,
+): Promise<{ configVersion: number; refunds: HubRefundOrder[] }> {
+  const { rows } = await pool.query<{ v: number | null; refunds: HubRefundOrder[] | null }>(
+    `SELECT (SELECT max(version) FROM hub_store_configs) AS v,
+       (SELECT json_agg(json_build_object('out_refund_no', out_refund_no, 'order_no', order_no,
+          'refund_fee', refund_fee, 'reason', reason) ORDER BY id)
+        FROM hub_refund_requests WHERE terminal_id = $1 AND state = 'requested') AS refunds`,
+    [terminalId],
+  );
+  return { configVersion: Number(rows[0]?.v ?? 0), refunds: rows[0]?.refunds ?? [] };
+}
+
+export async function listRefundRequests(pool: Pool): Promise<HubRefundRequest[]> {
+  const { rows } = await pool.query<HubRefundRequest>(
+    `SELECT ${COLUMNS} FROM hub_refund_requests ORDER BY id DESC LIMIT 500`,
+  );
+  return rows;
+}
+
+/** The till refused a request (order not refundable there, fee above what it holds…): final. */
+export async function refuseRefund(
+  pool: Pool,
+  terminalId: string,
+  outRefundNo: string,
+  code: string,
+  now: number,
+): Promise<boolean> {
+  const result = await pool.query(
+    `UPDATE hub_refund_requests SET state = 'refused', detail = $3, updated_at = $4
+     WHERE terminal_id = $1 AND out_refund_no = $2 AND state = 'requested'`,
+    [terminalId, outRefundNo, code.slice(0, 64), now],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+/** SQL run inside each ingest: requests whose refund the till reported final are closed with it. */
+export const SETTLE_REQUESTS_SQL = `UPDATE hub_refund_requests r SET state = f.status, updated_at = $2
+  FROM hub_refunds f
+  WHERE r.terminal_id = $1 AND r.state = 'requested' AND f.terminal_id = r.terminal_id
+    AND f.out_refund_no = r.out_refund_no AND f.status IN ('succeeded', 'failed')`;

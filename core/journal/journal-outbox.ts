@@ -1,0 +1,121 @@
+/**
+ * The hub outbox (journal migration 5, issue 19): every change to an order, attempt or refund
+ * appends one row here holding a JSON snapshot of the changed row, written by SQLite itself
+ * (json_object over the row) inside the SAME transaction as the change, so a change and its outbox
+ * row are durable together or not at all, and no extra commit is added per payment. `seq` is an
+ * AUTOINCREMENT key: per terminal (one journal per terminal), strictly increasing, never reused
+ * after rows are deleted, which is what makes delivery idempotent at the hub on (terminal_id, seq).
+ *
+ * Shifts (whose table core/service/shift-store.ts creates) go the same way, through
+ * SqliteJournal.withChange. Rows are written only when the terminal forwards to a hub (config
+ * `hub`); when a till with history is first pointed at one, backfillOutbox queues what it already
+ * has, once (an outbox that never held a row has no sqlite_sequence entry). The forwarder
+ * (core/service/hub-forwarder.ts) reads them in seq order and deletes them once the hub has
+ * acknowledged them. What a snapshot holds, and why some columns stay home: docs/scale.md.
+ */
+import type { SQLInputValue } from 'node:sqlite';
+
+export const OUTBOX_MIGRATION_SQL = `CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('order', 'attempt', 'refund', 'shift')),
+  ref TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  at INTEGER NOT NULL
+)`;
+
+export type OutboxKind = 'order' | 'attempt' | 'refund' | 'shift';
+
+export interface OutboxRow {
+  readonly seq: number;
+  readonly kind: OutboxKind;
+  readonly ref: string;
+  /** The changed row's snapshot as JSON text. */
+  readonly payload: string;
+  readonly at: number;
+}
+
+interface Runner {
+  run(...params: SQLInputValue[]): unknown;
+}
+
+/**
+ * The snapshot columns per kind. Orders leave `custom`, `other` and `note` at the till (free text an
+ * integrator may fill with customer data); attempts leave their state snapshot (provider replies).
+ */
+const SNAPSHOT_SQL: Record<OutboxKind, string> = {
+  order: `INSERT INTO outbox (kind, ref, payload, at)
+    SELECT 'order', order_no, json_object('order_no', order_no, 'pid', pid, 'total_fee', total_fee,
+      'subject', subject, 'type', type, 'status', status, 'tender', tender, 'provider', provider,
+      'transaction_id', transaction_id, 'paid_out_trade_no', paid_out_trade_no, 'paid_at', paid_at,
+      'refunded_fee', refunded_fee, 'cashier', cashier, 'shift_id', shift_id,
+      'created_at', created_at, 'updated_at', updated_at), ?
+    FROM orders WHERE order_no = ?`,
+  attempt: `INSERT INTO outbox (kind, ref, payload, at)
+    SELECT 'attempt', out_trade_no, json_object('out_trade_no', out_trade_no, 'order_no', order_no,
+      'attempt_index', attempt_index, 'phase', phase, 'final', final,
+      'created_at', created_at, 'updated_at', updated_at), ?
+    FROM attempts WHERE out_trade_no = ?`,
+  refund: `INSERT INTO outbox (kind, ref, payload, at)
+    SELECT 'refund', out_refund_no, json_object('out_refund_no', out_refund_no, 'order_no', order_no,
+      'out_trade_no', out_trade_no, 'refund_fee', refund_fee, 'status', status, 'reason', reason,
+      'refund_id', refund_id, 'attempts', attempts, 'created_at', created_at, 'updated_at', updated_at), ?
+    FROM refunds WHERE out_refund_no = ?`,
+  shift: `INSERT INTO outbox (kind, ref, payload, at)
+    SELECT 'shift', shift_id, json_object('shift_id', shift_id, 'cashier', cashier, 'opened_at', opened_at,
+      'closed_at', closed_at, 'float_fee', float_fee, 'counted', json(counted)), ?
+    FROM shifts WHERE shift_id = ?`,
+};
+
+/** Every row of `kind` already in the journal, oldest first (the first-enrolment backfill). */
+const BACKFILL_SQL: Record<OutboxKind, string> = {
+  order: 'SELECT order_no AS ref, updated_at AS at FROM orders ORDER BY created_at, order_no',
+  attempt: 'SELECT out_trade_no AS ref, updated_at AS at FROM attempts ORDER BY created_at, out_trade_no',
+  refund: 'SELECT out_refund_no AS ref, updated_at AS at FROM refunds ORDER BY created_at, out_refund_no',
+  shift:
+    'SELECT shift_id AS ref, COALESCE(closed_at, opened_at) AS at FROM shifts ORDER BY opened_at, shift_id',
+};
+
+interface Reader {
+  all(...params: SQLInputValue[]): unknown[];
+  get(...params: SQLInputValue[]): unknown;
+}
+
+/**
+ * Queues the whole history once, when the outbox has never held a row and the journal has some.
+ * Call inside a transaction. Returns how many rows were queued.
+ */
+export function backfillOutbox(stmt: (sql: string) => Runner & Reader): number {
+  if (stmt("SELECT 1 AS y FROM sqlite_sequence WHERE name = 'outbox'").get()) return 0;
+  const hasShifts = stmt("SELECT 1 AS y FROM sqlite_master WHERE type = 'table' AND name = 'shifts'").get();
+  let queued = 0;
+  for (const kind of ['order', 'attempt', 'refund', 'shift'] as const) {
+    if (kind === 'shift' && !hasShifts) continue;
+    for (const row of stmt(BACKFILL_SQL[kind]).all() as { ref: string; at: number }[]) {
+      appendOutbox(stmt, kind, String(row.ref), Number(row.at));
+      queued += 1;
+    }
+  }
+  return queued;
+}
+
+/**
+ * Appends the outbox row for one changed row. Call inside the transaction that changed it, after
+ * the change (the snapshot is read from the row as it now stands).
+ */
+export function appendOutbox(stmt: (sql: string) => Runner, kind: OutboxKind, ref: string, at: number): void {
+  stmt(SNAPSHOT_SQL[kind]).run(at, ref);
+}
+
+export const OUTBOX_BATCH_SQL = 'SELECT seq, kind, ref, payload, at FROM outbox ORDER BY seq LIMIT ?';
+export const OUTBOX_ACK_SQL = 'DELETE FROM outbox WHERE seq <= ?';
+export const OUTBOX_COUNT_SQL = 'SELECT COUNT(*) AS n FROM outbox';
+
+export function toOutboxRow(row: Record<string, SQLInputValue>): OutboxRow {
+  return {
+    seq: Number(row.seq),
+    kind: String(row.kind) as OutboxKind,
+    ref: String(row.ref),
+    payload: String(row.payload),
+    at: Number(row.at),
+  };
+}

@@ -1,0 +1,114 @@
+// @vitest-environment jsdom
+/**
+ * The owner's page on a scripted hub API: asks for the admin token, shows today's sales per till
+ * and for the store, the tills' health and the open attention items, in zh-CN and en; a refused
+ * token sends the owner back to the token form.
+ */
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { beijingDay, OwnerApp } from '../../renderer/owner/owner-app.tsx';
+
+afterEach(cleanup);
+
+const NOW = Date.UTC(2026, 10, 30, 17, 0, 0); // 01:00 on 1 December in Beijing
+
+function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, v),
+    removeItem: (k: string) => void items.delete(k),
+  };
+}
+
+function scriptedHub(token: string) {
+  const asked: string[] = [];
+  const fetcher = async (path: string, init?: RequestInit) => {
+    asked.push(path);
+    const auth = new Headers(init?.headers).get('authorization');
+    if (auth !== `Bearer ${token}`) return new Response('{}', { status: 401 });
+    const body = path.startsWith('api/reports')
+      ? {
+          rows: [
+            {
+              terminal_id: 'T1',
+              key: '2026-12-01',
+              paid_orders: 2,
+              paid_fen: 3000,
+              refunded_fen: 500,
+              net_fen: 2500,
+            },
+            {
+              terminal_id: null,
+              key: '2026-12-01',
+              paid_orders: 2,
+              paid_fen: 3000,
+              refunded_fen: 500,
+              net_fen: 2500,
+            },
+          ],
+        }
+      : path === 'api/terminals'
+        ? {
+            terminals: [
+              {
+                terminal_id: 'T1',
+                revoked: false,
+                version: '0.1.0',
+                last_seen: NOW,
+                online: true,
+                queue_length: 0,
+                status: { ready: true },
+              },
+              {
+                terminal_id: 'T2',
+                revoked: false,
+                version: '0.1.0',
+                last_seen: NOW - 3600_000,
+                online: false,
+                queue_length: 4,
+                status: { ready: true },
+              },
+            ],
+          }
+        : { items: [{ terminal_id: 'T2', out_trade_no: 'T2X-1', order_no: 'T2X', updated_at: NOW }] };
+    return new Response(JSON.stringify({ ok: true, ...body }), { status: 200 });
+  };
+  return { fetcher, asked };
+}
+
+describe("the owner's page", () => {
+  it('asks for the token, then shows today, the tills and attention, in both languages', async () => {
+    const hub = scriptedHub('the-admin-token');
+    const storage = memoryStorage();
+    render(<OwnerApp fetcher={hub.fetcher} storage={storage} now={() => NOW} />);
+    fireEvent.change(screen.getByLabelText('管理令牌'), { target: { value: 'the-admin-token' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '进入' })));
+    expect(hub.asked).toContain('api/reports?by=day&from=2026-12-01&to=2026-12-01');
+    expect(screen.getByTestId('owner-today').textContent).toContain('全店: ¥25.00 · 2 笔');
+    expect(screen.getByTestId('terminal-T1').textContent).toContain('在线');
+    expect(screen.getByTestId('terminal-T2').textContent).toContain('离线');
+    expect(screen.getByTestId('owner-attention').textContent).toContain('T2X');
+    fireEvent.click(screen.getByRole('button', { name: 'English' }));
+    expect(screen.getByTestId('owner-today').textContent).toContain('Whole store: ¥25.00 · 2 sales');
+    expect(screen.getByTestId('terminal-T2').textContent).toContain('offline');
+    expect(storage.getItem('scanpay-hub-admin-token')).toBe('the-admin-token');
+  });
+
+  it('forgets a refused token and says so', async () => {
+    const hub = scriptedHub('right');
+    const storage = memoryStorage();
+    storage.setItem('scanpay-hub-admin-token', 'wrong');
+    await act(async () => {
+      render(<OwnerApp fetcher={hub.fetcher} storage={storage} now={() => NOW} />);
+    });
+    expect(screen.getByRole('alert').textContent).toBe('管理令牌不对，请重新输入');
+    expect(screen.getByLabelText('管理令牌')).toBeTruthy();
+    expect(storage.getItem('scanpay-hub-admin-token')).toBeNull();
+  });
+
+  it('counts the day in Beijing time', () => {
+    expect(beijingDay(Date.UTC(2026, 10, 30, 15, 59))).toBe('2026-11-30');
+    expect(beijingDay(Date.UTC(2026, 10, 30, 16, 0))).toBe('2026-12-01');
+  });
+});
