@@ -326,11 +326,17 @@ describe('wxpay /secapi uses the client certificate', () => {
         wxpayTestConfig(`${server.url}/wxpay`, {
           secapi_base_url: `https://127.0.0.1:${port}/wxpay`,
           ca_pem: fixture('ca-cert.pem'),
+          // A fresh mutual-TLS handshake can take longer than the fixtures' 400 ms on a busy machine;
+          // this test is about where the reverse goes, not about timing.
+          timeouts: { micropay_ms: 10_000, other_ms: 10_000 },
         }),
       );
       expect(await secure.reverse({ outTradeNo: 'T100' })).toEqual({ kind: 'reversed' });
       const untrusting = createWxpayGateway(
-        wxpayTestConfig(`${server.url}/wxpay`, { secapi_base_url: `https://127.0.0.1:${port}/wxpay` }),
+        wxpayTestConfig(`${server.url}/wxpay`, {
+          secapi_base_url: `https://127.0.0.1:${port}/wxpay`,
+          timeouts: { micropay_ms: 10_000, other_ms: 10_000 },
+        }),
       );
       expect(await untrusting.reverse({ outTradeNo: 'T100' })).toMatchObject({
         kind: 'unknown',
