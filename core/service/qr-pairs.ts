@@ -8,15 +8,17 @@
  * The pairing travels in each order's `custom.qr_pair` (the sibling's order number), so a paid
  * callback owed across a restart decides the same way: without a keeper remembered in memory, a
  * sibling that is still paid and whose callback has already run is the keeper. The check and the
- * claim happen in one synchronous step, so two callbacks can never both keep.
+ * claim happen in one synchronous step, so two callbacks can never both keep. The API refuses the
+ * key in a caller's `custom` (api-schemas.ts), so only the display makes pairs.
  */
+import { QR_PAIR_KEY } from '../common/contract/api-schemas.ts';
 import type { OrderView, Wallet } from '../common/contract/views.ts';
 import { ConflictError } from '../common/errors.ts';
 import type { RefundRecord } from '../domain/order.ts';
 import type { PaidCallback } from '../engine/engine-deps.ts';
 import type { RefundInput } from '../engine/refund-service.ts';
 
-export const QR_PAIR_KEY = 'qr_pair';
+export { QR_PAIR_KEY };
 
 /** What the display reports about the second payment of a pair. */
 export interface DuplicatePaymentReport {
