@@ -103,7 +103,11 @@ export class QrPairs {
     return keeper === orderNo ? null : { order, keeper };
   }
 
-  /** Refunds the second payment in full; false (the callback is retried with back-off) when it fails. */
+  /**
+   * Refunds the second payment in full. True once the refund is done or under way (the refund
+   * service resolves a pending one); false when the provider refused it for good (a person sees it);
+   * throws, so the callback is retried with back-off, when the refund could not be started.
+   */
   private async refundDuplicate(order: OrderView, keeper: string): Promise<boolean> {
     const report = (state: DuplicatePaymentReport['state']) => {
       const view: DuplicatePaymentReport = {
@@ -132,7 +136,10 @@ export class QrPairs {
         return true;
       }
       report('failed');
-      return false;
+      // Thrown, not `false`: the callback runner retries only a handler that throws (bounded
+      // back-off, callback-runner.ts); `false` would book the callback done and leave the
+      // customer's second payment unrefunded. The same out_refund_no makes the retry safe.
+      throw error;
     }
   }
 

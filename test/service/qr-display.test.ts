@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QrDisplayView } from '../../core/common/contract/views.ts';
+import { UnavailableError } from '../../core/common/errors.ts';
 import { pickQrProviders, QrDisplay, type QrDisplayOptions } from '../../core/service/qr-display.ts';
 import { QrPairs } from '../../core/service/qr-pairs.ts';
 import { createHarness, type Harness } from '../engine/harness.ts';
@@ -127,6 +128,36 @@ describe('QR display: both wallets', () => {
     const gateway = second.wallet === 'wxpay' ? h.wx : h.ali;
     expect(gateway.held(second.out_trade_no)).toBe(0);
     expect(h.engine.orderView(kept)?.status).toBe(1);
+  });
+
+  it('a duplicate whose refund could not start is retried with back-off until refunded', async () => {
+    // The refund throws before anything is journaled (merchant gateway briefly unavailable): the
+    // pair's second payment must not stay unrefunded because the callback was booked done.
+    const refund = h.engine.refunds.refund.bind(h.engine.refunds);
+    let refusals = 1;
+    pairs = new QrPairs({
+      order: (orderNo) => h.engine.orderView(orderNo) ?? null,
+      refund: (input) => {
+        if (refusals-- > 0) throw new UnavailableError('provider_unreachable', 'provider down');
+        return refund(input);
+      },
+    });
+    const wrapped = pairs.wrap({
+      '*': ({ out_trade_no }) => {
+        actions.push(out_trade_no);
+        return true;
+      },
+    });
+    for (const key of Object.keys(h.callbacks)) delete h.callbacks[key];
+    Object.assign(h.callbacks, wrapped);
+    const qr = open();
+    const [wx, ali] = (await qr.start()).codes;
+    h.wx.scanQr(wx!.out_trade_no);
+    h.ali.scanQr(ali!.out_trade_no);
+    await until(() => qr.view().duplicate?.state === 'refunded');
+    const second = qr.view().duplicate!.out_trade_no;
+    expect(h.engine.orderView(second)).toMatchObject({ status: 3, refunded_fee: 1000 });
+    expect(actions).toEqual([qr.view().out_trade_no]);
   });
 
   it('a restarted service decides the same from the journal: the pair member whose callback ran is kept', async () => {
