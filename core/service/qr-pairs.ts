@@ -6,8 +6,8 @@
  * history as refunded) and its paid action is not run.
  *
  * The pairing travels in each order's `custom.qr_pair` (the sibling's order number), so a paid
- * callback owed across a restart decides the same way: without a keeper remembered in memory, a
- * sibling that is still paid and whose callback has already run is the keeper. The check and the
+ * callback owed across a restart decides the same way: without a keeper remembered in memory, the
+ * journal decides (keeperFromJournal). The check and the
  * claim happen in one synchronous step, so two callbacks can never both keep. The API refuses the
  * key in a caller's `custom` (api-schemas.ts), so only the display makes pairs.
  */
@@ -91,13 +91,7 @@ export class QrPairs {
     const key = pairKey(orderNo, sibling);
     let keeper = this.keepers.get(key);
     if (!keeper) {
-      const other = this.deps.order(sibling);
-      const otherKept =
-        other !== null &&
-        (other.status === 1 || other.status === 2) &&
-        other.callback !== null &&
-        (other.callback.state !== 'pending' || other.callback.runs > 0);
-      keeper = otherKept ? sibling : orderNo;
+      keeper = keeperFromJournal(order, this.deps.order(sibling));
       this.remember(key, keeper);
     }
     return keeper === orderNo ? null : { order, keeper };
@@ -124,7 +118,7 @@ export class QrPairs {
       const refund = await this.deps.refund({
         out_trade_no: order.out_trade_no,
         // One refund number per order: a retried callback repeats the same refund, never a second one.
-        out_refund_no: `${order.out_trade_no}D`,
+        out_refund_no: duplicateRefundNo(order.out_trade_no),
         refund_fee: order.total_fee,
         refund_desc: '重复支付自动退款',
       });
@@ -150,6 +144,33 @@ export class QrPairs {
     }
     this.keepers.set(key, keeper);
   }
+}
+
+/** The out_refund_no of a pair's second payment: one per order, so a retry repeats the same refund. */
+function duplicateRefundNo(orderNo: string): string {
+  return `${orderNo}D`;
+}
+
+/**
+ * The keeper of a pair nothing in memory decided (a restart), the same one the first decision took.
+ * Every paid order's callback row is claimed in its payment's transaction, so "its callback has
+ * started" tells nothing: both may be mid-run after a crash. In order: an order already being
+ * refunded as the duplicate is not the keeper; a sibling not (or no longer) paid is not; one whose
+ * callback finished is; else the one paid first by the provider's paid time, as the display saw
+ * it (the order number breaks a tie).
+ */
+function keeperFromJournal(order: OrderView, other: OrderView | null): string {
+  const mine = order.out_trade_no;
+  if (!other) return mine;
+  const isDuplicate = (o: OrderView) =>
+    o.refunds.some((r) => r.out_refund_no === duplicateRefundNo(o.out_trade_no));
+  if (isDuplicate(order)) return other.out_trade_no;
+  if (isDuplicate(other) || !(other.status === 1 || other.status === 2)) return mine;
+  const finished = (o: OrderView) => o.callback?.state === 'done';
+  if (finished(order) !== finished(other)) return finished(order) ? mine : other.out_trade_no;
+  const paidAt = (o: OrderView) => o.paid_at ?? Number.POSITIVE_INFINITY;
+  if (paidAt(order) !== paidAt(other)) return paidAt(order) < paidAt(other) ? mine : other.out_trade_no;
+  return [mine, other.out_trade_no].sort()[0]!;
 }
 
 function pairKey(a: string, b: string): string {

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QrDisplayView } from '../../core/common/contract/views.ts';
 import { UnavailableError } from '../../core/common/errors.ts';
 import { pickQrProviders, QrDisplay, type QrDisplayOptions } from '../../core/service/qr-display.ts';
-import { QrPairs } from '../../core/service/qr-pairs.ts';
+import { pairCustom, QrPairs } from '../../core/service/qr-pairs.ts';
 import { createHarness, type Harness } from '../engine/harness.ts';
 
 const PRODUCT = { name: '按摩椅 10 分钟', total_fee: 1000 };
@@ -179,6 +179,42 @@ describe('QR display: both wallets', () => {
 });
 
 describe('the pair guard', () => {
+  it('after a crash with both callbacks unfinished, the pair member paid first is kept, whichever is asked first', async () => {
+    // Both payments are booked, each callback row claimed ("running", runs 1) and never finished, as
+    // when the machine dies in the middle: the chair may already have started for the first one.
+    for (const key of Object.keys(h.callbacks)) delete h.callbacks[key];
+    h.callbacks['*'] = () => new Promise<boolean>(() => {});
+    const first = await h.engine.startQr({
+      out_trade_no: 'PAIR0',
+      total_fee: 500,
+      subject: 'x',
+      custom: pairCustom('PAIR1'),
+    });
+    const second = await h.engine.startQr({
+      out_trade_no: 'PAIR1',
+      total_fee: 500,
+      subject: 'x',
+      provider: 'alipay',
+      custom: pairCustom('PAIR0'),
+    });
+    h.wx.scanQr(first.orderNo);
+    await until(() => h.engine.orderView('PAIR0')?.status === 1);
+    await h.clock.advance(3000);
+    h.ali.scanQr(second.orderNo);
+    await until(() => h.engine.orderView('PAIR1')?.status === 1);
+    const afterRestart = () =>
+      new QrPairs({
+        order: (orderNo) => h.engine.orderView(orderNo) ?? null,
+        refund: (input) => h.engine.refunds.refund(input),
+      });
+    const askedFirstBySecond = afterRestart();
+    expect(askedFirstBySecond.duplicateOf('PAIR1')?.keeper).toBe('PAIR0');
+    expect(askedFirstBySecond.duplicateOf('PAIR0')).toBeNull();
+    const askedFirstByFirst = afterRestart();
+    expect(askedFirstByFirst.duplicateOf('PAIR0')).toBeNull();
+    expect(askedFirstByFirst.duplicateOf('PAIR1')?.keeper).toBe('PAIR0');
+  });
+
   it('an order naming a paid order as its pair, unreciprocated, is not a duplicate (no refund)', async () => {
     const paid = await h.engine.startQr({ out_trade_no: 'OTHER1', total_fee: 500, subject: 'x' });
     h.wx.scanQr(paid.orderNo);
