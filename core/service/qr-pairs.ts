@@ -122,7 +122,9 @@ export class QrPairs {
         refund_fee: order.total_fee,
         refund_desc: '重复支付自动退款',
       });
-      report(refund.status === 'succeeded' ? 'refunded' : 'refunding');
+      report(
+        refund.status === 'succeeded' ? 'refunded' : refund.status === 'failed' ? 'failed' : 'refunding',
+      );
       return refund.status !== 'failed';
     } catch (error) {
       if (error instanceof ConflictError && error.code === 'order_fully_refunded') {

@@ -160,6 +160,19 @@ describe('QR display: both wallets', () => {
     expect(actions).toEqual([qr.view().out_trade_no]);
   });
 
+  it('a duplicate refund the provider refuses shows as failed, for a person to act on', async () => {
+    for (const gateway of [h.wx, h.ali])
+      gateway.fault('refund', { reply: { kind: 'failed', providerCode: 'NOTENOUGH', message: 'balance' } });
+    const qr = open();
+    const [wx, ali] = (await qr.start()).codes;
+    h.wx.scanQr(wx!.out_trade_no);
+    h.ali.scanQr(ali!.out_trade_no);
+    await until(() => h.journal.refundsOf(qr.view().duplicate?.out_trade_no ?? '').length === 1);
+    await until(() => h.journal.refundsOf(qr.view().duplicate!.out_trade_no)[0]!.status === 'failed');
+    await h.clock.advance(1000);
+    expect(qr.view().duplicate?.state).toBe('failed');
+  });
+
   it('a restarted service decides the same from the journal: the pair member whose callback ran is kept', async () => {
     const qr = open();
     const [wx, ali] = (await qr.start()).codes;
