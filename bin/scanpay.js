@@ -8,8 +8,8 @@
 //
 // Node's compile cache (module.enableCompileCache) keeps V8's compiled code between runs in a
 // persistent directory: NODE_COMPILE_CACHE when set (the systemd unit points it into its
-// CacheDirectory=), otherwise the user's cache directory.
-import { readFileSync, statSync } from 'node:fs';
+// CacheDirectory=, mode 0700), otherwise the user's cache directory, kept private (privateDir).
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import module from 'node:module';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +33,28 @@ function compileCacheDir() {
   return path.join(cacheHome, 'scanpay', 'node-compile-cache');
 }
 
+/**
+ * `dir`, created private (0700) when missing, or null when it or its parent is another user's or
+ * writable by others: V8 runs the compiled code it finds there, so whoever can write to it can run
+ * code as this user. Node itself creates the directory with the umask's permissions and checks nothing.
+ */
+function privateDir(dir) {
+  if (process.platform === 'win32') return dir;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const each of [path.dirname(dir), dir]) {
+      const info = statSync(each);
+      if (info.uid !== process.getuid() || (info.mode & 0o022) !== 0) {
+        console.error(`scanpay: not using the compile cache in ${each}: other users can write to it`);
+        return null;
+      }
+    }
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
 /** True when dist/service was built from exactly the files now on disk. */
 function bundleIsCurrent() {
   let recorded;
@@ -50,7 +72,10 @@ function bundleIsCurrent() {
 }
 
 // NODE_COMPILE_CACHE, when set, has already enabled the cache before this file ran.
-if (!process.env.NODE_COMPILE_CACHE) module.enableCompileCache?.(compileCacheDir());
+if (!process.env.NODE_COMPILE_CACHE) {
+  const cacheDir = privateDir(compileCacheDir());
+  if (cacheDir) module.enableCompileCache?.(cacheDir);
+}
 // Node writes the cache when the process exits; a service that runs for weeks and then ends with
 // SIGKILL or a power cut would never write it. By this time the service has loaded what it loads at
 // start, so write it then (unref'd: a short command does not wait for it).

@@ -6,17 +6,19 @@
  * history as refunded) and its paid action is not run.
  *
  * The pairing travels in each order's `custom.qr_pair` (the sibling's order number), so a paid
- * callback owed across a restart decides the same way: without a keeper remembered in memory, a
- * sibling that is still paid and whose callback has already run is the keeper. The check and the
- * claim happen in one synchronous step, so two callbacks can never both keep.
+ * callback owed across a restart decides the same way: without a keeper remembered in memory, the
+ * journal decides (keeperFromJournal). The check and the
+ * claim happen in one synchronous step, so two callbacks can never both keep. The API refuses the
+ * key in a caller's `custom` (api-schemas.ts), so only the display makes pairs.
  */
+import { QR_PAIR_KEY } from '../common/contract/api-schemas.ts';
 import type { OrderView, Wallet } from '../common/contract/views.ts';
 import { ConflictError } from '../common/errors.ts';
 import type { RefundRecord } from '../domain/order.ts';
 import type { PaidCallback } from '../engine/engine-deps.ts';
 import type { RefundInput } from '../engine/refund-service.ts';
 
-export const QR_PAIR_KEY = 'qr_pair';
+export { QR_PAIR_KEY };
 
 /** What the display reports about the second payment of a pair. */
 export interface DuplicatePaymentReport {
@@ -89,19 +91,17 @@ export class QrPairs {
     const key = pairKey(orderNo, sibling);
     let keeper = this.keepers.get(key);
     if (!keeper) {
-      const other = this.deps.order(sibling);
-      const otherKept =
-        other !== null &&
-        (other.status === 1 || other.status === 2) &&
-        other.callback !== null &&
-        (other.callback.state !== 'pending' || other.callback.runs > 0);
-      keeper = otherKept ? sibling : orderNo;
+      keeper = keeperFromJournal(order, this.deps.order(sibling));
       this.remember(key, keeper);
     }
     return keeper === orderNo ? null : { order, keeper };
   }
 
-  /** Refunds the second payment in full; false (the callback is retried with back-off) when it fails. */
+  /**
+   * Refunds the second payment in full. True once the refund is done or under way (the refund
+   * service resolves a pending one); false when the provider refused it for good (a person sees it);
+   * throws, so the callback is retried with back-off, when the refund could not be started.
+   */
   private async refundDuplicate(order: OrderView, keeper: string): Promise<boolean> {
     const report = (state: DuplicatePaymentReport['state']) => {
       const view: DuplicatePaymentReport = {
@@ -118,11 +118,13 @@ export class QrPairs {
       const refund = await this.deps.refund({
         out_trade_no: order.out_trade_no,
         // One refund number per order: a retried callback repeats the same refund, never a second one.
-        out_refund_no: `${order.out_trade_no}D`,
+        out_refund_no: duplicateRefundNo(order.out_trade_no),
         refund_fee: order.total_fee,
         refund_desc: '重复支付自动退款',
       });
-      report(refund.status === 'succeeded' ? 'refunded' : 'refunding');
+      report(
+        refund.status === 'succeeded' ? 'refunded' : refund.status === 'failed' ? 'failed' : 'refunding',
+      );
       return refund.status !== 'failed';
     } catch (error) {
       if (error instanceof ConflictError && error.code === 'order_fully_refunded') {
@@ -130,7 +132,10 @@ export class QrPairs {
         return true;
       }
       report('failed');
-      return false;
+      // Thrown, not `false`: the callback runner retries only a handler that throws (bounded
+      // back-off, callback-runner.ts); `false` would book the callback done and leave the
+      // customer's second payment unrefunded. The same out_refund_no makes the retry safe.
+      throw error;
     }
   }
 
@@ -141,6 +146,33 @@ export class QrPairs {
     }
     this.keepers.set(key, keeper);
   }
+}
+
+/** The out_refund_no of a pair's second payment: one per order, so a retry repeats the same refund. */
+function duplicateRefundNo(orderNo: string): string {
+  return `${orderNo}D`;
+}
+
+/**
+ * The keeper of a pair nothing in memory decided (a restart), the same one the first decision took.
+ * Every paid order's callback row is claimed in its payment's transaction, so "its callback has
+ * started" tells nothing: both may be mid-run after a crash. In order: an order already being
+ * refunded as the duplicate is not the keeper; a sibling not (or no longer) paid is not; one whose
+ * callback finished is; else the one paid first by the provider's paid time, as the display saw
+ * it (the order number breaks a tie).
+ */
+function keeperFromJournal(order: OrderView, other: OrderView | null): string {
+  const mine = order.out_trade_no;
+  if (!other) return mine;
+  const isDuplicate = (o: OrderView) =>
+    o.refunds.some((r) => r.out_refund_no === duplicateRefundNo(o.out_trade_no));
+  if (isDuplicate(order)) return other.out_trade_no;
+  if (isDuplicate(other) || !(other.status === 1 || other.status === 2)) return mine;
+  const finished = (o: OrderView) => o.callback?.state === 'done';
+  if (finished(order) !== finished(other)) return finished(order) ? mine : other.out_trade_no;
+  const paidAt = (o: OrderView) => o.paid_at ?? Number.POSITIVE_INFINITY;
+  if (paidAt(order) !== paidAt(other)) return paidAt(order) < paidAt(other) ? mine : other.out_trade_no;
+  return [mine, other.out_trade_no].sort()[0]!;
 }
 
 function pairKey(a: string, b: string): string {

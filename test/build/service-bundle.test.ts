@@ -5,12 +5,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -164,5 +166,28 @@ describe('bin/scanpay.js chooses the bundle only while it is current', () => {
     expect(run().stdout.trim()).toBe('bundle');
     const cacheDir = path.join(cacheHome, 'scanpay', 'node-compile-cache');
     expect(readdirSync(cacheDir).length).toBeGreaterThan(0);
+  });
+
+  it('keeps the compile cache private to the user: others could plant compiled code in it', () => {
+    recordInputs();
+    rmSync(cacheHome, { recursive: true, force: true });
+    expect(run().stdout.trim()).toBe('bundle');
+    for (const dir of [
+      path.join(cacheHome, 'scanpay'),
+      path.join(cacheHome, 'scanpay', 'node-compile-cache'),
+    ])
+      expect(statSync(dir).mode & 0o077).toBe(0);
+  });
+
+  it('does not use a compile cache directory others can write to', () => {
+    recordInputs();
+    rmSync(cacheHome, { recursive: true, force: true });
+    const cacheDir = path.join(cacheHome, 'scanpay', 'node-compile-cache');
+    mkdirSync(cacheDir, { recursive: true });
+    chmodSync(cacheDir, 0o777);
+    const result = run();
+    expect(result.stdout.trim()).toBe('bundle');
+    expect(readdirSync(cacheDir)).toEqual([]);
+    expect(result.stderr).toContain('compile cache');
   });
 });

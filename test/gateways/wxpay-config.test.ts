@@ -43,6 +43,14 @@ describe('wxpay config', () => {
     expect(config.secapi_base_url).toBe('https://127.0.0.1:10/wxpay');
   });
 
+  it('refuses service-provider mistakes at start: sub_appid alone, or the provider as its own sub-merchant', () => {
+    expect(configError({ ...base, sub_appid: 'wx8888888888888888' }).message).toMatch(
+      /sub_mch_id: .*sub_appid/,
+    );
+    expect(configError({ ...base, sub_mch_id: base.mch_id }).message).toMatch(/sub_mch_id: .*own mch_id/);
+    expect(parseWxpayConfig({ ...base, sub_mch_id: '1900000109' }).sub_mch_id).toBe('1900000109');
+  });
+
   it('says reverse/refund need the client certificate when it is missing', () => {
     const { cert_pem: _c, key_pem: _k, ...noCert } = base;
     const error = configError(noCert);

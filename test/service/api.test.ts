@@ -202,6 +202,18 @@ describe('validation errors', () => {
       404,
       'merchant_unknown',
     ],
+    [
+      // The QR display's pair marker: an API caller forging two orders that name each other would
+      // have the second one paid refunded automatically, without the refund permission.
+      'the QR display pair marker in custom',
+      'createPayment',
+      {
+        needQRcode: true,
+        data: { out_trade_no: 'PAIRA', total_fee: 100, subject: 'x', custom: { qr_pair: 'PAIRB' } },
+      },
+      400,
+      'validation_failed',
+    ],
     ['an unknown order', 'queryPayment', { out_trade_no: 'NOPE' }, 404, 'order_not_found'],
     [
       'await_max_time out of range',

@@ -5,8 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QrDisplayView } from '../../core/common/contract/views.ts';
+import { UnavailableError } from '../../core/common/errors.ts';
 import { pickQrProviders, QrDisplay, type QrDisplayOptions } from '../../core/service/qr-display.ts';
-import { QrPairs } from '../../core/service/qr-pairs.ts';
+import { pairCustom, QrPairs } from '../../core/service/qr-pairs.ts';
 import { createHarness, type Harness } from '../engine/harness.ts';
 
 const PRODUCT = { name: '按摩椅 10 分钟', total_fee: 1000 };
@@ -129,6 +130,49 @@ describe('QR display: both wallets', () => {
     expect(h.engine.orderView(kept)?.status).toBe(1);
   });
 
+  it('a duplicate whose refund could not start is retried with back-off until refunded', async () => {
+    // The refund throws before anything is journaled (merchant gateway briefly unavailable): the
+    // pair's second payment must not stay unrefunded because the callback was booked done.
+    const refund = h.engine.refunds.refund.bind(h.engine.refunds);
+    let refusals = 1;
+    pairs = new QrPairs({
+      order: (orderNo) => h.engine.orderView(orderNo) ?? null,
+      refund: (input) => {
+        if (refusals-- > 0) throw new UnavailableError('provider_unreachable', 'provider down');
+        return refund(input);
+      },
+    });
+    const wrapped = pairs.wrap({
+      '*': ({ out_trade_no }) => {
+        actions.push(out_trade_no);
+        return true;
+      },
+    });
+    for (const key of Object.keys(h.callbacks)) delete h.callbacks[key];
+    Object.assign(h.callbacks, wrapped);
+    const qr = open();
+    const [wx, ali] = (await qr.start()).codes;
+    h.wx.scanQr(wx!.out_trade_no);
+    h.ali.scanQr(ali!.out_trade_no);
+    await until(() => qr.view().duplicate?.state === 'refunded');
+    const second = qr.view().duplicate!.out_trade_no;
+    expect(h.engine.orderView(second)).toMatchObject({ status: 3, refunded_fee: 1000 });
+    expect(actions).toEqual([qr.view().out_trade_no]);
+  });
+
+  it('a duplicate refund the provider refuses shows as failed, for a person to act on', async () => {
+    for (const gateway of [h.wx, h.ali])
+      gateway.fault('refund', { reply: { kind: 'failed', providerCode: 'NOTENOUGH', message: 'balance' } });
+    const qr = open();
+    const [wx, ali] = (await qr.start()).codes;
+    h.wx.scanQr(wx!.out_trade_no);
+    h.ali.scanQr(ali!.out_trade_no);
+    await until(() => h.journal.refundsOf(qr.view().duplicate?.out_trade_no ?? '').length === 1);
+    await until(() => h.journal.refundsOf(qr.view().duplicate!.out_trade_no)[0]!.status === 'failed');
+    await h.clock.advance(1000);
+    expect(qr.view().duplicate?.state).toBe('failed');
+  });
+
   it('a restarted service decides the same from the journal: the pair member whose callback ran is kept', async () => {
     const qr = open();
     const [wx, ali] = (await qr.start()).codes;
@@ -148,6 +192,42 @@ describe('QR display: both wallets', () => {
 });
 
 describe('the pair guard', () => {
+  it('after a crash with both callbacks unfinished, the pair member paid first is kept, whichever is asked first', async () => {
+    // Both payments are booked, each callback row claimed ("running", runs 1) and never finished, as
+    // when the machine dies in the middle: the chair may already have started for the first one.
+    for (const key of Object.keys(h.callbacks)) delete h.callbacks[key];
+    h.callbacks['*'] = () => new Promise<boolean>(() => {});
+    const first = await h.engine.startQr({
+      out_trade_no: 'PAIR0',
+      total_fee: 500,
+      subject: 'x',
+      custom: pairCustom('PAIR1'),
+    });
+    const second = await h.engine.startQr({
+      out_trade_no: 'PAIR1',
+      total_fee: 500,
+      subject: 'x',
+      provider: 'alipay',
+      custom: pairCustom('PAIR0'),
+    });
+    h.wx.scanQr(first.orderNo);
+    await until(() => h.engine.orderView('PAIR0')?.status === 1);
+    await h.clock.advance(3000);
+    h.ali.scanQr(second.orderNo);
+    await until(() => h.engine.orderView('PAIR1')?.status === 1);
+    const afterRestart = () =>
+      new QrPairs({
+        order: (orderNo) => h.engine.orderView(orderNo) ?? null,
+        refund: (input) => h.engine.refunds.refund(input),
+      });
+    const askedFirstBySecond = afterRestart();
+    expect(askedFirstBySecond.duplicateOf('PAIR1')?.keeper).toBe('PAIR0');
+    expect(askedFirstBySecond.duplicateOf('PAIR0')).toBeNull();
+    const askedFirstByFirst = afterRestart();
+    expect(askedFirstByFirst.duplicateOf('PAIR0')).toBeNull();
+    expect(askedFirstByFirst.duplicateOf('PAIR1')?.keeper).toBe('PAIR0');
+  });
+
   it('an order naming a paid order as its pair, unreciprocated, is not a duplicate (no refund)', async () => {
     const paid = await h.engine.startQr({ out_trade_no: 'OTHER1', total_fee: 500, subject: 'x' });
     h.wx.scanQr(paid.orderNo);

@@ -35,6 +35,18 @@ const passThrough = z
     'notify_url cannot be set per order: notifications go to the configured public_url',
   );
 /** Supervisor PIN as typed (the default 0000, a numeric PIN, or a passphrase). */
+/**
+ * The key of `custom` the QR display pairs its two orders with (core/service/qr-pairs.ts). Reserved:
+ * two API orders naming each other would have the second one paid refunded automatically, a refund
+ * by a caller that need not hold the refund permission, and its paid action never run.
+ */
+export const QR_PAIR_KEY = 'qr_pair';
+const customData = z
+  .unknown()
+  .refine(
+    (custom) => !(custom && typeof custom === 'object' && Object.hasOwn(custom, QR_PAIR_KEY)),
+    `custom.${QR_PAIR_KEY} is reserved for the QR display's own orders`,
+  );
 const pinText = z.string().min(1).max(64);
 const pid = z.string().min(1).max(64);
 
@@ -46,7 +58,7 @@ export const CreatePaymentRequest = z.strictObject({
     total_fee: fen,
     subject: z.string().min(1).refine(fitsSubject, SUBJECT_RULE),
     type: z.string().min(1).max(32).default('goods'),
-    custom: z.unknown().optional(),
+    custom: customData.optional(),
     other: passThrough.optional(),
     pid: pid.optional(),
     time_expire: z.number().int().positive().optional(),

@@ -62,6 +62,19 @@ export const wxpayConfigSchema = z
     timeouts: timeoutsSchema,
   })
   .transform((raw, ctx) => {
+    // Service-provider mode (docs/protocols.md §2): refused at start rather than at the first sale.
+    if (raw.sub_appid !== undefined && raw.sub_mch_id === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sub_mch_id'],
+        message: "is required with sub_appid: the sub-merchant's mch_id (service-provider mode)",
+      });
+    if (raw.sub_mch_id !== undefined && raw.sub_mch_id === raw.mch_id)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sub_mch_id'],
+        message: "is the service provider's own mch_id: give the shop's sub-merchant id",
+      });
     const tls = loadClientTls(raw, (path, message) =>
       ctx.addIssue({ code: 'custom', path: [path], message }),
     );
