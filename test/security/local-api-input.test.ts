@@ -230,6 +230,51 @@ describe('finding 10: transport and input edge cases', () => {
     expect(errorCode(reply)).toBe('validation_failed');
   });
 
+  // Keys that would send, split, hold or re-denominate the money (Alipay seller_id/royalty_info/
+  // settle_info/sub_merchant, WeChat profit_sharing/fee_type, …) or name another account: an
+  // integrator's pass-through must not decide where a customer's payment goes.
+  for (const key of [
+    'seller_id',
+    'royalty_info',
+    'settle_info',
+    'sub_merchant',
+    'profit_sharing',
+    'fee_type',
+    'trans_currency',
+    'sub_mch_id',
+    'app_auth_token',
+  ]) {
+    it(`refuses ${key} in data.other: the pass-through cannot route or split money`, async () => {
+      const code = await h.walletCode('alipay', 'instant');
+      const reply = await postJson(h.server.url, 'createPayment', {
+        data: {
+          out_trade_no: `SEC11${key.length}`,
+          total_fee: 100,
+          subject: 'x',
+          auth_code: code,
+          other: { [key]: '2088000000000001' },
+        },
+      });
+      expect(reply.status).toBe(400);
+      expect(errorCode(reply)).toBe('validation_failed');
+      expect(JSON.stringify(reply.json)).toContain(key);
+    });
+  }
+
+  it('still passes through keys that only describe the sale (store_id, operator_id, goods_tag)', async () => {
+    const code = await h.walletCode('alipay', 'instant');
+    const reply = await postJson(h.server.url, 'createPayment', {
+      data: {
+        out_trade_no: 'SEC12OK',
+        total_fee: 100,
+        subject: 'x',
+        auth_code: code,
+        other: { store_id: 'S01', operator_id: 'amy', goods_tag: 'tea' },
+      },
+    });
+    expect(reply.status).toBe(200);
+  });
+
   it('answers 413 to a body over 64 KB instead of dropping the connection', async () => {
     const reply = await raw(
       h.server.url,

@@ -27,13 +27,55 @@ const refundNo = z
   .min(1)
   .max(64)
   .regex(/^[0-9A-Za-z_\-|*@]+$/, 'only letters, digits and _-|*@');
+/**
+ * Pass-through keys that would decide where the money goes rather than describe the sale: who
+ * receives it (Alipay seller_id, an account or sub-merchant id), a split or hold of it (royalty_info,
+ * settle_info, sub_merchant, WeChat profit_sharing), its currency (fee_type, trans_currency,
+ * settle_currency), or the fields the adapter itself fills from the checked order. An integrator's
+ * `other` may describe the sale (store_id, operator_id, goods_tag, detail…); these stay with config.
+ */
+const MONEY_ROUTING_KEYS: ReadonlySet<string> = new Set([
+  'seller_id',
+  'royalty_info',
+  'settle_info',
+  'sub_merchant',
+  'profit_sharing',
+  'fee_type',
+  'trans_currency',
+  'settle_currency',
+  'appid',
+  'app_id',
+  'mch_id',
+  'mchid',
+  'sub_appid',
+  'sub_mch_id',
+  'sub_mchid',
+  'sp_appid',
+  'sp_mchid',
+  'app_auth_token',
+  'auth_app_id',
+  'total_fee',
+  'total_amount',
+  'out_trade_no',
+  'auth_code',
+]);
 /** `other` is passed through to the provider, but never the address its signed notifications go to. */
-const passThrough = z
-  .record(z.string().max(64), z.string().max(256))
-  .refine(
-    (other) => !Object.keys(other).some((key) => /^notify_?url$/i.test(key)),
-    'notify_url cannot be set per order: notifications go to the configured public_url',
-  );
+const passThrough = z.record(z.string().max(64), z.string().max(256)).superRefine((other, ctx) => {
+  for (const key of Object.keys(other)) {
+    if (/^notify_?url$/i.test(key))
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'notify_url cannot be set per order: notifications go to the configured public_url',
+      });
+    else if (MONEY_ROUTING_KEYS.has(key.toLowerCase()))
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `${key} cannot be passed through: it decides where the money goes, which only the merchant's configuration may`,
+      });
+  }
+});
 /** Supervisor PIN as typed (the default 0000, a numeric PIN, or a passphrase). */
 /**
  * The key of `custom` the QR display pairs its two orders with (core/service/qr-pairs.ts). Reserved:
