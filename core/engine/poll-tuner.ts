@@ -127,7 +127,7 @@ export class PollTuner {
         samples: learned.samples,
         mean_delay_ms: Math.round(learned.meanDelayMs),
         default_mean_delay_ms: Math.round(learned.defaultMeanDelayMs),
-        queries_per_payment: Number(learned.queriesPerPayment.toFixed(2)),
+        queries_per_payment: Math.round(learned.queriesPerPayment * 100) / 100,
       });
     } else {
       this.learned.delete(provider);
