@@ -14,9 +14,12 @@
 //   resolve exactly as when the sources run.
 // - dist/service/inputs.json lists the source files with their modification times: bin/scanpay.js runs
 //   the bundle only while it is current, and the sources otherwise (a `git pull` without a build).
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+//   The times are taken before esbuild reads the files (source-times.js), so an edit saved during the
+//   build leaves the bundle stale rather than current.
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { recordedInputTimes, snapshotSourceTimes } from './source-times.js';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const outdirFlag = process.argv.indexOf('--outdir');
@@ -52,7 +55,11 @@ const sourceUrlPlugin = {
   },
 };
 
+/** Where the bundle's own sources live (its other inputs are node_modules, covered by LOCK_FILES). */
+const SOURCE_FOLDERS = ['core'];
+
 await rm(outdir, { recursive: true, force: true });
+const timesBeforeBuild = await snapshotSourceTimes(root, SOURCE_FOLDERS, LOCK_FILES);
 const result = await build({
   entryPoints: { scanpay: path.join(root, 'core', 'cli', 'main.ts') },
   outdir,
@@ -81,11 +88,10 @@ const result = await build({
 });
 
 const sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
-const inputs = {};
-for (const file of [...sources, ...LOCK_FILES].sort()) {
-  const info = await stat(path.join(root, file)).catch(() => undefined);
-  if (info) inputs[file] = info.mtimeMs;
-}
+// A source outside SOURCE_FOLDERS has no time from before the build: it is recorded as never
+// current (the sources run) rather than with a time that might postdate what esbuild read.
+const existingLockFiles = LOCK_FILES.filter((file) => timesBeforeBuild.has(file));
+const inputs = recordedInputTimes([...sources, ...existingLockFiles], timesBeforeBuild);
 await writeFile(path.join(outdir, 'inputs.json'), `${JSON.stringify({ inputs }, null, 1)}\n`);
 console.log(
   `built ${path.join(outdir, 'scanpay.mjs')} (${Object.keys(result.metafile.outputs).length} files)`,

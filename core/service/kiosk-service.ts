@@ -262,7 +262,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     bus.publish({ kind: 'health', health: healthView() });
   });
 
-  const peripherals = startPeripherals({
+  const peripherals = await startPeripherals({
     config,
     dataDir,
     db: journal.db,

@@ -62,6 +62,28 @@ describe('the service bundle (build/scripts/build-service.js)', () => {
     );
   });
 
+  it('leaves the receipt encoder (receiptline, iconv-lite) out of what `serve` loads at start', () => {
+    // Only a configured printer needs it: start-peripherals.ts imports it on demand (issue 20).
+    const chunks = readdirSync(outdir).filter((name) => name.endsWith('.mjs'));
+    const text = new Map(chunks.map((name) => [name, readFileSync(path.join(outdir, name), 'utf8')]));
+    const serve = chunks.find((name) => text.get(name)!.includes('function startKioskService('));
+    expect(serve).toBeDefined();
+    const loaded = new Set<string>();
+    const visit = (name: string) => {
+      if (loaded.has(name)) return;
+      loaded.add(name);
+      for (const match of text.get(name)!.matchAll(/(?:^|\n)import\s[^;]*?from\s*"\.\/([^"]+)"/g))
+        visit(match[1]!);
+    };
+    visit(serve!);
+    const bundled = (pkg: string) =>
+      [...loaded].some((name) => text.get(name)!.includes(`node_modules/${pkg}/`));
+    expect(bundled('receiptline')).toBe(false);
+    expect(bundled('iconv-lite')).toBe(false);
+    // …yet both are in the bundle, for a till with a printer.
+    expect(chunks.some((name) => text.get(name)!.includes('node_modules/receiptline/'))).toBe(true);
+  });
+
   it('leaves only Node built-ins and the native modules external', () => {
     const imported = new Set<string>();
     for (const file of readdirSync(outdir).filter((name) => name.endsWith('.mjs'))) {

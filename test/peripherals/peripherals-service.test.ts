@@ -30,12 +30,12 @@ let printer: VirtualPrinter;
 let running: RunningPeripherals | null;
 const warnings: string[] = [];
 
-function start(printerConfig: Record<string, unknown> = {}) {
+async function start(printerConfig: Record<string, unknown> = {}) {
   const config = ServiceConfigSchema.parse({
     merchants: [{ pid: 'shop', name: '老王便利店', gateways: [{ provider: 'wxpay', sandbox: true }] }],
     printer: { kind: 'tcp', host: '127.0.0.1', port: printer.port, width: 58, ...printerConfig },
   });
-  running = startPeripherals({
+  running = await startPeripherals({
     config,
     dataDir: dir,
     db: journal.db,
@@ -70,7 +70,7 @@ afterEach(async () => {
 
 describe('receipts from events', () => {
   it('a paid order prints its receipt once, however often the event repeats', async () => {
-    const service = start();
+    const service = await start();
     bus.publish({ kind: 'order', order: paidOrder() });
     bus.publish({
       kind: 'order',
@@ -89,22 +89,22 @@ describe('receipts from events', () => {
     expect(job.drawerPulses).toEqual([]); // a WeChat sale does not open the drawer
   });
 
-  it('publishing never waits for the printer: the job is made after the publisher returns', () => {
-    start();
+  it('publishing never waits for the printer: the job is made after the publisher returns', async () => {
+    await start();
     bus.publish({ kind: 'order', order: paidOrder() });
     expect(running!.service.listPrintJobs()).toEqual([]);
     expect(printer.connections).toEqual([]);
   });
 
   it('an unpaid order prints nothing', async () => {
-    const service = start();
+    const service = await start();
     bus.publish({ kind: 'order', order: paidOrder({ status: 0, paid_at: null }) });
     await new Promise((resolve) => setImmediate(resolve));
     expect(service.listPrintJobs()).toEqual([]);
   });
 
   it('auto-print off: no receipt by itself, but a reprint prints, marked 重印', async () => {
-    const service = start({ auto_print: false });
+    const service = await start({ auto_print: false });
     bus.publish({ kind: 'order', order: paidOrder() });
     await new Promise((resolve) => setImmediate(resolve));
     expect(service.listPrintJobs()).toEqual([]);
@@ -114,7 +114,7 @@ describe('receipts from events', () => {
   });
 
   it('a succeeded refund prints a refund slip once', async () => {
-    const service = start();
+    const service = await start();
     const refund = {
       out_refund_no: 'R1',
       refund_fee: 300,
@@ -144,7 +144,7 @@ describe('the queue while the printer is away', () => {
   it('a job for an unreachable printer waits, is listed, and prints when the printer returns', async () => {
     const port = printer.port;
     await printer.close();
-    const service = start();
+    const service = await start();
     bus.publish({ kind: 'order', order: paidOrder() });
     await waitFor(() => service.listPrintJobs('pending')[0]?.last_error != null, 'a failed try');
     expect(service.listPrintJobs('pending')[0]).toMatchObject({
@@ -163,7 +163,7 @@ describe('the queue while the printer is away', () => {
 
   it('paper out holds the job (nothing is sent to be lost), then prints it once paper is back', async () => {
     printer.status = STATUS.paperOut;
-    const service = start();
+    const service = await start();
     bus.publish({ kind: 'order', order: paidOrder() });
     await waitFor(
       () => (service.listPrintJobs('pending')[0]?.tries ?? 0) >= 2,
@@ -179,13 +179,13 @@ describe('the queue while the printer is away', () => {
   it('jobs left pending by a previous run print at start', async () => {
     const port = printer.port;
     await printer.close();
-    start();
+    await start();
     bus.publish({ kind: 'order', order: paidOrder() });
     await waitFor(() => running!.service.listPrintJobs('pending').length === 1, 'queued');
     await running!.stop();
     await printer.reopen();
     expect(printer.port).toBe(port);
-    const service = start();
+    const service = await start();
     await waitFor(() => service.listPrintJobs('printed').length === 1, 'printed by the next run');
   });
 });
@@ -196,7 +196,7 @@ describe('printer status for the status bar', () => {
     bus.subscribe((event) => {
       if (event.kind === 'peripherals') views.push({ state: event.peripherals.printer?.status?.state });
     });
-    start();
+    await start();
     await waitFor(() => views.at(-1)?.state === 'online', 'online at start');
     printer.status = STATUS.paperOut;
     await waitFor(() => views.at(-1)?.state === 'paper_out', 'paper out');
@@ -209,7 +209,7 @@ describe('printer status for the status bar', () => {
 describe('cash drawer', () => {
   it('a cash sale kicks the drawer once and journals who and why', async () => {
     const shift = shifts.open('张三', 20000, 1);
-    const service = start();
+    const service = await start();
     const cash = paidOrder({
       tender: 'cash',
       provider: null,
@@ -239,7 +239,7 @@ describe('cash drawer', () => {
   });
 
   it('drawer_on_cash off: a cash sale prints but the drawer stays shut', async () => {
-    const service = start({ drawer_on_cash: false });
+    const service = await start({ drawer_on_cash: false });
     bus.publish({ kind: 'order', order: paidOrder({ tender: 'cash' }) });
     await waitFor(() => service.listPrintJobs('printed').length === 1, 'receipt');
     expect(printedJobs().drawerPulses).toEqual([]);
@@ -247,7 +247,7 @@ describe('cash drawer', () => {
 
   it('a manual opening is journaled and counted on the 交班报表 printed at shift close', async () => {
     const shift = shifts.open('李四', 10000, Date.UTC(2026, 10, 30, 1, 0, 0));
-    const service = start();
+    const service = await start();
     expect(await service.openDrawer('主管')).toEqual({ delivered: true });
     expect(await service.openDrawer('主管')).toEqual({ delivered: true });
     shifts.close(10000, Date.UTC(2026, 10, 30, 9, 0, 0));
@@ -262,7 +262,7 @@ describe('cash drawer', () => {
 
   it('an opening the printer did not take is journaled as not delivered', async () => {
     await printer.close();
-    const service = start();
+    const service = await start();
     expect(await service.openDrawer('主管')).toEqual({ delivered: false });
     expect(journal.db.prepare('SELECT reason, delivered FROM drawer_openings').all()).toEqual([
       { reason: 'manual', delivered: 0 },
@@ -276,6 +276,7 @@ describe('pole display', () => {
     const service = new PeripheralsService({
       db: journal.db,
       printer: null,
+      encodeReceipt: null,
       poleDisplay: { id: 'fake', showAmount: async (fen) => void shown.push(fen), close: async () => {} },
       printerOptions: { width: 58, qr: 'native', autoPrint: true, drawerOnCash: true },
       terminalId: 'T01',
@@ -310,6 +311,7 @@ describe('pole display', () => {
     const service = new PeripheralsService({
       db: journal.db,
       printer: null,
+      encodeReceipt: null,
       poleDisplay: {
         id: 'fake',
         // The first frame hangs (a real link gives up after its job deadline); the rest are instant.
@@ -344,5 +346,34 @@ describe('pole display', () => {
     await closing;
     expect(closed).toBe(true);
     expect(shown).toEqual([100]);
+  });
+});
+
+describe('receipt encoder wiring', () => {
+  it('refuses a printer without an encoder at construction, instead of dropping its receipts', () => {
+    const printerOnly = {
+      id: 'fake',
+      open: async () => {},
+      print: async () => {},
+      status: async () => ({ state: 'ready' as const, paper_low: false }),
+      close: async () => {},
+    } as unknown as ConstructorParameters<typeof PeripheralsService>[0]['printer'];
+    expect(
+      () =>
+        new PeripheralsService({
+          db: journal.db,
+          printer: printerOnly,
+          encodeReceipt: null,
+          poleDisplay: null,
+          printerOptions: { width: 58, qr: 'native', autoPrint: true, drawerOnCash: true },
+          terminalId: 'T01',
+          shopName: () => 'shop',
+          now: () => 0,
+          logger: { info: () => {}, warn: () => {} },
+          shiftReport: () => null,
+          lastClosedShiftId: () => null,
+          currentShiftId: () => null,
+        }),
+    ).toThrow(/no receipt encoder/);
   });
 });

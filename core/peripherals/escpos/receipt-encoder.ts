@@ -8,26 +8,14 @@
  * Two things we add: `¥` becomes the full-width `￥` (GBK A3A4), because U+00A5 exists only as a
  * four-byte GB18030 sequence that GBK printers print as garbage; and the QR code is sent as the
  * printer's own GS ( k command (receiptline rasterises it) unless the config asks for raster.
+ *
+ * Heavy (receiptline, iconv-lite): the service loads it only when a printer is configured
+ * (start-peripherals.ts); what the layouts need on every start is in receipt-text.ts.
  */
 import iconv from 'iconv-lite';
 import receiptline from 'receiptline';
 import { nativeQrCode } from './escpos-commands.ts';
-
-export type PaperWidth = 58 | 80;
-export type QrMode = 'native' | 'raster';
-
-/** Half-width columns per line: 58 mm paper prints 32 (16 Chinese characters), 80 mm prints 48. */
-export function columnsFor(width: PaperWidth): number {
-  return width === 58 ? 32 : 48;
-}
-
-/** Escapes text for a ReceiptLine document (its markup characters lose their meaning). */
-export function escapeReceiptText(text: string): string {
-  return text
-    .replace(/[\r\n\t]+/g, ' ')
-    .replace(/[\\|{}\-=~_"`^]/g, (c) => `\\${c}`)
-    .replaceAll('¥', '￥');
-}
+import { columnsFor, type PaperWidth, type QrMode } from './receipt-text.ts';
 
 function nativeQrCommand(): Record<string, unknown> {
   return {

@@ -13,7 +13,7 @@ import type { OrderView, ZReportView } from '../../common/contract/views.ts';
 import { ConflictError } from '../../common/errors.ts';
 import { isPaidStatus } from '../../common/order-status.ts';
 import type { EngineLogger } from '../../engine/engine-deps.ts';
-import { encodeEscPos, type PaperWidth, type QrMode } from '../../peripherals/escpos/receipt-encoder.ts';
+import type { PaperWidth, QrMode, ReceiptEncoder } from '../../peripherals/escpos/receipt-text.ts';
 import type { CashDrawer, PoleDisplay, PrinterStatus, ReceiptPrinter } from '../../ports/peripherals.ts';
 import { type PrintJobKind, type PrintJobView, PrintQueue } from './print-queue.ts';
 import { type ReceiptHeader, refundReceipt, saleReceipt, shiftReport } from './receipt-layout.ts';
@@ -21,6 +21,11 @@ import { type ReceiptHeader, refundReceipt, saleReceipt, shiftReport } from './r
 export interface PeripheralsServiceDeps {
   readonly db: DatabaseSync;
   readonly printer: (ReceiptPrinter & CashDrawer) | null;
+  /**
+   * ESC/POS encoder for the printer's receipts; required with a printer, null without one, so the
+   * caller loads receiptline only when something will print (start-peripherals.ts).
+   */
+  readonly encodeReceipt: ReceiptEncoder | null;
   readonly poleDisplay: PoleDisplay | null;
   readonly printerOptions: { width: PaperWidth; qr: QrMode; autoPrint: boolean; drawerOnCash: boolean };
   readonly terminalId: string;
@@ -65,9 +70,15 @@ export class PeripheralsService {
   private readonly seenRefunds = new Set<string>();
   private poleShown: number | null | undefined = undefined;
   private poleChain: Promise<void> = Promise.resolve();
+  private readonly encodeReceipt: ReceiptEncoder;
 
   constructor(deps: PeripheralsServiceDeps) {
+    if (deps.printer && !deps.encodeReceipt) {
+      // A printer without an encoder would drop every receipt: refuse the wiring at start instead.
+      throw new TypeError('PeripheralsService: a printer is configured but no receipt encoder was given');
+    }
     this.deps = deps;
+    this.encodeReceipt = deps.encodeReceipt ?? refuseToEncode;
     this.queue = new PrintQueue(deps.db);
     this.autoPrint = deps.printerOptions.autoPrint;
   }
@@ -231,7 +242,7 @@ export class PeripheralsService {
 
   private enqueue(kind: PrintJobKind, ref: string, dedupeKey: string | null, doc: string): number | null {
     if (!this.deps.printer) return null;
-    const bytes = encodeEscPos(doc, this.deps.printerOptions);
+    const bytes = this.encodeReceipt(doc, this.deps.printerOptions);
     const id = this.queue.add({ kind, ref, dedupeKey, bytes }, this.deps.now());
     if (id !== null) this.kick();
     return id;
@@ -350,4 +361,9 @@ export class PeripheralsService {
     this.lastStatus = status;
     if (changed) this.deps.onPrinterStatus?.(status);
   }
+}
+
+/** Never called: enqueue returns before encoding when no printer is configured. */
+function refuseToEncode(): never {
+  throw new Error('no receipt printer is configured');
 }

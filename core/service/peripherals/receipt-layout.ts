@@ -8,7 +8,7 @@
 import { tenderedFeeOf } from '../../common/cash-tendered.ts';
 import type { OrderView, RefundView, Tender, ZReportView } from '../../common/contract/views.ts';
 import { fenToYuan } from '../../common/money.ts';
-import { escapeReceiptText as esc } from '../../peripherals/escpos/receipt-encoder.ts';
+import { escapeReceiptText as esc } from '../../peripherals/escpos/receipt-text.ts';
 
 export interface ReceiptHeader {
   readonly shopName: string;

@@ -1,6 +1,6 @@
 /**
  * Builds the peripherals service from the configuration and starts it on the event bus; the kiosk
- * service calls this once at start, spreads `api()` into its operations and calls `stop()` at
+ * service awaits this once at start, spreads `api()` into its operations and calls `stop()` at
  * shutdown, so its own wiring stays a few lines.
  */
 import type { DatabaseSync } from 'node:sqlite';
@@ -21,7 +21,7 @@ export interface RunningPeripherals {
   stop(): Promise<void>;
 }
 
-export function startPeripherals(deps: {
+export async function startPeripherals(deps: {
   readonly config: ServiceConfig;
   readonly dataDir: string;
   readonly db: DatabaseSync;
@@ -31,9 +31,15 @@ export function startPeripherals(deps: {
   readonly logger: EngineLogger;
   readonly retryDelaysMs?: readonly number[];
   readonly statusEveryMs?: number;
-}): RunningPeripherals {
+}): Promise<RunningPeripherals> {
   const { config, bus } = deps;
   const { printer, poleDisplay } = createPeripherals(config);
+  // receiptline + iconv-lite are loaded only when something will print: an idle `serve` without a
+  // printer never parses them (issue 20, docs/benchmarks.md). Loaded here, at start, so enqueueing
+  // a receipt stays synchronous for the event handlers.
+  const encodeReceipt = printer
+    ? (await import('../../peripherals/escpos/receipt-encoder.ts')).encodeEscPos
+    : null;
   const settings = new PeripheralSettings(deps.dataDir, {
     auto_print: config.printer?.auto_print ?? true,
     voice_enabled: config.voice.enabled,
@@ -45,6 +51,7 @@ export function startPeripherals(deps: {
   const service: PeripheralsService = new PeripheralsService({
     db: deps.db,
     printer,
+    encodeReceipt,
     poleDisplay,
     printerOptions: {
       width: config.printer?.width ?? 80,
