@@ -1,37 +1,18 @@
 /**
  * Certificate mode (公钥证书模式, docs/protocols.md §4) on the sandbox's side: the serial numbers
- * Alipay derives from certificates, computed here with node:crypto alone (not alipay-sdk, which the
- * adapter uses, so the two are checked against each other): MD5 of the issuer's distinguished name
- * written most-specific first (`CN=…,O=…`) followed by the certificate's serial number in decimal;
- * for the root certificate file, the serials of its RSA-signed certificates joined with `_`.
+ * Alipay derives from certificates (MD5 of the issuer's distinguished name, most specific first, and
+ * the decimal serial; for the root file, its RSA-signed certificates' serials joined with `_`).
+ * Derived with the adapter's functions (core/gateways/alipay/alipay-signer.ts), which
+ * test/gateways/alipay-signer.test.ts checks against alipay-sdk's own derivation: a second
+ * hand-written copy here was the same code and checked nothing more.
  */
-import { createHash, X509Certificate } from 'node:crypto';
-
-function certSn(cert: X509Certificate): string {
-  const issuer = cert.issuer.split('\n').reverse().join(',');
-  const serial = BigInt(`0x${cert.serialNumber}`).toString(10);
-  return createHash('md5')
-    .update(issuer + serial, 'utf8')
-    .digest('hex');
-}
+import { alipayCertSerial, alipayRootCertSerial } from '../gateways/alipay/alipay-signer.ts';
 
 /** The serial of the first certificate in a PEM (app or Alipay public-key certificate). */
-export function alipayCertSn(pem: string): string {
-  return certSn(new X509Certificate(pem));
-}
-
-const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-/** PKCS#1 signature algorithms (1.2.840.113549.1.1.*): the RSA certificates of the root file. */
-const RSA_SIGNATURE_OID = '1.2.840.113549.1.1.';
+export const alipayCertSn: (pem: string) => string = alipayCertSerial;
 
 /** alipay_root_cert_sn: every RSA-signed certificate of the root file, joined with `_`. */
-export function alipayRootCertSn(pem: string): string {
-  return (pem.match(PEM_BLOCK) ?? [])
-    .map((block) => new X509Certificate(block))
-    .filter((cert) => (cert.signatureAlgorithmOid ?? '').startsWith(RSA_SIGNATURE_OID))
-    .map(certSn)
-    .join('_');
-}
+export const alipayRootCertSn: (pem: string) => string = alipayRootCertSerial;
 
 export interface AlipayCertSerials {
   readonly appCertSn: string;

@@ -4,16 +4,10 @@
  */
 import { fenToYuan } from '../../common/money.ts';
 import { type Clock, systemClock } from '../../ports/clock.ts';
-import type { PaymentGateway } from '../../ports/payment-gateway.ts';
+import type { OrderRef, PaymentGateway } from '../../ports/payment-gateway.ts';
 import { toAlipayTime } from '../shared/beijing-time.ts';
+import { type GatewayCall, gatewayFromCalls } from '../shared/gateway-calls.ts';
 import { withPassThrough } from '../shared/transport-unknown.ts';
-import {
-  validateMicropay,
-  validateOrderRef,
-  validatePrecreate,
-  validateRefund,
-  validateRefundQuery,
-} from '../shared/validate-request.ts';
 import type { AlipayConfig } from './alipay-config.ts';
 import {
   mapCancelReply,
@@ -24,7 +18,7 @@ import {
   mapRefundQueryReply,
   mapRefundReply,
 } from './alipay-outcomes.ts';
-import { createAlipayTransport } from './alipay-transport.ts';
+import { type AlipayReply, createAlipayTransport } from './alipay-transport.ts';
 
 export interface AlipayGatewayDeps {
   /** Stamps requests' `timestamp` (China time, whatever the kiosk's time zone). */
@@ -46,94 +40,84 @@ export function createAlipayGateway(config: AlipayConfig, deps: AlipayGatewayDep
   };
   const other = { timeoutMs: config.timeouts.other_ms };
 
-  return {
-    provider: 'alipay',
-    wallets: ['alipay'],
-    qrWallet: 'alipay',
+  /** query, cancel and close all name the order by out_trade_no alone and differ only in method and mapping. */
+  function byTradeNo<Outcome>(
+    method: string,
+    map: (reply: AlipayReply, outTradeNo: string) => Outcome,
+  ): GatewayCall<OrderRef, AlipayReply, Outcome> {
+    return {
+      send: (order) => transport.call(method, { out_trade_no: order.outTradeNo }, other),
+      map: (reply, order) => map(reply, order.outTradeNo),
+    };
+  }
 
-    async micropay(request) {
-      validateMicropay(request);
-      const reply = await transport.call(
-        'alipay.trade.pay',
-        withPassThrough(request.other, {
-          out_trade_no: request.outTradeNo,
-          total_amount: fenToYuan(request.totalFee),
-          subject: request.subject,
-          auth_code: request.authCode,
-          scene: sceneFor(request.authCode),
-          store_id: request.storeId ?? config.store_id,
-          terminal_id: request.terminalId,
-          operator_id: request.operatorId,
-          body: request.attach,
-          time_expire: request.timeExpire === undefined ? undefined : toAlipayTime(request.timeExpire),
-        }),
-        micropay,
-      );
-      return mapPayReply(reply, request.outTradeNo, request.totalFee);
-    },
-
-    async query(order) {
-      validateOrderRef(order);
-      const reply = await transport.call('alipay.trade.query', { out_trade_no: order.outTradeNo }, other);
-      return mapQueryReply(reply, order.outTradeNo);
-    },
-
-    async reverse(order) {
-      validateOrderRef(order);
-      const reply = await transport.call('alipay.trade.cancel', { out_trade_no: order.outTradeNo }, other);
-      return mapCancelReply(reply, order.outTradeNo);
-    },
-
-    async close(order) {
-      validateOrderRef(order);
-      const reply = await transport.call('alipay.trade.close', { out_trade_no: order.outTradeNo }, other);
-      return mapCloseReply(reply, order.outTradeNo);
-    },
-
-    async refund(request) {
-      validateRefund(request);
-      const reply = await transport.call(
-        'alipay.trade.refund',
-        withPassThrough(undefined, {
-          out_trade_no: request.outTradeNo,
-          refund_amount: fenToYuan(request.refundFee),
-          // Reusing out_request_no on a retry makes the refund idempotent.
-          out_request_no: request.outRefundNo,
-          refund_reason: request.reason,
-        }),
-        other,
-      );
-      return mapRefundReply(reply, request.outTradeNo, request.outRefundNo);
-    },
-
-    async queryRefund(request) {
-      validateRefundQuery(request);
-      const reply = await transport.call(
-        'alipay.trade.fastpay.refund.query',
-        {
-          out_trade_no: request.outTradeNo,
-          out_request_no: request.outRefundNo,
+  return gatewayFromCalls<AlipayReply>(
+    { provider: 'alipay', wallets: ['alipay'], qrWallet: 'alipay' },
+    {
+      micropay: {
+        send: (request) =>
+          transport.call(
+            'alipay.trade.pay',
+            withPassThrough(request.other, {
+              out_trade_no: request.outTradeNo,
+              total_amount: fenToYuan(request.totalFee),
+              subject: request.subject,
+              auth_code: request.authCode,
+              scene: sceneFor(request.authCode),
+              store_id: request.storeId ?? config.store_id,
+              terminal_id: request.terminalId,
+              operator_id: request.operatorId,
+              body: request.attach,
+              time_expire: request.timeExpire === undefined ? undefined : toAlipayTime(request.timeExpire),
+            }),
+            micropay,
+          ),
+        map: (reply, request) => mapPayReply(reply, request.outTradeNo, request.totalFee),
+      },
+      query: byTradeNo('alipay.trade.query', mapQueryReply),
+      reverse: byTradeNo('alipay.trade.cancel', mapCancelReply),
+      close: byTradeNo('alipay.trade.close', mapCloseReply),
+      refund: {
+        send: (request) =>
+          transport.call(
+            'alipay.trade.refund',
+            withPassThrough(undefined, {
+              out_trade_no: request.outTradeNo,
+              refund_amount: fenToYuan(request.refundFee),
+              // Reusing out_request_no on a retry makes the refund idempotent.
+              out_request_no: request.outRefundNo,
+              refund_reason: request.reason,
+            }),
+            other,
+          ),
+        map: (reply, request) => mapRefundReply(reply, request.outTradeNo, request.outRefundNo),
+      },
+      queryRefund: {
+        send: (request) =>
+          transport.call(
+            'alipay.trade.fastpay.refund.query',
+            { out_trade_no: request.outTradeNo, out_request_no: request.outRefundNo },
+            other,
+          ),
+        map: (reply, request) => mapRefundQueryReply(reply, request.outTradeNo, request.outRefundNo),
+      },
+      precreate: {
+        send: (request) => {
+          const notifyUrl = request.notifyUrl ?? config.notify_url;
+          return transport.call(
+            'alipay.trade.precreate',
+            withPassThrough(request.other, {
+              out_trade_no: request.outTradeNo,
+              total_amount: fenToYuan(request.totalFee),
+              subject: request.subject,
+              store_id: config.store_id,
+              time_expire: request.timeExpire === undefined ? undefined : toAlipayTime(request.timeExpire),
+            }),
+            notifyUrl ? { ...other, notifyUrl } : other,
+          );
         },
-        other,
-      );
-      return mapRefundQueryReply(reply, request.outTradeNo, request.outRefundNo);
+        map: (reply, request) => mapPrecreateReply(reply, request.outTradeNo),
+      },
     },
-
-    async precreate(request) {
-      validatePrecreate(request);
-      const notifyUrl = request.notifyUrl ?? config.notify_url;
-      const reply = await transport.call(
-        'alipay.trade.precreate',
-        withPassThrough(request.other, {
-          out_trade_no: request.outTradeNo,
-          total_amount: fenToYuan(request.totalFee),
-          subject: request.subject,
-          store_id: config.store_id,
-          time_expire: request.timeExpire === undefined ? undefined : toAlipayTime(request.timeExpire),
-        }),
-        notifyUrl ? { ...other, notifyUrl } : other,
-      );
-      return mapPrecreateReply(reply, request.outTradeNo);
-    },
-  };
+  );
 }

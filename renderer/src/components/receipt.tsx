@@ -1,6 +1,7 @@
 /** A printable receipt: the print stylesheet shows only `.printable` content. */
 import type { AttemptView, OrderView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
+import { KeyValue } from './key-value.tsx';
 
 export function Receipt({ order, attempt }: { order: OrderView | null; attempt: AttemptView | null }) {
   const { t, money, time } = useI18n();
@@ -20,10 +21,7 @@ export function Receipt({ order, attempt }: { order: OrderView | null; attempt: 
       <h3>{t('receipt.title')}</h3>
       <dl>
         {rows.map(([k, v]) => (
-          <div key={k} className="kv">
-            <dt>{k}</dt>
-            <dd>{v}</dd>
-          </div>
+          <KeyValue key={k} label={k} value={v} />
         ))}
       </dl>
     </section>

@@ -6,6 +6,7 @@ import type { OrderStatus, Tender } from '../../../core/common/contract/views.ts
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import { CsvExportButton } from '../components/csv-export-button.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { KeyValue } from '../components/key-value.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ReprintButton } from '../components/reprint-button.tsx';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
@@ -46,26 +47,11 @@ function OrderDetail() {
         <code>{order.out_trade_no}</code> · {money(order.total_fee)} · {t(`order.status.${order.status}`)}
       </h2>
       <dl className="kvs">
-        <div className="kv">
-          <dt>{t('receipt.tender')}</dt>
-          <dd>{order.tender ? t(`tender.${order.tender}`) : '—'}</dd>
-        </div>
-        <div className="kv">
-          <dt>{t('receipt.transaction_id')}</dt>
-          <dd>{order.transaction_id ?? '—'}</dd>
-        </div>
-        <div className="kv">
-          <dt>{t('receipt.time')}</dt>
-          <dd>{time(order.paid_at ?? order.created_at)}</dd>
-        </div>
-        <div className="kv">
-          <dt>{t('refund.refunded')}</dt>
-          <dd>{money(order.refunded_fee)}</dd>
-        </div>
-        <div className="kv">
-          <dt>{t('receipt.cashier')}</dt>
-          <dd>{order.cashier ?? '—'}</dd>
-        </div>
+        <KeyValue label={t('receipt.tender')} value={order.tender ? t(`tender.${order.tender}`) : '—'} />
+        <KeyValue label={t('receipt.transaction_id')} value={order.transaction_id ?? '—'} />
+        <KeyValue label={t('receipt.time')} value={time(order.paid_at ?? order.created_at)} />
+        <KeyValue label={t('refund.refunded')} value={money(order.refunded_fee)} />
+        <KeyValue label={t('receipt.cashier')} value={order.cashier ?? '—'} />
       </dl>
       <h3>{t('history.attempts')}</h3>
       <ul>

@@ -1,6 +1,7 @@
 /** Refund: find the order (a scan lands here too), full or partial amount, supervisor PIN, outcome. */
 import { CircleCheck, CircleDashed, CircleX, Undo2 } from 'lucide-react';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { KeyValue } from '../components/key-value.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { PinField, TextField } from '../components/text-field.tsx';
@@ -50,18 +51,9 @@ export function RefundScreen() {
             <span>{t(`order.status.${order.status}`)}</span>
           </div>
           <dl className="kvs">
-            <div className="kv">
-              <dt>{t('refund.paid')}</dt>
-              <dd>{money(order.total_fee)}</dd>
-            </div>
-            <div className="kv">
-              <dt>{t('refund.refunded')}</dt>
-              <dd>{money(order.refunded_fee)}</dd>
-            </div>
-            <div className="kv">
-              <dt>{t('refund.refundable')}</dt>
-              <dd data-testid="refundable">{money(rest)}</dd>
-            </div>
+            <KeyValue label={t('refund.paid')} value={money(order.total_fee)} />
+            <KeyValue label={t('refund.refunded')} value={money(order.refunded_fee)} />
+            <KeyValue label={t('refund.refundable')} value={money(rest)} testId="refundable" />
           </dl>
           {result && (
             <p

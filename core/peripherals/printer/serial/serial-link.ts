@@ -9,6 +9,7 @@
  */
 import type { SerialPort } from 'serialport';
 import type { ByteLink } from '../../escpos/byte-link.ts';
+import { SerialisedJobs } from '../serialised-jobs.ts';
 
 export interface SerialLinkOptions {
   readonly jobTimeoutMs?: number;
@@ -23,7 +24,7 @@ export class SerialLink implements ByteLink {
   private readonly jobTimeoutMs: number;
   private readonly idleCloseMs: number;
   private port: SerialPort | null = null;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly jobs = new SerialisedJobs();
   private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(path: string, baudRate: number, options: SerialLinkOptions = {}) {
@@ -38,14 +39,12 @@ export class SerialLink implements ByteLink {
     bytes: Uint8Array,
     options: { replyBytes?: number; replyTimeoutMs?: number } = {},
   ): Promise<Uint8Array> {
-    const run = this.chain.then(() => this.run(bytes, options));
-    this.chain = run.catch(() => {});
-    return run;
+    return this.jobs.run(() => this.run(bytes, options));
   }
 
   /** Closes the port now (service shutdown). */
   async close(): Promise<void> {
-    await this.chain;
+    await this.jobs.idle();
     await this.shut();
   }
 

@@ -14,6 +14,7 @@
  * claiming fails (docs/peripherals.md, "USB printers"). Exchanges run one at a time.
  */
 import type { ByteLink } from '../../escpos/byte-link.ts';
+import { SerialisedJobs } from '../serialised-jobs.ts';
 
 /** USB interface class of printers (USB-IF, "Defined Class Codes": 07h). */
 export const USB_PRINTER_CLASS = 7;
@@ -86,7 +87,7 @@ export class UsbLink implements ByteLink {
   private readonly productId: number;
   private readonly jobTimeoutMs: number;
   private readonly findDevice: FindUsbDevice;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly jobs = new SerialisedJobs();
 
   constructor(vendorId: number, productId: number, options: UsbLinkOptions = {}) {
     this.vendorId = vendorId;
@@ -100,13 +101,11 @@ export class UsbLink implements ByteLink {
     bytes: Uint8Array,
     options: { replyBytes?: number; replyTimeoutMs?: number } = {},
   ): Promise<Uint8Array> {
-    const run = this.chain.then(() => this.run(bytes, options));
-    this.chain = run.catch(() => {});
-    return run;
+    return this.jobs.run(() => this.run(bytes, options));
   }
 
   async close(): Promise<void> {
-    await this.chain;
+    await this.jobs.idle();
   }
 
   private async run(
