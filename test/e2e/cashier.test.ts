@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, newPage, shot } from './helpers/browser.ts';
+import { launchChromium, newPage, scanAsWedge, shot } from './helpers/browser.ts';
 import { api, confirmCode, issueCode } from './helpers/sandbox.ts';
 import { type RunningServe, startServe } from './helpers/serve.ts';
 
@@ -27,26 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await serve?.stop();
 });
-
-/**
- * A keyboard-wedge scanner: the code as one burst of key events, then Enter, dispatched inside the page.
- * Not page.keyboard: on a loaded test machine its per-key round trips stretch the gaps past the
- * detector's 40 ms scanner limit (35 ms was measured here), so a scan would randomly read as typing.
- * The person's typing below stays real keyboard input.
- */
-async function scanAsWedge(code: string): Promise<void> {
-  await page.evaluate((text) => {
-    const target = document.activeElement ?? document.body;
-    const press = (key: string, code: string) => {
-      target.dispatchEvent(new KeyboardEvent('keydown', { key, code, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new KeyboardEvent('keyup', { key, code, bubbles: true, cancelable: true }));
-    };
-    for (const ch of text) {
-      press(ch, /\d/.test(ch) ? `Digit${ch}` : `Key${ch.toUpperCase()}`);
-    }
-    press('Enter', 'Enter');
-  }, code);
-}
 
 interface SaleView {
   state: string;
@@ -85,7 +65,7 @@ async function startSale(yuan: string): Promise<void> {
 /** A sale paid at once with WeChat through the UI; its order number, from the till. */
 async function paidSale(yuan: string): Promise<string> {
   await startSale(yuan);
-  await scanAsWedge(await issueCode(serve.sandboxUrl, 'wxpay', 'instant'));
+  await scanAsWedge(page, await issueCode(serve.sandboxUrl, 'wxpay', 'instant'));
   await page.locator('[data-outcome="paid"]').waitFor();
   const { order } = await getSale();
   expect(order?.status).toBe(1);
@@ -132,7 +112,7 @@ describe('cashier in Chromium', () => {
     await expect.poll(() => page.getByTestId('scan-amount').textContent()).toBe('¥12.50');
     await shot(page, '02-scan-prompt');
     const code = await issueCode(serve.sandboxUrl, 'wxpay', 'instant');
-    await scanAsWedge(code);
+    await scanAsWedge(page, code);
     await page.locator('[data-outcome="paid"]').waitFor();
     expect(await page.getByTestId('outcome').textContent()).toMatch(/¥12\.50/);
     await shot(page, '03-paid');
@@ -145,7 +125,7 @@ describe('cashier in Chromium', () => {
     // No Enter, no click: the code scanned while ¥4 shows charges ¥4. Exactly ¥4.00 also proves no
     // digit of the scan's burst joined the amount (¥413…).
     const code = await issueCode(serve.sandboxUrl, 'wxpay', 'instant');
-    await scanAsWedge(code);
+    await scanAsWedge(page, code);
     await page.locator('[data-outcome="paid"]').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('outcome').textContent()).toMatch(/¥4\.00/);
     const { order } = await getSale();
@@ -168,7 +148,7 @@ describe('cashier in Chromium', () => {
 
   it('says a product barcode is not a payment code, and the sale keeps waiting', async () => {
     await startSale('3');
-    await scanAsWedge('6901234567892');
+    await scanAsWedge(page, '6901234567892');
     const error = page.getByTestId('scan-error');
     await error.waitFor();
     expect(await error.getAttribute('data-error-code')).toBe('code_is_product_barcode');
@@ -181,7 +161,7 @@ describe('cashier in Chromium', () => {
   it('waits for the password with a countdown, then shows paid when the customer confirms', async () => {
     await startSale('3');
     const code = await issueCode(serve.sandboxUrl, 'wxpay', 'password');
-    await scanAsWedge(code);
+    await scanAsWedge(page, code);
     await page.locator('[data-testid="charging"][data-phase="polling"]').waitFor();
     expect(await page.getByTestId('countdown').textContent()).toMatch(/\d+/);
     await shot(page, '05-waiting-password');
@@ -192,7 +172,7 @@ describe('cashier in Chromium', () => {
   it('manual stop: confirm, then the charge is reversed', async () => {
     await startSale('8.8');
     const code = await issueCode(serve.sandboxUrl, 'alipay', 'password');
-    await scanAsWedge(code);
+    await scanAsWedge(page, code);
     await page.locator('[data-testid="charging"][data-phase="polling"]').waitFor();
     await page.getByTestId('stop').click();
     await page.getByRole('alertdialog').waitFor();
@@ -210,7 +190,7 @@ describe('cashier in Chromium', () => {
   it('insufficient funds: says why, keeps waiting for a fresh code', async () => {
     await startSale('20');
     const code = await issueCode(serve.sandboxUrl, 'wxpay', 'insufficient_funds');
-    await scanAsWedge(code);
+    await scanAsWedge(page, code);
     await page.locator('[data-outcome="failed"]').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('failure-reason').textContent()).toMatch(/余额不足/);
     expect(await page.getByTestId('scan-prompt').isVisible()).toBe(true);
@@ -224,7 +204,7 @@ describe('cashier in Chromium', () => {
   it('survives a page reload in the middle of a payment', async () => {
     await startSale('6');
     const code = await issueCode(serve.sandboxUrl, 'wxpay', 'password');
-    await scanAsWedge(code);
+    await scanAsWedge(page, code);
     await page.locator('[data-testid="charging"][data-phase="polling"]').waitFor();
     await page.reload();
     await page.locator('[data-testid="charging"][data-phase="polling"]').waitFor();

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shot } from './helpers/browser.ts';
+import { scanAsWedge, shot } from './helpers/browser.ts';
 import type { OutageProxy } from './helpers/outage-proxy.ts';
 import { api, confirmCode, issueCode } from './helpers/sandbox.ts';
 import type { RunningServe } from './helpers/serve.ts';
@@ -25,19 +25,6 @@ afterAll(async () => {
   await till?.stop();
 });
 
-/** A keyboard-wedge burst dispatched inside the page (see cashier.test.ts for why not page.keyboard). */
-async function scanAsWedge(code: string): Promise<void> {
-  await page.evaluate((text) => {
-    const target = document.activeElement ?? document.body;
-    const press = (key: string, code: string) => {
-      target.dispatchEvent(new KeyboardEvent('keydown', { key, code, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new KeyboardEvent('keyup', { key, code, bubbles: true, cancelable: true }));
-    };
-    for (const ch of text) press(ch, `Digit${ch}`);
-    press('Enter', 'Enter');
-  }, code);
-}
-
 interface OrderView {
   out_trade_no: string;
   status: number;
@@ -53,7 +40,7 @@ describe('outage mid-payment', () => {
     await page.keyboard.type('7', { delay: 60 });
     await expect.poll(() => page.getByTestId('amount').textContent()).toBe('¥7');
     const code = await issueCode(proxy.url, 'wxpay', 'password');
-    await scanAsWedge(code);
+    await scanAsWedge(page, code);
     await page
       .locator('[data-testid="charging"][data-phase="polling"]')
       .waitFor({ timeout: 15_000 })

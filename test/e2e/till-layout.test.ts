@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPage } from './helpers/browser.ts';
+import { newPage, scanAsWedge } from './helpers/browser.ts';
 import { type OutageProxy, startOutageProxy } from './helpers/outage-proxy.ts';
 import { api, issueCode } from './helpers/sandbox.ts';
 import { ROOT, type RunningServe, startServe } from './helpers/serve.ts';
@@ -34,19 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await till?.stop();
 });
-
-/** A keyboard-wedge burst dispatched inside the page (see cashier.test.ts for why not page.keyboard). */
-async function scanAsWedge(code: string): Promise<void> {
-  await page.evaluate((text) => {
-    const target = document.activeElement ?? document.body;
-    const press = (key: string, code: string) => {
-      target.dispatchEvent(new KeyboardEvent('keydown', { key, code, bubbles: true, cancelable: true }));
-      target.dispatchEvent(new KeyboardEvent('keyup', { key, code, bubbles: true, cancelable: true }));
-    };
-    for (const ch of text) press(ch, `Digit${ch}`);
-    press('Enter', 'Enter');
-  }, code);
-}
 
 /** Every way the current screen fails to fit, in words; [] when it fits. */
 function misfits(on: Page, checkSaleScreen: boolean): Promise<string[]> {
@@ -159,7 +146,7 @@ describe('the till fits 1366×768, 1024×600 and 800×480', () => {
       await fitsAndShoot(size, 'entry');
 
       // A declined payment turns the screen red and keeps the sale waiting for a fresh code or cash.
-      await scanAsWedge(await issueCode(proxy.url, 'alipay', 'insufficient_funds'));
+      await scanAsWedge(page, await issueCode(proxy.url, 'alipay', 'insufficient_funds'));
       await page.locator('.sale-scan.tone-err [data-outcome="failed"]').waitFor({ timeout: 20_000 });
       await fitsAndShoot(size, 'declined');
       await page.getByTestId('cancel-sale').click();
@@ -167,7 +154,7 @@ describe('the till fits 1366×768, 1024×600 and 800×480', () => {
       await typeAmount('28.5');
 
       // The scan is the charge; the customer is asked for the password.
-      await scanAsWedge(await issueCode(proxy.url, 'wxpay', 'password'));
+      await scanAsWedge(page, await issueCode(proxy.url, 'wxpay', 'password'));
       await page
         .locator('[data-testid="charging"][data-phase="polling"]')
         .waitFor()

@@ -34,8 +34,21 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
-/** A scanner: the code as a fast keyboard burst (5 ms between keys), then Enter. */
+/**
+ * A keyboard-wedge scanner: the code as one burst of key events, then Enter, dispatched inside the page.
+ * Not page.keyboard: on a loaded test machine its per-key round trips stretch the gaps past the
+ * detector's 40 ms scanner limit (35 ms was measured here), so a scan would randomly read as typing.
+ */
 export async function scanAsWedge(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
+  await page.evaluate((text) => {
+    const target = document.activeElement ?? document.body;
+    const press = (key: string, code: string) => {
+      target.dispatchEvent(new KeyboardEvent('keydown', { key, code, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new KeyboardEvent('keyup', { key, code, bubbles: true, cancelable: true }));
+    };
+    for (const ch of text) {
+      press(ch, /\d/.test(ch) ? `Digit${ch}` : `Key${ch.toUpperCase()}`);
+    }
+    press('Enter', 'Enter');
+  }, code);
 }
