@@ -5,6 +5,7 @@
  *
  * micropay: submitted → paid | failed | polling → paid | reversing → reversed | needs_attention
  * qr:       submitted → awaiting_scan → paid | closing → closed | needs_attention
+ *           (the first close waits for the provider's minimum order age, PollPolicy.closeNotBeforeMs)
  *
  * Money rules (docs/protocols.md): an unknown reply is never a failure; polling is
  * bounded and ends in reversal; a reversal is repeated while the provider asks, then confirmed by
@@ -33,8 +34,13 @@ export function decide(state: AttemptState, policy: PollPolicy, now: number): At
       if (notBefore > now && notBefore > state.nextActionAt) return { kind: 'wait', until: notBefore };
       return waitOr({ kind: 'reverse' });
     }
-    case 'closing':
-      return state.awaitingConfirm ? waitOr({ kind: 'query' }) : waitOr({ kind: 'close' });
+    case 'closing': {
+      if (state.awaitingConfirm) return waitOr({ kind: 'query' });
+      // The provider's minimum order age before a close (WeChat: 5 minutes), counted from the pre-create.
+      const notBefore = state.chargedAt + policy.closeNotBeforeMs;
+      if (notBefore > now && notBefore > state.nextActionAt) return { kind: 'wait', until: notBefore };
+      return waitOr({ kind: 'close' });
+    }
     default:
       return { kind: 'done' };
   }
@@ -353,7 +359,8 @@ function onCloseReplied(
             : `the close could not reach the provider (${outcome.reason})`,
         );
       }
-      // WeChat refuses to close orders younger than 5 minutes: keep trying, spaced out.
+      // The first close waited for the provider's floor (decide); a refusal after it (WeChat
+      // SYSTEMERROR) or an unknown reply is tried again, spaced out and bounded.
       const delay =
         outcome.kind === 'failed' ? policy.closeRetryDelayMs : unknownBackoffMs(policy, closeCount);
       return next(state, now, { closeCount, nextActionAt: now + delay });
