@@ -18,6 +18,11 @@ export interface NotifyHandlerDeps {
   readonly engine: Pick<CheckoutEngine, 'journal' | 'notifyPaid'>;
   readonly merchants: ServiceMerchants;
   readonly logger: EngineLogger;
+  /**
+   * What a signed notification says about our clock: its detail when its signed time was too far
+   * from ours (the status's clock warning, as for skewed replies), null when it verified on time.
+   */
+  readonly clockSkew?: (pid: string, provider: string, detail: string | null) => void;
 }
 
 export type NotifyHandler = (
@@ -55,9 +60,11 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
     const reading = verifier.read(body, headers);
     const where = { pid, provider };
     if (reading.kind === 'rejected') {
+      if (reading.clockSkew !== undefined) deps.clockSkew?.(pid, provider, reading.clockSkew);
       logger.warn('notify rejected', { ...where, reason: reading.reason });
       return verifier.failure(reading.reason);
     }
+    deps.clockSkew?.(pid, provider, null);
     const attempt = engine.journal.getAttempt(reading.outTradeNo);
     if (!attempt || attempt.pid !== pid || attempt.provider !== provider) {
       logger.warn('notify rejected', {
