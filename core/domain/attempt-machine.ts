@@ -438,10 +438,18 @@ function applyEvent(state: AttemptState, event: AttemptEvent, policy: PollPolicy
     case 'merchant_restored':
       return unparked(state, now);
     case 'notified_paid':
-      if (state.phase === 'reversing' || state.phase === 'closing' || state.phase === 'needs_attention') {
-        // Our reversal/close is under way or stuck: the query confirms which side wins.
-        return state;
+      if (state.phase === 'closing' && !state.awaitingConfirm && state.failure?.code !== 'amount_mismatch') {
+        // A close cannot undo a payment (WeChat answers ORDERPAID, Alipay closes unpaid trades only),
+        // so the close could only learn of it later (after WeChat's 5 minutes): book it now.
+        return toPaid(state, now, event.outcome);
       }
+      if (state.phase === 'reversing' || state.phase === 'closing') {
+        // A reversal is under way (it refunds a paid micropay order), or the provider said closed and
+        // the confirming query decides. Not booked; journaled so the timeline shows the notification.
+        return next(state, now, {});
+      }
+      // Needing a person: the engine queries the provider (notifyPaid), the query decides.
+      if (state.phase === 'needs_attention') return state;
       return toPaid(state, now, event.outcome);
     default:
       return assertNever(event, 'attempt event');

@@ -380,7 +380,29 @@ describe('reversing (micropay)', () => {
 
   it('a paid notification does not cancel a reversal under way (the confirm query decides)', () => {
     const s = reversing();
-    expect(apply(s, { kind: 'notified_paid', outcome: paid() }, WX, T0 + 20_000)).toBe(s);
+    const after = apply(s, { kind: 'notified_paid', outcome: paid() }, WX, T0 + 20_000);
+    // Only the time moves (so the timeline records the notification); the reversal goes on.
+    expect(after).toEqual({ ...s, updatedAt: T0 + 20_000 });
+    expect(decide(after, WX, T0 + 20_000)).toEqual({ kind: 'reverse' });
+  });
+
+  it('a paid notification while a QR close waits books the payment (a close cannot undo it)', () => {
+    const s = apply(awaitingScan(), stop, WX, T0 + 3000);
+    expect(apply(s, { kind: 'notified_paid', outcome: paid() }, WX, T0 + 4000)).toMatchObject({
+      phase: 'paid',
+      paidFee: FEE,
+      transactionId: 'TX1',
+    });
+    // The provider said closed: the confirming query decides, not the notification.
+    const confirming = closing({ awaitingConfirm: true });
+    expect(apply(confirming, { kind: 'notified_paid', outcome: paid() }, WX, T0 + 131_000).phase).toBe(
+      'closing',
+    );
+    // Closing because a reply charged another amount: never booked from a notification.
+    const mismatch = closing({ failure: { code: 'amount_mismatch', message: 'x', reason: null } });
+    expect(apply(mismatch, { kind: 'notified_paid', outcome: paid() }, WX, T0 + 131_000).phase).toBe(
+      'closing',
+    );
   });
 
   it('stop while reversing only records the request', () => {
