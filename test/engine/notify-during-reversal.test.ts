@@ -18,7 +18,7 @@ import { aliCode, createHarness, type Harness, settle } from './harness.ts';
 
 let h: Harness;
 let handle: NotifyHandler;
-let lines: { message: string; fields: Record<string, unknown> | undefined }[];
+let lines: { level: 'info' | 'warn'; message: string; fields: Record<string, unknown> | undefined }[];
 
 /** Reads every body as the JSON reading it holds: the signature checks are the verifiers' own tests. */
 function jsonVerifier(provider: 'wxpay' | 'alipay'): NotifyVerifier {
@@ -33,14 +33,19 @@ function jsonVerifier(provider: 'wxpay' | 'alipay'): NotifyVerifier {
 beforeEach(() => {
   h = createHarness();
   lines = [];
-  const log = (message: string, fields?: Record<string, unknown>) => lines.push({ message, fields });
+  const log = (level: 'info' | 'warn') => (message: string, fields?: Record<string, unknown>) =>
+    lines.push({ level, message, fields });
   const merchants = {
     gatewayConfig: (_pid: string, provider: string) =>
       provider === 'wxpay' || provider === 'alipay'
         ? { createNotifyVerifier: () => jsonVerifier(provider) }
         : undefined,
   } as unknown as ServiceMerchants;
-  handle = createNotifyHandler({ engine: h.engine, merchants, logger: { info: log, warn: log } });
+  handle = createNotifyHandler({
+    engine: h.engine,
+    merchants,
+    logger: { info: log('info'), warn: log('warn') },
+  });
 });
 afterEach(() => h.dispose());
 
@@ -111,5 +116,23 @@ describe('a paid notification while the close or reversal is under way', () => {
     expect(h.journal.getAttempt(first.outTradeNo)).toEqual(final);
     expect(lastLine().message).toBe('notify acknowledged, not booked: the payment was already reversed');
     expect(h.callbackRuns.get(first.orderNo)).toBeUndefined();
+  });
+
+  it('an attempt that ended closed: nothing is booked, and the log warns that the provider disagrees', async () => {
+    const attempt = await h.engine.startQr({ total_fee: 700, subject: 'Massage', provider: 'alipay' });
+    h.engine.stop(attempt.outTradeNo);
+    await settle(h);
+    const closed = h.journal.getAttempt(attempt.outTradeNo)!;
+    expect(closed.phase).toBe('closed');
+
+    expect(notifyPaid('alipay', attempt.outTradeNo, 700).body).toBe('SUCCESS');
+
+    expect(h.journal.getAttempt(attempt.outTradeNo)).toEqual(closed);
+    expect(h.engine.orderView(attempt.orderNo)!.status).not.toBe(1);
+    expect(lastLine().level).toBe('warn');
+    expect(lastLine().message).toMatch(
+      /not booked: the attempt had ended closed, check it with the provider/,
+    );
+    expect(h.callbackRuns.get(attempt.orderNo)).toBeUndefined();
   });
 });
