@@ -4,6 +4,8 @@
  * old (WeChat refuses younger ones, docs/protocols.md §2 "QR order expiry"; the v2 sandbox refuses
  * them too). The sandbox counts every close request it receives, refused or not.
  *
+ * A micropay reversal keeps its own 15 s floor and is not held back by the close floor.
+ *
  * Clocks: engine and sandbox share a VirtualClock, so the 5 minutes pass at once; the APIv3 adapter
  * signs with the real clock (WeChat refuses timestamps five minutes off).
  */
@@ -66,5 +68,27 @@ describe.each(['wxpay', 'wxpay_v3'] as const)('%s: an expired QR order nobody pa
     expect(sandbox.ledger.closeCalls(provider, shown.outTradeNo)).toBe(1);
     expect(clock.now() - start).toBeGreaterThanOrEqual(FIVE_MINUTES);
     expect(engine.orderRecord(shown.orderNo)?.status).not.toBe(1);
+  });
+});
+
+describe('a WeChat micropay reversal is not held back by the close floor', () => {
+  it('is reversed once 15 s have passed, not after 5 minutes, and sends no close', async () => {
+    const { authCode } = sandbox.ledger.issueCode({ wallet: 'wxpay', behavior: 'password' });
+    const start = clock.now();
+    const charging = await engine.pay({
+      pid: 'chair',
+      provider: 'wxpay',
+      auth_code: authCode,
+      total_fee: 300,
+      subject: 'Tea',
+    });
+    expect(charging.phase).toBe('polling');
+    engine.stop(charging.outTradeNo); // the cashier gives up: reverse, after WeChat's 15 s
+    const final = await engine.waitForAttempt(charging.outTradeNo);
+    expect(final.phase).toBe('reversed');
+    expect(clock.now() - start).toBeGreaterThanOrEqual(15_000);
+    expect(clock.now() - start).toBeLessThan(FIVE_MINUTES);
+    expect(sandbox.ledger.closeCalls('wxpay', charging.outTradeNo)).toBe(0);
+    expect(sandbox.ledger.find('wxpay', charging.outTradeNo)?.state).toBe('reversed');
   });
 });
