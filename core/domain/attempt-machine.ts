@@ -5,6 +5,7 @@
  *
  * micropay: submitted → paid | failed | polling → paid | reversing → reversed | needs_attention
  * qr:       submitted → awaiting_scan → paid | closing → closed | needs_attention
+ *           (the first close waits for the provider's minimum order age, PollPolicy.closeNotBeforeMs)
  *
  * Money rules (docs/protocols.md): an unknown reply is never a failure; polling is
  * bounded and ends in reversal; a reversal is repeated while the provider asks, then confirmed by
@@ -33,8 +34,13 @@ export function decide(state: AttemptState, policy: PollPolicy, now: number): At
       if (notBefore > now && notBefore > state.nextActionAt) return { kind: 'wait', until: notBefore };
       return waitOr({ kind: 'reverse' });
     }
-    case 'closing':
-      return state.awaitingConfirm ? waitOr({ kind: 'query' }) : waitOr({ kind: 'close' });
+    case 'closing': {
+      if (state.awaitingConfirm) return waitOr({ kind: 'query' });
+      // The provider's minimum order age before a close (WeChat: 5 minutes), counted from the pre-create.
+      const notBefore = state.chargedAt + policy.closeNotBeforeMs;
+      if (notBefore > now && notBefore > state.nextActionAt) return { kind: 'wait', until: notBefore };
+      return waitOr({ kind: 'close' });
+    }
     default:
       return { kind: 'done' };
   }
@@ -353,7 +359,8 @@ function onCloseReplied(
             : `the close could not reach the provider (${outcome.reason})`,
         );
       }
-      // WeChat refuses to close orders younger than 5 minutes: keep trying, spaced out.
+      // The first close waited for the provider's floor (decide); a refusal after it (WeChat
+      // SYSTEMERROR) or an unknown reply is tried again, spaced out and bounded.
       const delay =
         outcome.kind === 'failed' ? policy.closeRetryDelayMs : unknownBackoffMs(policy, closeCount);
       return next(state, now, { closeCount, nextActionAt: now + delay });
@@ -431,10 +438,18 @@ function applyEvent(state: AttemptState, event: AttemptEvent, policy: PollPolicy
     case 'merchant_restored':
       return unparked(state, now);
     case 'notified_paid':
-      if (state.phase === 'reversing' || state.phase === 'closing' || state.phase === 'needs_attention') {
-        // Our reversal/close is under way or stuck: the query confirms which side wins.
-        return state;
+      if (state.phase === 'closing' && !state.awaitingConfirm && state.failure?.code !== 'amount_mismatch') {
+        // A close cannot undo a payment (WeChat answers ORDERPAID, Alipay closes unpaid trades only),
+        // so the close could only learn of it later (after WeChat's 5 minutes): book it now.
+        return toPaid(state, now, event.outcome);
       }
+      if (state.phase === 'reversing' || state.phase === 'closing') {
+        // A reversal is under way (it refunds a paid micropay order), or the provider said closed and
+        // the confirming query decides. Not booked; journaled so the timeline shows the notification.
+        return next(state, now, {});
+      }
+      // Needing a person: the engine queries the provider (notifyPaid), the query decides.
+      if (state.phase === 'needs_attention') return state;
       return toPaid(state, now, event.outcome);
     default:
       return assertNever(event, 'attempt event');

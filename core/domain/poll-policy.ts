@@ -1,12 +1,18 @@
 /**
  * Timing policy of an attempt, as data: when to query, when reversal may start, how often a
  * reversal is repeated. Defaults follow docs/protocols.md: bounded polling that ends in reversal,
- * WeChat reverse never sooner than 15 s after the charge, Alipay cancel straight after the last
+ * WeChat reverse never sooner than 15 s after the charge and close never sooner than 5 minutes after
+ * the pre-create, Alipay cancel straight after the last
  * query and repeated while retry_flag=Y (the official demo: 3 cancels 2 s apart).
  * The merchant configuration may override any field per provider.
  */
 import type { ProviderName } from '../common/contract/views.ts';
-import { backoffMs, WXPAY_REVERSE_FLOOR_MS } from './timing.ts';
+import {
+  backoffMs,
+  WXPAY_CLOSE_FLOOR_MARGIN_MS,
+  WXPAY_CLOSE_FLOOR_MS,
+  WXPAY_REVERSE_FLOOR_MS,
+} from './timing.ts';
 
 export interface PollPolicy {
   /** Delay before each query after a pending/unknown charge reply. Its length bounds the number of queries. */
@@ -31,6 +37,13 @@ export interface PollPolicy {
   /** QR mode: interval between queries while the customer may scan, and how long a QR stays payable by default. */
   readonly qrQueryIntervalMs: number;
   readonly qrTtlMs: number;
+  /**
+   * QR mode: the first close never starts sooner than this after the pre-create was sent (WeChat
+   * refuses to close an order younger than 5 minutes; 0 where the provider closes at once). The
+   * provider stops taking payment at the order's time_expire, so waiting loses nothing.
+   */
+  readonly closeNotBeforeMs: number;
+  /** A close the provider refused or left unknown after that floor is retried this much later, at most closeMaxAttempts times. */
   readonly closeRetryDelayMs: number;
   readonly closeMaxAttempts: number;
 }
@@ -59,6 +72,7 @@ const BASE: PollPolicy = {
   confirmMaxQueries: 3,
   qrQueryIntervalMs: 2000,
   qrTtlMs: 120_000,
+  closeNotBeforeMs: 0,
   closeRetryDelayMs: 30_000,
   closeMaxAttempts: 12,
 };
@@ -69,6 +83,7 @@ export const DEFAULT_POLL_POLICIES: Readonly<Record<ProviderName, PollPolicy>> =
     reverseNotBeforeMs: WXPAY_REVERSE_FLOOR_MS,
     reverseMaxAttempts: 5,
     reverseRetryDelayMs: 3000,
+    closeNotBeforeMs: WXPAY_CLOSE_FLOOR_MS + WXPAY_CLOSE_FLOOR_MARGIN_MS,
   },
   alipay: { ...BASE },
   // PAYJS blacklists callers that check too often: never sooner than 3 s apart.
@@ -79,12 +94,13 @@ export const DEFAULT_POLL_POLICIES: Readonly<Record<ProviderName, PollPolicy>> =
     qrQueryIntervalMs: 3000,
     confirmReversalByQuery: false,
   },
-  // APIv3 codepay keeps v2's timing: the same "reverse no sooner than 15 s" rule (docs/protocols.md §3).
+  // APIv3 keeps v2's timing: reverse no sooner than 15 s, close no sooner than 5 minutes (docs/protocols.md §3).
   wxpay_v3: {
     ...BASE,
     reverseNotBeforeMs: WXPAY_REVERSE_FLOOR_MS,
     reverseMaxAttempts: 5,
     reverseRetryDelayMs: 3000,
+    closeNotBeforeMs: WXPAY_CLOSE_FLOOR_MS + WXPAY_CLOSE_FLOOR_MARGIN_MS,
   },
 };
 

@@ -1,7 +1,7 @@
 /**
  * Timing as data, in one home: the one back-off function every retry loop uses (attempt replies,
  * refunds, paid callbacks, provider probes, scanner reconnects), the refund follow-up and paid
- * callback schedules, and WeChat's reverse floor. The attempt's own schedule is PollPolicy
+ * callback schedules, and WeChat's reverse and close floors. The attempt's own schedule is PollPolicy
  * (./poll-policy.ts), which takes its floor and back-off from here.
  *
  * Pure: randomness (jitter) is passed in, so the attempt machine stays deterministic and tests
@@ -40,6 +40,15 @@ export function backoffMs(backoff: Backoff, failures: number, random: () => numb
  * (docs/protocols.md §2, Reverse). No configuration may lower it.
  */
 export const WXPAY_REVERSE_FLOOR_MS = 15_000;
+
+/**
+ * WeChat Pay: an order may not be closed sooner than 5 minutes after it was created (closeorder,
+ * docs/protocols.md §2 "QR order expiry"; APIv3 §3 "Close"). The attempt counts from when it sent
+ * the pre-create, WeChat from when the order arrived: the margin covers that request's latency and
+ * a close landing a moment early, so the first close is not refused as too young.
+ */
+export const WXPAY_CLOSE_FLOOR_MS = 5 * 60_000;
+export const WXPAY_CLOSE_FLOOR_MARGIN_MS = 10_000;
 
 /**
  * Resolving a pending refund (core/engine/refund-service.ts): a quick bounded burst of queries or

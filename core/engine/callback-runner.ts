@@ -13,12 +13,17 @@
  * `running`, so a crash in that window runs the handler again, as a crash during any run does. A throwing handler is
  * retried with back-off, bounded (CALLBACK_RETRY in core/domain/timing.ts), and stays visible in
  * the order.
+ *
+ * A run found `running` at start-up was cut off: it may have done its work. It runs again with
+ * `interrupted: true`, so a handler whose work must not happen twice (a paid action that starts a
+ * motor, core/service/paid-actions) answers `{ held }`: the row ends `done` with user_order_success
+ * null and the reason in last_error, for a person (at most once, never twice).
  */
 import type { CallbackRecord } from '../domain/order.ts';
 import { backoffMs, type CallbackRetry } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
-import type { EngineLogger, PaidCallback, PaidCallbackContext } from './engine-deps.ts';
+import type { EngineLogger, PaidCallback, PaidCallbackContext, PaidCallbackResult } from './engine-deps.ts';
 
 /** Callback rows written in one transaction at the end of the current turn of the event loop. */
 class DoneBatch {
@@ -117,25 +122,30 @@ export class CallbackRunner {
 
   private async runLoop(orderNo: string, claimed: boolean): Promise<void> {
     let claimedRun = claimed;
+    let firstPass = true;
     for (;;) {
       const record = this.journal.getCallback(orderNo);
       if (!record || record.state === 'done' || this.stopped) return;
       // A run claimed by the payment's transaction is already counted in `runs`.
       const ownRun = claimedRun && record.state === 'running';
+      // `running` that nobody here claimed: a previous process died during that run (start-up).
+      const interrupted = firstPass && !ownRun && record.state === 'running';
       claimedRun = false;
+      firstPass = false;
       if (!ownRun && record.runs >= this.retry.maxRuns) return;
       const wait = record.nextRunAt - this.clock.now();
       if (wait > 0) {
         await this.clock.sleep(wait);
         continue;
       }
-      const context = this.buildContext(orderNo, record.source);
-      if (!context) return;
+      const built = this.buildContext(orderNo, record.source);
+      if (!built) return;
+      const context = interrupted ? { ...built, interrupted: true } : built;
       const handler = this.callbacks[context.type] ?? this.callbacks['*'];
       const runs = ownRun ? record.runs : record.runs + 1;
       if (!ownRun)
         this.journal.putCallback({ ...record, state: 'running', runs, updatedAt: this.clock.now() });
-      let result: unknown;
+      let result: PaidCallbackResult;
       try {
         result = handler ? await handler(context) : true;
       } catch (error) {
@@ -158,15 +168,21 @@ export class CallbackRunner {
         this.emit(orderNo);
         continue;
       }
+      const held = typeof result === 'object' ? result.held.slice(0, 300) : null;
       // A journal failure here propagates: the row still says `running`, so start-up runs it again.
       await this.done.write({
         ...record,
         state: 'done',
         runs,
-        userOrderSuccess: result === true,
-        lastError: null,
+        userOrderSuccess: held === null ? result === true : null,
+        lastError: held,
         updatedAt: this.clock.now(),
       });
+      if (held !== null) {
+        this.logger.warn('paid callback held for a person', { out_trade_no: orderNo, reason: held });
+        this.emit(orderNo);
+        return;
+      }
       this.logger.info('paid callback ran', {
         out_trade_no: orderNo,
         type: context.type,

@@ -31,10 +31,22 @@ export interface PaidCallbackContext {
   readonly wallet: Wallet | null;
   /** How we learned of the payment: a provider notify, or our own charge reply / query ("active callback"). */
   readonly source: 'notify' | 'query';
+  /**
+   * True when an earlier run of this callback was cut off by a crash or power cut after it started:
+   * it may or may not have done its work. A handler whose work must not happen twice (a motor)
+   * answers `{ held }` instead of repeating it (core/service/paid-actions).
+   */
+  readonly interrupted?: boolean;
 }
 
-/** vk-uni-pay style: one handler per order `type`; the boolean becomes user_order_success. Must be idempotent by out_trade_no. */
-export type PaidCallback = (context: PaidCallbackContext) => boolean | Promise<boolean>;
+/**
+ * A handler's answer: true/false becomes user_order_success; `{ held }` says "not run, and not to be
+ * run again by itself: a person decides" (the reason is kept as the callback's last_error).
+ */
+export type PaidCallbackResult = boolean | { readonly held: string };
+
+/** vk-uni-pay style: one handler per order `type`. Must be idempotent by out_trade_no, or hold an interrupted run. */
+export type PaidCallback = (context: PaidCallbackContext) => PaidCallbackResult | Promise<PaidCallbackResult>;
 
 export interface EngineLogger {
   info(message: string, fields?: Record<string, unknown>): void;

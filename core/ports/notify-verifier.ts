@@ -9,8 +9,12 @@
 import type { ProviderName } from '../common/contract/views.ts';
 
 export type NotifyReading =
-  /** Unsigned, wrongly signed, for another merchant, or unreadable: nothing may be booked from it. */
-  | { readonly kind: 'rejected'; readonly reason: string }
+  /**
+   * Unsigned, wrongly signed, for another merchant, or unreadable: nothing may be booked from it.
+   * `clockSkew`: the signature verified but its signed time is too far from our clock (WeChat APIv3),
+   * so the fault is the terminal's clock; the service raises its clock warning with this text.
+   */
+  | { readonly kind: 'rejected'; readonly reason: string; readonly clockSkew?: string }
   /** Verified, but the trade is not (yet) paid: acknowledged, nothing booked. */
   | { readonly kind: 'not_paid'; readonly outTradeNo: string; readonly tradeStatus: string }
   /** Verified paid notification. `paidAt` is ISO 8601 with the China offset, when the provider gave one. */

@@ -179,6 +179,10 @@ export interface SandboxLedger {
   findByRefundNo(provider: Provider, outRefundNo: string): Trade | undefined;
   reverse(provider: Provider, outTradeNo: string): ReverseResult;
   close(provider: Provider, outTradeNo: string): CloseResult;
+  /** Counts a close request for the order, refused or not (the protocols call it first). */
+  noteCloseCall(provider: Provider, outTradeNo: string): void;
+  /** Close requests received for the order: tests check a client does not close too early or too often. */
+  closeCalls(provider: Provider, outTradeNo: string): number;
   refund(request: RefundRequest): RefundResult;
   trades(): readonly TradeView[];
   /** Every trade as the ledger holds it (the bills are built from these). */

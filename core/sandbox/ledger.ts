@@ -63,6 +63,7 @@ export function createLedger(options: {
   /** `${provider}\0${id}` → trade key, for lookups by transaction_id and payjs_order_id. */
   const byProviderId = new Map<string, string>();
   const byToken = new Map<string, string>();
+  const closeCalls = new Map<string, number>();
   const refundOwners = new Map<string, string>();
   const waiting = new Set<MutableTrade>();
   const listeners = new Set<(trade: Trade) => void>();
@@ -375,6 +376,15 @@ export function createLedger(options: {
       }
       trade.state = 'reversed';
       return { kind: 'reversed', action: 'close', trade };
+    },
+
+    noteCloseCall(provider, outTradeNo) {
+      const key = tradeKey(provider, outTradeNo);
+      closeCalls.set(key, (closeCalls.get(key) ?? 0) + 1);
+    },
+
+    closeCalls(provider, outTradeNo) {
+      return closeCalls.get(tradeKey(provider, outTradeNo)) ?? 0;
     },
 
     close(provider, outTradeNo) {

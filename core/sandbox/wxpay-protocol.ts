@@ -214,6 +214,7 @@ export function createWxpayHandler(ledger: SandboxLedger, merchant: WxpayMerchan
     if (missing) return fail(`missing required parameter: ${missing}`);
     const trade = ledger.find('wxpay', params.out_trade_no ?? '');
     if (!trade) return error(params, signType, 'ORDERNOTEXIST');
+    ledger.noteCloseCall('wxpay', trade.out_trade_no);
     if (ledger.clock.now() - trade.created_at_ms < FIVE_MINUTES_MS) {
       return error(
         params,

@@ -213,6 +213,7 @@ export function createWxpayV3Handler(ledger: SandboxLedger, keys: WxpayV3Sandbox
       return reply(200, { ...accountJson(account, merchant), out_trade_no: outTradeNo });
     }
     if (action === 'close' && method === 'POST') {
+      ledger.noteCloseCall(PROVIDER, outTradeNo);
       const result = ledger.close(PROVIDER, outTradeNo);
       if (result.kind === 'paid') return error(400, 'ORDER_PAID', '订单已支付');
       return reply(204, undefined);

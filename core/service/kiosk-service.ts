@@ -171,7 +171,12 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
 
   // Anyone can call /notify: cap the log lines a flood of forged calls can write.
   const notifyLogger = rateLimited(logger, { messages: ['notify rejected'], burst: 20, perMinute: 10 });
-  const handleNotify = createNotifyHandler({ engine, merchants, logger: notifyLogger });
+  const handleNotify = createNotifyHandler({
+    engine,
+    merchants,
+    logger: notifyLogger,
+    clockSkew: (pid, provider, detail) => health.noteNotifyClock(pid, provider, detail),
+  });
   engine.onAttempt((attempt) => bus.publish({ kind: 'attempt', attempt }));
   engine.onOrder((order) => bus.publish({ kind: 'order', order }));
   const report = engine.recover();

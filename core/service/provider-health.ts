@@ -99,6 +99,15 @@ export class ProviderHealth {
     return null;
   }
 
+  /**
+   * A provider notification's word on our clock (core/service/notify): a well-signed one too far from
+   * our clock sets the warning like a skewed reply; one verified on time clears it.
+   */
+  noteNotifyClock(pid: string, provider: string, detail: string | null): void {
+    const entry = this.entries.get(`${pid}/${provider}`);
+    if (entry) entry.clockSkew = detail === null ? null : detail.slice(0, 160);
+  }
+
   /** A clock_skew reply sets the warning; only a trusted reply (not unknown) clears it. */
   private noteClock(entry: Entry, result: { kind: string; reason?: UnknownReason; detail?: string }): void {
     if (result.kind !== 'unknown') entry.clockSkew = null;

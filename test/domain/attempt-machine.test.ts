@@ -380,7 +380,29 @@ describe('reversing (micropay)', () => {
 
   it('a paid notification does not cancel a reversal under way (the confirm query decides)', () => {
     const s = reversing();
-    expect(apply(s, { kind: 'notified_paid', outcome: paid() }, WX, T0 + 20_000)).toBe(s);
+    const after = apply(s, { kind: 'notified_paid', outcome: paid() }, WX, T0 + 20_000);
+    // Only the time moves (so the timeline records the notification); the reversal goes on.
+    expect(after).toEqual({ ...s, updatedAt: T0 + 20_000 });
+    expect(decide(after, WX, T0 + 20_000)).toEqual({ kind: 'reverse' });
+  });
+
+  it('a paid notification while a QR close waits books the payment (a close cannot undo it)', () => {
+    const s = apply(awaitingScan(), stop, WX, T0 + 3000);
+    expect(apply(s, { kind: 'notified_paid', outcome: paid() }, WX, T0 + 4000)).toMatchObject({
+      phase: 'paid',
+      paidFee: FEE,
+      transactionId: 'TX1',
+    });
+    // The provider said closed: the confirming query decides, not the notification.
+    const confirming = closing({ awaitingConfirm: true });
+    expect(apply(confirming, { kind: 'notified_paid', outcome: paid() }, WX, T0 + 131_000).phase).toBe(
+      'closing',
+    );
+    // Closing because a reply charged another amount: never booked from a notification.
+    const mismatch = closing({ failure: { code: 'amount_mismatch', message: 'x', reason: null } });
+    expect(apply(mismatch, { kind: 'notified_paid', outcome: paid() }, WX, T0 + 131_000).phase).toBe(
+      'closing',
+    );
   });
 
   it('stop while reversing only records the request', () => {
@@ -408,7 +430,8 @@ describe('qr mode', () => {
     expect(apply(attempt({ mode: 'qr' }), precreate(failed), WX, T0).phase).toBe('failed');
     const s = apply(attempt({ mode: 'qr' }), precreate(unknown), WX, T0);
     expect(s.phase).toBe('closing');
-    expect(decide(s, WX, T0)).toEqual({ kind: 'close' });
+    expect(decide(s, ALI, T0)).toEqual({ kind: 'close' });
+    expect(decide(s, WX, T0)).toEqual({ kind: 'wait', until: T0 + WX.closeNotBeforeMs });
   });
 
   it('pending before expiry keeps polling, never past the deadline', () => {
@@ -419,10 +442,10 @@ describe('qr mode', () => {
     expect(late).toMatchObject({ phase: 'awaiting_scan', nextActionAt: deadline });
   });
 
-  it('expiry → closing → close', () => {
-    const s = apply(awaitingScan(), query(pending), WX, T0 + 120_000);
+  it('expiry → closing → close (Alipay: at once)', () => {
+    const s = apply(awaitingScan(), query(pending), ALI, T0 + 120_000);
     expect(s.phase).toBe('closing');
-    expect(decide(s, WX, T0 + 120_000)).toEqual({ kind: 'close' });
+    expect(decide(s, ALI, T0 + 120_000)).toEqual({ kind: 'close' });
   });
 
   it('paid while awaiting the scan → paid; closed → closed', () => {
@@ -439,10 +462,45 @@ describe('qr mode', () => {
     expect(s.failure?.code).toBe('amount_mismatch');
   });
 
-  it('stop while awaiting the scan → closing', () => {
+  it('stop while awaiting the scan → closing; Alipay closes at once, WeChat once the order is 5 minutes old', () => {
     const s = apply(awaitingScan(), stop, WX, T0 + 3000);
     expect(s).toMatchObject({ phase: 'closing', stopRequested: true });
-    expect(decide(s, WX, T0 + 3000)).toEqual({ kind: 'close' });
+    expect(decide(s, ALI, T0 + 3000)).toEqual({ kind: 'close' });
+    expect(decide(s, WX, T0 + 3000)).toEqual({ kind: 'wait', until: T0 + WX.closeNotBeforeMs });
+  });
+
+  it('an expired WeChat QR order waits for the close floor, then closes once', () => {
+    const s = apply(awaitingScan(), query(pending), WX, T0 + 120_000);
+    expect(s.phase).toBe('closing');
+    expect(WX.closeNotBeforeMs).toBeGreaterThanOrEqual(5 * 60_000);
+    expect(decide(s, WX, T0 + 120_000)).toEqual({ kind: 'wait', until: T0 + WX.closeNotBeforeMs });
+    expect(decide(s, WX, T0 + WX.closeNotBeforeMs - 1)).toEqual({
+      kind: 'wait',
+      until: T0 + WX.closeNotBeforeMs,
+    });
+    expect(decide(s, WX, T0 + WX.closeNotBeforeMs)).toEqual({ kind: 'close' });
+  });
+
+  it.each([
+    ['wxpay_v3', DEFAULT_POLL_POLICIES.wxpay_v3, 5 * 60_000],
+    ['alipay', DEFAULT_POLL_POLICIES.alipay, 0],
+    ['payjs', DEFAULT_POLL_POLICIES.payjs, 0],
+  ] as const)('%s close floor', (_name, policy, floor) => {
+    expect(policy.closeNotBeforeMs >= floor && policy.closeNotBeforeMs < floor + 60_000).toBe(true);
+    const s = apply(awaitingScan(), query(pending), policy, T0 + 120_000);
+    expect(decide(s, policy, T0 + 120_000)).toEqual(
+      floor === 0 ? { kind: 'close' } : { kind: 'wait', until: T0 + policy.closeNotBeforeMs },
+    );
+  });
+
+  it('a confirming query after a close is not held back by the close floor', () => {
+    const s = closing({ awaitingConfirm: true, nextActionAt: T0 + 130_000 });
+    expect(decide(s, WX, T0 + 130_000)).toEqual({ kind: 'query' });
+  });
+
+  it('a WeChat micropay reversal keeps its own 15 s floor, not the close floor', () => {
+    const s = reversing({ nextActionAt: T0 + 16_000 });
+    expect(decide(s, WX, T0 + 16_000)).toEqual({ kind: 'reverse' });
   });
 
   it('close ok → confirm query → closed', () => {
@@ -463,9 +521,9 @@ describe('qr mode', () => {
     expect(booked).toMatchObject({ phase: 'paid', paidFee: FEE, transactionId: 'TX1' });
   });
 
-  it('close refused (WeChat 5-minute rule) → retry after closeRetryDelayMs, bounded → needs_attention close_failed', () => {
-    let now = T0 + 130_000;
-    let s = closing();
+  it('close refused after the floor (a real SYSTEMERROR) → retry after closeRetryDelayMs, bounded → needs_attention close_failed', () => {
+    let now = T0 + WX.closeNotBeforeMs;
+    let s = closing({ nextActionAt: now });
     let closes = 0;
     for (let i = 0; i < 100 && s.phase === 'closing'; i++) {
       const command = decide(s, WX, now);

@@ -49,7 +49,7 @@ describe('parking an attempt whose merchant is not configured', () => {
     expect(resumed.attention).toBeNull();
     const qr = apply({ ...odd, mode: 'qr', parkedPhase: undefined }, restored, WX, T0);
     expect(qr.phase).toBe('closing');
-    expect(decide(qr, WX, T0)).toEqual({ kind: 'close' });
+    expect(decide(qr, WX, T0 + WX.closeNotBeforeMs)).toEqual({ kind: 'close' });
   });
 
   it('does not touch a final attempt', () => {

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { QrDisplayView } from '../../core/common/contract/views.ts';
 import { UnavailableError } from '../../core/common/errors.ts';
+import { DEFAULT_POLL_POLICIES } from '../../core/domain/poll-policy.ts';
 import { pickQrProviders, QrDisplay, type QrDisplayOptions } from '../../core/service/qr-display.ts';
 import { pairCustom, QrPairs } from '../../core/service/qr-pairs.ts';
 import { createHarness, type Harness } from '../engine/harness.ts';
@@ -60,11 +61,17 @@ function open(over: Partial<QrDisplayOptions> = {}): QrDisplay {
   return display;
 }
 
-/** Lets the engine poll (every 2 s for QR) until `check` holds, at most 20 s of fake time. */
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 40 && !check(); i++) await h.clock.advance(500);
+/**
+ * Lets the engine poll (every 2 s for QR) until `check` holds, at most 20 s of fake time, or
+ * `maxMs` (a WeChat close waits until the order is 5 minutes old: closeNotBeforeMs).
+ */
+async function until(check: () => boolean, maxMs = 20_000): Promise<void> {
+  for (let i = 0; i < maxMs / 500 && !check(); i++) await h.clock.advance(500);
   expect(check()).toBe(true);
 }
+
+/** Long enough for a WeChat QR order to reach its close floor. */
+const WX_CLOSE_MS = DEFAULT_POLL_POLICIES.wxpay.closeNotBeforeMs + 20_000;
 
 const lastPhase = (orderNo: string) => h.engine.orderDetail(orderNo).attempts.at(-1)?.phase;
 
@@ -102,7 +109,7 @@ describe('QR display: both wallets', () => {
       codes: [],
     });
     expect(actions).toEqual([ali!.out_trade_no]);
-    await until(() => lastPhase(wx!.out_trade_no) === 'closed');
+    await until(() => lastPhase(wx!.out_trade_no) === 'closed', WX_CLOSE_MS);
     expect(h.wx.calls.some((c) => c.op === 'close' && c.outTradeNo.startsWith(wx!.out_trade_no))).toBe(true);
     expect(h.engine.orderView(wx!.out_trade_no)?.status).toBe(0);
   });
@@ -272,7 +279,7 @@ describe('QR display: expiry', () => {
     const shown = await qr.start();
     expect(qr.cancel().state).toBe('idle');
     for (const code of shown.codes) {
-      await until(() => h.engine.orderView(code.out_trade_no)?.live_attempt === null);
+      await until(() => h.engine.orderView(code.out_trade_no)?.live_attempt === null, WX_CLOSE_MS);
       const gateway = code.wallet === 'wxpay' ? h.wx : h.ali;
       expect(gateway.calls.some((c) => c.op === 'close' && c.outTradeNo.startsWith(code.out_trade_no))).toBe(
         true,

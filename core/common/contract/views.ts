@@ -189,9 +189,9 @@ export interface HealthView {
   /** Set when the journal failed at run time (disk full, I/O error): not ready, no new charges. */
   readonly journal_error?: ProblemView | null;
   /**
-   * Set while a provider's correctly signed replies are more than 5 minutes from this terminal's
-   * clock (code `clock_skew`): they are not trusted, so every payment stays uncertain until the
-   * clock is fixed.
+   * Set while a provider's correctly signed replies or notifications are more than 5 minutes from
+   * this terminal's clock (code `clock_skew`): they are not trusted, so every payment stays
+   * uncertain until the clock is fixed.
    */
   readonly clock_warning?: ProblemView | null;
   readonly now: number;

@@ -4,7 +4,8 @@
  * hold (chosen by Wechatpay-Serial) within 5 minutes of our clock, exactly as for replies; then the
  * resource must decrypt under our APIv3 key and name our account: appid and mchid for a direct
  * merchant; sp_appid, sp_mchid and our sub_mchid for a sub-merchant (wxpay-v3-account.ts). Answer 200/204 to stop
- * retries; failure is 4xx {code, message}.
+ * retries; failure is 4xx {code, message}. A well-signed notification outside the 5 minutes is refused
+ * with `clockSkew`, so the service raises the same clock warning a skewed reply raises.
  */
 import type {
   NotifyAnswer,
@@ -87,6 +88,12 @@ export function createWxpayV3NotifyVerifier(config: WxpayV3Config): NotifyVerifi
     failure: (message) => answer(400, 'FAIL', message),
     read(body: string, headers: NotifyHeaders = {}): NotifyReading {
       const problem = wxpayV3SignatureProblem(config, headers, body, Date.now());
+      if (problem?.reason === 'clock_skew')
+        return {
+          kind: 'rejected',
+          reason: `notification ${problem.problem}`,
+          clockSkew: `notification ${problem.problem}`,
+        };
       if (problem !== undefined) return { kind: 'rejected', reason: `notification ${problem.problem}` };
       return readWxpayV3Notification(config, body);
     },

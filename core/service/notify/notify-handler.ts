@@ -5,10 +5,12 @@
  * total_fee. Only then does the engine book it (engine.notifyPaid → the paid callback, source
  * 'notify'). Providers retry until acknowledged, so a replay of a booked notification, a not-paid
  * status and an attempt that already ended are acknowledged without any change; an attempt needing
- * attention is acknowledged and the engine queries the provider, booking only what the query confirms. Logs carry the
- * reason and out_trade_no only: never the body, its signature or any key.
+ * attention is acknowledged and the engine queries the provider, booking only what the query confirms;
+ * a reversal under way goes on (it refunds the payment) and a QR order waiting for its close is booked.
+ * The log line says which of these happened. Logs carry the reason and out_trade_no only: never the
+ * body, its signature or any key.
  */
-import { isFinal } from '../../domain/attempt-state.ts';
+import { type AttemptState, isFinal } from '../../domain/attempt-state.ts';
 import type { CheckoutEngine } from '../../engine/checkout-engine.ts';
 import type { EngineLogger } from '../../engine/engine-deps.ts';
 import type { NotifyAnswer, NotifyHeaders, NotifyVerifier } from '../../ports/notify-verifier.ts';
@@ -18,6 +20,11 @@ export interface NotifyHandlerDeps {
   readonly engine: Pick<CheckoutEngine, 'journal' | 'notifyPaid'>;
   readonly merchants: ServiceMerchants;
   readonly logger: EngineLogger;
+  /**
+   * What a signed notification says about our clock: its detail when its signed time was too far
+   * from ours (the status's clock warning, as for skewed replies), null when it verified on time.
+   */
+  readonly clockSkew?: (pid: string, provider: string, detail: string | null) => void;
 }
 
 export type NotifyHandler = (
@@ -55,9 +62,11 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
     const reading = verifier.read(body, headers);
     const where = { pid, provider };
     if (reading.kind === 'rejected') {
+      if (reading.clockSkew !== undefined) deps.clockSkew?.(pid, provider, reading.clockSkew);
       logger.warn('notify rejected', { ...where, reason: reading.reason });
       return verifier.failure(reading.reason);
     }
+    deps.clockSkew?.(pid, provider, null);
     const attempt = engine.journal.getAttempt(reading.outTradeNo);
     if (!attempt || attempt.pid !== pid || attempt.provider !== provider) {
       logger.warn('notify rejected', {
@@ -87,10 +96,13 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
     }
     if (isFinal(attempt)) {
       // A replay, or an attempt that already ended: the journal stays as it is.
-      logger.info('notify acknowledged, attempt unchanged', {
+      const ended = endedLine(attempt);
+      const log = ended.warn ? logger.warn : logger.info;
+      log.call(logger, ended.message, {
         ...where,
         out_trade_no: reading.outTradeNo,
         phase: attempt.phase,
+        ...(attempt.reverseAction ? { reverse_action: attempt.reverseAction } : {}),
       });
       return verifier.success;
     }
@@ -100,10 +112,33 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
       totalFee: reading.totalFee,
       ...(reading.paidAt ? { paidAt: reading.paidAt } : {}),
     });
-    // An attempt needing attention is not booked from the notification: the engine queries the provider first.
-    const booked =
-      attempt.phase === 'needs_attention' ? 'notify acknowledged, provider queried' : 'notify booked';
-    logger.info(booked, { ...where, out_trade_no: reading.outTradeNo, phase: after.phase });
+    logger.info(liveLine(attempt, after), { ...where, out_trade_no: reading.outTradeNo, phase: after.phase });
     return verifier.success;
   };
+}
+
+/** What a paid notification did to an attempt still under way: the log says what really happened. */
+function liveLine(before: AttemptState, after: AttemptState): string {
+  if (after.phase === 'paid') return 'notify booked';
+  // Not booked from the notification: the engine queries the provider first.
+  if (before.phase === 'needs_attention') return 'notify acknowledged, provider queried';
+  if (after.phase === 'reversing') return 'notify acknowledged, not booked: a reversal is under way';
+  if (after.phase === 'closing')
+    return 'notify acknowledged, not booked yet: the query confirming the close decides';
+  return `notify acknowledged, not booked (${after.phase})`;
+}
+
+/** A paid notification for an attempt that had ended. Closed or failed contradicts it: a person should look. */
+function endedLine(attempt: AttemptState): { message: string; warn: boolean } {
+  switch (attempt.phase) {
+    case 'paid':
+      return { message: 'notify acknowledged, already booked', warn: false };
+    case 'reversed':
+      return { message: 'notify acknowledged, not booked: the payment was already reversed', warn: false };
+    default:
+      return {
+        message: `notify acknowledged, not booked: the attempt had ended ${attempt.phase}, check it with the provider`,
+        warn: true,
+      };
+  }
 }

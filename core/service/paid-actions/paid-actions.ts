@@ -2,7 +2,8 @@
  * Paid-callback actions from configuration, without code: an HTTP POST signed with HMAC-SHA256
  * (so the receiver can verify it came from this terminal), a serial command (start a massage chair),
  * or a module's default export. They run as the engine's paid callbacks, so they run once per paid
- * order, are retried with back-off when they throw, and carry out_trade_no as the idempotency key.
+ * order, are retried with back-off when they throw, and carry out_trade_no as the idempotency key;
+ * a run cut off by a crash is held, not repeated, unless every action is HTTP (buildPaidCallbacks).
  */
 import { createHmac } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
@@ -78,7 +79,20 @@ async function runModule(
   return (await module.default(context)) !== false;
 }
 
-/** order type → callback; '*' applies to types with no entry of their own. */
+/** What a person is told to check after an interrupted run: the kind and its device or file, never a secret. */
+function describeAction(action: PaidActionConfig): string {
+  return action.kind === 'http' ? `http ${action.url}` : `${action.kind} ${action.path}`;
+}
+
+/**
+ * order type → callback; '*' applies to types with no entry of their own.
+ *
+ * Across a crash (docs/deploy.md "Paid actions across a crash"): a run cut off after it started may
+ * have started the motor, and the terminal cannot ask a serial relay or a module whether it did. Such
+ * actions run at most once: an interrupted run is held for a person (`{ held }`), never repeated. A
+ * list of HTTP actions only is repeated with the same Idempotency-Key (out_trade_no) and
+ * `"interrupted": true` in the body, so the receiver refuses what it already did.
+ */
 export function buildPaidCallbacks(
   actions: Readonly<Record<string, readonly PaidActionConfig[]>>,
   baseDir: string,
@@ -89,6 +103,13 @@ export function buildPaidCallbacks(
   for (const type of types) {
     const list = actions[type] ?? actions['*'] ?? [];
     callbacks[type] = async (context) => {
+      const unaskable = list.filter((action) => action.kind !== 'http');
+      if (context.interrupted && unaskable.length > 0) {
+        observe?.(context, false);
+        return {
+          held: `paid action interrupted by a restart: it may have run, so it is not repeated (${unaskable.map(describeAction).join(', ')}); check the device`,
+        };
+      }
       let ok = true;
       for (const action of list) {
         const result =
