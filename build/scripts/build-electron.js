@@ -11,36 +11,14 @@
 import { cp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { NATIVE_EXTERNALS, NODE_BUNDLE, outdirOf, root } from './bundle-options.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
-// `--outdir <dir>` lets the packaging test build into a temporary project copy.
-const outdirFlag = process.argv.indexOf('--outdir');
-const outdir =
-  outdirFlag > 0 && process.argv[outdirFlag + 1]
-    ? path.resolve(process.argv[outdirFlag + 1])
-    : path.join(root, 'dist', 'electron');
+const outdir = outdirOf(process.argv, 'electron');
 
 /** Resolved at run time from the packaged node_modules; keep in step with `files` in electron-builder.yml. */
-const MAIN_EXTERNALS = [
-  'electron',
-  'node-hid',
-  'serialport',
-  '@serialport/*',
-  'usb',
-  '@node-usb/*',
-  'node:*',
-];
+const MAIN_EXTERNALS = ['electron', ...NATIVE_EXTERNALS];
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node24',
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  absWorkingDir: root,
-};
+const common = { ...NODE_BUNDLE, format: 'cjs' };
 
 // core/ is ESM and may read `import.meta.url`/`dirname`; in a CJS bundle they map to the bundle's own file,
 // so files core reads relative to itself are copied next to the bundle (see the end of this script).

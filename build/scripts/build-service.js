@@ -19,17 +19,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { NATIVE_EXTERNALS, NODE_BUNDLE, outdirOf, root } from './bundle-options.js';
 import { recordedInputTimes, snapshotSourceTimes } from './source-times.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
-const outdirFlag = process.argv.indexOf('--outdir');
-const outdir =
-  outdirFlag > 0 && process.argv[outdirFlag + 1]
-    ? path.resolve(process.argv[outdirFlag + 1])
-    : path.join(root, 'dist', 'service');
-
-/** Resolved at run time from node_modules, never bundled. */
-export const SERVICE_EXTERNALS = ['node-hid', 'serialport', '@serialport/*', 'usb', '@node-usb/*', 'node:*'];
+const outdir = outdirOf(process.argv, 'service');
 
 /** Files whose change makes the bundle stale besides its inputs: what `npm ci` rewrites. */
 const LOCK_FILES = ['package-lock.json', 'node_modules/.package-lock.json'];
@@ -61,16 +54,14 @@ const SOURCE_FOLDERS = ['core'];
 await rm(outdir, { recursive: true, force: true });
 const timesBeforeBuild = await snapshotSourceTimes(root, SOURCE_FOLDERS, LOCK_FILES);
 const result = await build({
+  ...NODE_BUNDLE,
   entryPoints: { scanpay: path.join(root, 'core', 'cli', 'main.ts') },
   outdir,
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node24',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunk-[hash]',
-  external: SERVICE_EXTERNALS,
+  external: NATIVE_EXTERNALS,
   banner: {
     js: [
       'import { createRequire as __scanpay_createRequire } from "node:module";',
@@ -79,10 +70,6 @@ const result = await build({
       'const require = __scanpay_createRequire(import.meta.url);',
     ].join(' '),
   },
-  sourcemap: false,
-  legalComments: 'none',
-  logLevel: 'warning',
-  absWorkingDir: root,
   metafile: true,
   plugins: [sourceUrlPlugin],
 });

@@ -6,6 +6,7 @@
  */
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import type { ReportRow } from '../common/contract/hub-report.ts';
 
 const intString = z
   .string()
@@ -96,17 +97,6 @@ export const ReportQuerySchema = z.strictObject({
   terminal: z.string().max(32).optional(),
 });
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
-
-export interface ReportRow {
-  /** null on the store's rows (every terminal together). */
-  readonly terminal_id: string | null;
-  /** The Beijing day, the shift id or the wallet. */
-  readonly key: string | null;
-  readonly paid_orders: number;
-  readonly paid_fen: number;
-  readonly refunded_fen: number;
-  readonly net_fen: number;
-}
 
 const BEIJING_DAY = "to_char(to_timestamp(paid_at / 1000.0) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')";
 const GROUP_KEY: Record<ReportQuery['by'], string> = {

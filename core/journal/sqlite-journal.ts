@@ -290,13 +290,8 @@ export class SqliteJournal implements Journal {
     this.guard(() => this.insertStep(outTradeNo, at, 'intent', op, ''));
   }
 
-  recordOutcome(
-    attempt: AttemptState,
-    op: string,
-    summary: string,
-    orderPatch?: OrderPatch,
-    callback?: CallbackRecord,
-  ): void {
+  // The parameters are the port's (core/ports/journal.ts documents them), not a second copy of the list.
+  recordOutcome(...[attempt, op, summary, orderPatch, callback]: Parameters<Journal['recordOutcome']>): void {
     this.transaction(() => {
       this.stmt(
         'UPDATE attempts SET phase = ?, final = ?, state = ?, updated_at = ? WHERE out_trade_no = ?',

@@ -4,19 +4,12 @@
  * sessionStorage for this tab only, sent as a Bearer header, never in a URL). Refreshes every 15 s.
  */
 import { useCallback, useEffect, useState } from 'react';
+import type { ReportRow } from '../../core/common/contract/hub-report.ts';
 import { formatFen } from '../../core/common/money.ts';
 import { type OwnerKey, type OwnerLanguage, ownerText } from './owner-i18n.ts';
 
 type Fetcher = (input: string, init?: RequestInit) => Promise<Response>;
 
-interface ReportRow {
-  readonly terminal_id: string | null;
-  readonly key: string | null;
-  readonly paid_orders: number;
-  readonly paid_fen: number;
-  readonly refunded_fen: number;
-  readonly net_fen: number;
-}
 interface TerminalRow {
   readonly terminal_id: string;
   readonly revoked: boolean;

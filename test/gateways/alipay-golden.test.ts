@@ -53,9 +53,9 @@ function outcomeOf(method: string, reply: AlipayReply, call: Call): unknown {
     case 'alipay.trade.cancel':
       return mapCancelReply(reply, call.outTradeNo);
     case 'alipay.trade.refund':
-      return mapRefundReply(reply, call.outTradeNo, call.outRefundNo ?? '');
+      return mapRefundReply(reply, { outTradeNo: call.outTradeNo, outRefundNo: call.outRefundNo ?? '' });
     case 'alipay.trade.fastpay.refund.query':
-      return mapRefundQueryReply(reply, call.outTradeNo, call.outRefundNo ?? '');
+      return mapRefundQueryReply(reply, { outTradeNo: call.outTradeNo, outRefundNo: call.outRefundNo ?? '' });
     case 'alipay.trade.precreate':
       return mapPrecreateReply(reply, call.outTradeNo);
     default:

@@ -35,9 +35,12 @@ describe.each(['', 'aop.'])('sub codes with prefix "%s"', (prefix) => {
 
   it('query and refund query: TRADE_NOT_EXIST is not_found', () => {
     expect(mapQueryReply(verified(error(`${prefix}ACQ.TRADE_NOT_EXIST`)), 'A1').kind).toBe('not_found');
-    expect(mapRefundQueryReply(verified(error(`${prefix}ACQ.TRADE_NOT_EXIST`)), 'A1', 'R1').kind).toBe(
-      'not_found',
-    );
+    expect(
+      mapRefundQueryReply(verified(error(`${prefix}ACQ.TRADE_NOT_EXIST`)), {
+        outTradeNo: 'A1',
+        outRefundNo: 'R1',
+      }).kind,
+    ).toBe('not_found');
   });
 
   it('cancel: TRADE_NOT_EXIST is not_found, SYSTEM_ERROR is unknown', () => {
@@ -52,7 +55,10 @@ describe.each(['', 'aop.'])('sub codes with prefix "%s"', (prefix) => {
   });
 
   it('refund and precreate: SYSTEM_ERROR is unknown', () => {
-    expect(mapRefundReply(verified(error(`${prefix}ACQ.SYSTEM_ERROR`)), 'A1', 'R1').kind).toBe('unknown');
+    expect(
+      mapRefundReply(verified(error(`${prefix}ACQ.SYSTEM_ERROR`)), { outTradeNo: 'A1', outRefundNo: 'R1' })
+        .kind,
+    ).toBe('unknown');
     expect(mapPrecreateReply(verified(error(`${prefix}ACQ.SYSTEM_ERROR`)), 'A1').kind).toBe('unknown');
   });
 });

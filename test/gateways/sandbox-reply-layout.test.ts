@@ -106,9 +106,9 @@ describe('alipay: every sandbox reply, re-laid and re-signed, reads the same', (
       case 'alipay.trade.close':
         return mapCloseReply(reply, no);
       case 'alipay.trade.refund':
-        return mapRefundReply(reply, no, biz.out_request_no ?? '');
+        return mapRefundReply(reply, { outTradeNo: no, outRefundNo: biz.out_request_no ?? '' });
       case 'alipay.trade.fastpay.refund.query':
-        return mapRefundQueryReply(reply, no, biz.out_request_no ?? '');
+        return mapRefundQueryReply(reply, { outTradeNo: no, outRefundNo: biz.out_request_no ?? '' });
       case 'alipay.trade.precreate':
         return mapPrecreateReply(reply, no);
       default:

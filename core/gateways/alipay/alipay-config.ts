@@ -10,13 +10,7 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import {
-  baseUrlSchema,
-  hideSecrets,
-  parseProviderConfig,
-  readPemOrPath,
-  timeoutsSchema,
-} from '../shared/provider-config.ts';
+import * as ProviderConfig from '../shared/provider-config.ts';
 import {
   type AlipayCertificates,
   type CertificateInput,
@@ -26,34 +20,32 @@ import {
 
 export const ALIPAY_DEFAULT_GATEWAY = 'https://openapi.alipay.com/gateway.do';
 
-const optionalText = z.string().min(1).optional();
-
 export const alipayConfigSchema = z
   .strictObject({
     provider: z.literal('alipay'),
     app_id: z.string().min(1),
     app_private_key: z.string().min(1),
     /** Public-key mode: Alipay's public key. Certificate mode gives the three certificates instead. */
-    alipay_public_key: optionalText,
+    alipay_public_key: ProviderConfig.optionalText,
     /** Certificate mode (公钥证书模式): app public-key certificate, PEM or path. */
-    app_cert: optionalText,
+    app_cert: ProviderConfig.optionalText,
     /** Certificate mode: the Alipay public-key certificate (alipayCertPublicKey_RSA2.crt), PEM or path. */
-    alipay_public_cert: optionalText,
+    alipay_public_cert: ProviderConfig.optionalText,
     /** Certificate mode: the Alipay root certificate (alipayRootCert.crt), PEM or path. */
-    alipay_root_cert: optionalText,
+    alipay_root_cert: ProviderConfig.optionalText,
     /** The gateway URL itself (requests are posted to it, not below it). */
-    base_url: baseUrlSchema.default(ALIPAY_DEFAULT_GATEWAY),
+    base_url: ProviderConfig.baseUrlSchema.default(ALIPAY_DEFAULT_GATEWAY),
     /** Service-provider (ISV) mode: the merchant's authorisation token, sent with every call. */
-    app_auth_token: optionalText,
+    app_auth_token: ProviderConfig.optionalText,
     /**
      * Service-provider mode: the authorising merchant's app id. Notifications name it as auth_app_id
      * (app_id is then the ISV's own app), and one for another merchant is refused.
      */
-    auth_app_id: optionalText,
-    store_id: optionalText,
+    auth_app_id: ProviderConfig.optionalText,
+    store_id: ProviderConfig.optionalText,
     /** Asynchronous notification URL for QR (precreate) orders. */
-    notify_url: optionalText,
-    timeouts: timeoutsSchema,
+    notify_url: ProviderConfig.optionalText,
+    timeouts: ProviderConfig.timeoutsSchema,
   })
   .transform((raw, ctx) => {
     let refused = false;
@@ -78,7 +70,7 @@ export const alipayConfigSchema = z
     const verifying = privateKey.ok ? loadVerifying(raw, privateKey.key) : undefined;
     if (verifying && !verifying.ok) for (const i of verifying.issues) issue(i.path, i.message);
     if (refused || !privateKey.ok || !verifying?.ok) return z.NEVER;
-    return hideSecrets(
+    return ProviderConfig.hideSecrets(
       {
         provider: raw.provider,
         app_id: raw.app_id,
@@ -137,7 +129,7 @@ export type AlipayConfigInput = z.input<typeof alipayConfigSchema>;
 export type AlipayConfig = z.output<typeof alipayConfigSchema>;
 
 export function parseAlipayConfig(input: unknown): AlipayConfig {
-  return parseProviderConfig(alipayConfigSchema, input, 'alipay');
+  return ProviderConfig.parseProviderConfig(alipayConfigSchema, input, 'alipay');
 }
 
 type KeyLoad = { ok: true; key: KeyObject } | { ok: false; message: string };
@@ -161,7 +153,7 @@ function loadKey(value: string, kind: 'private' | 'public'): KeyLoad {
     );
     if (key) return rsaOnly(key, expected);
   }
-  const read = readPemOrPath(value);
+  const read = ProviderConfig.readPemOrPath(value);
   if (!read.ok) return read;
   if (kind === 'public' && read.pem.includes('PRIVATE KEY')) {
     return { ok: false, message: "is a private key: give Alipay's public key here" };

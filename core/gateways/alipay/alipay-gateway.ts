@@ -90,7 +90,7 @@ export function createAlipayGateway(config: AlipayConfig, deps: AlipayGatewayDep
             }),
             other,
           ),
-        map: (reply, request) => mapRefundReply(reply, request.outTradeNo, request.outRefundNo),
+        map: mapRefundReply,
       },
       queryRefund: {
         send: (request) =>
@@ -99,7 +99,7 @@ export function createAlipayGateway(config: AlipayConfig, deps: AlipayGatewayDep
             { out_trade_no: request.outTradeNo, out_request_no: request.outRefundNo },
             other,
           ),
-        map: (reply, request) => mapRefundQueryReply(reply, request.outTradeNo, request.outRefundNo),
+        map: mapRefundQueryReply,
       },
       precreate: {
         send: (request) => {

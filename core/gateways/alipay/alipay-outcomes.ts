@@ -11,13 +11,7 @@
 
 import type { DeclineReason } from '../../common/decline-reasons.ts';
 import { yuanToFen } from '../../common/money.ts';
-import type {
-  CloseOutcome,
-  PaymentOutcome,
-  PrecreateOutcome,
-  RefundOutcome,
-  ReverseOutcome,
-} from '../../ports/payment-gateway.ts';
+import type * as Gateway from '../../ports/payment-gateway.ts';
 import { chinaTimeToIso } from '../shared/beijing-time.ts';
 import { paidOutcome } from '../shared/paid-outcome.ts';
 import { unknown } from '../shared/transport-unknown.ts';
@@ -114,7 +108,7 @@ function otherOrder(r: Response, outTradeNo: string): boolean {
   return named !== undefined && named !== outTradeNo;
 }
 
-function paidFrom(r: Response, outTradeNo: string, expectedFee: number | undefined): PaymentOutcome {
+function paidFrom(r: Response, outTradeNo: string, expectedFee: number | undefined): Gateway.PaymentOutcome {
   return paidOutcome(
     {
       outTradeNo: text(r, 'out_trade_no'),
@@ -129,7 +123,11 @@ function paidFrom(r: Response, outTradeNo: string, expectedFee: number | undefin
   );
 }
 
-export function mapPayReply(reply: AlipayReply, outTradeNo: string, totalFee: number): PaymentOutcome {
+export function mapPayReply(
+  reply: AlipayReply,
+  outTradeNo: string,
+  totalFee: number,
+): Gateway.PaymentOutcome {
   if (reply.kind === 'unknown') return reply;
   const r = reply.response;
   if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -145,7 +143,7 @@ export function mapPayReply(reply: AlipayReply, outTradeNo: string, totalFee: nu
   return unknown('provider_says_unknown', `code ${code || '(none)'}: query`);
 }
 
-export function mapQueryReply(reply: AlipayReply, outTradeNo: string): PaymentOutcome {
+export function mapQueryReply(reply: AlipayReply, outTradeNo: string): Gateway.PaymentOutcome {
   if (reply.kind === 'unknown') return reply;
   const r = reply.response;
   if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -182,7 +180,7 @@ export function mapQueryReply(reply: AlipayReply, outTradeNo: string): PaymentOu
 }
 
 /** alipay.trade.cancel: retry_flag=Y means "call cancel again", whatever the code. */
-export function mapCancelReply(reply: AlipayReply, outTradeNo: string): ReverseOutcome {
+export function mapCancelReply(reply: AlipayReply, outTradeNo: string): Gateway.ReverseOutcome {
   if (reply.kind === 'unknown') return reply;
   const r = reply.response;
   if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -199,7 +197,7 @@ export function mapCancelReply(reply: AlipayReply, outTradeNo: string): ReverseO
   return unknown('provider_says_unknown', `cancel: ${sub || '(no code)'}`);
 }
 
-export function mapCloseReply(reply: AlipayReply, outTradeNo: string): CloseOutcome {
+export function mapCloseReply(reply: AlipayReply, outTradeNo: string): Gateway.CloseOutcome {
   if (reply.kind === 'unknown') return reply;
   const r = reply.response;
   if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -216,20 +214,21 @@ export function mapCloseReply(reply: AlipayReply, outTradeNo: string): CloseOutc
 }
 
 /** alipay.trade.refund: fund_change=Y means the money moved in this call; N (a repeat) needs a refund query. */
-export function mapRefundReply(reply: AlipayReply, outTradeNo: string, outRefundNo: string): RefundOutcome {
+export function mapRefundReply(
+  reply: AlipayReply,
+  refund: Gateway.RefundQueryRequest,
+): Gateway.RefundOutcome {
   if (reply.kind === 'unknown') return reply;
   const r = reply.response;
-  if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
+  if (otherOrder(r, refund.outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
   const code = codeOf(r);
   if (code === '10000') {
     return text(r, 'fund_change') === 'Y'
-      ? { kind: 'succeeded', refundId: outRefundNo }
-      : { kind: 'processing', refundId: outRefundNo };
+      ? { kind: 'succeeded', refundId: refund.outRefundNo }
+      : { kind: 'processing', refundId: refund.outRefundNo };
   }
   const sub = subCodeOf(r);
-  if (code === '40004' && sub !== 'ACQ.SYSTEM_ERROR')
-    return { kind: 'failed', providerCode: sub, message: messageOf(r) };
-  if (REQUEST_REFUSED_CODES.includes(code))
+  if ((code === '40004' && sub !== 'ACQ.SYSTEM_ERROR') || REQUEST_REFUSED_CODES.includes(code))
     return { kind: 'failed', providerCode: sub, message: messageOf(r) };
   return unknown('provider_says_unknown', `refund: ${sub || '(no code)'}`);
 }
@@ -240,9 +239,9 @@ export function mapRefundReply(reply: AlipayReply, outTradeNo: string, outRefund
  */
 export function mapRefundQueryReply(
   reply: AlipayReply,
-  outTradeNo: string,
-  outRefundNo: string,
-): RefundOutcome {
+  refund: Gateway.RefundQueryRequest,
+): Gateway.RefundOutcome {
+  const { outTradeNo, outRefundNo } = refund;
   if (reply.kind === 'unknown') return reply;
   const r = reply.response;
   if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -263,7 +262,7 @@ export function mapRefundQueryReply(
   return { kind: 'processing', refundId: outRefundNo };
 }
 
-export function mapPrecreateReply(reply: AlipayReply, outTradeNo: string): PrecreateOutcome {
+export function mapPrecreateReply(reply: AlipayReply, outTradeNo: string): Gateway.PrecreateOutcome {
   if (reply.kind === 'unknown') return reply;
   const r = reply.response;
   if (otherOrder(r, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');

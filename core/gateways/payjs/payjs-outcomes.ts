@@ -19,13 +19,7 @@
  */
 
 import { parseFenText } from '../../common/money.ts';
-import type {
-  CloseOutcome,
-  PaymentOutcome,
-  PrecreateOutcome,
-  RefundOutcome,
-  ReverseOutcome,
-} from '../../ports/payment-gateway.ts';
+import type * as Gateway from '../../ports/payment-gateway.ts';
 import { chinaTimeToIso } from '../shared/beijing-time.ts';
 import { paidOutcome } from '../shared/paid-outcome.ts';
 import { unknown } from '../shared/transport-unknown.ts';
@@ -56,7 +50,11 @@ function withOrderId<T extends object>(outcome: T, f: PayjsFields): T {
   return f.payjs_order_id ? { ...outcome, providerOrderId: f.payjs_order_id } : outcome;
 }
 
-function paidFrom(f: PayjsFields, outTradeNo: string, expectedFee: number | undefined): PaymentOutcome {
+function paidFrom(
+  f: PayjsFields,
+  outTradeNo: string,
+  expectedFee: number | undefined,
+): Gateway.PaymentOutcome {
   const outcome = paidOutcome(
     {
       outTradeNo: f.out_trade_no,
@@ -73,7 +71,11 @@ function paidFrom(f: PayjsFields, outTradeNo: string, expectedFee: number | unde
   return withOrderId(outcome, f);
 }
 
-export function mapMicropayReply(reply: PayjsReply, outTradeNo: string, totalFee: number): PaymentOutcome {
+export function mapMicropayReply(
+  reply: PayjsReply,
+  outTradeNo: string,
+  totalFee: number,
+): Gateway.PaymentOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -93,7 +95,7 @@ export function mapMicropayReply(reply: PayjsReply, outTradeNo: string, totalFee
   return paidFrom(f, outTradeNo, totalFee);
 }
 
-export function mapCheckReply(reply: PayjsReply, outTradeNo: string): PaymentOutcome {
+export function mapCheckReply(reply: PayjsReply, outTradeNo: string): Gateway.PaymentOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -110,7 +112,11 @@ export function mapCheckReply(reply: PayjsReply, outTradeNo: string): PaymentOut
   return unknown('unparseable', 'check reply has no status');
 }
 
-export function mapReverseReply(reply: PayjsReply, outTradeNo: string, key: PayjsOrderKey): ReverseOutcome {
+export function mapReverseReply(
+  reply: PayjsReply,
+  outTradeNo: string,
+  key: PayjsOrderKey,
+): Gateway.ReverseOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -126,7 +132,7 @@ export function mapReverseReply(reply: PayjsReply, outTradeNo: string, key: Payj
   return unknown('provider_says_unknown', `reverse: ${messageOf(f)}`.slice(0, 200));
 }
 
-export function mapCloseReply(reply: PayjsReply, outTradeNo: string): CloseOutcome {
+export function mapCloseReply(reply: PayjsReply, outTradeNo: string): Gateway.CloseOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -140,7 +146,11 @@ export function mapCloseReply(reply: PayjsReply, outTradeNo: string): CloseOutco
  * (return_code 1 退款成功, `refund`=1 when it was already refunded) names no amount; an amount the
  * reply does carry must be ours.
  */
-export function mapRefundReply(reply: PayjsReply, outTradeNo: string, refundFee: number): RefundOutcome {
+export function mapRefundReply(
+  reply: PayjsReply,
+  outTradeNo: string,
+  refundFee: number,
+): Gateway.RefundOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -154,7 +164,7 @@ export function mapRefundReply(reply: PayjsReply, outTradeNo: string, refundFee:
   return unknown('provider_says_unknown', `refund: ${messageOf(f)}`.slice(0, 200));
 }
 
-export function mapPrecreateReply(reply: PayjsReply, outTradeNo: string): PrecreateOutcome {
+export function mapPrecreateReply(reply: PayjsReply, outTradeNo: string): Gateway.PrecreateOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (otherOrder(f, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');

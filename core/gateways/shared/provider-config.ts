@@ -27,6 +27,9 @@ export function parseProviderConfig<S extends z.ZodType>(
   });
 }
 
+/** A config text that may be left out but, when given, is not empty. */
+export const optionalText = z.string().min(1).optional();
+
 export const baseUrlSchema = z
   .string()
   .refine((value) => /^https?:\/\/[^\s/]+/.test(value) && URL.canParse(value), 'must be an http(s) URL')

@@ -13,13 +13,7 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { z } from 'zod';
-import {
-  baseUrlSchema,
-  hideSecrets,
-  parseProviderConfig,
-  readPemOrPath,
-  timeoutsSchema,
-} from '../shared/provider-config.ts';
+import * as ProviderConfig from '../shared/provider-config.ts';
 
 export const WXPAY_V3_DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
 
@@ -55,11 +49,11 @@ export const wxpayV3ConfigSchema = z
     public_key: text.optional(),
     /** Platform certificates (inline PEMs or paths), keyed by nothing: their serials are read from them. */
     platform_certificates: z.array(text).optional(),
-    base_url: baseUrlSchema.default(WXPAY_V3_DEFAULT_BASE_URL),
+    base_url: ProviderConfig.baseUrlSchema.default(WXPAY_V3_DEFAULT_BASE_URL),
     /** Required for Native (QR) orders at WeChat. */
     notify_url: text.optional(),
     device_ip: z.string().min(1).default('127.0.0.1'),
-    timeouts: timeoutsSchema,
+    timeouts: ProviderConfig.timeoutsSchema,
   })
   .transform((raw, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -91,7 +85,7 @@ export const wxpayV3ConfigSchema = z
       );
       return z.NEVER;
     }
-    return hideSecrets(
+    return ProviderConfig.hideSecrets(
       {
         provider: raw.provider,
         /** The calling account: the direct merchant, or the service provider in partner mode. */
@@ -121,7 +115,7 @@ export const WXPAY_V3_QR_NEEDS_NOTIFY_URL =
 
 /** Validates a raw config object; throws ConfigError naming every bad key, never a value. */
 export function parseWxpayV3Config(input: unknown): WxpayV3Config {
-  return parseProviderConfig(wxpayV3ConfigSchema, input, 'wxpay_v3');
+  return ProviderConfig.parseProviderConfig(wxpayV3ConfigSchema, input, 'wxpay_v3');
 }
 
 function loadKey<T>(
@@ -130,7 +124,7 @@ function loadKey<T>(
   issue: (path: string, message: string) => void,
   load: (pem: string) => T,
 ): T | undefined {
-  const read = readPemOrPath(value);
+  const read = ProviderConfig.readPemOrPath(value);
   if (!read.ok) {
     issue(path, read.message);
     return undefined;

@@ -9,13 +9,7 @@
  * - query and reverse never end a trade on "our request was refused": that says nothing of the money.
  */
 import type { DeclineReason } from '../../common/decline-reasons.ts';
-import type {
-  CloseOutcome,
-  PaymentOutcome,
-  PrecreateOutcome,
-  RefundOutcome,
-  ReverseOutcome,
-} from '../../ports/payment-gateway.ts';
+import type * as Gateway from '../../ports/payment-gateway.ts';
 import { paidOutcome } from '../shared/paid-outcome.ts';
 import { unknown } from '../shared/transport-unknown.ts';
 import { wechatTradeStateOutcome } from '../shared/wechat-trade-state.ts';
@@ -91,7 +85,7 @@ function buyerOf(payer: Json): string | undefined {
   return str(payer, 'openid') ?? str(payer, 'sub_openid') ?? str(payer, 'sp_openid');
 }
 
-function paidFrom(json: Json, outTradeNo: string, expectedFee: number | undefined): PaymentOutcome {
+function paidFrom(json: Json, outTradeNo: string, expectedFee: number | undefined): Gateway.PaymentOutcome {
   return paidOutcome(
     {
       outTradeNo: str(json, 'out_trade_no'),
@@ -116,7 +110,11 @@ function declined(c: string, message: string) {
   };
 }
 
-export function mapCodepayReply(reply: WxpayV3Reply, outTradeNo: string, totalFee: number): PaymentOutcome {
+export function mapCodepayReply(
+  reply: WxpayV3Reply,
+  outTradeNo: string,
+  totalFee: number,
+): Gateway.PaymentOutcome {
   if (reply.kind === 'unknown') return reply;
   const { status, json } = reply;
   if (otherOrder(json, outTradeNo)) return unknown('mismatch', 'reply names another out_trade_no');
@@ -129,7 +127,7 @@ export function mapCodepayReply(reply: WxpayV3Reply, outTradeNo: string, totalFe
   return unknown('provider_says_unknown', `codepay: HTTP ${status} ${c || state || 'no code'}`);
 }
 
-export function mapQueryReply(reply: WxpayV3Reply, outTradeNo: string): PaymentOutcome {
+export function mapQueryReply(reply: WxpayV3Reply, outTradeNo: string): Gateway.PaymentOutcome {
   if (reply.kind === 'unknown') return reply;
   const { status, json } = reply;
   if (status === 404 && code(json) === 'ORDER_NOT_EXIST')
@@ -157,7 +155,7 @@ export function mapQueryReply(reply: WxpayV3Reply, outTradeNo: string): PaymentO
   });
 }
 
-export function mapReverseReply(reply: WxpayV3Reply): ReverseOutcome {
+export function mapReverseReply(reply: WxpayV3Reply): Gateway.ReverseOutcome {
   if (reply.kind === 'unknown') return reply;
   const { status, json } = reply;
   if (status === 200 || status === 204) return { kind: 'reversed' };
@@ -171,7 +169,7 @@ export function mapReverseReply(reply: WxpayV3Reply): ReverseOutcome {
   return unknown('provider_says_unknown', `reverse: HTTP ${status} ${c || 'no code'}`);
 }
 
-export function mapCloseReply(reply: WxpayV3Reply): CloseOutcome {
+export function mapCloseReply(reply: WxpayV3Reply): Gateway.CloseOutcome {
   if (reply.kind === 'unknown') return reply;
   const { status, json } = reply;
   if (status === 204 || status === 200) return { kind: 'closed' };
@@ -181,7 +179,7 @@ export function mapCloseReply(reply: WxpayV3Reply): CloseOutcome {
   return unknown('provider_says_unknown', `close: HTTP ${status} ${c || 'no code'}`);
 }
 
-function refundState(json: Json, outRefundNo: string): RefundOutcome {
+function refundState(json: Json, outRefundNo: string): Gateway.RefundOutcome {
   if (str(json, 'out_refund_no') !== outRefundNo)
     return unknown('mismatch', 'reply names another out_refund_no');
   const refundId = str(json, 'refund_id');
@@ -194,7 +192,7 @@ function refundState(json: Json, outRefundNo: string): RefundOutcome {
   return unknown('provider_says_unknown', `refund status ${status || '(none)'}`);
 }
 
-export function mapRefundReply(reply: WxpayV3Reply, outRefundNo: string): RefundOutcome {
+export function mapRefundReply(reply: WxpayV3Reply, outRefundNo: string): Gateway.RefundOutcome {
   if (reply.kind === 'unknown') return reply;
   const { status, json } = reply;
   if (status === 200) return refundState(json, outRefundNo);
@@ -204,7 +202,7 @@ export function mapRefundReply(reply: WxpayV3Reply, outRefundNo: string): Refund
   return unknown('provider_says_unknown', `refund: HTTP ${status} ${c || 'no code'}`);
 }
 
-export function mapRefundQueryReply(reply: WxpayV3Reply, outRefundNo: string): RefundOutcome {
+export function mapRefundQueryReply(reply: WxpayV3Reply, outRefundNo: string): Gateway.RefundOutcome {
   if (reply.kind === 'unknown') return reply;
   const { status, json } = reply;
   if (status === 404 && code(json) === 'RESOURCE_NOT_EXISTS')
@@ -213,7 +211,7 @@ export function mapRefundQueryReply(reply: WxpayV3Reply, outRefundNo: string): R
   return unknown('provider_says_unknown', `refund query: HTTP ${status} ${code(json) || 'no code'}`);
 }
 
-export function mapNativeReply(reply: WxpayV3Reply): PrecreateOutcome {
+export function mapNativeReply(reply: WxpayV3Reply): Gateway.PrecreateOutcome {
   if (reply.kind === 'unknown') return reply;
   const { status, json } = reply;
   if (status === 200) {

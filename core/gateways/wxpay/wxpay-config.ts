@@ -9,13 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
-import {
-  baseUrlSchema,
-  hideSecrets,
-  parseProviderConfig,
-  readPemOrPath,
-  timeoutsSchema,
-} from '../shared/provider-config.ts';
+import * as ProviderConfig from '../shared/provider-config.ts';
 
 export const WXPAY_DEFAULT_BASE_URL = 'https://api.mch.weixin.qq.com';
 /** WeChat's backup domain (备用域名), used only as docs/protocols.md §2 "Backup domain" allows. */
@@ -30,8 +24,6 @@ export interface WxpayClientTls {
   readonly ca?: string;
 }
 
-const optionalText = z.string().min(1).optional();
-
 export const wxpayConfigSchema = z
   .strictObject({
     provider: z.literal('wxpay'),
@@ -39,27 +31,27 @@ export const wxpayConfigSchema = z
     mch_id: z.string().min(1),
     key: z.string().length(32, 'must be the 32-character API key'),
     sign_type: z.enum(['MD5', 'HMAC-SHA256']).default('HMAC-SHA256'),
-    sub_mch_id: optionalText,
-    sub_appid: optionalText,
-    base_url: baseUrlSchema.default(WXPAY_DEFAULT_BASE_URL),
+    sub_mch_id: ProviderConfig.optionalText,
+    sub_appid: ProviderConfig.optionalText,
+    base_url: ProviderConfig.baseUrlSchema.default(WXPAY_DEFAULT_BASE_URL),
     /** Defaults to base_url; the sandbox serves /secapi on a separate TLS port. */
-    secapi_base_url: baseUrlSchema.optional(),
+    secapi_base_url: ProviderConfig.baseUrlSchema.optional(),
     /** Defaults to api2.mch.weixin.qq.com when base_url is WeChat's own domain; none otherwise. */
-    backup_base_url: baseUrlSchema.optional(),
+    backup_base_url: ProviderConfig.baseUrlSchema.optional(),
     /** Defaults to backup_base_url when /secapi uses base_url; none for a separate secapi_base_url. */
-    secapi_backup_base_url: baseUrlSchema.optional(),
-    pfx_path: optionalText,
+    secapi_backup_base_url: ProviderConfig.baseUrlSchema.optional(),
+    pfx_path: ProviderConfig.optionalText,
     pfx_passphrase: z.string().optional(),
-    cert_pem: optionalText,
-    cert_path: optionalText,
-    key_pem: optionalText,
-    key_path: optionalText,
+    cert_pem: ProviderConfig.optionalText,
+    cert_path: ProviderConfig.optionalText,
+    key_pem: ProviderConfig.optionalText,
+    key_path: ProviderConfig.optionalText,
     /** Extra CA to trust for the provider's server (the sandbox's own CA). */
-    ca_pem: optionalText,
+    ca_pem: ProviderConfig.optionalText,
     spbill_create_ip: z.string().min(1).default('127.0.0.1'),
     /** unifiedorder (QR mode) requires a notify_url at the real WeChat; micropay does not. */
-    notify_url: optionalText,
-    timeouts: timeoutsSchema,
+    notify_url: ProviderConfig.optionalText,
+    timeouts: ProviderConfig.timeoutsSchema,
   })
   .transform((raw, ctx) => {
     // Service-provider mode (docs/protocols.md §2): refused at start rather than at the first sale.
@@ -82,7 +74,7 @@ export const wxpayConfigSchema = z
     const backup =
       raw.backup_base_url ?? (raw.base_url === WXPAY_DEFAULT_BASE_URL ? WXPAY_BACKUP_BASE_URL : undefined);
     const secapi = raw.secapi_base_url ?? raw.base_url;
-    return hideSecrets(
+    return ProviderConfig.hideSecrets(
       {
         provider: raw.provider,
         appid: raw.appid,
@@ -117,7 +109,7 @@ export type WxpayConfig = z.output<typeof wxpayConfigSchema>;
 
 /** Validates a raw config object; throws ConfigError naming every bad key. */
 export function parseWxpayConfig(input: unknown): WxpayConfig {
-  return parseProviderConfig(wxpayConfigSchema, input, 'wxpay');
+  return ProviderConfig.parseProviderConfig(wxpayConfigSchema, input, 'wxpay');
 }
 
 type RawCertFields = {
@@ -204,7 +196,7 @@ function pemField(
     return inline;
   }
   if (path !== undefined) {
-    const read = readPemOrPath(path);
+    const read = ProviderConfig.readPemOrPath(path);
     if (!read.ok) {
       issue(`${name}_path`, read.message);
       return null;

@@ -86,7 +86,7 @@ export function createWxpayGateway(config: WxpayConfig, _deps: WxpayGatewayDeps 
             },
             secapi,
           ),
-        map: (reply, request) => mapRefundReply(reply, request.outTradeNo, request.outRefundNo),
+        map: mapRefundReply,
       },
       queryRefund: {
         send: (request) =>
@@ -95,7 +95,7 @@ export function createWxpayGateway(config: WxpayConfig, _deps: WxpayGatewayDeps 
             { out_trade_no: request.outTradeNo, out_refund_no: request.outRefundNo },
             read,
           ),
-        map: (reply, request) => mapRefundQueryReply(reply, request.outTradeNo, request.outRefundNo),
+        map: mapRefundQueryReply,
       },
       precreate: {
         send: (request) =>

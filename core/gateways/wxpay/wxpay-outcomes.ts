@@ -10,13 +10,7 @@
 
 import type { DeclineReason } from '../../common/decline-reasons.ts';
 import { parseFenText } from '../../common/money.ts';
-import type {
-  CloseOutcome,
-  PaymentOutcome,
-  PrecreateOutcome,
-  RefundOutcome,
-  ReverseOutcome,
-} from '../../ports/payment-gateway.ts';
+import type * as Gateway from '../../ports/payment-gateway.ts';
 import { chinaTimeToIso } from '../shared/beijing-time.ts';
 import { paidOutcome } from '../shared/paid-outcome.ts';
 import { unknown } from '../shared/transport-unknown.ts';
@@ -112,7 +106,7 @@ function paidFrom(
   fields: Readonly<Record<string, string>>,
   outTradeNo: string,
   expectedFee: number | undefined,
-): PaymentOutcome {
+): Gateway.PaymentOutcome {
   return paidOutcome(
     {
       outTradeNo: fields.out_trade_no,
@@ -127,7 +121,11 @@ function paidFrom(
   );
 }
 
-export function mapMicropayReply(reply: WxpayReply, outTradeNo: string, totalFee: number): PaymentOutcome {
+export function mapMicropayReply(
+  reply: WxpayReply,
+  outTradeNo: string,
+  totalFee: number,
+): Gateway.PaymentOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (f.return_code === 'FAIL') return declined('FAIL', message(f));
@@ -144,7 +142,7 @@ export function mapMicropayReply(reply: WxpayReply, outTradeNo: string, totalFee
   );
 }
 
-export function mapQueryReply(reply: WxpayReply, outTradeNo: string): PaymentOutcome {
+export function mapQueryReply(reply: WxpayReply, outTradeNo: string): Gateway.PaymentOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (f.return_code === 'FAIL') return unknown('provider_says_unknown', `query refused: ${message(f)}`);
@@ -170,7 +168,7 @@ export function mapQueryReply(reply: WxpayReply, outTradeNo: string): PaymentOut
   });
 }
 
-export function mapReverseReply(reply: WxpayReply, outTradeNo: string): ReverseOutcome {
+export function mapReverseReply(reply: WxpayReply, outTradeNo: string): Gateway.ReverseOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (f.return_code === 'FAIL') return unknown('provider_says_unknown', `reverse refused: ${message(f)}`);
@@ -186,7 +184,7 @@ export function mapReverseReply(reply: WxpayReply, outTradeNo: string): ReverseO
   return unknown('provider_says_unknown', `reverse: ${code || 'no err_code'}`);
 }
 
-export function mapCloseReply(reply: WxpayReply, outTradeNo: string): CloseOutcome {
+export function mapCloseReply(reply: WxpayReply, outTradeNo: string): Gateway.CloseOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (f.return_code === 'FAIL') return { kind: 'failed', providerCode: 'FAIL', message: message(f) };
@@ -222,7 +220,8 @@ export const WXPAY_REFUND_FAILED_CODES: readonly string[] = [
 ];
 
 /** refund: result SUCCESS only means "accepted"; refundquery says when the money has moved. */
-export function mapRefundReply(reply: WxpayReply, outTradeNo: string, outRefundNo: string): RefundOutcome {
+export function mapRefundReply(reply: WxpayReply, refund: Gateway.RefundQueryRequest): Gateway.RefundOutcome {
+  const { outTradeNo, outRefundNo } = refund;
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (f.return_code === 'FAIL') return { kind: 'failed', providerCode: 'FAIL', message: message(f) };
@@ -241,9 +240,9 @@ export function mapRefundReply(reply: WxpayReply, outTradeNo: string, outRefundN
 /** refundquery lists refunds as refund_status_0…n; ours is the one whose out_refund_no_$n matches. */
 export function mapRefundQueryReply(
   reply: WxpayReply,
-  outTradeNo: string,
-  outRefundNo: string,
-): RefundOutcome {
+  refund: Gateway.RefundQueryRequest,
+): Gateway.RefundOutcome {
+  const { outTradeNo, outRefundNo } = refund;
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (f.return_code === 'FAIL')
@@ -271,7 +270,7 @@ export function mapRefundQueryReply(
   return { kind: 'not_found', providerCode: 'REFUNDNOTEXIST' };
 }
 
-export function mapPrecreateReply(reply: WxpayReply, outTradeNo: string): PrecreateOutcome {
+export function mapPrecreateReply(reply: WxpayReply, outTradeNo: string): Gateway.PrecreateOutcome {
   if (reply.kind === 'unknown') return reply;
   const f = reply.fields;
   if (f.return_code === 'FAIL') return declined('FAIL', message(f));

@@ -5,11 +5,9 @@ import type { OrderFilter } from '../../ports/journal.ts';
 import { collectOrders, exportFilename, ordersToCsv } from '../orders-csv.ts';
 import type { ServiceParts } from './service-parts.ts';
 
-export function orderOperations({
-  engine,
-  config,
-  clock,
-}: ServiceParts): Pick<ScanPayApi, 'listOrders' | 'exportOrders' | 'getOrder'> {
+type OrderOperations = Pick<ScanPayApi, 'listOrders' | 'exportOrders' | 'getOrder'>;
+
+export function orderOperations({ engine, config, clock }: ServiceParts): OrderOperations {
   return {
     async listOrders(request) {
       const page = request.page ?? 1;

@@ -4,6 +4,7 @@
  */
 import type { ScanPayApi } from '../../common/contract/api-contract.ts';
 import type { SettingsView, WedgeSettingsView } from '../../common/contract/views.ts';
+import { wedgeSettingsView } from '../../common/wedge/wedge-settings.ts';
 import type { ServiceConfig } from '../config/service-config.ts';
 import type { ServiceParts } from './service-parts.ts';
 
@@ -62,13 +63,7 @@ function settingsView({ settings, config, merchants, sandboxUrl }: ServiceParts)
 /** The first wedge scanner's settings for the browser's detector (renderer/src/scan/browser-wedge.ts). */
 export function wedgeView(scanners: ServiceConfig['scanners']): WedgeSettingsView | null {
   const wedge = scanners.find((s) => s.kind === 'wedge');
-  if (!wedge) return null;
-  return {
-    max_key_gap_ms: wedge.maxKeyGapMs,
-    end_timeout_ms: wedge.endTimeoutMs,
-    min_length: wedge.minLength,
-    require_suffix: wedge.requireSuffix,
-  };
+  return wedge ? wedgeSettingsView(wedge) : null;
 }
 
 function describeScanner(config: ServiceConfig['scanners'][number]): string {

@@ -3,6 +3,7 @@
  * built on it: every form of the till writes its fields the same way.
  */
 import type { InputHTMLAttributes, ReactNode } from 'react';
+import { PIN_MAX_LENGTH } from '../../../core/common/contract/pin-rules.ts';
 
 export interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'value'> {
   readonly label: ReactNode;
@@ -28,4 +29,16 @@ export function TextField({ label, onChange, inline, fieldClassName, ...input }:
 /** The supervisor PIN: hidden, digits keyboard, never autofilled. */
 export function PinField(props: Omit<TextFieldProps, 'type'>) {
   return <TextField type="password" inputMode="numeric" autoComplete="off" maxLength={32} {...props} />;
+}
+
+/** A new supervisor PIN or passphrase: hidden, offered to password managers as a new one, cut at the longest accepted. */
+export function NewPinField({ onChange, ...props }: Omit<TextFieldProps, 'type' | 'autoComplete'>) {
+  return (
+    <TextField
+      type="password"
+      autoComplete="new-password"
+      {...props}
+      onChange={(value) => onChange(value.slice(0, PIN_MAX_LENGTH))}
+    />
+  );
 }

@@ -11,6 +11,7 @@ import {
   WedgeDetector,
   type WedgeDetectorOptions,
 } from '../../../core/common/wedge/wedge-detector.ts';
+import { wedgeSettingsFromView } from '../../../core/common/wedge/wedge-settings.ts';
 import type { AppStores } from '../state/app-stores.ts';
 import { routeReject, routeScan } from './route-scan.ts';
 import { attachWedge } from './wedge-listener.ts';
@@ -25,13 +26,7 @@ export interface WedgeClock {
 const BROWSER_DEFAULTS: WedgeDetectorOptions = { maxKeyGapMs: 40, endTimeoutMs: 120, minLength: 8 };
 
 export function wedgeDetectorOptions(wedge: WedgeSettingsView | null): WedgeDetectorOptions {
-  if (!wedge) return BROWSER_DEFAULTS;
-  return {
-    maxKeyGapMs: wedge.max_key_gap_ms,
-    endTimeoutMs: wedge.end_timeout_ms,
-    minLength: wedge.min_length,
-    requireSuffix: wedge.require_suffix,
-  };
+  return wedge ? wedgeSettingsFromView(wedge) : BROWSER_DEFAULTS;
 }
 
 export function attachBrowserWedge(target: Window, stores: AppStores, clock?: WedgeClock): Disposer {

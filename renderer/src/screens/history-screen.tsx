@@ -10,6 +10,7 @@ import { KeyValue } from '../components/key-value.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ReprintButton } from '../components/reprint-button.tsx';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
+import { DetailCell, TableHead } from '../components/table-parts.tsx';
 import { TextField } from '../components/text-field.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
@@ -165,17 +166,17 @@ export function HistoryScreen() {
         <p className="muted">{t('history.empty')}</p>
       ) : (
         <table className="orders" data-testid="orders">
-          <thead>
-            <tr>
-              <th>{t('receipt.time')}</th>
-              <th>{t('receipt.order_no')}</th>
-              <th>{t('receipt.amount')}</th>
-              <th>{t('history.tender')}</th>
-              <th>{t('history.status')}</th>
-              <th>{t('history.cashier')}</th>
-              <th />
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              'receipt.time',
+              'receipt.order_no',
+              'receipt.amount',
+              'history.tender',
+              'history.status',
+              'history.cashier',
+              null,
+            ]}
+          />
           <tbody>
             {orders.map((o) => (
               <tr key={o.out_trade_no}>
@@ -187,15 +188,7 @@ export function HistoryScreen() {
                 <td>{o.tender ? t(`tender.${o.tender}`) : '—'}</td>
                 <td>{t(`order.status.${o.status}`)}</td>
                 <td>{o.cashier ?? '—'}</td>
-                <td>
-                  <button
-                    type="button"
-                    className="btn btn-small"
-                    onClick={() => void h().select(o.out_trade_no)}
-                  >
-                    {t('history.detail')}
-                  </button>
-                </td>
+                <DetailCell onOpen={() => void h().select(o.out_trade_no)} />
               </tr>
             ))}
           </tbody>

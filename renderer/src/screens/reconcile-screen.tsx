@@ -12,6 +12,7 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { SupervisorFields, useSupervisorDecision } from '../components/supervisor-fields.tsx';
+import { DetailCell, TableHead } from '../components/table-parts.tsx';
 import { TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { discrepancies } from '../state/reconcile-store.ts';
@@ -152,14 +153,9 @@ export function ReconcileScreen() {
             {t('reconcile.open', { count: items.filter((i) => i.state === 'open').length })}
           </p>
           <table className="orders" data-testid="reconcile-totals">
-            <thead>
-              <tr>
-                <th>{t('reconcile.wallet')}</th>
-                <th>{t('reconcile.status')}</th>
-                <th>{t('reconcile.bill')}</th>
-                <th>{t('reconcile.till')}</th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['reconcile.wallet', 'reconcile.status', 'reconcile.bill', 'reconcile.till']}
+            />
             <tbody>
               {Object.entries(summary.status).map(([key, s]) => {
                 const totals = summary.totals[key];
@@ -203,11 +199,7 @@ export function ReconcileScreen() {
                   {amount(money, i.terminal_fen)} / {amount(money, i.provider_fen)}
                 </td>
                 <td>{t(`reconcile.state.${i.state}`)}</td>
-                <td>
-                  <button type="button" className="btn btn-small" onClick={() => r().select(i.id)}>
-                    {t('history.detail')}
-                  </button>
-                </td>
+                <DetailCell onOpen={() => r().select(i.id)} />
               </tr>
             ))}
           </tbody>

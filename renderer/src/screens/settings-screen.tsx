@@ -2,12 +2,12 @@
 import { Circle, CircleCheck, Lock, ScanLine } from 'lucide-react';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { isAcceptableNewPin } from '../../../core/common/contract/pin-rules.ts';
+import { isAcceptableNewPin, PIN_MAX_LENGTH } from '../../../core/common/contract/pin-rules.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { PeripheralsPanel } from '../components/peripherals-panel.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
-import { PinField, TextField } from '../components/text-field.tsx';
+import { NewPinField, PinField } from '../components/text-field.tsx';
 import { hasMessage, type MessageKey } from '../i18n/catalog.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { useApp, useStores } from '../state/stores-context.tsx';
@@ -32,7 +32,7 @@ function PinGate() {
         label={t('settings.pin')}
         value={pin}
         data-testid="settings-pin"
-        onChange={(value) => setPin(value.slice(0, 64))}
+        onChange={(value) => setPin(value.slice(0, PIN_MAX_LENGTH))}
       />
       <ReasonedButton
         type="submit"
@@ -204,13 +204,11 @@ function SettingsBody() {
           setNewPin('');
         }}
       >
-        <TextField
+        <NewPinField
           label={t('settings.new_pin')}
-          type="password"
-          autoComplete="new-password"
           value={newPin}
           data-testid="settings-new-pin"
-          onChange={(value) => setNewPin(value.slice(0, 64))}
+          onChange={setNewPin}
         />
         <ReasonedButton
           type="submit"

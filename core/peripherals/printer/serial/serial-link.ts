@@ -8,7 +8,7 @@
  * held, printer off) fails the job after `jobTimeoutMs` and the port is closed.
  */
 import type { SerialPort } from 'serialport';
-import type { ByteLink } from '../../escpos/byte-link.ts';
+import type { ByteLink, ExchangeOptions } from '../../escpos/byte-link.ts';
 import { SerialisedJobs } from '../serialised-jobs.ts';
 
 export interface SerialLinkOptions {
@@ -35,10 +35,7 @@ export class SerialLink implements ByteLink {
     this.idleCloseMs = options.idleCloseMs ?? 5000;
   }
 
-  exchange(
-    bytes: Uint8Array,
-    options: { replyBytes?: number; replyTimeoutMs?: number } = {},
-  ): Promise<Uint8Array> {
+  exchange(bytes: Uint8Array, options: ExchangeOptions = {}): Promise<Uint8Array> {
     return this.jobs.run(() => this.run(bytes, options));
   }
 
@@ -72,10 +69,7 @@ export class SerialLink implements ByteLink {
     return new Promise((resolve) => port.close(() => resolve()));
   }
 
-  private async run(
-    bytes: Uint8Array,
-    options: { replyBytes?: number; replyTimeoutMs?: number },
-  ): Promise<Uint8Array> {
+  private async run(bytes: Uint8Array, options: ExchangeOptions): Promise<Uint8Array> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     const want = options.replyBytes ?? 0;

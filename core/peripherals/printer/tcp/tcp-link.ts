@@ -3,7 +3,7 @@
  * status bytes asked for, close. node:net is all it takes; no library adds anything here.
  */
 import { connect } from 'node:net';
-import type { ByteLink } from '../../escpos/byte-link.ts';
+import type { ByteLink, ExchangeOptions } from '../../escpos/byte-link.ts';
 
 export interface TcpLinkOptions {
   readonly connectTimeoutMs?: number;
@@ -30,10 +30,7 @@ export class TcpLink implements ByteLink {
     };
   }
 
-  exchange(
-    bytes: Uint8Array,
-    options: { replyBytes?: number; replyTimeoutMs?: number } = {},
-  ): Promise<Uint8Array> {
+  exchange(bytes: Uint8Array, options: ExchangeOptions = {}): Promise<Uint8Array> {
     const want = options.replyBytes ?? 0;
     const { connectTimeoutMs, jobTimeoutMs, closeWaitMs } = this.options;
     return new Promise((resolve, reject) => {

@@ -13,7 +13,7 @@
  * between jobs. On Linux the kernel's usblp driver usually owns the interface; it is detached when
  * claiming fails (docs/peripherals.md, "USB printers"). Exchanges run one at a time.
  */
-import type { ByteLink } from '../../escpos/byte-link.ts';
+import type { ByteLink, ExchangeOptions } from '../../escpos/byte-link.ts';
 import { SerialisedJobs } from '../serialised-jobs.ts';
 
 /** USB interface class of printers (USB-IF, "Defined Class Codes": 07h). */
@@ -97,10 +97,7 @@ export class UsbLink implements ByteLink {
     this.findDevice = options.findDevice ?? findUsbDevice;
   }
 
-  exchange(
-    bytes: Uint8Array,
-    options: { replyBytes?: number; replyTimeoutMs?: number } = {},
-  ): Promise<Uint8Array> {
+  exchange(bytes: Uint8Array, options: ExchangeOptions = {}): Promise<Uint8Array> {
     return this.jobs.run(() => this.run(bytes, options));
   }
 
@@ -108,10 +105,7 @@ export class UsbLink implements ByteLink {
     await this.jobs.idle();
   }
 
-  private async run(
-    bytes: Uint8Array,
-    options: { replyBytes?: number; replyTimeoutMs?: number },
-  ): Promise<Uint8Array> {
+  private async run(bytes: Uint8Array, options: ExchangeOptions): Promise<Uint8Array> {
     const device = await this.findDevice(this.vendorId, this.productId);
     if (!device) throw new Error(`no USB device ${this.id.slice(4)} is connected`);
     if (!device.opened) await device.open();
