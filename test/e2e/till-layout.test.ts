@@ -3,20 +3,24 @@
  * every sale state no element of the sale screen lies outside the window or under the top or status
  * bar, nothing scrolls (page or sale screen), both bars stay one row, and every button and field of
  * every screen is a ≥44 px touch target that, when disabled, says why. The states are reached for real on one till whose line to the
- * providers runs through an outage proxy (in doubt while the line is cut). Each state is also written to
- * docs/screenshots/till-<size>-<state>.png for the README. One browser, one page, resized per size.
+ * providers runs through an outage proxy (in doubt while the line is cut). Each state is also written as
+ * till-<size>-<state>.png: into test/.artifacts/screenshots, or with UPDATE_SCREENSHOTS=1 into
+ * docs/screenshots for the README (`npm run screenshots`), so that a test run leaves the tracked
+ * images alone (Chromium renders them slightly differently from run to run). One browser, one page,
+ * resized per size.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newPage, scanAsWedge } from './helpers/browser.ts';
+import { newPage, SCREENSHOT_DIR, scanAsWedge } from './helpers/browser.ts';
 import { type OutageProxy, startOutageProxy } from './helpers/outage-proxy.ts';
 import { api, issueCode } from './helpers/sandbox.ts';
 import { ROOT, type RunningServe, startServe } from './helpers/serve.ts';
 import { startTillBehindProxy, type TillBehindProxy } from './helpers/till-behind-proxy.ts';
 
-const DOCS_SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
+const DOCS_SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'screenshots') : SCREENSHOT_DIR;
 
 let till: TillBehindProxy;
 let proxy: OutageProxy;
