@@ -12,6 +12,7 @@
  *   POST /api/reconcile   {date}: each merchant's bills against all tills' sales (admin token)
  *   POST /api/refunds     a store-level refund of any till's order; GET lists them (admin token)
  *   POST /api/terminal/refunds   a till asks for a refund of any till's sale (terminal token)
+ *   GET  /api/terminal/orders?order_no=   a till looks up one sale of any till (terminal token)
  *   POST /api/terminal/refund-refusal   a till refuses a refund the hub asked for (terminal token)
  *   GET  /healthz         200 when the database answers
  *   GET  anything else    the owner's page (renderer/owner, built to dist/owner), which asks for
@@ -37,6 +38,7 @@ import {
   OrderQuerySchema,
   openAttention,
   ReportQuerySchema,
+  TerminalOrderQuerySchema,
 } from './hub-reads.ts';
 import { reconcileAtHub } from './hub-reconcile.ts';
 import {
@@ -209,6 +211,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const input = parsed(RefundRequestSchema.omit({ requested_by: true }), await jsonBody(req), 'refund');
       const refund = await requestRefund(pool, { ...input, requested_by: `till ${asking}` }, now());
       send(res, 200, { ok: true, refund });
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/api/terminal/orders') {
+      // A till's refund screen: the sale another till made, found by its exact order number only
+      // (a till reads one order it was told about, never a listing of the store).
+      await terminalOfToken(pool, bearer(req));
+      const { order_no } = parsed(TerminalOrderQuerySchema, query, 'query');
+      const { orders } = await listHubOrders(pool, { order_no, limit: 10, offset: 0 });
+      send(res, 200, { ok: true, orders });
       return;
     }
     if (req.method === 'GET' && url.pathname === '/api/terminal/config') {
