@@ -41,13 +41,16 @@ export function StoreRefundPanel() {
   const rest = storeRefundableFee(order);
   return (
     <div className="card" data-testid="store-refund-order">
+      {/* The same rows as this till's own refund card, so it fits the same screens (800×480). */}
       <div className="card-head">
-        <strong>{t('refund.store.title')}</strong>
+        <span>
+          {t('refund.store.till')} <strong data-testid="store-refund-till">{order.terminal_id}</strong>
+        </span>
+        <code>{order.order_no}</code>
+        <span>{order.tender ? t(`tender.${order.tender}`) : '—'}</span>
+        <time>{time(order.paid_at ?? order.created_at)}</time>
       </div>
       <dl className="kvs">
-        <KeyValue label={t('refund.store.till')} value={order.terminal_id} testId="store-refund-till" />
-        <KeyValue label={t('refund.lookup')} value={<code>{order.order_no}</code>} />
-        <KeyValue label={t('refund.store.sold')} value={time(order.paid_at ?? order.created_at)} />
         <KeyValue label={t('refund.paid')} value={money(order.total_fee)} />
         <KeyValue label={t('refund.refunded')} value={money(order.refunded_fee)} />
         <KeyValue label={t('refund.refundable')} value={money(rest)} testId="store-refundable" />
