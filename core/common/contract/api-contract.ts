@@ -225,6 +225,8 @@ export type ServiceEvent =
   | { readonly kind: 'health'; readonly health: HealthView }
   | { readonly kind: 'shift'; readonly shift: ShiftView | null }
   | { readonly kind: 'qr'; readonly qr: QrDisplayView }
+  /** The settings changed while running (a store config applied live): read getSettings again. */
+  | { readonly kind: 'settings' }
   | PeripheralsEvent;
 
 export type { Disposer } from '../disposer.ts';

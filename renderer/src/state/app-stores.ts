@@ -111,6 +111,10 @@ export function dispatchEvent(stores: AppStores, event: ServiceEvent): void {
     case 'shift':
       stores.shift.getState().applyShift(event.shift);
       return;
+    case 'settings':
+      // A store config applied live: the language follows unless the cashier chose one here.
+      void stores.settings.getState().load();
+      return;
     case 'qr':
       stores.qr.getState().applyQr(event.qr);
       return;
