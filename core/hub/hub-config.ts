@@ -2,7 +2,7 @@
  * `scanpay hub`'s settings, from (highest first) the command line, the environment
  * (SCANPAY_HUB_DATABASE, SCANPAY_HUB_ADMIN_TOKEN, SCANPAY_HUB_PORT, SCANPAY_HUB_HOST,
  * SCANPAY_HUB_CONFIG_KEY) and a JSON config file (`--config FILE`: {"database", "admin_token",
- * "port", "host", "pool_max", "config_key"}), validated
+ * "port", "host", "pool_max", "config_key", "reconcile_at"}), validated
  * with zod. The admin token and config key may be written as `env:NAME` or `file:/path` so the file can be shared.
  * Problems name the setting, never its value.
  */
@@ -19,6 +19,14 @@ export const HubConfigSchema = z.strictObject({
   pool_max: z.number().int().min(1).max(100).default(10),
   /** Ed25519 private key (PEM; write it as file:/path) that signs store config versions. */
   config_key: z.string().includes('PRIVATE KEY', { error: 'a PEM private key' }).optional(),
+  /**
+   * When the daily reconciliation runs (a hub with --merchants), HH:MM Beijing time: after the
+   * providers publish the previous day's bills (WeChat from 10:00; docs/protocols.md, "Bills").
+   */
+  reconcile_at: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, Beijing time')
+    .default('10:30'),
 });
 export type HubConfig = z.infer<typeof HubConfigSchema>;
 

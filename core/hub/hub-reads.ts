@@ -16,6 +16,8 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
 export const OrderQuerySchema = z.strictObject({
   terminal: z.string().max(32).optional(),
+  /** One order number exactly (a till looking up a sale for a store refund). */
+  order_no: z.string().min(1).max(64).optional(),
   cashier: z.string().max(64).optional(),
   /** The tender the order was paid with: wxpay, alipay or cash. */
   wallet: z.enum(['wxpay', 'alipay', 'cash']).optional(),
@@ -33,6 +35,9 @@ export const OrderQuerySchema = z.strictObject({
   offset: intString.default(0),
 });
 export type OrderQuery = z.infer<typeof OrderQuerySchema>;
+
+/** What a till may ask: one order number, exactly. */
+export const TerminalOrderQuerySchema = z.strictObject({ order_no: z.string().min(1).max(64) });
 
 export interface HubOrderView {
   readonly terminal_id: string;
@@ -63,6 +68,7 @@ function whereOf(query: Partial<OrderQuery>): Where {
     parts.push(sql.replace('?', `$${values.length}`));
   };
   add('terminal_id = ?', query.terminal);
+  add('order_no = ?', query.order_no);
   add('cashier = ?', query.cashier);
   add('tender = ?', query.wallet);
   add('status = ?', query.status);

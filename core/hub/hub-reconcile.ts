@@ -145,3 +145,27 @@ export async function reconcileAtHub(
     );
   return results;
 }
+
+/** One kept run as the owner's page lists it: the day, merchant, provider, status and counts. */
+export interface HubReconcileRunView {
+  readonly bill_date: string;
+  readonly pid: string;
+  readonly provider: string;
+  readonly status: string;
+  readonly matched: number;
+  readonly discrepancies: number;
+  readonly updated_at: number;
+}
+
+/** The runs of the last `days` bill dates, newest first. */
+export async function recentReconcileRuns(pool: Pool, days: number): Promise<HubReconcileRunView[]> {
+  const { rows } = await pool.query<HubReconcileRunView>(
+    `SELECT bill_date, pid, provider, status, COALESCE((result->>'matched')::int, 0) AS matched,
+       COALESCE(jsonb_array_length(result->'discrepancies'), 0) AS discrepancies, updated_at::float8 AS updated_at
+     FROM hub_reconcile_runs
+     WHERE bill_date IN (SELECT DISTINCT bill_date FROM hub_reconcile_runs ORDER BY bill_date DESC LIMIT $1)
+     ORDER BY bill_date DESC, pid, provider`,
+    [days],
+  );
+  return rows;
+}

@@ -9,9 +9,12 @@
  *   GET  /api/config      store config history; POST /api/config {body, note} publishes a new
  *                         version, POST /api/config/rollback {to} re-publishes an older one (admin)
  *   GET  /api/terminal/config   the current signed store config (terminal token)
- *   POST /api/reconcile   {date}: each merchant's bills against all tills' sales (admin token)
+ *   POST /api/reconcile   {date}: each merchant's bills against all tills' sales (admin token);
+ *                         also run daily by ./hub-reconcile-schedule.ts. GET /api/reconcile: the
+ *                         schedule's state and the last 14 days' runs (admin token)
  *   POST /api/refunds     a store-level refund of any till's order; GET lists them (admin token)
  *   POST /api/terminal/refunds   a till asks for a refund of any till's sale (terminal token)
+ *   GET  /api/terminal/orders?order_no=   a till looks up one sale of any till (terminal token)
  *   POST /api/terminal/refund-refusal   a till refuses a refund the hub asked for (terminal token)
  *   GET  /healthz         200 when the database answers
  *   GET  anything else    the owner's page (renderer/owner, built to dist/owner), which asks for
@@ -37,8 +40,10 @@ import {
   OrderQuerySchema,
   openAttention,
   ReportQuerySchema,
+  TerminalOrderQuerySchema,
 } from './hub-reads.ts';
-import { reconcileAtHub } from './hub-reconcile.ts';
+import { recentReconcileRuns, reconcileAtHub } from './hub-reconcile.ts';
+import { type DailyHubReconcileOptions, startDailyHubReconcile } from './hub-reconcile-schedule.ts';
 import {
   listRefundRequests,
   newsFor,
@@ -73,6 +78,10 @@ export interface HubOptions {
   readonly configKey?: KeyObject;
   /** The merchants whose bills the hub reconciles (their credentials); without them it reconciles none. */
   readonly merchants?: ServiceMerchants;
+  /** The daily reconciliation with merchants (false: on demand only). */
+  readonly dailyReconcile?: DailyHubReconcileOptions | false;
+  /** The daily reconciliation's clock (tests drive it); the system clock by default. */
+  readonly clock?: Clock;
   readonly now?: () => number;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -148,6 +157,17 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     throw error;
   }
 
+  const daily =
+    options.merchants && options.dailyReconcile !== false
+      ? startDailyHubReconcile(
+          pool,
+          options.merchants,
+          options.clock ?? systemClock,
+          log,
+          options.dailyReconcile ?? {},
+        )
+      : null;
+
   const requireAdmin = (req: IncomingMessage) => {
     if (!isAdminToken(options.adminToken, bearer(req)))
       throw new HubError('hub_unauthorized', 'send the admin token as Authorization: Bearer <token>');
@@ -211,6 +231,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       send(res, 200, { ok: true, refund });
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/api/terminal/orders') {
+      // A till's refund screen: the sale another till made, found by its exact order number only
+      // (a till reads one order it was told about, never a listing of the store).
+      await terminalOfToken(pool, bearer(req));
+      const { order_no } = parsed(TerminalOrderQuerySchema, query, 'query');
+      const { orders } = await listHubOrders(pool, { order_no, limit: 10, offset: 0 });
+      send(res, 200, { ok: true, orders });
+      return;
+    }
     if (req.method === 'GET' && url.pathname === '/api/terminal/config') {
       await terminalOfToken(pool, bearer(req));
       send(res, 200, { ok: true, config: await currentStoreConfig(pool) });
@@ -270,6 +299,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         case '/api/config':
           send(res, 200, { ok: true, versions: await storeConfigHistory(pool) });
           return;
+        case '/api/reconcile':
+          send(res, 200, {
+            ok: true,
+            schedule: daily?.status() ?? null,
+            runs: await recentReconcileRuns(pool, 14),
+          });
+          return;
       }
     }
     if (req.method === 'GET' && !url.pathname.startsWith('/api/')) {
@@ -309,6 +345,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     url: `http://${host}:${port}`,
     pool,
     async close() {
+      await daily?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -7,9 +7,13 @@
  * after rows are deleted, which is what makes delivery idempotent at the hub on (terminal_id, seq).
  *
  * Shifts (whose table core/service/shift-store.ts creates) go the same way, through
- * SqliteJournal.withChange. Rows are written only when the terminal forwards to a hub (config
- * `hub`); when a till with history is first pointed at one, backfillOutbox queues what it already
- * has, once (an outbox that never held a row has no sqlite_sequence entry). The forwarder
+ * SqliteJournal.withChange. Rows are written from the moment the terminal is first pointed at a hub
+ * (config `hub`) and from then on whether the hub is configured or not (outboxStarted): a till whose
+ * hub setting is turned off and on again forwards every change made in between, exactly once,
+ * because those changes already hold their seq. A till never pointed at a hub writes none (its
+ * outbox cannot grow); when it first is, backfillOutbox queues what it already has, once (an outbox
+ * that never held a row has no sqlite_sequence entry: that entry is the "a hub was configured" mark,
+ * kept by SQLite in the same transactions, so it needs no table of its own). The forwarder
  * (core/service/hub-forwarder.ts) reads them in seq order and deletes them once the hub has
  * acknowledged them. What a snapshot holds, and why some columns stay home: docs/scale.md.
  */
@@ -81,11 +85,19 @@ interface Reader {
 }
 
 /**
+ * Whether this journal has ever written an outbox row (a hub was configured at some start): from
+ * then on every change is written, hub or not, so nothing made while the hub is off is lost.
+ */
+export function outboxStarted(stmt: (sql: string) => Reader): boolean {
+  return stmt("SELECT 1 AS y FROM sqlite_sequence WHERE name = 'outbox'").get() !== undefined;
+}
+
+/**
  * Queues the whole history once, when the outbox has never held a row and the journal has some.
  * Call inside a transaction. Returns how many rows were queued.
  */
 export function backfillOutbox(stmt: (sql: string) => Runner & Reader): number {
-  if (stmt("SELECT 1 AS y FROM sqlite_sequence WHERE name = 'outbox'").get()) return 0;
+  if (outboxStarted(stmt)) return 0;
   const hasShifts = stmt("SELECT 1 AS y FROM sqlite_master WHERE type = 'table' AND name = 'shifts'").get();
   let queued = 0;
   for (const kind of ['order', 'attempt', 'refund', 'shift'] as const) {

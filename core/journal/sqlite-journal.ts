@@ -28,6 +28,7 @@ import {
   OUTBOX_COUNT_SQL,
   type OutboxKind,
   type OutboxRow,
+  outboxStarted,
   toOutboxRow,
 } from './journal-outbox.ts';
 import { ATTEMPT_ROW, type Row, toCallback, toOrder, toRefund } from './journal-rows.ts';
@@ -40,7 +41,8 @@ export interface SqliteJournalOptions {
   readonly beforeMigrate?: (db: DatabaseSync) => void;
   /**
    * Append every order, attempt and refund change to the hub outbox (./journal-outbox.ts), in the
-   * change's own transaction. On only when the terminal forwards to a hub.
+   * change's own transaction. On when the terminal forwards to a hub, and also without one once a
+   * hub was ever configured (outboxStarted: the changes made while it is off are kept for it).
    */
   readonly outbox?: boolean;
 }
@@ -65,7 +67,7 @@ export class SqliteJournal implements Journal {
   private readonly statements = new Map<string, GuardedStatement>();
   private readonly faults = new FaultWatch();
   private writes = 0;
-  private readonly outbox: boolean;
+  private outbox: boolean;
 
   constructor(path: string, options: SqliteJournalOptions = {}) {
     this.outbox = options.outbox ?? false;
@@ -81,6 +83,7 @@ export class SqliteJournal implements Journal {
       this.db.exec('PRAGMA journal_mode = WAL');
       // First time this journal forwards to a hub: queue the history it already has (once).
       if (this.outbox) this.transaction(() => backfillOutbox((sql) => this.stmt(sql)));
+      else this.outbox = outboxStarted((sql) => this.stmt(sql));
     } catch (error) {
       this.db.close();
       throw error;
@@ -166,7 +169,7 @@ export class SqliteJournal implements Journal {
     });
   }
 
-  /** Inside a transaction: the hub outbox row for a row just changed (no-op without a hub). */
+  /** Inside a transaction: the hub outbox row for a row just changed (no-op if no hub was ever configured). */
   private changed(kind: OutboxKind, ref: string, at: number): void {
     if (this.outbox) appendOutbox((sql) => this.stmt(sql), kind, ref, at);
   }

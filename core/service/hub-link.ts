@@ -33,6 +33,8 @@ export function startHubLink(options: {
   readonly keptStoreConfig: SignedStoreConfig | null;
   /** The receipt printer's state for the registry (null: no printer configured). */
   readonly printerState: () => string | null;
+  /** A store config was kept while no payment is in flight (./hub-store-config.ts). */
+  readonly onStoreConfig?: (config: SignedStoreConfig) => void;
 }): HubLink {
   const { hub, engine, journal, logger } = options;
   const sync = options.storeKey
@@ -44,6 +46,7 @@ export function startHubLink(options: {
         kept: options.keptStoreConfig,
         paymentInFlight: () => engine.hasLiveAttempts(),
         logger,
+        ...(options.onStoreConfig ? { onKept: options.onStoreConfig } : {}),
       })
     : null;
   const runRefunds = createHubRefundRunner({

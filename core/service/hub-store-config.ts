@@ -3,9 +3,11 @@
  * `<data dir>/store-config.json` whose signature checks out is laid over config.json (its keys
  * replace the till's own: language, ui, qr_display). While running, when the hub announces a newer
  * version (every ingest answer carries it), the terminal fetches it, checks the signature and the
- * version, and keeps it once no payment is in flight (a safe moment: nothing is half-done); it
- * takes effect at the next start, so a sale never sees its settings change under it. A config that
- * fails the check is refused and logged, and the one kept before stays.
+ * version, and keeps it once no payment is in flight (a safe moment: nothing is half-done). At that
+ * same moment the settings no sale reads mid-way apply at once (liveStoreConfig: the language and the
+ * QR display's product and success time); the UI mode and kiosk switch, which decide what the screen
+ * is, still wait for the next start. A config that fails the check is refused and logged, and the
+ * one kept before stays.
  */
 import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -61,6 +63,19 @@ export function withStoreConfig(config: ServiceConfig, store: SignedStoreConfig 
   };
 }
 
+/**
+ * The running config after a store config was kept: its language and qr_display laid over the
+ * till's own config.json, the UI mode and kiosk switch left as they started.
+ */
+export function liveStoreConfig(
+  own: ServiceConfig,
+  running: ServiceConfig,
+  store: SignedStoreConfig,
+): ServiceConfig {
+  const next = withStoreConfig(own, store);
+  return { ...running, language: next.language, qr_display: next.qr_display };
+}
+
 export interface StoreConfigSync {
   /** The version kept on disk (0: none). */
   readonly keptVersion: number;
@@ -77,6 +92,8 @@ export function startStoreConfigSync(options: {
   readonly kept: SignedStoreConfig | null;
   readonly paymentInFlight: () => boolean;
   readonly logger: EngineLogger;
+  /** Called with a config just kept, while no payment is in flight: apply what may apply live. */
+  readonly onKept?: (config: SignedStoreConfig) => void;
 }): StoreConfigSync {
   let keptVersion = options.kept?.version ?? 0;
   let fetching = false;
@@ -98,7 +115,10 @@ export function startStoreConfigSync(options: {
     writeFileSync(tmp, JSON.stringify(config), { mode: 0o600 });
     renameSync(tmp, path);
     keptVersion = config.version;
-    options.logger.info('store config kept: applies at the next start', { version: config.version });
+    options.logger.info('store config kept: language and QR settings now, UI mode at the next start', {
+      version: config.version,
+    });
+    options.onKept?.(config);
   };
 
   const fetchNewest = async () => {

@@ -38,7 +38,7 @@ import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
 import { type HubLink, startHubLink } from './hub-link.ts';
-import { readKeptStoreConfig, storeConfigKey, withStoreConfig } from './hub-store-config.ts';
+import { liveStoreConfig, readKeptStoreConfig, storeConfigKey, withStoreConfig } from './hub-store-config.ts';
 import { buildMerchants, needsSandbox, SANDBOX_MERCHANTS, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
@@ -302,6 +302,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     if (!stopped) health.startHeartbeat();
   });
 
+  // The config the settings view reads: a store config kept while running changes it (hub-link).
+  let running = config;
   // Assigned after the call: the link's first status event reads healthView, which reads hubLink.
   let hubLink: HubLink | null = null;
   hubLink = config.hub
@@ -316,6 +318,14 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
         logger,
         storeKey,
         keptStoreConfig,
+        onStoreConfig: (store) => {
+          running = liveStoreConfig(ownConfig, running, store);
+          qr.applySettings({
+            product: running.qr_display?.product,
+            successMs: running.qr_display?.success_ms ?? 8000,
+          });
+          bus.publish({ kind: 'settings' });
+        },
         printerState: () => {
           const printer = peripherals.service.view().printer;
           return printer ? (printer.status?.state ?? 'checking') : null;
@@ -330,7 +340,9 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     settings,
     qr,
     clock,
-    config,
+    get config() {
+      return running;
+    },
     merchants,
     sandboxUrl: sandbox?.url ?? null,
     publish: (event) => bus.publish(event),

@@ -61,7 +61,7 @@ export class QrDisplay {
   private session: Session | null = null;
   private readonly engine: CheckoutEngine;
   private readonly clock: Clock;
-  private readonly options: QrDisplayOptions;
+  private options: QrDisplayOptions;
   private readonly pairs: QrPairs;
   private readonly emit: (view: QrDisplayView) => void;
   private timer: AbortController | null = null;
@@ -104,6 +104,23 @@ export class QrDisplay {
     });
     pairs.onDuplicate((report) => this.reportDuplicate(report));
     if (options.autoStart) this.later(0, () => this.autoStart());
+  }
+
+  /**
+   * A store config applied live (core/service/hub-store-config.ts): the product and the success
+   * time. A code on screen keeps the product it was made for; the idle screen shows the new one.
+   */
+  applySettings(settings: {
+    readonly product: QrDisplayOptions['product'];
+    readonly successMs: number;
+  }): void {
+    const { product: _old, ...rest } = this.options;
+    this.options = {
+      ...rest,
+      ...(settings.product ? { product: settings.product } : {}),
+      successMs: settings.successMs,
+    };
+    if (this.state.state === 'idle') this.set(this.idle());
   }
 
   view(): QrDisplayView {

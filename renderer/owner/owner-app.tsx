@@ -1,6 +1,6 @@
 /**
  * The owner's page (issue 19): today's sales per till and for the store, the tills and their
- * health, and open attention items, read from the hub's admin API with the admin token (kept in
+ * health, open attention items, and the daily reconciliation (next run, last 14 days' results), read from the hub's admin API with the admin token (kept in
  * sessionStorage for this tab only, sent as a Bearer header, never in a URL). Refreshes every 15 s.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -25,11 +25,33 @@ interface AttentionRow {
   readonly order_no: string;
   readonly updated_at: number;
 }
+interface ReconcileRun {
+  readonly bill_date: string;
+  readonly pid: string;
+  readonly provider: string;
+  readonly status: string;
+  readonly discrepancies: number;
+}
+interface ReconcileView {
+  /** null: the hub holds no merchants, so it does not reconcile. */
+  readonly schedule: { readonly next_at: number | null } | null;
+  readonly runs: readonly ReconcileRun[];
+}
 interface Overview {
   readonly today: readonly ReportRow[];
   readonly terminals: readonly TerminalRow[];
   readonly attention: readonly AttentionRow[];
+  readonly reconcile: ReconcileView;
 }
+
+const RUN_STATUS: Readonly<Record<string, OwnerKey>> = {
+  done: 'owner.reconcile.done',
+  not_ready: 'owner.reconcile.not_ready',
+  unavailable: 'owner.reconcile.unavailable',
+  empty: 'owner.reconcile.empty',
+  too_old: 'owner.reconcile.too_old',
+  no_bill: 'owner.reconcile.no_bill',
+};
 
 const TOKEN_KEY = 'scanpay-hub-admin-token';
 const REFRESH_MS = 15_000;
@@ -49,12 +71,18 @@ async function load(fetcher: Fetcher, token: string, now: number): Promise<Overv
     return res.json();
   };
   const day = beijingDay(now);
-  const [report, terminals, attention] = await Promise.all([
+  const [report, terminals, attention, reconcile] = await Promise.all([
     get(`api/reports?by=day&from=${day}&to=${day}`),
     get('api/terminals'),
     get('api/attention'),
+    get('api/reconcile'),
   ]);
-  return { today: report.rows, terminals: terminals.terminals, attention: attention.items };
+  return {
+    today: report.rows,
+    terminals: terminals.terminals,
+    attention: attention.items,
+    reconcile: { schedule: reconcile.schedule ?? null, runs: reconcile.runs ?? [] },
+  };
 }
 
 export function OwnerApp(props: {
@@ -229,6 +257,30 @@ export function OwnerApp(props: {
               ))}
             </ul>
           )}
+        </section>
+        <section className="panel" data-testid="owner-reconcile">
+          <h2>{t('owner.reconcile')}</h2>
+          <p className="muted" data-testid="owner-reconcile-next">
+            {data?.reconcile.schedule
+              ? t('owner.reconcile.next', { time: time(data.reconcile.schedule.next_at) })
+              : t('owner.reconcile.off')}
+          </p>
+          <table>
+            <tbody>
+              {(data?.reconcile.runs ?? []).map((r) => (
+                <tr key={`${r.bill_date}-${r.pid}-${r.provider}`}>
+                  <td>{r.bill_date}</td>
+                  <td>{r.pid}</td>
+                  <td>{r.provider}</td>
+                  <td>
+                    {RUN_STATUS[r.status] ? t(RUN_STATUS[r.status]!) : r.status}
+                    {r.discrepancies > 0 &&
+                      ` · ${t('owner.reconcile.discrepancies', { count: r.discrepancies })}`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </section>
       </main>
     </div>

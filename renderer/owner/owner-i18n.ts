@@ -27,6 +27,16 @@ export const OWNER_ZH = {
   'owner.attention': '待处理',
   'owner.attention.none': '没有待处理的交易',
   'owner.order': '订单',
+  'owner.reconcile': '对账',
+  'owner.reconcile.next': '每天自动对账前一天；下次：{time}',
+  'owner.reconcile.off': '本总店没有配置商户，不对账（各收银台自己对账）',
+  'owner.reconcile.done': '已对账',
+  'owner.reconcile.not_ready': '账单未出，稍后重试',
+  'owner.reconcile.unavailable': '取不到账单，稍后重试',
+  'owner.reconcile.empty': '当天无交易',
+  'owner.reconcile.too_old': '账单已超过保存期',
+  'owner.reconcile.no_bill': '此渠道没有账单',
+  'owner.reconcile.discrepancies': '{count} 处差异',
 } as const;
 
 export type OwnerKey = keyof typeof OWNER_ZH;
@@ -57,6 +67,16 @@ export const OWNER_EN: Readonly<Record<OwnerKey, string>> = {
   'owner.attention': 'Needs attention',
   'owner.attention.none': 'Nothing needs attention',
   'owner.order': 'Order',
+  'owner.reconcile': 'Reconciliation',
+  'owner.reconcile.next': 'The previous day is reconciled every day; next run: {time}',
+  'owner.reconcile.off': 'This hub holds no merchants: each till reconciles its own',
+  'owner.reconcile.done': 'reconciled',
+  'owner.reconcile.not_ready': 'bill not out yet: retrying later',
+  'owner.reconcile.unavailable': 'bill unavailable: retrying later',
+  'owner.reconcile.empty': 'no trades that day',
+  'owner.reconcile.too_old': 'bill no longer kept',
+  'owner.reconcile.no_bill': 'this provider has no bill',
+  'owner.reconcile.discrepancies': '{count} discrepancies',
 };
 
 export function ownerText(

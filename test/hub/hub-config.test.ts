@@ -51,6 +51,15 @@ describe('loadHubConfig', () => {
     );
   });
 
+  it('takes the daily reconciliation time from the config file, 10:30 by default', () => {
+    const base = { database: 'postgres://h/d', 'admin-token': TOKEN };
+    expect(loadHubConfig(base, {}).reconcile_at).toBe('10:30');
+    const at = file('hub.json', JSON.stringify({ reconcile_at: '11:15' }));
+    expect(loadHubConfig({ ...base, config: at }, {}).reconcile_at).toBe('11:15');
+    const bad = file('bad.json', JSON.stringify({ reconcile_at: '25:00' }));
+    expect(() => loadHubConfig({ ...base, config: bad }, {})).toThrow(/reconcile_at: HH:MM, Beijing time/);
+  });
+
   it('names every problem and never echoes a secret', () => {
     const run = () =>
       loadHubConfig({ database: 'mysql://x', 'admin-token': 'short-secret', port: 'eighty' }, {});

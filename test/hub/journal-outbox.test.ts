@@ -195,3 +195,41 @@ describe('the hub outbox, shifts and first enrolment', () => {
     second.close();
   });
 });
+
+describe('the hub outbox across a hub turned off and on again', () => {
+  it('keeps the changes made while the hub was off, once a hub was ever configured', () => {
+    const { journal, path } = journalAt(true);
+    const a = order('T1H', 100);
+    journal.createAttempt(a, attemptOf(a), null, 1000);
+    journal.outboxAck(journal.outboxBatch(100).at(-1)!.seq);
+    journal.close();
+    // The hub setting is turned off: the till goes on selling and opens a shift.
+    const off = new SqliteJournal(path, { outbox: false });
+    const b = order('T1I', 200);
+    off.createAttempt(b, attemptOf(b), null, 2000);
+    off.patchOrder('T1I', { status: 1, tender: 'wxpay', paidAt: 2100 }, 2100);
+    const shift = new ShiftStore(off).open('cy', 0, 2200);
+    off.close();
+    // …and on again: exactly the changes made in between wait, and no history is queued twice.
+    const on = new SqliteJournal(path, { outbox: true });
+    expect(on.outboxBatch(100).map((r) => [r.kind, r.ref])).toEqual([
+      ['order', 'T1I'],
+      ['attempt', 'T1I-1'],
+      ['order', 'T1I'],
+      ['shift', shift.shift_id],
+    ]);
+    on.close();
+  });
+
+  it('writes nothing while off when no hub was ever configured (no unbounded outbox)', () => {
+    const { journal, path } = journalAt(false);
+    const a = order('T1J', 100);
+    journal.createAttempt(a, attemptOf(a), null, 1000);
+    journal.close();
+    const reopened = new SqliteJournal(path, { outbox: false });
+    const b = order('T1K', 100);
+    reopened.createAttempt(b, attemptOf(b), null, 1000);
+    expect(reopened.outboxCount()).toBe(0);
+    reopened.close();
+  });
+});

@@ -2,7 +2,8 @@
 /**
  * The owner's page on a scripted hub API: asks for the admin token, shows today's sales per till
  * and for the store, the tills' health and the open attention items, in zh-CN and en; a refused
- * token sends the owner back to the token form.
+ * token sends the owner back to the token form. The daily reconciliation shows its next run and
+ * each day's result per merchant and provider.
  */
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,7 +72,21 @@ function scriptedHub(token: string) {
               },
             ],
           }
-        : { items: [{ terminal_id: 'T2', out_trade_no: 'T2X-1', order_no: 'T2X', updated_at: NOW }] };
+        : path === 'api/reconcile'
+          ? {
+              schedule: { next_at: Date.UTC(2026, 11, 1, 2, 30), last_wake: null },
+              runs: [
+                { bill_date: '2026-11-30', pid: 'm1', provider: 'wxpay', status: 'done', discrepancies: 2 },
+                {
+                  bill_date: '2026-11-30',
+                  pid: 'm1',
+                  provider: 'alipay',
+                  status: 'not_ready',
+                  discrepancies: 0,
+                },
+              ],
+            }
+          : { items: [{ terminal_id: 'T2', out_trade_no: 'T2X-1', order_no: 'T2X', updated_at: NOW }] };
     return new Response(JSON.stringify({ ok: true, ...body }), { status: 200 });
   };
   return { fetcher, asked };
@@ -89,9 +104,18 @@ describe("the owner's page", () => {
     expect(screen.getByTestId('terminal-T1').textContent).toContain('在线');
     expect(screen.getByTestId('terminal-T2').textContent).toContain('离线');
     expect(screen.getByTestId('owner-attention').textContent).toContain('T2X');
+    const reconcile = screen.getByTestId('owner-reconcile');
+    // The owner's browser shows its own local time, as for every other time on the page.
+    const nextRun = new Date(Date.UTC(2026, 11, 1, 2, 30)).toLocaleString('zh-CN', { hour12: false });
+    expect(screen.getByTestId('owner-reconcile-next').textContent).toBe(
+      `每天自动对账前一天；下次：${nextRun}`,
+    );
+    expect(reconcile.textContent).toContain('2026-11-30m1wxpay已对账 · 2 处差异');
+    expect(reconcile.textContent).toContain('alipay账单未出，稍后重试');
     fireEvent.click(screen.getByRole('button', { name: 'English' }));
     expect(screen.getByTestId('owner-today').textContent).toContain('Whole store: ¥25.00 · 2 sales');
     expect(screen.getByTestId('terminal-T2').textContent).toContain('offline');
+    expect(screen.getByTestId('owner-reconcile').textContent).toContain('reconciled · 2 discrepancies');
     expect(storage.getItem('scanpay-hub-admin-token')).toBe('the-admin-token');
   });
 

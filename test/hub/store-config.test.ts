@@ -1,7 +1,7 @@
 /**
  * Store config distribution on a real PostgreSQL: the owner publishes versions at the hub (signed
- * with its Ed25519 config key), a terminal takes the newest once no payment is in flight and applies
- * it at its next start, a rollback re-publishes an older body as a newer version, and anything not
+ * with its Ed25519 config key), a terminal takes the newest once no payment is in flight, applies its
+ * language and QR settings at once and its UI mode at its next start, a rollback re-publishes an older body as a newer version, and anything not
  * signed by the hub's key (tampered, relabelled, another key) is refused.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -100,6 +100,42 @@ describe('a terminal taking the store config', () => {
       });
     } finally {
       sync.stop();
+    }
+  });
+
+  it('applies the language and QR product live, and the UI mode only at the next start', async () => {
+    const token = await enrolTerminal(hub.pool, 'T7', Date.now());
+    const dir = scratch();
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        terminal_id: 'T7',
+        language: 'zh-CN',
+        hub: { url: hub.url, token, config_public_key: publicPem, heartbeat_ms: 1000 },
+      }),
+    );
+    const service = await startKioskService({ dataDir: dir });
+    const events: string[] = [];
+    const off = service.onEvent((event) => events.push(event.kind));
+    try {
+      expect((await service.api.getSettings({})).language).toBe('zh-CN');
+      await publish({
+        language: 'en',
+        ui: { mode: 'qr', kiosk: true },
+        qr_display: { product: { name: 'Tea 1 cup', total_fee: 800 }, success_ms: 5000 },
+      });
+      const settings = await eventually('the language applied live', async () => {
+        const view = await service.api.getSettings({});
+        return view.language === 'en' ? view : undefined;
+      });
+      // The screen's kind stays as it started: switching it under the cashier would lose their sale.
+      expect(settings.ui_mode).toBe('cashier');
+      expect(settings.kiosk).toBe(false);
+      expect((await service.api.qrState({})).product).toEqual({ name: 'Tea 1 cup', total_fee: 800 });
+      expect(events).toContain('settings');
+    } finally {
+      off();
+      await service.stop();
     }
   });
 

@@ -82,6 +82,21 @@ describe('a refund of another till’s sale, asked at this till', () => {
       return body.total === 1 ? true : undefined;
     });
 
+    // T9 looks the sale up at the hub by its number: which till, how much, nothing refunded yet.
+    const found = await call('T9', 'findStoreOrder', { order_no: 'XT1' });
+    expect(found.body).toMatchObject({
+      ok: true,
+      value: {
+        orders: [{ terminal_id: 'T8', order_no: 'XT1', total_fee: 1200, refunded_fee: 0, status: 1 }],
+      },
+    });
+    expect(found.body.value.orders[0]).not.toHaveProperty('cashier');
+    const unknown = await call('T9', 'findStoreOrder', { order_no: 'NOPE1' });
+    expect(unknown.body).toMatchObject({ ok: true, value: { orders: [] } });
+    // The hub's read side stays the owner's: a till's token does not open GET /api/orders.
+    const tillToken = (await getJson(`${hub.url}/api/orders`, 'spt_not_the_admin')).status;
+    expect(tillToken).toBe(401);
+
     const ask = { terminal_id: 'T8', order_no: 'XT1', refund_fee: 500, request_id: 'till-T9-0001' };
     const plain = await call('T9', 'storeRefund', ask);
     expect(plain.body).toMatchObject({ ok: false, error: { code: 'permission_denied' } });

@@ -107,6 +107,7 @@ async function serveHub(args: readonly string[]): Promise<number> {
     staticDir: OWNER_PAGE_DIR,
     ...(configKey ? { configKey } : {}),
     ...(flags.merchants ? { merchants: await merchantsFrom(flags.merchants, flags.sandbox) } : {}),
+    dailyReconcile: { at: config.reconcile_at },
     log: (message, fields) =>
       console.error(JSON.stringify({ at: new Date().toISOString(), message, ...fields })),
   });

@@ -17,6 +17,7 @@ import type {
   CreatePaymentRequest,
   EmptyRequest,
   ExportOrdersRequest,
+  FindStoreOrderRequest,
   ListOrdersRequest,
   OpenShiftRequest,
   OrderRefRequest,
@@ -53,6 +54,7 @@ import type {
   SettingsView,
   SettledAttentionView,
   ShiftView,
+  Tender,
   ZReportView,
 } from './views.ts';
 
@@ -86,6 +88,21 @@ export interface RefundResult {
   readonly refund_fee: number;
   readonly status: RefundView['status'];
   readonly order: OrderView;
+}
+
+/**
+ * A sale as the store hub holds it (findStoreOrder): which till sold it, when, how much, how much is
+ * already refunded. Only what a refund needs: no cashier, no provider transaction id.
+ */
+export interface StoreOrderView {
+  readonly terminal_id: string;
+  readonly order_no: string;
+  readonly total_fee: number;
+  readonly refunded_fee: number;
+  readonly status: OrderStatus;
+  readonly tender: Tender | null;
+  readonly paid_at: number | null;
+  readonly created_at: number;
 }
 
 /** The hub took the refund; the till that sold the order makes it with this out_refund_no. */
@@ -128,6 +145,8 @@ export interface ScanPayApi extends PeripheralsApi {
   queryRefund(request: QueryRefundRequest): Promise<QueryRefundResult>;
   /** Refund a sale made at another till of the store, through the store hub (supervisor, like refund). */
   storeRefund(request: StoreRefundRequest): Promise<StoreRefundResult>;
+  /** Look a sale of any till up at the store hub by its order number (for storeRefund). */
+  findStoreOrder(request: FindStoreOrderRequest): Promise<{ readonly orders: readonly StoreOrderView[] }>;
   closeOrder(request: CloseOrderRequest): Promise<OrderView>;
   listOrders(request: ListOrdersRequest): Promise<ListOrdersResult>;
   /** Every order matching the filters as CSV, for bookkeeping (also `GET /api/orders.csv`). */
@@ -206,6 +225,8 @@ export type ServiceEvent =
   | { readonly kind: 'health'; readonly health: HealthView }
   | { readonly kind: 'shift'; readonly shift: ShiftView | null }
   | { readonly kind: 'qr'; readonly qr: QrDisplayView }
+  /** The settings changed while running (a store config applied live): read getSettings again. */
+  | { readonly kind: 'settings' }
   | PeripheralsEvent;
 
 export type { Disposer } from '../disposer.ts';

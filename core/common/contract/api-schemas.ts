@@ -144,6 +144,10 @@ export const StoreRefundRequest = z.strictObject({
 });
 export type StoreRefundRequest = z.input<typeof StoreRefundRequest>;
 
+/** A sale of any till of the store, by its exact order number, looked up at the store hub. */
+export const FindStoreOrderRequest = z.strictObject({ order_no: z.string().trim().min(1).max(64) });
+export type FindStoreOrderRequest = z.input<typeof FindStoreOrderRequest>;
+
 export const QueryRefundRequest = z.strictObject({
   out_trade_no: z.string().min(1).max(64),
   out_refund_no: z.string().min(1).max(64).optional(),

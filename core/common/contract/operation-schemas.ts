@@ -16,6 +16,7 @@ export const OPERATION_SCHEMAS = {
   refund: S.RefundRequest,
   queryRefund: S.QueryRefundRequest,
   storeRefund: S.StoreRefundRequest,
+  findStoreOrder: S.FindStoreOrderRequest,
   closeOrder: S.CloseOrderRequest,
   listOrders: S.ListOrdersRequest,
   exportOrders: S.ExportOrdersRequest,

@@ -38,6 +38,8 @@ export const OPERATION_PERMISSIONS: { readonly [K in OperationName]: Permission 
   queryRefund: 'query',
   // Another till's sale, through the store hub: the same supervisor right as a refund here.
   storeRefund: 'refund',
+  // Reading one sale of the store by its number, before the supervisor's PIN: like getOrder here.
+  findStoreOrder: 'query',
   closeOrder: 'pay',
   listOrders: 'query',
   exportOrders: 'query',

@@ -1,5 +1,7 @@
 /**
- * storeRefund: a supervisor at this till refunds a sale made at another till of the store. The
+ * findStoreOrder and storeRefund: a supervisor at this till refunds a sale made at another till of
+ * the store. findStoreOrder reads the sale at the hub (GET /api/terminal/orders, exact order number,
+ * with this till's token) so the screen can show which till sold it, when, and what is refundable. The
  * till asks the store hub (POST /api/terminal/refunds with its own token); the hub, the single
  * writer of such requests, fixes the out_refund_no and hands it to the till that sold the order,
  * which makes the refund (core/hub/hub-refunds.ts). Who may ask is the access policy's, exactly as
@@ -7,12 +9,35 @@
  * hub answers the first request again. A hub that cannot be reached means nothing was asked.
  */
 import { randomUUID } from 'node:crypto';
-import type { ScanPayApi, StoreRefundResult } from '../../common/contract/api-contract.ts';
+import type { ScanPayApi, StoreOrderView, StoreRefundResult } from '../../common/contract/api-contract.ts';
 import { ConfigError, ConflictError, UnavailableError } from '../../common/errors.ts';
 import type { ServiceConfig } from '../config/service-config.ts';
 
-export function hubRefundOperations(config: ServiceConfig): Pick<ScanPayApi, 'storeRefund'> {
+const HUB_TIMEOUT_MS = 10_000;
+
+export function hubRefundOperations(
+  config: ServiceConfig,
+): Pick<ScanPayApi, 'storeRefund' | 'findStoreOrder'> {
   return {
+    async findStoreOrder(request) {
+      const hub = config.hub;
+      if (!hub) throw new ConfigError('hub_not_configured', 'this till does not forward to a store hub');
+      const url = new URL(`${hub.url.replace(/\/+$/, '')}/api/terminal/orders`);
+      url.searchParams.set('order_no', request.order_no.trim());
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          headers: { authorization: `Bearer ${hub.token}` },
+          signal: AbortSignal.timeout(HUB_TIMEOUT_MS),
+        });
+      } catch {
+        throw new UnavailableError('hub_unreachable', 'the store hub did not answer');
+      }
+      const body = (await response.json().catch(() => null)) as { orders?: unknown } | null;
+      if (!response.ok || !Array.isArray(body?.orders))
+        throw new UnavailableError('hub_unreachable', `the store hub answered ${response.status}`);
+      return { orders: body.orders.map(toStoreOrder) };
+    },
     async storeRefund(request) {
       const hub = config.hub;
       if (!hub) throw new ConfigError('hub_not_configured', 'this till does not forward to a store hub');
@@ -29,7 +54,7 @@ export function hubRefundOperations(config: ServiceConfig): Pick<ScanPayApi, 'st
             refund_fee: request.refund_fee,
             ...(request.refund_desc ? { reason: request.refund_desc } : {}),
           }),
-          signal: AbortSignal.timeout(10_000),
+          signal: AbortSignal.timeout(HUB_TIMEOUT_MS),
         });
       } catch {
         throw new UnavailableError('hub_unreachable', 'the store hub did not answer: nothing was asked');
@@ -59,5 +84,37 @@ export function hubRefundOperations(config: ServiceConfig): Pick<ScanPayApi, 'st
         `the store hub answered ${response.status}: nothing was asked`,
       );
     },
+  };
+}
+
+/** The hub's order row, narrowed to what the till's refund screen shows (core/hub/hub-reads.ts). */
+function toStoreOrder(row: unknown): StoreOrderView {
+  const o = row as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : null);
+  const total = num(o.total_fee);
+  const refunded = num(o.refunded_fee);
+  const status = num(o.status);
+  const created = num(o.created_at);
+  if (
+    typeof o.terminal_id !== 'string' ||
+    typeof o.order_no !== 'string' ||
+    total === null ||
+    refunded === null ||
+    created === null ||
+    status === null ||
+    status < -1 ||
+    status > 3
+  )
+    throw new UnavailableError('hub_unreachable', 'the store hub answered an order this till cannot read');
+  const tender = o.tender === 'wxpay' || o.tender === 'alipay' || o.tender === 'cash' ? o.tender : null;
+  return {
+    terminal_id: o.terminal_id,
+    order_no: o.order_no,
+    total_fee: total,
+    refunded_fee: refunded,
+    status: status as StoreOrderView['status'],
+    tender,
+    paid_at: num(o.paid_at),
+    created_at: created,
   };
 }

@@ -4,6 +4,7 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { KeyValue } from '../components/key-value.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
+import { StoreRefundPanel } from '../components/store-refund-panel.tsx';
 import { PinField, TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { refundableFee } from '../state/refund-store.ts';
@@ -42,6 +43,7 @@ export function RefundScreen() {
         </button>
       </ActionForm>
       <ErrorBanner error={error} />
+      {!order && <StoreRefundPanel />}
       {order && (
         <div className="card" data-testid="refund-order">
           <div className="card-head">

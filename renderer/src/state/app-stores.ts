@@ -18,6 +18,7 @@ import { createRefundStore, type RefundStore } from './refund-store.ts';
 import { createSaleStore, type SaleStore } from './sale-store.ts';
 import { createSettingsStore, type SettingsStore } from './settings-store.ts';
 import { createShiftStore, type ShiftStore } from './shift-store.ts';
+import { createStoreRefundStore, lookupAtHub, type StoreRefundStore } from './store-refund-store.ts';
 import { createVoiceStore, type VoiceOutput, type VoiceStore } from './voice-store.ts';
 
 export interface AppStores {
@@ -26,6 +27,8 @@ export interface AppStores {
   readonly attempts: AttemptsStore;
   readonly history: HistoryStore;
   readonly refund: RefundStore;
+  /** A sale of another till, refunded through the store hub (the refund screen's fallback). */
+  readonly storeRefund: StoreRefundStore;
   readonly shift: ShiftStore;
   readonly settings: SettingsStore;
   readonly connection: ConnectionStore;
@@ -43,15 +46,18 @@ export function createAppStores(
   bridge: RendererBridge,
   options: { language?: Language | null; voiceOutput?: VoiceOutput } = {},
 ): AppStores {
+  const connection = createConnectionStore(bridge);
+  const storeRefund = createStoreRefundStore(bridge);
   const stores: AppStores = {
     bridge,
     sale: createSaleStore(bridge),
     attempts: createAttemptsStore(bridge),
     history: createHistoryStore(bridge),
-    refund: createRefundStore(bridge),
+    refund: createRefundStore(bridge, lookupAtHub(connection, storeRefund)),
+    storeRefund,
     shift: createShiftStore(bridge),
     settings: createSettingsStore(bridge, options.language ?? null),
-    connection: createConnectionStore(bridge),
+    connection,
     qr: createQrStore(bridge),
     reconcile: createReconcileStore(bridge),
     nav: createNavStore(),
@@ -104,6 +110,10 @@ export function dispatchEvent(stores: AppStores, event: ServiceEvent): void {
       return;
     case 'shift':
       stores.shift.getState().applyShift(event.shift);
+      return;
+    case 'settings':
+      // A store config applied live: the language follows unless the cashier chose one here.
+      void stores.settings.getState().load();
       return;
     case 'qr':
       stores.qr.getState().applyQr(event.qr);

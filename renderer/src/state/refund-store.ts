@@ -34,6 +34,14 @@ export interface RefundActions {
 
 export type RefundStore = StoreApi<RefundState & RefundActions>;
 
+/** Where a lookup goes when this till's journal has no such order (the store hub: ./store-refund-store.ts). */
+export interface ElsewhereLookup {
+  /** A new lookup or pick: whatever was found elsewhere goes. */
+  cleared(): void;
+  /** True when it took the number over (it shows its own result or error). */
+  notFound(text: string): Promise<boolean>;
+}
+
 export function refundableFee(order: OrderView): number {
   return isRefundableStatus(order.status) ? Math.max(0, order.total_fee - order.refunded_fee) : 0;
 }
@@ -49,7 +57,7 @@ const initial: RefundState = {
   error: null,
 };
 
-export function createRefundStore(bridge: RendererBridge): RefundStore {
+export function createRefundStore(bridge: RendererBridge, elsewhere?: ElsewhereLookup): RefundStore {
   return createStore<RefundState & RefundActions>()((set, get) => ({
     ...initial,
     setLookup(text) {
@@ -59,6 +67,7 @@ export function createRefundStore(bridge: RendererBridge): RefundStore {
       const text = (ref ?? get().lookup).trim();
       if (!text) return;
       set({ busy: true, error: null, result: null, order: null, lookup: text });
+      elsewhere?.cleared();
       try {
         let order: OrderView | null = null;
         try {
@@ -75,6 +84,7 @@ export function createRefundStore(bridge: RendererBridge): RefundStore {
               (o) => o.transaction_id === text || o.out_trade_no === text || o.paid_out_trade_no === text,
             ) ?? null;
         }
+        if (!order && (await elsewhere?.notFound(text))) return;
         if (!order) set({ error: { code: 'order_not_found', message: 'no such order' } });
         else set({ order, amount: '', pin: '' });
       } catch (error) {
@@ -84,6 +94,7 @@ export function createRefundStore(bridge: RendererBridge): RefundStore {
       }
     },
     pick(order) {
+      elsewhere?.cleared();
       set({ ...initial, order, lookup: order.out_trade_no });
     },
     setAmount(text) {
@@ -124,6 +135,7 @@ export function createRefundStore(bridge: RendererBridge): RefundStore {
       }
     },
     reset() {
+      elsewhere?.cleared();
       set(initial);
     },
     applyOrder(order) {

@@ -1,0 +1,154 @@
+/**
+ * Store refund at the till: a sale this till's journal does not hold, looked up at the store hub
+ * (findStoreOrder) and refunded through it (storeRefund). The hub is the only writer of such refunds:
+ * it fixes the out_refund_no and hands the refund to the till that sold the order. One request_id
+ * per refund asked: a retry after the hub did not answer sends the same id, so the hub answers the
+ * first request again rather than asking twice; a new amount or a new order starts a new id.
+ */
+
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { StoreOrderView, StoreRefundResult } from '../../../core/common/contract/api-contract.ts';
+import type { ErrorShape } from '../../../core/common/errors.ts';
+import { isRefundableStatus } from '../../../core/common/order-status.ts';
+import type { RendererBridge } from '../bridge/renderer-bridge.ts';
+import { entryToFen } from './amount-entry.ts';
+import { toProblem } from './call-error.ts';
+import type { ConnectionStore } from './connection-store.ts';
+
+export interface StoreRefundState {
+  readonly order: StoreOrderView | null;
+  readonly amount: string;
+  readonly reason: string;
+  readonly pin: string;
+  readonly busy: boolean;
+  /** The refund the hub took (state `requested`: the selling till makes it). */
+  readonly result: StoreRefundResult | null;
+  readonly error: ErrorShape | null;
+  /** The id of the refund being asked, kept across retries of the same ask. */
+  readonly requestId: string | null;
+}
+
+export interface StoreRefundActions {
+  /** Looks `orderNo` up at the hub; sets `order`, or the error the screen shows. */
+  find(orderNo: string): Promise<void>;
+  setAmount(text: string): void;
+  setReason(text: string): void;
+  setPin(pin: string): void;
+  submit(): Promise<void>;
+  reset(): void;
+}
+
+export type StoreRefundStore = StoreApi<StoreRefundState & StoreRefundActions>;
+
+export function storeRefundableFee(order: StoreOrderView): number {
+  return isRefundableStatus(order.status) ? Math.max(0, order.total_fee - order.refunded_fee) : 0;
+}
+
+const initial: StoreRefundState = {
+  order: null,
+  amount: '',
+  reason: '',
+  pin: '',
+  busy: false,
+  result: null,
+  error: null,
+  requestId: null,
+};
+
+/** 16 random bytes as hex: getRandomValues works on a LAN page over plain HTTP, randomUUID does not. */
+function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `ui-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore {
+  return createStore<StoreRefundState & StoreRefundActions>()((set, get) => ({
+    ...initial,
+    async find(orderNo) {
+      const text = orderNo.trim();
+      if (!text || get().busy) return;
+      set({ ...initial, busy: true });
+      try {
+        const { orders } = await bridge.call('findStoreOrder', { order_no: text });
+        // Order numbers carry the selling till's prefix, so two tills holding one number is a
+        // misconfiguration: the one that can still be refunded is the one the customer means.
+        const order = orders.find((o) => storeRefundableFee(o) > 0) ?? orders[0] ?? null;
+        if (!order) set({ error: { code: 'order_not_found', message: 'not at this till nor at the hub' } });
+        else set({ order });
+      } catch (error) {
+        set({ error: toProblem(error) });
+      } finally {
+        set({ busy: false });
+      }
+    },
+    setAmount(text) {
+      set({ amount: text.replace(/[^\d.]/g, '').slice(0, 12), requestId: null });
+    },
+    setReason(text) {
+      set({ reason: text.slice(0, 80) });
+    },
+    setPin(pin) {
+      set({ pin: pin.replace(/\D/g, '').slice(0, 8) });
+    },
+    async submit() {
+      const { order, amount, pin, reason, busy } = get();
+      if (!order || busy) return;
+      const rest = storeRefundableFee(order);
+      const fee = amount.trim() === '' ? rest : entryToFen(amount.trim());
+      if (fee === null || fee <= 0) {
+        set({ error: { code: 'amount_invalid', message: 'not an amount' } });
+        return;
+      }
+      if (fee > rest) {
+        set({ error: { code: 'refund_exceeds_paid', message: 'more than refundable' } });
+        return;
+      }
+      const requestId = get().requestId ?? newRequestId();
+      set({ busy: true, error: null, result: null, requestId });
+      try {
+        const result = await bridge.call('storeRefund', {
+          terminal_id: order.terminal_id,
+          order_no: order.order_no,
+          refund_fee: fee,
+          pin,
+          request_id: requestId,
+          ...(reason.trim() ? { refund_desc: reason.trim() } : {}),
+        });
+        // Asked: what is left to refund at the hub drops now; the selling till reports the outcome.
+        set({
+          result,
+          order: { ...order, refunded_fee: order.refunded_fee + result.refund_fee },
+          pin: '',
+          amount: '',
+          reason: '',
+          requestId: null,
+        });
+      } catch (error) {
+        set({ error: toProblem(error), pin: '' });
+      } finally {
+        set({ busy: false });
+      }
+    },
+    reset() {
+      set(initial);
+    },
+  }));
+}
+
+/**
+ * What the refund screen's lookup does when this till's journal has no such order: with a hub
+ * configured, the store refund takes the number over (true); without one, nothing (false).
+ */
+export function lookupAtHub(
+  connection: ConnectionStore,
+  storeRefund: StoreRefundStore,
+): { cleared(): void; notFound(text: string): Promise<boolean> } {
+  return {
+    cleared: () => storeRefund.getState().reset(),
+    async notFound(text) {
+      if (!connection.getState().health?.hub) return false;
+      await storeRefund.getState().find(text);
+      return true;
+    },
+  };
+}
