@@ -205,10 +205,17 @@ export const PERIPHERAL_ERROR_CODES = [
 /**
  * A refund asked through the store hub for a sale made at another till (core/service/api/hub-refunds.ts):
  * - hub_not_configured: this till does not forward to a hub
- * - hub_unreachable: the hub did not answer (nothing was asked: try again)
+ * - hub_unreachable: the hub could not be reached (nothing was asked: try again)
+ * - hub_no_answer: the ask was sent but no readable answer came (timeout, reset, 5xx): it may have been
+ *   taken, so it is asked again with the same request_id, which the hub answers without a second refund
  * - hub_refund_refused: the hub refused it (no such order there, not paid, more than is left)
  */
-export const HUB_ERROR_CODES = ['hub_not_configured', 'hub_unreachable', 'hub_refund_refused'] as const;
+export const HUB_ERROR_CODES = [
+  'hub_not_configured',
+  'hub_unreachable',
+  'hub_no_answer',
+  'hub_refund_refused',
+] as const;
 
 /** Raised by the UI's own bridge to the service (renderer/src/bridge). */
 export const CLIENT_ERROR_CODES = ['service_unreachable', 'service_bad_reply'] as const;

@@ -30,20 +30,29 @@ export function decide(state: AttemptState, policy: PollPolicy, now: number): At
       return waitOr({ kind: 'query' });
     case 'reversing': {
       if (state.awaitingConfirm) return waitOr({ kind: 'query' });
-      const notBefore = state.chargedAt + policy.reverseNotBeforeMs;
-      if (notBefore > now && notBefore > state.nextActionAt) return { kind: 'wait', until: notBefore };
-      return waitOr({ kind: 'reverse' });
+      return floorWait(state, policy.reverseNotBeforeMs, now) ?? waitOr({ kind: 'reverse' });
     }
     case 'closing': {
       if (state.awaitingConfirm) return waitOr({ kind: 'query' });
       // The provider's minimum order age before a close (WeChat: 5 minutes), counted from the pre-create.
-      const notBefore = state.chargedAt + policy.closeNotBeforeMs;
-      if (notBefore > now && notBefore > state.nextActionAt) return { kind: 'wait', until: notBefore };
-      return waitOr({ kind: 'close' });
+      return floorWait(state, policy.closeNotBeforeMs, now) ?? waitOr({ kind: 'close' });
     }
     default:
       return { kind: 'done' };
   }
+}
+
+/**
+ * The wait for a provider's minimum order age (reverse 15 s, close 5 minutes), counted from the
+ * charge / pre-create, or null when it has passed. A charge time later than `now` means the clock was
+ * set back since (NTP correcting a clock that ran ahead): the order's age cannot be known, and
+ * waiting for that time would hold the reversal or close for as long as the clock was off. So no
+ * wait: a reversal or close refused as too early is retried, bounded, and those retries span the floor.
+ */
+function floorWait(state: AttemptState, floorMs: number, now: number): AttemptCommand | null {
+  if (state.chargedAt > now) return null;
+  const notBefore = state.chargedAt + floorMs;
+  return notBefore > now && notBefore > state.nextActionAt ? { kind: 'wait', until: notBefore } : null;
 }
 
 type Patch = Partial<AttemptState>;

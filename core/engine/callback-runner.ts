@@ -125,7 +125,13 @@ export class CallbackRunner {
     let firstPass = true;
     for (;;) {
       const record = this.journal.getCallback(orderNo);
-      if (!record || record.state === 'done' || this.stopped) return;
+      if (!record || record.state === 'done') return;
+      if (this.stopped) {
+        // Shutting down before the handler started: a run the payment's transaction claimed never
+        // began, so it is released, not left `running` (the next start would hold it as interrupted).
+        if (claimedRun && record.state === 'running') this.release(record);
+        return;
+      }
       // A run claimed by the payment's transaction is already counted in `runs`.
       const ownRun = claimedRun && record.state === 'running';
       // `running` that nobody here claimed: a previous process died during that run (start-up).
@@ -190,6 +196,26 @@ export class CallbackRunner {
       });
       this.emit(orderNo);
       return;
+    }
+  }
+
+  /** A claimed run that never started goes back to owed, uncounted: the next start runs it as usual. */
+  private release(record: CallbackRecord): void {
+    const now = this.clock.now();
+    try {
+      this.journal.putCallback({
+        ...record,
+        state: 'retrying',
+        runs: record.runs - 1,
+        nextRunAt: now,
+        updatedAt: now,
+      });
+    } catch (error) {
+      // Left `running`: the next start holds it for a person, as after a crash (never run twice).
+      this.logger.warn('paid callback claim not released', {
+        out_trade_no: record.orderNo,
+        error: String(error),
+      });
     }
   }
 

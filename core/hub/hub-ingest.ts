@@ -4,8 +4,14 @@
  * that were new are applied to the read tables, newest seq per row, and an upsert never lets an
  * older seq overwrite a newer one (a late batch after a restart cannot roll a paid order back).
  * The registry row (last seen, last seq, status) is updated in the same transaction.
+ *
+ * A seq the hub holds with another change is not a redelivery: the terminal's numbering went back
+ * (a journal restored from a backup, docs/deploy.md "Restore"). Taking it for one would drop that
+ * change for good, so the batch is refused (hub_conflict, reason seq_reused) with the first reused
+ * seq and the highest seq held; the terminal numbers its waiting changes after it and sends again.
  */
 import type { Pool, PoolClient } from 'pg';
+import { HubError } from './hub-errors.ts';
 import { SETTLE_REQUESTS_SQL } from './hub-refunds.ts';
 import type { Change, IngestAnswer, TerminalStatus } from './hub-wire.ts';
 
@@ -79,6 +85,38 @@ async function applyFresh(client: PoolClient, terminalId: string, fresh: readonl
   }
 }
 
+/** Throws when a seq already held belongs to another change (see the header); a true redelivery passes. */
+async function refuseReusedSeqs(
+  client: PoolClient,
+  terminalId: string,
+  held: readonly Change[],
+): Promise<void> {
+  if (held.length === 0) return;
+  const { rows } = await client.query<{ seq: string; kind: string; ref: string; at: string }>(
+    'SELECT seq, kind, ref, at FROM hub_changes WHERE terminal_id = $1 AND seq = ANY($2::bigint[])',
+    [terminalId, held.map((c) => c.seq)],
+  );
+  const before = new Map(rows.map((r) => [Number(r.seq), r]));
+  const reused = held.filter((c) => {
+    const was = before.get(c.seq);
+    return was !== undefined && (was.kind !== c.kind || was.ref !== c.ref || Number(was.at) !== c.at);
+  });
+  if (reused.length === 0) return;
+  const top = await client.query<{ last: string | null }>(
+    'SELECT max(seq) AS last FROM hub_changes WHERE terminal_id = $1',
+    [terminalId],
+  );
+  throw new HubError(
+    'hub_conflict',
+    `terminal ${terminalId} sent seq ${reused[0]!.seq} for another change than the hub holds: its numbering went back (a restored journal?)`,
+    {
+      reason: 'seq_reused',
+      first_reused: Math.min(...reused.map((c) => c.seq)),
+      last_seq: Number(top.rows[0]?.last ?? 0),
+    },
+  );
+}
+
 export async function ingestBatch(
   pool: Pool,
   terminalId: string,
@@ -108,6 +146,11 @@ export async function ingestBatch(
         ],
       );
       const stored = new Set(inserted.rows.map((r) => Number(r.seq)));
+      await refuseReusedSeqs(
+        client,
+        terminalId,
+        changes.filter((c) => !stored.has(c.seq)),
+      );
       fresh = changes.filter((c) => stored.has(c.seq));
       await applyFresh(client, terminalId, fresh);
       // Refunds the hub asked for and the till now reports final close their request (only a

@@ -95,6 +95,22 @@ export async function listHubOrders(
   return { orders: rows.rows, total: Number(total.rows[0]?.n ?? 0) };
 }
 
+/**
+ * What a till's token may read of a sale (GET /api/terminal/orders, a store refund at another till):
+ * one exact order number, and only what the refund screen shows (StoreOrderView in
+ * core/common/contract/api-contract.ts). The cashier, shift, subject, merchant and the provider's
+ * transaction id stay behind the owner's key (docs/security.md).
+ */
+export async function findTerminalOrders(pool: Pool, orderNo: string): Promise<Record<string, unknown>[]> {
+  const { rows } = await pool.query<Record<string, unknown>>(
+    `SELECT terminal_id, order_no, total_fee::float8 AS total_fee, refunded_fee::float8 AS refunded_fee,
+       status, tender, paid_at::float8 AS paid_at, created_at::float8 AS created_at
+     FROM hub_orders WHERE order_no = $1 ORDER BY created_at DESC, terminal_id LIMIT 10`,
+    [orderNo],
+  );
+  return rows;
+}
+
 export const ReportQuerySchema = z.strictObject({
   by: z.enum(['day', 'shift', 'wallet']),
   /** Beijing days, inclusive. */

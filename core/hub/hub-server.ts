@@ -34,6 +34,7 @@ import type { ServiceMerchants } from '../service/merchants.ts';
 import { HubError } from './hub-errors.ts';
 import { ingestBatch } from './hub-ingest.ts';
 import {
+  findTerminalOrders,
   hubReport,
   listHubOrders,
   listTerminals,
@@ -236,8 +237,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // (a till reads one order it was told about, never a listing of the store).
       await terminalOfToken(pool, bearer(req));
       const { order_no } = parsed(TerminalOrderQuerySchema, query, 'query');
-      const { orders } = await listHubOrders(pool, { order_no, limit: 10, offset: 0 });
-      send(res, 200, { ok: true, orders });
+      send(res, 200, { ok: true, orders: await findTerminalOrders(pool, order_no) });
       return;
     }
     if (req.method === 'GET' && url.pathname === '/api/terminal/config') {

@@ -122,6 +122,24 @@ export const OUTBOX_BATCH_SQL = 'SELECT seq, kind, ref, payload, at FROM outbox 
 export const OUTBOX_ACK_SQL = 'DELETE FROM outbox WHERE seq <= ?';
 export const OUTBOX_COUNT_SQL = 'SELECT COUNT(*) AS n FROM outbox';
 
+/**
+ * The hub holds seqs up to `lastSeq` and `firstReused` was one of them for another change (a journal
+ * restored from a backup numbers again from the backup's seq): the waiting rows below `firstReused`
+ * are changes the hub already holds (they leave), those from it on are numbered after `lastSeq`,
+ * and the sequence moves past them so no later row reuses a seq either. Call inside a transaction.
+ */
+export function renumberOutbox(stmt: (sql: string) => Runner, firstReused: number, lastSeq: number): void {
+  stmt('DELETE FROM outbox WHERE seq < ?').run(firstReused);
+  const shift = lastSeq + 1 - firstReused;
+  if (shift <= 0) return;
+  // Through negative values: SQLite checks the key row by row, and seq + shift may still be taken.
+  stmt('UPDATE outbox SET seq = -(seq + ?) WHERE seq >= ?').run(shift, firstReused);
+  stmt('UPDATE outbox SET seq = -seq WHERE seq < 0').run();
+  stmt(
+    "UPDATE sqlite_sequence SET seq = max(seq, ?, (SELECT coalesce(max(seq), 0) FROM outbox)) WHERE name = 'outbox'",
+  ).run(lastSeq);
+}
+
 export function toOutboxRow(row: Record<string, SQLInputValue>): OutboxRow {
   return {
     seq: Number(row.seq),

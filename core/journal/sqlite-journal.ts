@@ -29,6 +29,7 @@ import {
   type OutboxKind,
   type OutboxRow,
   outboxStarted,
+  renumberOutbox,
   toOutboxRow,
 } from './journal-outbox.ts';
 import { ATTEMPT_ROW, type Row, toCallback, toOrder, toRefund } from './journal-rows.ts';
@@ -199,6 +200,11 @@ export class SqliteJournal implements Journal {
   /** The hub acknowledged every change up to `seq`: they leave the outbox (their seqs are never reused). */
   outboxAck(seq: number): void {
     this.stmt(OUTBOX_ACK_SQL).run(seq);
+  }
+
+  /** The hub refused reused seqs (a restored journal): number the waiting rows after its last (journal-outbox.ts). */
+  outboxRenumber(firstReused: number, lastSeq: number): void {
+    this.transaction(() => renumberOutbox((sql) => this.stmt(sql), firstReused, lastSeq));
   }
 
   outboxCount(): number {

@@ -20,6 +20,19 @@ export interface HubOutbox {
   outboxBatch(limit: number): OutboxRow[];
   outboxAck(seq: number): void;
   outboxCount(): number;
+  /** The hub holds seqs up to `lastSeq`, `firstReused` for another change: renumber the waiting rows after it. */
+  outboxRenumber?(firstReused: number, lastSeq: number): void;
+}
+
+/** The hub's answer to a batch that reused seqs it holds for other changes (core/hub/hub-ingest.ts). */
+function reusedSeqs(status: number, error: unknown): { firstReused: number; lastSeq: number } | null {
+  if (status !== 409 || typeof error !== 'object' || error === null) return null;
+  const { code, details } = error as { code?: unknown; details?: Record<string, unknown> };
+  const first = details?.first_reused;
+  const last = details?.last_seq;
+  if (code !== 'hub_conflict' || details?.reason !== 'seq_reused') return null;
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) return null;
+  return { firstReused: first as number, lastSeq: last as number };
 }
 
 export interface HubForwarderOptions {
@@ -66,6 +79,17 @@ class HubRefused extends Error {
   }
 }
 
+/** The hub refused a batch whose seqs it holds for other changes (reusedSeqs). */
+class SeqsReused extends HubRefused {
+  readonly firstReused: number;
+  readonly lastSeq: number;
+  constructor(firstReused: number, lastSeq: number) {
+    super('batch_refused', `the hub holds seq ${firstReused} to ${lastSeq} for other changes`);
+    this.firstReused = firstReused;
+    this.lastSeq = lastSeq;
+  }
+}
+
 export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
   const batchSize = options.batchSize ?? 200;
   const pollMs = options.pollMs ?? 500;
@@ -80,6 +104,7 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
   let lastDeliveredAt: number | null = null;
   let lastSentAt = 0;
   let failures = 0;
+  let renumbered = false;
   let wake: (() => void) | null = null;
   let timer: NodeJS.Timeout | null = null;
   // Aborts a request in flight at stop(), so stopping never waits out the request timeout.
@@ -121,12 +146,15 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
       signal: AbortSignal.any([stopping.signal, AbortSignal.timeout(timeoutMs)]),
     });
     const text = await response.text();
-    let body: { ok?: boolean; acked_seq?: unknown; error?: { code?: unknown } } | null = null;
+    let body: { ok?: boolean; acked_seq?: unknown; error?: { code?: unknown; details?: unknown } } | null =
+      null;
     try {
       body = JSON.parse(text);
     } catch {
       body = null;
     }
+    const reused = reusedSeqs(response.status, body?.error);
+    if (reused) throw new SeqsReused(reused.firstReused, reused.lastSeq);
     if (!response.ok) {
       const code = typeof body?.error?.code === 'string' ? body.error.code : `HTTP ${response.status}`;
       const problem: HubProblem =
@@ -175,9 +203,21 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
           options.logger.info('hub reachable again', { waiting: options.outbox.outboxCount() });
         problem = null;
         failures = 0;
+        renumbered = false;
         if (rows.length < batchSize) await sleep(pollMs);
       } catch (error) {
         if (stopped) return;
+        if (error instanceof SeqsReused && !renumbered && options.outbox.outboxRenumber) {
+          renumbered = true; // once: a hub refusing the renumbered rows again is retried with back-off
+          // A restored journal numbered again from its backup: number what waits after the hub's last
+          // seq and send it again at once (docs/deploy.md "Restore").
+          options.logger.warn('hub holds these seqs for other changes: renumbering the outbox', {
+            first_reused: error.firstReused,
+            hub_last_seq: error.lastSeq,
+          });
+          options.outbox.outboxRenumber(error.firstReused, error.lastSeq);
+          continue;
+        }
         failures += 1;
         const why: HubProblem =
           error instanceof HubRefused

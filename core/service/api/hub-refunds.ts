@@ -6,7 +6,9 @@
  * writer of such requests, fixes the out_refund_no and hands it to the till that sold the order,
  * which makes the refund (core/hub/hub-refunds.ts). Who may ask is the access policy's, exactly as
  * for `refund` (the supervisor PIN or a key with `refund`). A request_id makes a retry safe: the
- * hub answers the first request again. A hub that cannot be reached means nothing was asked.
+ * hub answers the first request again. A hub that cannot be reached means nothing was asked
+ * (hub_unreachable); an ask sent without a readable answer may have been taken (hub_no_answer), and
+ * the refund screen asks it again with the same request_id.
  */
 import { randomUUID } from 'node:crypto';
 import type { ScanPayApi, StoreOrderView, StoreRefundResult } from '../../common/contract/api-contract.ts';
@@ -56,8 +58,16 @@ export function hubRefundOperations(
           }),
           signal: AbortSignal.timeout(HUB_TIMEOUT_MS),
         });
-      } catch {
-        throw new UnavailableError('hub_unreachable', 'the store hub did not answer: nothing was asked');
+      } catch (error) {
+        if (neverSent(error))
+          throw new UnavailableError(
+            'hub_unreachable',
+            'the store hub could not be reached: nothing was asked',
+          );
+        throw new UnavailableError(
+          'hub_no_answer',
+          'the store hub did not answer: the refund may have been asked',
+        );
       }
       const body = (await response.json().catch(() => null)) as {
         refund?: StoreRefundResult;
@@ -79,12 +89,24 @@ export function hubRefundOperations(
           'hub_refund_refused',
           body?.error?.message ?? 'the store hub refused this refund',
         );
+      // A 2xx without a readable refund, a 5xx (a proxy's 502/504 too): the hub may have taken it.
       throw new UnavailableError(
-        'hub_unreachable',
-        `the store hub answered ${response.status}: nothing was asked`,
+        'hub_no_answer',
+        `the store hub answered ${response.status}: the refund may have been asked`,
       );
     },
   };
+}
+
+/**
+ * Whether a failed fetch certainly never reached the hub (refused, no route, no such host): only
+ * then was nothing asked. A timeout or a connection cut after the request went out may have been
+ * taken, and is retried with the same request_id (docs/deploy.md, store refunds).
+ */
+function neverSent(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : '';
+  return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
 }
 
 /** The hub's order row, narrowed to what the till's refund screen shows (core/hub/hub-reads.ts). */

@@ -28,7 +28,9 @@ export function TextField({ label, onChange, inline, fieldClassName, ...input }:
 
 /** The supervisor PIN: hidden, digits keyboard, never autofilled. */
 export function PinField(props: Omit<TextFieldProps, 'type'>) {
-  return <TextField type="password" inputMode="numeric" autoComplete="off" maxLength={32} {...props} />;
+  return (
+    <TextField type="password" inputMode="numeric" autoComplete="off" maxLength={PIN_MAX_LENGTH} {...props} />
+  );
 }
 
 /** A new supervisor PIN or passphrase: hidden, offered to password managers as a new one, cut at the longest accepted. */

@@ -363,7 +363,9 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.service_bad_reply': 'The payment service sent an unreadable reply. Try again.',
   'error.hub_not_configured':
     "This till is not connected to a store hub: it cannot refund another till's sale.",
-  'error.hub_unreachable': 'The store hub did not answer: the refund was not asked. Try again later.',
+  'error.hub_unreachable': 'The store hub could not be reached: the refund was not asked. Try again later.',
+  'error.hub_no_answer':
+    'The store hub did not answer: the refund may have been asked. Press Refund again: the same refund is asked, never a second one.',
   'error.hub_refund_refused':
     'The store hub refused this refund (no such order, not paid, or more than is left).',
   'error.internal_error': 'Internal error: contact support.',

@@ -347,6 +347,7 @@ export const zhCN = {
   'error.service_bad_reply': '收款服务返回了无法识别的结果，请重试。',
   'error.hub_not_configured': '本机没有连接总店，不能为其他收银台的订单退款。',
   'error.hub_unreachable': '连不上总店，退款没有提交，请稍后重试。',
+  'error.hub_no_answer': '总店没有回应，退款可能已提交。请再按一次退款：只会重发同一笔，不会重复退款。',
   'error.hub_refund_refused': '总店拒绝了这笔退款（订单不存在、未支付或超过可退金额）。',
   'error.internal_error': '系统内部错误，请联系技术支持。',
   'error.code_empty': '没有扫到内容，请重新扫描。',

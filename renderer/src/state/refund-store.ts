@@ -2,6 +2,7 @@
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RefundResult } from '../../../core/common/contract/api-contract.ts';
+import { PIN_MAX_LENGTH } from '../../../core/common/contract/pin-rules.ts';
 import type { OrderView } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
@@ -104,7 +105,8 @@ export function createRefundStore(bridge: RendererBridge, elsewhere?: ElsewhereL
       set({ reason: text.slice(0, 80) });
     },
     setPin(pin) {
-      set({ pin: pin.replace(/\D/g, '').slice(0, 8) });
+      // As typed: 6 to 12 digits or a passphrase (pin-rules.ts), never cut to fewer than a PIN may hold.
+      set({ pin: pin.slice(0, PIN_MAX_LENGTH) });
     },
     async submit() {
       const { order, amount, pin, reason, busy } = get();

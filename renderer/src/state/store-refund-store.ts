@@ -4,10 +4,14 @@
  * it fixes the out_refund_no and hands the refund to the till that sold the order. One request_id
  * per refund asked: a retry after the hub did not answer sends the same id, so the hub answers the
  * first request again rather than asking twice; a new amount or a new order starts a new id.
+ * An ask that got no answer (hub_no_answer, the service's reply lost) may have been taken: until an
+ * answer comes, every new submit for that sale repeats exactly that ask (its id and amount), whatever
+ * was typed or looked up since, so a careless retry cannot become a second refund.
  */
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { StoreOrderView, StoreRefundResult } from '../../../core/common/contract/api-contract.ts';
+import { PIN_MAX_LENGTH } from '../../../core/common/contract/pin-rules.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
@@ -26,7 +30,19 @@ export interface StoreRefundState {
   readonly error: ErrorShape | null;
   /** The id of the refund being asked, kept across retries of the same ask. */
   readonly requestId: string | null;
+  /** An ask sent without an answer: it may have been taken, so it is the next ask for that sale. */
+  readonly unanswered: UnansweredAsk | null;
 }
+
+export interface UnansweredAsk {
+  readonly terminalId: string;
+  readonly orderNo: string;
+  readonly fee: number;
+  readonly requestId: string;
+}
+
+/** Failures after which the hub may have taken the ask (the others certainly asked nothing). */
+const MAYBE_ASKED = new Set(['hub_no_answer', 'service_unreachable', 'service_bad_reply', 'internal_error']);
 
 export interface StoreRefundActions {
   /** Looks `orderNo` up at the hub; sets `order`, or the error the screen shows. */
@@ -53,6 +69,7 @@ const initial: StoreRefundState = {
   result: null,
   error: null,
   requestId: null,
+  unanswered: null,
 };
 
 /** 16 random bytes as hex: getRandomValues works on a LAN page over plain HTTP, randomUUID does not. */
@@ -67,7 +84,7 @@ export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore
     async find(orderNo) {
       const text = orderNo.trim();
       if (!text || get().busy) return;
-      set({ ...initial, busy: true });
+      set({ ...initial, unanswered: get().unanswered, busy: true });
       try {
         const { orders } = await bridge.call('findStoreOrder', { order_no: text });
         // Order numbers carry the selling till's prefix, so two tills holding one number is a
@@ -88,22 +105,27 @@ export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore
       set({ reason: text.slice(0, 80) });
     },
     setPin(pin) {
-      set({ pin: pin.replace(/\D/g, '').slice(0, 8) });
+      // As typed: 6 to 12 digits or a passphrase (pin-rules.ts), never cut to fewer than a PIN may hold.
+      set({ pin: pin.slice(0, PIN_MAX_LENGTH) });
     },
     async submit() {
-      const { order, amount, pin, reason, busy } = get();
+      const { order, amount, pin, reason, busy, unanswered } = get();
       if (!order || busy) return;
+      const repeat =
+        unanswered?.terminalId === order.terminal_id && unanswered.orderNo === order.order_no
+          ? unanswered
+          : null;
       const rest = storeRefundableFee(order);
-      const fee = amount.trim() === '' ? rest : entryToFen(amount.trim());
+      const fee = repeat ? repeat.fee : amount.trim() === '' ? rest : entryToFen(amount.trim());
       if (fee === null || fee <= 0) {
         set({ error: { code: 'amount_invalid', message: 'not an amount' } });
         return;
       }
-      if (fee > rest) {
+      if (!repeat && fee > rest) {
         set({ error: { code: 'refund_exceeds_paid', message: 'more than refundable' } });
         return;
       }
-      const requestId = get().requestId ?? newRequestId();
+      const requestId = repeat?.requestId ?? get().requestId ?? newRequestId();
       set({ busy: true, error: null, result: null, requestId });
       try {
         const result = await bridge.call('storeRefund', {
@@ -122,15 +144,23 @@ export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore
           amount: '',
           reason: '',
           requestId: null,
+          unanswered: null,
         });
       } catch (error) {
-        set({ error: toProblem(error), pin: '' });
+        const problem = toProblem(error);
+        const asked = { terminalId: order.terminal_id, orderNo: order.order_no, fee, requestId };
+        set({
+          error: problem,
+          pin: '',
+          unanswered: MAYBE_ASKED.has(problem.code) ? asked : repeat ? null : unanswered,
+        });
       } finally {
         set({ busy: false });
       }
     },
     reset() {
-      set(initial);
+      // An unanswered ask outlives the screen being cleared: it is still the next ask for its sale.
+      set({ ...initial, unanswered: get().unanswered });
     },
   }));
 }

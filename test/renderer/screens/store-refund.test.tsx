@@ -46,7 +46,7 @@ describe('refund screen, a sale of another till', () => {
     let answers = 0;
     bridge.on('storeRefund', (r) => {
       answers += 1;
-      if (answers === 1) throw Object.assign(new Error('x'), { code: 'hub_unreachable', message: 'x' });
+      if (answers === 1) throw Object.assign(new Error('x'), { code: 'hub_no_answer', message: 'x' });
       return {
         request_id: r.request_id ?? '',
         terminal_id: r.terminal_id,

@@ -101,9 +101,10 @@ describe('refund store', () => {
     const refund = stores.refund;
     await refund.getState().find('TX1');
     expect(refund.getState().order?.out_trade_no).toBe('SO1001');
+    // Sent as typed: a PIN may be a passphrase (refund-pin-entry.test.ts).
     refund.getState().setPin('12a34');
     await refund.getState().submit();
-    expect(bridge.callsOf('refund')).toEqual([{ out_trade_no: 'SO1001', refund_fee: 1000, pin: '1234' }]);
+    expect(bridge.callsOf('refund')).toEqual([{ out_trade_no: 'SO1001', refund_fee: 1000, pin: '12a34' }]);
     expect(refund.getState().result?.status).toBe('succeeded');
     expect(refund.getState().pin).toBe('');
     expect(refund.getState().amount).toBe('');
