@@ -14,7 +14,8 @@ import { DEFAULT_POLL_POLICIES } from '../domain/poll-policy.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
 import { startBackupSchedule } from '../journal/journal-backups.ts';
-import { openJournal } from '../journal/open-journal.ts';
+import { startJournalCheck } from '../journal/journal-check.ts';
+import { openCheckedJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { AccessPolicy } from './api/access-policy.ts';
@@ -68,6 +69,8 @@ export interface KioskServiceOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The store hub to forward to (`scanpay serve --hub URL --hub-token T`): overrides config `hub`. */
   readonly hub?: { readonly url: string; readonly token: string };
+  /** startJournalCheck(dataDir), when the caller started it earlier (`scanpay serve`, before loading this module). */
+  readonly journalCheck?: Promise<boolean>;
 }
 
 export interface KioskService {
@@ -94,6 +97,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const clock = options.clock ?? systemClock;
   const dataDir = options.dataDir;
   secureDataDir(dataDir);
+  // On a worker while the config is read (journal-check.ts); awaited before the journal opens.
+  const journalCheck = options.journalCheck ?? startJournalCheck(dataDir);
   const loaded = loadConfig(dataDir, options.env);
   const configPath = loaded.path;
   // The command line's hub is checked by the same schema as the file's (a bad token is config_invalid).
@@ -120,7 +125,10 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const bus = new EventBus();
   // First, before anything that would keep the process alive: a refused journal must exit at once.
   const backupDir = resolve(dataDir, config.backups.dir ?? 'backups');
-  const journal = openJournal(dataDir, { backupDir, outbox: config.hub !== undefined });
+  const journal = await openCheckedJournal(dataDir, journalCheck, {
+    backupDir,
+    outbox: config.hub !== undefined,
+  });
 
   let ownSandbox: RunningSandbox | null = null;
   let sandbox: SandboxEndpoint | null = null;
