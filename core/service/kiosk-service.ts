@@ -123,24 +123,25 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const keptStoreConfig = storeKey ? readKeptStoreConfig(dataDir, storeKey, logger) : null;
   const config = withStoreConfig(ownConfig, keptStoreConfig);
   const bus = new EventBus();
-  // First, before anything that would keep the process alive: a refused journal must exit at once.
+  // The sandbox (when used) gets ready while the journal check runs on its worker. A refused
+  // journal closes it again: nothing may keep the process alive, the refusal must exit at once.
+  const sandboxStarting = startSandboxFor(config, options);
+  sandboxStarting.catch(() => undefined); // handled below, once the journal has answered
   const backupDir = resolve(dataDir, config.backups.dir ?? 'backups');
   const journal = await openCheckedJournal(dataDir, journalCheck, {
     backupDir,
     outbox: config.hub !== undefined,
+  }).catch(async (error: unknown) => {
+    await sandboxStarting.then(
+      (started) => started.own?.close(),
+      () => undefined,
+    );
+    throw error;
   });
-
-  let ownSandbox: RunningSandbox | null = null;
-  let sandbox: SandboxEndpoint | null = null;
-  if (needsSandbox(config)) {
-    if (options.sandboxEndpoint) sandbox = options.sandboxEndpoint;
-    else if (options.sandboxUrl) sandbox = await sandboxEndpointAt(options.sandboxUrl);
-    else {
-      const { startSandbox } = await import('../sandbox/start-sandbox.ts');
-      ownSandbox = await startSandbox({ port: 0 });
-      sandbox = { url: ownSandbox.url, secapiUrl: ownSandbox.secapiUrl, credentials: ownSandbox.credentials };
-    }
-  }
+  const { endpoint: sandbox, own: ownSandbox } = await sandboxStarting.catch((error: unknown) => {
+    journal.close();
+    throw error;
+  });
 
   const health = new ProviderHealth(clock);
   const merchants = buildMerchants(config, sandbox, clock, (pid, gateway) => health.track(pid, gateway));
@@ -403,4 +404,17 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       logger.info('service stopped');
     },
   };
+}
+
+/** The sandbox the config's gateways use, if any: given, reached at a URL, or started in this process. */
+async function startSandboxFor(
+  config: ServiceConfig,
+  options: KioskServiceOptions,
+): Promise<{ readonly endpoint: SandboxEndpoint | null; readonly own: RunningSandbox | null }> {
+  if (!needsSandbox(config)) return { endpoint: null, own: null };
+  if (options.sandboxEndpoint) return { endpoint: options.sandboxEndpoint, own: null };
+  if (options.sandboxUrl) return { endpoint: await sandboxEndpointAt(options.sandboxUrl), own: null };
+  const { startSandbox } = await import('../sandbox/start-sandbox.ts');
+  const own = await startSandbox({ port: 0 });
+  return { endpoint: { url: own.url, secapiUrl: own.secapiUrl, credentials: own.credentials }, own };
 }
