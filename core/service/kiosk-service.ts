@@ -97,7 +97,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const clock = options.clock ?? systemClock;
   const dataDir = options.dataDir;
   secureDataDir(dataDir);
-  // On a worker while the config is read (journal-check.ts); awaited before the journal opens.
+  // In a child process while the config is read (journal-check.ts); awaited before the journal opens.
   const journalCheck = options.journalCheck ?? startJournalCheck(dataDir);
   const loaded = loadConfig(dataDir, options.env);
   const configPath = loaded.path;
@@ -123,7 +123,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const keptStoreConfig = storeKey ? readKeptStoreConfig(dataDir, storeKey, logger) : null;
   const config = withStoreConfig(ownConfig, keptStoreConfig);
   const bus = new EventBus();
-  // The sandbox (when used) gets ready while the journal check runs on its worker. A refused
+  // The sandbox (when used) gets ready while the journal check runs apart. A refused
   // journal closes it again: nothing may keep the process alive, the refusal must exit at once.
   const sandboxStarting = startSandboxFor(config, options);
   sandboxStarting.catch(() => undefined); // handled below, once the journal has answered

@@ -1,15 +1,15 @@
 /**
- * The start-up integrity check on a worker thread (core/journal/journal-check.ts): it passes a
+ * The start-up integrity check in a child process (core/journal/journal-check.ts): it passes a
  * sound journal, never passes a damaged one, and the journal it guards is neither opened nor
  * written before its verdict; a damaged journal is refused with the same error as the inline
  * check, through the API and through `scanpay serve` (exit 78, nothing taken, nothing changed).
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startJournalCheck } from '../../core/journal/journal-check.ts';
+import { CHECK_APART_BYTES, startJournalCheck } from '../../core/journal/journal-check.ts';
 import { JournalError } from '../../core/journal/journal-errors.ts';
 import { JOURNAL_MARKER, openCheckedJournal, openJournal } from '../../core/journal/open-journal.ts';
 import { dataDirWithPreviousRelease, ROOT, removeScratch, scratchDir } from './journal-files.ts';
@@ -58,19 +58,28 @@ function inlineRefusal(dir: string): JournalError {
   throw new Error('the journal was opened');
 }
 
-describe('the integrity check on a worker thread', () => {
+/** The fixture journals are small: the tests check them apart all the same. */
+const APART = { minBytes: 1 };
+
+describe('the integrity check in a child process', () => {
   it('passes a sound journal, which then opens with its open attempts', async () => {
     const dir = usedDataDir();
-    const check = startJournalCheck(dir);
+    const check = startJournalCheck(dir, APART);
     await expect(check).resolves.toBe(true);
     const journal = await openCheckedJournal(dir, check);
     expect(journal.unresolvedAttempts().map((a) => a.orderNo)).toEqual(['FIX-REVERSE', 'FIX-PAYING']);
     journal.close();
   });
 
+  it('leaves a journal smaller than CHECK_APART_BYTES to the inline check', async () => {
+    const dir = usedDataDir();
+    expect(statSync(join(dir, 'journal.sqlite')).size).toBeLessThan(CHECK_APART_BYTES);
+    await expect(startJournalCheck(dir)).resolves.toBe(false);
+  });
+
   it('does not pass where there is no journal yet, and a new data dir still gets one', async () => {
     const dir = scratchDir();
-    const check = startJournalCheck(dir);
+    const check = startJournalCheck(dir, APART);
     await expect(check).resolves.toBe(false);
     (await openCheckedJournal(dir, check)).close();
     expect(existsSync(join(dir, JOURNAL_MARKER))).toBe(true);
@@ -80,7 +89,7 @@ describe('the integrity check on a worker thread', () => {
     const dir = usedDataDir();
     corrupt(dir, 'orders', 8, 4);
     const before = readFileSync(join(dir, 'journal.sqlite'));
-    const check = startJournalCheck(dir);
+    const check = startJournalCheck(dir, APART);
     await expect(check).resolves.toBe(false);
     const error = await refusalOf(openCheckedJournal(dir, check));
     expect(error.code).toBe('journal_damaged');
@@ -92,7 +101,7 @@ describe('the integrity check on a worker thread', () => {
   it('does not pass a journal with a page SQLite cannot read', async () => {
     const dir = usedDataDir();
     corrupt(dir, 'attempts', 0, 4096);
-    const check = startJournalCheck(dir);
+    const check = startJournalCheck(dir, APART);
     await expect(check).resolves.toBe(false);
     const error = await refusalOf(openCheckedJournal(dir, check));
     expect(error.code).toBe('journal_damaged');

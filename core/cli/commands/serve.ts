@@ -28,7 +28,7 @@ export const command: CliCommand = {
         '--hub and --hub-token go together (the token from `scanpay hub add-terminal`)',
       );
     const dataDir = flags.data ?? defaultDataDir();
-    // The journal's integrity check runs on a worker thread while the service's modules load
+    // The journal's integrity check runs in a child process while the service's modules load
     // (core/journal/journal-check.ts): they are imported only now, for that reason.
     const journalCheck = startJournalCheck(dataDir);
     const [{ startKioskService }, { startApiServer }] = await Promise.all([
