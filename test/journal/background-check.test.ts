@@ -4,15 +4,19 @@
  * written before its verdict; a damaged journal is refused with the same error as the inline
  * check, through the API and through `scanpay serve` (exit 78, nothing taken, nothing changed).
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECK_APART_BYTES, startJournalCheck } from '../../core/journal/journal-check.ts';
 import { JournalError } from '../../core/journal/journal-errors.ts';
 import { JOURNAL_MARKER, openCheckedJournal, openJournal } from '../../core/journal/open-journal.ts';
-import { dataDirWithPreviousRelease, ROOT, removeScratch, scratchDir } from './journal-files.ts';
+import {
+  corruptRootPage,
+  dataDirWithPreviousRelease,
+  removeScratch,
+  scratchDir,
+  serveOnce,
+} from './journal-files.ts';
 
 afterEach(removeScratch);
 
@@ -23,22 +27,7 @@ function usedDataDir(): string {
   return dir;
 }
 
-/** Overwrites `length` bytes at `offset` inside the root page of table `name`. */
-function corrupt(dir: string, name: string, offset: number, length: number): void {
-  const path = join(dir, 'journal.sqlite');
-  const db = new DatabaseSync(path, { readOnly: true });
-  const { rootpage } = db.prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').get(name) as {
-    rootpage: number;
-  };
-  const { page_size } = db.prepare('PRAGMA page_size').get() as { page_size: number };
-  db.close();
-  const fd = openSync(path, 'r+');
-  try {
-    writeSync(fd, Buffer.alloc(length, 0xa5), 0, length, (rootpage - 1) * page_size + offset);
-  } finally {
-    closeSync(fd);
-  }
-}
+const corrupt = corruptRootPage;
 
 async function refusalOf(opening: Promise<unknown>): Promise<JournalError> {
   const error = await opening.then(
@@ -127,12 +116,7 @@ describe('the integrity check in a child process', () => {
     const dir = usedDataDir();
     corrupt(dir, 'orders', 8, 4);
     const before = readFileSync(join(dir, 'journal.sqlite'));
-    const node = join(ROOT, 'node_modules', '.bin', 'node');
-    const run = spawnSync(node, ['bin/scanpay.js', 'serve', '--port', '0', '--data', dir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const run = serveOnce(dir);
     expect(run.status).toBe(78);
     expect(run.stderr).toMatch(
       /^scanpay serve: refusing to start: .*is damaged \(quick_check: .*out of range/,
