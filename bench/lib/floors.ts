@@ -114,7 +114,9 @@ export function rssMiB(pid: number): number {
  * the steadier figure to compare with the floor. Threads that already ended (a worker thread, such
  * as the journal check's at start) are no longer listed there: their time is what the process's
  * utime + stime (/proc/<pid>/stat, in clock ticks, dead threads included) holds beyond the live
- * threads' own, so it is added at tick resolution (10 ms).
+ * threads' own, so it is added at tick resolution (10 ms). So is the time of its child processes
+ * that ended and were waited for (cutime + cstime: serve's journal check over a large journal runs
+ * in one, core/journal/journal-check.ts), which is work the start costs as much as its own.
  */
 export function cpuMs(pid: number): number {
   let ns = 0;
@@ -131,18 +133,22 @@ export function cpuMs(pid: number): number {
     }
   }
   const endedTicks = Math.max(0, wholeTicks - liveTicks);
-  return ns / 1e6 + (endedTicks * 1000) / CLOCK_TICKS_PER_SECOND;
+  const childTicks = statTicks(`/proc/${pid}/stat`, 'children');
+  return ns / 1e6 + ((endedTicks + childTicks) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** USER_HZ, the unit of /proc's utime and stime: 100 on every Linux this runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** utime + stime of a /proc stat line; fields counted after the command name, which may hold spaces. */
-function statTicks(path: string): number {
+/**
+ * utime + stime of a /proc stat line (or cutime + cstime, its waited-for children's); fields are
+ * counted after the command name, which may hold spaces.
+ */
+function statTicks(path: string, whose: 'own' | 'children' = 'own'): number {
   const line = readFileSync(path, 'utf8');
   const fields = line.slice(line.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-  return Number(fields[11]) + Number(fields[12]);
+  // fields[0] is field 3 (state); utime, stime, cutime, cstime are fields 14 to 17.
+  return whose === 'own' ? Number(fields[11]) + Number(fields[12]) : Number(fields[13]) + Number(fields[14]);
 }
 
 /** How long a server is left alone before its idle RSS is read: start-up garbage, timers settled. */

@@ -74,6 +74,26 @@ describe('CPU time of a process', () => {
     }
   });
 
+  it('counts the CPU time of child processes that ended, such as the journal check', async () => {
+    // The child runs a grandchild that spins until it has used 200 ms of CPU, waits for it to end,
+    // then idles: its own start costs far less than that.
+    const child = spawn(process.execPath, [
+      '-e',
+      `const { spawnSync } = require('node:child_process');
+       const spin = 'let x = 0; while (process.cpuUsage().user < 200000) x++;';
+       spawnSync(process.execPath, ['-e', spin]);
+       console.log('ready');
+       setInterval(() => {}, 1000);`,
+    ]);
+    try {
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      // The grandchild's time is counted at clock-tick resolution (10 ms): allow two ticks.
+      expect(cpuMs(child.pid!)).toBeGreaterThanOrEqual(200 - 20);
+    } finally {
+      child.kill();
+    }
+  });
+
   it('counts what the process spends on a CPU, and only grows', () => {
     const before = cpuMs(process.pid);
     let x = 0;
