@@ -17,7 +17,6 @@ import { startBackupSchedule } from '../journal/journal-backups.ts';
 import { startJournalCheck } from '../journal/journal-check.ts';
 import { openCheckedJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
-import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { AccessPolicy } from './api/access-policy.ts';
 import { attentionOperations } from './api/attention.ts';
 import { hubRefundOperations } from './api/hub-refunds.ts';
@@ -40,7 +39,7 @@ import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
 import { type HubLink, startHubLink } from './hub-link.ts';
 import { readKeptStoreConfig, storeConfigKey, withStoreConfig } from './hub-store-config.ts';
-import { buildMerchants, needsSandbox, SANDBOX_MERCHANTS, type SandboxEndpoint } from './merchants.ts';
+import { buildMerchants, SANDBOX_MERCHANTS, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { startPeripherals } from './peripherals/start-peripherals.ts';
@@ -48,7 +47,7 @@ import { ProviderHealth } from './provider-health.ts';
 import { pickQrProviders, QrDisplay } from './qr-display.ts';
 import { QrPairs } from './qr-pairs.ts';
 import { startServiceReconciliation } from './reconcile-targets.ts';
-import { sandboxEndpointAt } from './sandbox-endpoint.ts';
+import { startSandboxFor } from './sandbox-endpoint.ts';
 import { type ScannerWiring, wireScanners } from './scanner-wiring.ts';
 import { SettingsStore } from './settings-store.ts';
 import { ShiftStore } from './shift-store.ts';
@@ -404,17 +403,4 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       logger.info('service stopped');
     },
   };
-}
-
-/** The sandbox the config's gateways use, if any: given, reached at a URL, or started in this process. */
-async function startSandboxFor(
-  config: ServiceConfig,
-  options: KioskServiceOptions,
-): Promise<{ readonly endpoint: SandboxEndpoint | null; readonly own: RunningSandbox | null }> {
-  if (!needsSandbox(config)) return { endpoint: null, own: null };
-  if (options.sandboxEndpoint) return { endpoint: options.sandboxEndpoint, own: null };
-  if (options.sandboxUrl) return { endpoint: await sandboxEndpointAt(options.sandboxUrl), own: null };
-  const { startSandbox } = await import('../sandbox/start-sandbox.ts');
-  const own = await startSandbox({ port: 0 });
-  return { endpoint: { url: own.url, secapiUrl: own.secapiUrl, credentials: own.credentials }, own };
 }
