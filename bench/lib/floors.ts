@@ -111,18 +111,44 @@ export function rssMiB(pid: number): number {
  * CPU time a process has used so far, all its threads (V8's compiler and GC threads included), in ms:
  * the first field of /proc/<pid>/task/<tid>/schedstat is nanoseconds on a CPU (Linux). Unlike the
  * wall-clock start it hardly depends on what else the machine runs, so on a shared machine it is
- * the steadier figure to compare with the floor.
+ * the steadier figure to compare with the floor. Threads that already ended (a worker thread, such
+ * as the journal check's at start) are no longer listed there: their time is what the process's
+ * utime + stime (/proc/<pid>/stat, in clock ticks, dead threads included) holds beyond the live
+ * threads' own, so it is added at tick resolution (10 ms). So is the time of its child processes
+ * that ended and were waited for (cutime + cstime: serve's journal check over a large journal runs
+ * in one, core/journal/journal-check.ts), which is work the start costs as much as its own.
  */
 export function cpuMs(pid: number): number {
   let ns = 0;
+  let liveTicks = 0;
+  const wholeTicks = statTicks(`/proc/${pid}/stat`);
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      const threadNs = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      const threadTicks = statTicks(`/proc/${pid}/task/${tid}/stat`);
+      ns += threadNs;
+      liveTicks += threadTicks;
     } catch {
       // the thread ended between the listing and the read
     }
   }
-  return ns / 1e6;
+  const endedTicks = Math.max(0, wholeTicks - liveTicks);
+  const childTicks = statTicks(`/proc/${pid}/stat`, 'children');
+  return ns / 1e6 + ((endedTicks + childTicks) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ, the unit of /proc's utime and stime: 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * utime + stime of a /proc stat line (or cutime + cstime, its waited-for children's); fields are
+ * counted after the command name, which may hold spaces.
+ */
+function statTicks(path: string, whose: 'own' | 'children' = 'own'): number {
+  const line = readFileSync(path, 'utf8');
+  const fields = line.slice(line.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state); utime, stime, cutime, cstime are fields 14 to 17.
+  return whose === 'own' ? Number(fields[11]) + Number(fields[12]) : Number(fields[13]) + Number(fields[14]);
 }
 
 /** How long a server is left alone before its idle RSS is read: start-up garbage, timers settled. */

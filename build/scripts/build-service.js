@@ -48,6 +48,23 @@ const sourceUrlPlugin = {
   },
 };
 
+/**
+ * zod 4 re-exports every one of its ~40 message locales (`z.locales`, 366 KB of the bundle's 751 KB
+ * of zod), which the service never uses: it neither calls `z.config()` nor shows zod's messages
+ * (errors reach people through core/common/errors.ts and the renderer's catalogs). zod configures
+ * English itself from locales/en.js, so the bundle keeps only that one; the renderer's own build is
+ * untouched. Issue 20: less code to load and hold at idle (docs/benchmarks.md).
+ */
+const zodEnglishOnlyPlugin = {
+  name: 'scanpay-zod-english-only',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: 'export { default as en } from "./en.js";',
+      loader: 'js',
+    }));
+  },
+};
+
 /** Where the bundle's own sources live (its other inputs are node_modules, covered by LOCK_FILES). */
 const SOURCE_FOLDERS = ['core'];
 
@@ -71,7 +88,7 @@ const result = await build({
     ].join(' '),
   },
   metafile: true,
-  plugins: [sourceUrlPlugin],
+  plugins: [sourceUrlPlugin, zodEnglishOnlyPlugin],
 });
 
 const sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));

@@ -99,6 +99,23 @@ function owned(path: string): void {
 }
 
 export function openJournal(dataDir: string, options: OpenJournalOptions = {}): SqliteJournal {
+  return open(dataDir, options, false);
+}
+
+/**
+ * openJournal for the service's start: `check` is startJournalCheck(dataDir) (journal-check.ts),
+ * started earlier so that it ran while the service loaded. Once it passed, the journal opens
+ * without checking again; if it did not, openJournal's own check runs and refuses as always.
+ */
+export async function openCheckedJournal(
+  dataDir: string,
+  check: Promise<boolean>,
+  options: OpenJournalOptions = {},
+): Promise<SqliteJournal> {
+  return open(dataDir, options, await check);
+}
+
+function open(dataDir: string, options: OpenJournalOptions, checkPassed: boolean): SqliteJournal {
   const backupDir = options.backupDir ?? join(dataDir, 'backups');
   const path = join(dataDir, JOURNAL_FILE);
   const markerPath = join(dataDir, JOURNAL_MARKER);
@@ -165,7 +182,7 @@ export function openJournal(dataDir: string, options: OpenJournalOptions = {}): 
     journal = new SqliteJournal(path, {
       outbox: options.outbox ?? false,
       beforeMigrate: (db) => {
-        const problems = quickCheck(db);
+        const problems = checkPassed ? [] : quickCheck(db);
         if (problems.length > 0)
           throw refuse('journal_damaged', `${path} is damaged (quick_check: ${problems.join('; ')})`);
         // A valid file with nothing in it where a journal was: as lost as a missing one, never a fresh start.

@@ -14,9 +14,9 @@ import { DEFAULT_POLL_POLICIES } from '../domain/poll-policy.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
 import { startBackupSchedule } from '../journal/journal-backups.ts';
-import { openJournal } from '../journal/open-journal.ts';
+import { startJournalCheck } from '../journal/journal-check.ts';
+import { openCheckedJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
-import type { RunningSandbox } from '../sandbox/start-sandbox.ts';
 import { AccessPolicy } from './api/access-policy.ts';
 import { attentionOperations } from './api/attention.ts';
 import { hubRefundOperations } from './api/hub-refunds.ts';
@@ -39,7 +39,7 @@ import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
 import { type HubLink, startHubLink } from './hub-link.ts';
 import { liveStoreConfig, readKeptStoreConfig, storeConfigKey, withStoreConfig } from './hub-store-config.ts';
-import { buildMerchants, needsSandbox, SANDBOX_MERCHANTS, type SandboxEndpoint } from './merchants.ts';
+import { buildMerchants, SANDBOX_MERCHANTS, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { startPeripherals } from './peripherals/start-peripherals.ts';
@@ -47,7 +47,7 @@ import { ProviderHealth } from './provider-health.ts';
 import { pickQrProviders, QrDisplay } from './qr-display.ts';
 import { QrPairs } from './qr-pairs.ts';
 import { startServiceReconciliation } from './reconcile-targets.ts';
-import { sandboxEndpointAt } from './sandbox-endpoint.ts';
+import { startSandboxFor } from './sandbox-endpoint.ts';
 import { type ScannerWiring, wireScanners } from './scanner-wiring.ts';
 import { SettingsStore } from './settings-store.ts';
 import { ShiftStore } from './shift-store.ts';
@@ -68,6 +68,8 @@ export interface KioskServiceOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** The store hub to forward to (`scanpay serve --hub URL --hub-token T`): overrides config `hub`. */
   readonly hub?: { readonly url: string; readonly token: string };
+  /** startJournalCheck(dataDir), when the caller started it earlier (`scanpay serve`, before loading this module). */
+  readonly journalCheck?: Promise<boolean>;
 }
 
 export interface KioskService {
@@ -94,6 +96,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const clock = options.clock ?? systemClock;
   const dataDir = options.dataDir;
   secureDataDir(dataDir);
+  // In a child process while the config is read (journal-check.ts); awaited before the journal opens.
+  const journalCheck = options.journalCheck ?? startJournalCheck(dataDir);
   const loaded = loadConfig(dataDir, options.env);
   const configPath = loaded.path;
   // The command line's hub is checked by the same schema as the file's (a bad token is config_invalid).
@@ -118,21 +122,25 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const keptStoreConfig = storeKey ? readKeptStoreConfig(dataDir, storeKey, logger) : null;
   const config = withStoreConfig(ownConfig, keptStoreConfig);
   const bus = new EventBus();
-  // First, before anything that would keep the process alive: a refused journal must exit at once.
+  // The sandbox (when used) gets ready while the journal check runs apart. A refused
+  // journal closes it again: nothing may keep the process alive, the refusal must exit at once.
+  const sandboxStarting = startSandboxFor(config, options);
+  sandboxStarting.catch(() => undefined); // handled below, once the journal has answered
   const backupDir = resolve(dataDir, config.backups.dir ?? 'backups');
-  const journal = openJournal(dataDir, { backupDir, outbox: config.hub !== undefined });
-
-  let ownSandbox: RunningSandbox | null = null;
-  let sandbox: SandboxEndpoint | null = null;
-  if (needsSandbox(config)) {
-    if (options.sandboxEndpoint) sandbox = options.sandboxEndpoint;
-    else if (options.sandboxUrl) sandbox = await sandboxEndpointAt(options.sandboxUrl);
-    else {
-      const { startSandbox } = await import('../sandbox/start-sandbox.ts');
-      ownSandbox = await startSandbox({ port: 0 });
-      sandbox = { url: ownSandbox.url, secapiUrl: ownSandbox.secapiUrl, credentials: ownSandbox.credentials };
-    }
-  }
+  const journal = await openCheckedJournal(dataDir, journalCheck, {
+    backupDir,
+    outbox: config.hub !== undefined,
+  }).catch(async (error: unknown) => {
+    await sandboxStarting.then(
+      (started) => started.own?.close(),
+      () => undefined,
+    );
+    throw error;
+  });
+  const { endpoint: sandbox, own: ownSandbox } = await sandboxStarting.catch((error: unknown) => {
+    journal.close();
+    throw error;
+  });
 
   const health = new ProviderHealth(clock);
   const merchants = buildMerchants(config, sandbox, clock, (pid, gateway) => health.track(pid, gateway));

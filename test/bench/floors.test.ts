@@ -3,6 +3,7 @@
  * startable and pollable exactly like `scanpay serve`, and the measurements must measure something.
  * No figure is asserted against a time: the machine decides those.
  */
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   cpuMs,
@@ -47,6 +48,52 @@ describe('the bare ESM HTTP server floor', () => {
 });
 
 describe('CPU time of a process', () => {
+  it('counts the CPU time of threads that already ended, such as a finished worker', async () => {
+    // The child spins a worker thread, waits for it to end, then reports its own CPU time
+    // (getrusage: every thread, ended ones included) and idles.
+    const child = spawn(process.execPath, [
+      '-e',
+      `const { Worker } = require('node:worker_threads');
+       const worker = new Worker('const t = Date.now(); let x = 0; while (Date.now() - t < 300) x++;', { eval: true });
+       worker.on('exit', () => {
+         const { user, system } = process.cpuUsage();
+         console.log(JSON.stringify({ cpuMs: (user + system) / 1000 }));
+         setInterval(() => {}, 1000);
+       });`,
+    ]);
+    try {
+      const line = await new Promise<string>((resolve) =>
+        child.stdout.once('data', (d) => resolve(String(d))),
+      );
+      const reported = (JSON.parse(line) as { cpuMs: number }).cpuMs;
+      expect(reported).toBeGreaterThan(100); // the worker did spin
+      // Ended threads are counted at clock-tick resolution (10 ms): allow two ticks.
+      expect(cpuMs(child.pid!)).toBeGreaterThanOrEqual(reported - 20);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('counts the CPU time of child processes that ended, such as the journal check', async () => {
+    // The child runs a grandchild that spins until it has used 200 ms of CPU, waits for it to end,
+    // then idles: its own start costs far less than that.
+    const child = spawn(process.execPath, [
+      '-e',
+      `const { spawnSync } = require('node:child_process');
+       const spin = 'let x = 0; while (process.cpuUsage().user < 200000) x++;';
+       spawnSync(process.execPath, ['-e', spin]);
+       console.log('ready');
+       setInterval(() => {}, 1000);`,
+    ]);
+    try {
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      // The grandchild's time is counted at clock-tick resolution (10 ms): allow two ticks.
+      expect(cpuMs(child.pid!)).toBeGreaterThanOrEqual(200 - 20);
+    } finally {
+      child.kill();
+    }
+  });
+
   it('counts what the process spends on a CPU, and only grows', () => {
     const before = cpuMs(process.pid);
     let x = 0;

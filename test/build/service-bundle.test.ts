@@ -84,6 +84,27 @@ describe('the service bundle (build/scripts/build-service.js)', () => {
     expect(chunks.some((name) => text.get(name)!.includes('node_modules/receiptline/'))).toBe(true);
   });
 
+  it("keeps only zod's English messages, and refuses a bad config.json with the same words as the sources", () => {
+    // build-service.js drops zod's other locales, which the service never uses (issue 20).
+    const text = readdirSync(outdir)
+      .filter((name) => name.endsWith('.mjs'))
+      .map((name) => readFileSync(path.join(outdir, name), 'utf8'))
+      .join('\n');
+    expect(text).toContain('node_modules/zod/v4/locales/en.js');
+    expect(text).not.toContain('node_modules/zod/v4/locales/de.js');
+    expect(text).not.toContain('node_modules/zod/v4/locales/zh-CN.js');
+    const dataDir = path.join(work, 'bad-config');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ terminal_id: 5 }));
+    const args = ['serve', '--port', '0', '--data', dataDir];
+    const fromBundle = node([path.join(outdir, 'scanpay.mjs'), ...args]);
+    const fromSources = node(['core/cli/main.ts', ...args]);
+    expect(fromBundle.status).toBe(2);
+    expect(JSON.parse(fromBundle.stdout)).toMatchObject({ ok: false, error: { code: 'config_invalid' } });
+    expect(fromBundle.stdout).toMatch(/terminal_id.*expected string/i);
+    expect(fromBundle.stdout).toBe(fromSources.stdout);
+  });
+
   it('leaves only Node built-ins and the native modules external', () => {
     const imported = new Set<string>();
     for (const file of readdirSync(outdir).filter((name) => name.endsWith('.mjs'))) {

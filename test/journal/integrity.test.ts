@@ -3,25 +3,29 @@
  * refuses to start with a specific message naming the newest backup, and changes nothing; a new
  * data directory gets a journal and its marker. Through the CLI: exit 78, one message, no stack trace.
  */
-import { spawnSync } from 'node:child_process';
 import {
-  closeSync,
   copyFileSync,
   existsSync,
   mkdirSync,
-  openSync,
   readFileSync,
   rmSync,
   utimesSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JournalError } from '../../core/journal/journal-errors.ts';
 import { JOURNAL_MARKER, openJournal } from '../../core/journal/open-journal.ts';
-import { dataDirWithPreviousRelease, ROOT, removeScratch, scratchDir } from './journal-files.ts';
+import {
+  corruptRootPage,
+  dataDirWithPreviousRelease,
+  overwrite,
+  ROOT,
+  removeScratch,
+  scratchDir,
+  serveOnce,
+} from './journal-files.ts';
 
 afterEach(removeScratch);
 
@@ -48,15 +52,6 @@ function usedDataDir(): string {
     new Date('2026-11-29T02:00:00Z'),
   );
   return dir;
-}
-
-function overwrite(path: string, offset: number, bytes: Buffer): void {
-  const fd = openSync(path, 'r+');
-  try {
-    writeSync(fd, bytes, 0, bytes.length, offset);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 describe('opening the journal at start', () => {
@@ -114,17 +109,7 @@ describe('opening the journal at start', () => {
     expect(readFileSync(path).equals(before)).toBe(true);
   });
 
-  /** Overwrites `length` bytes at `offset` inside the root page of table or index `name`. */
-  function corrupt(dir: string, name: string, offset: number, length: number): void {
-    const path = join(dir, 'journal.sqlite');
-    const db = new DatabaseSync(path, { readOnly: true });
-    const { rootpage } = db.prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').get(name) as {
-      rootpage: number;
-    };
-    const { page_size } = db.prepare('PRAGMA page_size').get() as { page_size: number };
-    db.close();
-    overwrite(path, (rootpage - 1) * page_size + offset, Buffer.alloc(length, 0xa5));
-  }
+  const corrupt = corruptRootPage;
 
   it('refuses a journal whose page fails quick_check, quoting what it found', () => {
     const dir = usedDataDir();
@@ -215,12 +200,7 @@ describe('opening the journal at start', () => {
   it('scanpay serve exits 78 with one plain message and no stack trace, so systemd does not restart it', () => {
     const dir = usedDataDir();
     writeFileSync(join(dir, 'journal.sqlite'), Buffer.alloc(4096, 0x41));
-    const node = join(ROOT, 'node_modules', '.bin', 'node');
-    const run = spawnSync(node, ['bin/scanpay.js', 'serve', '--port', '0', '--data', dir], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const run = serveOnce(dir);
     expect(run.status).toBe(78);
     expect(run.stderr).toMatch(
       /^scanpay serve: refusing to start: .*not a SQLite database.*auto-20261129-020000/,

@@ -10,10 +10,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ScanPayError } from '../../common/errors.ts';
+import { startJournalCheck } from '../../journal/journal-check.ts';
 import { EXIT_JOURNAL_REFUSED, isJournalRefusal } from '../../journal/journal-errors.ts';
 import { defaultDataDir } from '../../service/data-dir.ts';
-import { startApiServer } from '../../service/http/api-server.ts';
-import { startKioskService } from '../../service/kiosk-service.ts';
 import { type CliCommand, CliUsageError, parseArgs } from '../cli-command.ts';
 
 const STATIC_DIR = fileURLToPath(new URL('../../../dist/renderer', import.meta.url));
@@ -29,9 +28,17 @@ export const command: CliCommand = {
         '--hub and --hub-token go together (the token from `scanpay hub add-terminal`)',
       );
     const dataDir = flags.data ?? defaultDataDir();
+    // The journal's integrity check runs in a child process while the service's modules load
+    // (core/journal/journal-check.ts): they are imported only now, for that reason.
+    const journalCheck = startJournalCheck(dataDir);
+    const [{ startKioskService }, { startApiServer }] = await Promise.all([
+      import('../../service/kiosk-service.ts'),
+      import('../../service/http/api-server.ts'),
+    ]);
     try {
       const service = await startKioskService({
         dataDir,
+        journalCheck,
         ...(flags.sandbox ? { sandboxUrl: flags.sandbox } : {}),
         verbose: flags.verbose === 'true',
         ...(flags.hub && flags['hub-token'] ? { hub: { url: flags.hub, token: flags['hub-token'] } } : {}),
