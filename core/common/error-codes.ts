@@ -148,6 +148,11 @@ export const ATTEMPT_PROBLEM_CODES = [
   'closed_by_provider',
   'journal_snapshot_unreadable',
   'merchant_not_configured',
+  /**
+   * The provider confirms a payment for an attempt our journal had ended closed or failed (the sale did
+   * not happen here): a supervisor books it or refunds it (core/engine/attention-settler.ts).
+   */
+  'paid_after_final',
 ] as const;
 
 /** Configuration read at start (config.json, secrets, gateways). */

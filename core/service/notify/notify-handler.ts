@@ -4,7 +4,9 @@
  * must be an attempt of that merchant and provider and the amount must equal the attempt's
  * total_fee. Only then does the engine book it (engine.notifyPaid → the paid callback, source
  * 'notify'). Providers retry until acknowledged, so a replay of a booked notification, a not-paid
- * status and an attempt that already ended are acknowledged without any change; an attempt needing
+ * status and an attempt that already ended are acknowledged without any change (except one that ended
+ * closed or failed: the engine queries the provider and lists a confirmed payment for a supervisor,
+ * `paid_after_final`, core/engine/attention-settler.ts); an attempt needing
  * attention is acknowledged and the engine queries the provider, booking only what the query confirms;
  * a reversal under way goes on (it refunds the payment) and a QR order waiting for its close is booked.
  * The log line says which of these happened. Logs carry the reason and out_trade_no only: never the
@@ -95,7 +97,16 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
       return verifier.failure('amount mismatch');
     }
     if (isFinal(attempt)) {
-      // A replay, or an attempt that already ended: the journal stays as it is.
+      // A replay, or an attempt that already ended: the journal stays as it is. Closed or failed
+      // contradicts the notification: the engine asks the provider, and a confirmed payment goes to
+      // the 待处理 list for a supervisor (never booked from here).
+      if (attempt.phase === 'closed' || attempt.phase === 'failed')
+        engine.notifyPaid(reading.outTradeNo, {
+          kind: 'paid',
+          transactionId: reading.transactionId,
+          totalFee: reading.totalFee,
+          ...(reading.paidAt ? { paidAt: reading.paidAt } : {}),
+        });
       const ended = endedLine(attempt);
       const log = ended.warn ? logger.warn : logger.info;
       log.call(logger, ended.message, {
@@ -137,7 +148,7 @@ function endedLine(attempt: AttemptState): { message: string; warn: boolean } {
       return { message: 'notify acknowledged, not booked: the payment was already reversed', warn: false };
     default:
       return {
-        message: `notify acknowledged, not booked: the attempt had ended ${attempt.phase}, check it with the provider`,
+        message: `notify acknowledged, not booked: the attempt had ended ${attempt.phase}, check it with the provider (queried; a confirmed payment is listed for a supervisor)`,
         warn: true,
       };
   }

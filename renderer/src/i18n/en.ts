@@ -208,6 +208,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'timeline.merchant_missing': 'Merchant no longer configured: paused',
   'timeline.merchant_restored': 'Merchant configured again: resumed',
   'timeline.notified_paid': 'Payment notification: paid',
+  'timeline.paid_after_final': 'Provider confirms payment after the order ended: waiting for a supervisor',
   'timeline.settle_book_paid': 'Supervisor: booked as paid',
   'timeline.settle_close_unpaid': 'Supervisor: closed as unpaid',
   'timeline.settle_mark_refund': 'Supervisor: refunded',
@@ -491,6 +492,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'The reversal did not complete after repeated tries. Check the order in the merchant portal and refund it if the customer was charged.',
   'error.reversal_refused':
     'The provider refused to reverse this order. Check it in the merchant portal and refund it if the customer was charged.',
+  'error.paid_after_final':
+    'This payment had ended closed or failed, but the provider confirms the customer paid. A supervisor checks: book it if the goods went out, refund it if not.',
   'error.close_failed': 'The order could not be closed. Check its status in the merchant portal.',
   'error.config_secret_missing':
     'A secret the configuration refers to does not exist. Contact your administrator.',

@@ -32,6 +32,7 @@ const OP_LABELS: Readonly<Record<string, MessageKey>> = {
   merchant_missing: 'timeline.merchant_missing',
   merchant_restored: 'timeline.merchant_restored',
   notified_paid: 'timeline.notified_paid',
+  paid_after_final: 'timeline.paid_after_final',
   settle_book_paid: 'timeline.settle_book_paid',
   settle_close_unpaid: 'timeline.settle_close_unpaid',
   settle_mark_refund: 'timeline.settle_mark_refund',

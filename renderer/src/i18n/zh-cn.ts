@@ -199,6 +199,7 @@ export const zhCN = {
   'timeline.merchant_missing': '商户配置缺失，暂停处理',
   'timeline.merchant_restored': '商户配置已恢复，继续处理',
   'timeline.notified_paid': '收到支付通知：已支付',
+  'timeline.paid_after_final': '订单结束后支付平台确认已付款：待店长处理',
   'timeline.settle_book_paid': '主管处理：记为已支付',
   'timeline.settle_close_unpaid': '主管处理：关闭为未支付',
   'timeline.settle_mark_refund': '主管处理：退款',
@@ -450,6 +451,8 @@ export const zhCN = {
     '支付平台回复已撤销，但订单仍显示未关闭。请在支付平台商户后台核对，如已扣款请退款。',
   'error.reversal_exhausted': '多次撤销仍未完成。请在支付平台商户后台核对这笔订单，如已扣款请退款。',
   'error.reversal_refused': '支付平台拒绝撤销这笔订单。请在商户后台核对，如已扣款请改为退款。',
+  'error.paid_after_final':
+    '这笔付款本已记为关闭或失败，但支付平台确认顾客已付款。请店长核实：商品已交付则入账，未交付则退款。',
   'error.close_failed': '无法关闭这笔订单。请在支付平台商户后台核对订单状态。',
   'error.config_secret_missing': '配置中引用的密钥不存在，请联系管理员。',
   'error.config_secret_unreadable': '无法读取配置中引用的密钥，请联系管理员。',

@@ -101,6 +101,11 @@ describe('timeline entries in the UI language', () => {
       headline: 'Supervisor: booked as paid',
       detail: '主管: 已核实 (provider: paid)',
     });
+    const late = shown({ op: 'paid_after_final', summary: 'notify: paid after the attempt ended closed' });
+    expect(late).toEqual({
+      headline: '订单结束后支付平台确认已付款：待店长处理',
+      detail: 'notify: paid after the attempt ended closed',
+    });
   });
 
   it('a step of a shape it does not know still gets a translated label and keeps its words', () => {
