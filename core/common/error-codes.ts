@@ -111,6 +111,8 @@ export const PAYMENT_ERROR_CODES = [
   'no_live_attempt',
   'nothing_to_retry',
   'nothing_to_settle',
+  /** A held paid action's decision for an order whose action is not held (and was not decided so before). */
+  'paid_action_not_held',
   'settle_not_confirmed',
   'shutting_down',
   'export_too_large',

@@ -35,6 +35,7 @@ import {
 import { CallbackRunner } from './callback-runner.ts';
 import type { EngineDeps, EngineLogger, MerchantDirectory } from './engine-deps.ts';
 import { callGateway, summarise } from './gateway-call.ts';
+import { HeldPaidActions } from './held-paid-actions.ts';
 import type { NewOrderInput } from './order-input.ts';
 import { OrderReads } from './order-reads.ts';
 import { PollTuner } from './poll-tuner.ts';
@@ -64,6 +65,8 @@ export class CheckoutEngine {
   /** Queries of attempts needing attention after a paid notification, by out_trade_no. */
   private readonly rechecks = new Map<string, Promise<void>>();
   private readonly settler: AttentionSettler;
+  /** Paid actions held after a crash, for a supervisor to run again or mark done (./held-paid-actions.ts). */
+  readonly heldPaidActions: HeldPaidActions;
   private readonly tuner: PollTuner;
   private accepting = true;
 
@@ -117,6 +120,13 @@ export class CheckoutEngine {
       orderChanged: (orderNo) => this.emitOrder(orderNo),
       becamePaid: (orderNo) => this.runCallback(orderNo, true),
       refunds: this.refunds,
+    });
+    this.heldPaidActions = new HeldPaidActions({
+      journal: this.journal,
+      clock: this.clock,
+      requireOrder: (ref) => this.requireOrder(ref),
+      runCallback: (orderNo) => this.runCallback(orderNo),
+      orderChanged: (orderNo) => this.emitOrder(orderNo),
     });
   }
 
