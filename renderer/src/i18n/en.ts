@@ -154,6 +154,15 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'attention.settle.needs_paid': 'Only when the provider says paid',
   'attention.settle.needs_unpaid': 'Only when the provider says nothing was taken or the order is closed',
   'attention.settle.needs_fields': 'Enter who decides, the reason and the supervisor PIN',
+  'attention.why.settle_only':
+    'The provider holds this money: a supervisor must book it or refund it (a retry would reverse it)',
+  'attention.held.list': 'Paid actions waiting for a person',
+  'attention.held.title': 'Paid action not confirmed',
+  'attention.held.device': 'Check',
+  'attention.held.hint':
+    'A restart cut this action off: it may or may not have run, so it is not repeated by itself. Ask the customer.',
+  'attention.held.run_again': 'Run it again (customer got nothing)',
+  'attention.held.mark_done': 'Mark done (customer got it)',
   'phase.submitted': 'submitted',
   'phase.polling': 'waiting for the customer',
   'phase.awaiting_scan': 'awaiting scan',
