@@ -79,6 +79,7 @@ describe('held paid actions on the 待处理 list', () => {
       provider: 'wxpay',
     });
     expect(list[0]!.reason).toContain(modulePath);
+    expect(list[0]!.device).toBe(`module ${modulePath}`);
     expect(list[0]!.held_at).toBeGreaterThan(0);
     h.dispose();
   });

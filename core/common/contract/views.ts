@@ -237,8 +237,10 @@ export interface HeldPaidActionView {
   readonly type: string;
   readonly total_fee: number;
   readonly provider: ProviderName | null;
-  /** Why it is held, naming the device or file to check (never a secret). */
+  /** Why it is held, in the engine's words (English, for logs and support), naming the device. */
   readonly reason: string;
+  /** The device or module to check ("serial /dev/ttyUSB0"), when the reason names it. */
+  readonly device: string | null;
   /** When it was held (ms). */
   readonly held_at: number;
 }

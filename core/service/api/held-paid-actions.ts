@@ -9,8 +9,18 @@ import type { ServiceParts } from './service-parts.ts';
 
 type HeldPaidActionOperations = Pick<ScanPayApi, 'listHeldPaidActions' | 'resolveHeldPaidAction'>;
 
+/**
+ * The device of a held reason: core/service/paid-actions writes the actions to check in its last
+ * parentheses ("… not repeated (serial /dev/ttyUSB0); check the device").
+ */
+function deviceOf(reason: string): string | null {
+  const match = /\(([^()]+)\)[^()]*$/.exec(reason);
+  return match?.[1] ?? null;
+}
+
 export function heldPaidActionView({ order, callback }: HeldPaidAction): HeldPaidActionView {
   return {
+    device: deviceOf(callback.lastError ?? ''),
     order_no: order.orderNo,
     subject: order.subject,
     type: order.type,

@@ -45,7 +45,8 @@ export function HeldActionCard({ item }: { item: HeldPaidActionView }) {
         <time>{time(item.held_at)}</time>
       </div>
       <p>
-        {item.subject} · {t('attention.held.device')}: <span data-testid="held-reason">{item.reason}</span>
+        {item.subject} · {t('attention.held.device')}:{' '}
+        <code data-testid="held-device">{item.device ?? item.reason}</code>
       </p>
       <p className="muted">{t('attention.held.hint')}</p>
       <SupervisorFields

@@ -20,6 +20,7 @@ const held: HeldPaidActionView = {
   provider: 'wxpay',
   reason:
     'paid action interrupted by a restart: it may have run, so it is not repeated (serial /dev/ttyUSB0); check the device',
+  device: 'serial /dev/ttyUSB0',
   held_at: T0,
 };
 
