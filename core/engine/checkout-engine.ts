@@ -64,6 +64,8 @@ export class CheckoutEngine {
   private readonly launcher: AttemptLauncher;
   /** Queries of attempts needing attention after a paid notification, by out_trade_no. */
   private readonly rechecks = new Map<string, Promise<void>>();
+  /** Ended attempts whose paid notification the provider's query contradicted: a repeat is acknowledged. Bounded. */
+  private readonly deniedAfterFinal = new Set<string>();
   private readonly settler: AttentionSettler;
   /** Paid actions held after a crash, for a supervisor to run again or mark done (./held-paid-actions.ts). */
   readonly heldPaidActions: HeldPaidActions;
@@ -310,6 +312,15 @@ export class CheckoutEngine {
     return state;
   }
 
+  /**
+   * Whether the provider's query contradicted a paid notification for this ended attempt (it stays
+   * closed or failed). Until then the notify handler does not acknowledge the notification, so the
+   * provider repeats it and a crash before the answer was journaled loses nothing.
+   */
+  paidAfterFinalDenied(outTradeNo: string): boolean {
+    return this.deniedAfterFinal.has(outTradeNo);
+  }
+
   /** One query of an attempt needing attention (single flight per attempt); books it if the provider confirms the payment. */
   private recheck(stuck: AttemptState): void {
     // Shutting down: no new provider call; the attempt still shows as needing attention.
@@ -321,6 +332,10 @@ export class CheckoutEngine {
     const run = (async () => {
       if (stuck.phase !== 'needs_attention') {
         const { flagged, providerSays } = await this.settler.flagPaidAfterFinal(stuck);
+        if (!flagged) {
+          if (this.deniedAfterFinal.size >= 1000) this.deniedAfterFinal.clear();
+          this.deniedAfterFinal.add(stuck.outTradeNo);
+        }
         this.logger.warn(
           flagged
             ? 'paid after the attempt ended: listed for a supervisor'

@@ -2,8 +2,9 @@
  * A verified paid notification for an attempt that had already ended closed or failed: the provider
  * holds the customer's money while the journal says the sale did not happen. After a confirming query
  * the attempt goes to the 待处理 list (attention `paid_after_final`) and nothing is booked; only the
- * supervisor's settle books it (the goods went out) or refunds it (they did not). A forged
- * notification changes nothing.
+ * supervisor's settle books it (the goods went out) or refunds it (they did not). Until the query's
+ * answer is journaled the notification is not acknowledged, so the provider sends it again and a
+ * crash in between loses nothing. A forged notification changes nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { v2Sign } from '../../core/gateways/shared/v2-sign.ts';
@@ -19,6 +20,7 @@ import { aliCode, createHarness, type Harness, settle, wxCode } from './harness.
 let h: Harness;
 let handle: NotifyHandler;
 let lines: { level: 'info' | 'warn'; message: string }[];
+let handlerMerchants: ServiceMerchants;
 
 /** Reads every body as the JSON reading it holds, except WeChat's: the real v2 verifier checks its sign. */
 function jsonVerifier(provider: 'wxpay' | 'alipay'): NotifyVerifier {
@@ -34,7 +36,7 @@ beforeEach(() => {
   h = createHarness();
   lines = [];
   const log = (level: 'info' | 'warn') => (message: string) => lines.push({ level, message });
-  const merchants = {
+  handlerMerchants = {
     gatewayConfig: (_pid: string, provider: string) => {
       if (provider === 'alipay') return { createNotifyVerifier: () => jsonVerifier('alipay') };
       if (provider === 'wxpay')
@@ -47,7 +49,7 @@ beforeEach(() => {
   } as unknown as ServiceMerchants;
   handle = createNotifyHandler({
     engine: h.engine,
-    merchants,
+    merchants: handlerMerchants,
     logger: { info: log('info'), warn: log('warn') },
   });
 });
@@ -99,8 +101,10 @@ describe('a paid notification for an attempt that had ended closed or failed', (
     const { outTradeNo, orderNo } = await closedButPaid();
     const statusBefore = h.engine.orderView(orderNo)!.status;
 
-    expect(aliNotify(outTradeNo, 700).body).toBe('SUCCESS');
+    // Not acknowledged before the provider's query is answered and journaled: the provider retries.
+    expect(aliNotify(outTradeNo, 700).status).not.toBe(200);
     await settle(h);
+    expect(aliNotify(outTradeNo, 700).body).toBe('SUCCESS');
 
     const after = h.journal.getAttempt(outTradeNo)!;
     expect(after.phase).toBe('needs_attention');
@@ -122,8 +126,13 @@ describe('a paid notification for an attempt that had ended closed or failed', (
     await settle(h);
     const closed = h.journal.getAttempt(attempt.outTradeNo)!;
 
+    expect(aliNotify(attempt.outTradeNo, 700).status).not.toBe(200);
+    await settle(h);
+    // The provider's word is "closed": its repeat is acknowledged without a second query.
+    const queries = h.ali.calls.filter((c) => c.op === 'query').length;
     expect(aliNotify(attempt.outTradeNo, 700).body).toBe('SUCCESS');
     await settle(h);
+    expect(h.ali.calls.filter((c) => c.op === 'query').length).toBe(queries);
 
     expect(h.journal.getAttempt(attempt.outTradeNo)).toEqual(closed);
   });
@@ -131,11 +140,29 @@ describe('a paid notification for an attempt that had ended closed or failed', (
   it('the provider does not answer: the notification is not lost, the attempt still needs a person', async () => {
     const { outTradeNo } = await closedButPaid();
     h.ali.offline = true;
-    expect(aliNotify(outTradeNo, 700).body).toBe('SUCCESS');
+    aliNotify(outTradeNo, 700);
     await settle(h);
     const after = h.journal.getAttempt(outTradeNo)!;
     expect(after.phase).toBe('needs_attention');
     expect(after.attention?.code).toBe('paid_after_final');
+  });
+
+  it('a crash before the query answered loses nothing: the provider repeats it and the next run lists it', async () => {
+    const { outTradeNo } = await closedButPaid();
+    h.ali.fault('query', 'lost'); // the query never answers before the power goes
+    expect(aliNotify(outTradeNo, 700).status).not.toBe(200);
+    h.restart().recover();
+    handle = createNotifyHandler({
+      engine: h.engine,
+      merchants: handlerMerchants,
+      logger: { info: () => {}, warn: () => {} },
+    });
+    expect(h.journal.getAttempt(outTradeNo)!.phase).toBe('closed');
+
+    expect(aliNotify(outTradeNo, 700).status).not.toBe(200); // the provider's repeat
+    await settle(h);
+    expect(h.journal.getAttempt(outTradeNo)!.attention?.code).toBe('paid_after_final');
+    expect(aliNotify(outTradeNo, 700).body).toBe('SUCCESS');
   });
 
   it('a failed micropay the provider later says paid reaches the list too', async () => {

@@ -3,8 +3,9 @@
  * failed (the customer's balance was short). Through the real /notify route, the real verifier and
  * the real query against the sandbox:
  * - forged (signed with a key that is not the merchant's): refused, nothing changes;
- * - well signed, but the sandbox (the provider's word) says the order was never paid: acknowledged,
- *   the attempt stays failed and off the 待处理 list, and the log warns.
+ * - well signed, but the sandbox (the provider's word) says the order was never paid: answered FAIL
+ *   until that query is in (WeChat repeats it), then acknowledged; the attempt stays failed and off
+ *   the 待处理 list, and the log warns.
  * (test/engine/paid-after-final.test.ts covers the provider confirming the payment.)
  */
 import { readFileSync } from 'node:fs';
@@ -83,10 +84,11 @@ describe('a paid notification for an attempt that ended failed, with the sandbox
     expect(await unresolved()).not.toContain(failedOutTradeNo);
   });
 
-  it('well signed but the provider says unpaid: acknowledged, the attempt stays failed, the log warns', async () => {
-    const answer = await post(notification(credentials.wxpay.key));
-    expect(answer.text).toMatch(/SUCCESS/);
+  it('well signed but the provider says unpaid: answered FAIL until the query is in, then acknowledged; the attempt stays failed', async () => {
+    // Not acknowledged before the sandbox's query answers: WeChat sends it again.
+    expect((await post(notification(credentials.wxpay.key))).text).toMatch(/FAIL/);
     await h.service.engine.idle();
+    expect((await post(notification(credentials.wxpay.key))).text).toMatch(/SUCCESS/);
     expect(await attempt()).toMatchObject({ phase: 'failed', attention: null });
     expect(await unresolved()).not.toContain(failedOutTradeNo);
     expect(logMessages()).toContain('paid notification for an ended attempt not confirmed by the provider');
