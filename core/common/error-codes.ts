@@ -111,6 +111,11 @@ export const PAYMENT_ERROR_CODES = [
   'no_live_attempt',
   'nothing_to_retry',
   'nothing_to_settle',
+  /**
+   * Settling a paid_after_final attempt whose order another attempt already paid: the customer paid
+   * twice; this payment is refunded in the provider's merchant portal (core/engine/attention-settler.ts).
+   */
+  'paid_twice',
   /** A held paid action's decision for an order whose action is not held (and was not decided so before). */
   'paid_action_not_held',
   'settle_not_confirmed',

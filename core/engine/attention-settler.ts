@@ -100,7 +100,7 @@ export class AttentionSettler {
       latest.paidOutTradeNo !== current.outTradeNo
     )
       throw new ConflictError(
-        'order_already_paid',
+        'paid_twice',
         `order ${order.orderNo} was paid by another attempt: this second payment (${current.outTradeNo}) must be refunded in the provider's merchant portal`,
       );
     const settled = settledAttempt(current, evidence, decision.action, clock.now());

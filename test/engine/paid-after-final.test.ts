@@ -243,9 +243,12 @@ describe('a paid notification for an attempt that had ended closed or failed', (
     await settle(h);
     expect(h.journal.getAttempt(first.outTradeNo)!.attention?.code).toBe('paid_after_final');
 
-    await expect(h.engine.settleAttention('DUP1', { action: 'book_paid', ...who })).rejects.toMatchObject({
-      code: 'order_already_paid',
-    });
+    // Booking it too would count one sale twice; refunding through the order would touch the other payment.
+    for (const action of ['book_paid', 'mark_refund'] as const)
+      await expect(h.engine.settleAttention('DUP1', { action, ...who })).rejects.toMatchObject({
+        code: 'paid_twice',
+      });
+    expect(h.ali.held(first.outTradeNo)).toBe(900);
     expect(h.journal.getAttempt(first.outTradeNo)!.phase).toBe('needs_attention');
   });
 

@@ -432,6 +432,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.no_live_attempt': 'This order has no charge in progress.',
   'error.nothing_to_retry': 'Nothing to retry for this charge.',
   'error.nothing_to_settle': 'This charge is no longer waiting for a person (retried or settled already).',
+  'error.paid_twice':
+    "Another payment already paid this order: the customer paid twice. Refund this one in the provider's merchant portal; it cannot be booked or refunded here.",
   'error.paid_action_not_held': "This order's paid action is not waiting for a person (decided already).",
   'error.settle_not_confirmed':
     "The provider's answer does not support this choice, so nothing was changed. Book as paid or refund only when it says paid; close as unpaid only when it says not paid or closed.",

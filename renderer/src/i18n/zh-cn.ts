@@ -402,6 +402,8 @@ export const zhCN = {
   'error.no_live_attempt': '这笔订单没有进行中的收款。',
   'error.nothing_to_retry': '这笔收款无需重试。',
   'error.nothing_to_settle': '这笔收款已不在待处理中（可能已重试或已处理），无需再处理。',
+  'error.paid_twice':
+    '这笔订单已由另一笔付款支付：顾客付了两次。请在支付平台商户后台退还这一笔，不能在这里入账或退款。',
   'error.paid_action_not_held': '这笔订单的付款后动作不在待处理中（可能已处理），无需再处理。',
   'error.settle_not_confirmed':
     '支付平台查询结果与所选处理方式不符，未做任何更改。请按查询结果选择：平台显示已支付才能补登收款或退款，显示未支付或已关闭才能按未收款关闭。',
