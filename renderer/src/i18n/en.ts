@@ -217,6 +217,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'timeline.merchant_missing': 'Merchant no longer configured: paused',
   'timeline.merchant_restored': 'Merchant configured again: resumed',
   'timeline.notified_paid': 'Payment notification: paid',
+  'timeline.paid_action_run_again': 'Supervisor: paid action run again',
+  'timeline.paid_action_mark_done': 'Supervisor: paid action marked done',
   'timeline.paid_after_final': 'Provider confirms payment after the order ended: waiting for a supervisor',
   'timeline.settle_book_paid': 'Supervisor: booked as paid',
   'timeline.settle_close_unpaid': 'Supervisor: closed as unpaid',

@@ -33,6 +33,8 @@ const OP_LABELS: Readonly<Record<string, MessageKey>> = {
   merchant_restored: 'timeline.merchant_restored',
   notified_paid: 'timeline.notified_paid',
   paid_after_final: 'timeline.paid_after_final',
+  paid_action_run_again: 'timeline.paid_action_run_again',
+  paid_action_mark_done: 'timeline.paid_action_mark_done',
   settle_book_paid: 'timeline.settle_book_paid',
   settle_close_unpaid: 'timeline.settle_close_unpaid',
   settle_mark_refund: 'timeline.settle_mark_refund',

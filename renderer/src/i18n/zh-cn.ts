@@ -206,6 +206,8 @@ export const zhCN = {
   'timeline.merchant_missing': '商户配置缺失，暂停处理',
   'timeline.merchant_restored': '商户配置已恢复，继续处理',
   'timeline.notified_paid': '收到支付通知：已支付',
+  'timeline.paid_action_run_again': '店长处理：重新执行付款后动作',
+  'timeline.paid_action_mark_done': '店长处理：付款后动作标记为已完成',
   'timeline.paid_after_final': '订单结束后支付平台确认已付款：待店长处理',
   'timeline.settle_book_paid': '主管处理：记为已支付',
   'timeline.settle_close_unpaid': '主管处理：关闭为未支付',
