@@ -111,6 +111,13 @@ export const PAYMENT_ERROR_CODES = [
   'no_live_attempt',
   'nothing_to_retry',
   'nothing_to_settle',
+  /**
+   * Settling a paid_after_final attempt whose order another attempt already paid: the customer paid
+   * twice; this payment is refunded in the provider's merchant portal (core/engine/attention-settler.ts).
+   */
+  'paid_twice',
+  /** A held paid action's decision for an order whose action is not held (and was not decided so before). */
+  'paid_action_not_held',
   'settle_not_confirmed',
   'shutting_down',
   'export_too_large',
@@ -148,6 +155,11 @@ export const ATTEMPT_PROBLEM_CODES = [
   'closed_by_provider',
   'journal_snapshot_unreadable',
   'merchant_not_configured',
+  /**
+   * The provider confirms a payment for an attempt our journal had ended closed or failed (the sale did
+   * not happen here): a supervisor books it or refunds it (core/engine/attention-settler.ts).
+   */
+  'paid_after_final',
 ] as const;
 
 /** Configuration read at start (config.json, secrets, gateways). */

@@ -4,11 +4,17 @@
  * money the provider does not confirm, and never closes as unpaid an order the provider says is paid.
  * - book_paid: only when the provider says paid (or paid and since refunded) for exactly the amount;
  * - close_unpaid: only when the provider says closed, failed, or that it has no such order;
- * - mark_refund: only when the provider holds the money: it is booked, then refunded in full.
+ * - mark_refund: only when the provider holds the money: it is booked, then refunded in full. The
+ *   customer got nothing for it, so no paid callback is owed (it would start the paid actions).
+ * An attempt that had ended closed or failed and that the provider later says paid (a verified
+ * notification, then a confirming query: `flagPaidAfterFinal`) waits here as `paid_after_final`: never
+ * booked by itself, only by these decisions; when the order was since paid by another attempt, booking
+ * or refunding it through the order would touch the other payment, so both are refused.
  * An unknown reply (timeout, 5xx, unreadable) settles nothing: the item stays, to be tried again.
  * Every decision is journaled as a timeline step with who decided and why.
  */
 import { ConflictError, UnavailableError } from '../common/errors.ts';
+import { isPaidStatus } from '../common/order-status.ts';
 import type { AttemptState } from '../domain/attempt-state.ts';
 import type { OrderRecord } from '../domain/order.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -86,26 +92,95 @@ export class AttentionSettler {
     const current = journal.getAttempt(stuck.outTradeNo);
     if (current?.phase !== 'needs_attention' || this.deps.isDriven(stuck.outTradeNo))
       throw new ConflictError('nothing_to_settle', `order ${order.orderNo} changed while it was checked`);
+    const latest = journal.getOrder(order.orderNo) ?? order;
+    if (
+      current.attention?.code === PAID_AFTER_FINAL &&
+      decision.action !== 'close_unpaid' &&
+      isPaidStatus(latest.status) &&
+      latest.paidOutTradeNo !== current.outTradeNo
+    )
+      throw new ConflictError(
+        'paid_twice',
+        `order ${order.orderNo} was paid by another attempt: this second payment (${current.outTradeNo}) must be refunded in the provider's merchant portal`,
+      );
     const settled = settledAttempt(current, evidence, decision.action, clock.now());
     const paid = settled.phase === 'paid';
+    // Refunded money bought nothing: no paid callback (it would run the order's paid actions).
+    const owesCallback = paid && decision.action !== 'mark_refund';
     journal.recordOutcome(
       settled,
       `settle_${decision.action}`,
       settleSummary(decision, evidence),
       paid ? paidOrderPatch(settled) : undefined,
-      paid ? owedCallback(settled, 'query') : undefined,
+      owesCallback ? owedCallback(settled, 'query') : undefined,
     );
-    if (!paid) journal.patchOrder(order.orderNo, { status: -1 }, clock.now());
+    // An order paid by another attempt stays paid: only this attempt is settled as unpaid.
+    if (!paid && !isPaidStatus(latest.status)) journal.patchOrder(order.orderNo, { status: -1 }, clock.now());
     this.deps.attemptChanged(settled);
     this.deps.orderChanged(order.orderNo);
-    if (paid) this.deps.becamePaid(order.orderNo);
+    if (owesCallback) this.deps.becamePaid(order.orderNo);
     if (decision.action === 'mark_refund')
       // The supervisor's reason stays in the journal: it is not sent to the provider (the customer sees
       // a refund description).
       await this.deps.refunds.refund({ out_trade_no: order.orderNo });
     return { attempt: settled, evidence };
   }
+
+  /**
+   * A verified paid notification for an attempt that had ended closed or failed. One query (the
+   * provider's word; the notification is only evidence): when it confirms the payment of the
+   * attempt's amount, or cannot be had (unknown: a person looks rather than lose it), the attempt
+   * goes to the 待处理 list as `paid_after_final`, journaled; nothing is booked and the order keeps
+   * its status until a supervisor decides. When the provider denies it the attempt stays as it was.
+   */
+  async flagPaidAfterFinal(ended: AttemptState): Promise<PaidAfterFinalResult> {
+    const { journal, clock, gatewayOf } = this.deps;
+    journal.recordIntent(ended.outTradeNo, 'query', clock.now());
+    const event = await callGateway(gatewayOf(ended), { kind: 'query' }, ended, undefined);
+    const said: PaymentOutcome =
+      event.kind === 'query_replied'
+        ? event.outcome
+        : { kind: 'unknown', reason: 'network', detail: 'no reply' };
+    const current = journal.getAttempt(ended.outTradeNo);
+    // Changed meanwhile (another notification flagged it): nothing more to do.
+    if (!current || current.phase !== ended.phase) return { flagged: false, providerSays: said.kind };
+    const confirms =
+      said.kind === 'unknown' ||
+      ((said.kind === 'paid' || said.kind === 'refunded') && said.totalFee === current.totalFee);
+    if (!confirms) return { flagged: false, providerSays: said.kind };
+    const now = clock.now();
+    const flagged: AttemptState = {
+      ...current,
+      phase: 'needs_attention',
+      attention: {
+        code: PAID_AFTER_FINAL,
+        message:
+          said.kind === 'unknown'
+            ? `a verified notification says paid after the attempt ended ${current.phase}; the provider did not answer the query`
+            : `the provider says ${said.kind} ${said.totalFee} fen after the attempt ended ${current.phase}`,
+      },
+      nextActionAt: 0,
+      updatedAt: now,
+    };
+    journal.recordOutcome(
+      flagged,
+      PAID_AFTER_FINAL,
+      `notify: paid after the attempt ended ${current.phase} (provider: ${said.kind}); a supervisor decides`,
+    );
+    this.deps.attemptChanged(flagged);
+    this.deps.orderChanged(flagged.orderNo);
+    return { flagged: true, providerSays: said.kind };
+  }
 }
+
+/** What became of a paid notification for an ended attempt (the engine logs it). */
+export interface PaidAfterFinalResult {
+  readonly flagged: boolean;
+  readonly providerSays: PaymentOutcome['kind'];
+}
+
+/** Attention reason: the provider holds money for an attempt that had ended closed or failed. */
+export const PAID_AFTER_FINAL = 'paid_after_final';
 
 /** Provider answers that mean "no money was taken, and none will be" for this out_trade_no. */
 const SAYS_UNPAID: ReadonlySet<PaymentOutcome['kind']> = new Set(['closed', 'failed', 'not_found']);

@@ -28,12 +28,14 @@ import { AttemptLauncher, type PayInput, type QrInput, type Route } from './atte
 import {
   type AttentionCheck,
   AttentionSettler,
+  PAID_AFTER_FINAL,
   type SettleDecision,
   type SettleResult,
 } from './attention-settler.ts';
 import { CallbackRunner } from './callback-runner.ts';
 import type { EngineDeps, EngineLogger, MerchantDirectory } from './engine-deps.ts';
 import { callGateway, summarise } from './gateway-call.ts';
+import { HeldPaidActions } from './held-paid-actions.ts';
 import type { NewOrderInput } from './order-input.ts';
 import { OrderReads } from './order-reads.ts';
 import { PollTuner } from './poll-tuner.ts';
@@ -62,7 +64,11 @@ export class CheckoutEngine {
   private readonly launcher: AttemptLauncher;
   /** Queries of attempts needing attention after a paid notification, by out_trade_no. */
   private readonly rechecks = new Map<string, Promise<void>>();
+  /** Ended attempts whose paid notification the provider's query contradicted: a repeat is acknowledged. Bounded. */
+  private readonly deniedAfterFinal = new Set<string>();
   private readonly settler: AttentionSettler;
+  /** Paid actions held after a crash, for a supervisor to run again or mark done (./held-paid-actions.ts). */
+  readonly heldPaidActions: HeldPaidActions;
   private readonly tuner: PollTuner;
   private accepting = true;
 
@@ -116,6 +122,13 @@ export class CheckoutEngine {
       orderChanged: (orderNo) => this.emitOrder(orderNo),
       becamePaid: (orderNo) => this.runCallback(orderNo, true),
       refunds: this.refunds,
+    });
+    this.heldPaidActions = new HeldPaidActions({
+      journal: this.journal,
+      clock: this.clock,
+      requireOrder: (ref) => this.requireOrder(ref),
+      runCallback: (orderNo) => this.runCallback(orderNo),
+      orderChanged: (orderNo) => this.emitOrder(orderNo),
     });
   }
 
@@ -239,6 +252,9 @@ export class CheckoutEngine {
     const stuck = this.journal.attemptsOf(order.orderNo).find((a) => a.phase === 'needs_attention');
     if (!stuck)
       throw new ConflictError('nothing_to_retry', `order ${order.orderNo} has no attempt needing attention`);
+    if (stuck.attention?.code === PAID_AFTER_FINAL)
+      // A retry reverses: it would refund, unasked, money the supervisor may book (the goods went out).
+      throw new ConflictError(PAID_AFTER_FINAL, `order ${order.orderNo}: a supervisor books or refunds it`);
     const running = this.driver.get(stuck.outTradeNo);
     if (running) return running.state;
     const { gateway, policy } = this.gatewayOf(stuck);
@@ -278,6 +294,8 @@ export class CheckoutEngine {
    * A verified provider notification (QR mode): books the payment unless a reversal is under way.
    * For an attempt needing attention it only makes the engine look again (`recheck`): a delayed
    * notification can predate a close or reversal that succeeded, so the provider's query decides.
+   * For an attempt that had ended closed or failed, a confirming query puts it on the 待处理 list
+   * (`paid_after_final`, ./attention-settler.ts); it is never booked from here.
    */
   notifyPaid(outTradeNo: string, outcome: Extract<PaymentOutcome, { kind: 'paid' }>): AttemptState {
     const live = this.driver.get(outTradeNo);
@@ -289,17 +307,43 @@ export class CheckoutEngine {
     }
     const state = this.journal.getAttempt(outTradeNo);
     if (!state) throw new NotFoundError('attempt_not_found', `no attempt ${outTradeNo}`);
-    if (state.phase === 'needs_attention') this.recheck(state);
+    if (state.phase === 'needs_attention' || state.phase === 'closed' || state.phase === 'failed')
+      this.recheck(state);
     return state;
+  }
+
+  /**
+   * Whether the provider's query contradicted a paid notification for this ended attempt (it stays
+   * closed or failed). Until then the notify handler does not acknowledge the notification, so the
+   * provider repeats it and a crash before the answer was journaled loses nothing.
+   */
+  paidAfterFinalDenied(outTradeNo: string): boolean {
+    return this.deniedAfterFinal.has(outTradeNo);
   }
 
   /** One query of an attempt needing attention (single flight per attempt); books it if the provider confirms the payment. */
   private recheck(stuck: AttemptState): void {
     // Shutting down: no new provider call; the attempt still shows as needing attention.
     if (!this.accepting || this.rechecks.has(stuck.outTradeNo)) return;
+    // Already waiting for the supervisor's book-or-refund: a query would only book it unasked.
+    if (stuck.attention?.code === PAID_AFTER_FINAL) return;
     const route = this.routeOf(stuck);
     if (!route.ok) return; // parked for a missing merchant: nothing to ask
     const run = (async () => {
+      if (stuck.phase !== 'needs_attention') {
+        const { flagged, providerSays } = await this.settler.flagPaidAfterFinal(stuck);
+        if (!flagged) {
+          if (this.deniedAfterFinal.size >= 1000) this.deniedAfterFinal.clear();
+          this.deniedAfterFinal.add(stuck.outTradeNo);
+        }
+        this.logger.warn(
+          flagged
+            ? 'paid after the attempt ended: listed for a supervisor'
+            : 'paid notification for an ended attempt not confirmed by the provider',
+          { out_trade_no: stuck.outTradeNo, phase: stuck.phase, provider_says: providerSays },
+        );
+        return;
+      }
       this.journal.recordIntent(stuck.outTradeNo, 'query', this.clock.now());
       const event = await callGateway(route.gateway, { kind: 'query' }, stuck, undefined);
       // A retry may have started a driver meanwhile, or the order been paid another way: then leave it.

@@ -584,6 +584,24 @@ export class SqliteJournal implements Journal {
     ).map(toCallback);
   }
 
+  heldCallbacks(): CallbackRecord[] {
+    return (
+      this.stmt(
+        "SELECT * FROM callbacks WHERE state = 'done' AND user_order_success IS NULL AND last_error IS NOT NULL ORDER BY updated_at",
+      ).all() as Row[]
+    ).map(toCallback);
+  }
+
+  recordCallbackDecision(
+    callback: CallbackRecord,
+    step: { readonly outTradeNo: string; readonly op: string; readonly summary: string; readonly at: number },
+  ): void {
+    this.transaction(() => {
+      this.putCallbackRow(callback);
+      this.insertStep(step.outTradeNo, step.at, 'outcome', step.op, step.summary);
+    });
+  }
+
   close(): void {
     if (this.db.isOpen) this.db.close();
   }

@@ -66,6 +66,16 @@ export interface Journal {
   putCallbacks(callbacks: readonly CallbackRecord[]): void;
   getCallback(orderNo: string): CallbackRecord | undefined;
   owedCallbacks(): CallbackRecord[];
+  /**
+   * Paid callbacks held for a person: a run cut off by a crash that must not be repeated unasked
+   * (`done`, user_order_success null, the reason in last_error; core/engine/callback-runner.ts).
+   */
+  heldCallbacks(): CallbackRecord[];
+  /** A person's decision on a held callback: its new row and a timeline step of the attempt, in one transaction. */
+  recordCallbackDecision(
+    callback: CallbackRecord,
+    step: { readonly outTradeNo: string; readonly op: string; readonly summary: string; readonly at: number },
+  ): void;
 
   close(): void;
 }

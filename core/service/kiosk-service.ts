@@ -19,6 +19,7 @@ import { openCheckedJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { AccessPolicy } from './api/access-policy.ts';
 import { attentionOperations } from './api/attention.ts';
+import { heldPaidActionOperations } from './api/held-paid-actions.ts';
 import { hubRefundOperations } from './api/hub-refunds.ts';
 import { createOperationInvoker, type OperationInvoker } from './api/operation-invoker.ts';
 import { orderOperations } from './api/orders.ts';
@@ -363,6 +364,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     ...orderOperations(parts),
     ...tillOperations(parts),
     ...attentionOperations(parts),
+    ...heldPaidActionOperations(parts),
     ...shiftOperations(parts),
     ...settingsOperations(parts),
     ...qrOperations(parts),

@@ -59,7 +59,8 @@ function Cashier() {
   const { t, lang } = useI18n();
   const stores = useStores();
   const route = useApp('nav', (s) => s.route);
-  const attention = useApp('attempts', (s) => s.items.length);
+  // Held paid actions wait for a person too: they count on the 待处理 tab.
+  const attention = useApp('attempts', (s) => s.items.length + s.held.length);
   // F3 退款 from anywhere in the till (F1 扫码 and F2 现金 belong to the amount entry).
   useWindowKeydown((event) => {
     if (event.key !== 'F3' || event.defaultPrevented) return;

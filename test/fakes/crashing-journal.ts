@@ -16,6 +16,7 @@ const WRITES = new Set([
   'putRefund',
   'putCallback',
   'putCallbacks',
+  'recordCallbackDecision',
 ]);
 
 export class SimulatedCrash extends Error {

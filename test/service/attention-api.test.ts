@@ -51,3 +51,39 @@ describe('settleAttention', () => {
     expect(empty.status).toBe(400);
   });
 });
+
+describe('held paid actions through the API', () => {
+  const held = { out_trade_no: 'ATT1', action: 'run_again', by: '李店长', reason: '顾客说没有出货' };
+
+  it('the list is readable by the cashier UI and empty when nothing is held', async () => {
+    const res = await asCashierUi('listHeldPaidActions', {});
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ok: true, value: [] });
+  });
+
+  it('a decision needs the supervisor PIN and is refused to a plain local call', async () => {
+    const wrong = await asCashierUi('resolveHeldPaidAction', { ...held, pin: '11112222' });
+    expect(wrong.status).toBe(401);
+    expect(JSON.stringify(wrong.body)).not.toMatch(/paid_action_not_held/);
+    const local = await h.call('resolveHeldPaidAction', { ...held, pin: SUPERVISOR_PIN });
+    expect(local.status).not.toBe(200);
+    expect(JSON.stringify(local.body)).toMatch(/forbidden|permission|denied/i);
+  });
+
+  it('an order whose paid action is not held is refused with paid_action_not_held', async () => {
+    const res = await asCashierUi('resolveHeldPaidAction', { ...held, pin: SUPERVISOR_PIN });
+    expect(res.status).toBe(409);
+    expect(JSON.stringify(res.body)).toMatch(/paid_action_not_held/);
+  });
+
+  it('an unknown action or no reason is a clear validation error', async () => {
+    const bad = await asCashierUi('resolveHeldPaidAction', {
+      ...held,
+      action: 'forget',
+      pin: SUPERVISOR_PIN,
+    });
+    expect(bad.status).toBe(400);
+    const empty = await asCashierUi('resolveHeldPaidAction', { ...held, reason: ' ', pin: SUPERVISOR_PIN });
+    expect(empty.status).toBe(400);
+  });
+});

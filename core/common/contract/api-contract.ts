@@ -25,6 +25,7 @@ import type {
   QueryPaymentRequest,
   QueryRefundRequest,
   RefundRequest,
+  ResolveHeldPaidActionRequest,
   SettleAttentionRequest,
   StoreRefundRequest,
   SubmitScanRequest,
@@ -42,6 +43,7 @@ import type {
   AttemptView,
   AttentionEvidenceView,
   HealthView,
+  HeldPaidActionView,
   OrderDetailView,
   OrderStatus,
   OrderView,
@@ -161,6 +163,10 @@ export interface ScanPayApi extends PeripheralsApi {
   checkAttention(request: OrderRefRequest): Promise<AttentionEvidenceView>;
   /** A supervisor books, closes or refunds it, as that answer allows; journaled with who and why. */
   settleAttention(request: SettleAttentionRequest): Promise<SettledAttentionView>;
+  /** Paid actions held after a crash, waiting for a supervisor (core/service/api/held-paid-actions.ts). */
+  listHeldPaidActions(request: EmptyRequest): Promise<readonly HeldPaidActionView[]>;
+  /** A supervisor runs a held paid action again or marks it done; journaled with who and why. */
+  resolveHeldPaidAction(request: ResolveHeldPaidActionRequest): Promise<HeldPaidActionView>;
   beginSale(request: BeginSaleRequest): Promise<SaleView>;
   cancelSale(request: EmptyRequest): Promise<SaleView>;
   getSale(request: EmptyRequest): Promise<SaleView>;

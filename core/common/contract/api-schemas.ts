@@ -194,6 +194,19 @@ export const SettleAttentionRequest = z.strictObject({
 });
 export type SettleAttentionRequest = z.input<typeof SettleAttentionRequest>;
 
+/**
+ * A supervisor decides on a held paid action (core/engine/held-paid-actions.ts): run it again (the
+ * customer did not get the service) or mark it done (they did). Who and why are journaled.
+ */
+export const ResolveHeldPaidActionRequest = z.strictObject({
+  out_trade_no: z.string().min(1).max(64),
+  action: z.enum(['run_again', 'mark_done']),
+  by: z.string().trim().min(1).max(64),
+  reason: z.string().trim().min(1).max(200),
+  pin: z.string().min(1).max(32),
+});
+export type ResolveHeldPaidActionRequest = z.input<typeof ResolveHeldPaidActionRequest>;
+
 /** Cashier till: start a sale that the next scanned payment code pays. */
 export const BeginSaleRequest = z.strictObject({
   total_fee: fen,

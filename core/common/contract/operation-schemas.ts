@@ -26,6 +26,8 @@ export const OPERATION_SCHEMAS = {
   listUnresolved: S.EmptyRequest,
   checkAttention: S.OrderRefRequest,
   settleAttention: S.SettleAttentionRequest,
+  listHeldPaidActions: S.EmptyRequest,
+  resolveHeldPaidAction: S.ResolveHeldPaidActionRequest,
   beginSale: S.BeginSaleRequest,
   cancelSale: S.EmptyRequest,
   getSale: S.EmptyRequest,

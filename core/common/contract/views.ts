@@ -226,6 +226,25 @@ export interface AttentionEvidenceView {
   readonly checked_at: number;
 }
 
+/**
+ * A paid action (massage chair, vending slot) held after a crash: it may have run and is not repeated
+ * unasked (core/engine/held-paid-actions.ts). What is known, for the 待处理 list.
+ */
+export interface HeldPaidActionView {
+  /** The merchant's order number. */
+  readonly order_no: string;
+  readonly subject: string;
+  readonly type: string;
+  readonly total_fee: number;
+  readonly provider: ProviderName | null;
+  /** Why it is held, in the engine's words (English, for logs and support), naming the device. */
+  readonly reason: string;
+  /** The device or module to check ("serial /dev/ttyUSB0"), when the reason names it. */
+  readonly device: string | null;
+  /** When it was held (ms). */
+  readonly held_at: number;
+}
+
 export interface SettledAttentionView {
   readonly attempt: AttemptView;
   readonly evidence: AttentionEvidenceView;

@@ -50,6 +50,9 @@ export const OPERATION_PERMISSIONS: { readonly [K in OperationName]: Permission 
   checkAttention: 'query',
   // Booking, closing or refunding a payment a person must decide on: the supervisor's.
   settleAttention: 'settings',
+  listHeldPaidActions: 'query',
+  // Running a paid action again (a chair starts) or marking it done: the supervisor's.
+  resolveHeldPaidAction: 'settings',
   beginSale: 'pay',
   cancelSale: 'pay',
   getSale: 'query',

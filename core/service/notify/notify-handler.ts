@@ -4,7 +4,11 @@
  * must be an attempt of that merchant and provider and the amount must equal the attempt's
  * total_fee. Only then does the engine book it (engine.notifyPaid → the paid callback, source
  * 'notify'). Providers retry until acknowledged, so a replay of a booked notification, a not-paid
- * status and an attempt that already ended are acknowledged without any change; an attempt needing
+ * status and an attempt that already ended are acknowledged without any change. One that ended closed
+ * or failed contradicts it: the engine queries the provider and lists a confirmed payment for a
+ * supervisor (`paid_after_final`, core/engine/attention-settler.ts); the notification is answered
+ * with a failure until that answer is journaled, so the provider repeats it and a crash in between
+ * loses nothing (a repeat after the query denied it is acknowledged). An attempt needing
  * attention is acknowledged and the engine queries the provider, booking only what the query confirms;
  * a reversal under way goes on (it refunds the payment) and a QR order waiting for its close is booked.
  * The log line says which of these happened. Logs carry the reason and out_trade_no only: never the
@@ -17,7 +21,7 @@ import type { NotifyAnswer, NotifyHeaders, NotifyVerifier } from '../../ports/no
 import type { ServiceMerchants } from '../merchants.ts';
 
 export interface NotifyHandlerDeps {
-  readonly engine: Pick<CheckoutEngine, 'journal' | 'notifyPaid'>;
+  readonly engine: Pick<CheckoutEngine, 'journal' | 'notifyPaid' | 'paidAfterFinalDenied'>;
   readonly merchants: ServiceMerchants;
   readonly logger: EngineLogger;
   /**
@@ -94,6 +98,22 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
       });
       return verifier.failure('amount mismatch');
     }
+    const contradicted = attempt.phase === 'closed' || attempt.phase === 'failed';
+    if (contradicted && !engine.paidAfterFinalDenied(reading.outTradeNo)) {
+      // Closed or failed contradicts the notification: the engine asks the provider, and a confirmed
+      // payment goes to the 待处理 list (never booked from here). Not acknowledged until then.
+      engine.notifyPaid(reading.outTradeNo, {
+        kind: 'paid',
+        transactionId: reading.transactionId,
+        totalFee: reading.totalFee,
+        ...(reading.paidAt ? { paidAt: reading.paidAt } : {}),
+      });
+      logger.warn(
+        `notify not acknowledged yet: the attempt had ended ${attempt.phase}, the provider is queried (a confirmed payment is listed for a supervisor)`,
+        { ...where, out_trade_no: reading.outTradeNo, phase: attempt.phase },
+      );
+      return verifier.failure('checking the order with the provider');
+    }
     if (isFinal(attempt)) {
       // A replay, or an attempt that already ended: the journal stays as it is.
       const ended = endedLine(attempt);
@@ -121,6 +141,8 @@ export function createNotifyHandler(deps: NotifyHandlerDeps): NotifyHandler {
 function liveLine(before: AttemptState, after: AttemptState): string {
   if (after.phase === 'paid') return 'notify booked';
   // Not booked from the notification: the engine queries the provider first.
+  if (before.attention?.code === 'paid_after_final')
+    return 'notify acknowledged: already listed for a supervisor (paid after the attempt ended)';
   if (before.phase === 'needs_attention') return 'notify acknowledged, provider queried';
   if (after.phase === 'reversing') return 'notify acknowledged, not booked: a reversal is under way';
   if (after.phase === 'closing')
@@ -137,7 +159,7 @@ function endedLine(attempt: AttemptState): { message: string; warn: boolean } {
       return { message: 'notify acknowledged, not booked: the payment was already reversed', warn: false };
     default:
       return {
-        message: `notify acknowledged, not booked: the attempt had ended ${attempt.phase}, check it with the provider`,
+        message: `notify acknowledged, not booked: the attempt had ended ${attempt.phase} and the provider's query says so`,
         warn: true,
       };
   }

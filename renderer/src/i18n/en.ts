@@ -154,6 +154,15 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'attention.settle.needs_paid': 'Only when the provider says paid',
   'attention.settle.needs_unpaid': 'Only when the provider says nothing was taken or the order is closed',
   'attention.settle.needs_fields': 'Enter who decides, the reason and the supervisor PIN',
+  'attention.why.settle_only':
+    'The provider holds this money: a supervisor must book it or refund it (a retry would reverse it)',
+  'attention.held.list': 'Paid actions waiting for a person',
+  'attention.held.title': 'Paid action not confirmed',
+  'attention.held.device': 'Check',
+  'attention.held.hint':
+    'A restart cut this action off: it may or may not have run, so it is not repeated by itself. Ask the customer.',
+  'attention.held.run_again': 'Run it again (customer got nothing)',
+  'attention.held.mark_done': 'Mark done (customer got it)',
   'phase.submitted': 'submitted',
   'phase.polling': 'waiting for the customer',
   'phase.awaiting_scan': 'awaiting scan',
@@ -212,6 +221,9 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'timeline.merchant_missing': 'Merchant no longer configured: paused',
   'timeline.merchant_restored': 'Merchant configured again: resumed',
   'timeline.notified_paid': 'Payment notification: paid',
+  'timeline.paid_action_run_again': 'Supervisor: paid action run again',
+  'timeline.paid_action_mark_done': 'Supervisor: paid action marked done',
+  'timeline.paid_after_final': 'Provider confirms payment after the order ended: waiting for a supervisor',
   'timeline.settle_book_paid': 'Supervisor: booked as paid',
   'timeline.settle_close_unpaid': 'Supervisor: closed as unpaid',
   'timeline.settle_mark_refund': 'Supervisor: refunded',
@@ -428,6 +440,9 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.no_live_attempt': 'This order has no charge in progress.',
   'error.nothing_to_retry': 'Nothing to retry for this charge.',
   'error.nothing_to_settle': 'This charge is no longer waiting for a person (retried or settled already).',
+  'error.paid_twice':
+    "Another payment already paid this order: the customer paid twice. Refund this one in the provider's merchant portal; it cannot be booked or refunded here.",
+  'error.paid_action_not_held': "This order's paid action is not waiting for a person (decided already).",
   'error.settle_not_confirmed':
     "The provider's answer does not support this choice, so nothing was changed. Book as paid or refund only when it says paid; close as unpaid only when it says not paid or closed.",
   'error.order_already_paid': 'This order is already paid.',
@@ -497,6 +512,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'The reversal did not complete after repeated tries. Check the order in the merchant portal and refund it if the customer was charged.',
   'error.reversal_refused':
     'The provider refused to reverse this order. Check it in the merchant portal and refund it if the customer was charged.',
+  'error.paid_after_final':
+    'This payment had ended closed or failed, but the provider confirms the customer paid. A supervisor checks: book it if the goods went out, refund it if not.',
   'error.close_failed': 'The order could not be closed. Check its status in the merchant portal.',
   'error.config_secret_missing':
     'A secret the configuration refers to does not exist. Contact your administrator.',

@@ -1,7 +1,11 @@
-/** Attempts being reversed or needing a human: what happened, retry, and the journal timeline. */
+/**
+ * Attempts being reversed or needing a human: what happened, retry, and the journal timeline; then
+ * paid actions held after a crash, for a supervisor to run again or mark done.
+ */
 import { CircleCheck, RotateCw, TriangleExclamationPoint } from 'lucide-react';
 import { useEffect } from 'react';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { HeldActionCard } from '../components/held-action-card.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
 import { ScreenPanel } from '../components/screen-panel.tsx';
 import { SettlePanel } from '../components/settle-panel.tsx';
@@ -16,6 +20,7 @@ export function AttentionScreen() {
   const timelines = useApp('attempts', (s) => s.timelines);
   const retrying = useApp('attempts', (s) => s.retrying);
   const error = useApp('attempts', (s) => s.error);
+  const held = useApp('attempts', (s) => s.held);
   const actions = stores.attempts.getState;
   useEffect(() => {
     void actions().load();
@@ -23,7 +28,7 @@ export function AttentionScreen() {
   return (
     <ScreenPanel id="attention-title" title={t('attention.title')}>
       <ErrorBanner error={error} />
-      {items.length === 0 && (
+      {items.length === 0 && held.length === 0 && (
         <p className="muted" data-testid="attention-empty">
           <CircleCheck /> {t('attention.empty')}
         </p>
@@ -54,7 +59,13 @@ export function AttentionScreen() {
             <div className="row">
               <ReasonedButton
                 className="btn"
-                why={retrying.includes(a.out_trade_no) ? t('sale.why.busy') : null}
+                why={
+                  a.attention?.code === 'paid_after_final'
+                    ? t('attention.why.settle_only')
+                    : retrying.includes(a.out_trade_no)
+                      ? t('sale.why.busy')
+                      : null
+                }
                 onClick={() => void actions().retry(a)}
               >
                 <RotateCw /> {t('attention.retry')}
@@ -73,6 +84,13 @@ export function AttentionScreen() {
           </li>
         ))}
       </ul>
+      {held.length > 0 && (
+        <ul className="cards" aria-label={t('attention.held.list')}>
+          {held.map((item) => (
+            <HeldActionCard key={item.order_no} item={item} />
+          ))}
+        </ul>
+      )}
     </ScreenPanel>
   );
 }

@@ -1,9 +1,16 @@
-/** Attempts being reversed or needing a human, with their journal timelines and a retry action. */
+/**
+ * Attempts being reversed or needing a human, with their journal timelines and a retry action; and
+ * paid actions held after a crash, for a supervisor to run again or mark done.
+ */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { SettleAttentionRequest } from '../../../core/common/contract/api-schemas.ts';
+import type {
+  ResolveHeldPaidActionRequest,
+  SettleAttentionRequest,
+} from '../../../core/common/contract/api-schemas.ts';
 import type {
   AttemptView,
   AttentionEvidenceView,
+  HeldPaidActionView,
   TimelineEntry,
 } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
@@ -20,7 +27,12 @@ export interface AttemptsState {
   readonly error: ErrorShape | null;
   /** What each item's provider said when last checked (out_trade_no → answer): the evidence for settling. */
   readonly evidence: Readonly<Record<string, AttentionEvidenceView>>;
+  /** Paid actions held after a crash (core/engine/held-paid-actions.ts), oldest first. */
+  readonly held: readonly HeldPaidActionView[];
 }
+
+/** A supervisor's decision on a held paid action as the screen collects it. */
+export type HeldChoice = Omit<ResolveHeldPaidActionRequest, 'out_trade_no'>;
 
 /** A supervisor's settlement as the screen collects it (the order reference is the item's). */
 export type SettleChoice = Omit<SettleAttentionRequest, 'out_trade_no'>;
@@ -34,6 +46,8 @@ export interface AttemptsActions {
   check(attempt: AttemptView): Promise<void>;
   /** Settles the item (supervisor PIN): it leaves the list when the service accepts. */
   settle(attempt: AttemptView, choice: SettleChoice): Promise<boolean>;
+  /** Runs a held paid action again or marks it done (supervisor PIN): it leaves the list when accepted. */
+  resolveHeld(item: HeldPaidActionView, choice: HeldChoice): Promise<boolean>;
 }
 
 /** Which settlements the provider's answer allows (the service checks again before acting). */
@@ -76,10 +90,15 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
     retrying: [],
     error: null,
     evidence: {},
+    held: [],
     async load() {
       try {
-        const items = (await bridge.call('listUnresolved', {})).filter(isListed);
-        set({ items: [...items].sort((a, b) => a.created_at - b.created_at), loaded: true, error: null });
+        const [unresolved, held] = await Promise.all([
+          bridge.call('listUnresolved', {}),
+          bridge.call('listHeldPaidActions', {}),
+        ]);
+        const items = unresolved.filter(isListed).sort((a, b) => a.created_at - b.created_at);
+        set({ items, held: [...held].sort((a, b) => a.held_at - b.held_at), loaded: true, error: null });
       } catch (error) {
         set({ error: toProblem(error), loaded: true });
       }
@@ -123,6 +142,16 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
         set((s) => ({ evidence: { ...s.evidence, [attempt.out_trade_no]: answer }, error: null }));
       } catch (error) {
         set({ error: toProblem(error) });
+      }
+    },
+    async resolveHeld(item, choice) {
+      try {
+        await bridge.call('resolveHeldPaidAction', { ...choice, out_trade_no: item.order_no });
+        set((s) => ({ held: s.held.filter((h) => h.order_no !== item.order_no), error: null }));
+        return true;
+      } catch (error) {
+        set({ error: toProblem(error) });
+        return false;
       }
     },
     async settle(attempt, choice) {

@@ -18,6 +18,8 @@ export interface RunningServe {
 export interface ServeOptions {
   readonly config?: unknown;
   readonly sandboxUrl?: string;
+  /** Start on this data dir (as a restart would) and leave it in place on stop. */
+  readonly dataDir?: string;
 }
 
 function firstJsonLine(
@@ -64,7 +66,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 export async function startServe(options: ServeOptions = {}): Promise<RunningServe> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'scanpay-e2e-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'scanpay-e2e-'));
   if (options.config) writeFileSync(join(dataDir, 'config.json'), JSON.stringify(options.config));
   const args = ['bin/scanpay.js', 'serve', '--port', '0', '--data', dataDir];
   if (options.sandboxUrl) args.push('--sandbox', options.sandboxUrl);
@@ -79,7 +81,7 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
       dataDir,
       async stop() {
         await stop();
-        rmSync(dataDir, { recursive: true, force: true });
+        if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
       },
     };
   } catch (error) {

@@ -101,6 +101,17 @@ describe('timeline entries in the UI language', () => {
       headline: 'Supervisor: booked as paid',
       detail: '主管: 已核实 (provider: paid)',
     });
+    expect(shown({ op: 'paid_action_run_again', summary: '李: 没有启动 (held: …)' }, 'en').headline).toBe(
+      'Supervisor: paid action run again',
+    );
+    expect(shown({ op: 'paid_action_mark_done', summary: '李: 已按摩 (held: …)' }).headline).toBe(
+      '店长处理：付款后动作标记为已完成',
+    );
+    const late = shown({ op: 'paid_after_final', summary: 'notify: paid after the attempt ended closed' });
+    expect(late).toEqual({
+      headline: '订单结束后支付平台确认已付款：待店长处理',
+      detail: 'notify: paid after the attempt ended closed',
+    });
   });
 
   it('a step of a shape it does not know still gets a translated label and keeps its words', () => {

@@ -1,0 +1,77 @@
+/**
+ * A paid action (massage chair, vending slot) held after a crash, on the 待处理 list: what is known
+ * (order, amount, device, when) and the supervisor's two decisions, "run it again" (the customer did
+ * not get the service) and "mark done" (they did), each with who, why and the PIN. Both stay disabled,
+ * saying why, until those are entered.
+ */
+import { useState } from 'react';
+import type { HeldPaidActionView } from '../../../core/common/contract/views.ts';
+import { useI18n } from '../i18n/use-i18n.ts';
+import type { HeldChoice } from '../state/attempts-store.ts';
+import { useStores } from '../state/stores-context.tsx';
+import { ReasonedButton } from './reasoned-button.tsx';
+import { SupervisorFields, useSupervisorDecision } from './supervisor-fields.tsx';
+
+const CHOICES = ['run_again', 'mark_done'] as const;
+
+export function HeldActionCard({ item }: { item: HeldPaidActionView }) {
+  const { t, money, time } = useI18n();
+  const stores = useStores();
+  const decision = useSupervisorDecision();
+  const [busy, setBusy] = useState(false);
+
+  const decide = async (action: HeldChoice['action']) => {
+    setBusy(true);
+    try {
+      const done = await stores.attempts.getState().resolveHeld(item, {
+        action,
+        by: decision.by.trim(),
+        reason: decision.why.trim(),
+        pin: decision.pin,
+      });
+      if (!done) decision.setPin('');
+    } finally {
+      setBusy(false);
+    }
+  };
+  const why = busy ? t('sale.why.busy') : decision.filled ? null : t('attention.settle.needs_fields');
+
+  return (
+    <li className="card phase-needs_attention" data-testid="held-action">
+      <div className="card-head">
+        <h3>{t('attention.held.title')}</h3>
+        <span>{money(item.total_fee)}</span>
+        <code>{item.order_no}</code>
+        <time>{time(item.held_at)}</time>
+      </div>
+      <p>
+        {item.subject} · {t('attention.held.device')}:{' '}
+        <code data-testid="held-device">{item.device ?? item.reason}</code>
+      </p>
+      <p className="muted">{t('attention.held.hint')}</p>
+      <SupervisorFields
+        decision={decision}
+        labels={{
+          by: t('attention.settle.by'),
+          why: t('attention.settle.reason'),
+          pin: t('attention.settle.pin'),
+        }}
+        testIds={{ by: 'held-by', why: 'held-reason-input', pin: 'held-pin' }}
+        whyMaxLength={200}
+      />
+      <div className="row">
+        {CHOICES.map((action) => (
+          <ReasonedButton
+            key={action}
+            className="btn"
+            data-testid={`held-${action}`}
+            why={why}
+            onClick={() => void decide(action)}
+          >
+            {t(`attention.held.${action}`)}
+          </ReasonedButton>
+        ))}
+      </div>
+    </li>
+  );
+}
