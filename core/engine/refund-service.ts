@@ -50,6 +50,24 @@ export class RefundService {
   async refund(input: RefundInput): Promise<RefundRecord> {
     const order = this.journal.findOrder(input.out_trade_no);
     if (!order) throw new NotFoundError('order_not_found', `no order ${input.out_trade_no}`);
+    // A repeated out_refund_no is answered before the order's state is judged: the repeat of a full
+    // refund whose reply was lost finds the order fully refunded, and must get that refund back.
+    if (input.out_refund_no) {
+      const previous = this.journal.getRefund(input.out_refund_no);
+      if (previous) {
+        if (
+          previous.orderNo !== order.orderNo ||
+          (input.refund_fee !== undefined && input.refund_fee !== previous.refundFee)
+        ) {
+          throw new ConflictError(
+            'out_refund_no_reused',
+            `out_refund_no ${input.out_refund_no} belongs to another refund`,
+          );
+        }
+        if (previous.status !== 'pending') return previous;
+        return this.resolve(previous);
+      }
+    }
     if (!isRefundableStatus(order.status)) {
       const full = isFullyRefundedStatus(order.status);
       throw new ConflictError(
@@ -71,22 +89,6 @@ export class RefundService {
       });
     }
     const refunds = this.journal.refundsOf(order.orderNo);
-    if (input.out_refund_no) {
-      const previous = this.journal.getRefund(input.out_refund_no);
-      if (previous) {
-        if (
-          previous.orderNo !== order.orderNo ||
-          (input.refund_fee !== undefined && input.refund_fee !== previous.refundFee)
-        ) {
-          throw new ConflictError(
-            'out_refund_no_reused',
-            `out_refund_no ${input.out_refund_no} belongs to another refund`,
-          );
-        }
-        if (previous.status !== 'pending') return previous;
-        return this.resolve(previous);
-      }
-    }
     const committed = refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.refundFee, 0);
     const remaining = order.totalFee - committed;
     const refundFee = input.refund_fee ?? remaining;

@@ -338,6 +338,27 @@ describe('refunds', () => {
     expect(h.wx.trades.get(attempt.outTradeNo)!.refunded).toBe(500);
   });
 
+  it('a repeated full refund (its reply lost) gets the first refund back, not order_fully_refunded', async () => {
+    const attempt = await h.engine.pay({ ...sale, auth_code: wxCode() });
+    const first = await h.engine.refunds.refund({
+      out_trade_no: attempt.orderNo,
+      refund_fee: 1234,
+      out_refund_no: 'RFALL',
+    });
+    expect(h.engine.orderView(attempt.orderNo)!.status).toBe(3);
+    const again = await h.engine.refunds.refund({
+      out_trade_no: attempt.orderNo,
+      refund_fee: 1234,
+      out_refund_no: 'RFALL',
+    });
+    expect(again).toMatchObject({ outRefundNo: 'RFALL', status: 'succeeded', refundFee: first.refundFee });
+    expect(h.wx.trades.get(attempt.outTradeNo)!.refunded).toBe(1234);
+    // A new refund number on the same order is still refused.
+    await expect(
+      h.engine.refunds.refund({ out_trade_no: attempt.orderNo, refund_fee: 1, out_refund_no: 'RFNEW' }),
+    ).rejects.toMatchObject({ code: 'order_fully_refunded' });
+  });
+
   it('keeps following a refund still processing after the quick rounds, and books it when done', async () => {
     const attempt = await h.engine.pay({ ...sale, auth_code: wxCode() });
     // Accepted but not finished (WeChat's PROCESSING, e.g. a refund to a bank card): the quick

@@ -9,6 +9,7 @@ import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
 import { entryToFen } from './amount-entry.ts';
 import { toProblem } from './call-error.ts';
+import { randomHex, unansweredAfter } from './unanswered-ask.ts';
 
 export interface RefundState {
   readonly lookup: string;
@@ -19,6 +20,14 @@ export interface RefundState {
   readonly busy: boolean;
   readonly result: RefundResult | null;
   readonly error: ErrorShape | null;
+  /** A refund asked without an answer: it may have been taken, so it is the next ask for that sale. */
+  readonly unanswered: UnansweredRefund | null;
+}
+
+export interface UnansweredRefund {
+  readonly outTradeNo: string;
+  readonly fee: number;
+  readonly outRefundNo: string;
 }
 
 export interface RefundActions {
@@ -43,6 +52,12 @@ export interface ElsewhereLookup {
   notFound(text: string): Promise<boolean>;
 }
 
+/** The order's number, R, then 16 random hex digits: at most 64 characters of [0-9A-Za-z], as providers allow. */
+function newRefundNo(outTradeNo: string): string {
+  const prefix = /^[0-9A-Za-z]{1,47}$/.test(outTradeNo) ? outTradeNo : '';
+  return `${prefix}R${randomHex(8)}`;
+}
+
 export function refundableFee(order: OrderView): number {
   return isRefundableStatus(order.status) ? Math.max(0, order.total_fee - order.refunded_fee) : 0;
 }
@@ -56,6 +71,7 @@ const initial: RefundState = {
   busy: false,
   result: null,
   error: null,
+  unanswered: null,
 };
 
 export function createRefundStore(bridge: RendererBridge, elsewhere?: ElsewhereLookup): RefundStore {
@@ -96,7 +112,7 @@ export function createRefundStore(bridge: RendererBridge, elsewhere?: ElsewhereL
     },
     pick(order) {
       elsewhere?.cleared();
-      set({ ...initial, order, lookup: order.out_trade_no });
+      set({ ...initial, unanswered: get().unanswered, order, lookup: order.out_trade_no });
     },
     setAmount(text) {
       set({ amount: text.replace(/[^\d.]/g, '').slice(0, 12) });
@@ -109,36 +125,55 @@ export function createRefundStore(bridge: RendererBridge, elsewhere?: ElsewhereL
       set({ pin: pin.slice(0, PIN_MAX_LENGTH) });
     },
     async submit() {
-      const { order, amount, pin, reason, busy } = get();
+      const { order, amount, pin, reason, busy, unanswered } = get();
       if (!order || busy) return;
+      // Every ask carries its own out_refund_no, journaled before the provider is called: repeated
+      // after a lost reply, the service answers with that refund instead of making a second one.
+      const repeat = unanswered?.outTradeNo === order.out_trade_no ? unanswered : null;
       const rest = refundableFee(order);
-      const fee = amount.trim() === '' ? rest : entryToFen(amount.trim());
+      const fee = repeat ? repeat.fee : amount.trim() === '' ? rest : entryToFen(amount.trim());
       if (fee === null || fee <= 0) {
         set({ error: { code: 'amount_invalid', message: 'not an amount' } });
         return;
       }
-      if (fee > rest) {
+      if (!repeat && fee > rest) {
         set({ error: { code: 'refund_exceeds_paid', message: 'more than refundable' } });
         return;
       }
+      const outRefundNo = repeat?.outRefundNo ?? newRefundNo(order.out_trade_no);
       set({ busy: true, error: null });
       try {
         const result = await bridge.call('refund', {
           out_trade_no: order.out_trade_no,
+          out_refund_no: outRefundNo,
           refund_fee: fee,
           pin,
           ...(reason.trim() ? { refund_desc: reason.trim() } : {}),
         });
-        set({ result, order: result.order, pin: '', amount: '', reason: '' });
+        set({
+          result,
+          order: result.order,
+          pin: '',
+          amount: '',
+          reason: '',
+          unanswered: repeat ? null : get().unanswered,
+        });
       } catch (error) {
-        set({ error: toProblem(error), pin: '' });
+        const problem = toProblem(error);
+        const asked = { outTradeNo: order.out_trade_no, fee, outRefundNo };
+        set({
+          error: problem,
+          pin: '',
+          unanswered: unansweredAfter(problem.code, asked, repeat !== null, unanswered),
+        });
       } finally {
         set({ busy: false });
       }
     },
     reset() {
       elsewhere?.cleared();
-      set(initial);
+      // An unanswered ask outlives the screen being cleared: it is still the next ask for its sale.
+      set({ ...initial, unanswered: get().unanswered });
     },
     applyOrder(order) {
       set((s) => (s.order?.out_trade_no === order.out_trade_no ? { order } : {}));

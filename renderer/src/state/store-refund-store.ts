@@ -18,6 +18,7 @@ import type { RendererBridge } from '../bridge/renderer-bridge.ts';
 import { entryToFen } from './amount-entry.ts';
 import { toProblem } from './call-error.ts';
 import type { ConnectionStore } from './connection-store.ts';
+import { randomHex, unansweredAfter } from './unanswered-ask.ts';
 
 export interface StoreRefundState {
   readonly order: StoreOrderView | null;
@@ -40,9 +41,6 @@ export interface UnansweredAsk {
   readonly fee: number;
   readonly requestId: string;
 }
-
-/** Failures after which the hub may have taken the ask (the others certainly asked nothing). */
-const MAYBE_ASKED = new Set(['hub_no_answer', 'service_unreachable', 'service_bad_reply', 'internal_error']);
 
 export interface StoreRefundActions {
   /** Looks `orderNo` up at the hub; sets `order`, or the error the screen shows. */
@@ -72,10 +70,8 @@ const initial: StoreRefundState = {
   unanswered: null,
 };
 
-/** 16 random bytes as hex: getRandomValues works on a LAN page over plain HTTP, randomUUID does not. */
 function newRequestId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `ui-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `ui-${randomHex(16)}`;
 }
 
 export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore {
@@ -144,7 +140,8 @@ export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore
           amount: '',
           reason: '',
           requestId: null,
-          unanswered: null,
+          // Answered: this sale's unanswered ask ends; another sale's is still owed its answer.
+          unanswered: repeat ? null : unanswered,
         });
       } catch (error) {
         const problem = toProblem(error);
@@ -152,7 +149,7 @@ export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore
         set({
           error: problem,
           pin: '',
-          unanswered: MAYBE_ASKED.has(problem.code) ? asked : repeat ? null : unanswered,
+          unanswered: unansweredAfter(problem.code, asked, repeat !== null, unanswered),
         });
       } finally {
         set({ busy: false });

@@ -35,7 +35,14 @@ describe('refund screen', () => {
     input('refund-amount', '2.50');
     input('refund-pin', '1234');
     await act(async () => fireEvent.click(screen.getByTestId('refund-submit')));
-    expect(bridge.callsOf('refund')).toEqual([{ out_trade_no: 'SO1001', refund_fee: 250, pin: '1234' }]);
+    expect(bridge.callsOf('refund')).toEqual([
+      {
+        out_trade_no: 'SO1001',
+        out_refund_no: expect.stringMatching(/^SO1001R[0-9a-f]{16}$/),
+        refund_fee: 250,
+        pin: '1234',
+      },
+    ]);
     expect(screen.getByTestId('refund-result').textContent).toMatch(/^Refunded ¥2\.50/);
     expect(screen.getByTestId('refundable').textContent).toBe('¥10.00');
   });

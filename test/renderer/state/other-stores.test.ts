@@ -104,7 +104,14 @@ describe('refund store', () => {
     // Sent as typed: a PIN may be a passphrase (refund-pin-entry.test.ts).
     refund.getState().setPin('12a34');
     await refund.getState().submit();
-    expect(bridge.callsOf('refund')).toEqual([{ out_trade_no: 'SO1001', refund_fee: 1000, pin: '12a34' }]);
+    expect(bridge.callsOf('refund')).toEqual([
+      {
+        out_trade_no: 'SO1001',
+        out_refund_no: expect.stringMatching(/^SO1001R[0-9a-f]{16}$/),
+        refund_fee: 1000,
+        pin: '12a34',
+      },
+    ]);
     expect(refund.getState().result?.status).toBe('succeeded');
     expect(refund.getState().pin).toBe('');
     expect(refund.getState().amount).toBe('');
