@@ -7,9 +7,8 @@ import type { OrderView } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
-import { entryToFen } from './amount-entry.ts';
 import { toProblem } from './call-error.ts';
-import { randomHex, unansweredAfter } from './unanswered-ask.ts';
+import { feeToAsk, randomHex, unansweredAfter } from './unanswered-ask.ts';
 
 export interface RefundState {
   readonly lookup: string;
@@ -130,16 +129,12 @@ export function createRefundStore(bridge: RendererBridge, elsewhere?: ElsewhereL
       // Every ask carries its own out_refund_no, journaled before the provider is called: repeated
       // after a lost reply, the service answers with that refund instead of making a second one.
       const repeat = unanswered?.outTradeNo === order.out_trade_no ? unanswered : null;
-      const rest = refundableFee(order);
-      const fee = repeat ? repeat.fee : amount.trim() === '' ? rest : entryToFen(amount.trim());
-      if (fee === null || fee <= 0) {
-        set({ error: { code: 'amount_invalid', message: 'not an amount' } });
+      const ask = feeToAsk(repeat?.fee ?? null, amount, refundableFee(order));
+      if ('error' in ask) {
+        set({ error: ask.error });
         return;
       }
-      if (!repeat && fee > rest) {
-        set({ error: { code: 'refund_exceeds_paid', message: 'more than refundable' } });
-        return;
-      }
+      const { fee } = ask;
       const outRefundNo = repeat?.outRefundNo ?? newRefundNo(order.out_trade_no);
       set({ busy: true, error: null });
       try {

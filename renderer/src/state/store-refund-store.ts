@@ -15,10 +15,9 @@ import { PIN_MAX_LENGTH } from '../../../core/common/contract/pin-rules.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
-import { entryToFen } from './amount-entry.ts';
 import { toProblem } from './call-error.ts';
 import type { ConnectionStore } from './connection-store.ts';
-import { randomHex, unansweredAfter } from './unanswered-ask.ts';
+import { feeToAsk, randomHex, unansweredAfter } from './unanswered-ask.ts';
 
 export interface StoreRefundState {
   readonly order: StoreOrderView | null;
@@ -111,16 +110,12 @@ export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore
         unanswered?.terminalId === order.terminal_id && unanswered.orderNo === order.order_no
           ? unanswered
           : null;
-      const rest = storeRefundableFee(order);
-      const fee = repeat ? repeat.fee : amount.trim() === '' ? rest : entryToFen(amount.trim());
-      if (fee === null || fee <= 0) {
-        set({ error: { code: 'amount_invalid', message: 'not an amount' } });
+      const ask = feeToAsk(repeat?.fee ?? null, amount, storeRefundableFee(order));
+      if ('error' in ask) {
+        set({ error: ask.error });
         return;
       }
-      if (!repeat && fee > rest) {
-        set({ error: { code: 'refund_exceeds_paid', message: 'more than refundable' } });
-        return;
-      }
+      const { fee } = ask;
       const requestId = repeat?.requestId ?? get().requestId ?? newRequestId();
       set({ busy: true, error: null, result: null, requestId });
       try {

@@ -4,6 +4,8 @@
  * may have been taken is repeated exactly (same number, same amount) until it is answered, so a lost
  * reply can never become a second refund.
  */
+import type { ErrorShape } from '../../../core/common/errors.ts';
+import { entryToFen } from './amount-entry.ts';
 
 /** Failures after which the ask may have been taken; every other code certainly asked nothing. */
 const MAYBE_ASKED = new Set(['hub_no_answer', 'service_unreachable', 'service_bad_reply', 'internal_error']);
@@ -34,6 +36,23 @@ export function unansweredAfter<Ask>(
   if (MAYBE_ASKED.has(code)) return asked;
   if (repeated && !REFUSED_BEFORE_ASKING.has(code)) return null;
   return kept;
+}
+
+/**
+ * The fee of the next ask, or why there is none: an unanswered ask's own fee (what is refundable may
+ * already count it), else the amount typed (empty = all that is left), at most what is left.
+ */
+export function feeToAsk(
+  repeatFee: number | null,
+  amountText: string,
+  refundableFee: number,
+): { readonly fee: number } | { readonly error: ErrorShape } {
+  if (repeatFee !== null) return { fee: repeatFee };
+  const text = amountText.trim();
+  const fee = text === '' ? refundableFee : entryToFen(text);
+  if (fee === null || fee <= 0) return { error: { code: 'amount_invalid', message: 'not an amount' } };
+  if (fee > refundableFee) return { error: { code: 'refund_exceeds_paid', message: 'more than refundable' } };
+  return { fee };
 }
 
 /** `bytes` random bytes as hex: getRandomValues works on a LAN page over plain HTTP, randomUUID does not. */
