@@ -4,15 +4,13 @@
  * supervisor PIN exactly as for a refund of this till's own sale. Shows nothing until the refund
  * screen's lookup found no such order here and handed the number to the hub.
  */
-import { CircleCheck, Undo2 } from 'lucide-react';
+import { CircleCheck } from 'lucide-react';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { storeRefundableFee } from '../state/store-refund-store.ts';
 import { useAppFields, useStores } from '../state/stores-context.tsx';
 import { ErrorBanner } from './error-banner.tsx';
 import { KeyValue } from './key-value.tsx';
-import { ReasonedButton } from './reasoned-button.tsx';
-import { ActionForm } from './screen-panel.tsx';
-import { PinField, TextField } from './text-field.tsx';
+import { RefundForm } from './refund-form.tsx';
 
 export function StoreRefundPanel() {
   const { t, money, time } = useI18n();
@@ -68,35 +66,16 @@ export function StoreRefundPanel() {
           })}
         </p>
       )}
-      {rest === 0 ? (
-        <p className="muted">{t('refund.nothing')}</p>
-      ) : (
-        <ActionForm className="stack" onSubmit={() => void s().submit()}>
-          <TextField
-            label={t('refund.amount')}
-            value={amount}
-            inputMode="decimal"
-            placeholder={money(rest)}
-            data-testid="store-refund-amount"
-            onChange={(value) => s().setAmount(value)}
-          />
-          <TextField label={t('refund.reason')} value={reason} onChange={(value) => s().setReason(value)} />
-          <PinField
-            label={t('refund.pin')}
-            value={pin}
-            data-testid="store-refund-pin"
-            onChange={(value) => s().setPin(value)}
-          />
-          <ReasonedButton
-            type="submit"
-            className="btn btn-big btn-primary"
-            data-testid="store-refund-submit"
-            why={busy ? t('sale.why.busy') : null}
-          >
-            <Undo2 /> {t('refund.store.submit')} {amount.trim() === '' ? `(${t('refund.full')})` : ''}
-          </ReasonedButton>
-        </ActionForm>
-      )}
+      <RefundForm
+        testIdPrefix="store-refund"
+        submitLabel="refund.store.submit"
+        refundable={rest}
+        amount={amount}
+        reason={reason}
+        pin={pin}
+        busy={busy}
+        actions={s}
+      />
     </div>
   );
 }

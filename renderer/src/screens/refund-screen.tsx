@@ -1,11 +1,12 @@
 /** Refund: find the order (a scan lands here too), full or partial amount, supervisor PIN, outcome. */
-import { CircleCheck, CircleDashed, CircleX, Undo2 } from 'lucide-react';
+import { CircleCheck, CircleDashed, CircleX } from 'lucide-react';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { KeyValue } from '../components/key-value.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { RefundForm } from '../components/refund-form.tsx';
 import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { StoreRefundPanel } from '../components/store-refund-panel.tsx';
-import { PinField, TextField } from '../components/text-field.tsx';
+import { TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
 import { refundableFee } from '../state/refund-store.ts';
 import { useAppFields, useStores } from '../state/stores-context.tsx';
@@ -76,39 +77,16 @@ export function RefundScreen() {
               {t(`refund.result.${result.status}`)} {money(result.refund_fee)}
             </p>
           )}
-          {rest === 0 ? (
-            <p className="muted">{t('refund.nothing')}</p>
-          ) : (
-            <ActionForm className="stack" onSubmit={() => void r().submit()}>
-              <TextField
-                label={t('refund.amount')}
-                value={amount}
-                inputMode="decimal"
-                placeholder={money(rest)}
-                data-testid="refund-amount"
-                onChange={(value) => r().setAmount(value)}
-              />
-              <TextField
-                label={t('refund.reason')}
-                value={reason}
-                onChange={(value) => r().setReason(value)}
-              />
-              <PinField
-                label={t('refund.pin')}
-                value={pin}
-                data-testid="refund-pin"
-                onChange={(value) => r().setPin(value)}
-              />
-              <ReasonedButton
-                type="submit"
-                className="btn btn-big btn-primary"
-                data-testid="refund-submit"
-                why={busy ? t('sale.why.busy') : null}
-              >
-                <Undo2 /> {t('refund.submit')} {amount.trim() === '' ? `(${t('refund.full')})` : ''}
-              </ReasonedButton>
-            </ActionForm>
-          )}
+          <RefundForm
+            testIdPrefix="refund"
+            submitLabel="refund.submit"
+            refundable={rest}
+            amount={amount}
+            reason={reason}
+            pin={pin}
+            busy={busy}
+            actions={r}
+          />
         </div>
       )}
     </ScreenPanel>

@@ -2,12 +2,12 @@
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RefundResult } from '../../../core/common/contract/api-contract.ts';
-import { PIN_MAX_LENGTH } from '../../../core/common/contract/pin-rules.ts';
 import type { OrderView } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
 import { toProblem } from './call-error.ts';
+import { refundFormSetters } from './refund-form.ts';
 import { feeToAsk, randomHex, unansweredAfter } from './unanswered-ask.ts';
 
 export interface RefundState {
@@ -116,13 +116,7 @@ export function createRefundStore(bridge: RendererBridge, elsewhere?: ElsewhereL
     setAmount(text) {
       set({ amount: text.replace(/[^\d.]/g, '').slice(0, 12) });
     },
-    setReason(text) {
-      set({ reason: text.slice(0, 80) });
-    },
-    setPin(pin) {
-      // As typed: 6 to 12 digits or a passphrase (pin-rules.ts), never cut to fewer than a PIN may hold.
-      set({ pin: pin.slice(0, PIN_MAX_LENGTH) });
-    },
+    ...refundFormSetters(set),
     async submit() {
       const { order, amount, pin, reason, busy, unanswered } = get();
       if (!order || busy) return;
