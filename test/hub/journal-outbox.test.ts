@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { submittedAttempt } from '../../core/domain/attempt-state.ts';
 import type { OrderRecord } from '../../core/domain/order.ts';
 import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 import { ShiftStore } from '../../core/service/shift-store.ts';
+import { firstMicropayAttempt, newOrderRecord } from '../fakes/journal-records.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -26,45 +26,15 @@ function journalAt(outbox: boolean): { journal: SqliteJournal; path: string } {
 }
 
 function order(orderNo: string, totalFee: number): OrderRecord {
-  return {
-    orderNo,
-    pid: 'm1',
-    totalFee,
-    subject: 'tea',
-    type: 'misc',
+  return newOrderRecord(orderNo, totalFee, 1000, {
     custom: { secret: 'stays home' },
-    other: null,
-    status: 0,
-    tender: null,
-    provider: null,
-    transactionId: null,
-    paidOutTradeNo: null,
-    paidAt: null,
-    refundedFee: 0,
     cashier: 'amy',
-    shiftId: null,
     note: 'customer phone 138',
-    timeExpire: null,
-    createdAt: 1000,
-    updatedAt: 1000,
-  };
+  });
 }
 
 function attemptOf(o: OrderRecord) {
-  return submittedAttempt(
-    {
-      outTradeNo: `${o.orderNo}-1`,
-      orderNo: o.orderNo,
-      attemptIndex: 1,
-      pid: 'm1',
-      provider: 'wxpay',
-      wallet: 'wxpay',
-      mode: 'micropay',
-      totalFee: o.totalFee,
-      deadlineAt: null,
-    },
-    1000,
-  );
+  return firstMicropayAttempt(o, 1000);
 }
 
 describe('the hub outbox', () => {

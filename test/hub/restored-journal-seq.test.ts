@@ -10,12 +10,11 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { submittedAttempt } from '../../core/domain/attempt-state.ts';
-import type { OrderRecord } from '../../core/domain/order.ts';
 import { type RunningHub, startHub } from '../../core/hub/hub-server.ts';
 import { enrolTerminal } from '../../core/hub/terminal-tokens.ts';
 import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 import { startHubForwarder } from '../../core/service/hub-forwarder.ts';
+import { firstMicropayAttempt, newOrderRecord } from '../fakes/journal-records.ts';
 import { eventually } from './hub-processes.ts';
 import { type PgCluster, startPgCluster } from './pg-cluster.ts';
 
@@ -43,43 +42,8 @@ afterAll(async () => {
 });
 
 function sale(journal: SqliteJournal, orderNo: string, fee: number, at: number): void {
-  const order: OrderRecord = {
-    orderNo,
-    pid: 'm1',
-    totalFee: fee,
-    subject: 'tea',
-    type: 'misc',
-    custom: null,
-    other: null,
-    status: 0,
-    tender: null,
-    provider: null,
-    transactionId: null,
-    paidOutTradeNo: null,
-    paidAt: null,
-    refundedFee: 0,
-    cashier: null,
-    shiftId: null,
-    note: null,
-    timeExpire: null,
-    createdAt: at,
-    updatedAt: at,
-  };
-  const attempt = submittedAttempt(
-    {
-      outTradeNo: `${orderNo}-1`,
-      orderNo,
-      attemptIndex: 1,
-      pid: 'm1',
-      provider: 'wxpay',
-      wallet: 'wxpay',
-      mode: 'micropay',
-      totalFee: fee,
-      deadlineAt: null,
-    },
-    at,
-  );
-  journal.createAttempt(order, attempt, null, at);
+  const order = newOrderRecord(orderNo, fee, at);
+  journal.createAttempt(order, firstMicropayAttempt(order, at), null, at);
 }
 
 /** Forwards until the outbox is empty (what the hub acknowledged leaves it). */

@@ -6,6 +6,7 @@ import type { OrderRecord } from '../../core/domain/order.ts';
 import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 import type { TradeView } from '../../core/sandbox/ledger-types.ts';
 import { attempt, T0 } from '../domain/attempt-fixtures.ts';
+import { newOrderRecord } from '../fakes/journal-records.ts';
 import { reconcile } from './reconcile.ts';
 
 let journal: SqliteJournal;
@@ -15,28 +16,7 @@ beforeEach(() => {
 afterEach(() => journal.close());
 
 function order(orderNo: string, provider: ProviderName): OrderRecord {
-  return {
-    orderNo,
-    pid: 'sandbox',
-    totalFee: 1000,
-    subject: 's',
-    type: 'goods',
-    custom: null,
-    other: null,
-    status: 0,
-    tender: null,
-    provider,
-    transactionId: null,
-    paidOutTradeNo: null,
-    paidAt: null,
-    refundedFee: 0,
-    cashier: null,
-    shiftId: null,
-    note: null,
-    timeExpire: null,
-    createdAt: T0,
-    updatedAt: T0,
-  };
+  return newOrderRecord(orderNo, 1000, T0, { pid: 'sandbox', subject: 's', type: 'goods', provider });
 }
 
 /** An order with one attempt that ended in `phase` (paid orders optionally partly refunded). */

@@ -5,9 +5,8 @@
  *   node journal-writer.ts <path> hang <N>      N committed charges, then opens a transaction,
  *                                               writes 50 more inside it, prints "inside" and waits
  */
-import { submittedAttempt } from '../../core/domain/attempt-state.ts';
-import type { OrderRecord } from '../../core/domain/order.ts';
 import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
+import { firstMicropayAttempt, newOrderRecord } from '../fakes/journal-records.ts';
 
 const [path, mode, count] = process.argv.slice(2);
 if (!path || (mode !== 'loop' && mode !== 'hang')) {
@@ -17,44 +16,8 @@ if (!path || (mode !== 'loop' && mode !== 'hang')) {
 const journal = new SqliteJournal(path);
 
 function charge(n: number): void {
-  const orderNo = `W${n}`;
-  const order: OrderRecord = {
-    orderNo,
-    pid: 'm1',
-    totalFee: 100 + n,
-    subject: 'writer',
-    type: 'misc',
-    custom: undefined,
-    other: null,
-    status: 0,
-    tender: null,
-    provider: null,
-    transactionId: null,
-    paidOutTradeNo: null,
-    paidAt: null,
-    refundedFee: 0,
-    cashier: null,
-    shiftId: null,
-    note: null,
-    timeExpire: null,
-    createdAt: n,
-    updatedAt: n,
-  };
-  const attempt = submittedAttempt(
-    {
-      outTradeNo: `${orderNo}-1`,
-      orderNo,
-      attemptIndex: 1,
-      pid: 'm1',
-      provider: 'wxpay',
-      wallet: 'wxpay',
-      mode: 'micropay',
-      totalFee: 100 + n,
-      deadlineAt: null,
-    },
-    n,
-  );
-  journal.createAttempt(order, attempt, null, n);
+  const order = newOrderRecord(`W${n}`, 100 + n, n, { subject: 'writer', custom: undefined });
+  journal.createAttempt(order, firstMicropayAttempt(order, n), null, n);
 }
 
 if (mode === 'loop') {

@@ -11,32 +11,17 @@ import type { OrderRecord } from '../../core/domain/order.ts';
 import { JournalError } from '../../core/journal/journal-errors.ts';
 import { type JournalFault, SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 import { createHarness, type Harness, wxCode } from '../engine/harness.ts';
+import { newOrderRecord } from '../fakes/journal-records.ts';
 import { type ServiceHarness, startServiceHarness } from '../service/service-harness.ts';
 import { PREVIOUS_RELEASE, removeScratch, scratchDir } from './journal-files.ts';
 
 function order(n: number): OrderRecord {
-  return {
-    orderNo: `FULL${n}`,
-    pid: 'm1',
-    totalFee: 100,
+  return newOrderRecord(`FULL${n}`, 100, n, {
     subject: 'x'.repeat(200),
-    type: 'misc',
     custom: undefined,
-    other: null,
     status: 1,
     tender: 'cash',
-    provider: null,
-    transactionId: null,
-    paidOutTradeNo: null,
-    paidAt: null,
-    refundedFee: 0,
-    cashier: null,
-    shiftId: null,
-    note: null,
-    timeExpire: null,
-    createdAt: n,
-    updatedAt: n,
-  };
+  });
 }
 
 /** Caps the file at its current size, then writes until SQLite says it is full. */
