@@ -102,7 +102,7 @@ export class RefundService {
     this.gatewayFor(order); // fail before writing when the provider is not configured
     const now = this.clock.now();
     const record: RefundRecord = {
-      outRefundNo: input.out_refund_no ?? `${order.orderNo}R${refunds.length + 1}`,
+      outRefundNo: input.out_refund_no ?? this.freeRefundNo(order.orderNo, refunds.length + 1),
       orderNo: order.orderNo,
       outTradeNo: order.paidOutTradeNo!,
       refundFee,
@@ -262,6 +262,21 @@ export class RefundService {
     this.journal.putRefund(next, { refundedFee, status: statusAfterRefunds(order.totalFee, refundedFee) });
     this.onChange(record.orderNo);
     return next;
+  }
+
+  /**
+   * `<order>R<n>` that no refund holds: a caller may have sent that very number for an earlier refund
+   * (of this order or another), and re-using it would re-send that refund instead of making this one.
+   */
+  private freeRefundNo(orderNo: string, first: number): string {
+    for (let n = first; n < first + 1000; n++) {
+      const candidate = `${orderNo}R${n}`;
+      if (!this.journal.getRefund(candidate)) return candidate;
+    }
+    throw new ConflictError(
+      'out_refund_no_reused',
+      `no free refund number for order ${orderNo}: send out_refund_no`,
+    );
   }
 
   private gatewayFor(order: OrderRecord): PaymentGateway {
