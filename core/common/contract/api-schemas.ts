@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVIDER_NAMES } from '../providers.ts';
-import { isAcceptableNewPin, NEW_PIN_RULE } from './pin-rules.ts';
+import { isAcceptableNewPin, NEW_PIN_RULE, PIN_MAX_LENGTH } from './pin-rules.ts';
 import { fitsSubject, SUBJECT_RULE } from './provider-text.ts';
 
 const fen = z.number().int('must be whole fen').positive('must be greater than 0').max(10_000_000_000);
@@ -89,7 +89,7 @@ const customData = z
     (custom) => !(custom && typeof custom === 'object' && Object.hasOwn(custom, QR_PAIR_KEY)),
     `custom.${QR_PAIR_KEY} is reserved for the QR display's own orders`,
   );
-const pinText = z.string().min(1).max(64);
+const pinText = z.string().min(1).max(PIN_MAX_LENGTH);
 const pid = z.string().min(1).max(64);
 
 export const CreatePaymentRequest = z.strictObject({
@@ -190,7 +190,7 @@ export const SettleAttentionRequest = z.strictObject({
   action: z.enum(['book_paid', 'close_unpaid', 'mark_refund']),
   by: z.string().trim().min(1).max(64),
   reason: z.string().trim().min(1).max(200),
-  pin: z.string().min(1).max(32),
+  pin: pinText,
 });
 export type SettleAttentionRequest = z.input<typeof SettleAttentionRequest>;
 
@@ -203,7 +203,7 @@ export const ResolveHeldPaidActionRequest = z.strictObject({
   action: z.enum(['run_again', 'mark_done']),
   by: z.string().trim().min(1).max(64),
   reason: z.string().trim().min(1).max(200),
-  pin: z.string().min(1).max(32),
+  pin: pinText,
 });
 export type ResolveHeldPaidActionRequest = z.input<typeof ResolveHeldPaidActionRequest>;
 

@@ -5,6 +5,7 @@
  * into ScanPayApi / OPERATION_NAMES / OPERATION_SCHEMAS / ServiceEvent with one line each.
  */
 import { z } from 'zod';
+import { PIN_MAX_LENGTH } from './pin-rules.ts';
 
 export type PrinterState = 'online' | 'paper_out' | 'cover_open' | 'offline' | 'unreachable' | 'unknown';
 
@@ -48,14 +49,14 @@ export const ListPrintJobsRequest = z.strictObject({ state: z.enum(['pending', '
 export type ListPrintJobsRequest = z.input<typeof ListPrintJobsRequest>;
 
 export const OpenDrawerRequest = z.strictObject({
-  pin: z.string().min(1, 'the supervisor PIN').max(32),
+  pin: z.string().min(1, 'the supervisor PIN').max(PIN_MAX_LENGTH),
   /** Who asked (the cashier on duty when omitted). */
   who: z.string().max(32).optional(),
 });
 export type OpenDrawerRequest = z.input<typeof OpenDrawerRequest>;
 
 export const UpdatePeripheralSettingsRequest = z.strictObject({
-  pin: z.string().min(1, 'the supervisor PIN').max(32),
+  pin: z.string().min(1, 'the supervisor PIN').max(PIN_MAX_LENGTH),
   auto_print: z.boolean().optional(),
   voice_enabled: z.boolean().optional(),
   voice_volume: z.number().int().min(0).max(100).optional(),

@@ -1,5 +1,6 @@
 /** Request schemas of the reconciliation (对账) operations; registered in ./operation-schemas.ts. */
 import { z } from 'zod';
+import { PIN_MAX_LENGTH } from './pin-rules.ts';
 
 const billDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
 
@@ -16,7 +17,7 @@ export const DecideDiscrepancyRequest = z.strictObject({
   /** Who decides (name or staff number), journaled with the decision. */
   by: z.string().trim().min(1).max(64),
   note: z.string().trim().min(1).max(500),
-  pin: z.string().min(1).max(32),
+  pin: z.string().min(1).max(PIN_MAX_LENGTH),
 });
 export type DecideDiscrepancyRequest = z.input<typeof DecideDiscrepancyRequest>;
 
