@@ -2,13 +2,15 @@
  * Paid actions held for a person (core/engine/callback-runner.ts): a run cut off by a crash whose
  * work (start a massage chair, open a vending slot) may or may not have happened, and that cannot be
  * asked. Only a person knows whether the customer got the service, so a supervisor decides:
- * - run_again: they did not: the action runs once more (a fresh, not interrupted, run);
+ * - run_again: they did not: the action runs once more (a fresh, not interrupted, run), unless the
+ *   order was refunded in full meanwhile (the customer has the money back; only mark_done is left);
  * - mark_done: they did: nothing runs; the callback is recorded as done.
  * Each decision is journaled as a timeline step (who and why, with the held reason) in the same
  * transaction as the callback's new row. Idempotent: repeating a decision already taken changes
  * nothing; the other decision after one was taken is refused (`paid_action_not_held`).
  */
 import { ConflictError } from '../common/errors.ts';
+import { isFullyRefundedStatus } from '../common/order-status.ts';
 import type { CallbackRecord, OrderRecord } from '../domain/order.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
@@ -85,6 +87,12 @@ export class HeldPaidActions {
         `order ${order.orderNo} has no paid action waiting for a person`,
       );
     }
+    // Refunded in full (often because the service did not come): running it now would give it for free.
+    if (decision.action === 'run_again' && isFullyRefundedStatus(order.status))
+      throw new ConflictError(
+        'order_fully_refunded',
+        `order ${order.orderNo} was refunded in full: its paid action is not run again (mark it done)`,
+      );
     const now = clock.now();
     const next: CallbackRecord =
       decision.action === 'mark_done'

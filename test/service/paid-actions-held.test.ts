@@ -140,4 +140,25 @@ describe('held paid actions on the 待处理 list', () => {
     ).rejects.toMatchObject({ code: 'paid_action_not_held' });
     h.dispose();
   });
+
+  it('"run it again" is refused once the order was refunded in full (the customer has their money back); "mark done" still clears it', async () => {
+    const { h, orderNo } = await heldAfterCrash();
+    const ops = heldPaidActionOperations({ engine: h.engine, clock: h.clock });
+    // The chair did not start, so the customer was refunded at the till before anyone looked at 待处理.
+    await h.engine.refunds.refund({ out_trade_no: orderNo });
+    expect(h.engine.orderView(orderNo)!.status).toBe(3);
+
+    await expect(
+      ops.resolveHeldPaidAction({ out_trade_no: orderNo, action: 'run_again', ...who, pin: 'x' }),
+    ).rejects.toMatchObject({ code: 'order_fully_refunded' });
+    await settle(h);
+    expect(fired()).toEqual([orderNo]);
+    expect(steps(h, orderNo).some((s) => s.startsWith('paid_action_run_again'))).toBe(false);
+
+    await ops.resolveHeldPaidAction({ out_trade_no: orderNo, action: 'mark_done', ...who, pin: 'x' });
+    await settle(h);
+    expect(fired()).toEqual([orderNo]);
+    expect(await ops.listHeldPaidActions({})).toEqual([]);
+    h.dispose();
+  });
 });
