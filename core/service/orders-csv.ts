@@ -167,7 +167,16 @@ function escapeFormulasAfterBreaks(value: string): string {
 export function ordersToCsv(orders: readonly OrderView[], language?: CsvLanguage): string {
   const labels = language ? LABELS[language] : undefined;
   const header = ORDERS_CSV_COLUMNS.map((column) => labels?.columns[column] ?? column);
-  return stringify([header, ...orders.map((order) => row(order, labels))], {
+  return spreadsheetCsv([header, ...orders.map((order) => row(order, labels))]);
+}
+
+/**
+ * Rows as a CSV file a spreadsheet opens safely: BOM, CRLF records, formulas escaped at the start of
+ * a field and after every line break in it, and every field with CR, LF, comma or quote quoted. Every
+ * export of text people typed goes through it (orders here, the 对账 export in api/reconcile.ts).
+ */
+export function spreadsheetCsv(rows: readonly (readonly string[])[]): string {
+  return stringify(rows as string[][], {
     bom: true,
     escape_formulas: true,
     record_delimiter: 'windows',

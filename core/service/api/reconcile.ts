@@ -5,7 +5,7 @@
  * and the day's discrepancies as CSV for the bookkeeper (UTF-8 with BOM, yuan, formulas escaped,
  * like the orders export). The service registers them in its api object (kiosk-service.ts).
  */
-import { stringify } from 'csv-stringify/sync';
+
 import type {
   DecideDiscrepancyRequest,
   ExportReconcileRequest,
@@ -16,6 +16,7 @@ import { fenToYuan } from '../../common/money.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { assertBillDate } from '../../reconcile/beijing-day.ts';
 import { daySummary } from '../../reconcile/reconcile-day.ts';
+import { spreadsheetCsv } from '../orders-csv.ts';
 import { reconcileCsvHeader, reconcileCsvValues } from '../reconcile-csv-labels.ts';
 import type { ServiceReconciliation } from '../reconcile-targets.ts';
 
@@ -72,11 +73,7 @@ export function createReconcileApi(deps: ReconcileApiDeps) {
           i.resolution_note ?? '',
         ];
       });
-      const csv = stringify([reconcileCsvHeader(request.language), ...rows], {
-        bom: true,
-        escape_formulas: true,
-        record_delimiter: '\r\n',
-      });
+      const csv = spreadsheetCsv([reconcileCsvHeader(request.language), ...rows]);
       return {
         filename: `scanpay-reconcile-${deps.terminalId}-${request.date.replaceAll('-', '')}.csv`,
         csv,
