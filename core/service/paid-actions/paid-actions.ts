@@ -99,6 +99,10 @@ export function buildPaidCallbacks(
   observe?: (context: PaidCallbackContext, ok: boolean) => void,
 ): Record<string, PaidCallback> {
   const callbacks: Record<string, PaidCallback> = {};
+  // Serial and module actions that already ran for an order whose list then threw (an HTTP receiver
+  // down): the engine retries the callback, and the retry must not start the motor again. Kept for
+  // this process's life (a restart between two retries is the crash window above); bounded.
+  const ranBefore = new Map<string, Map<number, boolean>>();
   const types = new Set([...Object.keys(actions), '*']);
   for (const type of types) {
     const list = actions[type] ?? actions['*'] ?? [];
@@ -110,16 +114,34 @@ export function buildPaidCallbacks(
           held: `paid action interrupted by a restart: it may have run, so it is not repeated (${unaskable.map(describeAction).join(', ')}); check the device`,
         };
       }
+      const key = `${type}\u0000${context.out_trade_no}`;
+      const ran = ranBefore.get(key) ?? new Map<number, boolean>();
       let ok = true;
-      for (const action of list) {
-        const result =
-          action.kind === 'http'
-            ? await runHttp(action, context)
-            : action.kind === 'serial'
-              ? await runSerial(action, context)
-              : await runModule(action, context, baseDir);
+      for (const [index, action] of list.entries()) {
+        const earlier = ran.get(index);
+        if (earlier !== undefined) {
+          ok = ok && earlier; // a motor already started by an earlier run of this callback: its result
+          continue;
+        }
+        let result: boolean;
+        try {
+          result =
+            action.kind === 'http'
+              ? await runHttp(action, context)
+              : action.kind === 'serial'
+                ? await runSerial(action, context)
+                : await runModule(action, context, baseDir);
+        } catch (error) {
+          if (ran.size > 0) {
+            if (ranBefore.size >= 1000) ranBefore.delete(ranBefore.keys().next().value!);
+            ranBefore.set(key, ran);
+          }
+          throw error;
+        }
+        if (action.kind !== 'http') ran.set(index, result);
         ok = ok && result;
       }
+      ranBefore.delete(key);
       observe?.(context, ok);
       return ok;
     };
