@@ -162,8 +162,13 @@ export async function refuseRefund(
   return (result.rowCount ?? 0) > 0;
 }
 
-/** SQL run inside each ingest: requests whose refund the till reported final are closed with it. */
+/**
+ * SQL run inside each ingest: requests whose refund the till reported final are closed with it. Only
+ * a refund of that order and amount closes one: a till's own refund that happens to carry the number
+ * (any valid number is the caller's to choose) is another refund, and the till refuses the request.
+ */
 export const SETTLE_REQUESTS_SQL = `UPDATE hub_refund_requests r SET state = f.status, updated_at = $2
   FROM hub_refunds f
   WHERE r.terminal_id = $1 AND r.state = 'requested' AND f.terminal_id = r.terminal_id
-    AND f.out_refund_no = r.out_refund_no AND f.status IN ('succeeded', 'failed')`;
+    AND f.out_refund_no = r.out_refund_no AND f.order_no = r.order_no AND f.refund_fee = r.refund_fee
+    AND f.status IN ('succeeded', 'failed')`;

@@ -53,7 +53,7 @@ export function startHubLink(options: {
     hubUrl: hub.url,
     token: hub.token,
     refund: (input) => engine.refunds.refund(input),
-    known: (outRefundNo) => journal.getRefund(outRefundNo) !== undefined,
+    known: (outRefundNo) => journal.getRefund(outRefundNo),
     logger,
   });
   const forwarder = startHubForwarder({

@@ -17,8 +17,10 @@ export interface HubRefundRunnerOptions {
   readonly hubUrl: string;
   readonly token: string;
   readonly refund: (input: RefundInput) => Promise<unknown>;
-  /** The journal already holds this out_refund_no (started before: the refund service follows it). */
-  readonly known: (outRefundNo: string) => boolean;
+  /** The journal's refund with this out_refund_no, if any (started before: the refund service follows it). */
+  readonly known: (
+    outRefundNo: string,
+  ) => { readonly orderNo: string; readonly refundFee: number } | undefined;
   readonly logger: EngineLogger;
 }
 
@@ -56,7 +58,7 @@ export function createHubRefundRunner(
       if (
         error instanceof ScanPayError &&
         REFUSALS.has(error.kind) &&
-        !options.known(request.out_refund_no)
+        options.known(request.out_refund_no) === undefined
       ) {
         options.logger.warn('refund asked by the store hub refused', {
           out_refund_no: request.out_refund_no,
@@ -77,9 +79,31 @@ export function createHubRefundRunner(
     }
   };
 
+  // Requests refused because the number belongs to another refund here, so each is refused once.
+  const refusedTaken = new Set<string>();
+
   return (requests) => {
     for (const request of requests) {
-      if (starting.has(request.out_refund_no) || options.known(request.out_refund_no)) continue;
+      if (starting.has(request.out_refund_no)) continue;
+      const journaled = options.known(request.out_refund_no);
+      if (journaled) {
+        // Started before, unless the number holds a refund of another order or amount (a caller's own
+        // number): then this request was never carried out here and never will be.
+        const same = journaled.orderNo === request.order_no && journaled.refundFee === request.refund_fee;
+        if (!same && !refusedTaken.has(request.out_refund_no)) {
+          refusedTaken.add(request.out_refund_no);
+          options.logger.warn('refund asked by the store hub refused: its number belongs to another refund', {
+            out_refund_no: request.out_refund_no,
+          });
+          void refuse(request.out_refund_no, 'out_refund_no_reused').catch((e: unknown) => {
+            refusedTaken.delete(request.out_refund_no);
+            options.logger.warn('refusal not delivered: the next answer asks again', {
+              error: (e as Error).message,
+            });
+          });
+        }
+        continue;
+      }
       starting.add(request.out_refund_no);
       void run(request).finally(() => starting.delete(request.out_refund_no));
     }
