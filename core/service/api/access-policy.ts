@@ -126,6 +126,13 @@ export class AccessPolicy {
     if (caller.kind === 'local') throw denied(caller, name, needed);
     if (caller.kind === 'integrator') {
       if (!caller.permissions.includes(needed)) throw denied(caller, name, needed);
+      // Settling as mark_refund sends money back: a refund, whatever the operation is called.
+      if (
+        name === 'settleAttention' &&
+        (request as { action?: string }).action === 'mark_refund' &&
+        !caller.permissions.includes('refund')
+      )
+        throw denied(caller, name, 'refund');
       // A key may change settings, but the PIN only with the current PIN; and checking a PIN is
       // throttled for every caller, or a key would be an oracle for guessing it.
       if (name === 'verifyPin' || changingPin) this.checkPin(caller, fields.pin, true);
