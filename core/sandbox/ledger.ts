@@ -24,22 +24,9 @@ export function createLedger(options: {
   readonly codeTtlMs: number;
 }): SandboxLedger {
   const { clock, codeTtlMs } = options;
-  const {
-    codes,
-    trades,
-    byProviderId,
-    byToken,
-    closeCalls,
-    refundOwners,
-    waiting,
-    listeners,
-    markPaid,
-    settle,
-    newCode,
-    newTrade,
-    charge,
-    codeTrade,
-  } = createLedgerState(clock, codeTtlMs);
+  const state = createLedgerState(clock, codeTtlMs);
+  const { codes, trades, byProviderId, byToken, closeCalls, refundOwners, waiting, listeners } = state;
+  const { markPaid, settle, newCode, newTrade, charge, codeTrade } = state;
   let faults: FaultPlan = NO_FAULTS;
 
   const ledger: SandboxLedger = {
