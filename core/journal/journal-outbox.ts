@@ -16,6 +16,12 @@
  * kept by SQLite in the same transactions, so it needs no table of its own). The forwarder
  * (core/service/hub-forwarder.ts) reads them in seq order and deletes them once the hub has
  * acknowledged them. What a snapshot holds, and why some columns stay home: docs/scale.md.
+ *
+ * Each row keeps the terminal id it was made under (migration 6), so a change is sent under that
+ * id even if the id changed before it was sent; NULL (rows from before migration 6, or written by a
+ * tool that opened the journal without one) means the current id, and the service stamps such rows
+ * with its own at start. A till refuses to start under another id while rows of the old one wait
+ * (core/service/hub-outbox-terminal.ts, docs/scale.md "A till's terminal id").
  */
 import type { SQLInputValue } from 'node:sqlite';
 
@@ -27,6 +33,9 @@ export const OUTBOX_MIGRATION_SQL = `CREATE TABLE outbox (
   at INTEGER NOT NULL
 )`;
 
+/** Migration 6: the terminal id a row was made under (NULL: before migration 6, the current id). */
+export const OUTBOX_TERMINAL_MIGRATION_SQL = 'ALTER TABLE outbox ADD COLUMN terminal_id TEXT';
+
 export type OutboxKind = 'order' | 'attempt' | 'refund' | 'shift';
 
 export interface OutboxRow {
@@ -36,6 +45,8 @@ export interface OutboxRow {
   /** The changed row's snapshot as JSON text. */
   readonly payload: string;
   readonly at: number;
+  /** The terminal id the change was made under; null: the current one. */
+  readonly terminalId: string | null;
 }
 
 interface Runner {
@@ -47,26 +58,26 @@ interface Runner {
  * integrator may fill with customer data); attempts leave their state snapshot (provider replies).
  */
 const SNAPSHOT_SQL: Record<OutboxKind, string> = {
-  order: `INSERT INTO outbox (kind, ref, payload, at)
+  order: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)
     SELECT 'order', order_no, json_object('order_no', order_no, 'pid', pid, 'total_fee', total_fee,
       'subject', subject, 'type', type, 'status', status, 'tender', tender, 'provider', provider,
       'transaction_id', transaction_id, 'paid_out_trade_no', paid_out_trade_no, 'paid_at', paid_at,
       'refunded_fee', refunded_fee, 'cashier', cashier, 'shift_id', shift_id,
-      'created_at', created_at, 'updated_at', updated_at), ?
+      'created_at', created_at, 'updated_at', updated_at), ?, ?
     FROM orders WHERE order_no = ?`,
-  attempt: `INSERT INTO outbox (kind, ref, payload, at)
+  attempt: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)
     SELECT 'attempt', out_trade_no, json_object('out_trade_no', out_trade_no, 'order_no', order_no,
       'attempt_index', attempt_index, 'phase', phase, 'final', final,
-      'created_at', created_at, 'updated_at', updated_at), ?
+      'created_at', created_at, 'updated_at', updated_at), ?, ?
     FROM attempts WHERE out_trade_no = ?`,
-  refund: `INSERT INTO outbox (kind, ref, payload, at)
+  refund: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)
     SELECT 'refund', out_refund_no, json_object('out_refund_no', out_refund_no, 'order_no', order_no,
       'out_trade_no', out_trade_no, 'refund_fee', refund_fee, 'status', status, 'reason', reason,
-      'refund_id', refund_id, 'attempts', attempts, 'created_at', created_at, 'updated_at', updated_at), ?
+      'refund_id', refund_id, 'attempts', attempts, 'created_at', created_at, 'updated_at', updated_at), ?, ?
     FROM refunds WHERE out_refund_no = ?`,
-  shift: `INSERT INTO outbox (kind, ref, payload, at)
+  shift: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)
     SELECT 'shift', shift_id, json_object('shift_id', shift_id, 'cashier', cashier, 'opened_at', opened_at,
-      'closed_at', closed_at, 'float_fee', float_fee, 'counted', json(counted)), ?
+      'closed_at', closed_at, 'float_fee', float_fee, 'counted', json(counted)), ?, ?
     FROM shifts WHERE shift_id = ?`,
 };
 
@@ -103,7 +114,7 @@ export function backfillOutbox(stmt: (sql: string) => Runner & Reader): number {
   for (const kind of ['order', 'attempt', 'refund', 'shift'] as const) {
     if (kind === 'shift' && !hasShifts) continue;
     for (const row of stmt(BACKFILL_SQL[kind]).all() as { ref: string; at: number }[]) {
-      appendOutbox(stmt, kind, String(row.ref), Number(row.at));
+      appendOutbox(stmt, kind, String(row.ref), Number(row.at), null);
       queued += 1;
     }
   }
@@ -111,14 +122,27 @@ export function backfillOutbox(stmt: (sql: string) => Runner & Reader): number {
 }
 
 /**
- * Appends the outbox row for one changed row. Call inside the transaction that changed it, after
- * the change (the snapshot is read from the row as it now stands).
+ * Appends the outbox row for one changed row, made under `terminalId` (null: the current id). Call
+ * inside the transaction that changed it, after the change (the snapshot is read from the row as it
+ * now stands).
  */
-export function appendOutbox(stmt: (sql: string) => Runner, kind: OutboxKind, ref: string, at: number): void {
-  stmt(SNAPSHOT_SQL[kind]).run(at, ref);
+export function appendOutbox(
+  stmt: (sql: string) => Runner,
+  kind: OutboxKind,
+  ref: string,
+  at: number,
+  terminalId: string | null,
+): void {
+  stmt(SNAPSHOT_SQL[kind]).run(at, terminalId, ref);
 }
 
-export const OUTBOX_BATCH_SQL = 'SELECT seq, kind, ref, payload, at FROM outbox ORDER BY seq LIMIT ?';
+export const OUTBOX_BATCH_SQL =
+  'SELECT seq, kind, ref, payload, at, terminal_id FROM outbox ORDER BY seq LIMIT ?';
+/** The terminal ids the waiting rows were made under, with how many each (NULL rows left out). */
+export const OUTBOX_TERMINALS_SQL =
+  'SELECT terminal_id, COUNT(*) AS n FROM outbox WHERE terminal_id IS NOT NULL GROUP BY terminal_id ORDER BY terminal_id';
+/** Rows with no terminal id (from before migration 6, or a tool's) take the id the service runs under. */
+export const OUTBOX_STAMP_SQL = 'UPDATE outbox SET terminal_id = ? WHERE terminal_id IS NULL';
 export const OUTBOX_ACK_SQL = 'DELETE FROM outbox WHERE seq <= ?';
 export const OUTBOX_COUNT_SQL = 'SELECT COUNT(*) AS n FROM outbox';
 
@@ -147,5 +171,6 @@ export function toOutboxRow(row: Record<string, SQLInputValue>): OutboxRow {
     ref: String(row.ref),
     payload: String(row.payload),
     at: Number(row.at),
+    terminalId: row.terminal_id === null || row.terminal_id === undefined ? null : String(row.terminal_id),
   };
 }

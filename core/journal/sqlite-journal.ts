@@ -30,6 +30,8 @@ import {
   OUTBOX_ACK_SQL,
   OUTBOX_BATCH_SQL,
   OUTBOX_COUNT_SQL,
+  OUTBOX_STAMP_SQL,
+  OUTBOX_TERMINALS_SQL,
   type OutboxKind,
   type OutboxRow,
   outboxStarted,
@@ -72,6 +74,8 @@ export class SqliteJournal implements Journal {
   private readonly statements: GuardedStatements;
   private readonly faults = new FaultWatch();
   private outbox: boolean;
+  /** The terminal id new outbox rows are made under (outboxUnder); null until the service says. */
+  private outboxTerminal: string | null = null;
 
   constructor(path: string, options: SqliteJournalOptions = {}) {
     this.outbox = options.outbox ?? false;
@@ -134,7 +138,7 @@ export class SqliteJournal implements Journal {
 
   /** Inside a transaction: the hub outbox row for a row just changed (no-op if no hub was ever configured). */
   private changed(kind: OutboxKind, ref: string, at: number): void {
-    if (this.outbox) appendOutbox(this.stmt, kind, ref, at);
+    if (this.outbox) appendOutbox(this.stmt, kind, ref, at, this.outboxTerminal);
   }
 
   /** `work` alone when there is no outbox (as before); with one, `work` and its outbox rows in one transaction. */
@@ -167,6 +171,23 @@ export class SqliteJournal implements Journal {
   /** The hub refused reused seqs (a restored journal): number the waiting rows after its last (journal-outbox.ts). */
   outboxRenumber(firstReused: number, lastSeq: number): void {
     this.transaction(() => renumberOutbox(this.stmt, firstReused, lastSeq));
+  }
+
+  /** The terminal ids the waiting changes were made under, and how many each (rows without one left out). */
+  outboxTerminals(): { terminalId: string; waiting: number }[] {
+    return (this.stmt(OUTBOX_TERMINALS_SQL).all() as Row[]).map((row) => ({
+      terminalId: String(row.terminal_id),
+      waiting: Number(row.n),
+    }));
+  }
+
+  /**
+   * From now on this journal's outbox rows are made under `terminalId`, and the waiting rows made
+   * under no id (before migration 6, or by a tool) take it (core/service/hub-outbox-terminal.ts).
+   */
+  outboxUnder(terminalId: string): void {
+    this.outboxTerminal = terminalId;
+    this.stmt(OUTBOX_STAMP_SQL).run(terminalId);
   }
 
   outboxCount(): number {

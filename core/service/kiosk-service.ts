@@ -23,6 +23,7 @@ import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
 import { type HubLink, startHubLink } from './hub-link.ts';
+import { claimOutboxTerminal } from './hub-outbox-terminal.ts';
 import { liveStoreConfig, readKeptStoreConfig, storeConfigKey, withStoreConfig } from './hub-store-config.ts';
 import { assembleKioskApi } from './kiosk-api.ts';
 import { withCommandLineHub } from './kiosk-command-line-hub.ts';
@@ -103,13 +104,24 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const journal = await openCheckedJournal(dataDir, journalCheck, {
     backupDir,
     outbox: config.hub !== undefined,
-  }).catch(async (error: unknown) => {
-    await sandboxStarting.then(
-      (started) => started.own?.close(),
-      () => undefined,
-    );
-    throw error;
-  });
+  })
+    .then((opened) => {
+      // Before recovery writes anything: the outbox's rows are this terminal id's (./hub-outbox-terminal.ts).
+      try {
+        claimOutboxTerminal(opened, config.terminal_id);
+      } catch (error) {
+        opened.close();
+        throw error;
+      }
+      return opened;
+    })
+    .catch(async (error: unknown) => {
+      await sandboxStarting.then(
+        (started) => started.own?.close(),
+        () => undefined,
+      );
+      throw error;
+    });
   const { endpoint: sandbox, own: ownSandbox } = await sandboxStarting.catch((error: unknown) => {
     journal.close();
     throw error;
