@@ -174,3 +174,75 @@ export function toOutboxRow(row: Record<string, SQLInputValue>): OutboxRow {
     terminalId: row.terminal_id === null || row.terminal_id === undefined ? null : String(row.terminal_id),
   };
 }
+
+/**
+ * The outbox as a journal keeps it (SqliteJournal holds one): whether rows are written, the terminal
+ * id they are made under, and the reads, deletes and renumbering the forwarder asks for.
+ */
+export class JournalOutbox {
+  private on: boolean;
+  /** The terminal id new rows are made under (under()); null until the service says. */
+  private terminalId: string | null = null;
+  private readonly stmt: (sql: string) => Runner & Reader;
+  private readonly transaction: <T>(work: () => T) => T;
+
+  /** `enabled`: the terminal forwards to a hub now; rows are also written once it ever did (outboxStarted). */
+  constructor(
+    stmt: (sql: string) => Runner & Reader,
+    transaction: <T>(work: () => T) => T,
+    enabled: boolean,
+  ) {
+    this.stmt = stmt;
+    this.transaction = transaction;
+    this.on = enabled;
+    // First time this journal forwards to a hub: queue the history it already has (once).
+    if (this.on) this.transaction(() => backfillOutbox(this.stmt));
+    else this.on = outboxStarted(this.stmt);
+  }
+
+  /** Whether changes are written to the outbox (a hub was configured at some start). */
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  /** Inside the change's transaction: its outbox row, when rows are written. */
+  changed(kind: OutboxKind, ref: string, at: number): void {
+    if (this.on) appendOutbox(this.stmt, kind, ref, at, this.terminalId);
+  }
+
+  /** The oldest `limit` changes waiting for the hub, in seq order. */
+  batch(limit: number): OutboxRow[] {
+    return (this.stmt(OUTBOX_BATCH_SQL).all(limit) as Record<string, SQLInputValue>[]).map(toOutboxRow);
+  }
+
+  /** The hub acknowledged every change up to `seq`: they leave the outbox (their seqs are never reused). */
+  ack(seq: number): void {
+    this.stmt(OUTBOX_ACK_SQL).run(seq);
+  }
+
+  /** The hub refused reused seqs (a restored journal): number the waiting rows after its last (renumberOutbox). */
+  renumber(firstReused: number, lastSeq: number): void {
+    this.transaction(() => renumberOutbox(this.stmt, firstReused, lastSeq));
+  }
+
+  count(): number {
+    return Number((this.stmt(OUTBOX_COUNT_SQL).get() as { n: number }).n);
+  }
+
+  /** The terminal ids the waiting changes were made under, and how many each (rows without one left out). */
+  terminals(): { terminalId: string; waiting: number }[] {
+    return (this.stmt(OUTBOX_TERMINALS_SQL).all() as Record<string, SQLInputValue>[]).map((row) => ({
+      terminalId: String(row.terminal_id),
+      waiting: Number(row.n),
+    }));
+  }
+
+  /**
+   * From now on the rows are made under `terminalId`, and the waiting rows made under no id (before
+   * migration 6, or by a tool) take it (core/service/hub-outbox-terminal.ts).
+   */
+  under(terminalId: string): void {
+    this.terminalId = terminalId;
+    this.stmt(OUTBOX_STAMP_SQL).run(terminalId);
+  }
+}

@@ -24,20 +24,7 @@ import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
 import { readAttemptRow } from './journal-attempt-reads.ts';
 import { FaultWatch, type JournalFault, type JournalHealth } from './journal-health.ts';
 import { listOrderRows } from './journal-order-list.ts';
-import {
-  appendOutbox,
-  backfillOutbox,
-  OUTBOX_ACK_SQL,
-  OUTBOX_BATCH_SQL,
-  OUTBOX_COUNT_SQL,
-  OUTBOX_STAMP_SQL,
-  OUTBOX_TERMINALS_SQL,
-  type OutboxKind,
-  type OutboxRow,
-  outboxStarted,
-  renumberOutbox,
-  toOutboxRow,
-} from './journal-outbox.ts';
+import { JournalOutbox, type OutboxKind, type OutboxRow } from './journal-outbox.ts';
 import {
   insertAttemptRow,
   insertOrderRow,
@@ -73,12 +60,9 @@ export class SqliteJournal implements Journal {
   readonly migration: MigrationReport;
   private readonly statements: GuardedStatements;
   private readonly faults = new FaultWatch();
-  private outbox: boolean;
-  /** The terminal id new outbox rows are made under (outboxUnder); null until the service says. */
-  private outboxTerminal: string | null = null;
+  private readonly hubOutbox: JournalOutbox;
 
   constructor(path: string, options: SqliteJournalOptions = {}) {
-    this.outbox = options.outbox ?? false;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(path);
     this.statements = new GuardedStatements(this.db, (work) => this.guard(work));
@@ -90,9 +74,11 @@ export class SqliteJournal implements Journal {
       // Before WAL: a journal this release refuses (newer, unrecognised) is left exactly as it was.
       this.migration = migrate(this.db);
       this.db.exec('PRAGMA journal_mode = WAL');
-      // First time this journal forwards to a hub: queue the history it already has (once).
-      if (this.outbox) this.transaction(() => backfillOutbox(this.stmt));
-      else this.outbox = outboxStarted(this.stmt);
+      this.hubOutbox = new JournalOutbox(
+        this.stmt,
+        (work) => this.transaction(work),
+        options.outbox ?? false,
+      );
     } catch (error) {
       this.db.close();
       throw error;
@@ -138,12 +124,12 @@ export class SqliteJournal implements Journal {
 
   /** Inside a transaction: the hub outbox row for a row just changed (no-op if no hub was ever configured). */
   private changed(kind: OutboxKind, ref: string, at: number): void {
-    if (this.outbox) appendOutbox(this.stmt, kind, ref, at, this.outboxTerminal);
+    this.hubOutbox.changed(kind, ref, at);
   }
 
   /** `work` alone when there is no outbox (as before); with one, `work` and its outbox rows in one transaction. */
   private withOutbox(work: () => void): void {
-    if (this.outbox) this.transaction(work);
+    if (this.hubOutbox.enabled) this.transaction(work);
     else this.guard(work);
   }
 
@@ -158,40 +144,24 @@ export class SqliteJournal implements Journal {
     });
   }
 
-  /** The oldest `limit` changes waiting for the hub, in seq order. */
+  // The forwarder's and the service's side of the outbox (HubOutbox, OutboxTerminals): ./journal-outbox.ts.
   outboxBatch(limit: number): OutboxRow[] {
-    return (this.stmt(OUTBOX_BATCH_SQL).all(limit) as Row[]).map(toOutboxRow);
+    return this.hubOutbox.batch(limit);
   }
-
-  /** The hub acknowledged every change up to `seq`: they leave the outbox (their seqs are never reused). */
   outboxAck(seq: number): void {
-    this.stmt(OUTBOX_ACK_SQL).run(seq);
+    this.hubOutbox.ack(seq);
   }
-
-  /** The hub refused reused seqs (a restored journal): number the waiting rows after its last (journal-outbox.ts). */
   outboxRenumber(firstReused: number, lastSeq: number): void {
-    this.transaction(() => renumberOutbox(this.stmt, firstReused, lastSeq));
+    this.hubOutbox.renumber(firstReused, lastSeq);
   }
-
-  /** The terminal ids the waiting changes were made under, and how many each (rows without one left out). */
   outboxTerminals(): { terminalId: string; waiting: number }[] {
-    return (this.stmt(OUTBOX_TERMINALS_SQL).all() as Row[]).map((row) => ({
-      terminalId: String(row.terminal_id),
-      waiting: Number(row.n),
-    }));
+    return this.hubOutbox.terminals();
   }
-
-  /**
-   * From now on this journal's outbox rows are made under `terminalId`, and the waiting rows made
-   * under no id (before migration 6, or by a tool) take it (core/service/hub-outbox-terminal.ts).
-   */
   outboxUnder(terminalId: string): void {
-    this.outboxTerminal = terminalId;
-    this.stmt(OUTBOX_STAMP_SQL).run(terminalId);
+    this.hubOutbox.under(terminalId);
   }
-
   outboxCount(): number {
-    return Number((this.stmt(OUTBOX_COUNT_SQL).get() as Row).n);
+    return this.hubOutbox.count();
   }
 
   createAttempt(order: OrderRecord, attempt: AttemptState, authCodeHash: string | null, at: number): void {
