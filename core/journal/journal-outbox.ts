@@ -243,6 +243,7 @@ export class JournalOutbox {
    */
   under(terminalId: string): void {
     this.terminalId = terminalId;
-    this.stmt(OUTBOX_STAMP_SQL).run(terminalId);
+    // A journal that never wrote a row has none to stamp: no write at every start of a till without a hub.
+    if (this.on) this.stmt(OUTBOX_STAMP_SQL).run(terminalId);
   }
 }
