@@ -7,74 +7,34 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateHub } from '../../core/hub/hub-schema.ts';
+import { describe, expect, it } from 'vitest';
 import { enrolTerminal } from '../../core/hub/terminal-tokens.ts';
 import {
   dataDirWith,
   eventually,
   getJson,
   type JsonReply,
-  killAll,
   type Proc,
-  postJson,
   startScanpay,
 } from './hub-processes.ts';
-import { type PgCluster, startPgCluster } from './pg-cluster.ts';
+import { hubStoreForTests, hubWaiting, sellInstant, startTill } from './hub-store.ts';
 
 const ADMIN = 'admin-token-for-the-renamed-terminal-01';
-let cluster: PgCluster;
-let database: string;
-let pool: pg.Pool;
-let sandbox: Proc;
-const removals: (() => void)[] = [];
-
-beforeAll(async () => {
-  cluster = await startPgCluster();
-  database = await cluster.createDatabase('hub_renamed');
-  pool = new pg.Pool({ connectionString: database, max: 2 });
-  await migrateHub(pool);
-  sandbox = await startScanpay(['sandbox', '--port', '0']);
-});
-afterAll(async () => {
-  killAll();
-  await pool?.end();
-  await cluster?.stop();
-  for (const remove of removals) remove();
-});
-
-function startTerminal(dir: string, hub?: { url: string; token: string }): Promise<Proc> {
-  const args = ['serve', '--port', '0', '--data', dir, '--sandbox', String(sandbox.line.url)];
-  if (hub) args.push('--hub', hub.url, '--hub-token', hub.token);
-  return startScanpay(args);
-}
-
-async function sell(terminal: Proc, orderNo: string, fen: number): Promise<void> {
-  const code = await postJson(`${sandbox.line.url}/_sandbox/wallet/codes`, {
-    wallet: 'wxpay',
-    behavior: 'instant',
-  });
-  const paid = await postJson(`${terminal.line.url}/api/createPayment`, {
-    data: { out_trade_no: orderNo, total_fee: fen, subject: 'renamed', auth_code: code.body.authCode },
-  });
-  expect(paid.body).toMatchObject({ code: 0, attempt: { phase: 'paid' } });
-}
-
-async function waiting(terminal: Proc): Promise<JsonReply> {
-  return (await postJson(`${terminal.line.url}/api/health`, {})).body.value.hub?.waiting;
-}
+const store = hubStoreForTests('hub_renamed');
+const startTerminal = (dir: string, hub?: { url: string; token: string }) => startTill(store, dir, hub);
+const sell = (till: Proc, orderNo: string, fen: number) => sellInstant(store, till, orderNo, fen, 'renamed');
+const waiting = hubWaiting;
 
 describe('a till renamed while changes made under its old id wait for the hub', () => {
   it('sends them under the old id and refuses the new id until they are sent', async () => {
-    const oldToken = await enrolTerminal(pool, 'T1', Date.now());
-    const newToken = await enrolTerminal(pool, 'T9', Date.now());
-    const hub = await startScanpay(['hub', '--port', '0', '--database', database], {
+    const oldToken = await enrolTerminal(store.pool, 'T1', Date.now());
+    const newToken = await enrolTerminal(store.pool, 'T9', Date.now());
+    const hub = await startScanpay(['hub', '--port', '0', '--database', store.database], {
       SCANPAY_HUB_ADMIN_TOKEN: ADMIN,
     });
     const hubUrl = String(hub.line.url);
     const data = dataDirWith({ terminal_id: 'T1' });
-    removals.push(data.remove);
+    store.removeLater(data.remove);
     const rename = (terminalId: string) =>
       writeFileSync(join(data.dir, 'config.json'), JSON.stringify({ terminal_id: terminalId }));
 
@@ -94,7 +54,9 @@ describe('a till renamed while changes made under its old id wait for the hub', 
     );
     // Refused without a hub too: the waiting changes would still go to the hub one day.
     await expect(startTerminal(data.dir)).rejects.toThrow(/terminal_id_changed/);
-    const early = await pool.query("SELECT count(*)::int AS n FROM hub_changes WHERE terminal_id = 'T9'");
+    const early = await store.pool.query(
+      "SELECT count(*)::int AS n FROM hub_changes WHERE terminal_id = 'T9'",
+    );
     expect(early.rows[0].n).toBe(0);
 
     // Back to T1 with its own token: the waiting changes go, under T1.
@@ -117,7 +79,9 @@ describe('a till renamed while changes made under its old id wait for the hub', 
       ['T1', 'T1ON'],
       ['T9', 'T9NEW'],
     ]);
-    const attempts = await pool.query('SELECT terminal_id, order_no FROM hub_attempts ORDER BY order_no');
+    const attempts = await store.pool.query(
+      'SELECT terminal_id, order_no FROM hub_attempts ORDER BY order_no',
+    );
     expect(attempts.rows.map((r) => [r.terminal_id, r.order_no])).toEqual([
       ['T1', 'T1OFF'],
       ['T1', 'T1ON'],
