@@ -17,11 +17,12 @@
  * (core/service/hub-forwarder.ts) reads them in seq order and deletes them once the hub has
  * acknowledged them. What a snapshot holds, and why some columns stay home: docs/scale.md.
  *
- * Each row keeps the terminal id it was made under (migration 6), so a change is sent under that
- * id even if the id changed before it was sent; NULL (rows from before migration 6, or written by a
- * tool that opened the journal without one) means the current id, and the service stamps such rows
- * with its own at start. A till refuses to start under another id while rows of the old one wait
- * (core/service/hub-outbox-terminal.ts, docs/scale.md "A till's terminal id").
+ * Each row keeps the terminal id it was made under (journal migration "outbox rows keep their
+ * terminal id"), so a change is sent under that id even if the id changed before it was sent; NULL
+ * (rows from before that migration, or written by a tool that opened the journal without an id)
+ * means the current id, and the service stamps such rows with its own at start. A till refuses to
+ * start under another id while rows of the old one wait (core/service/hub-outbox-terminal.ts,
+ * docs/scale.md "A till's terminal id").
  */
 import type { SQLInputValue } from 'node:sqlite';
 
@@ -33,7 +34,10 @@ export const OUTBOX_MIGRATION_SQL = `CREATE TABLE outbox (
   at INTEGER NOT NULL
 )`;
 
-/** Migration 6: the terminal id a row was made under (NULL: before migration 6, the current id). */
+/**
+ * Journal migration "outbox rows keep their terminal id": the id a row was made under (NULL: from
+ * before that migration, the current id).
+ */
 export const OUTBOX_TERMINAL_MIGRATION_SQL = 'ALTER TABLE outbox ADD COLUMN terminal_id TEXT';
 
 export type OutboxKind = 'order' | 'attempt' | 'refund' | 'shift';
@@ -141,7 +145,7 @@ export const OUTBOX_BATCH_SQL =
 /** The terminal ids the waiting rows were made under, with how many each (NULL rows left out). */
 export const OUTBOX_TERMINALS_SQL =
   'SELECT terminal_id, COUNT(*) AS n FROM outbox WHERE terminal_id IS NOT NULL GROUP BY terminal_id ORDER BY terminal_id';
-/** Rows with no terminal id (from before migration 6, or a tool's) take the id the service runs under. */
+/** Rows with no terminal id (from before that migration, or a tool's) take the id the service runs under. */
 export const OUTBOX_STAMP_SQL = 'UPDATE outbox SET terminal_id = ? WHERE terminal_id IS NULL';
 export const OUTBOX_ACK_SQL = 'DELETE FROM outbox WHERE seq <= ?';
 export const OUTBOX_COUNT_SQL = 'SELECT COUNT(*) AS n FROM outbox';
@@ -238,8 +242,8 @@ export class JournalOutbox {
   }
 
   /**
-   * From now on the rows are made under `terminalId`, and the waiting rows made under no id (before
-   * migration 6, or by a tool) take it (core/service/hub-outbox-terminal.ts).
+   * From now on the rows are made under `terminalId`, and the waiting rows made under no id (from
+   * before the terminal-id migration, or by a tool) take it (core/service/hub-outbox-terminal.ts).
    */
   under(terminalId: string): void {
     this.terminalId = terminalId;

@@ -6,8 +6,8 @@
  * only with the old id's token, which it no longer has; sending them under the new id would file
  * the old sales under the wrong till at the hub. The till therefore refuses to start under another
  * id while such changes wait (terminal_id_changed): the owner starts it under the old id (and its
- * token) until the hub has them, then changes the id. Rows made under no id (before journal
- * migration 6, or by a tool) are the current id's and are stamped with it here.
+ * token) until the hub has them, then changes the id. Rows made under no id (before the journal
+ * migration "outbox rows keep their terminal id", or by a tool) are the current id's: stamped here.
  * Why this and not the hub accepting the old id from the new token: docs/scale.md "A till's terminal id".
  */
 import { ConfigError } from '../common/errors.ts';

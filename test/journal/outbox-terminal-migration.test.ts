@@ -1,5 +1,5 @@
 /**
- * Journal migration 6 (outbox rows keep their terminal id): the rows a version-5 journal holds
+ * The journal migration "outbox rows keep their terminal id": the rows a version-5 journal holds
  * survive it with no terminal id ("the current one"), the service's terminal id is stamped on them
  * at start (outboxUnder) and on every later row; release 0.1.0's journal, first pointed at a hub
  * after the migration, queues its history the same way.
