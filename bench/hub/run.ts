@@ -83,7 +83,7 @@ class SimulatedOutbox implements HubOutbox {
       updated_at: at,
     });
     const push = (kind: OutboxRow['kind'], ref: string, payload: unknown) =>
-      this.rows.push({ seq: ++this.seq, kind, ref, payload: JSON.stringify(payload), at });
+      this.rows.push({ seq: ++this.seq, kind, ref, payload: JSON.stringify(payload), at, terminalId: null });
     push('order', orderNo, order(0));
     push('attempt', `${orderNo}-1`, attempt('submitted', 0));
     push('attempt', `${orderNo}-1`, attempt('paid', 1));

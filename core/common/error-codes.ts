@@ -162,7 +162,12 @@ export const ATTEMPT_PROBLEM_CODES = [
   'paid_after_final',
 ] as const;
 
-/** Configuration read at start (config.json, secrets, gateways). */
+/**
+ * Configuration read at start (config.json, secrets, gateways).
+ * - terminal_id_changed: config.json's terminal_id is not the id the changes still waiting for the
+ *   store hub were made under; start under the old id until the hub has them
+ *   (core/service/hub-outbox-terminal.ts)
+ */
 export const CONFIG_ERROR_CODES = [
   'config_invalid',
   'config_unreadable',
@@ -173,6 +178,7 @@ export const CONFIG_ERROR_CODES = [
   'gateway_provider_unknown',
   'sandbox_unavailable',
   'access_token_required',
+  'terminal_id_changed',
 ] as const;
 
 /** The command line's own tools (listen, backup, sign-release) and the sandbox's control API. */

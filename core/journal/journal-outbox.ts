@@ -16,6 +16,13 @@
  * kept by SQLite in the same transactions, so it needs no table of its own). The forwarder
  * (core/service/hub-forwarder.ts) reads them in seq order and deletes them once the hub has
  * acknowledged them. What a snapshot holds, and why some columns stay home: docs/scale.md.
+ *
+ * Each row keeps the terminal id it was made under (journal migration "outbox rows keep their
+ * terminal id"), so a change is sent under that id even if the id changed before it was sent; NULL
+ * (rows from before that migration, or written by a tool that opened the journal without an id)
+ * means the current id, and the service stamps such rows with its own at start. A till refuses to
+ * start under another id while rows of the old one wait (core/service/hub-outbox-terminal.ts,
+ * docs/scale.md "A till's terminal id").
  */
 import type { SQLInputValue } from 'node:sqlite';
 
@@ -27,6 +34,12 @@ export const OUTBOX_MIGRATION_SQL = `CREATE TABLE outbox (
   at INTEGER NOT NULL
 )`;
 
+/**
+ * Journal migration "outbox rows keep their terminal id": the id a row was made under (NULL: from
+ * before that migration, the current id).
+ */
+export const OUTBOX_TERMINAL_MIGRATION_SQL = 'ALTER TABLE outbox ADD COLUMN terminal_id TEXT';
+
 export type OutboxKind = 'order' | 'attempt' | 'refund' | 'shift';
 
 export interface OutboxRow {
@@ -36,6 +49,8 @@ export interface OutboxRow {
   /** The changed row's snapshot as JSON text. */
   readonly payload: string;
   readonly at: number;
+  /** The terminal id the change was made under; null: the current one. */
+  readonly terminalId: string | null;
 }
 
 interface Runner {
@@ -47,26 +62,26 @@ interface Runner {
  * integrator may fill with customer data); attempts leave their state snapshot (provider replies).
  */
 const SNAPSHOT_SQL: Record<OutboxKind, string> = {
-  order: `INSERT INTO outbox (kind, ref, payload, at)
+  order: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)
     SELECT 'order', order_no, json_object('order_no', order_no, 'pid', pid, 'total_fee', total_fee,
       'subject', subject, 'type', type, 'status', status, 'tender', tender, 'provider', provider,
       'transaction_id', transaction_id, 'paid_out_trade_no', paid_out_trade_no, 'paid_at', paid_at,
       'refunded_fee', refunded_fee, 'cashier', cashier, 'shift_id', shift_id,
-      'created_at', created_at, 'updated_at', updated_at), ?
+      'created_at', created_at, 'updated_at', updated_at), ?, ?
     FROM orders WHERE order_no = ?`,
-  attempt: `INSERT INTO outbox (kind, ref, payload, at)
+  attempt: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)
     SELECT 'attempt', out_trade_no, json_object('out_trade_no', out_trade_no, 'order_no', order_no,
       'attempt_index', attempt_index, 'phase', phase, 'final', final,
-      'created_at', created_at, 'updated_at', updated_at), ?
+      'created_at', created_at, 'updated_at', updated_at), ?, ?
     FROM attempts WHERE out_trade_no = ?`,
-  refund: `INSERT INTO outbox (kind, ref, payload, at)
+  refund: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)
     SELECT 'refund', out_refund_no, json_object('out_refund_no', out_refund_no, 'order_no', order_no,
       'out_trade_no', out_trade_no, 'refund_fee', refund_fee, 'status', status, 'reason', reason,
-      'refund_id', refund_id, 'attempts', attempts, 'created_at', created_at, 'updated_at', updated_at), ?
+      'refund_id', refund_id, 'attempts', attempts, 'created_at', created_at, 'updated_at', updated_at), ?, ?
     FROM refunds WHERE out_refund_no = ?`,
-  shift: `INSERT INTO outbox (kind, ref, payload, at)
+  shift: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)
     SELECT 'shift', shift_id, json_object('shift_id', shift_id, 'cashier', cashier, 'opened_at', opened_at,
-      'closed_at', closed_at, 'float_fee', float_fee, 'counted', json(counted)), ?
+      'closed_at', closed_at, 'float_fee', float_fee, 'counted', json(counted)), ?, ?
     FROM shifts WHERE shift_id = ?`,
 };
 
@@ -103,7 +118,7 @@ export function backfillOutbox(stmt: (sql: string) => Runner & Reader): number {
   for (const kind of ['order', 'attempt', 'refund', 'shift'] as const) {
     if (kind === 'shift' && !hasShifts) continue;
     for (const row of stmt(BACKFILL_SQL[kind]).all() as { ref: string; at: number }[]) {
-      appendOutbox(stmt, kind, String(row.ref), Number(row.at));
+      appendOutbox(stmt, kind, String(row.ref), Number(row.at), null);
       queued += 1;
     }
   }
@@ -111,14 +126,27 @@ export function backfillOutbox(stmt: (sql: string) => Runner & Reader): number {
 }
 
 /**
- * Appends the outbox row for one changed row. Call inside the transaction that changed it, after
- * the change (the snapshot is read from the row as it now stands).
+ * Appends the outbox row for one changed row, made under `terminalId` (null: the current id). Call
+ * inside the transaction that changed it, after the change (the snapshot is read from the row as it
+ * now stands).
  */
-export function appendOutbox(stmt: (sql: string) => Runner, kind: OutboxKind, ref: string, at: number): void {
-  stmt(SNAPSHOT_SQL[kind]).run(at, ref);
+export function appendOutbox(
+  stmt: (sql: string) => Runner,
+  kind: OutboxKind,
+  ref: string,
+  at: number,
+  terminalId: string | null,
+): void {
+  stmt(SNAPSHOT_SQL[kind]).run(at, terminalId, ref);
 }
 
-export const OUTBOX_BATCH_SQL = 'SELECT seq, kind, ref, payload, at FROM outbox ORDER BY seq LIMIT ?';
+export const OUTBOX_BATCH_SQL =
+  'SELECT seq, kind, ref, payload, at, terminal_id FROM outbox ORDER BY seq LIMIT ?';
+/** The terminal ids the waiting rows were made under, with how many each (NULL rows left out). */
+export const OUTBOX_TERMINALS_SQL =
+  'SELECT terminal_id, COUNT(*) AS n FROM outbox WHERE terminal_id IS NOT NULL GROUP BY terminal_id ORDER BY terminal_id';
+/** Rows with no terminal id (from before that migration, or a tool's) take the id the service runs under. */
+export const OUTBOX_STAMP_SQL = 'UPDATE outbox SET terminal_id = ? WHERE terminal_id IS NULL';
 export const OUTBOX_ACK_SQL = 'DELETE FROM outbox WHERE seq <= ?';
 export const OUTBOX_COUNT_SQL = 'SELECT COUNT(*) AS n FROM outbox';
 
@@ -147,5 +175,79 @@ export function toOutboxRow(row: Record<string, SQLInputValue>): OutboxRow {
     ref: String(row.ref),
     payload: String(row.payload),
     at: Number(row.at),
+    terminalId: row.terminal_id === null || row.terminal_id === undefined ? null : String(row.terminal_id),
   };
+}
+
+/**
+ * The outbox as a journal keeps it (SqliteJournal holds one): whether rows are written, the terminal
+ * id they are made under, and the reads, deletes and renumbering the forwarder asks for.
+ */
+export class JournalOutbox {
+  private on: boolean;
+  /** The terminal id new rows are made under (under()); null until the service says. */
+  private terminalId: string | null = null;
+  private readonly stmt: (sql: string) => Runner & Reader;
+  private readonly transaction: <T>(work: () => T) => T;
+
+  /** `enabled`: the terminal forwards to a hub now; rows are also written once it ever did (outboxStarted). */
+  constructor(
+    stmt: (sql: string) => Runner & Reader,
+    transaction: <T>(work: () => T) => T,
+    enabled: boolean,
+  ) {
+    this.stmt = stmt;
+    this.transaction = transaction;
+    this.on = enabled;
+    // First time this journal forwards to a hub: queue the history it already has (once).
+    if (this.on) this.transaction(() => backfillOutbox(this.stmt));
+    else this.on = outboxStarted(this.stmt);
+  }
+
+  /** Whether changes are written to the outbox (a hub was configured at some start). */
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  /** Inside the change's transaction: its outbox row, when rows are written. */
+  changed(kind: OutboxKind, ref: string, at: number): void {
+    if (this.on) appendOutbox(this.stmt, kind, ref, at, this.terminalId);
+  }
+
+  /** The oldest `limit` changes waiting for the hub, in seq order. */
+  batch(limit: number): OutboxRow[] {
+    return (this.stmt(OUTBOX_BATCH_SQL).all(limit) as Record<string, SQLInputValue>[]).map(toOutboxRow);
+  }
+
+  /** The hub acknowledged every change up to `seq`: they leave the outbox (their seqs are never reused). */
+  ack(seq: number): void {
+    this.stmt(OUTBOX_ACK_SQL).run(seq);
+  }
+
+  /** The hub refused reused seqs (a restored journal): number the waiting rows after its last (renumberOutbox). */
+  renumber(firstReused: number, lastSeq: number): void {
+    this.transaction(() => renumberOutbox(this.stmt, firstReused, lastSeq));
+  }
+
+  count(): number {
+    return Number((this.stmt(OUTBOX_COUNT_SQL).get() as { n: number }).n);
+  }
+
+  /** The terminal ids the waiting changes were made under, and how many each (rows without one left out). */
+  terminals(): { terminalId: string; waiting: number }[] {
+    return (this.stmt(OUTBOX_TERMINALS_SQL).all() as Record<string, SQLInputValue>[]).map((row) => ({
+      terminalId: String(row.terminal_id),
+      waiting: Number(row.n),
+    }));
+  }
+
+  /**
+   * From now on the rows are made under `terminalId`, and the waiting rows made under no id (from
+   * before the terminal-id migration, or by a tool) take it (core/service/hub-outbox-terminal.ts).
+   */
+  under(terminalId: string): void {
+    this.terminalId = terminalId;
+    // A journal that never wrote a row has none to stamp: no write at every start of a till without a hub.
+    if (this.on) this.stmt(OUTBOX_STAMP_SQL).run(terminalId);
+  }
 }

@@ -11,7 +11,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { JournalError } from './journal-errors.ts';
-import { OUTBOX_MIGRATION_SQL } from './journal-outbox.ts';
+import { OUTBOX_MIGRATION_SQL, OUTBOX_TERMINAL_MIGRATION_SQL } from './journal-outbox.ts';
 
 export interface Migration {
   readonly version: number;
@@ -219,6 +219,15 @@ export const MIGRATIONS: readonly Migration[] = [
     // Changes waiting to be forwarded to the store hub, each with the terminal's own sequence
     // number (./journal-outbox.ts): written in the transaction of the change they describe.
     up: (db) => db.exec(OUTBOX_MIGRATION_SQL),
+  },
+  {
+    version: 6,
+    name: 'outbox rows keep their terminal id',
+    // Each change waiting for the hub is sent under the terminal id it was made under, not the one
+    // in force when it is sent (./journal-outbox.ts). Rows from before this step hold NULL, read as
+    // "the current id": the service stamps them with its terminal id at its next start, before the
+    // id can have changed since (core/service/hub-outbox-terminal.ts).
+    up: (db) => db.exec(OUTBOX_TERMINAL_MIGRATION_SQL),
   },
 ];
 

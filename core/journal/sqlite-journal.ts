@@ -9,30 +9,33 @@
  * unhealthy (`health()`, `onFault`), every later new charge is refused with `journal_unavailable`
  * before anything reaches a provider, and the error is passed on typed, its cause attached.
  * Opening with the data directory's integrity checks is ./open-journal.ts.
+ *
+ * Its parts: the guarded statement cache and transactions (./journal-statements.ts), the row writes
+ * (./journal-row-writes.ts), reading attempts back (./journal-attempt-reads.ts), the order list
+ * (./journal-order-list.ts) and the hub outbox rows (./journal-outbox.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import type { TimelineEntry } from '../common/contract/views.ts';
 import type { AttemptState } from '../domain/attempt-state.ts';
-import { isFinal } from '../domain/attempt-state.ts';
 import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.ts';
 import type { Journal, OrderFilter, OrderPatch } from '../ports/journal.ts';
-import { encodeSnapshot, parseSnapshot, rebuildUnreadable } from './attempt-snapshot.ts';
+import { readAttemptRow } from './journal-attempt-reads.ts';
 import { FaultWatch, type JournalFault, type JournalHealth } from './journal-health.ts';
+import { listOrderRows } from './journal-order-list.ts';
+import { JournalOutbox, type OutboxKind, type OutboxRow } from './journal-outbox.ts';
 import {
-  appendOutbox,
-  backfillOutbox,
-  OUTBOX_ACK_SQL,
-  OUTBOX_BATCH_SQL,
-  OUTBOX_COUNT_SQL,
-  type OutboxKind,
-  type OutboxRow,
-  outboxStarted,
-  renumberOutbox,
-  toOutboxRow,
-} from './journal-outbox.ts';
+  insertAttemptRow,
+  insertOrderRow,
+  insertStep,
+  patchOrderRow,
+  putCallbackRow,
+  updateAttemptRow,
+  upsertRefundRow,
+} from './journal-row-writes.ts';
 import { ATTEMPT_ROW, type Row, toCallback, toOrder, toRefund } from './journal-rows.ts';
+import { type GuardedStatement, GuardedStatements, type Statements } from './journal-statements.ts';
 import { type MigrationReport, migrate } from './migrations.ts';
 
 export interface SqliteJournalOptions {
@@ -50,30 +53,19 @@ export interface SqliteJournalOptions {
 
 export type { JournalFault, JournalHealth } from './journal-health.ts';
 
-/** A prepared statement whose every run goes through the journal's fault watch. */
-export interface GuardedStatement {
-  run(...params: SQLInputValue[]): ReturnType<StatementSync['run']>;
-  get(...params: SQLInputValue[]): unknown;
-  all(...params: SQLInputValue[]): unknown[];
-  /**
-   * Rows one at a time (a cursor), each step through the fault guard; the query starts at the first
-   * step. The statement is cached per SQL: read the rows out before running the same SQL again.
-   */
-  iterate(...params: SQLInputValue[]): IterableIterator<unknown>;
-}
+export type { GuardedStatement } from './journal-statements.ts';
 
 export class SqliteJournal implements Journal {
   readonly db: DatabaseSync;
   readonly migration: MigrationReport;
-  private readonly statements = new Map<string, GuardedStatement>();
+  private readonly statements: GuardedStatements;
   private readonly faults = new FaultWatch();
-  private writes = 0;
-  private outbox: boolean;
+  private readonly hubOutbox: JournalOutbox;
 
   constructor(path: string, options: SqliteJournalOptions = {}) {
-    this.outbox = options.outbox ?? false;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(path);
+    this.statements = new GuardedStatements(this.db, (work) => this.guard(work));
     try {
       this.db.exec('PRAGMA busy_timeout = 5000');
       options.beforeMigrate?.(this.db);
@@ -82,9 +74,11 @@ export class SqliteJournal implements Journal {
       // Before WAL: a journal this release refuses (newer, unrecognised) is left exactly as it was.
       this.migration = migrate(this.db);
       this.db.exec('PRAGMA journal_mode = WAL');
-      // First time this journal forwards to a hub: queue the history it already has (once).
-      if (this.outbox) this.transaction(() => backfillOutbox((sql) => this.stmt(sql)));
-      else this.outbox = outboxStarted((sql) => this.stmt(sql));
+      this.hubOutbox = new JournalOutbox(
+        this.stmt,
+        (work) => this.transaction(work),
+        options.outbox ?? false,
+      );
     } catch (error) {
       this.db.close();
       throw error;
@@ -96,7 +90,7 @@ export class SqliteJournal implements Journal {
    * commit, its own fsync under synchronous=FULL). Tests and benches count a payment's fsyncs by it.
    */
   get durableWrites(): number {
-    return this.writes;
+    return this.statements.writes;
   }
 
   health(): JournalHealth {
@@ -121,63 +115,21 @@ export class SqliteJournal implements Journal {
   }
 
   /** A cached prepared statement whose every run goes through the fault guard (reads too). */
-  private stmt(sql: string): GuardedStatement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      const prepared = this.guard(() => this.db.prepare(sql));
-      statement = {
-        run: (...params) =>
-          this.guard(() => {
-            const result = prepared.run(...params);
-            if (!this.db.isTransaction) this.writes++;
-            return result;
-          }),
-        get: (...params) => this.guard(() => prepared.get(...params)),
-        all: (...params) => this.guard(() => prepared.all(...params)),
-        iterate: (...params) => this.guardedRows(() => prepared.iterate(...params)),
-      };
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
-  private *guardedRows(start: () => Iterator<unknown>): IterableIterator<unknown> {
-    const rows = this.guard(start);
-    try {
-      for (;;) {
-        const step = this.guard(() => rows.next());
-        if (step.done) return;
-        yield step.value;
-      }
-    } finally {
-      rows.return?.();
-    }
-  }
+  private readonly stmt: Statements = (sql) => this.statements.stmt(sql);
 
   /** Runs `work` in one IMMEDIATE transaction: all of it is durable, or none. */
   transaction<T>(work: () => T): T {
-    return this.guard(() => {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = work();
-        this.db.exec('COMMIT');
-        this.writes++;
-        return result;
-      } catch (error) {
-        if (this.db.isTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
-    });
+    return this.statements.transaction(work);
   }
 
   /** Inside a transaction: the hub outbox row for a row just changed (no-op if no hub was ever configured). */
   private changed(kind: OutboxKind, ref: string, at: number): void {
-    if (this.outbox) appendOutbox((sql) => this.stmt(sql), kind, ref, at);
+    this.hubOutbox.changed(kind, ref, at);
   }
 
   /** `work` alone when there is no outbox (as before); with one, `work` and its outbox rows in one transaction. */
   private withOutbox(work: () => void): void {
-    if (this.outbox) this.transaction(work);
+    if (this.hubOutbox.enabled) this.transaction(work);
     else this.guard(work);
   }
 
@@ -192,47 +144,36 @@ export class SqliteJournal implements Journal {
     });
   }
 
-  /** The oldest `limit` changes waiting for the hub, in seq order. */
+  // The forwarder's and the service's side of the outbox (HubOutbox, OutboxTerminals): ./journal-outbox.ts.
   outboxBatch(limit: number): OutboxRow[] {
-    return (this.stmt(OUTBOX_BATCH_SQL).all(limit) as Row[]).map(toOutboxRow);
+    return this.hubOutbox.batch(limit);
   }
-
-  /** The hub acknowledged every change up to `seq`: they leave the outbox (their seqs are never reused). */
   outboxAck(seq: number): void {
-    this.stmt(OUTBOX_ACK_SQL).run(seq);
+    this.hubOutbox.ack(seq);
   }
-
-  /** The hub refused reused seqs (a restored journal): number the waiting rows after its last (journal-outbox.ts). */
   outboxRenumber(firstReused: number, lastSeq: number): void {
-    this.transaction(() => renumberOutbox((sql) => this.stmt(sql), firstReused, lastSeq));
+    this.hubOutbox.renumber(firstReused, lastSeq);
   }
-
+  outboxTerminals(): { terminalId: string; waiting: number }[] {
+    return this.hubOutbox.terminals();
+  }
+  outboxUnder(terminalId: string): void {
+    this.hubOutbox.under(terminalId);
+  }
   outboxCount(): number {
-    return Number((this.stmt(OUTBOX_COUNT_SQL).get() as Row).n);
+    return this.hubOutbox.count();
   }
 
   createAttempt(order: OrderRecord, attempt: AttemptState, authCodeHash: string | null, at: number): void {
     this.faults.refuseNewCharge();
     this.transaction(() => {
       if (!this.getOrder(order.orderNo)) {
-        this.insertOrderRow(order);
+        insertOrderRow(this.stmt, order);
         this.changed('order', order.orderNo, at);
       }
-      this.stmt(
-        `INSERT INTO attempts (out_trade_no, order_no, attempt_index, auth_code_hash, phase, final, state, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        attempt.outTradeNo,
-        attempt.orderNo,
-        attempt.attemptIndex,
-        authCodeHash,
-        attempt.phase,
-        isFinal(attempt) ? 1 : 0,
-        encodeSnapshot(attempt),
-        attempt.createdAt,
-        attempt.updatedAt,
-      );
-      this.insertStep(
+      insertAttemptRow(this.stmt, attempt, authCodeHash);
+      insertStep(
+        this.stmt,
         attempt.outTradeNo,
         at,
         'intent',
@@ -245,110 +186,34 @@ export class SqliteJournal implements Journal {
 
   insertOrder(order: OrderRecord): void {
     this.withOutbox(() => {
-      this.insertOrderRow(order);
+      insertOrderRow(this.stmt, order);
       this.changed('order', order.orderNo, order.updatedAt);
     });
   }
 
-  private insertOrderRow(order: OrderRecord): void {
-    this.stmt(
-      `INSERT INTO orders (order_no, pid, total_fee, subject, type, custom, other, status, tender, provider, transaction_id,
-         paid_out_trade_no, paid_at, refunded_fee, cashier, shift_id, note, time_expire, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      order.orderNo,
-      order.pid,
-      order.totalFee,
-      order.subject,
-      order.type,
-      order.custom === undefined ? null : JSON.stringify(order.custom),
-      order.other ? JSON.stringify(order.other) : null,
-      order.status,
-      order.tender,
-      order.provider,
-      order.transactionId,
-      order.paidOutTradeNo,
-      order.paidAt,
-      order.refundedFee,
-      order.cashier,
-      order.shiftId,
-      order.note,
-      order.timeExpire,
-      order.createdAt,
-      order.updatedAt,
-    );
-  }
-
-  private insertStep(
-    outTradeNo: string,
-    at: number,
-    step: 'intent' | 'outcome',
-    op: string,
-    summary: string,
-  ): void {
-    this.stmt('INSERT INTO steps (out_trade_no, at, step, op, summary) VALUES (?, ?, ?, ?, ?)').run(
-      outTradeNo,
-      at,
-      step,
-      op,
-      summary,
-    );
-  }
-
   recordIntent(outTradeNo: string, op: string, at: number): void {
-    this.guard(() => this.insertStep(outTradeNo, at, 'intent', op, ''));
+    this.guard(() => insertStep(this.stmt, outTradeNo, at, 'intent', op, ''));
   }
 
   // The parameters are the port's (core/ports/journal.ts documents them), not a second copy of the list.
   recordOutcome(...[attempt, op, summary, orderPatch, callback]: Parameters<Journal['recordOutcome']>): void {
     this.transaction(() => {
-      this.stmt(
-        'UPDATE attempts SET phase = ?, final = ?, state = ?, updated_at = ? WHERE out_trade_no = ?',
-      ).run(
-        attempt.phase,
-        isFinal(attempt) ? 1 : 0,
-        encodeSnapshot(attempt),
-        attempt.updatedAt,
-        attempt.outTradeNo,
-      );
-      this.insertStep(attempt.outTradeNo, attempt.updatedAt, 'outcome', op, summary);
+      updateAttemptRow(this.stmt, attempt);
+      insertStep(this.stmt, attempt.outTradeNo, attempt.updatedAt, 'outcome', op, summary);
       this.changed('attempt', attempt.outTradeNo, attempt.updatedAt);
       if (orderPatch) {
-        this.patchOrderRow(attempt.orderNo, orderPatch, attempt.updatedAt);
+        patchOrderRow(this.stmt, attempt.orderNo, orderPatch, attempt.updatedAt);
         this.changed('order', attempt.orderNo, attempt.updatedAt);
       }
-      if (callback) this.putCallbackRow(callback);
+      if (callback) putCallbackRow(this.stmt, callback);
     });
   }
 
   patchOrder(orderNo: string, patch: OrderPatch, at: number): void {
     this.withOutbox(() => {
-      this.patchOrderRow(orderNo, patch, at);
+      patchOrderRow(this.stmt, orderNo, patch, at);
       this.changed('order', orderNo, at);
     });
-  }
-
-  private patchOrderRow(orderNo: string, patch: OrderPatch, at: number): void {
-    const columns: Record<keyof OrderPatch, string> = {
-      status: 'status',
-      provider: 'provider',
-      tender: 'tender',
-      transactionId: 'transaction_id',
-      paidOutTradeNo: 'paid_out_trade_no',
-      paidAt: 'paid_at',
-      refundedFee: 'refunded_fee',
-    };
-    const sets: string[] = [];
-    const values: SQLInputValue[] = [];
-    for (const [key, column] of Object.entries(columns) as [keyof OrderPatch, string][]) {
-      if (patch[key] !== undefined) {
-        sets.push(`${column} = ?`);
-        values.push(patch[key] as SQLInputValue);
-      }
-    }
-    sets.push('updated_at = ?');
-    values.push(at, orderNo);
-    this.stmt(`UPDATE orders SET ${sets.join(', ')} WHERE order_no = ?`).run(...values);
   }
 
   getOrder(orderNo: string): OrderRecord | undefined {
@@ -412,38 +277,13 @@ export class SqliteJournal implements Journal {
     }));
   }
 
-  /**
-   * A row → its attempt. An unreadable snapshot becomes an attempt rebuilt from the columns, its
-   * order and its intent step (./attempt-snapshot.ts); the raw text is copied aside first, so even
-   * a later write by the engine (a supervisor's retry) loses nothing.
-   */
+  /** A row → its attempt, an unreadable snapshot rebuilt and kept aside (./journal-attempt-reads.ts). */
   private toAttempt(row: Row): AttemptState {
-    const text = String(row.state);
-    const reading = parseSnapshot(text);
-    if (reading.ok) return reading.state;
-    const outTradeNo = String(row.out_trade_no);
-    this.guard(() =>
-      this.stmt(
-        'INSERT OR IGNORE INTO unreadable_snapshots (out_trade_no, state, reason, found_at) VALUES (?, ?, ?, ?)',
-      ).run(outTradeNo, text, reading.reason, Date.now()),
-    );
-    const intent = this.stmt(
-      "SELECT op, summary FROM steps WHERE out_trade_no = ? AND step = 'intent' ORDER BY id LIMIT 1",
-    ).get(outTradeNo) as Row | undefined;
-    return rebuildUnreadable(
-      {
-        outTradeNo,
-        orderNo: String(row.order_no),
-        attemptIndex: Number(row.attempt_index),
-        phase: String(row.phase),
-        final: Number(row.final) === 1,
-        createdAt: Number(row.created_at),
-        updatedAt: Number(row.updated_at),
-        text,
-        order: this.getOrder(String(row.order_no)),
-        intent: intent ? { op: String(intent.op), summary: String(intent.summary) } : undefined,
-      },
-      reading.reason,
+    return readAttemptRow(
+      this.stmt,
+      (work) => this.guard(work),
+      row,
+      (orderNo) => this.getOrder(orderNo),
     );
   }
 
@@ -462,61 +302,15 @@ export class SqliteJournal implements Journal {
   }
 
   listOrders(filter: OrderFilter): { orders: OrderRecord[]; total: number } {
-    const where: string[] = [];
-    const values: SQLInputValue[] = [];
-    const add = (condition: string, value: SQLInputValue | undefined) => {
-      if (value === undefined) return;
-      where.push(condition);
-      values.push(value);
-    };
-    add('created_at >= ?', filter.from);
-    add('created_at < ?', filter.to);
-    add('status = ?', filter.status);
-    add('tender = ?', filter.tender);
-    add('cashier = ?', filter.cashier);
-    add('shift_id = ?', filter.shiftId);
-    if (filter.search !== undefined) {
-      where.push(
-        '(order_no = ? OR transaction_id = ? OR order_no IN (SELECT order_no FROM attempts WHERE out_trade_no = ?))',
-      );
-      values.push(filter.search, filter.search, filter.search);
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = Number(
-      (this.guard(() => this.db.prepare(`SELECT COUNT(*) AS n FROM orders ${clause}`).get(...values)) as Row)
-        .n,
-    );
-    const rows = this.guard(() =>
-      this.db
-        .prepare(`SELECT * FROM orders ${clause} ORDER BY created_at DESC, order_no DESC LIMIT ? OFFSET ?`)
-        .all(...values, filter.limit, filter.offset),
-    ) as Row[];
-    return { orders: rows.map(toOrder), total };
+    return listOrderRows(this.db, (work) => this.guard(work), filter);
   }
 
   putRefund(refund: RefundRecord, orderPatch?: OrderPatch): void {
     this.transaction(() => {
-      this.stmt(
-        `INSERT INTO refunds (out_refund_no, order_no, out_trade_no, refund_fee, status, reason, refund_id, failure, attempts, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(out_refund_no) DO UPDATE SET status = excluded.status, refund_id = excluded.refund_id,
-           failure = excluded.failure, attempts = excluded.attempts, updated_at = excluded.updated_at`,
-      ).run(
-        refund.outRefundNo,
-        refund.orderNo,
-        refund.outTradeNo,
-        refund.refundFee,
-        refund.status,
-        refund.reason,
-        refund.refundId,
-        refund.failure ? JSON.stringify(refund.failure) : null,
-        refund.attempts,
-        refund.createdAt,
-        refund.updatedAt,
-      );
+      upsertRefundRow(this.stmt, refund);
       this.changed('refund', refund.outRefundNo, refund.updatedAt);
       if (orderPatch) {
-        this.patchOrderRow(refund.orderNo, orderPatch, refund.updatedAt);
+        patchOrderRow(this.stmt, refund.orderNo, orderPatch, refund.updatedAt);
         this.changed('order', refund.orderNo, refund.updatedAt);
       }
     });
@@ -544,33 +338,14 @@ export class SqliteJournal implements Journal {
   }
 
   putCallback(callback: CallbackRecord): void {
-    this.guard(() => this.putCallbackRow(callback));
+    this.guard(() => putCallbackRow(this.stmt, callback));
   }
 
   putCallbacks(callbacks: readonly CallbackRecord[]): void {
     if (callbacks.length === 0) return;
     this.transaction(() => {
-      for (const callback of callbacks) this.putCallbackRow(callback);
+      for (const callback of callbacks) putCallbackRow(this.stmt, callback);
     });
-  }
-
-  private putCallbackRow(callback: CallbackRecord): void {
-    this.stmt(
-      `INSERT INTO callbacks (order_no, state, source, runs, user_order_success, last_error, next_run_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(order_no) DO UPDATE SET state = excluded.state, source = excluded.source, runs = excluded.runs,
-         user_order_success = excluded.user_order_success, last_error = excluded.last_error,
-         next_run_at = excluded.next_run_at, updated_at = excluded.updated_at`,
-    ).run(
-      callback.orderNo,
-      callback.state,
-      callback.source,
-      callback.runs,
-      callback.userOrderSuccess === null ? null : callback.userOrderSuccess ? 1 : 0,
-      callback.lastError,
-      callback.nextRunAt,
-      callback.updatedAt,
-    );
   }
 
   getCallback(orderNo: string): CallbackRecord | undefined {
@@ -597,8 +372,8 @@ export class SqliteJournal implements Journal {
     step: { readonly outTradeNo: string; readonly op: string; readonly summary: string; readonly at: number },
   ): void {
     this.transaction(() => {
-      this.putCallbackRow(callback);
-      this.insertStep(step.outTradeNo, step.at, 'outcome', step.op, step.summary);
+      putCallbackRow(this.stmt, callback);
+      insertStep(this.stmt, step.outTradeNo, step.at, 'outcome', step.op, step.summary);
     });
   }
 

@@ -8,6 +8,8 @@
  * simply grows, and the till shows "hub: n changes waiting". Selling never waits for it: journal
  * writes are local and synchronous, this loop is asynchronous and only reads and deletes outbox rows.
  * With an empty outbox it still reports every heartbeatMs so the hub's registry sees the terminal.
+ * Each change goes under the terminal id it was made under (a batch holds one id's changes): the
+ * service refuses to start under a new id while the old one's wait (./hub-outbox-terminal.ts).
  */
 
 import type { HubProblem, HubStatusView } from '../common/contract/views.ts';
@@ -66,6 +68,17 @@ export interface HubForwarder {
   /** Look at the outbox now rather than at the next poll (a change was just written). */
   nudge(): void;
   stop(): Promise<void>;
+}
+
+/** The leading rows made under one terminal id (null: the current one), and that id. */
+function firstTerminalRun(
+  rows: readonly OutboxRow[],
+  current: string,
+): { terminalId: string; rows: OutboxRow[] } {
+  const idOf = (row: OutboxRow) => row.terminalId ?? current;
+  const terminalId = rows[0] ? idOf(rows[0]) : current;
+  const end = rows.findIndex((row) => idOf(row) !== terminalId);
+  return { terminalId, rows: end === -1 ? [...rows] : rows.slice(0, end) };
 }
 
 export const HUB_BACKOFF: Backoff = { initialMs: 500, maxMs: 30_000, jitter: 0.3 };
@@ -127,9 +140,9 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
       timer = null;
     });
 
-  async function deliver(rows: readonly OutboxRow[]): Promise<IngestAnswer> {
+  async function deliver(terminalId: string, rows: readonly OutboxRow[]): Promise<IngestAnswer> {
     const batch: IngestBatch = {
-      terminal_id: options.terminalId,
+      terminal_id: terminalId,
       status: { ...options.status(), queue_length: options.outbox.outboxCount() },
       changes: rows.map((row) => ({
         seq: row.seq,
@@ -182,7 +195,8 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
   async function loop(): Promise<void> {
     while (!stopped) {
       changed();
-      const rows = options.outbox.outboxBatch(batchSize);
+      const fetched = options.outbox.outboxBatch(batchSize);
+      const { terminalId, rows } = firstTerminalRun(fetched, options.terminalId);
       const due = rows.length > 0 || Date.now() - lastSentAt >= heartbeatMs;
       if (!due) {
         await sleep(pollMs);
@@ -190,7 +204,7 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
       }
       try {
         lastSentAt = Date.now();
-        const answer = await deliver(rows);
+        const answer = await deliver(terminalId, rows);
         if (stopped) return; // the journal may be closing: the next start sends these again
         // Delete only what the hub says it holds: never beyond the batch we sent.
         const last = rows.at(-1)?.seq ?? 0;
@@ -204,7 +218,7 @@ export function startHubForwarder(options: HubForwarderOptions): HubForwarder {
         problem = null;
         failures = 0;
         renumbered = false;
-        if (rows.length < batchSize) await sleep(pollMs);
+        if (fetched.length < batchSize && rows.length === fetched.length) await sleep(pollMs);
       } catch (error) {
         if (stopped) return;
         if (error instanceof SeqsReused && !renumbered && options.outbox.outboxRenumber) {

@@ -8,44 +8,31 @@ import { dirname, resolve } from 'node:path';
 import type { ScanPayApi, ServiceEvent } from '../common/contract/api-contract.ts';
 import { saleSubject } from '../common/contract/provider-text.ts';
 import type { HealthView } from '../common/contract/views.ts';
-import type { ProviderName } from '../common/providers.ts';
 import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
-import { DEFAULT_POLL_POLICIES } from '../domain/poll-policy.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
 import { startBackupSchedule } from '../journal/journal-backups.ts';
 import { startJournalCheck } from '../journal/journal-check.ts';
 import { openCheckedJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
-import { AccessPolicy } from './api/access-policy.ts';
-import { attentionOperations } from './api/attention.ts';
-import { heldPaidActionOperations } from './api/held-paid-actions.ts';
-import { hubRefundOperations } from './api/hub-refunds.ts';
-import { createOperationInvoker, type OperationInvoker } from './api/operation-invoker.ts';
-import { orderOperations } from './api/orders.ts';
-import { paymentOperations } from './api/payments.ts';
-import { PinAttempts } from './api/pin-attempts.ts';
-import { qrOperations } from './api/qr.ts';
-import { createReconcileApi } from './api/reconcile.ts';
-import { redactSecrets, serviceSecrets } from './api/redact-secrets.ts';
-import { refundOperations } from './api/refunds.ts';
+import type { OperationInvoker } from './api/operation-invoker.ts';
 import type { ServiceParts } from './api/service-parts.ts';
-import { settingsOperations } from './api/settings.ts';
-import { shiftOperations } from './api/shifts.ts';
-import { tillOperations } from './api/till.ts';
 import { loadConfig } from './config/load-config.ts';
-import { parseHubOption, type ServiceConfig } from './config/service-config.ts';
+import type { ServiceConfig } from './config/service-config.ts';
 import { secureDataDir } from './data-dir.ts';
 import { EventBus } from './event-bus.ts';
 import { createFileLogger, rateLimited } from './file-logger.ts';
 import { type HubLink, startHubLink } from './hub-link.ts';
+import { claimOutboxTerminal } from './hub-outbox-terminal.ts';
 import { liveStoreConfig, readKeptStoreConfig, storeConfigKey, withStoreConfig } from './hub-store-config.ts';
+import { assembleKioskApi } from './kiosk-api.ts';
+import { withCommandLineHub } from './kiosk-command-line-hub.ts';
+import { createKioskQrDisplay } from './kiosk-qr-display.ts';
 import { buildMerchants, SANDBOX_MERCHANTS, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { startPeripherals } from './peripherals/start-peripherals.ts';
 import { ProviderHealth } from './provider-health.ts';
-import { pickQrProviders, QrDisplay } from './qr-display.ts';
 import { QrPairs } from './qr-pairs.ts';
 import { startServiceReconciliation } from './reconcile-targets.ts';
 import { startSandboxFor } from './sandbox-endpoint.ts';
@@ -101,22 +88,8 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const journalCheck = options.journalCheck ?? startJournalCheck(dataDir);
   const loaded = loadConfig(dataDir, options.env);
   const configPath = loaded.path;
-  // The command line's hub is checked by the same schema as the file's (a bad token is config_invalid).
-  // --hub/--hub-token replace config.json's address and token; its config key and heartbeat stay.
-  const ownConfig = options.hub
-    ? {
-        ...loaded.config,
-        hub: {
-          ...parseHubOption(options.hub),
-          ...(loaded.config.hub
-            ? {
-                config_public_key: loaded.config.hub.config_public_key,
-                heartbeat_ms: loaded.config.hub.heartbeat_ms,
-              }
-            : {}),
-        },
-      }
-    : loaded.config;
+  // --hub/--hub-token over config.json's hub (./kiosk-command-line-hub.ts).
+  const ownConfig = withCommandLineHub(loaded.config, options.hub);
   const logger = createFileLogger(dataDir, options.verbose ?? false);
   // The store config the owner published at the hub, kept and signature-checked: laid over config.json.
   const storeKey = storeConfigKey(ownConfig.hub?.config_public_key, logger);
@@ -131,13 +104,24 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
   const journal = await openCheckedJournal(dataDir, journalCheck, {
     backupDir,
     outbox: config.hub !== undefined,
-  }).catch(async (error: unknown) => {
-    await sandboxStarting.then(
-      (started) => started.own?.close(),
-      () => undefined,
-    );
-    throw error;
-  });
+  })
+    .then((opened) => {
+      // Before recovery writes anything: the outbox's rows are this terminal id's (./hub-outbox-terminal.ts).
+      try {
+        claimOutboxTerminal(opened, config.terminal_id);
+      } catch (error) {
+        opened.close();
+        throw error;
+      }
+      return opened;
+    })
+    .catch(async (error: unknown) => {
+      await sandboxStarting.then(
+        (started) => started.own?.close(),
+        () => undefined,
+      );
+      throw error;
+    });
   const { endpoint: sandbox, own: ownSandbox } = await sandboxStarting.catch((error: unknown) => {
     journal.close();
     throw error;
@@ -217,34 +201,15 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     isWalletDown,
     subjectFor: saleSubjectFor,
   });
-  const qrMerchant = merchants.get(config.qr_display?.pid ?? merchants.defaultPid);
-  const qrProviders = pickQrProviders(qrMerchant?.gateways ?? []);
-  const qrTtlMs = (providers: readonly ProviderName[]) =>
-    qrMerchant && providers.length > 0
-      ? Math.min(...providers.map((p) => qrMerchant.policies[p].qrTtlMs))
-      : DEFAULT_POLL_POLICIES.wxpay.qrTtlMs;
-  const qr = new QrDisplay(
+  const qr = createKioskQrDisplay({
+    config,
+    merchants,
+    merchantConfigs,
     engine,
     clock,
-    {
-      ...(config.qr_display?.product ? { product: config.qr_display.product } : {}),
-      ...(config.qr_display?.provider ? { provider: config.qr_display.provider } : {}),
-      ...(config.qr_display?.pid ? { pid: config.qr_display.pid } : {}),
-      providers: qrProviders,
-      successMs: config.qr_display?.success_ms ?? 8000,
-      // The codes share one expiry: the shortest configured life of the providers shown.
-      ttlMs: qrTtlMs(config.qr_display?.provider ? [config.qr_display.provider] : qrProviders),
-      autoStart: config.ui.mode === 'qr' && (config.qr_display?.auto_start ?? false),
-      orderPrefix: config.terminal_id,
-      subjectFor: (productName) => {
-        const pid = config.qr_display?.pid ?? merchants.defaultPid;
-        const merchant = merchantConfigs.find((m) => m.pid === pid);
-        return saleSubject(merchant?.name ?? pid, productName);
-      },
-    },
     qrPairs,
-    (view) => bus.publish({ kind: 'qr', qr: view }),
-  );
+    publish: (view) => bus.publish({ kind: 'qr', qr: view }),
+  });
 
   const healthView = (): HealthView => {
     const unresolved = engine.unresolved();
@@ -357,39 +322,12 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     publish: (event) => bus.publish(event),
     healthView,
   };
-  const api: ScanPayApi = {
-    ...paymentOperations(parts),
-    ...refundOperations(parts),
-    ...hubRefundOperations(config),
-    ...orderOperations(parts),
-    ...tillOperations(parts),
-    ...attentionOperations(parts),
-    ...heldPaidActionOperations(parts),
-    ...shiftOperations(parts),
-    ...settingsOperations(parts),
-    ...qrOperations(parts),
-    ...createReconcileApi({ reconciliation, clock, terminalId: config.terminal_id }),
-    ...peripherals.api({ order: (outTradeNo) => engine.orderView(outTradeNo) }),
-  };
-
-  const secrets = serviceSecrets(config);
-  const reportInternalError = (where: string, error: unknown) => {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    logger.warn('internal error', { where, error: redactSecrets(text, secrets) });
-  };
-  const invoke = createOperationInvoker({
-    api,
-    policy: new AccessPolicy({
-      pin: {
-        matches: (pin) => settings.pinMatches(pin),
-        get isDefault() {
-          return !settings.pinSet;
-        },
-      },
-      attempts: new PinAttempts(),
-      clock,
-    }),
-    onInternalError: (operation, error) => reportInternalError(operation, error),
+  const { api, invoke, reportInternalError } = assembleKioskApi({
+    parts,
+    config,
+    reconciliation,
+    peripherals,
+    logger,
   });
 
   return {

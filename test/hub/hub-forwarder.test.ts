@@ -21,17 +21,22 @@ afterEach(async () => {
 });
 
 /** A hub that answers each request with the next scripted reply (the last one repeats). */
-async function scriptedHub(replies: Reply[]): Promise<{ url: string; batches: number[][]; auth: string[] }> {
+async function scriptedHub(
+  replies: Reply[],
+): Promise<{ url: string; batches: number[][]; auth: string[]; terminals: string[] }> {
   const batches: number[][] = [];
   const auth: string[] = [];
+  const terminals: string[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => {
       body += c.toString();
     });
     req.on('end', () => {
-      const seqs = (JSON.parse(body).changes as { seq: number }[]).map((c) => c.seq);
+      const batch = JSON.parse(body) as { terminal_id: string; changes: { seq: number }[] };
+      const seqs = batch.changes.map((c) => c.seq);
       batches.push(seqs);
+      terminals.push(batch.terminal_id);
       auth.push(String(req.headers.authorization));
       const reply = replies[Math.min(batches.length - 1, replies.length - 1)]!;
       const { status, body: text } = typeof reply === 'function' ? reply(seqs) : reply;
@@ -40,16 +45,21 @@ async function scriptedHub(replies: Reply[]): Promise<{ url: string; batches: nu
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, batches, auth };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, batches, auth, terminals };
 }
 
-function memoryOutbox(n: number): HubOutbox & { rows: OutboxRow[] } {
+/** `n` order changes; `terminalIds[i]` is the id row i was made under (null or absent: the current one). */
+function memoryOutbox(
+  n: number,
+  terminalIds: readonly (string | null)[] = [],
+): HubOutbox & { rows: OutboxRow[] } {
   const rows: OutboxRow[] = Array.from({ length: n }, (_, i) => ({
     seq: i + 1,
     kind: 'order',
     ref: `O${i + 1}`,
     payload: JSON.stringify({ order_no: `O${i + 1}` }),
     at: 1,
+    terminalId: terminalIds[i] ?? null,
   }));
   return {
     rows,
@@ -98,6 +108,21 @@ describe('the hub forwarder', () => {
     expect(sent.map((b) => b.length)).toEqual([10, 10, 5]);
     expect(sent.flat()).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(hub.auth[0]).toBe('Bearer spt_test-token-aaaaaaaaaaaaaaaaaaaaaaaa');
+  });
+
+  it('sends each change under the terminal id it was made under, one id per batch', async () => {
+    const hub = await scriptedHub([ackAll]);
+    // Rows 1-3 were made as T0, 4-5 before the id was recorded (the current one), 6 as T1.
+    const outbox = memoryOutbox(6, ['T0', 'T0', 'T0', null, null, 'T1']);
+    forward(hub.url, outbox, { batchSize: 10 });
+    await eventually('drained', async () => (outbox.rows.length === 0 ? true : undefined), 5000);
+    const sent = hub.batches
+      .map((seqs, i) => [hub.terminals[i], seqs])
+      .filter(([, seqs]) => seqs!.length > 0);
+    expect(sent).toEqual([
+      ['T0', [1, 2, 3]],
+      ['T1', [4, 5, 6]],
+    ]);
   });
 
   it('deletes only what the hub acknowledged, and never past the batch it sent', async () => {
@@ -201,7 +226,14 @@ describe('a change written while a batch is in flight', () => {
     // Polls and heartbeats far apart: only the remembered nudge can send row 2 within the test.
     const forwarder = forward(url, outbox, { pollMs: 60_000, heartbeatMs: 60_000 });
     await eventually('first batch in flight', async () => (batches.length === 1 ? true : undefined), 5000);
-    outbox.rows.push({ seq: 2, kind: 'order', ref: 'O2', payload: '{"order_no":"O2"}', at: 1 });
+    outbox.rows.push({
+      seq: 2,
+      kind: 'order',
+      ref: 'O2',
+      payload: '{"order_no":"O2"}',
+      at: 1,
+      terminalId: null,
+    });
     forwarder.nudge();
     release();
     await eventually('row 2 sent', async () => (batches.some((b) => b.includes(2)) ? true : undefined), 5000);

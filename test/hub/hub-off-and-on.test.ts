@@ -4,77 +4,40 @@
  * and under that till, beside a second till that stayed connected. Real `scanpay serve` processes,
  * a real `scanpay hub` and a throwaway PostgreSQL cluster.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateHub } from '../../core/hub/hub-schema.ts';
+import { describe, expect, it } from 'vitest';
 import { enrolTerminal } from '../../core/hub/terminal-tokens.ts';
 import {
   dataDirWith,
   eventually,
   getJson,
   type JsonReply,
-  killAll,
   type Proc,
   postJson,
   startScanpay,
 } from './hub-processes.ts';
-import { type PgCluster, startPgCluster } from './pg-cluster.ts';
+import { hubStoreForTests, hubWaiting, sellInstant, startTill } from './hub-store.ts';
 
 const ADMIN = 'admin-token-for-the-off-and-on-test-01';
 const REFUND_KEY = 'refund-key-for-the-off-and-on-test-0001';
-let cluster: PgCluster;
-let database: string;
-let pool: pg.Pool;
-let sandbox: Proc;
-const removals: (() => void)[] = [];
-
-beforeAll(async () => {
-  cluster = await startPgCluster();
-  database = await cluster.createDatabase('hub_off_on');
-  pool = new pg.Pool({ connectionString: database, max: 2 });
-  await migrateHub(pool);
-  sandbox = await startScanpay(['sandbox', '--port', '0']);
-});
-afterAll(async () => {
-  killAll();
-  await pool?.end();
-  await cluster?.stop();
-  for (const remove of removals) remove();
-});
-
-function startTerminal(dir: string, hub?: { url: string; token: string }): Promise<Proc> {
-  const args = ['serve', '--port', '0', '--data', dir, '--sandbox', String(sandbox.line.url)];
-  if (hub) args.push('--hub', hub.url, '--hub-token', hub.token);
-  return startScanpay(args);
-}
-
-async function sell(terminal: Proc, orderNo: string, fen: number): Promise<void> {
-  const code = await postJson(`${sandbox.line.url}/_sandbox/wallet/codes`, {
-    wallet: 'wxpay',
-    behavior: 'instant',
-  });
-  const paid = await postJson(`${terminal.line.url}/api/createPayment`, {
-    data: { out_trade_no: orderNo, total_fee: fen, subject: 'off and on', auth_code: code.body.authCode },
-  });
-  expect(paid.body).toMatchObject({ code: 0, attempt: { phase: 'paid' } });
-}
-
-async function waiting(terminal: Proc): Promise<JsonReply> {
-  return (await postJson(`${terminal.line.url}/api/health`, {})).body.value.hub?.waiting;
-}
+const store = hubStoreForTests('hub_off_on');
+const startTerminal = (dir: string, hub?: { url: string; token: string }) => startTill(store, dir, hub);
+const sell = (till: Proc, orderNo: string, fen: number) =>
+  sellInstant(store, till, orderNo, fen, 'off and on');
+const waiting = hubWaiting;
 
 describe('a till whose hub is turned off and on again', () => {
   it('forwards every change made while off, exactly once, under that till', async () => {
-    const t1Token = await enrolTerminal(pool, 'T1', Date.now());
-    const t2Token = await enrolTerminal(pool, 'T2', Date.now());
-    const hub = await startScanpay(['hub', '--port', '0', '--database', database], {
+    const t1Token = await enrolTerminal(store.pool, 'T1', Date.now());
+    const t2Token = await enrolTerminal(store.pool, 'T2', Date.now());
+    const hub = await startScanpay(['hub', '--port', '0', '--database', store.database], {
       SCANPAY_HUB_ADMIN_TOKEN: ADMIN,
     });
     const hubUrl = String(hub.line.url);
     const server = { api_keys: [{ id: 'office', key: REFUND_KEY, permissions: ['refund', 'query'] }] };
     const d1 = dataDirWith({ terminal_id: 'T1', server });
     const d2 = dataDirWith({ terminal_id: 'T2' });
-    removals.push(d1.remove, d2.remove);
+    store.removeLater(d1.remove);
+    store.removeLater(d2.remove);
     const t2 = await startTerminal(d2.dir, { url: hubUrl, token: t2Token });
 
     // On: T1 sells one order and it reaches the hub.
@@ -113,17 +76,17 @@ describe('a till whose hub is turned off and on again', () => {
       ['T1', 'T1ON1', 2, 100], // 2: partly refunded
       ['T2', 'T2DURING', 1, 0],
     ]);
-    const refunds = await pool.query(
+    const refunds = await store.pool.query(
       'SELECT terminal_id, order_no, refund_fee::int AS refund_fee FROM hub_refunds',
     );
     expect(refunds.rows).toEqual([{ terminal_id: 'T1', order_no: 'T1ON1', refund_fee: 100 }]);
-    const shifts = await pool.query('SELECT terminal_id, cashier, closed_at FROM hub_shifts');
+    const shifts = await store.pool.query('SELECT terminal_id, cashier, closed_at FROM hub_shifts');
     expect(shifts.rows).toHaveLength(1);
     expect(shifts.rows[0]).toMatchObject({ terminal_id: 'T1', cashier: 'dee' });
     expect(shifts.rows[0].closed_at).not.toBeNull();
 
     // Exactly once: T1's seqs run 1..n with no gap (every change arrived) and no change twice.
-    const changes = await pool.query(
+    const changes = await store.pool.query(
       "SELECT seq::int AS seq, kind, ref, payload::text AS payload FROM hub_changes WHERE terminal_id = 'T1' ORDER BY seq",
     );
     const seqs = changes.rows.map((r) => r.seq);

@@ -7,66 +7,32 @@
  * the terminal that sold it. (Two terminals reusing one order number is in hub-service.test.ts: on
  * one merchant the provider itself refuses a second out_trade_no.)
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateHub } from '../../core/hub/hub-schema.ts';
+import { describe, expect, it } from 'vitest';
 import { enrolTerminal, revokeTerminal } from '../../core/hub/terminal-tokens.ts';
 import {
   dataDirWith,
   eventually,
   getJson,
   type JsonReply,
-  killAll,
   type Proc,
   postJson,
   startScanpay,
 } from './hub-processes.ts';
-import { type PgCluster, startPgCluster } from './pg-cluster.ts';
+import { hubStoreForTests, sellInstant, startTill } from './hub-store.ts';
 
 const ADMIN = 'admin-token-for-the-e2e-hub-test-01';
-let cluster: PgCluster;
-let database: string;
-let pool: pg.Pool;
-let sandbox: Proc;
-const removals: (() => void)[] = [];
-
-beforeAll(async () => {
-  cluster = await startPgCluster();
-  database = await cluster.createDatabase('hub_e2e');
-  pool = new pg.Pool({ connectionString: database, max: 2 });
-  await migrateHub(pool);
-  sandbox = await startScanpay(['sandbox', '--port', '0']);
-});
-afterAll(async () => {
-  killAll();
-  await pool?.end();
-  await cluster?.stop();
-  for (const remove of removals) remove();
-});
+const store = hubStoreForTests('hub_e2e');
 
 function startHub(port = 0): Promise<Proc> {
-  return startScanpay(['hub', '--port', String(port), '--database', database], {
+  return startScanpay(['hub', '--port', String(port), '--database', store.database], {
     SCANPAY_HUB_ADMIN_TOKEN: ADMIN,
   });
 }
 
-async function startTerminal(dir: string, hub?: { url: string; token: string }): Promise<Proc> {
-  const args = ['serve', '--port', '0', '--data', dir, '--sandbox', String(sandbox.line.url)];
-  if (hub) args.push('--hub', hub.url, '--hub-token', hub.token);
-  return startScanpay(args);
-}
-
+const startTerminal = (dir: string, hub?: { url: string; token: string }) => startTill(store, dir, hub);
 /** One instant WeChat sale of `fen` as order `orderNo`; asserts it is paid at the till. */
-async function sell(terminal: Proc, orderNo: string, fen: number): Promise<void> {
-  const code = await postJson(`${sandbox.line.url}/_sandbox/wallet/codes`, {
-    wallet: 'wxpay',
-    behavior: 'instant',
-  });
-  const paid = await postJson(`${terminal.line.url}/api/createPayment`, {
-    data: { out_trade_no: orderNo, total_fee: fen, subject: 'hub test', auth_code: code.body.authCode },
-  });
-  expect(paid.body).toMatchObject({ code: 0, attempt: { phase: 'paid' } });
-}
+const sell = (terminal: Proc, orderNo: string, fen: number) =>
+  sellInstant(store, terminal, orderNo, fen, 'hub test');
 
 async function hubOrders(
   hubUrl: string,
@@ -82,15 +48,16 @@ async function health(terminal: Proc): Promise<JsonReply> {
 describe('two terminals forwarding to the store hub', () => {
   it('every order arrives exactly once, paid, under the terminal that sold it', async () => {
     const sold: [string, string, number][] = [];
-    const t1Token = await enrolTerminal(pool, 'T1', Date.now());
-    const t2Token = await enrolTerminal(pool, 'T2', Date.now());
+    const t1Token = await enrolTerminal(store.pool, 'T1', Date.now());
+    const t2Token = await enrolTerminal(store.pool, 'T2', Date.now());
     const hubA = await startHub();
     const hubAUrl = String(hubA.line.url);
     const hubAPort = new URL(hubAUrl).port;
     const d1 = dataDirWith({ terminal_id: 'T1' });
     // T2 takes its hub from config.json rather than the command line.
     const d2 = dataDirWith({ terminal_id: 'T2', hub: { url: hubAUrl, token: t2Token } });
-    removals.push(d1.remove, d2.remove);
+    store.removeLater(d1.remove);
+    store.removeLater(d2.remove);
     let t1 = await startTerminal(d1.dir, { url: hubAUrl, token: t1Token });
     const t2 = await startTerminal(d2.dir);
 
@@ -134,7 +101,7 @@ describe('two terminals forwarding to the store hub', () => {
     );
 
     // The same changes delivered again (a crash after the hub's commit) store nothing new.
-    const { rows } = await pool.query(
+    const { rows } = await store.pool.query(
       "SELECT seq::int AS seq, kind, ref, payload, at::float8 AS at FROM hub_changes WHERE terminal_id = 'T1' ORDER BY seq",
     );
     const again = await postJson(
@@ -149,7 +116,7 @@ describe('two terminals forwarding to the store hub', () => {
     expect(again.body).toMatchObject({ ok: true, stored: 0, duplicates: rows.length });
 
     // T2 is revoked: its next sale is paid at the till but never reaches the hub.
-    await revokeTerminal(pool, 'T2', Date.now());
+    await revokeTerminal(store.pool, 'T2', Date.now());
     await sell(t2, 'T2LATE', 999);
     await eventually('T2 to show its token refused', async () =>
       (await health(t2)).hub?.problem === 'token_refused' ? true : undefined,
