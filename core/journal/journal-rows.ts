@@ -12,8 +12,10 @@ export const ATTEMPT_ROW =
  * recent orders that can be an observation (core/domain/poll-learning.ts confirmationOf: payment
  * code, at least one query, paid or reversed), newest order first, oldest attempt first. SQLite
  * filters on the snapshot's own fields, so the many attempts paid without a query are neither
- * parsed nor kept in JavaScript (docs/benchmarks.md, issue 20). A snapshot that is not JSON is returned too, so it is
- * rebuilt and set aside exactly as any other read of it would do.
+ * parsed nor kept in JavaScript (docs/benchmarks.md, issue 20). A snapshot that is not JSON is
+ * returned too, so it is rebuilt and set aside as any other read of it would do; one that is JSON
+ * but not a readable snapshot comes back only if those fields match (a rebuilt attempt has no
+ * queries, so it could not be an observation), and is set aside when anything else reads it.
  */
 export const RECENT_POLLED_ATTEMPTS = `SELECT a.out_trade_no, a.order_no, a.attempt_index, a.phase, a.final, a.state, a.created_at, a.updated_at
   FROM (SELECT order_no, created_at FROM orders ORDER BY created_at DESC, order_no DESC LIMIT ?) o
