@@ -17,7 +17,7 @@ import type { EngineLogger } from './engine-deps.ts';
 
 /** New observations between two fits (a fit takes a few ms). */
 const REFIT_EVERY = 50;
-/** Orders read from the journal per turn of the event loop at start-up. */
+/** Observations added (each with its timeline read) per turn of the event loop at start-up. */
 const SEED_CHUNK = 100;
 
 function sameDelays(a: readonly number[], b: readonly number[]): boolean {
@@ -40,28 +40,30 @@ export class PollTuner {
   }
 
   /**
-   * Start-up: reads the most recent finished attempts from the journal, SEED_CHUNK orders per turn
-   * of the event loop so recover() and the first requests are not held up, then fits every provider.
-   * Until it is done new charges use what is known (the default at first). Resolves when done.
+   * Start-up: reads the observations of the LEARNING.maxSamples most recent orders from the journal
+   * (one query: only the attempts that polled, picked out by SQLite, so the start over a long
+   * history neither parses nor keeps the rest: docs/benchmarks.md, issue 20), then adds SEED_CHUNK
+   * of them per turn of the event loop, each with its timeline, so recover() and the first requests
+   * are not held up, and fits every provider. Until it is done new charges use what is known (the
+   * default at first). Resolves when done.
    */
   seedSoon(): Promise<void> {
     if (!this.enabled || this.seeding) return this.seeding ?? Promise.resolve();
-    const seen: AttemptState[] = [];
     const done = Promise.withResolvers<void>();
-    const step = (offset: number) =>
+    let attempts: AttemptState[] = [];
+    const step = (from: number) =>
       setImmediate(() => {
-        let more = false;
-        this.safely(() => {
-          const { orders } = this.journal.listOrders({ offset, limit: SEED_CHUNK });
-          for (const order of orders) seen.push(...this.journal.attemptsOf(order.orderNo));
-          more = orders.length === SEED_CHUNK && offset + SEED_CHUNK < LEARNING.maxSamples;
-        });
-        if (more) return step(offset + SEED_CHUNK);
-        this.safely(() => {
+        const read = this.safely(() => {
           // Newest first from the journal: add oldest first, so the ring keeps the most recent.
-          for (const attempt of seen.reverse()) this.add(attempt);
-          for (const provider of this.samples.keys()) this.fit(provider);
+          if (from === 0) attempts = this.journal.recentPolledAttempts(LEARNING.maxSamples).reverse();
+          for (const attempt of attempts.slice(from, from + SEED_CHUNK)) this.add(attempt);
         });
+        if (read && from + SEED_CHUNK < attempts.length) return step(from + SEED_CHUNK);
+        // A journal fault while reading: no learned schedule (the default stays), one warning.
+        if (read)
+          this.safely(() => {
+            for (const provider of this.samples.keys()) this.fit(provider);
+          });
         done.resolve();
       });
     step(0);
@@ -70,11 +72,13 @@ export class PollTuner {
   }
 
   /** Learning must never disturb a payment: a journal fault here costs the learned schedule, nothing else. */
-  private safely(work: () => void): void {
+  private safely(work: () => void): boolean {
     try {
       work();
+      return true;
     } catch (error) {
       this.logger.warn('poll schedule not learned', { error: String(error) });
+      return false;
     }
   }
 

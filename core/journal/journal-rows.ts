@@ -7,6 +7,23 @@ export type Row = Record<string, SQLInputValue>;
 /** The columns every attempt read needs: the snapshot plus what rebuilds an unreadable one. */
 export const ATTEMPT_ROW =
   'SELECT out_trade_no, order_no, attempt_index, phase, final, state, created_at, updated_at FROM attempts';
+/**
+ * Poll learning's start-up read (SqliteJournal.recentPolledAttempts): the attempts of the `?` most
+ * recent orders that can be an observation (core/domain/poll-learning.ts confirmationOf: payment
+ * code, at least one query, paid or reversed), newest order first, oldest attempt first. SQLite
+ * filters on the snapshot's own fields, so the many attempts paid without a query are neither
+ * parsed nor kept in JavaScript (docs/benchmarks.md, issue 20). A snapshot that is not JSON is
+ * returned too, so it is rebuilt and set aside as any other read of it would do; one that is JSON
+ * but not a readable snapshot comes back only if those fields match (a rebuilt attempt has no
+ * queries, so it could not be an observation), and is set aside when anything else reads it.
+ */
+export const RECENT_POLLED_ATTEMPTS = `SELECT a.out_trade_no, a.order_no, a.attempt_index, a.phase, a.final, a.state, a.created_at, a.updated_at
+  FROM (SELECT order_no, created_at FROM orders ORDER BY created_at DESC, order_no DESC LIMIT ?) o
+  JOIN attempts a ON a.order_no = o.order_no
+  WHERE json_valid(a.state) = 0
+    OR (json_extract(a.state, '$.mode') = 'micropay' AND json_extract(a.state, '$.queryCount') > 0
+        AND json_extract(a.state, '$.phase') IN ('paid', 'reversed'))
+  ORDER BY o.created_at DESC, o.order_no DESC, a.attempt_index`;
 export function nullableString(value: SQLInputValue | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
 }

@@ -34,7 +34,14 @@ import {
   updateAttemptRow,
   upsertRefundRow,
 } from './journal-row-writes.ts';
-import { ATTEMPT_ROW, type Row, toCallback, toOrder, toRefund } from './journal-rows.ts';
+import {
+  ATTEMPT_ROW,
+  RECENT_POLLED_ATTEMPTS,
+  type Row,
+  toCallback,
+  toOrder,
+  toRefund,
+} from './journal-rows.ts';
 import { type GuardedStatement, GuardedStatements, type Statements } from './journal-statements.ts';
 import { type MigrationReport, migrate } from './migrations.ts';
 
@@ -245,6 +252,11 @@ export class SqliteJournal implements Journal {
     const rows = this.guard(() =>
       this.stmt(`${ATTEMPT_ROW} WHERE order_no = ? ORDER BY attempt_index`).all(orderNo),
     ) as Row[];
+    return rows.map((row) => this.toAttempt(row));
+  }
+
+  recentPolledAttempts(orders: number): AttemptState[] {
+    const rows = this.guard(() => this.stmt(RECENT_POLLED_ATTEMPTS).all(orders)) as Row[];
     return rows.map((row) => this.toAttempt(row));
   }
 

@@ -50,6 +50,11 @@ export interface Journal {
   findOrder(ref: string): OrderRecord | undefined;
   getAttempt(outTradeNo: string): AttemptState | undefined;
   attemptsOf(orderNo: string): AttemptState[];
+  /**
+   * Of the `orders` most recent orders, the finished payment-code attempts that sent at least one
+   * query (paid or reversed): poll learning's observations at start-up. Newest order first.
+   */
+  recentPolledAttempts(orders: number): AttemptState[];
   unresolvedAttempts(): AttemptState[];
   /** An attempt charged with the same payment code since `since` (ms). */
   attemptWithCodeSince(authCodeHash: string, since: number): AttemptState | undefined;

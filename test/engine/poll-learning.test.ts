@@ -151,7 +151,7 @@ describe("learning never stands in a payment's way", () => {
       journal: (j) =>
         new Proxy(j, {
           get(target, property, receiver) {
-            if (property === 'timeline' || property === 'listOrders')
+            if (property === 'timeline' || property === 'recentPolledAttempts')
               return () => {
                 throw new Error('disk I/O error');
               };
