@@ -31,6 +31,7 @@ export function attemptView(state: AttemptState): AttemptView {
 export function refundView(refund: RefundRecord): RefundView {
   return {
     out_refund_no: refund.outRefundNo,
+    out_trade_no: refund.outTradeNo,
     refund_fee: refund.refundFee,
     status: refund.status,
     reason: refund.reason,
