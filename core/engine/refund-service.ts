@@ -139,7 +139,10 @@ export class RefundService {
     const order = this.journal.getOrder(input.orderNo);
     if (!order) throw new NotFoundError('order_not_found', `no order ${input.orderNo}`);
     if (input.outTradeNo === order.paidOutTradeNo)
-      throw new ConflictError('not_paid_twice', `${input.outTradeNo} is the payment of order ${order.orderNo}`);
+      throw new ConflictError(
+        'not_paid_twice',
+        `${input.outTradeNo} is the payment of order ${order.orderNo}`,
+      );
     const earlier = this.journal.refundsOf(order.orderNo).filter((r) => r.outTradeNo === input.outTradeNo);
     const open = earlier.find((r) => r.status === 'pending');
     if (open) return this.resolve(open);
@@ -245,7 +248,8 @@ export class RefundService {
     const order = this.journal.getOrder(record.orderNo)!;
     const gateway = this.gatewayFor(order);
     // A second payment's refund names that attempt's own trade: its transaction id and amount.
-    const other = record.outTradeNo === order.paidOutTradeNo ? undefined : this.journal.getAttempt(record.outTradeNo);
+    const other =
+      record.outTradeNo === order.paidOutTradeNo ? undefined : this.journal.getAttempt(record.outTradeNo);
     const transactionId = other ? other.transactionId : order.transactionId;
     const totalFee = other ? other.totalFee : order.totalFee;
     const ref = {

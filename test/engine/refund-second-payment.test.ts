@@ -161,7 +161,11 @@ describe('refund_payment: the second payment of an order paid twice', () => {
     const trade = h.ali.trades.get(attempt.outTradeNo)!;
     trade.state = 'paid';
     trade.captured = 700;
-    h.engine.notifyPaid(attempt.outTradeNo, { kind: 'paid', transactionId: trade.transactionId, totalFee: 700 });
+    h.engine.notifyPaid(attempt.outTradeNo, {
+      kind: 'paid',
+      transactionId: trade.transactionId,
+      totalFee: 700,
+    });
     await settle(h);
     await expect(
       h.engine.settleAttention(attempt.orderNo, { action: 'refund_payment', ...who }),
