@@ -5,6 +5,8 @@
  * refund query first, then by re-sending the same request: a quick bounded burst, then slow
  * follow-ups for as long as the provider may still be processing, bounded by the refund's age
  * (the schedule is data: REFUND_TIMING in core/domain/timing.ts). Start-up resumes them; shutdown stops the waiting at once (the journal has the state).
+ * While one of an order's refunds is unanswered, a new one for that order is refused (refund_in_flight):
+ * this guard in the service protects every client, not only the till's own pages.
  */
 
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../common/errors.ts';
@@ -93,6 +95,16 @@ export class RefundService {
     }
     const all = this.journal.refundsOf(order.orderNo);
     const refunds = ownRefunds(order, all);
+    // A refund the provider has not answered may still be taken: a new number for the same money
+    // could refund twice (a till whose page reloaded after a lost reply, an integrator retrying
+    // with a fresh number). Only its repeat (same out_refund_no, answered above) goes on.
+    const unanswered = refunds.find((r) => r.status === 'pending');
+    if (unanswered)
+      throw new ConflictError(
+        'refund_in_flight',
+        `refund ${unanswered.outRefundNo} of ${unanswered.refundFee} fen on this order has no answer from the provider yet: wait for it, or repeat it with that out_refund_no`,
+        { out_refund_no: unanswered.outRefundNo, refund_fee: unanswered.refundFee },
+      );
     const committed = refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.refundFee, 0);
     const remaining = order.totalFee - committed;
     const refundFee = input.refund_fee ?? remaining;
