@@ -183,6 +183,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'refund.paid': 'Paid',
   'refund.refunded': 'Refunded',
   'refund.refundable': 'Refundable',
+  'refund.repeat_unanswered':
+    'A refund of {amount} has no answer from the provider yet: Refund repeats that same refund (it cannot be taken twice).',
   'refund.amount': 'Refund amount (empty = full)',
   'refund.reason': 'Reason (optional)',
   'refund.pin': 'Supervisor PIN',
