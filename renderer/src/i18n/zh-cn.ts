@@ -172,7 +172,8 @@ export const zhCN = {
   'refund.paid': '实收',
   'refund.refunded': '已退',
   'refund.refundable': '可退',
-  'refund.repeat_unanswered': '有一笔 {amount} 的退款支付平台还没有答复：点退款会重复这同一笔（不会退两次）。',
+  'refund.repeat_unanswered':
+    '有一笔 {amount} 的退款支付平台还没有答复：点退款会重复这同一笔（不会退两次）。',
   'refund.amount': '退款金额（留空为全额）',
   'refund.reason': '退款原因（可选）',
   'refund.pin': '主管密码',
