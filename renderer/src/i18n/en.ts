@@ -151,7 +151,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'attention.settle.close_unpaid': 'Close as unpaid',
   'attention.settle.mark_refund': 'Refund the customer',
   'attention.settle.refund_payment': 'Refund this second payment',
-  'attention.settle.needs_paid_twice': 'Only for a second payment of an order another payment paid',
+  'attention.refund_payment.pending':
+    'Refund of {amount} asked: no answer yet from the provider. The till keeps asking with the same refund number; this stays here until it answers.',
+  'attention.refund_payment.failed':
+    'The provider refused the refund: {reason}. Nothing was refunded; try again or ask the provider.',
   'attention.evidence.paid_twice': 'The order was paid by another payment: this one is a second payment',
   'attention.settle.needs_check': 'Check with the provider first',
   'attention.settle.needs_paid': 'Only when the provider says paid',

@@ -142,7 +142,9 @@ export const zhCN = {
   'attention.settle.close_unpaid': '按未收款关闭',
   'attention.settle.mark_refund': '退款给顾客',
   'attention.settle.refund_payment': '退还这笔重复付款',
-  'attention.settle.needs_paid_twice': '仅用于已由另一笔付款支付的订单的重复付款',
+  'attention.refund_payment.pending':
+    '已发起 {amount} 退款，支付平台还没有答复。本机会用同一退款单号继续查询，答复前这一项留在待处理。',
+  'attention.refund_payment.failed': '支付平台拒绝退款：{reason}。没有退款；请重试或联系支付平台。',
   'attention.evidence.paid_twice': '订单已由另一笔付款支付：这一笔是重复付款',
   'attention.settle.needs_check': '请先向支付平台核实',
   'attention.settle.needs_paid': '平台显示已支付时才能选择',
