@@ -160,7 +160,13 @@ export class RefundService {
     if (open) return this.resolve(open);
     const done = earlier.find((r) => r.status === 'succeeded');
     if (done) return done;
-    this.gatewayFor(order); // fail before writing when the provider is not configured
+    const attempt = this.journal.getAttempt(input.outTradeNo);
+    if (attempt?.orderNo !== order.orderNo)
+      throw new NotFoundError(
+        'attempt_not_found',
+        `no attempt ${input.outTradeNo} of order ${order.orderNo}`,
+      );
+    this.gatewayFor(attempt); // its own provider, maybe not the order's; fail before writing when not configured
     let n = earlier.length + 1;
     while (this.journal.getRefund(`${input.outTradeNo}D${n}`)) n++;
     const now = this.clock.now();
@@ -258,10 +264,10 @@ export class RefundService {
   private async resolveLoop(initial: RefundRecord): Promise<RefundRecord> {
     let record = initial;
     const order = this.journal.getOrder(record.orderNo)!;
-    const gateway = this.gatewayFor(order);
-    // A second payment's refund names that attempt's own trade: its transaction id and amount.
+    // A second payment's refund names that attempt's own trade: its provider, transaction id and amount.
     const other =
       record.outTradeNo === order.paidOutTradeNo ? undefined : this.journal.getAttempt(record.outTradeNo);
+    const gateway = this.gatewayFor(other ?? order);
     const transactionId = other ? other.transactionId : order.transactionId;
     const totalFee = other ? other.totalFee : order.totalFee;
     const ref = {
@@ -345,13 +351,14 @@ export class RefundService {
     return next;
   }
 
-  private gatewayFor(order: OrderRecord): PaymentGateway {
-    const merchant = this.merchants.get(order.pid);
-    const gateway = merchant?.gateways.find((g) => g.provider === order.provider);
+  /** The gateway of the order's paying provider, or of a second payment's attempt (its own provider). */
+  private gatewayFor(holder: Pick<OrderRecord, 'pid' | 'provider'>): PaymentGateway {
+    const merchant = this.merchants.get(holder.pid);
+    const gateway = merchant?.gateways.find((g) => g.provider === holder.provider);
     if (!gateway)
       throw new UnavailableError(
         'provider_not_configured',
-        `no ${order.provider} gateway for merchant ${order.pid}`,
+        `no ${holder.provider} gateway for merchant ${holder.pid}`,
       );
     return gateway;
   }

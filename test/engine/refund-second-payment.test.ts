@@ -6,7 +6,7 @@
  * its own refundable amount untouched.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { aliCode, createHarness, type Harness, settle } from './harness.ts';
+import { aliCode, createHarness, type Harness, settle, wxCode } from './harness.ts';
 
 let h: Harness;
 beforeEach(() => {
@@ -152,6 +152,41 @@ describe('refund_payment: the second payment of an order paid twice', () => {
     expect(again.refund?.outRefundNo).not.toBe(result.refund?.outRefundNo);
     expect(h.ali.held(first)).toBe(0);
     expect(h.journal.getAttempt(first)!.phase).toBe('reversed');
+  });
+
+  it('the second payment went through another provider: refunded there, not at the order’s', async () => {
+    const code = aliCode();
+    h.ali.customers.set(code, 'insufficient');
+    const first = await h.engine.pay({
+      out_trade_no: 'MIX1',
+      auth_code: code,
+      total_fee: 600,
+      subject: 'Tea',
+    });
+    await settle(h);
+    await h.engine.pay({ out_trade_no: 'MIX1', auth_code: wxCode(), total_fee: 600, subject: 'Tea' });
+    await settle(h);
+    expect(h.engine.orderView('MIX1')).toMatchObject({ status: 1, provider: 'wxpay' });
+    h.ali.trades.set(first.outTradeNo, {
+      outTradeNo: first.outTradeNo,
+      authCode: null,
+      state: 'paid',
+      totalFee: 600,
+      captured: 600,
+      refunded: 0,
+      transactionId: 'ALI-LATE',
+      refunds: new Map(),
+      qr: false,
+    });
+    h.engine.notifyPaid(first.outTradeNo, { kind: 'paid', transactionId: 'ALI-LATE', totalFee: 600 });
+    await settle(h);
+
+    const result = await h.engine.settleAttention('MIX1', { action: 'refund_payment', ...who });
+    await settle(h);
+    expect(result.refund?.status).toBe('succeeded');
+    expect(h.ali.held(first.outTradeNo)).toBe(0);
+    expect(h.wx.calls.filter((c) => c.op === 'refund')).toHaveLength(0);
+    expect(h.wx.held('MIX1_2')).toBe(600);
   });
 
   it('is refused for an attempt whose order was not paid by another attempt (mark_refund is for that)', async () => {
