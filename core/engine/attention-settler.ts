@@ -146,6 +146,11 @@ export class AttentionSettler {
     return { attempt: settled, evidence };
   }
 
+  /** Start-up: ends the attempts whose second-payment refund succeeded just before a crash. */
+  finishAnsweredRefunds(): number {
+    return this.secondPayments.finishAnswered();
+  }
+
   /**
    * A verified paid notification for an attempt that had ended closed or failed. One query (the
    * provider's word; the notification is only evidence): when it confirms the payment of the

@@ -327,6 +327,7 @@ export class CheckoutEngine {
       emitAttempt: (state) => this.emitAttempt(state),
     });
     const refunds = this.refunds.resumePending();
+    this.settler.finishAnsweredRefunds(); // a second payment refunded just before a crash
     const owed = this.journal.owedCallbacks();
     for (const callback of owed) this.runCallback(callback.orderNo);
     this.logger.info('recovery started', { attempts, refunds, callbacks: owed.length });

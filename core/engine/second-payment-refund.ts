@@ -80,6 +80,25 @@ export class SecondPaymentRefunds {
     return refund;
   }
 
+  /**
+   * Start-up: a refund answered succeeded whose attempt still waits on 待处理 (the process stopped
+   * between the two writes) ends that attempt now. Returns how many.
+   */
+  finishAnswered(): number {
+    const { journal } = this.deps;
+    let count = 0;
+    for (const waiting of journal.unresolvedAttempts()) {
+      if (waiting.phase !== 'needs_attention' || waiting.attention?.code !== PAID_AFTER_FINAL) continue;
+      const done = journal
+        .refundsOf(waiting.orderNo)
+        .find((r) => r.outTradeNo === waiting.outTradeNo && r.status === 'succeeded');
+      if (!done) continue;
+      this.answered(done);
+      count++;
+    }
+    return count;
+  }
+
   /** A second payment's refund is answered: the attempt ends refunded, or shows the provider's refusal. */
   private answered(refund: RefundRecord): void {
     const { journal, clock } = this.deps;

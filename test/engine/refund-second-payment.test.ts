@@ -6,6 +6,7 @@
  * its own refundable amount untouched.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AttemptState } from '../../core/domain/attempt-state.ts';
 import { aliCode, createHarness, type Harness, settle, wxCode } from './harness.ts';
 
 let h: Harness;
@@ -117,6 +118,35 @@ describe('refund_payment: the second payment of an order paid twice', () => {
     expect([...h.ali.trades.get(first)!.refunds.keys()]).toEqual([owed.outRefundNo]);
     expect(h.journal.getAttempt(first)!.phase).toBe('reversed');
     expect(h.engine.orderView('DUP1')!.refunded_fee).toBe(0);
+  });
+
+  it('a crash after the refund’s answer was journaled, before the attempt ended: the next start ends it', async () => {
+    h.dispose();
+    let crash = true;
+    h = createHarness({
+      journal: (j) =>
+        new Proxy(j, {
+          get(target, key, receiver) {
+            if (key === 'recordOutcome')
+              return (state: AttemptState, op: string, ...rest: unknown[]) => {
+                if (crash && op === 'second_payment_refunded') throw new Error('power cut');
+                return (target.recordOutcome as (...a: unknown[]) => void).call(target, state, op, ...rest);
+              };
+            const value = Reflect.get(target, key, receiver);
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        }),
+    });
+    const { first } = await paidTwice();
+    await h.engine.settleAttention('DUP1', { action: 'refund_payment', ...who }).catch(() => undefined);
+    expect(h.journal.refundsOf('DUP1')[0]?.status).toBe('succeeded');
+    expect(h.journal.getAttempt(first)!.phase).toBe('needs_attention');
+
+    crash = false;
+    h.restart().recover();
+    await settle(h);
+    expect(h.journal.getAttempt(first)).toMatchObject({ phase: 'reversed', reverseAction: 'refund' });
+    expect(h.ali.calls.filter((c) => c.op === 'refund')).toHaveLength(1);
   });
 
   it('asked twice while the first is unanswered: the same refund, not a second one', async () => {
