@@ -250,7 +250,11 @@ function confirmsHeld(
   state: AttemptState,
   evidence: PaymentOutcome,
 ): Extract<PaymentOutcome, { kind: 'paid' | 'refunded' }> {
-  if (evidence.kind === 'unknown') settledAttempt(state, evidence, 'refund_payment', 0); // throws provider_unreachable
+  if (evidence.kind === 'unknown')
+    throw new UnavailableError(
+      'provider_unreachable',
+      `the provider could not confirm it holds this payment (${evidence.reason}): try again when it answers`,
+    );
   if ((evidence.kind === 'paid' || evidence.kind === 'refunded') && evidence.totalFee === state.totalFee)
     return evidence;
   throw notConfirmed('refund_payment', evidence);

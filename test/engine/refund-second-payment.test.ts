@@ -219,6 +219,17 @@ describe('refund_payment: the second payment of an order paid twice', () => {
     expect(h.wx.held('MIX1_2')).toBe(600);
   });
 
+  it('the provider cannot be asked whether it holds the payment: nothing is journaled or refunded, the item stays', async () => {
+    const { first } = await paidTwice();
+    h.ali.offline = true;
+    await expect(
+      h.engine.settleAttention('DUP1', { action: 'refund_payment', ...who }),
+    ).rejects.toMatchObject({ code: 'provider_unreachable' });
+    expect(h.journal.refundsOf('DUP1')).toEqual([]);
+    expect(h.ali.calls.filter((c) => c.op === 'refund')).toHaveLength(0);
+    expect(h.journal.getAttempt(first)!.attention?.code).toBe('paid_after_final');
+  });
+
   it('is refused for an attempt whose order was not paid by another attempt (mark_refund is for that)', async () => {
     const attempt = await h.engine.startQr({ total_fee: 700, subject: 'Massage', provider: 'alipay' });
     h.engine.stop(attempt.outTradeNo);
