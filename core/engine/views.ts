@@ -25,6 +25,7 @@ export function attemptView(state: AttemptState): AttemptView {
     query_count: state.queryCount,
     reverse_count: state.reverseCount,
     next_action_at: state.nextActionAt,
+    ...(state.phase === 'reversed' && state.reverseAction ? { reverse_action: state.reverseAction } : {}),
   };
 }
 

@@ -66,6 +66,8 @@ describe('refund_payment: the second payment of an order paid twice', () => {
     expect(attempt.reverseAction).toBe('refund');
     expect(attempt.attention).toBeNull();
     expect(h.journal.unresolvedAttempts().map((a) => a.outTradeNo)).not.toContain(first);
+    const shown = h.engine.orderDetail('DUP1').attempts.find((a) => a.out_trade_no === first);
+    expect(shown).toMatchObject({ phase: 'reversed', reverse_action: 'refund', attention: null });
 
     const order = h.engine.orderView('DUP1')!;
     expect(order.status).toBe(1);

@@ -72,6 +72,11 @@ export interface AttemptView {
   readonly attention: ProblemView | null;
   readonly query_count: number;
   readonly reverse_count: number;
+  /**
+   * Phase reversed with the money refunded after it was taken (an Alipay cancel that refunded, a
+   * second payment refunded from 待处理); absent otherwise and from older services.
+   */
+  readonly reverse_action?: 'close' | 'refund';
   /** When the engine takes its next step (query, reversal), for the countdown; 0 = now. */
   readonly next_action_at?: number;
 }

@@ -177,6 +177,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'phase.paid': 'paid',
   'phase.failed': 'failed',
   'phase.reversed': 'reversed',
+  'phase.reversed_refunded': 'refunded after it was taken',
   'phase.closed': 'closed',
   'phase.needs_attention': 'needs attention',
   'refund.title': 'Refund',

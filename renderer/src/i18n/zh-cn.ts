@@ -165,6 +165,7 @@ export const zhCN = {
   'phase.paid': '已支付',
   'phase.failed': '失败',
   'phase.reversed': '已撤销',
+  'phase.reversed_refunded': '扣款后已退还',
   'phase.closed': '已关闭',
   'phase.needs_attention': '需要处理',
   'refund.title': '退款',
