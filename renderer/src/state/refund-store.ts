@@ -107,120 +107,124 @@ const initial: RefundState = {
   unanswered: null,
 };
 
+/** The order as the service has it now, if it is still the one on screen (its refunds name a pending ask). */
+async function reloadOrder(
+  bridge: RendererBridge,
+  set: StoreApi<RefundState & RefundActions>['setState'],
+  outTradeNo: string,
+): Promise<void> {
+  try {
+    const fresh = await bridge.call('getOrder', { out_trade_no: outTradeNo });
+    set((s) => (s.order?.out_trade_no === outTradeNo ? { order: fresh } : {}));
+  } catch {
+    // The refusal is shown already; the next lookup of the sale brings its refunds.
+  }
+}
+
 export function createRefundStore(
   bridge: RendererBridge,
   elsewhere?: ElsewhereLookup,
   shelf: AskShelf<UnansweredRefund> = refundAskShelf(),
 ): RefundStore {
-  return createStore<RefundState & RefundActions>()((set, get) => {
-    const reload = async (outTradeNo: string) => {
+  return createStore<RefundState & RefundActions>()((set, get) => ({
+    ...initial,
+    setLookup(text) {
+      set({ lookup: text.slice(0, 64) });
+    },
+    async find(ref) {
+      const text = (ref ?? get().lookup).trim();
+      if (!text) return;
+      set({ busy: true, error: null, result: null, order: null, lookup: text });
+      elsewhere?.cleared();
       try {
-        const fresh = await bridge.call('getOrder', { out_trade_no: outTradeNo });
-        set((s) => (s.order?.out_trade_no === outTradeNo ? { order: fresh } : {}));
-      } catch {
-        // The refusal is shown already; the next lookup of the sale brings its refunds.
+        let order: OrderView | null = null;
+        try {
+          order = await bridge.call('getOrder', { out_trade_no: text });
+        } catch (error) {
+          if (toProblem(error).code !== 'order_not_found' && toProblem(error).code !== 'not_found')
+            throw error;
+        }
+        if (!order) {
+          // A transaction id (or an attempt number): search history for an exact match.
+          const list = await bridge.call('listOrders', { search: text, page: 1, page_size: 10 });
+          order =
+            list.orders.find(
+              (o) => o.transaction_id === text || o.out_trade_no === text || o.paid_out_trade_no === text,
+            ) ?? null;
+        }
+        if (!order && (await elsewhere?.notFound(text))) return;
+        if (!order) set({ error: { code: 'order_not_found', message: 'no such order' } });
+        else set({ order, amount: '', pin: '' });
+      } catch (error) {
+        set({ error: toProblem(error) });
+      } finally {
+        set({ busy: false });
       }
-    };
-    return {
-      ...initial,
-      setLookup(text) {
-        set({ lookup: text.slice(0, 64) });
-      },
-      async find(ref) {
-        const text = (ref ?? get().lookup).trim();
-        if (!text) return;
-        set({ busy: true, error: null, result: null, order: null, lookup: text });
-        elsewhere?.cleared();
-        try {
-          let order: OrderView | null = null;
-          try {
-            order = await bridge.call('getOrder', { out_trade_no: text });
-          } catch (error) {
-            if (toProblem(error).code !== 'order_not_found' && toProblem(error).code !== 'not_found')
-              throw error;
-          }
-          if (!order) {
-            // A transaction id (or an attempt number): search history for an exact match.
-            const list = await bridge.call('listOrders', { search: text, page: 1, page_size: 10 });
-            order =
-              list.orders.find(
-                (o) => o.transaction_id === text || o.out_trade_no === text || o.paid_out_trade_no === text,
-              ) ?? null;
-          }
-          if (!order && (await elsewhere?.notFound(text))) return;
-          if (!order) set({ error: { code: 'order_not_found', message: 'no such order' } });
-          else set({ order, amount: '', pin: '' });
-        } catch (error) {
-          set({ error: toProblem(error) });
-        } finally {
-          set({ busy: false });
-        }
-      },
-      pick(order) {
-        elsewhere?.cleared();
-        set({ ...initial, unanswered: get().unanswered, order, lookup: order.out_trade_no });
-      },
-      setAmount(text) {
-        set({ amount: text.replace(/[^\d.]/g, '').slice(0, 12) });
-      },
-      ...refundFormSetters(set),
-      async submit() {
-        const { order, amount, pin, reason, busy, unanswered } = get();
-        if (!order || busy) return;
-        // Every ask carries its own out_refund_no, journaled before the provider is called: repeated
-        // after a lost reply, the service answers with that refund instead of making a second one.
-        // In memory, else kept in the page's storage (a reload), else pending at the service.
-        const repeat =
-          (unanswered?.outTradeNo === order.out_trade_no ? unanswered : null) ??
-          shelf.get(order.out_trade_no) ??
-          pendingAsk(order);
-        const ask = feeToAsk(repeat?.fee ?? null, amount, refundableFee(order));
-        if ('error' in ask) {
-          set({ error: ask.error });
-          return;
-        }
-        const { fee } = ask;
-        const outRefundNo = repeat?.outRefundNo ?? newRefundNo(order.out_trade_no);
-        set({ busy: true, error: null });
-        try {
-          const result = await bridge.call('refund', {
-            out_trade_no: order.out_trade_no,
-            out_refund_no: outRefundNo,
-            refund_fee: fee,
-            pin,
-            ...(reason.trim() ? { refund_desc: reason.trim() } : {}),
-          });
-          set({
-            result,
-            order: result.order,
-            pin: '',
-            amount: '',
-            reason: '',
-            unanswered: repeat ? null : get().unanswered,
-          });
-          if (repeat) shelf.drop(order.out_trade_no);
-        } catch (error) {
-          const problem = toProblem(error);
-          const asked = { outTradeNo: order.out_trade_no, fee, outRefundNo };
-          const next = unansweredAfter(problem.code, asked, repeat !== null, unanswered);
-          set({ error: problem, pin: '', unanswered: next });
-          if (next === asked) shelf.put(order.out_trade_no, asked);
-          else if (repeat && next === null) shelf.drop(order.out_trade_no);
-          // Another ask of this sale is unanswered at the provider (another window, a page before a
-          // reload): the order as the service has it now names it, and the next press repeats it.
-          if (problem.code === 'refund_in_flight') await reload(order.out_trade_no);
-        } finally {
-          set({ busy: false });
-        }
-      },
-      reset() {
-        elsewhere?.cleared();
-        // An unanswered ask outlives the screen being cleared: it is still the next ask for its sale.
-        set({ ...initial, unanswered: get().unanswered });
-      },
-      applyOrder(order) {
-        set((s) => (s.order?.out_trade_no === order.out_trade_no ? { order } : {}));
-      },
-    };
-  });
+    },
+    pick(order) {
+      elsewhere?.cleared();
+      set({ ...initial, unanswered: get().unanswered, order, lookup: order.out_trade_no });
+    },
+    setAmount(text) {
+      set({ amount: text.replace(/[^\d.]/g, '').slice(0, 12) });
+    },
+    ...refundFormSetters(set),
+    async submit() {
+      const { order, amount, pin, reason, busy, unanswered } = get();
+      if (!order || busy) return;
+      // Every ask carries its own out_refund_no, journaled before the provider is called: repeated
+      // after a lost reply, the service answers with that refund instead of making a second one.
+      // In memory, else kept in the page's storage (a reload), else pending at the service.
+      const repeat =
+        (unanswered?.outTradeNo === order.out_trade_no ? unanswered : null) ??
+        shelf.get(order.out_trade_no) ??
+        pendingAsk(order);
+      const ask = feeToAsk(repeat?.fee ?? null, amount, refundableFee(order));
+      if ('error' in ask) {
+        set({ error: ask.error });
+        return;
+      }
+      const { fee } = ask;
+      const outRefundNo = repeat?.outRefundNo ?? newRefundNo(order.out_trade_no);
+      set({ busy: true, error: null });
+      try {
+        const result = await bridge.call('refund', {
+          out_trade_no: order.out_trade_no,
+          out_refund_no: outRefundNo,
+          refund_fee: fee,
+          pin,
+          ...(reason.trim() ? { refund_desc: reason.trim() } : {}),
+        });
+        set({
+          result,
+          order: result.order,
+          pin: '',
+          amount: '',
+          reason: '',
+          unanswered: repeat ? null : get().unanswered,
+        });
+        if (repeat) shelf.drop(order.out_trade_no);
+      } catch (error) {
+        const problem = toProblem(error);
+        const asked = { outTradeNo: order.out_trade_no, fee, outRefundNo };
+        const next = unansweredAfter(problem.code, asked, repeat !== null, unanswered);
+        set({ error: problem, pin: '', unanswered: next });
+        if (next === asked) shelf.put(order.out_trade_no, asked);
+        else if (repeat && next === null) shelf.drop(order.out_trade_no);
+        // Another ask of this sale is unanswered at the provider (another window, a page before a
+        // reload): the order as the service has it now names it, and the next press repeats it.
+        if (problem.code === 'refund_in_flight') await reloadOrder(bridge, set, order.out_trade_no);
+      } finally {
+        set({ busy: false });
+      }
+    },
+    reset() {
+      elsewhere?.cleared();
+      // An unanswered ask outlives the screen being cleared: it is still the next ask for its sale.
+      set({ ...initial, unanswered: get().unanswered });
+    },
+    applyOrder(order) {
+      set((s) => (s.order?.out_trade_no === order.out_trade_no ? { order } : {}));
+    },
+  }));
 }
