@@ -7,6 +7,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AttemptState } from '../../core/domain/attempt-state.ts';
+import { attentionOperations } from '../../core/service/api/attention.ts';
+import type { ServiceParts } from '../../core/service/api/service-parts.ts';
 import { aliCode, createHarness, type Harness, settle, wxCode } from './harness.ts';
 
 let h: Harness;
@@ -230,6 +232,18 @@ describe('refund_payment: the second payment of an order paid twice', () => {
     expect(h.journal.refundsOf('DUP1')).toEqual([]);
     expect(h.ali.calls.filter((c) => c.op === 'refund')).toHaveLength(0);
     expect(h.journal.getAttempt(first)!.attention?.code).toBe('paid_after_final');
+  });
+
+  it('the 待处理 check shows the last refund of that payment: a reload still sees the provider’s refusal', async () => {
+    const { first } = await paidTwice();
+    h.ali.trades.get(first)!.captured = 500; // refused as final by the fake (REFUND_FEE_INVALID)
+    await h.engine.settleAttention('DUP1', { action: 'refund_payment', ...who });
+    const attention = attentionOperations({ engine: h.engine, clock: h.clock } as unknown as ServiceParts);
+    const evidence = await attention.checkAttention({ out_trade_no: 'DUP1' });
+    expect(evidence).toMatchObject({
+      paid_twice: true,
+      refund: { status: 'failed', out_trade_no: first, failure: { code: 'REFUND_FEE_INVALID' } },
+    });
   });
 
   it('is refused for an attempt whose order was not paid by another attempt (mark_refund is for that)', async () => {

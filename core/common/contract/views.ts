@@ -239,6 +239,8 @@ export interface AttentionEvidenceView {
    * refund_payment settles it. Absent from services before it existed.
    */
   readonly paid_twice?: boolean;
+  /** The last refund of this attempt's own trade (refund_payment), when one was asked: pending or refused. */
+  readonly refund?: RefundView;
 }
 
 /**

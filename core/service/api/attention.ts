@@ -33,7 +33,16 @@ export function attentionOperations({ engine, clock }: ServiceParts): AttentionO
   return {
     async checkAttention(request) {
       const { order, stuck, evidence } = await engine.checkAttention(request.out_trade_no);
-      return { ...evidenceView(stuck, evidence, clock.now()), paid_twice: isPaidTwice(order, stuck) };
+      // A second payment's refund asked before (a reload forgot its answer): pending, or the provider's refusal.
+      const refund = engine.journal
+        .refundsOf(order.orderNo)
+        .filter((r) => r.outTradeNo === stuck.outTradeNo)
+        .at(-1);
+      return {
+        ...evidenceView(stuck, evidence, clock.now()),
+        paid_twice: isPaidTwice(order, stuck),
+        ...(refund ? { refund: refundView(refund) } : {}),
+      };
     },
     async settleAttention(request) {
       const { attempt, evidence, refund } = await engine.settleAttention(request.out_trade_no, {

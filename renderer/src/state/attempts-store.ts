@@ -151,7 +151,12 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
     async check(attempt) {
       try {
         const answer = await bridge.call('checkAttention', { out_trade_no: attempt.order_no });
-        set((s) => ({ evidence: { ...s.evidence, [attempt.out_trade_no]: answer }, error: null }));
+        const refund = answer.refund;
+        set((s) => ({
+          evidence: { ...s.evidence, [attempt.out_trade_no]: answer },
+          error: null,
+          ...(refund ? { secondRefunds: { ...s.secondRefunds, [attempt.out_trade_no]: refund } } : {}),
+        }));
       } catch (error) {
         set({ error: toProblem(error) });
       }

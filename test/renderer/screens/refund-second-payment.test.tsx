@@ -113,6 +113,20 @@ describe('refunding a second payment from 待处理', () => {
     expect(screen.getByTestId('settle-refund').textContent).toMatch(/NOTENOUGH: 商户余额不足/);
   });
 
+  it('after a reload the check brings back the refused refund and the provider’s reason', async () => {
+    const bridge = defaultBridge()
+      .on('listUnresolved', () => [waiting])
+      .on('checkAttention', () => ({
+        ...evidence(true),
+        refund: refund('failed', { code: 'NOTENOUGH', message: '商户余额不足' }),
+      }));
+    renderWithStores(<AttentionScreen />, { bridge });
+    await act(async () => {});
+    expect(screen.queryByTestId('settle-refund')).toBeNull();
+    await act(async () => fireEvent.click(button('settle-check')));
+    expect(screen.getByTestId('settle-refund').textContent).toMatch(/NOTENOUGH: 商户余额不足/);
+  });
+
   it('no answer yet: the item stays and says the till keeps asking', async () => {
     setup(true, refund('pending'));
     await checkAndFill();
