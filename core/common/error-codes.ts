@@ -113,9 +113,11 @@ export const PAYMENT_ERROR_CODES = [
   'nothing_to_settle',
   /**
    * Settling a paid_after_final attempt whose order another attempt already paid: the customer paid
-   * twice; this payment is refunded in the provider's merchant portal (core/engine/attention-settler.ts).
+   * twice; this payment is refunded by itself with refund_payment (core/engine/second-payment-refund.ts).
    */
   'paid_twice',
+  /** refund_payment for an attempt that is not a second payment of an order another attempt paid. */
+  'not_paid_twice',
   /** A held paid action's decision for an order whose action is not held (and was not decided so before). */
   'paid_action_not_held',
   'settle_not_confirmed',
@@ -125,6 +127,11 @@ export const PAYMENT_ERROR_CODES = [
   'refund_exceeds_paid',
   'refund_exceeds_total',
   'out_refund_no_reused',
+  /**
+   * A new refund (a new out_refund_no) for an order while one of its refunds has no answer from the
+   * provider yet: it may still be taken, so a second could refund twice. Wait, or repeat that one.
+   */
+  'refund_in_flight',
   'out_refund_no_invalid',
   'order_not_paid',
   'order_fully_refunded',

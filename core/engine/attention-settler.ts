@@ -9,22 +9,32 @@
  * An attempt that had ended closed or failed and that the provider later says paid (a verified
  * notification, then a confirming query: `flagPaidAfterFinal`) waits here as `paid_after_final`: never
  * booked by itself, only by these decisions; when the order was since paid by another attempt, booking
- * or refunding it through the order would touch the other payment, so both are refused.
+ * or refunding it through the order would touch the other payment, so both are refused;
+ * - refund_payment: only for such a second payment (paid twice), when the provider confirms it holds
+ *   the attempt's amount: that attempt's own trade is refunded in full (./second-payment-refund.ts).
  * An unknown reply (timeout, 5xx, unreadable) settles nothing: the item stays, to be tried again.
  * Every decision is journaled as a timeline step with who decided and why.
  */
 import { ConflictError, UnavailableError } from '../common/errors.ts';
 import { isPaidStatus } from '../common/order-status.ts';
 import type { AttemptState } from '../domain/attempt-state.ts';
-import type { OrderRecord } from '../domain/order.ts';
+import type { OrderRecord, RefundRecord } from '../domain/order.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
 import type { PaymentGateway, PaymentOutcome } from '../ports/payment-gateway.ts';
 import { owedCallback, paidOrderPatch } from './attempt-driver.ts';
 import { callGateway } from './gateway-call.ts';
 import type { RefundService } from './refund-service.ts';
+import {
+  isPaidTwice,
+  notPaidTwice,
+  PAID_AFTER_FINAL,
+  SecondPaymentRefunds,
+} from './second-payment-refund.ts';
 
-export type SettleAction = 'book_paid' | 'close_unpaid' | 'mark_refund';
+export { PAID_AFTER_FINAL } from './second-payment-refund.ts';
+
+export type SettleAction = 'book_paid' | 'close_unpaid' | 'mark_refund' | 'refund_payment';
 
 export interface SettleDecision {
   readonly action: SettleAction;
@@ -38,6 +48,8 @@ export interface SettleResult {
   readonly attempt: AttemptState;
   /** The provider's answer the decision was checked against. */
   readonly evidence: PaymentOutcome;
+  /** refund_payment: the second payment's refund as far as it got (pending = owed, repeated). */
+  readonly refund?: RefundRecord;
 }
 
 /** The attempt waiting for a person, its order, and what its provider says now. */
@@ -63,9 +75,11 @@ export interface AttentionSettlerDeps {
 
 export class AttentionSettler {
   private readonly deps: AttentionSettlerDeps;
+  private readonly secondPayments: SecondPaymentRefunds;
 
   constructor(deps: AttentionSettlerDeps) {
     this.deps = deps;
+    this.secondPayments = new SecondPaymentRefunds(deps);
   }
 
   async check(ref: string): Promise<AttentionCheck> {
@@ -93,6 +107,12 @@ export class AttentionSettler {
     if (current?.phase !== 'needs_attention' || this.deps.isDriven(stuck.outTradeNo))
       throw new ConflictError('nothing_to_settle', `order ${order.orderNo} changed while it was checked`);
     const latest = journal.getOrder(order.orderNo) ?? order;
+    if (decision.action === 'refund_payment') {
+      if (!isPaidTwice(latest, current)) throw notPaidTwice(latest, current);
+      const paid = confirmsHeld(current, evidence);
+      const refund = await this.secondPayments.refund(current, paid, settleSummary(decision, evidence));
+      return { attempt: journal.getAttempt(current.outTradeNo) ?? current, evidence, refund };
+    }
     if (
       current.attention?.code === PAID_AFTER_FINAL &&
       decision.action !== 'close_unpaid' &&
@@ -101,7 +121,7 @@ export class AttentionSettler {
     )
       throw new ConflictError(
         'paid_twice',
-        `order ${order.orderNo} was paid by another attempt: this second payment (${current.outTradeNo}) must be refunded in the provider's merchant portal`,
+        `order ${order.orderNo} was paid by another attempt: this second payment (${current.outTradeNo}) is refunded by itself with refund_payment`,
       );
     const settled = settledAttempt(current, evidence, decision.action, clock.now());
     const paid = settled.phase === 'paid';
@@ -124,6 +144,11 @@ export class AttentionSettler {
       // a refund description).
       await this.deps.refunds.refund({ out_trade_no: order.orderNo });
     return { attempt: settled, evidence };
+  }
+
+  /** Start-up: ends the attempts whose second-payment refund succeeded just before a crash. */
+  finishAnsweredRefunds(): number {
+    return this.secondPayments.finishAnswered();
   }
 
   /**
@@ -179,9 +204,6 @@ export interface PaidAfterFinalResult {
   readonly providerSays: PaymentOutcome['kind'];
 }
 
-/** Attention reason: the provider holds money for an attempt that had ended closed or failed. */
-export const PAID_AFTER_FINAL = 'paid_after_final';
-
 /** Provider answers that mean "no money was taken, and none will be" for this out_trade_no. */
 const SAYS_UNPAID: ReadonlySet<PaymentOutcome['kind']> = new Set(['closed', 'failed', 'not_found']);
 
@@ -221,6 +243,21 @@ export function settledAttempt(
     nextActionAt: 0,
     updatedAt: now,
   };
+}
+
+/** The provider's answer, when it says it holds (or held) the attempt's amount; else the typed refusal. */
+function confirmsHeld(
+  state: AttemptState,
+  evidence: PaymentOutcome,
+): Extract<PaymentOutcome, { kind: 'paid' | 'refunded' }> {
+  if (evidence.kind === 'unknown')
+    throw new UnavailableError(
+      'provider_unreachable',
+      `the provider could not confirm it holds this payment (${evidence.reason}): try again when it answers`,
+    );
+  if ((evidence.kind === 'paid' || evidence.kind === 'refunded') && evidence.totalFee === state.totalFee)
+    return evidence;
+  throw notConfirmed('refund_payment', evidence);
 }
 
 function notConfirmed(action: SettleAction, evidence: PaymentOutcome): ConflictError {

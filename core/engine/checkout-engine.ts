@@ -9,22 +9,22 @@
  *   itself), so `recover()` can resume every unresolved attempt after a crash or power cut.
  * - Single flight: one live attempt per order; one driver loop per attempt; the same payment code
  *   is never charged twice within the configured window.
- * - Starting attempts (pay, startQr) is ./attempt-launcher.ts; reads are ./order-reads.ts; vk-uni-pay's queryPayment is the API layer's (core/service/api/query-payment.ts).
+ * - Starting attempts is ./attempt-launcher.ts, resuming them ./attempt-recovery.ts, paid notifications
+ *   ./paid-notifications.ts, reads ./order-reads.ts; queryPayment is core/service/api/query-payment.ts.
  */
 import type { AttemptView, OrderDetailView, OrderView, ProviderName } from '../common/contract/views.ts';
-import { ConflictError, NotFoundError, UnavailableError } from '../common/errors.ts';
+import { ConflictError, NotFoundError } from '../common/errors.ts';
 import { isPaidStatus } from '../common/order-status.ts';
-import type { AttemptEvent } from '../domain/attempt-events.ts';
 import { apply } from '../domain/attempt-machine.ts';
-import { type AttemptState, isUnresolved, MERCHANT_NOT_CONFIGURED } from '../domain/attempt-state.ts';
+import { type AttemptState, isUnresolved } from '../domain/attempt-state.ts';
 import type { CallbackRecord, OrderRecord } from '../domain/order.ts';
-import { DEFAULT_POLL_POLICIES } from '../domain/poll-policy.ts';
 import { CALLBACK_RETRY } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal, OrderFilter } from '../ports/journal.ts';
 import type { PaymentOutcome } from '../ports/payment-gateway.ts';
 import { AttemptDriver } from './attempt-driver.ts';
 import { AttemptLauncher, type PayInput, type QrInput, type Route } from './attempt-launcher.ts';
+import { requireRoute, resumeAttempts, routeOf } from './attempt-recovery.ts';
 import {
   type AttentionCheck,
   AttentionSettler,
@@ -34,10 +34,10 @@ import {
 } from './attention-settler.ts';
 import { CallbackRunner } from './callback-runner.ts';
 import type { EngineDeps, EngineLogger, MerchantDirectory } from './engine-deps.ts';
-import { callGateway, summarise } from './gateway-call.ts';
 import { HeldPaidActions } from './held-paid-actions.ts';
 import type { NewOrderInput } from './order-input.ts';
 import { OrderReads } from './order-reads.ts';
+import { PaidNotifications } from './paid-notifications.ts';
 import { PollTuner } from './poll-tuner.ts';
 import { RefundService } from './refund-service.ts';
 import { attemptView } from './views.ts';
@@ -62,11 +62,9 @@ export class CheckoutEngine {
   private readonly orderListeners = new Set<(order: OrderView) => void>();
   private readonly callbacks: CallbackRunner;
   private readonly launcher: AttemptLauncher;
-  /** Queries of attempts needing attention after a paid notification, by out_trade_no. */
-  private readonly rechecks = new Map<string, Promise<void>>();
-  /** Ended attempts whose paid notification the provider's query contradicted: a repeat is acknowledged. Bounded. */
-  private readonly deniedAfterFinal = new Set<string>();
   private readonly settler: AttentionSettler;
+  /** Paid notifications for attempts (./paid-notifications.ts). */
+  private readonly notifications: PaidNotifications;
   /** Paid actions held after a crash, for a supervisor to run again or mark done (./held-paid-actions.ts). */
   readonly heldPaidActions: HeldPaidActions;
   private readonly tuner: PollTuner;
@@ -122,6 +120,19 @@ export class CheckoutEngine {
       orderChanged: (orderNo) => this.emitOrder(orderNo),
       becamePaid: (orderNo) => this.runCallback(orderNo, true),
       refunds: this.refunds,
+    });
+    this.notifications = new PaidNotifications({
+      journal: this.journal,
+      clock: this.clock,
+      logger: this.logger,
+      driver: this.driver,
+      settler: this.settler,
+      isAccepting: () => this.accepting,
+      policyOf: (state) => this.gatewayOf(state).policy,
+      routeOf: (state) => {
+        const route = routeOf(this.merchants, state);
+        return route.ok ? route : undefined;
+      },
     });
     this.heldPaidActions = new HeldPaidActions({
       journal: this.journal,
@@ -181,27 +192,8 @@ export class CheckoutEngine {
     return this.launcher.startQr(input);
   }
 
-  /** The gateway and policy an attempt is driven with, or why the configuration no longer has one. */
-  private routeOf(
-    state: AttemptState,
-  ): ({ readonly ok: true } & Route) | { readonly ok: false; readonly message: string } {
-    const merchant = this.merchants.get(state.pid);
-    if (!merchant) return { ok: false, message: `merchant "${state.pid}" is no longer in the configuration` };
-    const gateway = merchant.gateways.find((g) => g.provider === state.provider);
-    if (!gateway)
-      return { ok: false, message: `merchant "${state.pid}" no longer has a ${state.provider} gateway` };
-    return { ok: true, gateway, policy: merchant.policies[state.provider] };
-  }
-
   private gatewayOf(state: AttemptState): Route {
-    const merchant = this.launcher.requireMerchant(state.pid);
-    const gateway = merchant.gateways.find((g) => g.provider === state.provider);
-    if (!gateway)
-      throw new UnavailableError(
-        'provider_not_configured',
-        `merchant ${state.pid} no longer has a ${state.provider} gateway`,
-      );
-    return { gateway, policy: merchant.policies[state.provider] };
+    return requireRoute(this.launcher.requireMerchant(state.pid), state);
   }
 
   /** `claimed`: the payment's transaction wrote the first run as started (CallbackRunner.run). */
@@ -224,7 +216,7 @@ export class CheckoutEngine {
   /** Resolves when no attempt is being driven and no callback is running. */
   async idle(): Promise<void> {
     await this.driver.idle();
-    await Promise.all(this.rechecks.values());
+    await this.notifications.idle();
     await this.callbacks.idle();
   }
 
@@ -291,81 +283,17 @@ export class CheckoutEngine {
   }
 
   /**
-   * A verified provider notification (QR mode): books the payment unless a reversal is under way.
-   * For an attempt needing attention it only makes the engine look again (`recheck`): a delayed
-   * notification can predate a close or reversal that succeeded, so the provider's query decides.
-   * For an attempt that had ended closed or failed, a confirming query puts it on the 待处理 list
-   * (`paid_after_final`, ./attention-settler.ts); it is never booked from here.
+   * A verified provider notification that a payment succeeded (./paid-notifications.ts): books a live
+   * attempt unless a reversal is under way; otherwise only the provider's query decides, and an attempt
+   * that had ended closed or failed goes to 待处理 (`paid_after_final`), never booked from here.
    */
   notifyPaid(outTradeNo: string, outcome: Extract<PaymentOutcome, { kind: 'paid' }>): AttemptState {
-    const live = this.driver.get(outTradeNo);
-    if (live) {
-      const { policy } = this.gatewayOf(live.state);
-      this.driver.commit(live, { kind: 'notified_paid', outcome }, policy, 'notified_paid');
-      live.wake.abort();
-      return live.state;
-    }
-    const state = this.journal.getAttempt(outTradeNo);
-    if (!state) throw new NotFoundError('attempt_not_found', `no attempt ${outTradeNo}`);
-    if (state.phase === 'needs_attention' || state.phase === 'closed' || state.phase === 'failed')
-      this.recheck(state);
-    return state;
+    return this.notifications.notifyPaid(outTradeNo, outcome);
   }
 
-  /**
-   * Whether the provider's query contradicted a paid notification for this ended attempt (it stays
-   * closed or failed). Until then the notify handler does not acknowledge the notification, so the
-   * provider repeats it and a crash before the answer was journaled loses nothing.
-   */
+  /** Whether the provider's query contradicted a paid notification for this ended attempt (./paid-notifications.ts). */
   paidAfterFinalDenied(outTradeNo: string): boolean {
-    return this.deniedAfterFinal.has(outTradeNo);
-  }
-
-  /** One query of an attempt needing attention (single flight per attempt); books it if the provider confirms the payment. */
-  private recheck(stuck: AttemptState): void {
-    // Shutting down: no new provider call; the attempt still shows as needing attention.
-    if (!this.accepting || this.rechecks.has(stuck.outTradeNo)) return;
-    // Already waiting for the supervisor's book-or-refund: a query would only book it unasked.
-    if (stuck.attention?.code === PAID_AFTER_FINAL) return;
-    const route = this.routeOf(stuck);
-    if (!route.ok) return; // parked for a missing merchant: nothing to ask
-    const run = (async () => {
-      if (stuck.phase !== 'needs_attention') {
-        const { flagged, providerSays } = await this.settler.flagPaidAfterFinal(stuck);
-        if (!flagged) {
-          if (this.deniedAfterFinal.size >= 1000) this.deniedAfterFinal.clear();
-          this.deniedAfterFinal.add(stuck.outTradeNo);
-        }
-        this.logger.warn(
-          flagged
-            ? 'paid after the attempt ended: listed for a supervisor'
-            : 'paid notification for an ended attempt not confirmed by the provider',
-          { out_trade_no: stuck.outTradeNo, phase: stuck.phase, provider_says: providerSays },
-        );
-        return;
-      }
-      this.journal.recordIntent(stuck.outTradeNo, 'query', this.clock.now());
-      const event = await callGateway(route.gateway, { kind: 'query' }, stuck, undefined);
-      // A retry may have started a driver meanwhile, or the order been paid another way: then leave it.
-      const current = this.journal.getAttempt(stuck.outTradeNo);
-      if (current?.phase !== 'needs_attention' || this.driver.get(stuck.outTradeNo)) return;
-      if (isPaidStatus(this.journal.getOrder(current.orderNo)?.status ?? 0)) return;
-      const transient = {
-        state: current,
-        wake: new AbortController(),
-        chargeInput: undefined,
-        done: Promise.resolve(current),
-      };
-      this.driver.commit(transient, event, route.policy, 'query');
-    })()
-      .catch((error: unknown) => {
-        this.logger.warn('re-query after notification interrupted', {
-          out_trade_no: stuck.outTradeNo,
-          error: String(error),
-        });
-      })
-      .finally(() => this.rechecks.delete(stuck.outTradeNo));
-    this.rechecks.set(stuck.outTradeNo, run);
+    return this.notifications.paidAfterFinalDenied(outTradeNo);
   }
 
   /** vk-uni-pay closeOrder: stop a live attempt (reverse/close at the provider) or close an unpaid order with none. */
@@ -386,46 +314,24 @@ export class CheckoutEngine {
   // ── recovery ──────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Start-up: resume every unresolved attempt from the journal. An attempt still `submitted` may
-   * or may not have reached the provider (the crash came between the intent and the reply), so its
-   * charge counts as unknown: query, then paid or reverse. Owed refunds and callbacks resume too.
-   * An attempt whose merchant is no longer configured is parked for a person (the till never stops
-   * for one attempt) and resumes at the first start that finds the merchant again.
+   * Start-up: resume every unresolved attempt from the journal (./attempt-recovery.ts); owed refunds
+   * and callbacks resume too.
    */
   recover(): RecoveryReport {
     void this.tuner.seedSoon();
-    let attempts = 0;
-    for (const stored of this.journal.unresolvedAttempts()) {
-      if (this.driver.get(stored.outTradeNo)) continue;
-      const route = this.routeOf(stored);
-      const parked = stored.phase === 'needs_attention' && stored.attention?.code === MERCHANT_NOT_CONFIGURED;
-      if (!route.ok) {
-        if (!parked) this.recordOffline(stored, { kind: 'merchant_missing', message: route.message });
-        continue;
-      }
-      const state = parked ? this.recordOffline(stored, { kind: 'merchant_restored' }) : stored;
-      if (state.phase === 'needs_attention') continue; // waits for a human or the network (retryUnreachable)
-      // Without the payment code (never stored) a `submitted` attempt's charge replays as "unknown": query, then decide.
-      this.driver.start(state, route.gateway, route.policy, undefined);
-      attempts++;
-    }
+    const attempts = resumeAttempts({
+      journal: this.journal,
+      clock: this.clock,
+      merchants: this.merchants,
+      driver: this.driver,
+      emitAttempt: (state) => this.emitAttempt(state),
+    });
     const refunds = this.refunds.resumePending();
+    this.settler.finishAnsweredRefunds(); // a second payment refunded just before a crash
     const owed = this.journal.owedCallbacks();
     for (const callback of owed) this.runCallback(callback.orderNo);
     this.logger.info('recovery started', { attempts, refunds, callbacks: owed.length });
     return { attempts, refunds, callbacks: owed.length };
-  }
-
-  /** Applies a configuration event to an attempt nobody drives, journals it and tells listeners. */
-  private recordOffline(
-    state: AttemptState,
-    event: Extract<AttemptEvent, { kind: 'merchant_missing' | 'merchant_restored' }>,
-  ): AttemptState {
-    const after = apply(state, event, DEFAULT_POLL_POLICIES[state.provider], this.clock.now());
-    if (after === state) return state;
-    this.journal.recordOutcome(after, event.kind, summarise(event));
-    this.emitAttempt(after);
-    return after;
   }
 
   /** Resolves when the poll schedules learned from the journal at start-up are in place (./poll-tuner.ts). */
@@ -439,7 +345,7 @@ export class CheckoutEngine {
     this.callbacks.stop();
     this.refunds.stop();
     await this.driver.wakeAllAndWait();
-    await Promise.all(this.rechecks.values());
+    await this.notifications.idle();
     await this.refunds.idle();
   }
 

@@ -5,6 +5,8 @@
  * refund query first, then by re-sending the same request: a quick bounded burst, then slow
  * follow-ups for as long as the provider may still be processing, bounded by the refund's age
  * (the schedule is data: REFUND_TIMING in core/domain/timing.ts). Start-up resumes them; shutdown stops the waiting at once (the journal has the state).
+ * While one of an order's refunds is unanswered, a new one for that order is refused (refund_in_flight):
+ * this guard in the service protects every client, not only the till's own pages.
  */
 
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../common/errors.ts';
@@ -29,6 +31,8 @@ export class RefundService {
   private readonly inFlight = new Map<string, Promise<RefundRecord>>();
   private readonly followUps = new Map<string, Promise<void>>();
   private readonly stopping = new AbortController();
+  /** Told when a refund of a trade other than the order's paying one (a second payment) is answered. */
+  private readonly otherTradeListeners = new Set<(refund: RefundRecord) => void>();
 
   private readonly journal: Journal;
   private readonly clock: Clock;
@@ -57,6 +61,7 @@ export class RefundService {
       if (previous) {
         if (
           previous.orderNo !== order.orderNo ||
+          previous.outTradeNo !== order.paidOutTradeNo ||
           (input.refund_fee !== undefined && input.refund_fee !== previous.refundFee)
         ) {
           throw new ConflictError(
@@ -88,7 +93,18 @@ export class RefundService {
         field: 'refund_fee',
       });
     }
-    const refunds = this.journal.refundsOf(order.orderNo);
+    const all = this.journal.refundsOf(order.orderNo);
+    const refunds = ownRefunds(order, all);
+    // A refund the provider has not answered may still be taken: a new number for the same money
+    // could refund twice (a till whose page reloaded after a lost reply, an integrator retrying
+    // with a fresh number). Only its repeat (same out_refund_no, answered above) goes on.
+    const unanswered = refunds.find((r) => r.status === 'pending');
+    if (unanswered)
+      throw new ConflictError(
+        'refund_in_flight',
+        `refund ${unanswered.outRefundNo} of ${unanswered.refundFee} fen on this order has no answer from the provider yet: wait for it, or repeat it with that out_refund_no`,
+        { out_refund_no: unanswered.outRefundNo, refund_fee: unanswered.refundFee },
+      );
     const committed = refunds.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.refundFee, 0);
     const remaining = order.totalFee - committed;
     const refundFee = input.refund_fee ?? remaining;
@@ -102,7 +118,7 @@ export class RefundService {
     this.gatewayFor(order); // fail before writing when the provider is not configured
     const now = this.clock.now();
     const record: RefundRecord = {
-      outRefundNo: input.out_refund_no ?? this.freeRefundNo(order.orderNo, refunds.length + 1),
+      outRefundNo: input.out_refund_no ?? this.freeRefundNo(order.orderNo, all.length + 1),
       orderNo: order.orderNo,
       outTradeNo: order.paidOutTradeNo!,
       refundFee,
@@ -117,6 +133,65 @@ export class RefundService {
     this.journal.putRefund(record); // the intent: from here on this out_refund_no is the only one for this money
     this.onChange(order.orderNo);
     return this.resolve(record);
+  }
+
+  /**
+   * The full refund of a trade that is not the one that paid its order: a second payment of an order
+   * paid twice (core/engine/second-payment-refund.ts). It never counts against the order's own
+   * refundable amount nor changes the order's refunded total. Idempotent per trade: a refund of it
+   * still pending is resumed with its own out_refund_no, one that succeeded is answered as is; only
+   * after a final failure is a new number (`<out_trade_no>D<n>`) journaled, before the provider call.
+   */
+  async refundOtherTrade(input: {
+    readonly orderNo: string;
+    readonly outTradeNo: string;
+    readonly refundFee: number;
+    readonly reason: string | null;
+  }): Promise<RefundRecord> {
+    const order = this.journal.getOrder(input.orderNo);
+    if (!order) throw new NotFoundError('order_not_found', `no order ${input.orderNo}`);
+    if (input.outTradeNo === order.paidOutTradeNo)
+      throw new ConflictError(
+        'not_paid_twice',
+        `${input.outTradeNo} is the payment of order ${order.orderNo}`,
+      );
+    const earlier = this.journal.refundsOf(order.orderNo).filter((r) => r.outTradeNo === input.outTradeNo);
+    const open = earlier.find((r) => r.status === 'pending');
+    if (open) return this.resolve(open);
+    const done = earlier.find((r) => r.status === 'succeeded');
+    if (done) return done;
+    const attempt = this.journal.getAttempt(input.outTradeNo);
+    if (attempt?.orderNo !== order.orderNo)
+      throw new NotFoundError(
+        'attempt_not_found',
+        `no attempt ${input.outTradeNo} of order ${order.orderNo}`,
+      );
+    this.gatewayFor(attempt); // its own provider, maybe not the order's; fail before writing when not configured
+    let n = earlier.length + 1;
+    while (this.journal.getRefund(`${input.outTradeNo}D${n}`)) n++;
+    const now = this.clock.now();
+    const record: RefundRecord = {
+      outRefundNo: `${input.outTradeNo}D${n}`,
+      orderNo: order.orderNo,
+      outTradeNo: input.outTradeNo,
+      refundFee: input.refundFee,
+      status: 'pending',
+      reason: input.reason,
+      refundId: null,
+      failure: null,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.journal.putRefund(record); // the intent, before the provider hears of it
+    this.onChange(order.orderNo);
+    return this.resolve(record);
+  }
+
+  /** Listens for answered refunds of second payments (refundOtherTrade), also those resumed at start-up. */
+  onOtherTradeSettled(listener: (refund: RefundRecord) => void): () => void {
+    this.otherTradeListeners.add(listener);
+    return () => this.otherTradeListeners.delete(listener);
   }
 
   /** Refreshes pending refunds of an order from the provider, then returns all of them. */
@@ -189,11 +264,16 @@ export class RefundService {
   private async resolveLoop(initial: RefundRecord): Promise<RefundRecord> {
     let record = initial;
     const order = this.journal.getOrder(record.orderNo)!;
-    const gateway = this.gatewayFor(order);
+    // A second payment's refund names that attempt's own trade: its provider, transaction id and amount.
+    const other =
+      record.outTradeNo === order.paidOutTradeNo ? undefined : this.journal.getAttempt(record.outTradeNo);
+    const gateway = this.gatewayFor(other ?? order);
+    const transactionId = other ? other.transactionId : order.transactionId;
+    const totalFee = other ? other.totalFee : order.totalFee;
     const ref = {
       outTradeNo: record.outTradeNo,
       outRefundNo: record.outRefundNo,
-      ...(order.transactionId ? { transactionId: order.transactionId } : {}),
+      ...(transactionId ? { transactionId } : {}),
     };
     // Any exception from an adapter is an unknown outcome, like every other unclear reply.
     const asUnknown = (e: unknown) => ({ kind: 'unknown', reason: 'network', detail: String(e) }) as const;
@@ -202,7 +282,7 @@ export class RefundService {
       gateway
         .refund({
           ...ref,
-          totalFee: order.totalFee,
+          totalFee,
           refundFee: record.refundFee,
           ...(record.reason ? { reason: record.reason } : {}),
         })
@@ -253,9 +333,16 @@ export class RefundService {
         next = { ...record, attempts: record.attempts + 1, updatedAt: now };
     }
     const order = this.journal.getOrder(record.orderNo)!;
-    const refunds = this.journal
-      .refundsOf(record.orderNo)
-      .map((r) => (r.outRefundNo === next.outRefundNo ? next : r));
+    if (record.outTradeNo !== order.paidOutTradeNo) {
+      // A second payment's refund: the order's own refunded total and status stay as they are.
+      this.journal.putRefund(next);
+      this.onChange(record.orderNo);
+      if (next.status !== 'pending') for (const listener of this.otherTradeListeners) listener(next);
+      return next;
+    }
+    const refunds = ownRefunds(order, this.journal.refundsOf(record.orderNo)).map((r) =>
+      r.outRefundNo === next.outRefundNo ? next : r,
+    );
     const refundedFee = refunds
       .filter((r) => r.status === 'succeeded')
       .reduce((sum, r) => sum + r.refundFee, 0);
@@ -279,14 +366,20 @@ export class RefundService {
     );
   }
 
-  private gatewayFor(order: OrderRecord): PaymentGateway {
-    const merchant = this.merchants.get(order.pid);
-    const gateway = merchant?.gateways.find((g) => g.provider === order.provider);
+  /** The gateway of the order's paying provider, or of a second payment's attempt (its own provider). */
+  private gatewayFor(holder: Pick<OrderRecord, 'pid' | 'provider'>): PaymentGateway {
+    const merchant = this.merchants.get(holder.pid);
+    const gateway = merchant?.gateways.find((g) => g.provider === holder.provider);
     if (!gateway)
       throw new UnavailableError(
         'provider_not_configured',
-        `no ${order.provider} gateway for merchant ${order.pid}`,
+        `no ${holder.provider} gateway for merchant ${holder.pid}`,
       );
     return gateway;
   }
+}
+
+/** The refunds of the money that paid the order (not those of a second payment: refundOtherTrade). */
+function ownRefunds(order: OrderRecord, refunds: readonly RefundRecord[]): RefundRecord[] {
+  return refunds.filter((r) => r.outTradeNo === order.paidOutTradeNo);
 }

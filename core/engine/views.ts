@@ -25,12 +25,14 @@ export function attemptView(state: AttemptState): AttemptView {
     query_count: state.queryCount,
     reverse_count: state.reverseCount,
     next_action_at: state.nextActionAt,
+    ...(state.phase === 'reversed' && state.reverseAction ? { reverse_action: state.reverseAction } : {}),
   };
 }
 
 export function refundView(refund: RefundRecord): RefundView {
   return {
     out_refund_no: refund.outRefundNo,
+    out_trade_no: refund.outTradeNo,
     refund_fee: refund.refundFee,
     status: refund.status,
     reason: refund.reason,

@@ -185,6 +185,13 @@ export async function matchDay(input: MatchInput): Promise<MatchResult> {
     }
     if (booked) {
       refunds.delete(key);
+      // A second payment of an order refunded from the till (refund_payment): its attempt ended
+      // reversed, so its payment row waits in reversedHere; this numbered refund of it nets it out.
+      const second = reversedHere.get(row.outTradeNo);
+      if (second && booked.outTradeNo === row.outTradeNo && second.amountFen === row.amountFen) {
+        reversedHere.delete(row.outTradeNo);
+        matched++;
+      }
       if (booked.fen === row.amountFen) matched++;
       else
         report(

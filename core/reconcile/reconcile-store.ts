@@ -96,9 +96,14 @@ export class ReconcileStore {
       .iterate(provider, pid, start, end) as unknown as Iterable<TerminalPayment>;
     const refunds = this.db
       .watched(
+        // A second payment's refund (refund_payment) belongs to the bill of that attempt's provider,
+        // which may not be the one that paid the order.
         `SELECT r.out_refund_no AS outRefundNo, r.out_trade_no AS outTradeNo, r.refund_fee AS fen, r.updated_at AS at
          FROM refunds r JOIN orders o ON o.order_no = r.order_no
-         WHERE o.provider = ? AND o.pid = ? AND r.status = 'succeeded' AND r.updated_at >= ? AND r.updated_at < ?`,
+         LEFT JOIN attempts a ON a.out_trade_no = r.out_trade_no AND r.out_trade_no IS NOT o.paid_out_trade_no
+         WHERE COALESCE(json_extract(a.state, '$.provider'), o.provider) = ?
+           AND COALESCE(json_extract(a.state, '$.pid'), o.pid) = ?
+           AND r.status = 'succeeded' AND r.updated_at >= ? AND r.updated_at < ?`,
       )
       .iterate(provider, pid, start, end) as unknown as Iterable<TerminalRefund>;
     return { payments, refunds };

@@ -179,6 +179,15 @@ export interface SandboxLedger {
   findByRefundNo(provider: Provider, outRefundNo: string): Trade | undefined;
   reverse(provider: Provider, outTradeNo: string): ReverseResult;
   close(provider: Provider, outTradeNo: string): CloseResult;
+  /**
+   * The provider takes the money after all for a trade whose payment failed (a wallet's late success):
+   * how one order gets paid twice, for the paid_after_final and refund_payment tests. Only from
+   * payment_failed; answers the trade, or why not.
+   */
+  payLate(
+    provider: Provider,
+    outTradeNo: string,
+  ): { readonly kind: 'ok'; readonly trade: Trade } | { readonly kind: 'error'; readonly error: string };
   /** Counts a close request for the order, refused or not (the protocols call it first). */
   noteCloseCall(provider: Provider, outTradeNo: string): void;
   /** Close requests received for the order: tests check a client does not close too early or too often. */

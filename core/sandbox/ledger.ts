@@ -204,6 +204,17 @@ export function createLedger(options: {
       return closeCalls.get(tradeKey(provider, outTradeNo)) ?? 0;
     },
 
+    payLate(provider, outTradeNo) {
+      settle();
+      const trade = trades.get(tradeKey(provider, outTradeNo));
+      if (!trade) return { kind: 'error', error: `no ${provider} trade ${outTradeNo}` };
+      if (trade.state !== 'payment_failed')
+        return { kind: 'error', error: `trade ${outTradeNo} is ${trade.state}, not payment_failed` };
+      trade.failure = undefined;
+      markPaid(trade);
+      return { kind: 'ok', trade };
+    },
+
     close(provider, outTradeNo) {
       settle();
       const trade = trades.get(tradeKey(provider, outTradeNo));

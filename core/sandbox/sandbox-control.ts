@@ -5,6 +5,7 @@
  * JSON in and out, validated with zod; never subject to faults.
  */
 import { z } from 'zod';
+import { PROVIDERS } from '../ports/payment-gateway.ts';
 import { faultConfigSchema, parseFaultConfig } from './faults.ts';
 import type { SandboxReply, SandboxRequest } from './http-server.ts';
 import type { SandboxLedger } from './ledger.ts';
@@ -28,6 +29,7 @@ const Scan = z.object({
   behavior: z.enum(WALLET_BEHAVIOURS).default('instant'),
   confirm_after_ms: confirmAfter,
 });
+const PayLate = z.object({ provider: z.enum(PROVIDERS), out_trade_no: z.string().min(1).max(64) });
 const Advance = z.object({ ms: z.number().int().min(0).max(MAX_ADVANCE_MS) });
 
 function json(status: number, value: unknown): SandboxReply {
@@ -118,6 +120,14 @@ export function createControlHandler(ledger: SandboxLedger, endpoints: () => Con
         out_trade_no: result.trade.out_trade_no,
         ...(result.kind === 'payment_failed' ? { message: result.reason } : {}),
       });
+    },
+    // A failed payment the provider takes after all: one order paid twice (the 待处理 list's tests).
+    'POST /_sandbox/trades/pay-late': (request) => {
+      const body = parseBody(request, PayLate);
+      if (!body.ok) return body.reply;
+      const result = ledger.payLate(body.value.provider, body.value.out_trade_no);
+      if (result.kind === 'error') return json(409, { error: 'conflict', message: result.error });
+      return json(200, { ok: true, state: result.trade.state, transaction_id: result.trade.transaction_id });
     },
     'POST /_sandbox/faults': (request) => {
       const body = parseBody(request, faultConfigSchema);

@@ -97,6 +97,25 @@ describe('matchDay', () => {
     expect(result.matched).toBe(5);
   });
 
+  it('a second payment of an order, refunded from the till (refund_payment), matches with its numbered refund', async () => {
+    // Order A paid by attempt A; its attempt A_2 paid too, then refunded in full with A_2D1 (reversed here).
+    const lookups: JournalLookups = {
+      attempt: (no) => (no === 'A_2' ? { phase: 'reversed', paidFee: null } : undefined),
+      refund: () => undefined,
+    };
+    const result = await matchDay({
+      pid: 'shop',
+      provider: 'wxpay',
+      payments: [{ outTradeNo: 'A', orderNo: 'A', fen: 100, paidAt: 1 }],
+      refunds: [{ outRefundNo: 'A_2D1', outTradeNo: 'A_2', fen: 100, at: 3 }],
+      rows: stream([pay('A', 100), pay('A_2', 100), refund('A_2', 'A_2D1', 100)]),
+      lookups,
+      matchedElsewhere: () => false,
+    });
+    expect(result.discrepancies).toEqual([]);
+    expect(result.matched).toBe(3);
+  });
+
   it('a reversed sale whose refund is missing from the bill is provider_only', async () => {
     const lookups: JournalLookups = {
       attempt: (no) => (no === 'V' ? { phase: 'reversed', paidFee: null } : undefined),

@@ -139,3 +139,26 @@ describe('decisions', () => {
     expect(store.items('2026-11-20')).toEqual([]);
   });
 });
+
+describe('a second payment refunded from the till (refund_payment)', () => {
+  it('its refund is the bill of the second payment’s provider, not that of the order’s', () => {
+    const at = beijingDayRange('2026-11-20').start + 3_600_000;
+    sale('TWO', 880, at); // paid by WeChat
+    journal.db
+      .prepare(
+        `INSERT INTO attempts (out_trade_no, order_no, attempt_index, phase, final, state, created_at, updated_at)
+         VALUES ('TWO_2', 'TWO', 2, 'reversed', 1, ?, ?, ?)`,
+      )
+      .run(JSON.stringify({ provider: 'alipay', pid: 'shop', totalFee: 880 }), at, at);
+    journal.db
+      .prepare(
+        `INSERT INTO refunds (out_refund_no, order_no, out_trade_no, refund_fee, status, attempts, created_at, updated_at)
+         VALUES ('TWO_2D1', 'TWO', 'TWO_2', 880, 'succeeded', 1, ?, ?)`,
+      )
+      .run(at + 1000, at + 1000);
+    const refundsOf = (provider: 'wxpay' | 'alipay') =>
+      [...store.terminalDay('shop', provider, '2026-11-20').refunds].map((r) => r.outRefundNo);
+    expect(refundsOf('wxpay')).toEqual([]);
+    expect(refundsOf('alipay')).toEqual(['TWO_2D1']);
+  });
+});

@@ -72,12 +72,22 @@ export interface AttemptView {
   readonly attention: ProblemView | null;
   readonly query_count: number;
   readonly reverse_count: number;
+  /**
+   * Phase reversed with the money refunded after it was taken (an Alipay cancel that refunded, a
+   * second payment refunded from 待处理); absent otherwise and from older services.
+   */
+  readonly reverse_action?: 'close' | 'refund';
   /** When the engine takes its next step (query, reversal), for the countdown; 0 = now. */
   readonly next_action_at?: number;
 }
 
 export interface RefundView {
   readonly out_refund_no: string;
+  /**
+   * The provider trade refunded: the order's paying attempt, or a second payment of the same order
+   * (refund_payment), which is not part of the order's refunded_fee. Absent from older services.
+   */
+  readonly out_trade_no?: string;
   readonly refund_fee: number;
   readonly status: 'pending' | 'succeeded' | 'failed';
   readonly reason: string | null;
@@ -224,6 +234,13 @@ export interface AttentionEvidenceView {
   readonly paid_fee: number | null;
   readonly transaction_id: string | null;
   readonly checked_at: number;
+  /**
+   * The attempt is a second payment of an order another attempt paid (the customer paid twice): only
+   * refund_payment settles it. Absent from services before it existed.
+   */
+  readonly paid_twice?: boolean;
+  /** The last refund of this attempt's own trade (refund_payment), when one was asked: pending or refused. */
+  readonly refund?: RefundView;
 }
 
 /**
@@ -248,6 +265,8 @@ export interface HeldPaidActionView {
 export interface SettledAttentionView {
   readonly attempt: AttemptView;
   readonly evidence: AttentionEvidenceView;
+  /** refund_payment: the second payment's refund as far as it got (pending: owed, the till repeats it). */
+  readonly refund?: RefundView;
 }
 
 /** The till: what the cashier is doing right now, kept in the service so a reloaded page resumes it. */

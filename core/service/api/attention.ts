@@ -6,7 +6,8 @@
 import type { ScanPayApi } from '../../common/contract/api-contract.ts';
 import type { AttentionEvidenceView } from '../../common/contract/views.ts';
 import type { AttemptState } from '../../domain/attempt-state.ts';
-import { attemptView } from '../../engine/views.ts';
+import { isPaidTwice } from '../../engine/second-payment-refund.ts';
+import { attemptView, refundView } from '../../engine/views.ts';
 import type { PaymentOutcome } from '../../ports/payment-gateway.ts';
 import type { ServiceParts } from './service-parts.ts';
 
@@ -31,16 +32,29 @@ export function evidenceView(
 export function attentionOperations({ engine, clock }: ServiceParts): AttentionOperations {
   return {
     async checkAttention(request) {
-      const { stuck, evidence } = await engine.checkAttention(request.out_trade_no);
-      return evidenceView(stuck, evidence, clock.now());
+      const { order, stuck, evidence } = await engine.checkAttention(request.out_trade_no);
+      // A second payment's refund asked before (a reload forgot its answer): pending, or the provider's refusal.
+      const refund = engine.journal
+        .refundsOf(order.orderNo)
+        .filter((r) => r.outTradeNo === stuck.outTradeNo)
+        .at(-1);
+      return {
+        ...evidenceView(stuck, evidence, clock.now()),
+        paid_twice: isPaidTwice(order, stuck),
+        ...(refund ? { refund: refundView(refund) } : {}),
+      };
     },
     async settleAttention(request) {
-      const { attempt, evidence } = await engine.settleAttention(request.out_trade_no, {
+      const { attempt, evidence, refund } = await engine.settleAttention(request.out_trade_no, {
         action: request.action,
         by: request.by.trim(),
         reason: request.reason.trim(),
       });
-      return { attempt: attemptView(attempt), evidence: evidenceView(attempt, evidence, clock.now()) };
+      return {
+        attempt: attemptView(attempt),
+        evidence: evidenceView(attempt, evidence, clock.now()),
+        ...(refund ? { refund: refundView(refund) } : {}),
+      };
     },
   };
 }

@@ -12,11 +12,16 @@ import { ReasonedButton } from './reasoned-button.tsx';
 import { SupervisorFields, useSupervisorDecision } from './supervisor-fields.tsx';
 
 const ACTIONS = ['book_paid', 'close_unpaid', 'mark_refund'] as const;
+/** A second payment of an order another payment paid: its own refund is the only settlement. */
+const PAID_TWICE_ACTIONS = ['refund_payment'] as const;
+type Action = (typeof ACTIONS)[number] | (typeof PAID_TWICE_ACTIONS)[number];
 
 export function SettlePanel({ attempt }: { attempt: AttemptView }) {
   const { t, money } = useI18n();
   const stores = useStores();
   const evidence = useApp('attempts', (s) => s.evidence[attempt.out_trade_no]);
+  const secondRefund = useApp('attempts', (s) => s.secondRefunds[attempt.out_trade_no]);
+  const actions: readonly Action[] = evidence?.paid_twice ? PAID_TWICE_ACTIONS : ACTIONS;
   const decision = useSupervisorDecision();
   const [busy, setBusy] = useState(false);
   const allowed = allowedSettlements(evidence);
@@ -29,7 +34,7 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
       setBusy(false);
     }
   };
-  const whyDisabled = (action: (typeof ACTIONS)[number]): string | null => {
+  const whyDisabled = (action: Action): string | null => {
     if (!evidence) return t('attention.settle.needs_check');
     if (!allowed[action])
       return t(action === 'close_unpaid' ? 'attention.settle.needs_unpaid' : 'attention.settle.needs_paid');
@@ -65,6 +70,7 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
             {t(`attention.evidence.${evidence.provider_says}`, {
               amount: money(evidence.paid_fee ?? attempt.total_fee),
             })}
+            {evidence.paid_twice && ` · ${t('attention.evidence.paid_twice')}`}
           </p>
         )}
       </div>
@@ -79,7 +85,7 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
         whyMaxLength={200}
       />
       <div className="row">
-        {ACTIONS.map((action) => {
+        {actions.map((action) => {
           const why = whyDisabled(action);
           return (
             <ReasonedButton
@@ -93,6 +99,22 @@ export function SettlePanel({ attempt }: { attempt: AttemptView }) {
           );
         })}
       </div>
+      {secondRefund && secondRefund.status !== 'succeeded' && (
+        <p
+          className={`banner ${secondRefund.status === 'failed' ? 'banner-error' : ''}`}
+          role="status"
+          data-testid="settle-refund"
+          data-status={secondRefund.status}
+        >
+          {secondRefund.status === 'pending'
+            ? t('attention.refund_payment.pending', { amount: money(secondRefund.refund_fee) })
+            : t('attention.refund_payment.failed', {
+                reason: secondRefund.failure
+                  ? `${secondRefund.failure.code}: ${secondRefund.failure.message}`
+                  : '—',
+              })}
+        </p>
+      )}
     </div>
   );
 }

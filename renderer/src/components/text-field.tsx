@@ -26,10 +26,22 @@ export function TextField({ label, onChange, inline, fieldClassName, ...input }:
   );
 }
 
-/** The supervisor PIN: hidden, digits keyboard, never autofilled. */
+/**
+ * The supervisor PIN: hidden, never autofilled. A PIN may be digits or a passphrase
+ * (core/common/contract/pin-rules.ts), so a touch screen gets its full keyboard (a digits keyboard
+ * cannot type a passphrase), without the capitalising or correcting that would change what is typed.
+ */
 export function PinField(props: Omit<TextFieldProps, 'type'>) {
   return (
-    <TextField type="password" inputMode="numeric" autoComplete="off" maxLength={PIN_MAX_LENGTH} {...props} />
+    <TextField
+      type="password"
+      autoComplete="off"
+      autoCapitalize="off"
+      autoCorrect="off"
+      spellCheck={false}
+      maxLength={PIN_MAX_LENGTH}
+      {...props}
+    />
   );
 }
 

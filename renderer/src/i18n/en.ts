@@ -150,6 +150,12 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'attention.settle.book_paid': 'Book as paid',
   'attention.settle.close_unpaid': 'Close as unpaid',
   'attention.settle.mark_refund': 'Refund the customer',
+  'attention.settle.refund_payment': 'Refund this second payment',
+  'attention.refund_payment.pending':
+    'Refund of {amount} asked: no answer yet from the provider. The till keeps asking with the same refund number; this stays here until it answers.',
+  'attention.refund_payment.failed':
+    'The provider refused the refund: {reason}. Nothing was refunded; try again or ask the provider.',
+  'attention.evidence.paid_twice': 'The order was paid by another payment: this one is a second payment',
   'attention.settle.needs_check': 'Check with the provider first',
   'attention.settle.needs_paid': 'Only when the provider says paid',
   'attention.settle.needs_unpaid': 'Only when the provider says nothing was taken or the order is closed',
@@ -171,6 +177,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'phase.paid': 'paid',
   'phase.failed': 'failed',
   'phase.reversed': 'reversed',
+  'phase.reversed_refunded': 'refunded after it was taken',
   'phase.closed': 'closed',
   'phase.needs_attention': 'needs attention',
   'refund.title': 'Refund',
@@ -180,6 +187,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'refund.paid': 'Paid',
   'refund.refunded': 'Refunded',
   'refund.refundable': 'Refundable',
+  'refund.repeat_unanswered':
+    'A refund of {amount} has no answer from the provider yet: Refund repeats that same refund (it cannot be taken twice).',
   'refund.amount': 'Refund amount (empty = full)',
   'refund.reason': 'Reason (optional)',
   'refund.pin': 'Supervisor PIN',
@@ -227,6 +236,9 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'timeline.settle_book_paid': 'Supervisor: booked as paid',
   'timeline.settle_close_unpaid': 'Supervisor: closed as unpaid',
   'timeline.settle_mark_refund': 'Supervisor: refunded',
+  'timeline.settle_refund_payment': 'Supervisor: refund this second payment',
+  'timeline.second_payment_refunded': 'Second payment refunded',
+  'timeline.second_payment_refund_failed': 'The provider refused the refund of the second payment',
   'timeline.intent.charge': 'Charge: {provider} {amount}',
   'timeline.intent.precreate': 'QR code: {provider} {amount}',
   'timeline.paid': 'Paid {amount}',
@@ -441,7 +453,9 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.nothing_to_retry': 'Nothing to retry for this charge.',
   'error.nothing_to_settle': 'This charge is no longer waiting for a person (retried or settled already).',
   'error.paid_twice':
-    "Another payment already paid this order: the customer paid twice. Refund this one in the provider's merchant portal; it cannot be booked or refunded here.",
+    'Another payment already paid this order: the customer paid twice. It cannot be booked, nor refunded through the order: use “Refund this second payment”.',
+  'error.not_paid_twice':
+    'This charge is not a second payment of an order paid by another charge. Use book as paid, close as unpaid or refund the customer.',
   'error.paid_action_not_held': "This order's paid action is not waiting for a person (decided already).",
   'error.settle_not_confirmed':
     "The provider's answer does not support this choice, so nothing was changed. Book as paid or refund only when it says paid; close as unpaid only when it says not paid or closed.",
@@ -502,6 +516,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'This payment code was just used. Ask the customer to refresh it, then scan again.',
   'error.refund_exceeds_total': 'The refund is more than the order amount.',
   'error.out_refund_no_reused': 'That refund number is already used by another refund. Use a different one.',
+  'error.refund_in_flight':
+    'An earlier refund of this order has no answer from the provider yet. Wait for it (the till keeps asking), or repeat that same refund; a new one could refund twice.',
   'error.out_refund_no_invalid': 'Invalid refund number: use 1–64 letters, digits or _-|*@.',
   'error.order_fully_refunded': 'This order has already been fully refunded.',
   'error.cash_refund': 'Cash sales are refunded from the drawer, not through a payment provider.',

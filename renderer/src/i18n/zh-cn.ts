@@ -141,6 +141,11 @@ export const zhCN = {
   'attention.settle.book_paid': '补登为已收款',
   'attention.settle.close_unpaid': '按未收款关闭',
   'attention.settle.mark_refund': '退款给顾客',
+  'attention.settle.refund_payment': '退还这笔重复付款',
+  'attention.refund_payment.pending':
+    '已发起 {amount} 退款，支付平台还没有答复。本机会用同一退款单号继续查询，答复前这一项留在待处理。',
+  'attention.refund_payment.failed': '支付平台拒绝退款：{reason}。没有退款；请重试或联系支付平台。',
+  'attention.evidence.paid_twice': '订单已由另一笔付款支付：这一笔是重复付款',
   'attention.settle.needs_check': '请先向支付平台核实',
   'attention.settle.needs_paid': '平台显示已支付时才能选择',
   'attention.settle.needs_unpaid': '平台显示未扣款或已关闭时才能选择',
@@ -160,6 +165,7 @@ export const zhCN = {
   'phase.paid': '已支付',
   'phase.failed': '失败',
   'phase.reversed': '已撤销',
+  'phase.reversed_refunded': '扣款后已退还',
   'phase.closed': '已关闭',
   'phase.needs_attention': '需要处理',
   'refund.title': '退款',
@@ -169,6 +175,8 @@ export const zhCN = {
   'refund.paid': '实收',
   'refund.refunded': '已退',
   'refund.refundable': '可退',
+  'refund.repeat_unanswered':
+    '有一笔 {amount} 的退款支付平台还没有答复：点退款会重复这同一笔（不会退两次）。',
   'refund.amount': '退款金额（留空为全额）',
   'refund.reason': '退款原因（可选）',
   'refund.pin': '主管密码',
@@ -216,6 +224,9 @@ export const zhCN = {
   'timeline.settle_book_paid': '主管处理：记为已支付',
   'timeline.settle_close_unpaid': '主管处理：关闭为未支付',
   'timeline.settle_mark_refund': '主管处理：退款',
+  'timeline.settle_refund_payment': '主管处理：退还重复付款',
+  'timeline.second_payment_refunded': '重复付款已退还',
+  'timeline.second_payment_refund_failed': '支付平台拒绝退还重复付款',
   'timeline.intent.charge': '发起收款：{provider} {amount}',
   'timeline.intent.precreate': '生成收款码：{provider} {amount}',
   'timeline.paid': '支付成功 {amount}',
@@ -410,7 +421,9 @@ export const zhCN = {
   'error.nothing_to_retry': '这笔收款无需重试。',
   'error.nothing_to_settle': '这笔收款已不在待处理中（可能已重试或已处理），无需再处理。',
   'error.paid_twice':
-    '这笔订单已由另一笔付款支付：顾客付了两次。请在支付平台商户后台退还这一笔，不能在这里入账或退款。',
+    '这笔订单已由另一笔付款支付：顾客付了两次。这一笔不能入账，也不能按订单退款：请用“退还这笔重复付款”。',
+  'error.not_paid_twice':
+    '这笔收款不是已由另一笔付款支付的订单的重复付款。请选择补登收款、按未收款关闭或退款给顾客。',
   'error.paid_action_not_held': '这笔订单的付款后动作不在待处理中（可能已处理），无需再处理。',
   'error.settle_not_confirmed':
     '支付平台查询结果与所选处理方式不符，未做任何更改。请按查询结果选择：平台显示已支付才能补登收款或退款，显示未支付或已关闭才能按未收款关闭。',
@@ -460,6 +473,8 @@ export const zhCN = {
   'error.auth_code_reused': '这个付款码刚刚已经用过。请顾客刷新付款码后重新扫描。',
   'error.refund_exceeds_total': '退款金额超过订单金额。',
   'error.out_refund_no_reused': '退款单号已被其他退款使用，请换一个退款单号。',
+  'error.refund_in_flight':
+    '这笔订单之前的一笔退款支付平台还没有答复。请等待（本机会继续查询），或重复那一笔退款；再发起新的退款可能退两次。',
   'error.out_refund_no_invalid': '退款单号格式有误：只能使用 1–64 位字母、数字或 _-|*@。',
   'error.order_fully_refunded': '这笔订单已全额退款。',
   'error.cash_refund': '现金订单请直接从钱箱退还现金，无需通过支付平台退款。',

@@ -58,7 +58,10 @@ function OrderDetail() {
       <ul>
         {order.attempts.map((a) => (
           <li key={a.out_trade_no}>
-            <code>{a.out_trade_no}</code> {t(`wallet.${a.wallet}`)} {t(`phase.${a.phase}`)}{' '}
+            <code>{a.out_trade_no}</code> {t(`wallet.${a.wallet}`)}{' '}
+            {a.phase === 'reversed' && a.reverse_action === 'refund'
+              ? t('phase.reversed_refunded')
+              : t(`phase.${a.phase}`)}{' '}
             {money(a.total_fee)}
           </li>
         ))}

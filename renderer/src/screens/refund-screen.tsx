@@ -8,14 +8,14 @@ import { ActionForm, ScreenPanel } from '../components/screen-panel.tsx';
 import { StoreRefundPanel } from '../components/store-refund-panel.tsx';
 import { TextField } from '../components/text-field.tsx';
 import { useI18n } from '../i18n/use-i18n.ts';
-import { refundableFee } from '../state/refund-store.ts';
+import { pendingAsk, refundableFee } from '../state/refund-store.ts';
 import { useAppFields, useStores } from '../state/stores-context.tsx';
 
 export function RefundScreen() {
   const { t, money, time } = useI18n();
   const stores = useStores();
   const r = stores.refund.getState;
-  const { lookup, order, amount, reason, pin, busy, result, error } = useAppFields('refund', [
+  const { lookup, order, amount, reason, pin, busy, result, error, unanswered } = useAppFields('refund', [
     'lookup',
     'order',
     'amount',
@@ -24,8 +24,15 @@ export function RefundScreen() {
     'busy',
     'result',
     'error',
+    'unanswered',
   ]);
   const rest = order ? refundableFee(order) : 0;
+  // The next press repeats an ask with no answer yet (same number, same amount): say so.
+  const repeat = !order
+    ? null
+    : unanswered?.outTradeNo === order.out_trade_no
+      ? unanswered
+      : pendingAsk(order);
   return (
     <ScreenPanel id="refund-title" title={t('refund.title')}>
       <ActionForm className="row" onSubmit={() => void r().find()}>
@@ -75,6 +82,14 @@ export function RefundScreen() {
                 )}
               </span>
               {t(`refund.result.${result.status}`)} {money(result.refund_fee)}
+            </p>
+          )}
+          {repeat && (
+            <p className="banner" role="status" data-testid="refund-repeat">
+              <span className="icon">
+                <CircleDashed />
+              </span>
+              {t('refund.repeat_unanswered', { amount: money(repeat.fee) })}
             </p>
           )}
           <RefundForm

@@ -11,6 +11,7 @@ import type {
   AttemptView,
   AttentionEvidenceView,
   HeldPaidActionView,
+  RefundView,
   TimelineEntry,
 } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
@@ -29,6 +30,8 @@ export interface AttemptsState {
   readonly evidence: Readonly<Record<string, AttentionEvidenceView>>;
   /** Paid actions held after a crash (core/engine/held-paid-actions.ts), oldest first. */
   readonly held: readonly HeldPaidActionView[];
+  /** A second payment's refund asked from 待处理 (refund_payment), by out_trade_no: pending or refused. */
+  readonly secondRefunds: Readonly<Record<string, RefundView>>;
 }
 
 /** A supervisor's decision on a held paid action as the screen collects it. */
@@ -55,11 +58,19 @@ export function allowedSettlements(evidence: AttentionEvidenceView | undefined):
   readonly book_paid: boolean;
   readonly close_unpaid: boolean;
   readonly mark_refund: boolean;
+  readonly refund_payment: boolean;
 } {
   const says = evidence?.provider_says;
   const paid = says === 'paid' || says === 'refunded';
   const unpaid = says === 'closed' || says === 'failed' || says === 'not_found';
-  return { book_paid: paid, close_unpaid: unpaid, mark_refund: paid };
+  // A second payment of an order another payment paid: only its own refund (the service refuses the rest).
+  const twice = evidence?.paid_twice === true;
+  return {
+    book_paid: paid && !twice,
+    close_unpaid: unpaid,
+    mark_refund: paid && !twice,
+    refund_payment: paid && twice,
+  };
 }
 
 export type AttemptsStore = StoreApi<AttemptsState & AttemptsActions>;
@@ -91,6 +102,7 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
     error: null,
     evidence: {},
     held: [],
+    secondRefunds: {},
     async load() {
       try {
         const [unresolved, held] = await Promise.all([
@@ -139,7 +151,12 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
     async check(attempt) {
       try {
         const answer = await bridge.call('checkAttention', { out_trade_no: attempt.order_no });
-        set((s) => ({ evidence: { ...s.evidence, [attempt.out_trade_no]: answer }, error: null }));
+        const refund = answer.refund;
+        set((s) => ({
+          evidence: { ...s.evidence, [attempt.out_trade_no]: answer },
+          error: null,
+          ...(refund ? { secondRefunds: { ...s.secondRefunds, [attempt.out_trade_no]: refund } } : {}),
+        }));
       } catch (error) {
         set({ error: toProblem(error) });
       }
@@ -158,7 +175,11 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
       try {
         const result = await bridge.call('settleAttention', { ...choice, out_trade_no: attempt.order_no });
         get().applyAttempt(result.attempt);
-        set({ error: null });
+        const refund = result.refund;
+        set((s) => ({
+          error: null,
+          ...(refund ? { secondRefunds: { ...s.secondRefunds, [attempt.out_trade_no]: refund } } : {}),
+        }));
         return true;
       } catch (error) {
         set({ error: toProblem(error) });

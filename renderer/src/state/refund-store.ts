@@ -6,6 +6,7 @@ import type { OrderView } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
+import { type AskShelf, askShelf } from './ask-shelf.ts';
 import { toProblem } from './call-error.ts';
 import { refundFormSetters } from './refund-form.ts';
 import { feeToAsk, randomHex, unansweredAfter } from './unanswered-ask.ts';
@@ -57,6 +58,39 @@ function newRefundNo(outTradeNo: string): string {
   return `${prefix}R${randomHex(8)}`;
 }
 
+/** This till's unanswered refund asks in the page's storage, by sale (./ask-shelf.ts). */
+export function refundAskShelf(storage?: Parameters<typeof askShelf>[2]): AskShelf<UnansweredRefund> {
+  return askShelf<UnansweredRefund>(
+    'scanpay.refund.unanswered',
+    (v) => {
+      const ask = v as Partial<UnansweredRefund> | null;
+      return typeof ask?.outTradeNo === 'string' &&
+        typeof ask.outRefundNo === 'string' &&
+        Number.isSafeInteger(ask.fee) &&
+        (ask.fee ?? 0) > 0
+        ? { outTradeNo: ask.outTradeNo, outRefundNo: ask.outRefundNo, fee: ask.fee as number }
+        : null;
+    },
+    storage,
+  );
+}
+
+/**
+ * The sale's own refund the service holds as pending (journaled, no answer from the provider yet), as
+ * the next ask: it outlives a page reload, which loses `unanswered` (kept in memory only), and the
+ * service refuses a new number meanwhile (refund_in_flight). A refund of a second payment of the
+ * order (another trade, refund_payment on 待处理) is not the sale's.
+ */
+export function pendingAsk(order: OrderView): UnansweredRefund | null {
+  const open = order.refunds.find(
+    (r) =>
+      r.status === 'pending' && (r.out_trade_no === undefined || r.out_trade_no === order.paid_out_trade_no),
+  );
+  return open
+    ? { outTradeNo: order.out_trade_no, fee: open.refund_fee, outRefundNo: open.out_refund_no }
+    : null;
+}
+
 export function refundableFee(order: OrderView): number {
   return isRefundableStatus(order.status) ? Math.max(0, order.total_fee - order.refunded_fee) : 0;
 }
@@ -73,7 +107,25 @@ const initial: RefundState = {
   unanswered: null,
 };
 
-export function createRefundStore(bridge: RendererBridge, elsewhere?: ElsewhereLookup): RefundStore {
+/** The order as the service has it now, if it is still the one on screen (its refunds name a pending ask). */
+async function reloadOrder(
+  bridge: RendererBridge,
+  set: StoreApi<RefundState & RefundActions>['setState'],
+  outTradeNo: string,
+): Promise<void> {
+  try {
+    const fresh = await bridge.call('getOrder', { out_trade_no: outTradeNo });
+    set((s) => (s.order?.out_trade_no === outTradeNo ? { order: fresh } : {}));
+  } catch {
+    // The refusal is shown already; the next lookup of the sale brings its refunds.
+  }
+}
+
+export function createRefundStore(
+  bridge: RendererBridge,
+  elsewhere?: ElsewhereLookup,
+  shelf: AskShelf<UnansweredRefund> = refundAskShelf(),
+): RefundStore {
   return createStore<RefundState & RefundActions>()((set, get) => ({
     ...initial,
     setLookup(text) {
@@ -122,7 +174,11 @@ export function createRefundStore(bridge: RendererBridge, elsewhere?: ElsewhereL
       if (!order || busy) return;
       // Every ask carries its own out_refund_no, journaled before the provider is called: repeated
       // after a lost reply, the service answers with that refund instead of making a second one.
-      const repeat = unanswered?.outTradeNo === order.out_trade_no ? unanswered : null;
+      // In memory, else kept in the page's storage (a reload), else pending at the service.
+      const repeat =
+        (unanswered?.outTradeNo === order.out_trade_no ? unanswered : null) ??
+        shelf.get(order.out_trade_no) ??
+        pendingAsk(order);
       const ask = feeToAsk(repeat?.fee ?? null, amount, refundableFee(order));
       if ('error' in ask) {
         set({ error: ask.error });
@@ -147,14 +203,17 @@ export function createRefundStore(bridge: RendererBridge, elsewhere?: ElsewhereL
           reason: '',
           unanswered: repeat ? null : get().unanswered,
         });
+        if (repeat) shelf.drop(order.out_trade_no);
       } catch (error) {
         const problem = toProblem(error);
         const asked = { outTradeNo: order.out_trade_no, fee, outRefundNo };
-        set({
-          error: problem,
-          pin: '',
-          unanswered: unansweredAfter(problem.code, asked, repeat !== null, unanswered),
-        });
+        const next = unansweredAfter(problem.code, asked, repeat !== null, unanswered);
+        set({ error: problem, pin: '', unanswered: next });
+        if (next === asked) shelf.put(order.out_trade_no, asked);
+        else if (repeat && next === null) shelf.drop(order.out_trade_no);
+        // Another ask of this sale is unanswered at the provider (another window, a page before a
+        // reload): the order as the service has it now names it, and the next press repeats it.
+        if (problem.code === 'refund_in_flight') await reloadOrder(bridge, set, order.out_trade_no);
       } finally {
         set({ busy: false });
       }

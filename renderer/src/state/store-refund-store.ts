@@ -14,6 +14,7 @@ import type { StoreOrderView, StoreRefundResult } from '../../../core/common/con
 import type { ErrorShape } from '../../../core/common/errors.ts';
 import { isRefundableStatus } from '../../../core/common/order-status.ts';
 import type { RendererBridge } from '../bridge/renderer-bridge.ts';
+import { type AskShelf, askShelf } from './ask-shelf.ts';
 import { toProblem } from './call-error.ts';
 import type { ConnectionStore } from './connection-store.ts';
 import { refundFormSetters } from './refund-form.ts';
@@ -69,11 +70,39 @@ const initial: StoreRefundState = {
   unanswered: null,
 };
 
+/** Unanswered store refund asks in the page's storage, by sale (./ask-shelf.ts). */
+export function storeAskShelf(storage?: Parameters<typeof askShelf>[2]): AskShelf<UnansweredAsk> {
+  return askShelf<UnansweredAsk>(
+    'scanpay.store-refund.unanswered',
+    (v) => {
+      const ask = v as Partial<UnansweredAsk> | null;
+      return typeof ask?.terminalId === 'string' &&
+        typeof ask.orderNo === 'string' &&
+        typeof ask.requestId === 'string' &&
+        Number.isSafeInteger(ask.fee) &&
+        (ask.fee ?? 0) > 0
+        ? {
+            terminalId: ask.terminalId,
+            orderNo: ask.orderNo,
+            requestId: ask.requestId,
+            fee: ask.fee as number,
+          }
+        : null;
+    },
+    storage,
+  );
+}
+
+const saleKey = (order: StoreOrderView) => `${order.terminal_id}/${order.order_no}`;
+
 function newRequestId(): string {
   return `ui-${randomHex(16)}`;
 }
 
-export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore {
+export function createStoreRefundStore(
+  bridge: RendererBridge,
+  shelf: AskShelf<UnansweredAsk> = storeAskShelf(),
+): StoreRefundStore {
   return createStore<StoreRefundState & StoreRefundActions>()((set, get) => ({
     ...initial,
     async find(orderNo) {
@@ -100,10 +129,11 @@ export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore
     async submit() {
       const { order, amount, pin, reason, busy, unanswered } = get();
       if (!order || busy) return;
+      // In memory, else kept in the page's storage (the page was reloaded since).
       const repeat =
-        unanswered?.terminalId === order.terminal_id && unanswered.orderNo === order.order_no
+        (unanswered?.terminalId === order.terminal_id && unanswered.orderNo === order.order_no
           ? unanswered
-          : null;
+          : null) ?? shelf.get(saleKey(order));
       const ask = feeToAsk(repeat?.fee ?? null, amount, storeRefundableFee(order));
       if ('error' in ask) {
         set({ error: ask.error });
@@ -132,14 +162,14 @@ export function createStoreRefundStore(bridge: RendererBridge): StoreRefundStore
           // Answered: this sale's unanswered ask ends; another sale's is still owed its answer.
           unanswered: repeat ? null : unanswered,
         });
+        if (repeat) shelf.drop(saleKey(order));
       } catch (error) {
         const problem = toProblem(error);
         const asked = { terminalId: order.terminal_id, orderNo: order.order_no, fee, requestId };
-        set({
-          error: problem,
-          pin: '',
-          unanswered: unansweredAfter(problem.code, asked, repeat !== null, unanswered),
-        });
+        const next = unansweredAfter(problem.code, asked, repeat !== null, unanswered);
+        set({ error: problem, pin: '', unanswered: next });
+        if (next === asked) shelf.put(saleKey(order), asked);
+        else if (repeat && next === null) shelf.drop(saleKey(order));
       } finally {
         set({ busy: false });
       }
