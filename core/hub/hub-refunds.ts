@@ -8,7 +8,7 @@
  * re-sent unchanged on retry), and the providers refund an out_refund_no once, so nothing refunds
  * twice. A request repeated with the same request_id answers the first one.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import { HubError } from './hub-errors.ts';
 import type { HubRefundOrder } from './hub-wire.ts';
@@ -40,10 +40,52 @@ export interface HubRefundRequest {
 const COLUMNS = `request_id, terminal_id, order_no, out_refund_no, refund_fee::float8 AS refund_fee, reason,
   requested_by, state, detail`;
 
+/** Start of the Beijing day holding `now` (epoch ms): the daily cap's day, as the reports' days. */
+export function beijingDayStart(now: number): number {
+  const offset = 8 * 3600_000;
+  return Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
+}
+
+/**
+ * Within the caller's transaction: the asking till's row is locked (its asks are taken one after
+ * the other), its right checked again (it may have been revoked since the token was read) and
+ * what it asked today (refused requests moved no money) plus this fee held against its daily cap.
+ */
+async function checkDailyCap(client: PoolClient, asking: string, fee: number, now: number): Promise<void> {
+  const { rows } = await client.query<{ may_refund: boolean; cap: string | null }>(
+    'SELECT may_refund, refund_daily_cap AS cap FROM hub_terminals WHERE terminal_id = $1 FOR UPDATE',
+    [asking],
+  );
+  const till = rows[0];
+  if (!till?.may_refund)
+    throw new HubError('hub_refund_not_granted', `terminal ${asking} may not refund other tills' sales`, {
+      terminal_id: asking,
+    });
+  if (till.cap === null) return;
+  const cap = Number(till.cap);
+  const asked = await client.query<{ fee: string | null }>(
+    `SELECT sum(refund_fee) AS fee FROM hub_refund_requests
+     WHERE asked_by = $1 AND created_at >= $2 AND state <> 'refused'`,
+    [asking, beijingDayStart(now)],
+  );
+  const left = Math.max(0, cap - Number(asked.rows[0]?.fee ?? 0));
+  if (fee > left)
+    throw new HubError(
+      'hub_refund_cap_reached',
+      `terminal ${asking} may ask at most ${cap} fen of refunds a day: ${left} fen are left today`,
+      { daily_cap_fen: cap, left_fen: left },
+    );
+}
+
+/**
+ * Records the owner's (asking null) or a till's refund request. A till's (`asking`: its terminal
+ * id, already checked for the refund right) is also held against that till's daily cap.
+ */
 export async function requestRefund(
   pool: Pool,
   input: RefundRequestInput,
   now: number,
+  asking: string | null = null,
 ): Promise<HubRefundRequest> {
   const client = await pool.connect();
   try {
@@ -63,6 +105,7 @@ export async function requestRefund(
         throw new HubError('hub_conflict', `request_id ${input.request_id} was used for another refund`);
       return first;
     }
+    if (asking !== null) await checkDailyCap(client, asking, input.refund_fee, now);
     // The order row is locked: two owners refunding one order at once are taken one after the other.
     const order = await client.query<{ status: number; total_fee: string; refunded_fee: string }>(
       'SELECT status, total_fee, refunded_fee FROM hub_orders WHERE terminal_id = $1 AND order_no = $2 FOR UPDATE',
@@ -97,8 +140,8 @@ export async function requestRefund(
     const outRefundNo = `${input.order_no}H${id.rows[0]!.id}`;
     const inserted = await client.query<HubRefundRequest>(
       `INSERT INTO hub_refund_requests (id, request_id, terminal_id, order_no, out_refund_no, refund_fee, reason,
-         requested_by, state, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', $9, $9) RETURNING ${COLUMNS}`,
+         requested_by, state, created_at, updated_at, asked_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', $9, $9, $10) RETURNING ${COLUMNS}`,
       [
         id.rows[0]!.id,
         input.request_id,
@@ -109,6 +152,7 @@ export async function requestRefund(
         input.reason ?? null,
         input.requested_by,
         now,
+        asking,
       ],
     );
     await client.query('COMMIT');

@@ -13,8 +13,9 @@
  *                         also run daily by ./hub-reconcile-schedule.ts. GET /api/reconcile: the
  *                         schedule's state and the last 14 days' runs (admin token)
  *   POST /api/refunds     a store-level refund of any till's order; GET lists them (admin token)
- *   POST /api/terminal/refunds   a till asks for a refund of any till's sale (terminal token)
- *   GET  /api/terminal/orders?order_no=   a till looks up one sale of any till (terminal token)
+ *   POST /api/terminal/refunds   a till asks for a refund of any till's sale (terminal token
+ *                         with the refund right, ./terminal-tokens.ts)
+ *   GET  /api/terminal/orders?order_no=   a till looks up one sale of any till (the same)
  *   POST /api/terminal/refund-refusal   a till refuses a refund the hub asked for (terminal token)
  *   GET  /healthz         200 when the database answers
  *   GET  anything else    the owner's page (renderer/owner, built to dist/owner), which asks for
@@ -61,7 +62,7 @@ import {
 } from './hub-store-configs.ts';
 import { IngestBatchSchema } from './hub-wire.ts';
 import { StoreConfigBodySchema } from './store-config.ts';
-import { isAdminToken, terminalOfToken } from './terminal-tokens.ts';
+import { isAdminToken, refundingTerminal, terminalOfToken } from './terminal-tokens.ts';
 
 /** A full batch (500 changes of a few hundred bytes) fits with room to spare. */
 const MAX_BODY = 4 * 1024 * 1024;
@@ -225,17 +226,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/terminal/refunds') {
-      // A till asks for a refund of any till's sale: its supervisor check was made at that till.
-      const asking = await terminalOfToken(pool, bearer(req));
+      // A till asks for a refund of any till's sale: its supervisor check was made at that till, and
+      // the hub checks that this terminal holds the refund right (a QR device's token does not).
+      const asking = await refundingTerminal(pool, bearer(req));
       const input = parsed(RefundRequestSchema.omit({ requested_by: true }), await jsonBody(req), 'refund');
-      const refund = await requestRefund(pool, { ...input, requested_by: `till ${asking}` }, now());
+      const refund = await requestRefund(pool, { ...input, requested_by: `till ${asking}` }, now(), asking);
       send(res, 200, { ok: true, refund });
       return;
     }
     if (req.method === 'GET' && url.pathname === '/api/terminal/orders') {
       // A till's refund screen: the sale another till made, found by its exact order number only
-      // (a till reads one order it was told about, never a listing of the store).
-      await terminalOfToken(pool, bearer(req));
+      // (a till reads one order it was told about, never a listing of the store). Only a refund
+      // screen needs it, so only a terminal with the refund right may.
+      await refundingTerminal(pool, bearer(req));
       const { order_no } = parsed(TerminalOrderQuerySchema, query, 'query');
       send(res, 200, { ok: true, orders: await findTerminalOrders(pool, order_no) });
       return;

@@ -18,6 +18,9 @@ interface TerminalRow {
   readonly online: boolean;
   readonly queue_length: number | null;
   readonly status: { readonly ready?: boolean } | null;
+  /** May refund other tills' sales through the hub (scanpay hub grant-refunds), and its daily cap. */
+  readonly refunds?: boolean;
+  readonly refund_daily_cap_fen?: number | null;
 }
 interface AttentionRow {
   readonly terminal_id: string;
@@ -221,6 +224,7 @@ export function OwnerApp(props: {
                 <th>{t('owner.version')}</th>
                 <th>{t('owner.last_seen')}</th>
                 <th>{t('owner.queue')}</th>
+                <th>{t('owner.refund_right')}</th>
               </tr>
             </thead>
             <tbody>
@@ -239,6 +243,13 @@ export function OwnerApp(props: {
                   <td>{term.version ?? '—'}</td>
                   <td>{time(term.last_seen)}</td>
                   <td>{term.queue_length ?? '—'}</td>
+                  <td data-testid={`terminal-${term.terminal_id}-refunds`}>
+                    {!term.refunds
+                      ? t('owner.refunds.none')
+                      : typeof term.refund_daily_cap_fen === 'number'
+                        ? t('owner.refunds.capped', { cap: formatFen(term.refund_daily_cap_fen) })
+                        : t('owner.refunds.granted')}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -34,7 +34,7 @@ beforeAll(async () => {
     poolMax: 4,
   });
   const tokens = {
-    T1: await enrolTerminal(hub.pool, 'T1', Date.now()),
+    T1: await enrolTerminal(hub.pool, 'T1', Date.now(), { refunds: true }),
     T2: await enrolTerminal(hub.pool, 'T2', Date.now()),
   };
   t2 = await startServe({

@@ -60,6 +60,8 @@ function scriptedHub(token: string) {
                 online: true,
                 queue_length: 0,
                 status: { ready: true },
+                refunds: true,
+                refund_daily_cap_fen: 20000,
               },
               {
                 terminal_id: 'T2',
@@ -69,6 +71,8 @@ function scriptedHub(token: string) {
                 online: false,
                 queue_length: 4,
                 status: { ready: true },
+                refunds: false,
+                refund_daily_cap_fen: null,
               },
             ],
           }
@@ -103,6 +107,9 @@ describe("the owner's page", () => {
     expect(screen.getByTestId('owner-today').textContent).toContain('全店: ¥25.00 · 2 笔');
     expect(screen.getByTestId('terminal-T1').textContent).toContain('在线');
     expect(screen.getByTestId('terminal-T2').textContent).toContain('离线');
+    // Which tills may refund other tills' sales, and up to how much a day.
+    expect(screen.getByTestId('terminal-T1-refunds').textContent).toBe('可退他台订单 · 每日上限 ¥200.00');
+    expect(screen.getByTestId('terminal-T2-refunds').textContent).toBe('不可退他台订单');
     expect(screen.getByTestId('owner-attention').textContent).toContain('T2X');
     const reconcile = screen.getByTestId('owner-reconcile');
     // The owner's browser shows its own local time, as for every other time on the page.
@@ -115,6 +122,10 @@ describe("the owner's page", () => {
     fireEvent.click(screen.getByRole('button', { name: 'English' }));
     expect(screen.getByTestId('owner-today').textContent).toContain('Whole store: ¥25.00 · 2 sales');
     expect(screen.getByTestId('terminal-T2').textContent).toContain('offline');
+    expect(screen.getByTestId('terminal-T1-refunds').textContent).toBe(
+      "refunds other tills' sales · up to ¥200.00 a day",
+    );
+    expect(screen.getByTestId('terminal-T2-refunds').textContent).toBe("no refunds of other tills' sales");
     expect(screen.getByTestId('owner-reconcile').textContent).toContain('reconciled · 2 discrepancies');
     expect(storage.getItem('scanpay-hub-admin-token')).toBe('the-admin-token');
   });

@@ -33,7 +33,8 @@ beforeAll(async () => {
     poolMax: 4,
   });
   for (const id of ['T8', 'T9']) {
-    const token = await enrolTerminal(hub.pool, id, Date.now());
+    // T9 is a cashier till with the refund right; T8 sells but was enrolled without it.
+    const token = await enrolTerminal(hub.pool, id, Date.now(), { refunds: id === 'T9' });
     const dir = mkdtempSync(join(tmpdir(), 'scanpay-tillref-'));
     writeFileSync(
       join(dir, 'config.json'),
@@ -129,5 +130,15 @@ describe('a refund of another till’s sale, asked at this till', () => {
       REFUND_KEY,
     );
     expect(tooMuch.body).toMatchObject({ ok: false, error: { code: 'hub_refund_refused' } });
+  });
+
+  it('a till without the refund right is told so, on the look-up and on the ask, and asks nothing', async () => {
+    const found = await call('T8', 'findStoreOrder', { order_no: 'XT1' });
+    expect(found.body).toMatchObject({ ok: false, error: { code: 'hub_refund_not_granted' } });
+    const ask = { terminal_id: 'T8', order_no: 'XT1', refund_fee: 100, request_id: 'till-T8-0001' };
+    const asked = await call('T8', 'storeRefund', ask, REFUND_KEY);
+    expect(asked.body).toMatchObject({ ok: false, error: { code: 'hub_refund_not_granted' } });
+    const { body } = await getJson(`${hub.url}/api/refunds`, ADMIN);
+    expect(body.refunds.map((r: { requested_by: string }) => r.requested_by)).not.toContain('till T8');
   });
 });
