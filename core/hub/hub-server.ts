@@ -12,11 +12,14 @@
  *   POST /api/reconcile   {date}: each merchant's bills against all tills' sales (admin token);
  *                         also run daily by ./hub-reconcile-schedule.ts. GET /api/reconcile: the
  *                         schedule's state and the last 14 days' runs (admin token)
- *   POST /api/refunds     a store-level refund of any till's order; GET lists them (admin token)
+ *   POST /api/refunds     a store-level refund of any till's order; GET lists them (admin token).
+ *                         Refund requests are signed for their till with configKey: without it, none
  *   POST /api/terminal/refunds   a till asks for a refund of any till's sale (terminal token
  *                         with the refund right, ./terminal-tokens.ts)
  *   GET  /api/terminal/orders?order_no=   a till looks up one sale of any till (the same)
  *   POST /api/terminal/refund-refusal   a till refuses a refund the hub asked for (terminal token)
+ *   POST /api/terminal/refund-rejection a till refused a refund request not signed by this hub
+ *                         (terminal token); GET /api/refund-rejections lists them (admin token)
  *   GET  /healthz         200 when the database answers
  *   GET  anything else    the owner's page (renderer/owner, built to dist/owner), which asks for
  *                         the admin token and calls the admin API with it
@@ -48,8 +51,11 @@ import { recentReconcileRuns, reconcileAtHub } from './hub-reconcile.ts';
 import { type DailyHubReconcileOptions, startDailyHubReconcile } from './hub-reconcile-schedule.ts';
 import {
   listRefundRequests,
+  listRejections,
   newsFor,
+  RefundRejectionSchema,
   RefundRequestSchema,
+  recordRejection,
   refuseRefund,
   requestRefund,
 } from './hub-refunds.ts';
@@ -175,6 +181,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       throw new HubError('hub_unauthorized', 'send the admin token as Authorization: Bearer <token>');
   };
 
+  // A refund request reaches its till signed (./refund-signature.ts): without the key, none is taken.
+  const signingKey = (): KeyObject => {
+    if (!options.configKey)
+      throw new HubError(
+        'hub_refund_unsigned',
+        'this hub has no config key (config_key) to sign refund requests with, and tills refuse unsigned ones',
+      );
+    return options.configKey;
+  };
+
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://hub');
     const query = Object.fromEntries(url.searchParams);
@@ -189,7 +205,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         );
       const answer = await ingestBatch(pool, terminalId, batch.changes, batch.status, now());
       // The newest store config version rides on every answer: a terminal fetches it only when it changed.
-      const news = await newsFor(pool, terminalId);
+      const news = await newsFor(pool, terminalId, options.configKey ?? null, now());
       send(res, 200, {
         ok: true,
         ...answer,
@@ -204,6 +220,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const refusal = parsed(RefusalSchema, await jsonBody(req), 'refusal');
       const closed = await refuseRefund(pool, terminalId, refusal.out_refund_no, refusal.code, now());
       send(res, 200, { ok: true, closed });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/api/terminal/refund-rejection') {
+      // A till refused a refund request that did not check out as signed by this hub: kept for the owner.
+      const terminalId = await terminalOfToken(pool, bearer(req));
+      const rejection = parsed(RefundRejectionSchema, await jsonBody(req), 'rejection');
+      log('a till refused a refund request not signed by this hub', {
+        terminal_id: terminalId,
+        out_refund_no: rejection.out_refund_no,
+        reason: rejection.reason,
+      });
+      await recordRejection(pool, terminalId, rejection, now());
+      send(res, 200, { ok: true });
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/reconcile') {
@@ -221,6 +250,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     }
     if (req.method === 'POST' && url.pathname === '/api/refunds') {
       requireAdmin(req);
+      signingKey();
       const input = parsed(RefundRequestSchema, await jsonBody(req), 'refund');
       send(res, 200, { ok: true, refund: await requestRefund(pool, input, now()) });
       return;
@@ -229,6 +259,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // A till asks for a refund of any till's sale: its supervisor check was made at that till, and
       // the hub checks that this terminal holds the refund right (a QR device's token does not).
       const asking = await refundingTerminal(pool, bearer(req));
+      signingKey();
       const input = parsed(RefundRequestSchema.omit({ requested_by: true }), await jsonBody(req), 'refund');
       const refund = await requestRefund(pool, { ...input, requested_by: `till ${asking}` }, now(), asking);
       send(res, 200, { ok: true, refund });
@@ -298,6 +329,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           return;
         case '/api/refunds':
           send(res, 200, { ok: true, refunds: await listRefundRequests(pool) });
+          return;
+        case '/api/refund-rejections':
+          send(res, 200, { ok: true, rejections: await listRejections(pool) });
           return;
         case '/api/config':
           send(res, 200, { ok: true, versions: await storeConfigHistory(pool) });

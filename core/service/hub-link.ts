@@ -52,6 +52,9 @@ export function startHubLink(options: {
   const runRefunds = createHubRefundRunner({
     hubUrl: hub.url,
     token: hub.token,
+    terminalId: options.terminalId,
+    // The key that checks store config also checks the refunds the hub asks for.
+    key: options.storeKey,
     refund: (input) => engine.refunds.refund(input),
     known: (outRefundNo) => journal.getRefund(outRefundNo),
     logger,

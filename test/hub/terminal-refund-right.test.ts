@@ -16,6 +16,7 @@ import {
   newTerminalToken,
   setRefundRight,
 } from '../../core/hub/terminal-tokens.ts';
+import { HUB_KEY } from './hub-keys.ts';
 import { getJson, postJson } from './hub-processes.ts';
 import { type PgCluster, startPgCluster } from './pg-cluster.ts';
 
@@ -83,6 +84,7 @@ beforeAll(async () => {
     port: 0,
     poolMax: 2,
     now: () => NOON,
+    configKey: HUB_KEY,
   });
   tokens.T8 = await enrolTerminal(hub.pool, 'T8', NOON);
   // QR1 is an unattended massage chair: enrolled without the right (the default).

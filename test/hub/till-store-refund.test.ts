@@ -12,6 +12,7 @@ import { type RunningHub, startHub } from '../../core/hub/hub-server.ts';
 import { enrolTerminal } from '../../core/hub/terminal-tokens.ts';
 import { type RunningApiServer, startApiServer } from '../../core/service/http/api-server.ts';
 import { type KioskService, startKioskService } from '../../core/service/kiosk-service.ts';
+import { HUB_KEY, HUB_PUBLIC_PEM } from './hub-keys.ts';
 import { eventually, getJson, killAll, type Proc, postJson, startScanpay } from './hub-processes.ts';
 import { type PgCluster, startPgCluster } from './pg-cluster.ts';
 
@@ -31,6 +32,7 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     poolMax: 4,
+    configKey: HUB_KEY,
   });
   for (const id of ['T8', 'T9']) {
     // T9 is a cashier till with the refund right; T8 sells but was enrolled without it.
@@ -40,7 +42,7 @@ beforeAll(async () => {
       join(dir, 'config.json'),
       JSON.stringify({
         terminal_id: id,
-        hub: { url: hub.url, token, heartbeat_ms: 1000 },
+        hub: { url: hub.url, token, config_public_key: HUB_PUBLIC_PEM, heartbeat_ms: 1000 },
         server: { api_keys: [{ id: 'office', key: REFUND_KEY, permissions: ['refund', 'query'] }] },
       }),
     );
