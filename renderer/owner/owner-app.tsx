@@ -1,6 +1,6 @@
 /**
  * The owner's page (issue 19): today's sales per till and for the store, the tills and their
- * health, open attention items, and the daily reconciliation (next run, last 14 days' results), read from the hub's admin API with the admin token (kept in
+ * health and refund right, refund requests tills refused as not signed by the hub, open attention items, and the daily reconciliation (next run, last 14 days' results), read from the hub's admin API with the admin token (kept in
  * sessionStorage for this tab only, sent as a Bearer header, never in a URL). Refreshes every 15 s.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -40,12 +40,30 @@ interface ReconcileView {
   readonly schedule: { readonly next_at: number | null } | null;
   readonly runs: readonly ReconcileRun[];
 }
+/** A refund request a till refused as not signed by this hub (core/hub/refund-signature.ts). */
+interface RejectionRow {
+  readonly terminal_id: string;
+  readonly out_refund_no: string;
+  readonly order_no: string | null;
+  readonly refund_fee: number | null;
+  readonly reason: string;
+  readonly at: number;
+}
 interface Overview {
   readonly today: readonly ReportRow[];
   readonly terminals: readonly TerminalRow[];
   readonly attention: readonly AttentionRow[];
   readonly reconcile: ReconcileView;
+  readonly rejections: readonly RejectionRow[];
 }
+
+const REJECTION_REASON: Readonly<Record<string, OwnerKey>> = {
+  signature_mismatch: 'owner.rejections.signature_mismatch',
+  malformed: 'owner.rejections.malformed',
+  other_terminal: 'owner.rejections.other_terminal',
+  expired: 'owner.rejections.expired',
+  no_key: 'owner.rejections.no_key',
+};
 
 const RUN_STATUS: Readonly<Record<string, OwnerKey>> = {
   done: 'owner.reconcile.done',
@@ -74,17 +92,19 @@ async function load(fetcher: Fetcher, token: string, now: number): Promise<Overv
     return res.json();
   };
   const day = beijingDay(now);
-  const [report, terminals, attention, reconcile] = await Promise.all([
+  const [report, terminals, attention, reconcile, rejections] = await Promise.all([
     get(`api/reports?by=day&from=${day}&to=${day}`),
     get('api/terminals'),
     get('api/attention'),
     get('api/reconcile'),
+    get('api/refund-rejections'),
   ]);
   return {
     today: report.rows,
     terminals: terminals.terminals,
     attention: attention.items,
     reconcile: { schedule: reconcile.schedule ?? null, runs: reconcile.runs ?? [] },
+    rejections: rejections.rejections ?? [],
   };
 }
 
@@ -255,6 +275,21 @@ export function OwnerApp(props: {
             </tbody>
           </table>
         </section>
+        {(data?.rejections.length ?? 0) > 0 && (
+          <section className="panel" data-testid="owner-rejections">
+            <h2>{t('owner.rejections')}</h2>
+            <p className="banner banner-error">{t('owner.rejections.hint')}</p>
+            <ul>
+              {data?.rejections.map((r, i) => (
+                <li key={`${r.at}-${i}`}>
+                  {r.terminal_id} · {t('owner.order')} {r.order_no ?? '—'} ·{' '}
+                  {r.refund_fee === null ? '—' : formatFen(r.refund_fee)} ·{' '}
+                  {REJECTION_REASON[r.reason] ? t(REJECTION_REASON[r.reason]!) : r.reason} · {time(r.at)}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
         <section className="panel" data-testid="owner-attention">
           <h2>{t('owner.attention')}</h2>
           {(data?.attention.length ?? 0) === 0 ? (

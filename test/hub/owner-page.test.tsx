@@ -90,7 +90,20 @@ function scriptedHub(token: string) {
                 },
               ],
             }
-          : { items: [{ terminal_id: 'T2', out_trade_no: 'T2X-1', order_no: 'T2X', updated_at: NOW }] };
+          : path === 'api/refund-rejections'
+            ? {
+                rejections: [
+                  {
+                    terminal_id: 'T1',
+                    out_refund_no: 'T1P1H7',
+                    order_no: 'T1P1',
+                    refund_fee: 90000,
+                    reason: 'signature_mismatch',
+                    at: NOW,
+                  },
+                ],
+              }
+            : { items: [{ terminal_id: 'T2', out_trade_no: 'T2X-1', order_no: 'T2X', updated_at: NOW }] };
     return new Response(JSON.stringify({ ok: true, ...body }), { status: 200 });
   };
   return { fetcher, asked };
@@ -119,6 +132,10 @@ describe("the owner's page", () => {
     );
     expect(reconcile.textContent).toContain('2026-11-30m1wxpay已对账 · 2 处差异');
     expect(reconcile.textContent).toContain('alipay账单未出，稍后重试');
+    // A refund request a till refused as not signed by the hub: someone may be on the store LAN.
+    const rejected = screen.getByTestId('owner-rejections');
+    expect(rejected.textContent).toContain('T1 · 订单 T1P1 · ¥900.00 · 签名不符');
+    expect(rejected.textContent).toContain('https');
     fireEvent.click(screen.getByRole('button', { name: 'English' }));
     expect(screen.getByTestId('owner-today').textContent).toContain('Whole store: ¥25.00 · 2 sales');
     expect(screen.getByTestId('terminal-T2').textContent).toContain('offline');
@@ -126,6 +143,9 @@ describe("the owner's page", () => {
       "refunds other tills' sales · up to ¥200.00 a day",
     );
     expect(screen.getByTestId('terminal-T2-refunds').textContent).toBe("no refunds of other tills' sales");
+    expect(screen.getByTestId('owner-rejections').textContent).toContain(
+      'T1 · Order T1P1 · ¥900.00 · signature does not match',
+    );
     expect(screen.getByTestId('owner-reconcile').textContent).toContain('reconciled · 2 discrepancies');
     expect(storage.getItem('scanpay-hub-admin-token')).toBe('the-admin-token');
   });
