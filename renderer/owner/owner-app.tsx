@@ -280,8 +280,8 @@ export function OwnerApp(props: {
             <h2>{t('owner.rejections')}</h2>
             <p className="banner banner-error">{t('owner.rejections.hint')}</p>
             <ul>
-              {data?.rejections.map((r, i) => (
-                <li key={`${r.at}-${i}`}>
+              {data?.rejections.map((r) => (
+                <li key={`${r.at}-${r.terminal_id}-${r.out_refund_no}-${r.reason}-${r.refund_fee}`}>
                   {r.terminal_id} · {t('owner.order')} {r.order_no ?? '—'} ·{' '}
                   {r.refund_fee === null ? '—' : formatFen(r.refund_fee)} ·{' '}
                   {REJECTION_REASON[r.reason] ? t(REJECTION_REASON[r.reason]!) : r.reason} · {time(r.at)}
