@@ -50,6 +50,39 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+/** `scanpay hub` serving on `host`: its stderr up to the "is serving" sentence, then stopped. */
+function hubServeStderr(host: string): Promise<string> {
+  const child = spawn(
+    node,
+    ['bin/scanpay.js', 'hub', '--host', host, '--port', '0', '--database', database],
+    { cwd: ROOT, env: { ...process.env, SCANPAY_HUB_ADMIN_TOKEN: 'admin-token-for-the-cli-warning' } },
+  );
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`hub did not start: ${stderr}`));
+    }, 60_000);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('is serving')) {
+        clearTimeout(timer);
+        child.once('exit', () => resolve(stderr));
+        child.kill('SIGTERM');
+      }
+    });
+  });
+}
+
+describe('scanpay hub on the network', () => {
+  it('warns that it speaks plain HTTP and names the fix; on loopback it is quiet', async () => {
+    const lan = await hubServeStderr('0.0.0.0');
+    expect(lan).toMatch(/warning: .*plain HTTP.*https:\/\//);
+    expect(lan).not.toContain('admin-token-for-the-cli-warning');
+    expect(await hubServeStderr('127.0.0.1')).not.toContain('warning');
+  }, 120_000);
+});
+
 describe('scanpay hub: the refund right per terminal', () => {
   it('enrols with or without the right, and says which in its line', async () => {
     const till = await hubCli('add-terminal', '--terminal-id', 'T1', '--refunds');

@@ -159,6 +159,12 @@ async function serveHub(args: readonly string[]): Promise<number> {
       console.error(JSON.stringify({ at: new Date().toISOString(), message, ...fields })),
   });
   console.log(JSON.stringify({ url: hub.url }));
+  // The hub itself speaks plain HTTP: tokens and the tills' sales need TLS in front of it on a network.
+  if (!['127.0.0.1', 'localhost', '::1'].includes(config.host))
+    console.error(
+      `scanpay hub: warning: it serves plain HTTP on ${config.host}: put TLS in front of it (a reverse proxy or load balancer) ` +
+        'and give the tills its https:// address (docs/scale.md, "Transport")',
+    );
   console.error(`ScanPay hub is serving ${hub.url}. Ctrl+C stops it.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve());
