@@ -51,7 +51,7 @@ export function beijingDayStart(now: number): number {
 /**
  * Within the caller's transaction: the asking till's row is locked (its asks are taken one after
  * the other), its right checked again (it may have been revoked since the token was read) and
- * what it asked today (refused requests moved no money) plus this fee held against its daily cap.
+ * what it asked today (refused and failed requests moved no money) plus this fee held against its daily cap.
  */
 async function checkDailyCap(client: PoolClient, asking: string, fee: number, now: number): Promise<void> {
   const { rows } = await client.query<{ may_refund: boolean; cap: string | null }>(
@@ -67,7 +67,7 @@ async function checkDailyCap(client: PoolClient, asking: string, fee: number, no
   const cap = Number(till.cap);
   const asked = await client.query<{ fee: string | null }>(
     `SELECT sum(refund_fee) AS fee FROM hub_refund_requests
-     WHERE asked_by = $1 AND created_at >= $2 AND state <> 'refused'`,
+     WHERE asked_by = $1 AND created_at >= $2 AND state IN ('requested', 'succeeded')`,
     [asking, beijingDayStart(now)],
   );
   const left = Math.max(0, cap - Number(asked.rows[0]?.fee ?? 0));

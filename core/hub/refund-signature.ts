@@ -29,7 +29,9 @@ export const SignedRefundOrderSchema = z.strictObject({
   terminal_id: z.string().min(1).max(32),
   request_id: z.string().min(1).max(64),
   order_no: z.string().min(1).max(64),
-  out_refund_no: z.string().min(1).max(64),
+  // Not held to the providers' 64 here: the till's refund service judges the number itself and
+  // refuses one it cannot send, which closes the request at the hub rather than leaving it open.
+  out_refund_no: z.string().min(1).max(128),
   refund_fee: z.number().int().positive(),
   reason: z.string().max(80).nullable(),
   expires_at: z.number().int().positive(),

@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refuseRefund } from '../../core/hub/hub-refunds.ts';
 import { HUB_MIGRATIONS, migrateHub } from '../../core/hub/hub-schema.ts';
 import { type RunningHub, startHub } from '../../core/hub/hub-server.ts';
 import {
@@ -181,6 +182,15 @@ describe('the refund right of a terminal', () => {
     expect(again.body.refund.out_refund_no).toBe(first.body.refund.out_refund_no);
     const rest = await ask(tokens.T7!, { request_id: 'till-T7-cap-0003', order_no: 'T8A3', refund_fee: 300 });
     expect(rest.status).toBe(200);
+    // A request the selling till refused moved no money: it no longer counts against the cap.
+    const full = await ask(tokens.T7!, { request_id: 'till-T7-cap-0004', order_no: 'T8A2', refund_fee: 100 });
+    expect(full.body.error.details.left_fen).toBe(0);
+    expect(await refuseRefund(hub.pool, 'T8', first.body.refund.out_refund_no, 'cash_refund', NOON)).toBe(
+      true,
+    );
+    expect(
+      (await ask(tokens.T7!, { request_id: 'till-T7-cap-0005', order_no: 'T8A2', refund_fee: 700 })).status,
+    ).toBe(200);
     // The owner's own refunds are not the till's: no cap on the admin path.
     const owner = await postJson(
       `${hub.url}/api/refunds`,
