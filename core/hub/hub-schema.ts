@@ -173,12 +173,15 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
     // (core/hub/terminal-tokens.ts). Tills enrolled before this step get false: the hub cannot tell
     // a cashier till from an unattended QR device whose token sits on a device in a public place,
     // so the owner grants the right to each till that needs it (docs/scale.md, "Refund right").
+    // refunds_refused counts a terminal's tries without the right (a lifted token at work?) for the owner.
     // asked_by is the till that asked a request (null: the owner), for the daily cap.
     // hub_refund_rejections: refund requests a till refused because their signature did not check
     // out (tampered or forged in transit), shown on the owner's page.
     sql: `
       ALTER TABLE hub_terminals ADD COLUMN may_refund BOOLEAN NOT NULL DEFAULT false;
       ALTER TABLE hub_terminals ADD COLUMN refund_daily_cap BIGINT CHECK (refund_daily_cap > 0);
+      ALTER TABLE hub_terminals ADD COLUMN refunds_refused INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE hub_terminals ADD COLUMN refunds_refused_at BIGINT;
       ALTER TABLE hub_refund_requests ADD COLUMN asked_by TEXT;
       CREATE INDEX hub_refund_requests_asked ON hub_refund_requests (asked_by, created_at) WHERE asked_by IS NOT NULL;
       CREATE TABLE hub_refund_rejections (

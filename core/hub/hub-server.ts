@@ -258,7 +258,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     if (req.method === 'POST' && url.pathname === '/api/terminal/refunds') {
       // A till asks for a refund of any till's sale: its supervisor check was made at that till, and
       // the hub checks that this terminal holds the refund right (a QR device's token does not).
-      const asking = await refundingTerminal(pool, bearer(req));
+      const asking = await refundingTerminal(pool, bearer(req), now());
       signingKey();
       const input = parsed(RefundRequestSchema.omit({ requested_by: true }), await jsonBody(req), 'refund');
       const refund = await requestRefund(pool, { ...input, requested_by: `till ${asking}` }, now(), asking);
@@ -269,7 +269,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       // A till's refund screen: the sale another till made, found by its exact order number only
       // (a till reads one order it was told about, never a listing of the store). Only a refund
       // screen needs it, so only a terminal with the refund right may.
-      await refundingTerminal(pool, bearer(req));
+      await refundingTerminal(pool, bearer(req), now());
       const { order_no } = parsed(TerminalOrderQuerySchema, query, 'query');
       send(res, 200, { ok: true, orders: await findTerminalOrders(pool, order_no) });
       return;

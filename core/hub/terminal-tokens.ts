@@ -103,14 +103,20 @@ export async function terminalOfToken(pool: Pool, token: string | null): Promise
  * The terminal a bearer token belongs to, when that terminal holds the refund right;
  * hub_refund_not_granted (403) when it does not, so a till's refund screen can say why.
  */
-export async function refundingTerminal(pool: Pool, token: string | null): Promise<string> {
+export async function refundingTerminal(pool: Pool, token: string | null, now: number): Promise<string> {
   const row = await liveTerminal(pool, token);
-  if (!row.may_refund)
+  if (!row.may_refund) {
+    // Counted for the owner's page: a QR device's token trying refunds is likely in other hands.
+    await pool.query(
+      'UPDATE hub_terminals SET refunds_refused = refunds_refused + 1, refunds_refused_at = $2 WHERE terminal_id = $1',
+      [row.terminal_id, now],
+    );
     throw new HubError(
       'hub_refund_not_granted',
       `terminal ${row.terminal_id} may not refund other tills' sales: the owner grants it with \`scanpay hub grant-refunds --terminal-id ${row.terminal_id}\``,
       { terminal_id: row.terminal_id },
     );
+  }
   return row.terminal_id;
 }
 

@@ -21,6 +21,9 @@ interface TerminalRow {
   /** May refund other tills' sales through the hub (scanpay hub grant-refunds), and its daily cap. */
   readonly refunds?: boolean;
   readonly refund_daily_cap_fen?: number | null;
+  /** Tries without the right (a lifted token at work?), and the last one's time. */
+  readonly refunds_refused?: number;
+  readonly refunds_refused_at?: number | null;
 }
 interface AttentionRow {
   readonly terminal_id: string;
@@ -269,6 +272,8 @@ export function OwnerApp(props: {
                       : typeof term.refund_daily_cap_fen === 'number'
                         ? t('owner.refunds.capped', { cap: formatFen(term.refund_daily_cap_fen) })
                         : t('owner.refunds.granted')}
+                    {(term.refunds_refused ?? 0) > 0 &&
+                      ` · ${t('owner.refunds.refused', { count: term.refunds_refused ?? 0, time: time(term.refunds_refused_at ?? null) })}`}
                   </td>
                 </tr>
               ))}

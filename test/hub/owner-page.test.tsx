@@ -73,6 +73,8 @@ function scriptedHub(token: string) {
                 status: { ready: true },
                 refunds: false,
                 refund_daily_cap_fen: null,
+                refunds_refused: 3,
+                refunds_refused_at: NOW,
               },
             ],
           }
@@ -122,7 +124,11 @@ describe("the owner's page", () => {
     expect(screen.getByTestId('terminal-T2').textContent).toContain('离线');
     // Which tills may refund other tills' sales, and up to how much a day.
     expect(screen.getByTestId('terminal-T1-refunds').textContent).toBe('可退他台订单 · 每日上限 ¥200.00');
-    expect(screen.getByTestId('terminal-T2-refunds').textContent).toBe('不可退他台订单');
+    // T2 has no right and its token tried three times: the owner is told, to revoke a lifted token.
+    const tried = new Date(NOW).toLocaleString('zh-CN', { hour12: false });
+    expect(screen.getByTestId('terminal-T2-refunds').textContent).toBe(
+      `不可退他台订单 · 已拒绝 3 次退款尝试，最近 ${tried}`,
+    );
     expect(screen.getByTestId('owner-attention').textContent).toContain('T2X');
     const reconcile = screen.getByTestId('owner-reconcile');
     // The owner's browser shows its own local time, as for every other time on the page.
@@ -142,7 +148,9 @@ describe("the owner's page", () => {
     expect(screen.getByTestId('terminal-T1-refunds').textContent).toBe(
       "refunds other tills' sales · up to ¥200.00 a day",
     );
-    expect(screen.getByTestId('terminal-T2-refunds').textContent).toBe("no refunds of other tills' sales");
+    expect(screen.getByTestId('terminal-T2-refunds').textContent).toBe(
+      `no refunds of other tills' sales · 3 refund tries refused, last ${new Date(NOW).toLocaleString('en-GB', { hour12: false })}`,
+    );
     expect(screen.getByTestId('owner-rejections').textContent).toContain(
       'T1 · Order T1P1 · ¥900.00 · signature does not match',
     );
