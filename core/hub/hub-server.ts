@@ -4,7 +4,8 @@
  *   POST /api/ingest      a terminal's batch (Authorization: Bearer <terminal token>)
  *   GET  /api/orders      orders across terminals, filters in the query  (admin token)
  *   GET  /api/reports     ?by=day|shift|wallet&from=YYYY-MM-DD&to=…      (admin token)
- *   GET  /api/terminals   the registry                                  (admin token)
+ *   GET  /api/terminals   the registry; POST /api/terminals/refund-right {terminal_id, refunds,
+ *                         daily_refund_cap_fen} grants or takes back a till's refund right (admin)
  *   GET  /api/attention   open attention items                          (admin token)
  *   GET  /api/config      store config history; POST /api/config {body, note} publishes a new
  *                         version, POST /api/config/rollback {to} re-publishes an older one (admin)
@@ -68,7 +69,13 @@ import {
 } from './hub-store-configs.ts';
 import { IngestBatchSchema } from './hub-wire.ts';
 import { StoreConfigBodySchema } from './store-config.ts';
-import { isAdminToken, refundingTerminal, terminalOfToken } from './terminal-tokens.ts';
+import {
+  isAdminToken,
+  RefundRightSchema,
+  refundingTerminal,
+  setRefundRight,
+  terminalOfToken,
+} from './terminal-tokens.ts';
 
 /** A full batch (500 changes of a few hundred bytes) fits with room to spare. */
 const MAX_BODY = 4 * 1024 * 1024;
@@ -246,6 +253,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       const { date } = parsed(ReconcileSchema, await jsonBody(req), 'reconcile');
       const clock: Clock = { now, sleep: (ms, signal) => systemClock.sleep(ms, signal) };
       send(res, 200, { ok: true, results: await reconcileAtHub(pool, merchants, clock, date) });
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/api/terminals/refund-right') {
+      requireAdmin(req);
+      const input = parsed(RefundRightSchema, await jsonBody(req), 'refund right');
+      const right = { refunds: input.refunds, dailyCapFen: input.daily_refund_cap_fen ?? null };
+      if (!(await setRefundRight(pool, input.terminal_id, right)))
+        throw new HubError('hub_not_found', `no terminal ${input.terminal_id} is enrolled`);
+      const { terminal_id, refunds } = input;
+      send(res, 200, { ok: true, terminal_id, refunds, daily_refund_cap_fen: right.dailyCapFen });
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/refunds') {

@@ -14,6 +14,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
+import { z } from 'zod';
 import { HubError } from './hub-errors.ts';
 
 export const TERMINAL_ID_RULE = /^[A-Za-z0-9]{1,8}$/;
@@ -70,6 +71,13 @@ export async function enrolTerminal(
   );
   return token;
 }
+
+/** The owner's page's request (POST /api/terminals/refund-right): the right, and its cap in fen. */
+export const RefundRightSchema = z.strictObject({
+  terminal_id: z.string().min(1).max(32),
+  refunds: z.boolean(),
+  daily_refund_cap_fen: z.number().int().positive().nullable().optional(),
+});
 
 /** Grants or takes back the refund right (and sets its daily cap). False when there is no such terminal. */
 export async function setRefundRight(pool: Pool, terminalId: string, right: RefundRight): Promise<boolean> {

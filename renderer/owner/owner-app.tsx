@@ -140,6 +140,20 @@ export function OwnerApp(props: {
     }
   }, [token, props.fetcher, props.storage, now]);
 
+  // Grant or take back a till's refund right (the cap stays a command-line setting), then re-read.
+  const setRefundRight = async (terminalId: string, refunds: boolean) => {
+    if (!token) return;
+    const res = await props
+      .fetcher('api/terminals/refund-right', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ terminal_id: terminalId, refunds }),
+      })
+      .catch(() => null);
+    if (!res?.ok) setProblem(res?.status === 401 ? 'owner.token_refused' : 'owner.unreachable');
+    await refresh();
+  };
+
   useEffect(() => {
     void refresh();
     const timer = setInterval(() => void refresh(), REFRESH_MS);
@@ -248,6 +262,7 @@ export function OwnerApp(props: {
                 <th>{t('owner.last_seen')}</th>
                 <th>{t('owner.queue')}</th>
                 <th>{t('owner.refund_right')}</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -274,6 +289,16 @@ export function OwnerApp(props: {
                         : t('owner.refunds.granted')}
                     {(term.refunds_refused ?? 0) > 0 &&
                       ` · ${t('owner.refunds.refused', { count: term.refunds_refused ?? 0, time: time(term.refunds_refused_at ?? null) })}`}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      data-testid={`terminal-${term.terminal_id}-${term.refunds ? 'revoke' : 'grant'}`}
+                      onClick={() => void setRefundRight(term.terminal_id, !term.refunds)}
+                    >
+                      {t(term.refunds ? 'owner.refunds.revoke' : 'owner.refunds.grant')}
+                    </button>
                   </td>
                 </tr>
               ))}

@@ -25,6 +25,8 @@ export const OWNER_ZH = {
   'owner.refunds.granted': '可退他台订单',
   'owner.refunds.capped': '可退他台订单 · 每日上限 {cap}',
   'owner.refunds.refused': '已拒绝 {count} 次退款尝试，最近 {time}',
+  'owner.refunds.grant': '开通',
+  'owner.refunds.revoke': '关闭',
   'owner.rejections': '收银台拒绝的退款请求',
   'owner.rejections.hint':
     '这些退款请求没有通过总店签名校验，收银台没有退款。可能有人在店内网络中篡改连接：请让收银台通过 https 连接总店。',
@@ -78,6 +80,8 @@ export const OWNER_EN: Readonly<Record<OwnerKey, string>> = {
   'owner.refunds.granted': "refunds other tills' sales",
   'owner.refunds.capped': "refunds other tills' sales · up to {cap} a day",
   'owner.refunds.refused': '{count} refund tries refused, last {time}',
+  'owner.refunds.grant': 'Grant',
+  'owner.refunds.revoke': 'Take back',
   'owner.rejections': 'Refund requests refused by tills',
   'owner.rejections.hint':
     'These refund requests did not check out as signed by this hub, so the till refunded nothing. Someone may be tampering with the store network: connect the tills to the hub over https.',

@@ -24,8 +24,13 @@ function memoryStorage() {
 
 function scriptedHub(token: string) {
   const asked: string[] = [];
+  const posted: unknown[] = [];
   const fetcher = async (path: string, init?: RequestInit) => {
     asked.push(path);
+    if (init?.method === 'POST') {
+      posted.push({ path, body: JSON.parse(String(init.body)) });
+      return new Response('{"ok":true}', { status: 200 });
+    }
     const auth = new Headers(init?.headers).get('authorization');
     if (auth !== `Bearer ${token}`) return new Response('{}', { status: 401 });
     const body = path.startsWith('api/reports')
@@ -108,7 +113,7 @@ function scriptedHub(token: string) {
             : { items: [{ terminal_id: 'T2', out_trade_no: 'T2X-1', order_no: 'T2X', updated_at: NOW }] };
     return new Response(JSON.stringify({ ok: true, ...body }), { status: 200 });
   };
-  return { fetcher, asked };
+  return { fetcher, asked, posted };
 }
 
 describe("the owner's page", () => {
@@ -156,6 +161,23 @@ describe("the owner's page", () => {
     );
     expect(screen.getByTestId('owner-reconcile').textContent).toContain('reconciled · 2 discrepancies');
     expect(storage.getItem('scanpay-hub-admin-token')).toBe('the-admin-token');
+  });
+
+  it('grants and takes back a till’s refund right with the admin token', async () => {
+    const hub = scriptedHub('the-admin-token');
+    const storage = memoryStorage();
+    storage.setItem('scanpay-hub-admin-token', 'the-admin-token');
+    await act(async () => {
+      render(<OwnerApp fetcher={hub.fetcher} storage={storage} now={() => NOW} />);
+    });
+    await act(async () => fireEvent.click(screen.getByTestId('terminal-T2-grant')));
+    await act(async () => fireEvent.click(screen.getByTestId('terminal-T1-revoke')));
+    expect(hub.posted).toEqual([
+      { path: 'api/terminals/refund-right', body: { terminal_id: 'T2', refunds: true } },
+      { path: 'api/terminals/refund-right', body: { terminal_id: 'T1', refunds: false } },
+    ]);
+    expect(screen.getByTestId('terminal-T2-grant').textContent).toBe('开通');
+    expect(screen.getByTestId('terminal-T1-revoke').textContent).toBe('关闭');
   });
 
   it('forgets a refused token and says so', async () => {

@@ -164,6 +164,24 @@ describe('the refund right of a terminal', () => {
     expect(await setRefundRight(hub.pool, 'NOSUCH', { refunds: true, dailyCapFen: null })).toBe(false);
   });
 
+  it('the owner grants and takes back the right with the admin token', async () => {
+    const grant = (body: unknown, token = ADMIN) =>
+      postJson(`${hub.url}/api/terminals/refund-right`, body, token);
+    expect((await grant({ terminal_id: 'T8', refunds: true }, tokens.T8)).status).toBe(401);
+    expect((await lookUp('T8A1', tokens.T8!)).status).toBe(403);
+    const granted = await grant({ terminal_id: 'T8', refunds: true, daily_refund_cap_fen: 5000 });
+    expect(granted).toMatchObject({
+      status: 200,
+      body: { ok: true, terminal_id: 'T8', refunds: true, daily_refund_cap_fen: 5000 },
+    });
+    expect((await lookUp('T8A1', tokens.T8!)).status).toBe(200);
+    expect((await grant({ terminal_id: 'T8', refunds: false })).body).toMatchObject({ refunds: false });
+    expect((await lookUp('T8A1', tokens.T8!)).status).toBe(403);
+    expect((await grant({ terminal_id: 'NOPE', refunds: true })).status).toBe(404);
+    expect((await grant({ terminal_id: 'T8', refunds: false, daily_refund_cap_fen: 5000 })).status).toBe(400);
+    expect((await grant({ terminal_id: 'T8', refunds: true, daily_refund_cap_fen: 0 })).status).toBe(400);
+  });
+
   it('with a daily cap, a till asks at most that much per day, whatever the orders', async () => {
     expect(await setRefundRight(hub.pool, 'T7', { refunds: true, dailyCapFen: 1000 })).toBe(true);
     const first = await ask(tokens.T7!, {
