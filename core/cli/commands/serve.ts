@@ -74,7 +74,6 @@ export const command: CliCommand = {
             : ' Other machines open it with #token=<access token> after the address; integrators send an API key (docs/security.md).') +
           ' Ctrl+C stops it.',
       );
-
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
