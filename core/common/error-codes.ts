@@ -234,12 +234,17 @@ export const PERIPHERAL_ERROR_CODES = [
  * - hub_no_answer: the ask was sent but no readable answer came (timeout, reset, 5xx): it may have been
  *   taken, so it is asked again with the same request_id, which the hub answers without a second refund
  * - hub_refund_refused: the hub refused it (no such order there, not paid, more than is left)
+ * - hub_refund_not_granted: the owner has not given this till the refund right at the hub (an
+ *   unattended device's token must not refund the store's sales), so nothing was looked up or asked
+ * - hub_refund_cap_reached: this till's refunds of other tills' sales would pass its daily cap
  */
 export const HUB_ERROR_CODES = [
   'hub_not_configured',
   'hub_unreachable',
   'hub_no_answer',
   'hub_refund_refused',
+  'hub_refund_not_granted',
+  'hub_refund_cap_reached',
 ] as const;
 
 /** Raised by the UI's own bridge to the service (renderer/src/bridge). */

@@ -11,6 +11,9 @@
  * - hub_bad_request: a body or query the hub cannot take (HTTP 400)
  * - hub_not_found: no such route, terminal or order (HTTP 404)
  * - hub_conflict: a refund the order cannot take, or a request_id reused for another (HTTP 409)
+ * - hub_refund_not_granted: a till without the refund right looked up or asked a store refund (HTTP 403)
+ * - hub_refund_cap_reached: the till's refunds asked today would pass its daily cap (HTTP 409)
+ * - hub_refund_unsigned: this hub has no config key, so it cannot sign the refund a till must verify (HTTP 409)
  * - hub_unavailable: anything unexpected, the database away included (HTTP 503: try again later)
  */
 export const HUB_ERROR_CODES = [
@@ -21,6 +24,9 @@ export const HUB_ERROR_CODES = [
   'hub_bad_request',
   'hub_not_found',
   'hub_conflict',
+  'hub_refund_not_granted',
+  'hub_refund_cap_reached',
+  'hub_refund_unsigned',
   'hub_unavailable',
 ] as const;
 
@@ -34,6 +40,9 @@ const HTTP_STATUS: Record<HubErrorCode, number> = {
   hub_bad_request: 400,
   hub_not_found: 404,
   hub_conflict: 409,
+  hub_refund_not_granted: 403,
+  hub_refund_cap_reached: 409,
+  hub_refund_unsigned: 409,
   hub_unavailable: 503,
 };
 

@@ -171,6 +171,13 @@ export interface TerminalView {
   readonly last_seq: number;
   readonly status: unknown;
   readonly queue_length: number | null;
+  /** May look up and ask refunds of other tills' sales (./terminal-tokens.ts). */
+  readonly refunds: boolean;
+  /** Fen per Beijing day it may ask in all; null: no cap. */
+  readonly refund_daily_cap_fen: number | null;
+  /** Tries without the right to look up or ask a store refund, and the last one's time. */
+  readonly refunds_refused: number;
+  readonly refunds_refused_at: number | null;
 }
 
 export const ONLINE_WITHIN_MS = 60_000;
@@ -184,8 +191,14 @@ export async function listTerminals(pool: Pool, now: number): Promise<TerminalVi
     last_seen: string | null;
     last_seq: string;
     status: { queue_length?: number } | null;
+    may_refund: boolean;
+    refund_daily_cap: string | null;
+    refunds_refused: number;
+    refunds_refused_at: string | null;
   }>(
-    'SELECT terminal_id, enrolled_at, revoked_at, version, last_seen, last_seq, status FROM hub_terminals ORDER BY terminal_id',
+    `SELECT terminal_id, enrolled_at, revoked_at, version, last_seen, last_seq, status, may_refund, refund_daily_cap,
+       refunds_refused, refunds_refused_at
+     FROM hub_terminals ORDER BY terminal_id`,
   );
   return rows.map((r) => {
     const lastSeen = r.last_seen === null ? null : Number(r.last_seen);
@@ -199,6 +212,10 @@ export async function listTerminals(pool: Pool, now: number): Promise<TerminalVi
       last_seq: Number(r.last_seq),
       status: r.status,
       queue_length: r.status?.queue_length ?? null,
+      refunds: r.may_refund,
+      refund_daily_cap_fen: r.refund_daily_cap === null ? null : Number(r.refund_daily_cap),
+      refunds_refused: r.refunds_refused,
+      refunds_refused_at: r.refunds_refused_at === null ? null : Number(r.refunds_refused_at),
     };
   });
 }

@@ -8,10 +8,12 @@
  * re-sent unchanged on retry), and the providers refund an out_refund_no once, so nothing refunds
  * twice. A request repeated with the same request_id answers the first one.
  */
-import type { Pool } from 'pg';
+import type { KeyObject } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
 import { HubError } from './hub-errors.ts';
 import type { HubRefundOrder } from './hub-wire.ts';
+import { type RefundOrderFields, signRefundOrder } from './refund-signature.ts';
 
 export const RefundRequestSchema = z.strictObject({
   /** The caller's idempotency key: a retried request with the same id gets the first answer. */
@@ -40,10 +42,52 @@ export interface HubRefundRequest {
 const COLUMNS = `request_id, terminal_id, order_no, out_refund_no, refund_fee::float8 AS refund_fee, reason,
   requested_by, state, detail`;
 
+/** Start of the Beijing day holding `now` (epoch ms): the daily cap's day, as the reports' days. */
+export function beijingDayStart(now: number): number {
+  const offset = 8 * 3600_000;
+  return Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
+}
+
+/**
+ * Within the caller's transaction: the asking till's row is locked (its asks are taken one after
+ * the other), its right checked again (it may have been revoked since the token was read) and
+ * what it asked today (refused and failed requests moved no money) plus this fee held against its daily cap.
+ */
+async function checkDailyCap(client: PoolClient, asking: string, fee: number, now: number): Promise<void> {
+  const { rows } = await client.query<{ may_refund: boolean; cap: string | null }>(
+    'SELECT may_refund, refund_daily_cap AS cap FROM hub_terminals WHERE terminal_id = $1 FOR UPDATE',
+    [asking],
+  );
+  const till = rows[0];
+  if (!till?.may_refund)
+    throw new HubError('hub_refund_not_granted', `terminal ${asking} may not refund other tills' sales`, {
+      terminal_id: asking,
+    });
+  if (till.cap === null) return;
+  const cap = Number(till.cap);
+  const asked = await client.query<{ fee: string | null }>(
+    `SELECT sum(refund_fee) AS fee FROM hub_refund_requests
+     WHERE asked_by = $1 AND created_at >= $2 AND state IN ('requested', 'succeeded')`,
+    [asking, beijingDayStart(now)],
+  );
+  const left = Math.max(0, cap - Number(asked.rows[0]?.fee ?? 0));
+  if (fee > left)
+    throw new HubError(
+      'hub_refund_cap_reached',
+      `terminal ${asking} may ask at most ${cap} fen of refunds a day: ${left} fen are left today`,
+      { daily_cap_fen: cap, left_fen: left },
+    );
+}
+
+/**
+ * Records the owner's (asking null) or a till's refund request. A till's (`asking`: its terminal
+ * id, already checked for the refund right) is also held against that till's daily cap.
+ */
 export async function requestRefund(
   pool: Pool,
   input: RefundRequestInput,
   now: number,
+  asking: string | null = null,
 ): Promise<HubRefundRequest> {
   const client = await pool.connect();
   try {
@@ -63,6 +107,7 @@ export async function requestRefund(
         throw new HubError('hub_conflict', `request_id ${input.request_id} was used for another refund`);
       return first;
     }
+    if (asking !== null) await checkDailyCap(client, asking, input.refund_fee, now);
     // The order row is locked: two owners refunding one order at once are taken one after the other.
     const order = await client.query<{ status: number; total_fee: string; refunded_fee: string }>(
       'SELECT status, total_fee, refunded_fee FROM hub_orders WHERE terminal_id = $1 AND order_no = $2 FOR UPDATE',
@@ -97,8 +142,8 @@ export async function requestRefund(
     const outRefundNo = `${input.order_no}H${id.rows[0]!.id}`;
     const inserted = await client.query<HubRefundRequest>(
       `INSERT INTO hub_refund_requests (id, request_id, terminal_id, order_no, out_refund_no, refund_fee, reason,
-         requested_by, state, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', $9, $9) RETURNING ${COLUMNS}`,
+         requested_by, state, created_at, updated_at, asked_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', $9, $9, $10) RETURNING ${COLUMNS}`,
       [
         id.rows[0]!.id,
         input.request_id,
@@ -109,6 +154,7 @@ export async function requestRefund(
         input.reason ?? null,
         input.requested_by,
         now,
+        asking,
       ],
     );
     await client.query('COMMIT');
@@ -123,20 +169,89 @@ export async function requestRefund(
 
 /**
  * What rides on every ingest answer, in one round trip: the newest store config version and the
- * refunds this till still has to carry out.
+ * refunds this till still has to carry out, each signed now with the hub's key (./refund-signature.ts)
+ * so the till can tell them from requests injected or altered on the way. Without a key the hub
+ * hands out none: a till would refuse them unsigned.
  */
 export async function newsFor(
   pool: Pool,
   terminalId: string,
+  key: KeyObject | null,
+  now: number,
 ): Promise<{ configVersion: number; refunds: HubRefundOrder[] }> {
-  const { rows } = await pool.query<{ v: number | null; refunds: HubRefundOrder[] | null }>(
+  const { rows } = await pool.query<{ v: number | null; refunds: RefundOrderFields[] | null }>(
     `SELECT (SELECT max(version) FROM hub_store_configs) AS v,
-       (SELECT json_agg(json_build_object('out_refund_no', out_refund_no, 'order_no', order_no,
-          'refund_fee', refund_fee, 'reason', reason) ORDER BY id)
+       (SELECT json_agg(json_build_object('terminal_id', terminal_id, 'request_id', request_id,
+          'out_refund_no', out_refund_no, 'order_no', order_no, 'refund_fee', refund_fee, 'reason', reason) ORDER BY id)
         FROM hub_refund_requests WHERE terminal_id = $1 AND state = 'requested') AS refunds`,
     [terminalId],
   );
-  return { configVersion: Number(rows[0]?.v ?? 0), refunds: rows[0]?.refunds ?? [] };
+  const open = rows[0]?.refunds ?? [];
+  return {
+    configVersion: Number(rows[0]?.v ?? 0),
+    refunds: key ? open.map((order) => signRefundOrder(order, key, now)) : [],
+  };
+}
+
+/** A refund request a till refused as not from this hub (./refund-signature.ts), as the till saw it. */
+export const RefundRejectionSchema = z.strictObject({
+  out_refund_no: z.string().max(64).nullable(),
+  order_no: z.string().max(64).nullable(),
+  refund_fee: z.number().int().nullable(),
+  reason: z.enum(['no_key', 'malformed', 'other_terminal', 'signature_mismatch', 'expired']),
+});
+export type RefundRejectionInput = z.infer<typeof RefundRejectionSchema>;
+
+/** Rows kept per terminal: a stream of forgeries cannot grow the table without bound. */
+const REJECTIONS_KEPT = 200;
+
+/**
+ * Records a till's report of a refund request it refused as not signed by this hub. The request
+ * it names (if it is one of ours) stays open: an attacker altering it in transit must not be able
+ * to close the owner's request, and the next hand-out, unaltered, is made.
+ */
+export async function recordRejection(
+  pool: Pool,
+  terminalId: string,
+  rejection: RefundRejectionInput,
+  now: number,
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO hub_refund_rejections (terminal_id, out_refund_no, order_no, refund_fee, reason, at)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      terminalId,
+      rejection.out_refund_no ?? '',
+      rejection.order_no,
+      rejection.refund_fee,
+      rejection.reason,
+      now,
+    ],
+  );
+  await pool.query(
+    `DELETE FROM hub_refund_rejections WHERE terminal_id = $1 AND id NOT IN
+       (SELECT id FROM hub_refund_rejections WHERE terminal_id = $1 ORDER BY id DESC LIMIT ${REJECTIONS_KEPT})`,
+    [terminalId],
+  );
+}
+
+export interface RefundRejectionView {
+  readonly terminal_id: string;
+  readonly out_refund_no: string;
+  readonly order_no: string | null;
+  readonly refund_fee: number | null;
+  readonly reason: string;
+  readonly at: number;
+}
+
+/** The newest rejections, for the owner's page. */
+export async function listRejections(pool: Pool, limit = 50): Promise<RefundRejectionView[]> {
+  const { rows } = await pool.query<RefundRejectionView>(
+    `SELECT terminal_id, out_refund_no, order_no, refund_fee::float8 AS refund_fee, reason, at::float8 AS at
+     FROM hub_refund_rejections ORDER BY id DESC LIMIT $1`,
+    [limit],
+  );
+  return rows;
 }
 
 export async function listRefundRequests(pool: Pool): Promise<HubRefundRequest[]> {

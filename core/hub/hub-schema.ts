@@ -166,6 +166,35 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
       );
       CREATE INDEX hub_orders_paid ON hub_orders (pid, provider, paid_at) WHERE paid_at IS NOT NULL;`,
   },
+  {
+    version: 5,
+    name: 'refund right per terminal, its daily cap, and refund requests a till refused as unsigned',
+    // may_refund decides whether a till's token may look up and ask refunds of other tills' sales
+    // (core/hub/terminal-tokens.ts). Tills enrolled before this step get false: the hub cannot tell
+    // a cashier till from an unattended QR device whose token sits on a device in a public place,
+    // so the owner grants the right to each till that needs it (docs/scale.md, "Refund right").
+    // refunds_refused counts a terminal's tries without the right (a lifted token at work?) for the owner.
+    // asked_by is the till that asked a request (null: the owner), for the daily cap.
+    // hub_refund_rejections: refund requests a till refused because their signature did not check
+    // out (tampered or forged in transit), shown on the owner's page.
+    sql: `
+      ALTER TABLE hub_terminals ADD COLUMN may_refund BOOLEAN NOT NULL DEFAULT false;
+      ALTER TABLE hub_terminals ADD COLUMN refund_daily_cap BIGINT CHECK (refund_daily_cap > 0);
+      ALTER TABLE hub_terminals ADD COLUMN refunds_refused INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE hub_terminals ADD COLUMN refunds_refused_at BIGINT;
+      ALTER TABLE hub_refund_requests ADD COLUMN asked_by TEXT;
+      CREATE INDEX hub_refund_requests_asked ON hub_refund_requests (asked_by, created_at) WHERE asked_by IS NOT NULL;
+      CREATE TABLE hub_refund_rejections (
+        id SERIAL PRIMARY KEY,
+        terminal_id TEXT NOT NULL REFERENCES hub_terminals (terminal_id),
+        out_refund_no TEXT NOT NULL,
+        order_no TEXT,
+        refund_fee BIGINT,
+        reason TEXT NOT NULL,
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX hub_refund_rejections_at ON hub_refund_rejections (at);`,
+  },
 ];
 
 export interface HubMigrationReport {

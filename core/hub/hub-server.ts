@@ -4,7 +4,8 @@
  *   POST /api/ingest      a terminal's batch (Authorization: Bearer <terminal token>)
  *   GET  /api/orders      orders across terminals, filters in the query  (admin token)
  *   GET  /api/reports     ?by=day|shift|wallet&from=YYYY-MM-DD&to=…      (admin token)
- *   GET  /api/terminals   the registry                                  (admin token)
+ *   GET  /api/terminals   the registry; POST /api/terminals/refund-right {terminal_id, refunds,
+ *                         daily_refund_cap_fen} grants or takes back a till's refund right (admin)
  *   GET  /api/attention   open attention items                          (admin token)
  *   GET  /api/config      store config history; POST /api/config {body, note} publishes a new
  *                         version, POST /api/config/rollback {to} re-publishes an older one (admin)
@@ -12,10 +13,14 @@
  *   POST /api/reconcile   {date}: each merchant's bills against all tills' sales (admin token);
  *                         also run daily by ./hub-reconcile-schedule.ts. GET /api/reconcile: the
  *                         schedule's state and the last 14 days' runs (admin token)
- *   POST /api/refunds     a store-level refund of any till's order; GET lists them (admin token)
- *   POST /api/terminal/refunds   a till asks for a refund of any till's sale (terminal token)
- *   GET  /api/terminal/orders?order_no=   a till looks up one sale of any till (terminal token)
+ *   POST /api/refunds     a store-level refund of any till's order; GET lists them (admin token).
+ *                         Refund requests are signed for their till with configKey: without it, none
+ *   POST /api/terminal/refunds   a till asks for a refund of any till's sale (terminal token
+ *                         with the refund right, ./terminal-tokens.ts)
+ *   GET  /api/terminal/orders?order_no=   a till looks up one sale of any till (the same)
  *   POST /api/terminal/refund-refusal   a till refuses a refund the hub asked for (terminal token)
+ *   POST /api/terminal/refund-rejection a till refused a refund request not signed by this hub
+ *                         (terminal token); GET /api/refund-rejections lists them (admin token)
  *   GET  /healthz         200 when the database answers
  *   GET  anything else    the owner's page (renderer/owner, built to dist/owner), which asks for
  *                         the admin token and calls the admin API with it
@@ -47,8 +52,11 @@ import { recentReconcileRuns, reconcileAtHub } from './hub-reconcile.ts';
 import { type DailyHubReconcileOptions, startDailyHubReconcile } from './hub-reconcile-schedule.ts';
 import {
   listRefundRequests,
+  listRejections,
   newsFor,
+  RefundRejectionSchema,
   RefundRequestSchema,
+  recordRejection,
   refuseRefund,
   requestRefund,
 } from './hub-refunds.ts';
@@ -61,7 +69,13 @@ import {
 } from './hub-store-configs.ts';
 import { IngestBatchSchema } from './hub-wire.ts';
 import { StoreConfigBodySchema } from './store-config.ts';
-import { isAdminToken, terminalOfToken } from './terminal-tokens.ts';
+import {
+  isAdminToken,
+  RefundRightSchema,
+  refundingTerminal,
+  setRefundRight,
+  terminalOfToken,
+} from './terminal-tokens.ts';
 
 /** A full batch (500 changes of a few hundred bytes) fits with room to spare. */
 const MAX_BODY = 4 * 1024 * 1024;
@@ -174,6 +188,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       throw new HubError('hub_unauthorized', 'send the admin token as Authorization: Bearer <token>');
   };
 
+  // A refund request reaches its till signed (./refund-signature.ts): without the key, none is taken.
+  const signingKey = (): KeyObject => {
+    if (!options.configKey)
+      throw new HubError(
+        'hub_refund_unsigned',
+        'this hub has no config key (config_key) to sign refund requests with, and tills refuse unsigned ones',
+      );
+    return options.configKey;
+  };
+
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://hub');
     const query = Object.fromEntries(url.searchParams);
@@ -188,7 +212,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         );
       const answer = await ingestBatch(pool, terminalId, batch.changes, batch.status, now());
       // The newest store config version rides on every answer: a terminal fetches it only when it changed.
-      const news = await newsFor(pool, terminalId);
+      const news = await newsFor(pool, terminalId, options.configKey ?? null, now());
       send(res, 200, {
         ok: true,
         ...answer,
@@ -205,6 +229,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       send(res, 200, { ok: true, closed });
       return;
     }
+    if (req.method === 'POST' && url.pathname === '/api/terminal/refund-rejection') {
+      // A till refused a refund request that did not check out as signed by this hub: kept for the owner.
+      const terminalId = await terminalOfToken(pool, bearer(req));
+      const rejection = parsed(RefundRejectionSchema, await jsonBody(req), 'rejection');
+      log('a till refused a refund request not signed by this hub', {
+        terminal_id: terminalId,
+        out_refund_no: rejection.out_refund_no,
+        reason: rejection.reason,
+      });
+      await recordRejection(pool, terminalId, rejection, now());
+      send(res, 200, { ok: true });
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/api/reconcile') {
       requireAdmin(req);
       const merchants = options.merchants;
@@ -218,24 +255,38 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       send(res, 200, { ok: true, results: await reconcileAtHub(pool, merchants, clock, date) });
       return;
     }
+    if (req.method === 'POST' && url.pathname === '/api/terminals/refund-right') {
+      requireAdmin(req);
+      const input = parsed(RefundRightSchema, await jsonBody(req), 'refund right');
+      const right = { refunds: input.refunds, dailyCapFen: input.daily_refund_cap_fen ?? null };
+      if (!(await setRefundRight(pool, input.terminal_id, right)))
+        throw new HubError('hub_not_found', `no terminal ${input.terminal_id} is enrolled`);
+      const { terminal_id, refunds } = input;
+      send(res, 200, { ok: true, terminal_id, refunds, daily_refund_cap_fen: right.dailyCapFen });
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/api/refunds') {
       requireAdmin(req);
+      signingKey();
       const input = parsed(RefundRequestSchema, await jsonBody(req), 'refund');
       send(res, 200, { ok: true, refund: await requestRefund(pool, input, now()) });
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/terminal/refunds') {
-      // A till asks for a refund of any till's sale: its supervisor check was made at that till.
-      const asking = await terminalOfToken(pool, bearer(req));
+      // A till asks for a refund of any till's sale: its supervisor check was made at that till, and
+      // the hub checks that this terminal holds the refund right (a QR device's token does not).
+      const asking = await refundingTerminal(pool, bearer(req), now());
+      signingKey();
       const input = parsed(RefundRequestSchema.omit({ requested_by: true }), await jsonBody(req), 'refund');
-      const refund = await requestRefund(pool, { ...input, requested_by: `till ${asking}` }, now());
+      const refund = await requestRefund(pool, { ...input, requested_by: `till ${asking}` }, now(), asking);
       send(res, 200, { ok: true, refund });
       return;
     }
     if (req.method === 'GET' && url.pathname === '/api/terminal/orders') {
       // A till's refund screen: the sale another till made, found by its exact order number only
-      // (a till reads one order it was told about, never a listing of the store).
-      await terminalOfToken(pool, bearer(req));
+      // (a till reads one order it was told about, never a listing of the store). Only a refund
+      // screen needs it, so only a terminal with the refund right may.
+      await refundingTerminal(pool, bearer(req), now());
       const { order_no } = parsed(TerminalOrderQuerySchema, query, 'query');
       send(res, 200, { ok: true, orders: await findTerminalOrders(pool, order_no) });
       return;
@@ -295,6 +346,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
           return;
         case '/api/refunds':
           send(res, 200, { ok: true, refunds: await listRefundRequests(pool) });
+          return;
+        case '/api/refund-rejections':
+          send(res, 200, { ok: true, rejections: await listRejections(pool) });
           return;
         case '/api/config':
           send(res, 200, { ok: true, versions: await storeConfigHistory(pool) });

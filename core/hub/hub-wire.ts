@@ -5,6 +5,7 @@
  * outbox's json_object columns; money is integer fen.
  */
 import { z } from 'zod';
+import type { SignedRefundOrder } from './refund-signature.ts';
 
 const ms = z.number().int().nonnegative();
 const fen = z.number().int().nonnegative();
@@ -114,9 +115,8 @@ export interface IngestAnswer {
   readonly refund_requests?: readonly HubRefundOrder[];
 }
 
-export interface HubRefundOrder {
-  readonly out_refund_no: string;
-  readonly order_no: string;
-  readonly refund_fee: number;
-  readonly reason: string | null;
-}
+/**
+ * A refund the hub asks a till to make, signed by the hub (./refund-signature.ts). What reaches the
+ * till is unverified until core/service/hub-refund-runner.ts has checked it.
+ */
+export type HubRefundOrder = SignedRefundOrder;

@@ -9,7 +9,7 @@ import type { CheckoutEngine } from '../engine/checkout-engine.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
 import type { SignedStoreConfig } from '../hub/store-config.ts';
 import type { SqliteJournal } from '../journal/sqlite-journal.ts';
-import type { ServiceConfig } from './config/service-config.ts';
+import { plainHttpHubWarning, type ServiceConfig } from './config/service-config.ts';
 import type { EventBus } from './event-bus.ts';
 import { startHubForwarder } from './hub-forwarder.ts';
 import { createHubRefundRunner } from './hub-refund-runner.ts';
@@ -37,6 +37,8 @@ export function startHubLink(options: {
   readonly onStoreConfig?: (config: SignedStoreConfig) => void;
 }): HubLink {
   const { hub, engine, journal, logger } = options;
+  const plainHttp = plainHttpHubWarning(hub.url);
+  if (plainHttp) logger.warn(plainHttp);
   const sync = options.storeKey
     ? startStoreConfigSync({
         dataDir: options.dataDir,
@@ -52,6 +54,9 @@ export function startHubLink(options: {
   const runRefunds = createHubRefundRunner({
     hubUrl: hub.url,
     token: hub.token,
+    terminalId: options.terminalId,
+    // The key that checks store config also checks the refunds the hub asks for.
+    key: options.storeKey,
     refund: (input) => engine.refunds.refund(input),
     known: (outRefundNo) => journal.getRefund(outRefundNo),
     logger,

@@ -7,15 +7,27 @@
  * reaches the hub through the outbox. A request this till cannot take (the order is not paid
  * here, already refunded, a cash sale, more than is left) is refused back to the hub with the
  * refusal's code; a passing problem (provider unreachable) is simply met again at the next answer.
+ *
+ * Before any of that, each request must check out as signed by the hub for this till
+ * (core/hub/refund-signature.ts, with `hub.config_public_key`): the link to the hub may be plain
+ * http on a store LAN, where anyone could inject or alter a request. One that does not is never
+ * started, logged (what it claims, never the token) and reported to the hub once
+ * (POST /api/terminal/refund-rejection), where the owner sees it; the hub keeps its own request open.
  */
+import type { KeyObject } from 'node:crypto';
 import { ScanPayError } from '../common/errors.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
 import type { RefundInput } from '../engine/refund-service.ts';
 import type { HubRefundOrder } from '../hub/hub-wire.ts';
+import { type ClaimedRefund, type RefundOrderRejection, verifyRefundOrder } from '../hub/refund-signature.ts';
 
 export interface HubRefundRunnerOptions {
   readonly hubUrl: string;
   readonly token: string;
+  readonly terminalId: string;
+  /** The hub's public key (`hub.config_public_key`); null: this till takes no refund request. */
+  readonly key: KeyObject | null;
+  readonly now?: () => number;
   readonly refund: (input: RefundInput) => Promise<unknown>;
   /** The journal's refund with this out_refund_no, if any (started before: the refund service follows it). */
   readonly known: (
@@ -26,19 +38,45 @@ export interface HubRefundRunnerOptions {
 
 const REFUSALS = new Set(['conflict', 'not_found', 'validation']);
 
+/** Distinct refused requests reported per run: a stream of forgeries cannot flood the hub. */
+const REJECTIONS_REPORTED = 100;
+
 export function createHubRefundRunner(
   options: HubRefundRunnerOptions,
-): (requests: readonly HubRefundOrder[]) => void {
+): (requests: readonly unknown[]) => void {
   const starting = new Set<string>();
+  const now = options.now ?? Date.now;
+  const hub = options.hubUrl.replace(/\/+$/, '');
 
-  const refuse = async (outRefundNo: string, code: string) => {
-    const res = await fetch(`${options.hubUrl.replace(/\/+$/, '')}/api/terminal/refund-refusal`, {
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(`${hub}${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ out_refund_no: outRefundNo, code }),
+      body: JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
     if (!res.ok) throw new Error(`the hub answered ${res.status}`);
+  };
+  const refuse = (outRefundNo: string, code: string) =>
+    post('/api/terminal/refund-refusal', { out_refund_no: outRefundNo, code });
+
+  // Each distinct refused request (what it claims, and why) is logged and reported once.
+  const rejected = new Set<string>();
+  const reject = (reason: RefundOrderRejection, claimed: ClaimedRefund) => {
+    // Not the signature or expiry: the hub signs each hand-out anew, and one tampered request is one report.
+    const key = JSON.stringify([reason, claimed.out_refund_no, claimed.order_no, claimed.refund_fee]);
+    if (rejected.has(key) || rejected.size >= REJECTIONS_REPORTED) return;
+    rejected.add(key);
+    options.logger.warn('refund request refused: not signed by the store hub for this till', {
+      reason,
+      ...claimed,
+    });
+    void post('/api/terminal/refund-rejection', { ...claimed, reason }).catch((e: unknown) => {
+      rejected.delete(key);
+      options.logger.warn('refund request refusal not reported: the next answer reports it', {
+        error: (e as Error).message,
+      });
+    });
   };
 
   const run = async (request: HubRefundOrder) => {
@@ -83,7 +121,13 @@ export function createHubRefundRunner(
   const refusedTaken = new Set<string>();
 
   return (requests) => {
-    for (const request of requests) {
+    for (const raw of requests) {
+      const checked = verifyRefundOrder(raw, options.key, options.terminalId, now());
+      if (!checked.ok) {
+        reject(checked.reason, checked.claimed);
+        continue;
+      }
+      const request: HubRefundOrder = checked.order;
       if (starting.has(request.out_refund_no)) continue;
       const journaled = options.known(request.out_refund_no);
       if (journaled) {

@@ -1,6 +1,6 @@
 /**
  * The owner's page (issue 19): today's sales per till and for the store, the tills and their
- * health, open attention items, and the daily reconciliation (next run, last 14 days' results), read from the hub's admin API with the admin token (kept in
+ * health and refund right, refund requests tills refused as not signed by the hub, open attention items, and the daily reconciliation (next run, last 14 days' results), read from the hub's admin API with the admin token (kept in
  * sessionStorage for this tab only, sent as a Bearer header, never in a URL). Refreshes every 15 s.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -18,6 +18,12 @@ interface TerminalRow {
   readonly online: boolean;
   readonly queue_length: number | null;
   readonly status: { readonly ready?: boolean } | null;
+  /** May refund other tills' sales through the hub (scanpay hub grant-refunds), and its daily cap. */
+  readonly refunds?: boolean;
+  readonly refund_daily_cap_fen?: number | null;
+  /** Tries without the right (a lifted token at work?), and the last one's time. */
+  readonly refunds_refused?: number;
+  readonly refunds_refused_at?: number | null;
 }
 interface AttentionRow {
   readonly terminal_id: string;
@@ -37,12 +43,30 @@ interface ReconcileView {
   readonly schedule: { readonly next_at: number | null } | null;
   readonly runs: readonly ReconcileRun[];
 }
+/** A refund request a till refused as not signed by this hub (core/hub/refund-signature.ts). */
+interface RejectionRow {
+  readonly terminal_id: string;
+  readonly out_refund_no: string;
+  readonly order_no: string | null;
+  readonly refund_fee: number | null;
+  readonly reason: string;
+  readonly at: number;
+}
 interface Overview {
   readonly today: readonly ReportRow[];
   readonly terminals: readonly TerminalRow[];
   readonly attention: readonly AttentionRow[];
   readonly reconcile: ReconcileView;
+  readonly rejections: readonly RejectionRow[];
 }
+
+const REJECTION_REASON: Readonly<Record<string, OwnerKey>> = {
+  signature_mismatch: 'owner.rejections.signature_mismatch',
+  malformed: 'owner.rejections.malformed',
+  other_terminal: 'owner.rejections.other_terminal',
+  expired: 'owner.rejections.expired',
+  no_key: 'owner.rejections.no_key',
+};
 
 const RUN_STATUS: Readonly<Record<string, OwnerKey>> = {
   done: 'owner.reconcile.done',
@@ -71,17 +95,19 @@ async function load(fetcher: Fetcher, token: string, now: number): Promise<Overv
     return res.json();
   };
   const day = beijingDay(now);
-  const [report, terminals, attention, reconcile] = await Promise.all([
+  const [report, terminals, attention, reconcile, rejections] = await Promise.all([
     get(`api/reports?by=day&from=${day}&to=${day}`),
     get('api/terminals'),
     get('api/attention'),
     get('api/reconcile'),
+    get('api/refund-rejections'),
   ]);
   return {
     today: report.rows,
     terminals: terminals.terminals,
     attention: attention.items,
     reconcile: { schedule: reconcile.schedule ?? null, runs: reconcile.runs ?? [] },
+    rejections: rejections.rejections ?? [],
   };
 }
 
@@ -113,6 +139,20 @@ export function OwnerApp(props: {
       } else setProblem('owner.unreachable');
     }
   }, [token, props.fetcher, props.storage, now]);
+
+  // Grant or take back a till's refund right (the cap stays a command-line setting), then re-read.
+  const setRefundRight = async (terminalId: string, refunds: boolean) => {
+    if (!token) return;
+    const res = await props
+      .fetcher('api/terminals/refund-right', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ terminal_id: terminalId, refunds }),
+      })
+      .catch(() => null);
+    if (!res?.ok) setProblem(res?.status === 401 ? 'owner.token_refused' : 'owner.unreachable');
+    await refresh();
+  };
 
   useEffect(() => {
     void refresh();
@@ -221,6 +261,8 @@ export function OwnerApp(props: {
                 <th>{t('owner.version')}</th>
                 <th>{t('owner.last_seen')}</th>
                 <th>{t('owner.queue')}</th>
+                <th>{t('owner.refund_right')}</th>
+                <th />
               </tr>
             </thead>
             <tbody>
@@ -239,11 +281,45 @@ export function OwnerApp(props: {
                   <td>{term.version ?? '—'}</td>
                   <td>{time(term.last_seen)}</td>
                   <td>{term.queue_length ?? '—'}</td>
+                  <td data-testid={`terminal-${term.terminal_id}-refunds`}>
+                    {!term.refunds
+                      ? t('owner.refunds.none')
+                      : typeof term.refund_daily_cap_fen === 'number'
+                        ? t('owner.refunds.capped', { cap: formatFen(term.refund_daily_cap_fen) })
+                        : t('owner.refunds.granted')}
+                    {(term.refunds_refused ?? 0) > 0 &&
+                      ` · ${t('owner.refunds.refused', { count: term.refunds_refused ?? 0, time: time(term.refunds_refused_at ?? null) })}`}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      data-testid={`terminal-${term.terminal_id}-${term.refunds ? 'revoke' : 'grant'}`}
+                      onClick={() => void setRefundRight(term.terminal_id, !term.refunds)}
+                    >
+                      {t(term.refunds ? 'owner.refunds.revoke' : 'owner.refunds.grant')}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </section>
+        {(data?.rejections.length ?? 0) > 0 && (
+          <section className="panel" data-testid="owner-rejections">
+            <h2>{t('owner.rejections')}</h2>
+            <p className="banner banner-error">{t('owner.rejections.hint')}</p>
+            <ul>
+              {data?.rejections.map((r) => (
+                <li key={`${r.at}-${r.terminal_id}-${r.out_refund_no}-${r.reason}-${r.refund_fee}`}>
+                  {r.terminal_id} · {t('owner.order')} {r.order_no ?? '—'} ·{' '}
+                  {r.refund_fee === null ? '—' : formatFen(r.refund_fee)} ·{' '}
+                  {REJECTION_REASON[r.reason] ? t(REJECTION_REASON[r.reason]!) : r.reason} · {time(r.at)}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
         <section className="panel" data-testid="owner-attention">
           <h2>{t('owner.attention')}</h2>
           {(data?.attention.length ?? 0) === 0 ? (

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHub, startHub } from '../../core/hub/hub-server.ts';
 import { enrolTerminal } from '../../core/hub/terminal-tokens.ts';
+import { HUB_KEY, HUB_PUBLIC_PEM } from '../hub/hub-keys.ts';
 import { type PgCluster, startPgCluster } from '../hub/pg-cluster.ts';
 import { launchChromium, newPage, scanAsWedge, shot } from './helpers/browser.ts';
 import { api, issueCode } from './helpers/sandbox.ts';
@@ -32,13 +33,17 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     poolMax: 4,
+    configKey: HUB_KEY,
   });
   const tokens = {
-    T1: await enrolTerminal(hub.pool, 'T1', Date.now()),
+    T1: await enrolTerminal(hub.pool, 'T1', Date.now(), { refunds: true }),
     T2: await enrolTerminal(hub.pool, 'T2', Date.now()),
   };
   t2 = await startServe({
-    config: { terminal_id: 'T2', hub: { url: hub.url, token: tokens.T2, heartbeat_ms: 1000 } },
+    config: {
+      terminal_id: 'T2',
+      hub: { url: hub.url, token: tokens.T2, config_public_key: HUB_PUBLIC_PEM, heartbeat_ms: 1000 },
+    },
   });
   t1 = await startServe({
     sandboxUrl: t2.sandboxUrl,

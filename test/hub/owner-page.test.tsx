@@ -24,8 +24,13 @@ function memoryStorage() {
 
 function scriptedHub(token: string) {
   const asked: string[] = [];
+  const posted: unknown[] = [];
   const fetcher = async (path: string, init?: RequestInit) => {
     asked.push(path);
+    if (init?.method === 'POST') {
+      posted.push({ path, body: JSON.parse(String(init.body)) });
+      return new Response('{"ok":true}', { status: 200 });
+    }
     const auth = new Headers(init?.headers).get('authorization');
     if (auth !== `Bearer ${token}`) return new Response('{}', { status: 401 });
     const body = path.startsWith('api/reports')
@@ -60,6 +65,8 @@ function scriptedHub(token: string) {
                 online: true,
                 queue_length: 0,
                 status: { ready: true },
+                refunds: true,
+                refund_daily_cap_fen: 20000,
               },
               {
                 terminal_id: 'T2',
@@ -69,6 +76,10 @@ function scriptedHub(token: string) {
                 online: false,
                 queue_length: 4,
                 status: { ready: true },
+                refunds: false,
+                refund_daily_cap_fen: null,
+                refunds_refused: 3,
+                refunds_refused_at: NOW,
               },
             ],
           }
@@ -86,10 +97,23 @@ function scriptedHub(token: string) {
                 },
               ],
             }
-          : { items: [{ terminal_id: 'T2', out_trade_no: 'T2X-1', order_no: 'T2X', updated_at: NOW }] };
+          : path === 'api/refund-rejections'
+            ? {
+                rejections: [
+                  {
+                    terminal_id: 'T1',
+                    out_refund_no: 'T1P1H7',
+                    order_no: 'T1P1',
+                    refund_fee: 90000,
+                    reason: 'signature_mismatch',
+                    at: NOW,
+                  },
+                ],
+              }
+            : { items: [{ terminal_id: 'T2', out_trade_no: 'T2X-1', order_no: 'T2X', updated_at: NOW }] };
     return new Response(JSON.stringify({ ok: true, ...body }), { status: 200 });
   };
-  return { fetcher, asked };
+  return { fetcher, asked, posted };
 }
 
 describe("the owner's page", () => {
@@ -103,6 +127,13 @@ describe("the owner's page", () => {
     expect(screen.getByTestId('owner-today').textContent).toContain('全店: ¥25.00 · 2 笔');
     expect(screen.getByTestId('terminal-T1').textContent).toContain('在线');
     expect(screen.getByTestId('terminal-T2').textContent).toContain('离线');
+    // Which tills may refund other tills' sales, and up to how much a day.
+    expect(screen.getByTestId('terminal-T1-refunds').textContent).toBe('可退他台订单 · 每日上限 ¥200.00');
+    // T2 has no right and its token tried three times: the owner is told, to revoke a lifted token.
+    const tried = new Date(NOW).toLocaleString('zh-CN', { hour12: false });
+    expect(screen.getByTestId('terminal-T2-refunds').textContent).toBe(
+      `不可退他台订单 · 已拒绝 3 次退款尝试，最近 ${tried}`,
+    );
     expect(screen.getByTestId('owner-attention').textContent).toContain('T2X');
     const reconcile = screen.getByTestId('owner-reconcile');
     // The owner's browser shows its own local time, as for every other time on the page.
@@ -112,11 +143,41 @@ describe("the owner's page", () => {
     );
     expect(reconcile.textContent).toContain('2026-11-30m1wxpay已对账 · 2 处差异');
     expect(reconcile.textContent).toContain('alipay账单未出，稍后重试');
+    // A refund request a till refused as not signed by the hub: someone may be on the store LAN.
+    const rejected = screen.getByTestId('owner-rejections');
+    expect(rejected.textContent).toContain('T1 · 订单 T1P1 · ¥900.00 · 签名不符');
+    expect(rejected.textContent).toContain('https');
     fireEvent.click(screen.getByRole('button', { name: 'English' }));
     expect(screen.getByTestId('owner-today').textContent).toContain('Whole store: ¥25.00 · 2 sales');
     expect(screen.getByTestId('terminal-T2').textContent).toContain('offline');
+    expect(screen.getByTestId('terminal-T1-refunds').textContent).toBe(
+      "refunds other tills' sales · up to ¥200.00 a day",
+    );
+    expect(screen.getByTestId('terminal-T2-refunds').textContent).toBe(
+      `no refunds of other tills' sales · 3 refund tries refused, last ${new Date(NOW).toLocaleString('en-GB', { hour12: false })}`,
+    );
+    expect(screen.getByTestId('owner-rejections').textContent).toContain(
+      'T1 · Order T1P1 · ¥900.00 · signature does not match',
+    );
     expect(screen.getByTestId('owner-reconcile').textContent).toContain('reconciled · 2 discrepancies');
     expect(storage.getItem('scanpay-hub-admin-token')).toBe('the-admin-token');
+  });
+
+  it('grants and takes back a till’s refund right with the admin token', async () => {
+    const hub = scriptedHub('the-admin-token');
+    const storage = memoryStorage();
+    storage.setItem('scanpay-hub-admin-token', 'the-admin-token');
+    await act(async () => {
+      render(<OwnerApp fetcher={hub.fetcher} storage={storage} now={() => NOW} />);
+    });
+    await act(async () => fireEvent.click(screen.getByTestId('terminal-T2-grant')));
+    await act(async () => fireEvent.click(screen.getByTestId('terminal-T1-revoke')));
+    expect(hub.posted).toEqual([
+      { path: 'api/terminals/refund-right', body: { terminal_id: 'T2', refunds: true } },
+      { path: 'api/terminals/refund-right', body: { terminal_id: 'T1', refunds: false } },
+    ]);
+    expect(screen.getByTestId('terminal-T2-grant').textContent).toBe('开通');
+    expect(screen.getByTestId('terminal-T1-revoke').textContent).toBe('关闭');
   });
 
   it('forgets a refused token and says so', async () => {

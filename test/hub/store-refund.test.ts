@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHub, startHub } from '../../core/hub/hub-server.ts';
 import { enrolTerminal } from '../../core/hub/terminal-tokens.ts';
 import { type ServiceHarness, startServiceHarness } from '../service/service-harness.ts';
+import { HUB_KEY, HUB_PUBLIC_PEM } from './hub-keys.ts';
 import { eventually, getJson, postJson } from './hub-processes.ts';
 import { type PgCluster, startPgCluster } from './pg-cluster.ts';
 
@@ -25,10 +26,14 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     poolMax: 4,
+    configKey: HUB_KEY,
   });
   const token = await enrolTerminal(hub.pool, 'T7', Date.now());
   till = await startServiceHarness({
-    config: { terminal_id: 'T7', hub: { url: hub.url, token, heartbeat_ms: 1000 } },
+    config: {
+      terminal_id: 'T7',
+      hub: { url: hub.url, token, config_public_key: HUB_PUBLIC_PEM, heartbeat_ms: 1000 },
+    },
   });
 });
 afterAll(async () => {

@@ -61,7 +61,7 @@ beforeAll(async () => {
     poolMax: 2,
   });
   sellerToken = await enrolTerminal(hub.pool, 'T8', NOON);
-  askerToken = await enrolTerminal(hub.pool, 'T9', NOON);
+  askerToken = await enrolTerminal(hub.pool, 'T9', NOON, { refunds: true });
   const res = await fetch(`${hub.url}/api/ingest`, {
     method: 'POST',
     headers: { authorization: `Bearer ${sellerToken}`, 'content-type': 'application/json' },

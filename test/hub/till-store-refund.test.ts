@@ -12,6 +12,7 @@ import { type RunningHub, startHub } from '../../core/hub/hub-server.ts';
 import { enrolTerminal } from '../../core/hub/terminal-tokens.ts';
 import { type RunningApiServer, startApiServer } from '../../core/service/http/api-server.ts';
 import { type KioskService, startKioskService } from '../../core/service/kiosk-service.ts';
+import { HUB_KEY, HUB_PUBLIC_PEM } from './hub-keys.ts';
 import { eventually, getJson, killAll, type Proc, postJson, startScanpay } from './hub-processes.ts';
 import { type PgCluster, startPgCluster } from './pg-cluster.ts';
 
@@ -31,15 +32,17 @@ beforeAll(async () => {
     host: '127.0.0.1',
     port: 0,
     poolMax: 4,
+    configKey: HUB_KEY,
   });
   for (const id of ['T8', 'T9']) {
-    const token = await enrolTerminal(hub.pool, id, Date.now());
+    // T9 is a cashier till with the refund right; T8 sells but was enrolled without it.
+    const token = await enrolTerminal(hub.pool, id, Date.now(), { refunds: id === 'T9' });
     const dir = mkdtempSync(join(tmpdir(), 'scanpay-tillref-'));
     writeFileSync(
       join(dir, 'config.json'),
       JSON.stringify({
         terminal_id: id,
-        hub: { url: hub.url, token, heartbeat_ms: 1000 },
+        hub: { url: hub.url, token, config_public_key: HUB_PUBLIC_PEM, heartbeat_ms: 1000 },
         server: { api_keys: [{ id: 'office', key: REFUND_KEY, permissions: ['refund', 'query'] }] },
       }),
     );
@@ -129,5 +132,15 @@ describe('a refund of another till’s sale, asked at this till', () => {
       REFUND_KEY,
     );
     expect(tooMuch.body).toMatchObject({ ok: false, error: { code: 'hub_refund_refused' } });
+  });
+
+  it('a till without the refund right is told so, on the look-up and on the ask, and asks nothing', async () => {
+    const found = await call('T8', 'findStoreOrder', { order_no: 'XT1' });
+    expect(found.body).toMatchObject({ ok: false, error: { code: 'hub_refund_not_granted' } });
+    const ask = { terminal_id: 'T8', order_no: 'XT1', refund_fee: 100, request_id: 'till-T8-0001' };
+    const asked = await call('T8', 'storeRefund', ask, REFUND_KEY);
+    expect(asked.body).toMatchObject({ ok: false, error: { code: 'hub_refund_not_granted' } });
+    const { body } = await getJson(`${hub.url}/api/refunds`, ADMIN);
+    expect(body.refunds.map((r: { requested_by: string }) => r.requested_by)).not.toContain('till T8');
   });
 });

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { ScanPayError } from '../../common/errors.ts';
 import { startJournalCheck } from '../../journal/journal-check.ts';
 import { EXIT_JOURNAL_REFUSED, isJournalRefusal } from '../../journal/journal-errors.ts';
+import { plainHttpHubWarning } from '../../service/config/service-config.ts';
 import { defaultDataDir } from '../../service/data-dir.ts';
 import { type CliCommand, CliUsageError, parseArgs } from '../cli-command.ts';
 
@@ -64,6 +65,8 @@ export const command: CliCommand = {
           ...(server.tlsFingerprint ? { tls_sha256: server.tlsFingerprint } : {}),
         }),
       );
+      const hubWarning = service.config.hub ? plainHttpHubWarning(service.config.hub.url) : null;
+      if (hubWarning) console.error(`scanpay serve: warning: ${hubWarning}`);
       console.error(
         `ScanPay Kiosk is serving ${server.url}${service.sandbox ? ` on the sandbox gateway (${service.sandbox.url})` : ''}.` +
           (host === '127.0.0.1' || host === 'localhost'

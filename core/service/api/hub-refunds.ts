@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ScanPayApi, StoreOrderView, StoreRefundResult } from '../../common/contract/api-contract.ts';
-import { ConfigError, ConflictError, UnavailableError } from '../../common/errors.ts';
+import { ConfigError, ConflictError, ForbiddenError, UnavailableError } from '../../common/errors.ts';
 import type { ServiceConfig } from '../config/service-config.ts';
 
 const HUB_TIMEOUT_MS = 10_000;
@@ -35,7 +35,11 @@ export function hubRefundOperations(
       } catch {
         throw new UnavailableError('hub_unreachable', 'the store hub did not answer');
       }
-      const body = (await response.json().catch(() => null)) as { orders?: unknown } | null;
+      const body = (await response.json().catch(() => null)) as {
+        orders?: unknown;
+        error?: { code?: unknown };
+      } | null;
+      refusedRight(response.status, body?.error);
       if (!response.ok || !Array.isArray(body?.orders))
         throw new UnavailableError('hub_unreachable', `the store hub answered ${response.status}`);
       return { orders: body.orders.map(toStoreOrder) };
@@ -71,8 +75,9 @@ export function hubRefundOperations(
       }
       const body = (await response.json().catch(() => null)) as {
         refund?: StoreRefundResult;
-        error?: { message?: string };
+        error?: { code?: unknown; message?: string };
       } | null;
+      refusedRight(response.status, body?.error);
       if (response.ok && body?.refund) {
         const r = body.refund;
         return {
@@ -96,6 +101,23 @@ export function hubRefundOperations(
       );
     },
   };
+}
+
+/**
+ * The hub's refusals that are about this till rather than the sale: no refund right (403), or its
+ * daily cap reached (409). Each has its own code, so the refund screen says what the owner must do.
+ */
+function refusedRight(status: number, error: { code?: unknown } | undefined): void {
+  if (status === 403 && error?.code === 'hub_refund_not_granted')
+    throw new ForbiddenError(
+      'hub_refund_not_granted',
+      "this till may not refund other tills' sales: the owner grants it at the store hub",
+    );
+  if (status === 409 && error?.code === 'hub_refund_cap_reached')
+    throw new ConflictError(
+      'hub_refund_cap_reached',
+      "this till's daily cap for refunds of other tills' sales is reached",
+    );
 }
 
 /**

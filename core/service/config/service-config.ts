@@ -206,6 +206,31 @@ export const ServiceConfigSchema = z.strictObject({
 
 export type ServiceConfig = z.output<typeof ServiceConfigSchema>;
 
+/**
+ * The start-up warning for a hub reached over plain http:// on another machine, or null. Such a
+ * link carries this till's token and its sales in clear over the LAN, and whoever holds the token
+ * can write as this till (and, if the owner gave it the refund right, ask store refunds up to its
+ * cap). Refund requests from the hub are signed (core/hub/refund-signature.ts), so the link cannot
+ * inject refunds here. A warning rather than a refusal: refusing would stop the tills of every
+ * store whose hub sits on the LAN without TLS from forwarding the moment they upgrade. Loopback
+ * (a hub on this machine) never leaves it.
+ */
+export function plainHttpHubWarning(hubUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(hubUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:') return null;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)) return null;
+  return (
+    `the store hub ${url.origin} is reached over plain http: this till's hub token and sales cross the LAN ` +
+    `unencrypted. Put TLS in front of the hub and use its https:// address (docs/scale.md, "Transport")`
+  );
+}
+
 /** `scanpay serve --hub URL --hub-token T`, checked like config `hub`; problems name the option, never the token. */
 export function parseHubOption(hub: { url: string; token: string }): NonNullable<ServiceConfig['hub']> {
   const result = ServiceConfigSchema.shape.hub.unwrap().safeParse(hub);

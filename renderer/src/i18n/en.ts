@@ -392,6 +392,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'The store hub did not answer: the refund may have been asked. Press Refund again: the same refund is asked, never a second one.',
   'error.hub_refund_refused':
     'The store hub refused this refund (no such order, not paid, or more than is left).',
+  'error.hub_refund_not_granted':
+    "This till may not refund other tills' sales. Ask the owner to grant it at the store hub (scanpay hub grant-refunds), or refund at the till that sold it.",
+  'error.hub_refund_cap_reached':
+    "This till's daily limit for refunding other tills' sales is used up (or this refund is more than is left of it). Ask the owner.",
   'error.internal_error': 'Internal error: contact support.',
   'error.code_empty': 'Nothing was scanned. Scan again.',
   'error.code_has_letters':

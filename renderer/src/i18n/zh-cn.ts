@@ -370,6 +370,10 @@ export const zhCN = {
   'error.hub_unreachable': '连不上总店，退款没有提交，请稍后重试。',
   'error.hub_no_answer': '总店没有回应，退款可能已提交。请再按一次退款：只会重发同一笔，不会重复退款。',
   'error.hub_refund_refused': '总店拒绝了这笔退款（订单不存在、未支付或超过可退金额）。',
+  'error.hub_refund_not_granted':
+    '本收银台没有为其他收银台的订单退款的权限。请店主在总店开通（scanpay hub grant-refunds），或到售出的收银台退款。',
+  'error.hub_refund_cap_reached':
+    '本收银台今天为其他收银台订单退款的额度已用完（或本笔超过剩余额度）。请店主处理。',
   'error.internal_error': '系统内部错误，请联系技术支持。',
   'error.code_empty': '没有扫到内容，请重新扫描。',
   'error.code_has_letters': '扫到的内容含有字母，不是付款码（可能是网页二维码）。请扫描顾客的付款码。',
