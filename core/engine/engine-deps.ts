@@ -68,6 +68,12 @@ export type PaidCallback = (
   run?: PaidCallbackRun,
 ) => PaidCallbackResult | Promise<PaidCallbackResult>;
 
+/** A type's price floor: the fen, and the setting it comes from (for the refusal's message). */
+export interface PaidActionFloorRule {
+  readonly fen: number;
+  readonly source: string;
+}
+
 export interface EngineLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -78,6 +84,12 @@ export interface EngineDeps {
   readonly clock: Clock;
   readonly merchants: MerchantDirectory;
   readonly callbacks?: Readonly<Record<string, PaidCallback>>;
+  /**
+   * The lowest total_fee (fen) of a new order of this type, because paying it runs a paid action
+   * priced at that (core/service/paid-actions/price-floors.ts); null: none. Checked before anything
+   * is journaled; the handler checks it again when it would run.
+   */
+  readonly paidActionFloor?: (type: string) => PaidActionFloorRule | null;
   readonly logger?: EngineLogger;
   /** Prefix of generated order numbers (terminal id), ≤ 8 characters. */
   readonly orderPrefix?: string;

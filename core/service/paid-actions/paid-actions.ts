@@ -3,13 +3,15 @@
  * (so the receiver can verify it came from this terminal), a serial command (start a massage chair),
  * or a module's default export. They run as the engine's paid callbacks, so they run once per paid
  * order, are retried with back-off when they throw, and carry out_trade_no as the idempotency key;
- * a run cut off by a crash is held, not repeated, unless every action is HTTP (buildPaidCallbacks).
+ * a run cut off by a crash is held, not repeated, unless every action is HTTP, and a payment below
+ * the action's price floor is held, not run (buildPaidCallbacks).
  */
 import { createHmac } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PaidCallback, PaidCallbackContext } from '../../engine/engine-deps.ts';
 import type { PaidActionConfig } from '../config/service-config.ts';
+import type { PaidActionFloor } from './price-floors.ts';
 
 export function signPayload(secret: string, timestamp: string, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
@@ -98,6 +100,8 @@ function stepKey(index: number, action: Exclude<PaidActionConfig, { kind: 'http'
 export interface PaidCallbackOptions {
   /** Told of every run's outcome (false when held). */
   readonly observe?: (context: PaidCallbackContext, ok: boolean) => void;
+  /** The price floor of a type's paid actions (./price-floors.ts); none when omitted. */
+  readonly floorOf?: (type: string) => PaidActionFloor | null;
 }
 
 /**
@@ -113,13 +117,17 @@ export interface PaidCallbackOptions {
  * the engine journals with the retry's row: when a later action throws (an HTTP receiver down), the
  * retry, in this process or after a restart, runs only what has not run yet. An interrupted run
  * whose serial and module actions were all recorded as run repeats only its HTTP actions.
+ *
+ * Price floor (docs/security.md "Paid actions and their price"): a payment below the floor of its
+ * type's actions runs nothing; it is held for a person, who runs it (重新执行: a run ordered by a
+ * person is not held again for its price) or refunds it.
  */
 export function buildPaidCallbacks(
   actions: Readonly<Record<string, readonly PaidActionConfig[]>>,
   baseDir: string,
   options: PaidCallbackOptions = {},
 ): Record<string, PaidCallback> {
-  const { observe } = options;
+  const { observe, floorOf } = options;
   const callbacks: Record<string, PaidCallback> = {};
   const types = new Set([...Object.keys(actions), '*']);
   for (const type of types) {
@@ -137,6 +145,11 @@ export function buildPaidCallbacks(
       if (unknownSteps.length > 0)
         return held(
           `paid action changed or its record is unreadable since it partly ran: it is not repeated (${list.map(describeAction).join(', ')}); check the device`,
+        );
+      const floor = floorOf?.(context.type);
+      if (floor && context.total_fee < floor.fen && !run?.runByPerson)
+        return held(
+          `paid ${context.total_fee} fen, below ${floor.fen} fen, the lowest price of this paid action (${floor.source}): not run; run it or refund (${list.map(describeAction).join(', ')})`,
         );
       const unasked = list.filter(
         (action, index) => action.kind !== 'http' && progress[keys[index]!] === undefined,

@@ -406,6 +406,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.amount_not_integer': 'At most two decimals.',
   'error.amount_not_positive': 'The amount must be greater than 0.',
   'error.amount_too_large': "The amount is above this terminal's limit.",
+  'error.total_fee_below_floor':
+    'The amount is below the price of the service this payment starts. Charge at least that price.',
   'error.validation_failed': 'Some input is not valid. Check it and try again.',
   'error.export_too_large':
     'Too many orders match: at most 50,000 go into one export. Choose a shorter date range and export again.',

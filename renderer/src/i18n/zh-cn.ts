@@ -381,6 +381,7 @@ export const zhCN = {
   'error.amount_not_integer': '金额最多两位小数。',
   'error.amount_not_positive': '金额必须大于 0。',
   'error.amount_too_large': '金额超出本机上限。',
+  'error.total_fee_below_floor': '金额低于这笔付款所启动服务的价格，请按不低于该价格收款。',
   'error.validation_failed': '输入有误，请检查后重试。',
   'error.export_too_large': '符合条件的订单太多，一次最多导出 50,000 笔。请缩短日期范围后再导出。',
   'error.attempt_unresolved': '上一笔收款仍在处理中，处理完成前不能开始新的收款。',
