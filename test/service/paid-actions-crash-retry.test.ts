@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PaidCallback } from '../../core/engine/engine-deps.ts';
 import type { Journal } from '../../core/ports/journal.ts';
+import { heldPaidActionOperations } from '../../core/service/api/held-paid-actions.ts';
 import type { PaidActionConfig } from '../../core/service/config/service-config.ts';
 import { buildPaidCallbacks } from '../../core/service/paid-actions/paid-actions.ts';
 import { createHarness, type Harness, settle, wxCode } from '../engine/harness.ts';
@@ -212,6 +213,8 @@ describe('a restart while a paid callback waits for its retry', () => {
         user_order_success: null,
       });
       expect(h.engine.orderView(orderNo)!.callback!.last_error).toMatch(/changed.*not repeated/);
+      const ops = heldPaidActionOperations({ engine: h.engine, clock: h.clock });
+      expect(await ops.listHeldPaidActions({})).toMatchObject([{ order_no: orderNo, cause: 'changed' }]);
     } finally {
       h.dispose();
     }

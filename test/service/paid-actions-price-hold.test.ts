@@ -66,7 +66,14 @@ describe('a payment below its paid action floor, when the action would run', () 
       const ops = heldPaidActionOperations({ engine: h.engine, clock: h.clock });
       const list = await ops.listHeldPaidActions({});
       expect(list).toHaveLength(1);
-      expect(list[0]).toMatchObject({ order_no: orderNo, total_fee: 1, device: `module ${modulePath}` });
+      // The supervisor is told why: the price, not a restart (the card's text depends on `cause`).
+      expect(list[0]).toMatchObject({
+        order_no: orderNo,
+        total_fee: 1,
+        device: `module ${modulePath}`,
+        cause: 'below_floor',
+        min_total_fee: 900,
+      });
 
       // A later start does not run it either.
       h.restart().recover();

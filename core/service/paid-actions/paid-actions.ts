@@ -97,6 +97,23 @@ function stepKey(index: number, action: Exclude<PaidActionConfig, { kind: 'http'
     : `${index} module ${action.path}`;
 }
 
+/**
+ * Why a run was held, read back from the reason it was held with (the engine keeps only that text,
+ * core/engine/held-paid-actions.ts), for the 待处理 card to say the right thing. The reasons are
+ * written below; an unrecognised one (from an older release) is an interrupted run.
+ */
+export function heldCause(reason: string): {
+  readonly cause: 'interrupted' | 'below_floor' | 'changed';
+  readonly minTotalFee: number | null;
+} {
+  const floor = /^paid \d+ fen, below (\d+) fen,/.exec(reason);
+  if (floor) return { cause: 'below_floor', minTotalFee: Number(floor[1]) };
+  if (reason.startsWith(CHANGED_PREFIX)) return { cause: 'changed', minTotalFee: null };
+  return { cause: 'interrupted', minTotalFee: null };
+}
+
+const CHANGED_PREFIX = 'paid action changed or its record is unreadable';
+
 export interface PaidCallbackOptions {
   /** Told of every run's outcome (false when held). */
   readonly observe?: (context: PaidCallbackContext, ok: boolean) => void;
@@ -144,7 +161,7 @@ export function buildPaidCallbacks(
       const unknownSteps = Object.keys(progress).filter((step) => !keys.includes(step));
       if (unknownSteps.length > 0)
         return held(
-          `paid action changed or its record is unreadable since it partly ran: it is not repeated (${list.map(describeAction).join(', ')}); check the device`,
+          `${CHANGED_PREFIX} since it partly ran: it is not repeated (${list.map(describeAction).join(', ')}); check the device`,
         );
       const floor = floorOf?.(context.type);
       if (floor && context.total_fee < floor.fen && !run?.runByPerson)

@@ -161,6 +161,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'attention.held.device': 'Check',
   'attention.held.hint':
     'A restart cut this action off: it may or may not have run, so it is not repeated by itself. Ask the customer.',
+  'attention.held.hint_below_floor':
+    'Paid {paid}, below {floor}, the price of this service: it was not run. Run it if the customer is owed it, or refund the order and mark it done.',
+  'attention.held.hint_changed':
+    'The paid actions were changed in the configuration after this one partly ran: it is not repeated by itself. Check the device and ask the customer.',
   'attention.held.run_again': 'Run it again (customer got nothing)',
   'attention.held.mark_done': 'Mark done (customer got it)',
   'phase.submitted': 'submitted',

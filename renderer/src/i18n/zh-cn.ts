@@ -150,6 +150,10 @@ export const zhCN = {
   'attention.held.title': '付款后动作未确认',
   'attention.held.device': '请检查',
   'attention.held.hint': '重启打断了这个动作：它可能已执行，也可能没有，因此不会自动重复。请询问顾客。',
+  'attention.held.hint_below_floor':
+    '实付 {paid}，低于该服务价格 {floor}：动作未执行。如顾客应获得服务请重新执行，否则请退款后标记为已完成。',
+  'attention.held.hint_changed':
+    '该动作部分执行后配置中的付款后动作被修改：不会自动重复。请检查设备并询问顾客。',
   'attention.held.run_again': '重新执行（顾客未获得服务）',
   'attention.held.mark_done': '标记为已完成（顾客已获得）',
   'phase.submitted': '已提交',
