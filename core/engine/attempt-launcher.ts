@@ -78,7 +78,9 @@ export class AttemptLauncher {
     tender: OrderRecord['tender'] = null,
     status: OrderRecord['status'] = 0,
   ): OrderRecord {
-    const merchant = validateNewOrder(input, this.deps.merchants, this.deps.paidActionFloor);
+    // An order created paid (a cash sale) owes no paid callback: its price runs no action.
+    const floor = status === 1 ? undefined : this.deps.paidActionFloor;
+    const merchant = validateNewOrder(input, this.deps.merchants, floor);
     const now = this.deps.clock.now();
     const orderNo = input.out_trade_no ?? this.freeOrderNo(now);
     assertOrderNoFree(this.deps.journal, orderNo);

@@ -97,6 +97,18 @@ describe('a payment below the paid action floor, at createPayment', () => {
     expect(fired()).toEqual(['FLOOR2 900']);
   });
 
+  it('a till sale below the floor is refused too; a cash sale, which runs no paid action, is not', async () => {
+    h = await startServiceHarness({
+      config: { paid_actions: { '*': [{ kind: 'module', path: modulePath, min_total_fee: 900 }] } },
+    });
+    const sale = await h.call('beginSale', { total_fee: 500 });
+    expect(sale.body).toMatchObject({ ok: false, code: 'total_fee_below_floor' });
+    const cash = await h.call('recordCashSale', { total_fee: 500, tendered_fee: 1000 });
+    expect(cash.body).toMatchObject({ ok: true, value: { status: 1, total_fee: 500 } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fired()).toEqual([]);
+  });
+
   it('without a floor configured (a cashier terminal), a 1 fen payment still runs its action', async () => {
     h = await startServiceHarness({
       config: { paid_actions: { '*': [{ kind: 'module', path: modulePath }] } },
