@@ -191,7 +191,7 @@ describe('a restart while a paid callback waits for its retry', () => {
     }
   });
 
-  it('a paid action list edited during the wait: what ran cannot be matched, so it is held, not run', async () => {
+  it('a paid action list edited during the wait: what ran cannot be matched, so it is held, not run, until a person orders it', async () => {
     const { h, orderNo, callback, cut } = await waitingForRetry([
       { kind: 'module', path: modulePath },
       http(),
@@ -215,6 +215,24 @@ describe('a restart while a paid callback waits for its retry', () => {
       expect(h.engine.orderView(orderNo)!.callback!.last_error).toMatch(/changed.*not repeated/);
       const ops = heldPaidActionOperations({ engine: h.engine, clock: h.clock });
       expect(await ops.listHeldPaidActions({})).toMatchObject([{ order_no: orderNo, cause: 'changed' }]);
+
+      // The supervisor asked the customer, who got nothing: 重新执行 runs the list as it now is.
+      await ops.resolveHeldPaidAction({
+        out_trade_no: orderNo,
+        action: 'run_again',
+        by: '店长 李',
+        reason: '顾客说按摩椅没有启动',
+        pin: 'x',
+      });
+      await until(h, () => h.engine.orderView(orderNo)!.callback?.state === 'done');
+      await settle(h);
+      expect(fired()).toEqual([orderNo, orderNo]);
+      expect(posts.map((p) => p.status)).toEqual([503, 200]);
+      expect(h.engine.orderView(orderNo)!.callback).toMatchObject({
+        state: 'done',
+        user_order_success: true,
+      });
+      expect(await ops.listHeldPaidActions({})).toEqual([]);
     } finally {
       h.dispose();
     }

@@ -157,9 +157,10 @@ export function buildPaidCallbacks(
       const progress = run?.progress ?? {};
       const keys = list.map((action, index) => (action.kind === 'http' ? null : stepKey(index, action)));
       // A recorded step no action of this list has: the list changed since it ran, or its record is
-      // unreadable. What ran cannot be matched to what would run now, so a person decides.
+      // unreadable. What ran cannot be matched to what would run now, so a person decides; once
+      // they ordered the run (重新执行), the actions not recorded under their current place run.
       const unknownSteps = Object.keys(progress).filter((step) => !keys.includes(step));
-      if (unknownSteps.length > 0)
+      if (unknownSteps.length > 0 && !run?.runByPerson)
         return held(
           `${CHANGED_PREFIX} since it partly ran: it is not repeated (${list.map(describeAction).join(', ')}); check the device`,
         );
