@@ -93,6 +93,8 @@ export const PAYMENT_ERROR_CODES = [
   'amount_not_integer',
   'amount_not_positive',
   'amount_too_large',
+  /** A new order priced below the floor of the paid action its type runs (core/service/paid-actions/price-floors.ts). */
+  'total_fee_below_floor',
   'subject_missing',
   'subject_too_long',
   'type_invalid',

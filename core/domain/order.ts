@@ -52,7 +52,27 @@ export interface CallbackRecord {
   readonly lastError: string | null;
   readonly nextRunAt: number;
   readonly updatedAt: number;
+  /**
+   * What the handler recorded as already done, by its own step keys, with each step's result: a
+   * retry (also after a restart) skips these (core/service/paid-actions: a motor runs at most once).
+   * Absent: nothing recorded. Journaled with the row (callbacks.progress).
+   */
+  readonly progress?: CallbackProgress;
+  /**
+   * A supervisor ordered this run (重新执行) after it was held: the handler does not hold it again
+   * for the reason it was held (a price below the action's floor). Journaled (callbacks.run_by_person).
+   */
+  readonly runByPerson?: boolean;
 }
+
+/** A paid callback's recorded steps: step key → its result. */
+export type CallbackProgress = Readonly<Record<string, boolean>>;
+
+/**
+ * The step key a journal row's progress reads as when its stored text cannot be read: no handler
+ * has a step by that name, so a handler that must not repeat a step holds the run for a person.
+ */
+export const UNREADABLE_PROGRESS_STEP = '(unreadable progress)';
 
 /**
  * Attempt 1 uses the merchant's number as is, so the provider's bill shows it; later attempts

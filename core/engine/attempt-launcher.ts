@@ -22,7 +22,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
 import type { PaymentGateway } from '../ports/payment-gateway.ts';
 import type { AttemptDriver } from './attempt-driver.ts';
-import type { MerchantDirectory, MerchantGateways } from './engine-deps.ts';
+import type { MerchantDirectory, MerchantGateways, PaidActionFloorRule } from './engine-deps.ts';
 import type { ChargeInput } from './gateway-call.ts';
 import {
   assertOrderNoFree,
@@ -61,6 +61,8 @@ export interface LauncherDeps {
   /** The poll policy of a new charge (the configured one, or the schedule learned for it: ./poll-tuner.ts). */
   readonly policyFor: (merchant: MerchantGateways, provider: ProviderName) => PollPolicy;
   readonly emitOrder: (orderNo: string) => void;
+  /** EngineDeps.paidActionFloor: refuses a new order priced below its paid action's floor. */
+  readonly paidActionFloor?: (type: string) => PaidActionFloorRule | null;
 }
 
 export class AttemptLauncher {
@@ -76,7 +78,9 @@ export class AttemptLauncher {
     tender: OrderRecord['tender'] = null,
     status: OrderRecord['status'] = 0,
   ): OrderRecord {
-    const merchant = validateNewOrder(input, this.deps.merchants);
+    // An order created paid (a cash sale) owes no paid callback: its price runs no action.
+    const floor = status === 1 ? undefined : this.deps.paidActionFloor;
+    const merchant = validateNewOrder(input, this.deps.merchants, floor);
     const now = this.deps.clock.now();
     const orderNo = input.out_trade_no ?? this.freeOrderNo(now);
     assertOrderNoFree(this.deps.journal, orderNo);
@@ -172,7 +176,7 @@ export class AttemptLauncher {
     const existing = input.out_trade_no ? this.deps.journal.getOrder(input.out_trade_no) : undefined;
     const merchant = existing
       ? this.requireMerchant(existing.pid)
-      : validateNewOrder(input, this.deps.merchants);
+      : validateNewOrder(input, this.deps.merchants, this.deps.paidActionFloor);
     return { existing, merchant };
   }
 

@@ -18,12 +18,22 @@
  * `interrupted: true`, so a handler whose work must not happen twice (a paid action that starts a
  * motor, core/service/paid-actions) answers `{ held }`: the row ends `done` with user_order_success
  * null and the reason in last_error, for a person (at most once, never twice).
+ *
+ * A handler records the steps it finished (PaidCallbackRun.recordStep); they are journaled with the
+ * run's next row (the retry's or the end's) and handed to every later run, also after a restart, so
+ * a retry skips what already ran. A crash before that row is written is the interrupted run above.
  */
 import type { CallbackRecord } from '../domain/order.ts';
 import { backoffMs, type CallbackRetry } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
-import type { EngineLogger, PaidCallback, PaidCallbackContext, PaidCallbackResult } from './engine-deps.ts';
+import type {
+  EngineLogger,
+  PaidCallback,
+  PaidCallbackContext,
+  PaidCallbackResult,
+  PaidCallbackRun,
+} from './engine-deps.ts';
 
 /** Callback rows written in one transaction at the end of the current turn of the event loop. */
 class DoneBatch {
@@ -151,14 +161,24 @@ export class CallbackRunner {
       const runs = ownRun ? record.runs : record.runs + 1;
       if (!ownRun)
         this.journal.putCallback({ ...record, state: 'running', runs, updatedAt: this.clock.now() });
+      // The steps the handler finishes are written with this run's next row, not one write each.
+      const progress: Record<string, boolean> = { ...record.progress };
+      const run: PaidCallbackRun = {
+        progress: { ...progress },
+        recordStep: (step, ok) => {
+          progress[step] = ok;
+        },
+        runByPerson: record.runByPerson === true,
+      };
       let result: PaidCallbackResult;
       try {
-        result = handler ? await handler(context) : true;
+        result = handler ? await handler(context, run) : true;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const delay = backoffMs(this.retry.backoff, runs, this.random);
         this.journal.putCallback({
           ...record,
+          progress,
           state: 'retrying',
           runs,
           userOrderSuccess: null,
@@ -178,6 +198,7 @@ export class CallbackRunner {
       // A journal failure here propagates: the row still says `running`, so start-up runs it again.
       await this.done.write({
         ...record,
+        progress,
         state: 'done',
         runs,
         userOrderSuccess: held === null ? result === true : null,

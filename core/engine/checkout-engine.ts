@@ -95,6 +95,7 @@ export class CheckoutEngine {
       isAccepting: () => this.accepting,
       emitOrder: (orderNo) => this.emitOrder(orderNo),
       policyFor: (merchant, provider) => this.tuner.policyFor(provider, merchant.policies[provider]),
+      ...(deps.paidActionFloor ? { paidActionFloor: deps.paidActionFloor } : {}),
     });
     this.reads = new OrderReads(this.journal, (outTradeNo) => this.driver.get(outTradeNo)?.state);
     this.callbacks = new CallbackRunner(

@@ -1,5 +1,6 @@
 /** What the checkout engine is built from: ports only, so tests inject fakes and the service injects adapters. */
 import type { ProviderName, Wallet } from '../common/contract/views.ts';
+import type { CallbackProgress } from '../domain/order.ts';
 import type { PollPolicy } from '../domain/poll-policy.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
@@ -45,8 +46,33 @@ export interface PaidCallbackContext {
  */
 export type PaidCallbackResult = boolean | { readonly held: string };
 
+/**
+ * What the runner tells a handler about this run beyond the order (never sent to a receiver), and
+ * where the handler records the steps it finished.
+ */
+export interface PaidCallbackRun {
+  /** Steps an earlier run of this callback recorded as done (journaled; survives a restart). */
+  readonly progress: CallbackProgress;
+  /**
+   * Records a finished step. Kept with the callback's next row (the retry's or the end's), in the
+   * same write: a handler that throws after a step has it skipped at the retry, also after a restart.
+   */
+  readonly recordStep: (step: string, result: boolean) => void;
+  /** A supervisor ordered this run after it was held (core/engine/held-paid-actions.ts run_again). */
+  readonly runByPerson: boolean;
+}
+
 /** vk-uni-pay style: one handler per order `type`. Must be idempotent by out_trade_no, or hold an interrupted run. */
-export type PaidCallback = (context: PaidCallbackContext) => PaidCallbackResult | Promise<PaidCallbackResult>;
+export type PaidCallback = (
+  context: PaidCallbackContext,
+  run?: PaidCallbackRun,
+) => PaidCallbackResult | Promise<PaidCallbackResult>;
+
+/** A type's price floor: the fen, and the setting it comes from (for the refusal's message). */
+export interface PaidActionFloorRule {
+  readonly fen: number;
+  readonly source: string;
+}
 
 export interface EngineLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -58,6 +84,12 @@ export interface EngineDeps {
   readonly clock: Clock;
   readonly merchants: MerchantDirectory;
   readonly callbacks?: Readonly<Record<string, PaidCallback>>;
+  /**
+   * The lowest total_fee (fen) of a new order of this type, because paying it runs a paid action
+   * priced at that (core/service/paid-actions/price-floors.ts); null: none. Checked before anything
+   * is journaled; the handler checks it again when it would run.
+   */
+  readonly paidActionFloor?: (type: string) => PaidActionFloorRule | null;
   readonly logger?: EngineLogger;
   /** Prefix of generated order numbers (terminal id), ≤ 8 characters. */
   readonly orderPrefix?: string;

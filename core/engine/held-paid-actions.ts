@@ -1,9 +1,12 @@
 /**
  * Paid actions held for a person (core/engine/callback-runner.ts): a run cut off by a crash whose
  * work (start a massage chair, open a vending slot) may or may not have happened, and that cannot be
- * asked. Only a person knows whether the customer got the service, so a supervisor decides:
+ * asked; or a payment below the action's price floor (core/service/paid-actions/price-floors.ts),
+ * which a supervisor runs or refunds. Only a person knows, so a supervisor decides:
  * - run_again: they did not: the action runs once more (a fresh, not interrupted, run), unless the
- *   order was refunded in full meanwhile (the customer has the money back; only mark_done is left);
+ *   order was refunded in full meanwhile (the customer has the money back; only mark_done is left).
+ *   The run is marked as a person's (runByPerson): an action held because the payment was below its
+ *   price floor runs this time (core/service/paid-actions); steps recorded as run are not repeated;
  * - mark_done: they did: nothing runs; the callback is recorded as done.
  * Each decision is journaled as a timeline step (who and why, with the held reason) in the same
  * transaction as the callback's new row. Idempotent: repeating a decision already taken changes
@@ -98,7 +101,17 @@ export class HeldPaidActions {
       decision.action === 'mark_done'
         ? { ...callback, userOrderSuccess: true, lastError: null, updatedAt: now }
         : // Owed again with a fresh run budget; not `running`, so the run is not taken for interrupted.
-          { ...callback, state: 'pending', runs: 0, lastError: null, nextRunAt: 0, updatedAt: now };
+          // Ordered by a person: a hold for its price does not stop it again. Its recorded progress
+          // stays: a motor the journal knows ran is not started a second time.
+          {
+            ...callback,
+            state: 'pending',
+            runs: 0,
+            lastError: null,
+            nextRunAt: 0,
+            runByPerson: true,
+            updatedAt: now,
+          };
     journal.recordCallbackDecision(next, {
       outTradeNo,
       op,

@@ -7,7 +7,7 @@ import { assertPositiveFen } from '../common/money.ts';
 import { isOrderNo, MAX_MERCHANT_ORDER_NO } from '../common/order-number.ts';
 import type { OrderRecord } from '../domain/order.ts';
 import type { Journal } from '../ports/journal.ts';
-import type { MerchantDirectory, MerchantGateways } from './engine-deps.ts';
+import type { MerchantDirectory, MerchantGateways, PaidActionFloorRule } from './engine-deps.ts';
 
 export interface NewOrderInput {
   readonly out_trade_no?: string;
@@ -25,7 +25,11 @@ export interface NewOrderInput {
 
 const MAX_SUBJECT = 128;
 
-export function validateNewOrder(input: NewOrderInput, merchants: MerchantDirectory): MerchantGateways {
+export function validateNewOrder(
+  input: NewOrderInput,
+  merchants: MerchantDirectory,
+  paidActionFloor?: (type: string) => PaidActionFloorRule | null,
+): MerchantGateways {
   assertPositiveFen(input.total_fee, 'total_fee');
   if (typeof input.subject !== 'string' || input.subject.trim().length === 0) {
     throw new ValidationError('subject_missing', 'subject must be a non-empty string', { field: 'subject' });
@@ -45,6 +49,15 @@ export function validateNewOrder(input: NewOrderInput, merchants: MerchantDirect
   if (input.type !== undefined && !/^[\w-]{1,32}$/.test(input.type)) {
     throw new ValidationError('type_invalid', 'type must be 1–32 letters, digits, _ or -', { field: 'type' });
   }
+  // A caller picks the type and the price: paying 1 fen must not buy the action priced at 15 yuan.
+  const type = input.type ?? 'goods';
+  const floor = paidActionFloor?.(type);
+  if (floor && input.total_fee < floor.fen)
+    throw new ValidationError(
+      'total_fee_below_floor',
+      `total_fee ${input.total_fee} fen is below ${floor.fen} fen, the lowest price of the paid action an order of type "${type}" runs (${floor.source})`,
+      { field: 'total_fee', min_total_fee: floor.fen, type },
+    );
   const pid = input.pid ?? merchants.defaultPid;
   const merchant = merchants.get(pid);
   if (!merchant)

@@ -120,11 +120,13 @@ export function upsertRefundRow(stmt: Statements, refund: RefundRecord): void {
 
 export function putCallbackRow(stmt: Statements, callback: CallbackRecord): void {
   stmt(
-    `INSERT INTO callbacks (order_no, state, source, runs, user_order_success, last_error, next_run_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO callbacks (order_no, state, source, runs, user_order_success, last_error, next_run_at, updated_at,
+         progress, run_by_person)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(order_no) DO UPDATE SET state = excluded.state, source = excluded.source, runs = excluded.runs,
          user_order_success = excluded.user_order_success, last_error = excluded.last_error,
-         next_run_at = excluded.next_run_at, updated_at = excluded.updated_at`,
+         next_run_at = excluded.next_run_at, updated_at = excluded.updated_at,
+         progress = excluded.progress, run_by_person = excluded.run_by_person`,
   ).run(
     callback.orderNo,
     callback.state,
@@ -134,6 +136,8 @@ export function putCallbackRow(stmt: Statements, callback: CallbackRecord): void
     callback.lastError,
     callback.nextRunAt,
     callback.updatedAt,
+    callback.progress && Object.keys(callback.progress).length > 0 ? JSON.stringify(callback.progress) : null,
+    callback.runByPerson ? 1 : 0,
   );
 }
 

@@ -1,6 +1,12 @@
 /** Row ↔ record mapping for the journal's tables (the attempt snapshot has its own module). */
 import type { SQLInputValue } from 'node:sqlite';
-import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.ts';
+import {
+  type CallbackProgress,
+  type CallbackRecord,
+  type OrderRecord,
+  type RefundRecord,
+  UNREADABLE_PROGRESS_STEP,
+} from '../domain/order.ts';
 
 export type Row = Record<string, SQLInputValue>;
 
@@ -82,5 +88,29 @@ export function toCallback(row: Row): CallbackRecord {
     lastError: nullableString(row.last_error),
     nextRunAt: Number(row.next_run_at),
     updatedAt: Number(row.updated_at),
+    progress: toProgress(row.progress),
+    runByPerson: Number(row.run_by_person ?? 0) === 1,
   };
+}
+
+/**
+ * A callback's recorded steps. Text that is not an object of booleans (a damaged row) reads as one
+ * step no handler has (UNREADABLE_PROGRESS_STEP), never as "nothing ran": a handler that must not
+ * repeat a step then holds the run for a person instead of starting a motor again.
+ */
+function toProgress(value: SQLInputValue | undefined): CallbackProgress {
+  if (value === null || value === undefined) return {};
+  try {
+    const parsed: unknown = JSON.parse(String(value));
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      !Array.isArray(parsed) &&
+      Object.values(parsed).every((v) => typeof v === 'boolean')
+    )
+      return parsed as CallbackProgress;
+  } catch {
+    // falls through: unreadable
+  }
+  return { [UNREADABLE_PROGRESS_STEP]: false };
 }

@@ -229,6 +229,17 @@ export const MIGRATIONS: readonly Migration[] = [
     // id can have changed since (core/service/hub-outbox-terminal.ts).
     up: (db) => db.exec(OUTBOX_TERMINAL_MIGRATION_SQL),
   },
+  {
+    version: 7,
+    name: 'paid callback progress',
+    // What a paid callback already did (a motor started) before a later step threw: kept with its
+    // row, so a retry after a restart does not do it again (core/service/paid-actions). And whether
+    // a supervisor ordered the run after it was held (core/engine/held-paid-actions.ts). Rows from
+    // before this step recorded nothing (NULL, 0).
+    up: (db) =>
+      db.exec(`ALTER TABLE callbacks ADD COLUMN progress TEXT;
+        ALTER TABLE callbacks ADD COLUMN run_by_person INTEGER NOT NULL DEFAULT 0;`),
+  },
 ];
 
 export interface MigrationReport {

@@ -31,6 +31,7 @@ import { createKioskQrDisplay } from './kiosk-qr-display.ts';
 import { buildMerchants, SANDBOX_MERCHANTS, type SandboxEndpoint } from './merchants.ts';
 import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler.ts';
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
+import { PaidActionFloors } from './paid-actions/price-floors.ts';
 import { startPeripherals } from './peripherals/start-peripherals.ts';
 import { ProviderHealth } from './provider-health.ts';
 import { QrPairs } from './qr-pairs.ts';
@@ -152,12 +153,16 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     order: (orderNo) => engine.orderView(orderNo) ?? null,
     refund: (input) => engine.refunds.refund(input),
   });
-  const callbacks = qrPairs.wrap(buildPaidCallbacks(config.paid_actions, dirname(configPath)));
+  // The lowest price of each type's paid actions: refused below it, held if paid anyway (price-floors.ts).
+  const floors = new PaidActionFloors(config);
+  const floorOf = (type: string) => floors.floorOf(type);
+  const callbacks = qrPairs.wrap(buildPaidCallbacks(config.paid_actions, dirname(configPath), { floorOf }));
   const engine = new CheckoutEngine({
     journal,
     clock,
     merchants,
     callbacks,
+    paidActionFloor: floorOf,
     logger,
     orderPrefix: config.terminal_id,
   });
@@ -294,6 +299,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
         keptStoreConfig,
         onStoreConfig: (store) => {
           running = liveStoreConfig(ownConfig, running, store);
+          floors.useQrProduct(running.qr_display?.product);
           qr.applySettings({
             product: running.qr_display?.product,
             successMs: running.qr_display?.success_ms ?? 8000,

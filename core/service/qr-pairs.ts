@@ -73,9 +73,9 @@ export class QrPairs {
     return Object.fromEntries(
       Object.entries(callbacks).map(([type, callback]) => [
         type,
-        async (context) => {
+        async (context, run) => {
           const duplicate = this.duplicateOf(context.out_trade_no);
-          return duplicate ? this.refundDuplicate(duplicate.order, duplicate.keeper) : callback(context);
+          return duplicate ? this.refundDuplicate(duplicate.order, duplicate.keeper) : callback(context, run);
         },
       ]),
     );

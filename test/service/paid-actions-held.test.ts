@@ -80,6 +80,7 @@ describe('held paid actions on the 待处理 list', () => {
     });
     expect(list[0]!.reason).toContain(modulePath);
     expect(list[0]!.device).toBe(`module ${modulePath}`);
+    expect(list[0]).toMatchObject({ cause: 'interrupted', min_total_fee: null });
     expect(list[0]!.held_at).toBeGreaterThan(0);
     h.dispose();
   });

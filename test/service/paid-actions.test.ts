@@ -97,7 +97,7 @@ describe('http paid action', () => {
     reply = { status: 200, body: '{"ok":false}' };
     const observed: boolean[] = [];
     const h = createHarness({
-      callbacks: buildPaidCallbacks({ '*': [http()] }, tmpdir(), (_c, ok) => observed.push(ok)),
+      callbacks: buildPaidCallbacks({ '*': [http()] }, tmpdir(), { observe: (_c, ok) => observed.push(ok) }),
     });
     try {
       const attempt = await h.engine.pay({ total_fee: 1234, subject: 'Tea', auth_code: wxCode() });

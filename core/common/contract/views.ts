@@ -258,6 +258,13 @@ export interface HeldPaidActionView {
   readonly reason: string;
   /** The device or module to check ("serial /dev/ttyUSB0"), when the reason names it. */
   readonly device: string | null;
+  /**
+   * Why a person must decide: a restart cut the run off (it may have run); the payment was below
+   * the action's price floor (it did not run); the action list changed since it partly ran.
+   */
+  readonly cause: 'interrupted' | 'below_floor' | 'changed';
+  /** The floor the payment was below (fen), for `below_floor`; else null. */
+  readonly min_total_fee: number | null;
   /** When it was held (ms). */
   readonly held_at: number;
 }

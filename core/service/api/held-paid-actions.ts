@@ -5,6 +5,7 @@
 import type { ScanPayApi } from '../../common/contract/api-contract.ts';
 import type { HeldPaidActionView } from '../../common/contract/views.ts';
 import type { HeldPaidAction } from '../../engine/held-paid-actions.ts';
+import { heldCause } from '../paid-actions/paid-actions.ts';
 import type { ServiceParts } from './service-parts.ts';
 
 type HeldPaidActionOperations = Pick<ScanPayApi, 'listHeldPaidActions' | 'resolveHeldPaidAction'>;
@@ -19,8 +20,11 @@ function deviceOf(reason: string): string | null {
 }
 
 export function heldPaidActionView({ order, callback }: HeldPaidAction): HeldPaidActionView {
+  const { cause, minTotalFee } = heldCause(callback.lastError ?? '');
   return {
     device: deviceOf(callback.lastError ?? ''),
+    cause,
+    min_total_fee: minTotalFee,
     order_no: order.orderNo,
     subject: order.subject,
     type: order.type,

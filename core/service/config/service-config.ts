@@ -37,9 +37,21 @@ const merchant = z.strictObject({
   gateways: z.array(gatewayEntry).min(1, 'a merchant needs at least one gateway'),
 });
 
+/**
+ * The lowest order total_fee (fen) at which this action runs (./paid-actions/price-floors.ts): a
+ * payment below it is refused at createPayment, and held for a person if one is paid anyway.
+ */
+const minTotalFee = z
+  .number({ error: 'a whole number of fen (900 = 9.00 yuan), not a yuan string' })
+  .int('a whole number of fen (900 = 9.00 yuan), not yuan with decimals')
+  .positive('at least 1 fen')
+  .max(100_000_000, 'at most 100000000 fen (1,000,000 yuan)')
+  .optional();
+
 const paidAction = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('http'),
+    min_total_fee: minTotalFee,
     url: z.url(),
     /** HMAC-SHA256 secret for the X-ScanPay-Signature header (use file:/ or env: references). */
     secret: z.string().min(16, 'at least 16 characters'),
@@ -47,6 +59,7 @@ const paidAction = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('serial'),
+    min_total_fee: minTotalFee,
     path: z.string().min(1),
     baud_rate: z.number().int().positive().default(9600),
     /** Bytes to send: plain text, or hex when prefixed with `hex:`. `{total_fee}` and `{out_trade_no}` are filled in. */
@@ -54,6 +67,7 @@ const paidAction = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('module'),
+    min_total_fee: minTotalFee,
     /** An ES module whose default export is `(context) => boolean | Promise<boolean>`. */
     path: z.string().min(1),
   }),

@@ -3,13 +3,15 @@
  * (so the receiver can verify it came from this terminal), a serial command (start a massage chair),
  * or a module's default export. They run as the engine's paid callbacks, so they run once per paid
  * order, are retried with back-off when they throw, and carry out_trade_no as the idempotency key;
- * a run cut off by a crash is held, not repeated, unless every action is HTTP (buildPaidCallbacks).
+ * a run cut off by a crash is held, not repeated, unless every action is HTTP, and a payment below
+ * the action's price floor is held, not run (buildPaidCallbacks).
  */
 import { createHmac } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PaidCallback, PaidCallbackContext } from '../../engine/engine-deps.ts';
 import type { PaidActionConfig } from '../config/service-config.ts';
+import type { PaidActionFloor } from './price-floors.ts';
 
 export function signPayload(secret: string, timestamp: string, body: string): string {
   return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
@@ -85,6 +87,41 @@ function describeAction(action: PaidActionConfig): string {
 }
 
 /**
+ * The step key of a serial or module action in the callback's journaled progress: its place in the
+ * list and what it drives (never a secret: HTTP actions are not recorded). A config edited between a
+ * run and its retry changes the key; a recorded key no action has then holds the run (see below).
+ */
+function stepKey(index: number, action: Exclude<PaidActionConfig, { kind: 'http' }>): string {
+  return action.kind === 'serial'
+    ? `${index} serial ${action.path} ${action.command}`
+    : `${index} module ${action.path}`;
+}
+
+/**
+ * Why a run was held, read back from the reason it was held with (the engine keeps only that text,
+ * core/engine/held-paid-actions.ts), for the 待处理 card to say the right thing. The reasons are
+ * written below; an unrecognised one (from an older release) is an interrupted run.
+ */
+export function heldCause(reason: string): {
+  readonly cause: 'interrupted' | 'below_floor' | 'changed';
+  readonly minTotalFee: number | null;
+} {
+  const floor = /^paid \d+ fen, below (\d+) fen,/.exec(reason);
+  if (floor) return { cause: 'below_floor', minTotalFee: Number(floor[1]) };
+  if (reason.startsWith(CHANGED_PREFIX)) return { cause: 'changed', minTotalFee: null };
+  return { cause: 'interrupted', minTotalFee: null };
+}
+
+const CHANGED_PREFIX = 'paid action changed or its record is unreadable';
+
+export interface PaidCallbackOptions {
+  /** Told of every run's outcome (false when held). */
+  readonly observe?: (context: PaidCallbackContext, ok: boolean) => void;
+  /** The price floor of a type's paid actions (./price-floors.ts); none when omitted. */
+  readonly floorOf?: (type: string) => PaidActionFloor | null;
+}
+
+/**
  * order type → callback; '*' applies to types with no entry of their own.
  *
  * Across a crash (docs/deploy.md "Paid actions across a crash"): a run cut off after it started may
@@ -92,56 +129,70 @@ function describeAction(action: PaidActionConfig): string {
  * actions run at most once: an interrupted run is held for a person (`{ held }`), never repeated. A
  * list of HTTP actions only is repeated with the same Idempotency-Key (out_trade_no) and
  * `"interrupted": true` in the body, so the receiver refuses what it already did.
+ *
+ * A serial or module action that ran is recorded as a step of the callback (PaidCallbackRun), which
+ * the engine journals with the retry's row: when a later action throws (an HTTP receiver down), the
+ * retry, in this process or after a restart, runs only what has not run yet. An interrupted run
+ * whose serial and module actions were all recorded as run repeats only its HTTP actions.
+ *
+ * Price floor (docs/security.md "Paid actions and their price"): a payment below the floor of its
+ * type's actions runs nothing; it is held for a person, who runs it (重新执行: a run ordered by a
+ * person is not held again for its price) or refunds it.
  */
 export function buildPaidCallbacks(
   actions: Readonly<Record<string, readonly PaidActionConfig[]>>,
   baseDir: string,
-  observe?: (context: PaidCallbackContext, ok: boolean) => void,
+  options: PaidCallbackOptions = {},
 ): Record<string, PaidCallback> {
+  const { observe, floorOf } = options;
   const callbacks: Record<string, PaidCallback> = {};
-  // Serial and module actions that already ran for an order whose list then threw (an HTTP receiver
-  // down): the engine retries the callback, and the retry must not start the motor again. Kept for
-  // this process's life (a restart between two retries is the crash window above); bounded.
-  const ranBefore = new Map<string, Map<number, boolean>>();
   const types = new Set([...Object.keys(actions), '*']);
   for (const type of types) {
     const list = actions[type] ?? actions['*'] ?? [];
-    callbacks[type] = async (context) => {
-      const unaskable = list.filter((action) => action.kind !== 'http');
-      if (context.interrupted && unaskable.length > 0) {
+    callbacks[type] = async (context, run) => {
+      const held = (reason: string) => {
         observe?.(context, false);
-        return {
-          held: `paid action interrupted by a restart: it may have run, so it is not repeated (${unaskable.map(describeAction).join(', ')}); check the device`,
-        };
-      }
-      const key = `${type}\u0000${context.out_trade_no}`;
-      const ran = ranBefore.get(key) ?? new Map<number, boolean>();
+        return { held: reason };
+      };
+      const progress = run?.progress ?? {};
+      const keys = list.map((action, index) => (action.kind === 'http' ? null : stepKey(index, action)));
+      // A recorded step no action of this list has: the list changed since it ran, or its record is
+      // unreadable. What ran cannot be matched to what would run now, so a person decides; once
+      // they ordered the run (重新执行), the actions not recorded under their current place run.
+      const unknownSteps = Object.keys(progress).filter((step) => !keys.includes(step));
+      if (unknownSteps.length > 0 && !run?.runByPerson)
+        return held(
+          `${CHANGED_PREFIX} since it partly ran: it is not repeated (${list.map(describeAction).join(', ')}); check the device`,
+        );
+      const floor = floorOf?.(context.type);
+      if (floor && context.total_fee < floor.fen && !run?.runByPerson)
+        return held(
+          `paid ${context.total_fee} fen, below ${floor.fen} fen, the lowest price of this paid action (${floor.source}): not run; run it or refund (${list.map(describeAction).join(', ')})`,
+        );
+      const unasked = list.filter(
+        (action, index) => action.kind !== 'http' && progress[keys[index]!] === undefined,
+      );
+      if (context.interrupted && unasked.length > 0)
+        return held(
+          `paid action interrupted by a restart: it may have run, so it is not repeated (${unasked.map(describeAction).join(', ')}); check the device`,
+        );
       let ok = true;
       for (const [index, action] of list.entries()) {
-        const earlier = ran.get(index);
+        const key = keys[index];
+        const earlier = key === null || key === undefined ? undefined : progress[key];
         if (earlier !== undefined) {
-          ok = ok && earlier; // a motor already started by an earlier run of this callback: its result
+          ok = ok && earlier; // a motor an earlier run of this callback already started: its result
           continue;
         }
-        let result: boolean;
-        try {
-          result =
-            action.kind === 'http'
-              ? await runHttp(action, context)
-              : action.kind === 'serial'
-                ? await runSerial(action, context)
-                : await runModule(action, context, baseDir);
-        } catch (error) {
-          if (ran.size > 0) {
-            if (ranBefore.size >= 1000) ranBefore.delete(ranBefore.keys().next().value!);
-            ranBefore.set(key, ran);
-          }
-          throw error;
-        }
-        if (action.kind !== 'http') ran.set(index, result);
+        const result =
+          action.kind === 'http'
+            ? await runHttp(action, context)
+            : action.kind === 'serial'
+              ? await runSerial(action, context)
+              : await runModule(action, context, baseDir);
+        if (key) run?.recordStep(key, result);
         ok = ok && result;
       }
-      ranBefore.delete(key);
       observe?.(context, ok);
       return ok;
     };

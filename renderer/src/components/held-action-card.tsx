@@ -1,5 +1,6 @@
 /**
- * A paid action (massage chair, vending slot) held after a crash, on the 待处理 list: what is known
+ * A paid action (massage chair, vending slot) held after a crash, or because its payment was below
+ * the action's price (the hint says which), on the 待处理 list: what is known
  * (order, amount, device, when) and the supervisor's two decisions, "run it again" (the customer did
  * not get the service) and "mark done" (they did), each with who, why and the PIN. Both stay disabled,
  * saying why, until those are entered.
@@ -48,7 +49,16 @@ export function HeldActionCard({ item }: { item: HeldPaidActionView }) {
         {item.subject} · {t('attention.held.device')}:{' '}
         <code data-testid="held-device">{item.device ?? item.reason}</code>
       </p>
-      <p className="muted">{t('attention.held.hint')}</p>
+      <p className="muted">
+        {item.cause === 'below_floor' && item.min_total_fee !== null
+          ? t('attention.held.hint_below_floor', {
+              paid: money(item.total_fee),
+              floor: money(item.min_total_fee),
+            })
+          : item.cause === 'changed'
+            ? t('attention.held.hint_changed')
+            : t('attention.held.hint')}
+      </p>
       <SupervisorFields
         decision={decision}
         labels={{

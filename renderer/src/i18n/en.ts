@@ -167,6 +167,10 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'attention.held.device': 'Check',
   'attention.held.hint':
     'A restart cut this action off: it may or may not have run, so it is not repeated by itself. Ask the customer.',
+  'attention.held.hint_below_floor':
+    'Paid {paid}, below {floor}, the price of this service: it was not run. Run it if the customer is owed it, or refund the order and mark it done.',
+  'attention.held.hint_changed':
+    'The paid actions were changed in the configuration after this one partly ran: it is not repeated by itself. Check the device and ask the customer.',
   'attention.held.run_again': 'Run it again (customer got nothing)',
   'attention.held.mark_done': 'Mark done (customer got it)',
   'phase.submitted': 'submitted',
@@ -422,6 +426,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.amount_not_integer': 'At most two decimals.',
   'error.amount_not_positive': 'The amount must be greater than 0.',
   'error.amount_too_large': "The amount is above this terminal's limit.",
+  'error.total_fee_below_floor':
+    'The amount is below the price of the service this payment starts. Charge at least that price.',
   'error.validation_failed': 'Some input is not valid. Check it and try again.',
   'error.export_too_large':
     'Too many orders match: at most 50,000 go into one export. Choose a shorter date range and export again.',

@@ -155,6 +155,10 @@ export const zhCN = {
   'attention.held.title': '付款后动作未确认',
   'attention.held.device': '请检查',
   'attention.held.hint': '重启打断了这个动作：它可能已执行，也可能没有，因此不会自动重复。请询问顾客。',
+  'attention.held.hint_below_floor':
+    '实付 {paid}，低于该服务价格 {floor}：动作未执行。如顾客应获得服务请重新执行，否则请退款后标记为已完成。',
+  'attention.held.hint_changed':
+    '该动作部分执行后配置中的付款后动作被修改：不会自动重复。请检查设备并询问顾客。',
   'attention.held.run_again': '重新执行（顾客未获得服务）',
   'attention.held.mark_done': '标记为已完成（顾客已获得）',
   'phase.submitted': '已提交',
@@ -396,6 +400,7 @@ export const zhCN = {
   'error.amount_not_integer': '金额最多两位小数。',
   'error.amount_not_positive': '金额必须大于 0。',
   'error.amount_too_large': '金额超出本机上限。',
+  'error.total_fee_below_floor': '金额低于这笔付款所启动服务的价格，请按不低于该价格收款。',
   'error.validation_failed': '输入有误，请检查后重试。',
   'error.export_too_large': '符合条件的订单太多，一次最多导出 50,000 笔。请缩短日期范围后再导出。',
   'error.attempt_unresolved': '上一笔收款仍在处理中，处理完成前不能开始新的收款。',

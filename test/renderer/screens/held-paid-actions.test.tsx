@@ -21,6 +21,8 @@ const held: HeldPaidActionView = {
   reason:
     'paid action interrupted by a restart: it may have run, so it is not repeated (serial /dev/ttyUSB0); check the device',
   device: 'serial /dev/ttyUSB0',
+  cause: 'interrupted',
+  min_total_fee: null,
   held_at: T0,
 };
 
@@ -47,6 +49,31 @@ describe('held paid actions on the 待处理 screen', () => {
     expect(card.textContent).toMatch(/Massage 8 min/);
     expect(within(card).getByRole('heading').textContent).toMatch(/Paid action not confirmed/);
     expect(screen.queryByTestId('attention-empty')).toBeNull();
+  });
+
+  it('a payment below the action price says so, with both amounts, not that a restart cut it off', async () => {
+    const cheap: HeldPaidActionView = {
+      ...held,
+      total_fee: 1,
+      cause: 'below_floor',
+      min_total_fee: 1500,
+      reason:
+        'paid 1 fen, below 1500 fen, the lowest price of this paid action (min_total_fee): not run; run it or refund (serial /dev/ttyUSB0)',
+    };
+    for (const [language, words] of [
+      ['en', /¥0\.01.*below.*¥15\.00.*not run/],
+      ['zh-CN', /¥0\.01.*低于.*¥15\.00.*未执行/],
+    ] as const) {
+      const bridge = defaultBridge()
+        .on('listHeldPaidActions', () => [cheap])
+        .on('resolveHeldPaidAction', () => cheap);
+      renderWithStores(<AttentionScreen />, { bridge, language });
+      await act(async () => {});
+      const text = screen.getByTestId('held-action').textContent ?? '';
+      expect(text).toMatch(words);
+      expect(text).not.toMatch(/restart|重启/i);
+      cleanup();
+    }
   });
 
   it('in Chinese the card reads in Chinese', async () => {
