@@ -48,7 +48,7 @@ export interface SettleResult {
   readonly attempt: AttemptState;
   /** The provider's answer the decision was checked against. */
   readonly evidence: PaymentOutcome;
-  /** refund_payment: the second payment's refund as far as it got (pending = owed, repeated). */
+  /** refund_payment, mark_refund: the refund as far as it got (pending = owed, repeated). */
   readonly refund?: RefundRecord;
 }
 
@@ -83,7 +83,7 @@ export class AttentionSettler {
   }
 
   async check(ref: string): Promise<AttentionCheck> {
-    const { journal, requireOrder, isDriven, gatewayOf } = this.deps;
+    const { journal, requireOrder, isDriven } = this.deps;
     const order = requireOrder(ref);
     const stuck = journal.attemptsOf(order.orderNo).find((a) => a.phase === 'needs_attention');
     if (!stuck || isDriven(stuck.outTradeNo))
@@ -91,16 +91,23 @@ export class AttentionSettler {
         'nothing_to_settle',
         `order ${order.orderNo} has no attempt waiting for a person`,
       );
-    const event = await callGateway(gatewayOf(stuck), { kind: 'query' }, stuck, undefined);
-    const evidence: PaymentOutcome =
-      event.kind === 'query_replied'
-        ? event.outcome
-        : { kind: 'unknown', reason: 'network', detail: 'no reply' };
-    return { order, stuck, evidence };
+    return { order, stuck, evidence: await this.query(stuck) };
+  }
+
+  /** The provider's word on an attempt now; no reply is unknown. */
+  private async query(state: AttemptState): Promise<PaymentOutcome> {
+    const event = await callGateway(this.deps.gatewayOf(state), { kind: 'query' }, state, undefined);
+    return event.kind === 'query_replied'
+      ? event.outcome
+      : { kind: 'unknown', reason: 'network', detail: 'no reply' };
   }
 
   async settle(ref: string, decision: SettleDecision): Promise<SettleResult> {
     const { journal, clock } = this.deps;
+    if (decision.action === 'mark_refund') {
+      const repeated = await this.repeatedMarkRefund(ref);
+      if (repeated) return repeated;
+    }
     const { order, stuck, evidence } = await this.check(ref);
     // The reply may take seconds: the attempt must still be waiting (not retried meanwhile).
     const current = journal.getAttempt(stuck.outTradeNo);
@@ -124,26 +131,75 @@ export class AttentionSettler {
         `order ${order.orderNo} was paid by another attempt: this second payment (${current.outTradeNo}) is refunded by itself with refund_payment`,
       );
     const settled = settledAttempt(current, evidence, decision.action, clock.now());
+    const summary = settleSummary(decision, evidence);
     const paid = settled.phase === 'paid';
-    // Refunded money bought nothing: no paid callback (it would run the order's paid actions).
-    const owesCallback = paid && decision.action !== 'mark_refund';
+    if (decision.action === 'mark_refund') return this.markRefund(latest, settled, evidence, summary);
     journal.recordOutcome(
       settled,
       `settle_${decision.action}`,
-      settleSummary(decision, evidence),
-      paid ? paidOrderPatch(settled) : undefined,
-      owesCallback ? owedCallback(settled, 'query') : undefined,
+      summary,
+      // An order paid by another attempt stays paid: only this attempt is settled as unpaid.
+      paid ? paidOrderPatch(settled) : isPaidStatus(latest.status) ? undefined : { status: -1 },
+      paid ? owedCallback(settled, 'query') : undefined,
     );
-    // An order paid by another attempt stays paid: only this attempt is settled as unpaid.
-    if (!paid && !isPaidStatus(latest.status)) journal.patchOrder(order.orderNo, { status: -1 }, clock.now());
     this.deps.attemptChanged(settled);
     this.deps.orderChanged(order.orderNo);
-    if (owesCallback) this.deps.becamePaid(order.orderNo);
-    if (decision.action === 'mark_refund')
-      // The supervisor's reason stays in the journal: it is not sent to the provider (the customer sees
-      // a refund description).
-      await this.deps.refunds.refund({ out_trade_no: order.orderNo });
+    if (paid) this.deps.becamePaid(order.orderNo);
     return { attempt: settled, evidence };
+  }
+
+  /**
+   * mark_refund: the money the provider holds is booked and refunded in full. The booking and the
+   * refund row are journaled in one transaction before the refund is sent (a crash in between would
+   * otherwise leave a plain paid sale, off 待处理, with the customer's money kept); a pending refund
+   * is resumed at start-up. Refunded money bought nothing: no paid callback (it would run the
+   * order's paid actions). The supervisor's reason stays in the journal: it is not sent to the
+   * provider (the customer sees a refund description).
+   */
+  private async markRefund(
+    order: OrderRecord,
+    settled: AttemptState,
+    evidence: PaymentOutcome,
+    summary: string,
+  ): Promise<SettleResult> {
+    const patch = paidOrderPatch(settled);
+    const refund = await this.deps.refunds.refundBooked(
+      {
+        orderNo: order.orderNo,
+        outTradeNo: settled.outTradeNo,
+        refundFee: order.totalFee,
+        pid: order.pid,
+        provider: settled.provider,
+      },
+      (record) => {
+        this.deps.journal.recordOutcomeWithRefund(settled, 'settle_mark_refund', summary, patch, record);
+        this.deps.attemptChanged(settled);
+        this.deps.orderChanged(order.orderNo);
+      },
+    );
+    return { attempt: settled, evidence, refund };
+  }
+
+  /**
+   * mark_refund asked again after it was journaled (a lost reply, a page reloaded, a restart): the
+   * order's paying attempt was booked by mark_refund, so its refund is continued (a pending one with
+   * its own out_refund_no, never a second number for the same money), or, after a refusal the
+   * provider called final, asked again through the order. Undefined when this is no such repeat.
+   */
+  private async repeatedMarkRefund(ref: string): Promise<SettleResult | undefined> {
+    const { journal, requireOrder, refunds } = this.deps;
+    const order = requireOrder(ref);
+    const paying = order.paidOutTradeNo ? journal.getAttempt(order.paidOutTradeNo) : undefined;
+    if (!paying || journal.attemptsOf(order.orderNo).some((a) => a.phase === 'needs_attention'))
+      return undefined;
+    const marked = journal
+      .timeline(order.orderNo)
+      .some((s) => s.out_trade_no === paying.outTradeNo && s.op === 'settle_mark_refund');
+    if (!marked) return undefined;
+    const last = await refunds.lastRefundOf(order.orderNo, paying.outTradeNo);
+    if (!last) return undefined;
+    const refund = last.status === 'failed' ? await refunds.refund({ out_trade_no: order.orderNo }) : last;
+    return { attempt: paying, evidence: await this.query(paying), refund };
   }
 
   /** Start-up: ends the attempts whose second-payment refund succeeded just before a crash. */

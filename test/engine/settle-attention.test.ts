@@ -3,7 +3,9 @@
  * as paid only when the provider says paid, closed as unpaid only when it says closed or unknown to it,
  * refunded only when it holds the money. Each decision is journaled with who and why.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
+import type { Journal } from '../../core/ports/journal.ts';
 import { createHarness, type Harness, settle, wxCode } from './harness.ts';
 
 let h: Harness;
@@ -102,6 +104,59 @@ describe('settling an attempt that needs attention', () => {
     expect(h.engine.orderView('S6')!.refunded_fee).toBe(1234);
     expect(h.wx.held(outTradeNo)).toBe(0);
     expect(steps('S6').join('\n')).toMatch(/settle_mark_refund: .*顾客出示了扣款记录/);
+  });
+
+  it('a crash right after mark_refund booked the money: the next start refunds it all', async () => {
+    h.dispose();
+    let dead = false;
+    // The power goes right after the write that journals the supervisor's mark_refund.
+    const dying = (j: SqliteJournal): Journal =>
+      new Proxy(j, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (dead) throw new Error('power cut');
+            const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+            if (args[1] === 'settle_mark_refund') dead = true;
+            return result;
+          };
+        },
+      });
+    h = createHarness({ journal: dying });
+    const outTradeNo = await paidUnheard('S8');
+    await h.engine.settleAttention('S8', { action: 'mark_refund', ...who }).catch(() => undefined);
+    expect(dead).toBe(true);
+    expect(h.wx.held(outTradeNo)).toBe(1234);
+
+    h.restart().recover();
+    await settle(h);
+    expect(h.wx.held(outTradeNo)).toBe(0);
+    expect(h.engine.orderView('S8')).toMatchObject({ status: 3, refunded_fee: 1234 });
+    expect(h.journal.refundsOf('S8')).toEqual([
+      expect.objectContaining({ outTradeNo, refundFee: 1234, status: 'succeeded' }),
+    ]);
+    expect(h.callbackRuns.get('S8')).toBeUndefined();
+  });
+
+  it('mark_refund asked again while its refund has no answer continues that refund, never a second one', async () => {
+    const outTradeNo = await paidUnheard('S9');
+    h.wx.fault('refund', 'lost');
+    h.wx.fault('queryRefund', 'down');
+    const first = h.engine.settleAttention('S9', { action: 'mark_refund', ...who });
+    first.catch(() => undefined);
+    await vi.waitFor(() => expect(h.journal.refundsOf('S9')[0]?.attempts).toBe(1));
+    const repeat = h.engine.settleAttention('S9', { action: 'mark_refund', ...who });
+    await settle(h);
+    await first;
+    const again = await repeat;
+    expect(again.refund).toMatchObject({ outTradeNo, refundFee: 1234, status: 'succeeded' });
+    const refunds = h.journal.refundsOf('S9');
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ status: 'succeeded', outRefundNo: again.refund!.outRefundNo });
+    expect([...h.wx.trades.get(outTradeNo)!.refunds.keys()]).toEqual([again.refund!.outRefundNo]);
+    expect(h.wx.held(outTradeNo)).toBe(0);
+    expect(h.engine.orderView('S9')).toMatchObject({ status: 3, refunded_fee: 1234 });
   });
 
   it('an order with nothing needing attention is refused', async () => {
