@@ -2,10 +2,14 @@
  * A supervisor's settlement of an attempt that needs a person (the 待处理 list). The provider's query,
  * asked at the moment of the decision, is both the evidence shown and the judge: the engine never books
  * money the provider does not confirm, and never closes as unpaid an order the provider says is paid.
- * - book_paid: only when the provider says paid (or paid and since refunded) for exactly the amount;
- * - close_unpaid: only when the provider says closed, failed, or that it has no such order;
- * - mark_refund: only when the provider holds the money: it is booked, then refunded in full. The
- *   customer got nothing for it, so no paid callback is owed (it would start the paid actions).
+ * - book_paid: only when the provider says paid for exactly the amount; refused when it says the
+ *   payment was since refunded (settle_payment_refunded: the money went back);
+ * - close_unpaid: when the provider says closed, failed, or that it has no such order; also when it
+ *   says refunded (outside the till, e.g. the merchant portal): the attempt then ends reversed with
+ *   reverseAction `refund`, the order's own status unchanged when another attempt paid it;
+ * - mark_refund: only when the provider holds the money (paid, not refunded): it is booked and its
+ *   full refund journaled in one transaction, then refunded. The customer got nothing for it, so no
+ *   paid callback is owed (it would start the paid actions).
  * An attempt that had ended closed or failed and that the provider later says paid (a verified
  * notification, then a confirming query: `flagPaidAfterFinal`) waits here as `paid_after_final`: never
  * booked by itself, only by these decisions; when the order was since paid by another attempt, booking
@@ -276,8 +280,19 @@ export function settledAttempt(
       `the provider could not confirm the order's state (${evidence.reason}): try again when it answers`,
     );
   }
-  const paid = evidence.kind === 'paid' || evidence.kind === 'refunded';
   if (action === 'close_unpaid') {
+    // Refunded outside the till (the merchant portal): the money went back to the customer, so the
+    // attempt ends refunded and the item can be cleared; nothing is booked, nothing sent.
+    if (evidence.kind === 'refunded')
+      return {
+        ...state,
+        phase: 'reversed',
+        reverseAction: 'refund',
+        transactionId: state.transactionId ?? evidence.transactionId,
+        attention: null,
+        nextActionAt: 0,
+        updatedAt: now,
+      };
     if (!SAYS_UNPAID.has(evidence.kind)) throw notConfirmed(action, evidence);
     return {
       ...state,
@@ -287,7 +302,14 @@ export function settledAttempt(
       updatedAt: now,
     };
   }
-  if (!paid || evidence.totalFee !== state.totalFee) throw notConfirmed(action, evidence);
+  // The money went back: booking it would run the paid action for nothing, refunding it again fails.
+  if (evidence.kind === 'refunded')
+    throw new ConflictError(
+      'settle_payment_refunded',
+      `the provider says this payment (${state.outTradeNo}) was refunded: it cannot be booked or refunded again; close it instead`,
+      { provider_says: evidence.kind },
+    );
+  if (evidence.kind !== 'paid' || evidence.totalFee !== state.totalFee) throw notConfirmed(action, evidence);
   const paidAt = 'paidAt' in evidence && evidence.paidAt ? Date.parse(evidence.paidAt) : Number.NaN;
   return {
     ...state,

@@ -159,6 +159,37 @@ describe('settling an attempt that needs attention', () => {
     expect(h.engine.orderView('S9')).toMatchObject({ status: 3, refunded_fee: 1234 });
   });
 
+  it('refuses to book as paid (or refund again) a payment the provider says was refunded: the money went back', async () => {
+    const outTradeNo = await paidUnheard('S10');
+    const trade = h.wx.trades.get(outTradeNo)!;
+    trade.refunded = trade.captured; // refunded in the merchant portal, outside the till
+    for (const action of ['book_paid', 'mark_refund'] as const)
+      await expect(h.engine.settleAttention('S10', { action, ...who })).rejects.toMatchObject({
+        code: 'settle_payment_refunded',
+      });
+    expect(h.journal.getAttempt(outTradeNo)!.phase).toBe('needs_attention');
+    expect(h.engine.orderView('S10')).toMatchObject({ status: 0, refunded_fee: 0 });
+    expect(h.journal.refundsOf('S10')).toEqual([]);
+    await settle(h);
+    expect(h.callbackRuns.get('S10')).toBeUndefined();
+  });
+
+  it('closes a payment the provider says was refunded: the attempt ends refunded, who and why journaled', async () => {
+    const outTradeNo = await paidUnheard('S11');
+    const trade = h.wx.trades.get(outTradeNo)!;
+    trade.refunded = trade.captured;
+    const result = await h.engine.settleAttention('S11', { action: 'close_unpaid', ...who });
+    expect(result.evidence.kind).toBe('refunded');
+    expect(h.journal.getAttempt(outTradeNo)).toMatchObject({
+      phase: 'reversed',
+      reverseAction: 'refund',
+      attention: null,
+    });
+    expect(h.engine.orderView('S11')).toMatchObject({ status: -1, refunded_fee: 0 });
+    expect(steps('S11').join('\n')).toMatch(/settle_close_unpaid: 店长 李: 顾客出示了扣款记录 \(provider: refunded\)/);
+    expect(h.wx.calls.filter((c) => c.op === 'refund')).toHaveLength(0);
+  });
+
   it('an order with nothing needing attention is refused', async () => {
     await expect(h.engine.settleAttention('NOPE', { action: 'book_paid', ...who })).rejects.toMatchObject({
       code: 'order_not_found',

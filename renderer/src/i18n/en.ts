@@ -463,6 +463,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.paid_action_not_held': "This order's paid action is not waiting for a person (decided already).",
   'error.settle_not_confirmed':
     "The provider's answer does not support this choice, so nothing was changed. Book as paid or refund only when it says paid; close as unpaid only when it says not paid or closed.",
+  'error.settle_payment_refunded':
+    'The provider says this payment was refunded (in the merchant portal, for example): the money went back to the customer, so it cannot be booked or refunded again. Close it as unpaid to clear it.',
   'error.order_already_paid': 'This order is already paid.',
   'error.order_closed': 'This order is closed.',
   'error.out_trade_no_used': 'That order number is taken: start the sale again.',

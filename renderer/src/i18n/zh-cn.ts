@@ -431,6 +431,8 @@ export const zhCN = {
   'error.paid_action_not_held': '这笔订单的付款后动作不在待处理中（可能已处理），无需再处理。',
   'error.settle_not_confirmed':
     '支付平台查询结果与所选处理方式不符，未做任何更改。请按查询结果选择：平台显示已支付才能补登收款或退款，显示未支付或已关闭才能按未收款关闭。',
+  'error.settle_payment_refunded':
+    '支付平台显示这笔付款已退款（例如在商户平台退的），钱已退回顾客，不能补登收款，也不能再退款。请按未收款关闭来清除这一项。',
   'error.order_already_paid': '这笔订单已经支付。',
   'error.order_closed': '这笔订单已关闭。',
   'error.out_trade_no_used': '订单号已被使用，请重新开始收款。',
