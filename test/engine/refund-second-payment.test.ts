@@ -261,7 +261,11 @@ describe('refund_payment: the second payment of an order paid twice', () => {
       attention: null,
     });
     expect(h.journal.unresolvedAttempts().map((a) => a.outTradeNo)).not.toContain(first);
-    expect(h.engine.orderView('DUP1')).toMatchObject({ status: 1, refunded_fee: 0, paid_out_trade_no: second });
+    expect(h.engine.orderView('DUP1')).toMatchObject({
+      status: 1,
+      refunded_fee: 0,
+      paid_out_trade_no: second,
+    });
     const timeline = h.journal
       .timeline('DUP1')
       .map((s) => `${s.op}: ${s.summary}`)

@@ -186,7 +186,9 @@ describe('settling an attempt that needs attention', () => {
       attention: null,
     });
     expect(h.engine.orderView('S11')).toMatchObject({ status: -1, refunded_fee: 0 });
-    expect(steps('S11').join('\n')).toMatch(/settle_close_unpaid: 店长 李: 顾客出示了扣款记录 \(provider: refunded\)/);
+    expect(steps('S11').join('\n')).toMatch(
+      /settle_close_unpaid: 店长 李: 顾客出示了扣款记录 \(provider: refunded\)/,
+    );
     expect(h.wx.calls.filter((c) => c.op === 'refund')).toHaveLength(0);
   });
 

@@ -158,7 +158,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'attention.evidence.paid_twice': 'The order was paid by another payment: this one is a second payment',
   'attention.settle.needs_check': 'Check with the provider first',
   'attention.settle.needs_paid': 'Only when the provider says paid',
-  'attention.settle.needs_unpaid': 'Only when the provider says nothing was taken or the order is closed',
+  'attention.settle.needs_unpaid':
+    'Only when the provider says nothing was taken, the order is closed or the payment was refunded',
   'attention.settle.needs_fields': 'Enter who decides, the reason and the supervisor PIN',
   'attention.why.settle_only':
     'The provider holds this money: a supervisor must book it or refund it (a retry would reverse it)',

@@ -148,7 +148,7 @@ export const zhCN = {
   'attention.evidence.paid_twice': '订单已由另一笔付款支付：这一笔是重复付款',
   'attention.settle.needs_check': '请先向支付平台核实',
   'attention.settle.needs_paid': '平台显示已支付时才能选择',
-  'attention.settle.needs_unpaid': '平台显示未扣款或已关闭时才能选择',
+  'attention.settle.needs_unpaid': '平台显示未扣款、已关闭或已退款时才能选择',
   'attention.settle.needs_fields': '请填写处理人、原因和店长密码',
   'attention.why.settle_only': '支付平台持有这笔钱：须由店长入账或退款（重试会撤销它）',
   'attention.held.list': '等待人工确认的付款后动作',
