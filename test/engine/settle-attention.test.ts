@@ -159,6 +159,21 @@ describe('settling an attempt that needs attention', () => {
     expect(h.engine.orderView('S9')).toMatchObject({ status: 3, refunded_fee: 1234 });
   });
 
+  it('mark_refund refused by the provider as final: asking again makes a new refund of that money', async () => {
+    const outTradeNo = await paidUnheard('S12');
+    h.wx.trades.get(outTradeNo)!.captured = 1000; // the fake refuses 1234 as final (REFUND_FEE_INVALID)
+    const refused = await h.engine.settleAttention('S12', { action: 'mark_refund', ...who });
+    expect(refused.refund).toMatchObject({ status: 'failed', failure: { code: 'REFUND_FEE_INVALID' } });
+    expect(h.engine.orderView('S12')).toMatchObject({ status: 1, refunded_fee: 0 });
+    h.wx.trades.get(outTradeNo)!.captured = 1234;
+
+    const again = await h.engine.settleAttention('S12', { action: 'mark_refund', ...who });
+    expect(again.refund).toMatchObject({ status: 'succeeded', refundFee: 1234 });
+    expect(again.refund!.outRefundNo).not.toBe(refused.refund!.outRefundNo);
+    expect(h.wx.held(outTradeNo)).toBe(0);
+    expect(h.engine.orderView('S12')).toMatchObject({ status: 3, refunded_fee: 1234 });
+  });
+
   it('refuses to book as paid (or refund again) a payment the provider says was refunded: the money went back', async () => {
     const outTradeNo = await paidUnheard('S10');
     const trade = h.wx.trades.get(outTradeNo)!;
