@@ -200,7 +200,10 @@ export class AttentionSettler {
       .timeline(order.orderNo)
       .some((s) => s.out_trade_no === paying.outTradeNo && s.op === 'settle_mark_refund');
     if (!marked) return undefined;
-    const last = await refunds.lastRefundOf(order.orderNo, paying.outTradeNo);
+    // Pending refunds are resumed with their own out_refund_no (RefundService's quick rounds).
+    const last = (await refunds.queryRefunds(order.orderNo))
+      .filter((r) => r.outTradeNo === paying.outTradeNo)
+      .at(-1);
     if (!last) return undefined;
     const refund = last.status === 'failed' ? await refunds.refund({ out_trade_no: order.orderNo }) : last;
     return { attempt: paying, evidence: await this.query(paying), refund };

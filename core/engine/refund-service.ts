@@ -222,15 +222,6 @@ export class RefundService {
     return this.resolve(record);
   }
 
-  /** The last refund of trade `outTradeNo` of an order; a pending one is resumed with its own number. */
-  async lastRefundOf(orderNo: string, outTradeNo: string): Promise<RefundRecord | undefined> {
-    const last = this.journal
-      .refundsOf(orderNo)
-      .filter((r) => r.outTradeNo === outTradeNo)
-      .at(-1);
-    return last?.status === 'pending' ? this.resolve(last) : last;
-  }
-
   /** Listens for answered refunds of second payments (refundOtherTrade), also those resumed at start-up. */
   onOtherTradeSettled(listener: (refund: RefundRecord) => void): () => void {
     this.otherTradeListeners.add(listener);
