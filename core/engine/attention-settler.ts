@@ -109,7 +109,7 @@ export class AttentionSettler {
   async settle(ref: string, decision: SettleDecision): Promise<SettleResult> {
     const { journal, clock } = this.deps;
     if (decision.action === 'mark_refund') {
-      const repeated = await this.repeatedMarkRefund(ref);
+      const repeated = await this.repeatedMarkRefund(ref, decision);
       if (repeated) return repeated;
     }
     const { order, stuck, evidence } = await this.check(ref);
@@ -190,8 +190,8 @@ export class AttentionSettler {
    * its own out_refund_no, never a second number for the same money), or, after a refusal the
    * provider called final, asked again through the order. Undefined when this is no such repeat.
    */
-  private async repeatedMarkRefund(ref: string): Promise<SettleResult | undefined> {
-    const { journal, requireOrder, refunds } = this.deps;
+  private async repeatedMarkRefund(ref: string, decision: SettleDecision): Promise<SettleResult | undefined> {
+    const { journal, clock, requireOrder, refunds } = this.deps;
     const order = requireOrder(ref);
     const paying = order.paidOutTradeNo ? journal.getAttempt(order.paidOutTradeNo) : undefined;
     if (!paying || journal.attemptsOf(order.orderNo).some((a) => a.phase === 'needs_attention'))
@@ -205,8 +205,13 @@ export class AttentionSettler {
       .filter((r) => r.outTradeNo === paying.outTradeNo)
       .at(-1);
     if (!last) return undefined;
-    const refund = last.status === 'failed' ? await refunds.refund({ out_trade_no: order.orderNo }) : last;
-    return { attempt: paying, evidence: await this.query(paying), refund };
+    const evidence = await this.query(paying);
+    if (last.status !== 'failed') return { attempt: paying, evidence, refund: last };
+    // Asking again after a final refusal is a new decision: who and why go on the timeline first.
+    const asked: AttemptState = { ...paying, updatedAt: clock.now() };
+    journal.recordOutcome(asked, 'settle_mark_refund', settleSummary(decision, evidence));
+    const refund = await refunds.refund({ out_trade_no: order.orderNo });
+    return { attempt: asked, evidence, refund };
   }
 
   /** Start-up: ends the attempts whose second-payment refund succeeded just before a crash. */

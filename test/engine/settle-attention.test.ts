@@ -167,8 +167,13 @@ describe('settling an attempt that needs attention', () => {
     expect(h.engine.orderView('S12')).toMatchObject({ status: 1, refunded_fee: 0 });
     h.wx.trades.get(outTradeNo)!.captured = 1234;
 
-    const again = await h.engine.settleAttention('S12', { action: 'mark_refund', ...who });
+    const again = await h.engine.settleAttention('S12', {
+      action: 'mark_refund',
+      by: '店长 王',
+      reason: '平台余额已补足',
+    });
     expect(again.refund).toMatchObject({ status: 'succeeded', refundFee: 1234 });
+    expect(steps('S12').join('\n')).toMatch(/settle_mark_refund: 店长 王: 平台余额已补足/);
     expect(again.refund!.outRefundNo).not.toBe(refused.refund!.outRefundNo);
     expect(h.wx.held(outTradeNo)).toBe(0);
     expect(h.engine.orderView('S12')).toMatchObject({ status: 3, refunded_fee: 1234 });
