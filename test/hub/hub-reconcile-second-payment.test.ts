@@ -125,4 +125,40 @@ describe('hub reconciliation of a second payment through another provider', () =
     // The late payment and its refund net out in the Alipay bill.
     expect(of('alipay')).toMatchObject({ status: 'done', matched: 2, discrepancies: [] });
   });
+
+  it('a till older than the attempt’s provider field is still taken in: its attempts have none', async () => {
+    const token = await enrolTerminal(hub.pool, 'OLD', Date.now());
+    const at = Date.now();
+    const batch = {
+      terminal_id: 'OLD',
+      status: { version: '0.0.9', ready: true, queue_length: 1, needs_attention: 0 },
+      changes: [
+        {
+          seq: 1,
+          kind: 'attempt',
+          ref: 'OLD1',
+          at,
+          payload: {
+            out_trade_no: 'OLD1',
+            order_no: 'OLD1',
+            attempt_index: 1,
+            phase: 'paid',
+            final: 1,
+            created_at: at,
+            updated_at: at,
+          },
+        },
+      ],
+    };
+    const res = await fetch(`${hub.url}/api/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(batch),
+    });
+    expect(res.status).toBe(200);
+    const { rows } = await hub.pool.query(
+      `SELECT phase, provider FROM hub_attempts WHERE terminal_id = 'OLD' AND out_trade_no = 'OLD1'`,
+    );
+    expect(rows).toEqual([{ phase: 'paid', provider: null }]);
+  });
 });
