@@ -123,6 +123,11 @@ export const PAYMENT_ERROR_CODES = [
   /** A held paid action's decision for an order whose action is not held (and was not decided so before). */
   'paid_action_not_held',
   'settle_not_confirmed',
+  /**
+   * book_paid or mark_refund for a payment the provider says was refunded (outside the till): the
+   * money went back, so it is neither booked nor refunded again; close_unpaid clears it.
+   */
+  'settle_payment_refunded',
   'shutting_down',
   'export_too_large',
   'refund_fee_invalid',

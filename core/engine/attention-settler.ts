@@ -2,10 +2,14 @@
  * A supervisor's settlement of an attempt that needs a person (the 待处理 list). The provider's query,
  * asked at the moment of the decision, is both the evidence shown and the judge: the engine never books
  * money the provider does not confirm, and never closes as unpaid an order the provider says is paid.
- * - book_paid: only when the provider says paid (or paid and since refunded) for exactly the amount;
- * - close_unpaid: only when the provider says closed, failed, or that it has no such order;
- * - mark_refund: only when the provider holds the money: it is booked, then refunded in full. The
- *   customer got nothing for it, so no paid callback is owed (it would start the paid actions).
+ * - book_paid: only when the provider says paid for exactly the amount; refused when it says the
+ *   payment was since refunded (settle_payment_refunded: the money went back);
+ * - close_unpaid: when the provider says closed, failed, or that it has no such order; also when it
+ *   says refunded (outside the till, e.g. the merchant portal): the attempt then ends reversed with
+ *   reverseAction `refund`, the order's own status unchanged when another attempt paid it;
+ * - mark_refund: only when the provider holds the money (paid, not refunded): it is booked and its
+ *   full refund journaled in one transaction, then refunded. The customer got nothing for it, so no
+ *   paid callback is owed (it would start the paid actions).
  * An attempt that had ended closed or failed and that the provider later says paid (a verified
  * notification, then a confirming query: `flagPaidAfterFinal`) waits here as `paid_after_final`: never
  * booked by itself, only by these decisions; when the order was since paid by another attempt, booking
@@ -48,7 +52,7 @@ export interface SettleResult {
   readonly attempt: AttemptState;
   /** The provider's answer the decision was checked against. */
   readonly evidence: PaymentOutcome;
-  /** refund_payment: the second payment's refund as far as it got (pending = owed, repeated). */
+  /** refund_payment, mark_refund: the refund as far as it got (pending = owed, repeated). */
   readonly refund?: RefundRecord;
 }
 
@@ -83,7 +87,7 @@ export class AttentionSettler {
   }
 
   async check(ref: string): Promise<AttentionCheck> {
-    const { journal, requireOrder, isDriven, gatewayOf } = this.deps;
+    const { journal, requireOrder, isDriven } = this.deps;
     const order = requireOrder(ref);
     const stuck = journal.attemptsOf(order.orderNo).find((a) => a.phase === 'needs_attention');
     if (!stuck || isDriven(stuck.outTradeNo))
@@ -91,16 +95,23 @@ export class AttentionSettler {
         'nothing_to_settle',
         `order ${order.orderNo} has no attempt waiting for a person`,
       );
-    const event = await callGateway(gatewayOf(stuck), { kind: 'query' }, stuck, undefined);
-    const evidence: PaymentOutcome =
-      event.kind === 'query_replied'
-        ? event.outcome
-        : { kind: 'unknown', reason: 'network', detail: 'no reply' };
-    return { order, stuck, evidence };
+    return { order, stuck, evidence: await this.query(stuck) };
+  }
+
+  /** The provider's word on an attempt now; no reply is unknown. */
+  private async query(state: AttemptState): Promise<PaymentOutcome> {
+    const event = await callGateway(this.deps.gatewayOf(state), { kind: 'query' }, state, undefined);
+    return event.kind === 'query_replied'
+      ? event.outcome
+      : { kind: 'unknown', reason: 'network', detail: 'no reply' };
   }
 
   async settle(ref: string, decision: SettleDecision): Promise<SettleResult> {
     const { journal, clock } = this.deps;
+    if (decision.action === 'mark_refund') {
+      const repeated = await this.repeatedMarkRefund(ref, decision);
+      if (repeated) return repeated;
+    }
     const { order, stuck, evidence } = await this.check(ref);
     // The reply may take seconds: the attempt must still be waiting (not retried meanwhile).
     const current = journal.getAttempt(stuck.outTradeNo);
@@ -124,26 +135,83 @@ export class AttentionSettler {
         `order ${order.orderNo} was paid by another attempt: this second payment (${current.outTradeNo}) is refunded by itself with refund_payment`,
       );
     const settled = settledAttempt(current, evidence, decision.action, clock.now());
+    const summary = settleSummary(decision, evidence);
     const paid = settled.phase === 'paid';
-    // Refunded money bought nothing: no paid callback (it would run the order's paid actions).
-    const owesCallback = paid && decision.action !== 'mark_refund';
+    if (decision.action === 'mark_refund') return this.markRefund(latest, settled, evidence, summary);
     journal.recordOutcome(
       settled,
       `settle_${decision.action}`,
-      settleSummary(decision, evidence),
-      paid ? paidOrderPatch(settled) : undefined,
-      owesCallback ? owedCallback(settled, 'query') : undefined,
+      summary,
+      // An order paid by another attempt stays paid: only this attempt is settled as unpaid.
+      paid ? paidOrderPatch(settled) : isPaidStatus(latest.status) ? undefined : { status: -1 },
+      paid ? owedCallback(settled, 'query') : undefined,
     );
-    // An order paid by another attempt stays paid: only this attempt is settled as unpaid.
-    if (!paid && !isPaidStatus(latest.status)) journal.patchOrder(order.orderNo, { status: -1 }, clock.now());
     this.deps.attemptChanged(settled);
     this.deps.orderChanged(order.orderNo);
-    if (owesCallback) this.deps.becamePaid(order.orderNo);
-    if (decision.action === 'mark_refund')
-      // The supervisor's reason stays in the journal: it is not sent to the provider (the customer sees
-      // a refund description).
-      await this.deps.refunds.refund({ out_trade_no: order.orderNo });
+    if (paid) this.deps.becamePaid(order.orderNo);
     return { attempt: settled, evidence };
+  }
+
+  /**
+   * mark_refund: the money the provider holds is booked and refunded in full. The booking and the
+   * refund row are journaled in one transaction before the refund is sent (a crash in between would
+   * otherwise leave a plain paid sale, off 待处理, with the customer's money kept); a pending refund
+   * is resumed at start-up. Refunded money bought nothing: no paid callback (it would run the
+   * order's paid actions). The supervisor's reason stays in the journal: it is not sent to the
+   * provider (the customer sees a refund description).
+   */
+  private async markRefund(
+    order: OrderRecord,
+    settled: AttemptState,
+    evidence: PaymentOutcome,
+    summary: string,
+  ): Promise<SettleResult> {
+    const patch = paidOrderPatch(settled);
+    const refund = await this.deps.refunds.refundBooked(
+      {
+        orderNo: order.orderNo,
+        outTradeNo: settled.outTradeNo,
+        refundFee: order.totalFee,
+        pid: order.pid,
+        provider: settled.provider,
+      },
+      (record) => {
+        this.deps.journal.recordOutcomeWithRefund(settled, 'settle_mark_refund', summary, patch, record);
+        this.deps.attemptChanged(settled);
+        this.deps.orderChanged(order.orderNo);
+      },
+    );
+    return { attempt: settled, evidence, refund };
+  }
+
+  /**
+   * mark_refund asked again after it was journaled (a lost reply, a page reloaded, a restart): the
+   * order's paying attempt was booked by mark_refund, so its refund is continued (a pending one with
+   * its own out_refund_no, never a second number for the same money), or, after a refusal the
+   * provider called final, asked again through the order. Undefined when this is no such repeat.
+   */
+  private async repeatedMarkRefund(ref: string, decision: SettleDecision): Promise<SettleResult | undefined> {
+    const { journal, clock, requireOrder, refunds } = this.deps;
+    const order = requireOrder(ref);
+    const paying = order.paidOutTradeNo ? journal.getAttempt(order.paidOutTradeNo) : undefined;
+    if (!paying || journal.attemptsOf(order.orderNo).some((a) => a.phase === 'needs_attention'))
+      return undefined;
+    const marked = journal
+      .timeline(order.orderNo)
+      .some((s) => s.out_trade_no === paying.outTradeNo && s.op === 'settle_mark_refund');
+    if (!marked) return undefined;
+    // Pending refunds are resumed with their own out_refund_no (RefundService's quick rounds).
+    const last = (await refunds.queryRefunds(order.orderNo))
+      .filter((r) => r.outTradeNo === paying.outTradeNo)
+      .at(-1);
+    if (!last) return undefined;
+    const evidence = await this.query(paying);
+    if (last.status !== 'failed') return { attempt: paying, evidence, refund: last };
+    // Asking again after a final refusal is a new decision: who and why go on the timeline first.
+    const asked: AttemptState = { ...paying, updatedAt: clock.now() };
+    journal.recordOutcome(asked, 'settle_mark_refund', settleSummary(decision, evidence));
+    const refund = await refunds.refund({ out_trade_no: order.orderNo });
+    return { attempt: asked, evidence, refund };
   }
 
   /** Start-up: ends the attempts whose second-payment refund succeeded just before a crash. */
@@ -220,8 +288,19 @@ export function settledAttempt(
       `the provider could not confirm the order's state (${evidence.reason}): try again when it answers`,
     );
   }
-  const paid = evidence.kind === 'paid' || evidence.kind === 'refunded';
   if (action === 'close_unpaid') {
+    // Refunded outside the till (the merchant portal): the money went back to the customer, so the
+    // attempt ends refunded and the item can be cleared; nothing is booked, nothing sent.
+    if (evidence.kind === 'refunded')
+      return {
+        ...state,
+        phase: 'reversed',
+        reverseAction: 'refund',
+        transactionId: state.transactionId ?? evidence.transactionId,
+        attention: null,
+        nextActionAt: 0,
+        updatedAt: now,
+      };
     if (!SAYS_UNPAID.has(evidence.kind)) throw notConfirmed(action, evidence);
     return {
       ...state,
@@ -231,7 +310,14 @@ export function settledAttempt(
       updatedAt: now,
     };
   }
-  if (!paid || evidence.totalFee !== state.totalFee) throw notConfirmed(action, evidence);
+  // The money went back: booking it would run the paid action for nothing, refunding it again fails.
+  if (evidence.kind === 'refunded')
+    throw new ConflictError(
+      'settle_payment_refunded',
+      `the provider says this payment (${state.outTradeNo}) was refunded: it cannot be booked or refunded again; close it instead`,
+      { provider_says: evidence.kind },
+    );
+  if (evidence.kind !== 'paid' || evidence.totalFee !== state.totalFee) throw notConfirmed(action, evidence);
   const paidAt = 'paidAt' in evidence && evidence.paidAt ? Date.parse(evidence.paidAt) : Number.NaN;
   return {
     ...state,

@@ -188,6 +188,40 @@ export class RefundService {
     return this.resolve(record);
   }
 
+  /**
+   * The full refund of money a supervisor books only to give it back (mark_refund on 待处理,
+   * core/engine/attention-settler.ts). `book` journals the booking together with this refund row in
+   * one transaction (Journal.recordOutcomeWithRefund) before the provider hears of the refund, so a
+   * crash after it leaves the refund owed and resumed at start-up (resumePending), never a paid sale
+   * with the customer's money kept.
+   */
+  async refundBooked(
+    booked: { readonly orderNo: string; readonly outTradeNo: string; readonly refundFee: number } & Pick<
+      OrderRecord,
+      'pid' | 'provider'
+    >,
+    book: (refund: RefundRecord) => void,
+  ): Promise<RefundRecord> {
+    this.gatewayFor(booked); // fail before writing when the provider is not configured
+    const now = this.clock.now();
+    const record: RefundRecord = {
+      outRefundNo: this.freeRefundNo(booked.orderNo, this.journal.refundsOf(booked.orderNo).length + 1),
+      orderNo: booked.orderNo,
+      outTradeNo: booked.outTradeNo,
+      refundFee: booked.refundFee,
+      status: 'pending',
+      reason: null, // the supervisor's words stay in the journal; the customer sees no description
+      refundId: null,
+      failure: null,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    book(record);
+    this.onChange(booked.orderNo);
+    return this.resolve(record);
+  }
+
   /** Listens for answered refunds of second payments (refundOtherTrade), also those resumed at start-up. */
   onOtherTradeSettled(listener: (refund: RefundRecord) => void): () => void {
     this.otherTradeListeners.add(listener);

@@ -32,7 +32,15 @@ const ORDER_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const;
-const ATTEMPT_COLUMNS = ['order_no', 'attempt_index', 'phase', 'final', 'created_at', 'updated_at'] as const;
+const ATTEMPT_COLUMNS = [
+  'order_no',
+  'attempt_index',
+  'phase',
+  'final',
+  'provider',
+  'created_at',
+  'updated_at',
+] as const;
 const REFUND_COLUMNS = [
   'order_no',
   'out_trade_no',

@@ -43,10 +43,16 @@ async function dayRecords(
        AND paid_at >= $3 AND paid_at < $4`,
     [pid, provider, start, end],
   );
+  // A second payment's refund (refund_payment at the till) belongs to the bill of that attempt's
+  // provider, which may not be the one that paid the order; an attempt from a till too old to name
+  // its provider falls back to the order's.
   const refunds = await pool.query<{ out_refund_no: string; out_trade_no: string; fen: string; at: string }>(
     `SELECT f.out_refund_no, f.out_trade_no, f.refund_fee AS fen, f.updated_at AS at FROM hub_refunds f
      JOIN hub_orders o ON o.terminal_id = f.terminal_id AND o.order_no = f.order_no
-     WHERE o.pid = $1 AND o.provider = $2 AND f.status = 'succeeded' AND f.updated_at >= $3 AND f.updated_at < $4`,
+     LEFT JOIN hub_attempts a ON a.terminal_id = f.terminal_id AND a.out_trade_no = f.out_trade_no
+       AND f.out_trade_no IS DISTINCT FROM o.paid_out_trade_no
+     WHERE o.pid = $1 AND COALESCE(a.provider, o.provider) = $2 AND f.status = 'succeeded'
+       AND f.updated_at >= $3 AND f.updated_at < $4`,
     [pid, provider, start, end],
   );
   return {

@@ -195,6 +195,15 @@ export const HUB_MIGRATIONS: readonly HubMigration[] = [
       );
       CREATE INDEX hub_refund_rejections_at ON hub_refund_rejections (at);`,
   },
+  {
+    version: 6,
+    name: "an attempt's provider",
+    // A second payment of an order (refunded from a till's 待处理 with refund_payment) may have gone
+    // through another provider than the order's; its refund belongs to that provider's bill
+    // (core/hub/hub-reconcile.ts). Null for attempts from tills older than the field: the order's
+    // provider is used for them, as before.
+    sql: 'ALTER TABLE hub_attempts ADD COLUMN provider TEXT;',
+  },
 ];
 
 export interface HubMigrationReport {

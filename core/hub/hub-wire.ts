@@ -36,6 +36,8 @@ export const AttemptPayloadSchema = z.object({
   attempt_index: z.number().int().nonnegative(),
   phase: text,
   final: z.union([z.literal(0), z.literal(1), z.boolean()]).transform((v) => v === true || v === 1),
+  /** The attempt's provider (absent from tills older than this field: the order's is used then). */
+  provider: text.nullable().optional(),
   created_at: ms,
   updated_at: ms,
 });

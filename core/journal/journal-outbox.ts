@@ -59,7 +59,9 @@ interface Runner {
 
 /**
  * The snapshot columns per kind. Orders leave `custom`, `other` and `note` at the till (free text an
- * integrator may fill with customer data); attempts leave their state snapshot (provider replies).
+ * integrator may fill with customer data); attempts leave their state snapshot (provider replies)
+ * but name their provider: a second payment of an order may have gone through another provider than
+ * the order's, and the hub's reconciliation puts its refund in that provider's bill.
  */
 const SNAPSHOT_SQL: Record<OutboxKind, string> = {
   order: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)
@@ -72,6 +74,7 @@ const SNAPSHOT_SQL: Record<OutboxKind, string> = {
   attempt: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)
     SELECT 'attempt', out_trade_no, json_object('out_trade_no', out_trade_no, 'order_no', order_no,
       'attempt_index', attempt_index, 'phase', phase, 'final', final,
+      'provider', json_extract(state, '$.provider'),
       'created_at', created_at, 'updated_at', updated_at), ?, ?
     FROM attempts WHERE out_trade_no = ?`,
   refund: `INSERT INTO outbox (kind, ref, payload, at, terminal_id)

@@ -216,6 +216,20 @@ export class SqliteJournal implements Journal {
     });
   }
 
+  recordOutcomeWithRefund(
+    ...[attempt, op, summary, orderPatch, refund]: Parameters<Journal['recordOutcomeWithRefund']>
+  ): void {
+    this.transaction(() => {
+      updateAttemptRow(this.stmt, attempt);
+      insertStep(this.stmt, attempt.outTradeNo, attempt.updatedAt, 'outcome', op, summary);
+      this.changed('attempt', attempt.outTradeNo, attempt.updatedAt);
+      patchOrderRow(this.stmt, attempt.orderNo, orderPatch, attempt.updatedAt);
+      this.changed('order', attempt.orderNo, attempt.updatedAt);
+      upsertRefundRow(this.stmt, refund);
+      this.changed('refund', refund.outRefundNo, refund.updatedAt);
+    });
+  }
+
   patchOrder(orderNo: string, patch: OrderPatch, at: number): void {
     this.withOutbox(() => {
       patchOrderRow(this.stmt, orderNo, patch, at);

@@ -43,6 +43,18 @@ export interface Journal {
     orderPatch?: OrderPatch,
     callback?: CallbackRecord,
   ): void;
+  /**
+   * A booking and the refund of that same money, in one transaction: the supervisor's mark_refund
+   * (core/engine/attention-settler.ts). Both are durable before the provider hears of the refund, so
+   * a crash can never leave the money booked as a plain sale with no refund owed.
+   */
+  recordOutcomeWithRefund(
+    attempt: AttemptState,
+    op: string,
+    summary: string,
+    orderPatch: OrderPatch,
+    refund: RefundRecord,
+  ): void;
   patchOrder(orderNo: string, patch: OrderPatch, at: number): void;
 
   getOrder(orderNo: string): OrderRecord | undefined;

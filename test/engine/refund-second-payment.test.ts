@@ -246,6 +246,35 @@ describe('refund_payment: the second payment of an order paid twice', () => {
     });
   });
 
+  it('refunded in the merchant portal: the supervisor clears it with close_unpaid; the order stays paid, untouched', async () => {
+    const { first, second } = await paidTwice();
+    h.ali.trades.get(first)!.refunded = 900; // the provider now says refunded
+    for (const action of ['book_paid', 'mark_refund'] as const)
+      await expect(h.engine.settleAttention('DUP1', { action, ...who })).rejects.toMatchObject({
+        code: 'paid_twice',
+      });
+    const result = await h.engine.settleAttention('DUP1', { action: 'close_unpaid', ...who });
+    expect(result.evidence.kind).toBe('refunded');
+    expect(h.journal.getAttempt(first)).toMatchObject({
+      phase: 'reversed',
+      reverseAction: 'refund',
+      attention: null,
+    });
+    expect(h.journal.unresolvedAttempts().map((a) => a.outTradeNo)).not.toContain(first);
+    expect(h.engine.orderView('DUP1')).toMatchObject({
+      status: 1,
+      refunded_fee: 0,
+      paid_out_trade_no: second,
+    });
+    const timeline = h.journal
+      .timeline('DUP1')
+      .map((s) => `${s.op}: ${s.summary}`)
+      .join('\n');
+    expect(timeline).toMatch(/settle_close_unpaid: 店长 李: 顾客付了两次 \(provider: refunded\)/);
+    expect(h.ali.calls.filter((c) => c.op === 'refund')).toHaveLength(0);
+    expect(h.ali.held(second)).toBe(900);
+  });
+
   it('is refused for an attempt whose order was not paid by another attempt (mark_refund is for that)', async () => {
     const attempt = await h.engine.startQr({ total_fee: 700, subject: 'Massage', provider: 'alipay' });
     h.engine.stop(attempt.outTradeNo);

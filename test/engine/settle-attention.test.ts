@@ -3,7 +3,9 @@
  * as paid only when the provider says paid, closed as unpaid only when it says closed or unknown to it,
  * refunded only when it holds the money. Each decision is journaled with who and why.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
+import type { Journal } from '../../core/ports/journal.ts';
 import { createHarness, type Harness, settle, wxCode } from './harness.ts';
 
 let h: Harness;
@@ -102,6 +104,112 @@ describe('settling an attempt that needs attention', () => {
     expect(h.engine.orderView('S6')!.refunded_fee).toBe(1234);
     expect(h.wx.held(outTradeNo)).toBe(0);
     expect(steps('S6').join('\n')).toMatch(/settle_mark_refund: .*顾客出示了扣款记录/);
+  });
+
+  it('a crash right after mark_refund booked the money: the next start refunds it all', async () => {
+    h.dispose();
+    let dead = false;
+    // The power goes right after the write that journals the supervisor's mark_refund.
+    const dying = (j: SqliteJournal): Journal =>
+      new Proxy(j, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (dead) throw new Error('power cut');
+            const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+            if (args[1] === 'settle_mark_refund') dead = true;
+            return result;
+          };
+        },
+      });
+    h = createHarness({ journal: dying });
+    const outTradeNo = await paidUnheard('S8');
+    await h.engine.settleAttention('S8', { action: 'mark_refund', ...who }).catch(() => undefined);
+    expect(dead).toBe(true);
+    expect(h.wx.held(outTradeNo)).toBe(1234);
+
+    h.restart().recover();
+    await settle(h);
+    expect(h.wx.held(outTradeNo)).toBe(0);
+    expect(h.engine.orderView('S8')).toMatchObject({ status: 3, refunded_fee: 1234 });
+    expect(h.journal.refundsOf('S8')).toEqual([
+      expect.objectContaining({ outTradeNo, refundFee: 1234, status: 'succeeded' }),
+    ]);
+    expect(h.callbackRuns.get('S8')).toBeUndefined();
+  });
+
+  it('mark_refund asked again while its refund has no answer continues that refund, never a second one', async () => {
+    const outTradeNo = await paidUnheard('S9');
+    h.wx.fault('refund', 'lost');
+    h.wx.fault('queryRefund', 'down');
+    const first = h.engine.settleAttention('S9', { action: 'mark_refund', ...who });
+    first.catch(() => undefined);
+    await vi.waitFor(() => expect(h.journal.refundsOf('S9')[0]?.attempts).toBe(1));
+    const repeat = h.engine.settleAttention('S9', { action: 'mark_refund', ...who });
+    await settle(h);
+    await first;
+    const again = await repeat;
+    expect(again.refund).toMatchObject({ outTradeNo, refundFee: 1234, status: 'succeeded' });
+    const refunds = h.journal.refundsOf('S9');
+    expect(refunds).toHaveLength(1);
+    expect(refunds[0]).toMatchObject({ status: 'succeeded', outRefundNo: again.refund!.outRefundNo });
+    expect([...h.wx.trades.get(outTradeNo)!.refunds.keys()]).toEqual([again.refund!.outRefundNo]);
+    expect(h.wx.held(outTradeNo)).toBe(0);
+    expect(h.engine.orderView('S9')).toMatchObject({ status: 3, refunded_fee: 1234 });
+  });
+
+  it('mark_refund refused by the provider as final: asking again makes a new refund of that money', async () => {
+    const outTradeNo = await paidUnheard('S12');
+    h.wx.trades.get(outTradeNo)!.captured = 1000; // the fake refuses 1234 as final (REFUND_FEE_INVALID)
+    const refused = await h.engine.settleAttention('S12', { action: 'mark_refund', ...who });
+    expect(refused.refund).toMatchObject({ status: 'failed', failure: { code: 'REFUND_FEE_INVALID' } });
+    expect(h.engine.orderView('S12')).toMatchObject({ status: 1, refunded_fee: 0 });
+    h.wx.trades.get(outTradeNo)!.captured = 1234;
+
+    const again = await h.engine.settleAttention('S12', {
+      action: 'mark_refund',
+      by: '店长 王',
+      reason: '平台余额已补足',
+    });
+    expect(again.refund).toMatchObject({ status: 'succeeded', refundFee: 1234 });
+    expect(steps('S12').join('\n')).toMatch(/settle_mark_refund: 店长 王: 平台余额已补足/);
+    expect(again.refund!.outRefundNo).not.toBe(refused.refund!.outRefundNo);
+    expect(h.wx.held(outTradeNo)).toBe(0);
+    expect(h.engine.orderView('S12')).toMatchObject({ status: 3, refunded_fee: 1234 });
+  });
+
+  it('refuses to book as paid (or refund again) a payment the provider says was refunded: the money went back', async () => {
+    const outTradeNo = await paidUnheard('S10');
+    const trade = h.wx.trades.get(outTradeNo)!;
+    trade.refunded = trade.captured; // refunded in the merchant portal, outside the till
+    for (const action of ['book_paid', 'mark_refund'] as const)
+      await expect(h.engine.settleAttention('S10', { action, ...who })).rejects.toMatchObject({
+        code: 'settle_payment_refunded',
+      });
+    expect(h.journal.getAttempt(outTradeNo)!.phase).toBe('needs_attention');
+    expect(h.engine.orderView('S10')).toMatchObject({ status: 0, refunded_fee: 0 });
+    expect(h.journal.refundsOf('S10')).toEqual([]);
+    await settle(h);
+    expect(h.callbackRuns.get('S10')).toBeUndefined();
+  });
+
+  it('closes a payment the provider says was refunded: the attempt ends refunded, who and why journaled', async () => {
+    const outTradeNo = await paidUnheard('S11');
+    const trade = h.wx.trades.get(outTradeNo)!;
+    trade.refunded = trade.captured;
+    const result = await h.engine.settleAttention('S11', { action: 'close_unpaid', ...who });
+    expect(result.evidence.kind).toBe('refunded');
+    expect(h.journal.getAttempt(outTradeNo)).toMatchObject({
+      phase: 'reversed',
+      reverseAction: 'refund',
+      attention: null,
+    });
+    expect(h.engine.orderView('S11')).toMatchObject({ status: -1, refunded_fee: 0 });
+    expect(steps('S11').join('\n')).toMatch(
+      /settle_close_unpaid: 店长 李: 顾客出示了扣款记录 \(provider: refunded\)/,
+    );
+    expect(h.wx.calls.filter((c) => c.op === 'refund')).toHaveLength(0);
   });
 
   it('an order with nothing needing attention is refused', async () => {

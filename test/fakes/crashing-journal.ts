@@ -12,6 +12,7 @@ const WRITES = new Set([
   'insertOrder',
   'recordIntent',
   'recordOutcome',
+  'recordOutcomeWithRefund',
   'patchOrder',
   'putRefund',
   'putCallback',

@@ -12,8 +12,11 @@ import { ReasonedButton } from './reasoned-button.tsx';
 import { SupervisorFields, useSupervisorDecision } from './supervisor-fields.tsx';
 
 const ACTIONS = ['book_paid', 'close_unpaid', 'mark_refund'] as const;
-/** A second payment of an order another payment paid: its own refund is the only settlement. */
-const PAID_TWICE_ACTIONS = ['refund_payment'] as const;
+/**
+ * A second payment of an order another payment paid: its own refund, or closing it once the provider
+ * says it went back (refunded outside the till) or was never taken.
+ */
+const PAID_TWICE_ACTIONS = ['refund_payment', 'close_unpaid'] as const;
 type Action = (typeof ACTIONS)[number] | (typeof PAID_TWICE_ACTIONS)[number];
 
 export function SettlePanel({ attempt }: { attempt: AttemptView }) {

@@ -158,7 +158,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'attention.evidence.paid_twice': 'The order was paid by another payment: this one is a second payment',
   'attention.settle.needs_check': 'Check with the provider first',
   'attention.settle.needs_paid': 'Only when the provider says paid',
-  'attention.settle.needs_unpaid': 'Only when the provider says nothing was taken or the order is closed',
+  'attention.settle.needs_unpaid':
+    'Only when the provider says nothing was taken, the order is closed or the payment was refunded',
   'attention.settle.needs_fields': 'Enter who decides, the reason and the supervisor PIN',
   'attention.why.settle_only':
     'The provider holds this money: a supervisor must book it or refund it (a retry would reverse it)',
@@ -469,6 +470,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.paid_action_not_held': "This order's paid action is not waiting for a person (decided already).",
   'error.settle_not_confirmed':
     "The provider's answer does not support this choice, so nothing was changed. Book as paid or refund only when it says paid; close as unpaid only when it says not paid or closed.",
+  'error.settle_payment_refunded':
+    'The provider says this payment was refunded (in the merchant portal, for example): the money went back to the customer, so it cannot be booked or refunded again. Close it as unpaid to clear it.',
   'error.order_already_paid': 'This order is already paid.',
   'error.order_closed': 'This order is closed.',
   'error.out_trade_no_used': 'That order number is taken: start the sale again.',

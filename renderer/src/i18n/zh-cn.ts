@@ -148,7 +148,7 @@ export const zhCN = {
   'attention.evidence.paid_twice': '订单已由另一笔付款支付：这一笔是重复付款',
   'attention.settle.needs_check': '请先向支付平台核实',
   'attention.settle.needs_paid': '平台显示已支付时才能选择',
-  'attention.settle.needs_unpaid': '平台显示未扣款或已关闭时才能选择',
+  'attention.settle.needs_unpaid': '平台显示未扣款、已关闭或已退款时才能选择',
   'attention.settle.needs_fields': '请填写处理人、原因和店长密码',
   'attention.why.settle_only': '支付平台持有这笔钱：须由店长入账或退款（重试会撤销它）',
   'attention.held.list': '等待人工确认的付款后动作',
@@ -436,6 +436,8 @@ export const zhCN = {
   'error.paid_action_not_held': '这笔订单的付款后动作不在待处理中（可能已处理），无需再处理。',
   'error.settle_not_confirmed':
     '支付平台查询结果与所选处理方式不符，未做任何更改。请按查询结果选择：平台显示已支付才能补登收款或退款，显示未支付或已关闭才能按未收款关闭。',
+  'error.settle_payment_refunded':
+    '支付平台显示这笔付款已退款（例如在商户平台退的），钱已退回顾客，不能补登收款，也不能再退款。请按未收款关闭来清除这一项。',
   'error.order_already_paid': '这笔订单已经支付。',
   'error.order_closed': '这笔订单已关闭。',
   'error.out_trade_no_used': '订单号已被使用，请重新开始收款。',

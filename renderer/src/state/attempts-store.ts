@@ -62,13 +62,14 @@ export function allowedSettlements(evidence: AttentionEvidenceView | undefined):
 } {
   const says = evidence?.provider_says;
   const paid = says === 'paid' || says === 'refunded';
-  const unpaid = says === 'closed' || says === 'failed' || says === 'not_found';
+  // Refunded outside the till: the money went back, so it is cleared, never booked (the service refuses).
+  const unpaid = says === 'closed' || says === 'failed' || says === 'not_found' || says === 'refunded';
   // A second payment of an order another payment paid: only its own refund (the service refuses the rest).
   const twice = evidence?.paid_twice === true;
   return {
-    book_paid: paid && !twice,
+    book_paid: says === 'paid' && !twice,
     close_unpaid: unpaid,
-    mark_refund: paid && !twice,
+    mark_refund: says === 'paid' && !twice,
     refund_payment: paid && twice,
   };
 }

@@ -134,4 +134,42 @@ describe('refunding a second payment from 待处理', () => {
     expect(screen.getByTestId('attention-item')).toBeTruthy();
     expect(screen.getByTestId('settle-refund').textContent).toMatch(/no answer yet/);
   });
+
+  it('refunded outside the till (the provider says refunded): close as unpaid clears it; booking is not offered', async () => {
+    const bridge = defaultBridge()
+      .on('listUnresolved', () => [waiting])
+      .on('checkAttention', () => ({ ...evidence(true), provider_says: 'refunded' }))
+      .on('settleAttention', () => ({
+        attempt: anAttempt({ ...waiting, phase: 'reversed', attention: null, updated_at: T0 + 5 }),
+        evidence: { ...evidence(true), provider_says: 'refunded' },
+      }));
+    renderWithStores(<AttentionScreen />, { bridge });
+    await checkAndFill();
+    expect(screen.queryByTestId('settle-book_paid')).toBeNull();
+    const close = button('settle-close_unpaid');
+    expect(close.disabled).toBe(false);
+    await act(async () => fireEvent.click(close));
+    expect(bridge.callsOf('settleAttention')).toEqual([
+      expect.objectContaining({ out_trade_no: 'SO1001', action: 'close_unpaid', by: 'Li' }),
+    ]);
+    expect(screen.queryByTestId('attention-item')).toBeNull();
+  });
+
+  it('not paid twice, refunded outside the till: book as paid and refund are disabled, close as unpaid is not', async () => {
+    const bridge = defaultBridge()
+      .on('listUnresolved', () => [waiting])
+      .on('checkAttention', () => ({ ...evidence(false), provider_says: 'refunded' }));
+    renderWithStores(<AttentionScreen />, { bridge });
+    await checkAndFill();
+    expect(button('settle-book_paid').disabled).toBe(true);
+    expect(button('settle-mark_refund').disabled).toBe(true);
+    expect(button('settle-close_unpaid').disabled).toBe(false);
+  });
+
+  it('paid twice and the provider says paid: close as unpaid is shown but disabled', async () => {
+    setup(true);
+    await checkAndFill();
+    expect(button('settle-close_unpaid').disabled).toBe(true);
+    expect(button('settle-refund_payment').disabled).toBe(false);
+  });
 });
