@@ -72,6 +72,7 @@ import { StoreConfigBodySchema } from './store-config.ts';
 import {
   isAdminToken,
   RefundRightSchema,
+  refundCapOf,
   refundingTerminal,
   setRefundRight,
   terminalOfToken,
@@ -258,11 +259,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     if (req.method === 'POST' && url.pathname === '/api/terminals/refund-right') {
       requireAdmin(req);
       const input = parsed(RefundRightSchema, await jsonBody(req), 'refund right');
-      const right = { refunds: input.refunds, dailyCapFen: input.daily_refund_cap_fen ?? null };
+      // No cap in the request (the page's buttons): the till keeps the cap it has.
+      const cap = input.daily_refund_cap_fen;
+      const right = { refunds: input.refunds, ...(cap !== undefined ? { dailyCapFen: cap } : {}) };
       if (!(await setRefundRight(pool, input.terminal_id, right)))
         throw new HubError('hub_not_found', `no terminal ${input.terminal_id} is enrolled`);
       const { terminal_id, refunds } = input;
-      send(res, 200, { ok: true, terminal_id, refunds, daily_refund_cap_fen: right.dailyCapFen });
+      const daily_refund_cap_fen = await refundCapOf(pool, terminal_id);
+      send(res, 200, { ok: true, terminal_id, refunds, daily_refund_cap_fen });
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/refunds') {

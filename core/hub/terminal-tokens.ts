@@ -38,7 +38,10 @@ function checkTerminalId(terminalId: string): void {
 /** Whether a terminal may refund other tills' sales through the hub, and at most how much per Beijing day. */
 export interface RefundRight {
   readonly refunds: boolean;
-  /** Fen per Beijing day the till may ask in all (null: no cap). Only with `refunds`. */
+  /**
+   * Fen per Beijing day the till may ask in all (null: no cap). Only with `refunds`. Left out: no
+   * cap at enrolment, and setRefundRight keeps the cap the till has (the owner's page's buttons).
+   */
   readonly dailyCapFen?: number | null;
 }
 
@@ -79,15 +82,34 @@ export const RefundRightSchema = z.strictObject({
   daily_refund_cap_fen: z.number().int().positive().nullable().optional(),
 });
 
-/** Grants or takes back the refund right (and sets its daily cap). False when there is no such terminal. */
+/**
+ * Grants or takes back the refund right, and sets its daily cap when `right` names one (null: none);
+ * without one the till keeps its cap, so taking the right back and giving it again on the owner's
+ * page does not lift a cap set on the command line. False when there is no such terminal.
+ */
 export async function setRefundRight(pool: Pool, terminalId: string, right: RefundRight): Promise<boolean> {
   checkTerminalId(terminalId);
   checkRight(right);
-  const result = await pool.query(
-    'UPDATE hub_terminals SET may_refund = $2, refund_daily_cap = $3 WHERE terminal_id = $1',
-    [terminalId, right.refunds, right.dailyCapFen ?? null],
-  );
+  const result =
+    right.dailyCapFen === undefined
+      ? await pool.query('UPDATE hub_terminals SET may_refund = $2 WHERE terminal_id = $1', [
+          terminalId,
+          right.refunds,
+        ])
+      : await pool.query(
+          'UPDATE hub_terminals SET may_refund = $2, refund_daily_cap = $3 WHERE terminal_id = $1',
+          [terminalId, right.refunds, right.dailyCapFen],
+        );
   return (result.rowCount ?? 0) > 0;
+}
+
+/** The terminal's daily refund cap in fen (null: none, or no such terminal). */
+export async function refundCapOf(pool: Pool, terminalId: string): Promise<number | null> {
+  const { rows } = await pool.query<{ cap: string | null }>(
+    'SELECT refund_daily_cap AS cap FROM hub_terminals WHERE terminal_id = $1',
+    [terminalId],
+  );
+  return rows[0]?.cap == null ? null : Number(rows[0].cap);
 }
 
 /** Revokes the terminal's token at once; its data stays. False when there is no such terminal. */

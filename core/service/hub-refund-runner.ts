@@ -79,6 +79,27 @@ export function createHubRefundRunner(
     });
   };
 
+  // Requests this till refused (by out_refund_no: why, and the latest hand-out's expiry). The hub
+  // closes each as refused, but a hand-out stays validly signed until its expiry: one captured on the
+  // LAN and replayed once the order could take it (its other refund answered) would move money on a
+  // request the hub shows as refused, beside the owner's new ask. So it is refused again, never made
+  // (the hub hands it out again only when the refusal did not reach it). Kept in memory until expiry.
+  const refusedHere = new Map<string, { readonly code: string; readonly expiresAt: number }>();
+  const refusing = new Set<string>();
+  const refuseAgain = (request: HubRefundOrder, code: string) => {
+    const before = refusedHere.get(request.out_refund_no)?.expiresAt ?? 0;
+    refusedHere.set(request.out_refund_no, { code, expiresAt: Math.max(before, request.expires_at) });
+    if (refusing.has(request.out_refund_no)) return;
+    refusing.add(request.out_refund_no);
+    void refuse(request.out_refund_no, code)
+      .catch((e: unknown) =>
+        options.logger.warn('refusal not delivered: the next answer asks again', {
+          error: (e as Error).message,
+        }),
+      )
+      .finally(() => refusing.delete(request.out_refund_no));
+  };
+
   const run = async (request: HubRefundOrder) => {
     options.logger.info('refund asked by the store hub', {
       order_no: request.order_no,
@@ -102,6 +123,7 @@ export function createHubRefundRunner(
           out_refund_no: request.out_refund_no,
           code: error.code,
         });
+        refusedHere.set(request.out_refund_no, { code: error.code, expiresAt: request.expires_at });
         await refuse(request.out_refund_no, error.code).catch((e: unknown) =>
           options.logger.warn('refusal not delivered: the next answer asks again', {
             error: (e as Error).message,
@@ -129,6 +151,12 @@ export function createHubRefundRunner(
       }
       const request: HubRefundOrder = checked.order;
       if (starting.has(request.out_refund_no)) continue;
+      for (const [no, { expiresAt }] of refusedHere) if (now() > expiresAt) refusedHere.delete(no);
+      const refused = refusedHere.get(request.out_refund_no);
+      if (refused) {
+        refuseAgain(request, refused.code);
+        continue;
+      }
       const journaled = options.known(request.out_refund_no);
       if (journaled) {
         // Started before, unless the number holds a refund of another order or amount (a caller's own

@@ -4,9 +4,9 @@
  * supervisor PIN exactly as for a refund of this till's own sale. Shows nothing until the refund
  * screen's lookup found no such order here and handed the number to the hub.
  */
-import { CircleCheck } from 'lucide-react';
+import { CircleCheck, CircleDashed } from 'lucide-react';
 import { useI18n } from '../i18n/use-i18n.ts';
-import { storeRefundableFee } from '../state/store-refund-store.ts';
+import { storeRefundableFee, storeRepeatOf } from '../state/store-refund-store.ts';
 import { useAppFields, useStores } from '../state/stores-context.tsx';
 import { ErrorBanner } from './error-banner.tsx';
 import { KeyValue } from './key-value.tsx';
@@ -15,7 +15,8 @@ import { RefundForm } from './refund-form.tsx';
 export function StoreRefundPanel() {
   const { t, money, time } = useI18n();
   const s = useStores().storeRefund.getState;
-  const { order, amount, reason, pin, busy, result, error } = useAppFields('storeRefund', [
+  const { order, amount, reason, pin, busy, result, error, unanswered } = useAppFields('storeRefund', [
+    'unanswered',
     'order',
     'amount',
     'reason',
@@ -37,6 +38,8 @@ export function StoreRefundPanel() {
       </>
     );
   const rest = storeRefundableFee(order);
+  // The next press repeats an ask the hub has not answered (same request id, same amount): say so.
+  const repeat = storeRepeatOf(order, unanswered);
   return (
     <div className="card" data-testid="store-refund-order">
       {/* The same rows as this till's own refund card, so it fits the same screens (800×480). */}
@@ -64,6 +67,14 @@ export function StoreRefundPanel() {
             amount: money(result.refund_fee),
             no: result.out_refund_no,
           })}
+        </p>
+      )}
+      {repeat && (
+        <p className="banner" role="status" data-testid="store-refund-repeat">
+          <span className="icon">
+            <CircleDashed />
+          </span>
+          {t('refund.store.repeat_unanswered', { amount: money(repeat.fee) })}
         </p>
       )}
       <RefundForm

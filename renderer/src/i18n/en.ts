@@ -207,6 +207,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'refund.store.till': 'Sold at till',
   'refund.store.looking': 'Not at this till: looking it up at the store hub…',
   'refund.store.submit': 'Refund through the hub',
+  'refund.store.repeat_unanswered':
+    'An ask of {amount} got no answer from the store hub: Refund through the hub repeats that same ask (it cannot be taken twice).',
   'refund.store.requested': 'Asked: till {terminal} refunds {amount} (refund no. {no})',
   'history.title': 'Orders',
   'history.from': 'From',

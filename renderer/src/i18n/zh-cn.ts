@@ -194,6 +194,8 @@ export const zhCN = {
   'refund.store.till': '其他收银台',
   'refund.store.looking': '本机没有此订单，正在向总店查询…',
   'refund.store.submit': '请总店退款',
+  'refund.store.repeat_unanswered':
+    '有一笔 {amount} 的退款申请总店还没有答复：点请总店退款会重复这同一笔（不会退两次）。',
   'refund.store.requested': '已提交：由收银台 {terminal} 退款 {amount}（退款单号 {no}）',
   'history.title': '订单记录',
   'history.from': '开始日期',

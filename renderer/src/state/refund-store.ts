@@ -154,7 +154,10 @@ export function createRefundStore(
         }
         if (!order && (await elsewhere?.notFound(text))) return;
         if (!order) set({ error: { code: 'order_not_found', message: 'no such order' } });
-        else set({ order, amount: '', pin: '' });
+        // An ask kept in the page's storage (a reload since) is the next ask for this sale: known as soon
+        // as the sale is on screen, so the screen says the press repeats it, with its amount.
+        else
+          set({ order, amount: '', pin: '', unanswered: shelf.get(order.out_trade_no) ?? get().unanswered });
       } catch (error) {
         set({ error: toProblem(error) });
       } finally {
@@ -163,7 +166,12 @@ export function createRefundStore(
     },
     pick(order) {
       elsewhere?.cleared();
-      set({ ...initial, unanswered: get().unanswered, order, lookup: order.out_trade_no });
+      set({
+        ...initial,
+        unanswered: shelf.get(order.out_trade_no) ?? get().unanswered,
+        order,
+        lookup: order.out_trade_no,
+      });
     },
     setAmount(text) {
       set({ amount: text.replace(/[^\d.]/g, '').slice(0, 12) });

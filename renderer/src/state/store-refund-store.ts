@@ -54,6 +54,13 @@ export interface StoreRefundActions {
 
 export type StoreRefundStore = StoreApi<StoreRefundState & StoreRefundActions>;
 
+/** The unanswered ask the next press for `order` repeats (the screen says so), if any. */
+export function storeRepeatOf(order: StoreOrderView, unanswered: UnansweredAsk | null): UnansweredAsk | null {
+  return unanswered?.terminalId === order.terminal_id && unanswered.orderNo === order.order_no
+    ? unanswered
+    : null;
+}
+
 export function storeRefundableFee(order: StoreOrderView): number {
   return isRefundableStatus(order.status) ? Math.max(0, order.total_fee - order.refunded_fee) : 0;
 }
@@ -115,7 +122,9 @@ export function createStoreRefundStore(
         // misconfiguration: the one that can still be refunded is the one the customer means.
         const order = orders.find((o) => storeRefundableFee(o) > 0) ?? orders[0] ?? null;
         if (!order) set({ error: { code: 'order_not_found', message: 'not at this till nor at the hub' } });
-        else set({ order });
+        // An ask kept in the page's storage (a reload since) is the next ask for this sale: known as
+        // soon as the sale is on screen, so the panel says the press repeats it, with its amount.
+        else set({ order, unanswered: shelf.get(saleKey(order)) ?? get().unanswered });
       } catch (error) {
         set({ error: toProblem(error) });
       } finally {
@@ -130,10 +139,7 @@ export function createStoreRefundStore(
       const { order, amount, pin, reason, busy, unanswered } = get();
       if (!order || busy) return;
       // In memory, else kept in the page's storage (the page was reloaded since).
-      const repeat =
-        (unanswered?.terminalId === order.terminal_id && unanswered.orderNo === order.order_no
-          ? unanswered
-          : null) ?? shelf.get(saleKey(order));
+      const repeat = storeRepeatOf(order, unanswered) ?? shelf.get(saleKey(order));
       const ask = feeToAsk(repeat?.fee ?? null, amount, storeRefundableFee(order));
       if ('error' in ask) {
         set({ error: ask.error });
