@@ -29,6 +29,7 @@ import type { PaymentGateway, PaymentOutcome } from '../ports/payment-gateway.ts
 import { owedCallback, paidOrderPatch } from './attempt-driver.ts';
 import { callGateway } from './gateway-call.ts';
 import type { RefundService } from './refund-service.ts';
+import { closeRefusal, markedPayment, noOpenRefusal, openRefusal } from './refused-refunds.ts';
 import {
   isPaidTwice,
   notPaidTwice,
@@ -38,7 +39,7 @@ import {
 
 export { PAID_AFTER_FINAL } from './second-payment-refund.ts';
 
-export type SettleAction = 'book_paid' | 'close_unpaid' | 'mark_refund' | 'refund_payment';
+export type SettleAction = 'book_paid' | 'close_unpaid' | 'mark_refund' | 'refund_payment' | 'close_refund';
 
 export interface SettleDecision {
   readonly action: SettleAction;
@@ -52,7 +53,7 @@ export interface SettleResult {
   readonly attempt: AttemptState;
   /** The provider's answer the decision was checked against. */
   readonly evidence: PaymentOutcome;
-  /** refund_payment, mark_refund: the refund as far as it got (pending = owed, repeated). */
+  /** refund_payment, mark_refund: the refund as far as it got (pending = owed, repeated); close_refund: the refusal closed. */
   readonly refund?: RefundRecord;
 }
 
@@ -108,6 +109,7 @@ export class AttentionSettler {
 
   async settle(ref: string, decision: SettleDecision): Promise<SettleResult> {
     const { journal, clock } = this.deps;
+    if (decision.action === 'close_refund') return this.closeRefund(ref, decision);
     if (decision.action === 'mark_refund') {
       const repeated = await this.repeatedMarkRefund(ref, decision);
       if (repeated) return repeated;
@@ -193,13 +195,9 @@ export class AttentionSettler {
   private async repeatedMarkRefund(ref: string, decision: SettleDecision): Promise<SettleResult | undefined> {
     const { journal, clock, requireOrder, refunds } = this.deps;
     const order = requireOrder(ref);
-    const paying = order.paidOutTradeNo ? journal.getAttempt(order.paidOutTradeNo) : undefined;
+    const paying = markedPayment(journal, order);
     if (!paying || journal.attemptsOf(order.orderNo).some((a) => a.phase === 'needs_attention'))
       return undefined;
-    const marked = journal
-      .timeline(order.orderNo)
-      .some((s) => s.out_trade_no === paying.outTradeNo && s.op === 'settle_mark_refund');
-    if (!marked) return undefined;
     // Pending refunds are resumed with their own out_refund_no (RefundService's quick rounds).
     const last = (await refunds.queryRefunds(order.orderNo))
       .filter((r) => r.outTradeNo === paying.outTradeNo)
@@ -207,11 +205,27 @@ export class AttentionSettler {
     if (!last) return undefined;
     const evidence = await this.query(paying);
     if (last.status !== 'failed') return { attempt: paying, evidence, refund: last };
+    // Closed as refunded another way (cash, the portal): a new refund would pay the customer twice.
+    if (!openRefusal(journal, order, paying)) throw noOpenRefusal(order);
     // Asking again after a final refusal is a new decision: who and why go on the timeline first.
     const asked: AttemptState = { ...paying, updatedAt: clock.now() };
     journal.recordOutcome(asked, 'settle_mark_refund', settleSummary(decision, evidence));
     const refund = await refunds.refund({ out_trade_no: order.orderNo });
     return { attempt: asked, evidence, refund };
+  }
+
+  /** close_refund: a refused mark_refund refund settled another way (./refused-refunds.ts). */
+  private async closeRefund(ref: string, decision: SettleDecision): Promise<SettleResult> {
+    const { journal, clock, requireOrder } = this.deps;
+    const order = requireOrder(ref);
+    const paying = markedPayment(journal, order);
+    if (!paying || !openRefusal(journal, order, paying)) throw noOpenRefusal(order);
+    // The provider's word is shown with the result; an unknown one does not stop the supervisor's record.
+    const evidence = await this.query(paying);
+    const { attempt, refund } = closeRefusal(journal, order, decision, clock.now());
+    this.deps.attemptChanged(attempt);
+    this.deps.orderChanged(order.orderNo);
+    return { attempt, evidence, refund };
   }
 
   /** Start-up: ends the attempts whose second-payment refund succeeded just before a crash. */

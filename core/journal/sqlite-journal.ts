@@ -363,6 +363,22 @@ export class SqliteJournal implements Journal {
     ).map(toRefund);
   }
 
+  refusedSettledRefunds(limit: number): RefundRecord[] {
+    // Refunds are few next to steps: the failed ones are scanned, each checked through the
+    // steps_attempt and refunds_order indexes (no schema change).
+    return (
+      this.stmt(
+        `SELECT * FROM refunds r WHERE r.status = 'failed'
+           AND EXISTS (SELECT 1 FROM steps s WHERE s.out_trade_no = r.out_trade_no AND s.op = 'settle_mark_refund')
+           AND NOT EXISTS (SELECT 1 FROM refunds n WHERE n.order_no = r.order_no AND n.out_trade_no = r.out_trade_no
+             AND (n.created_at > r.created_at OR (n.created_at = r.created_at AND n.out_refund_no > r.out_refund_no)))
+           AND NOT EXISTS (SELECT 1 FROM steps c WHERE c.out_trade_no = r.out_trade_no
+             AND c.op = 'settle_close_refund' AND c.at >= r.updated_at)
+         ORDER BY r.updated_at, r.out_refund_no LIMIT ?`,
+      ).all(limit) as Row[]
+    ).map(toRefund);
+  }
+
   putCallback(callback: CallbackRecord): void {
     this.guard(() => putCallbackRow(this.stmt, callback));
   }

@@ -77,6 +77,12 @@ export interface Journal {
   refundsOf(orderNo: string): RefundRecord[];
   getRefund(outRefundNo: string): RefundRecord | undefined;
   pendingRefunds(): RefundRecord[];
+  /**
+   * The supervisor's refunds (mark_refund: a `settle_mark_refund` step on the refunded attempt) that
+   * the provider refused as final, each the latest refund of its attempt and not since closed by a
+   * `settle_close_refund` step: the 待处理 list's second source, oldest first, at most `limit`.
+   */
+  refusedSettledRefunds(limit: number): RefundRecord[];
 
   putCallback(callback: CallbackRecord): void;
   /** Several callback rows in one transaction (the runner's batched "done" rows): all durable, or none. */

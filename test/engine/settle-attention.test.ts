@@ -218,3 +218,68 @@ describe('settling an attempt that needs attention', () => {
     });
   });
 });
+
+describe('a mark_refund refund the provider refused as final comes back to 待处理', () => {
+  async function refusedMarkRefund(orderNo: string): Promise<string> {
+    const outTradeNo = await paidUnheard(orderNo);
+    h.wx.trades.get(outTradeNo)!.captured = 1000; // the fake refuses 1234 as final (REFUND_FEE_INVALID)
+    const refused = await h.engine.settleAttention(orderNo, { action: 'mark_refund', ...who });
+    expect(refused.refund).toMatchObject({ status: 'failed' });
+    return outTradeNo;
+  }
+
+  it('lists it with the provider reason until it is refunded again', async () => {
+    const outTradeNo = await refusedMarkRefund('R1');
+    const listed = h.engine.refusedRefunds();
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({
+      orderNo: 'R1',
+      outTradeNo,
+      status: 'failed',
+      refundFee: 1234,
+      failure: { code: 'REFUND_FEE_INVALID' },
+    });
+    h.wx.trades.get(outTradeNo)!.captured = 1234;
+    await h.engine.settleAttention('R1', { action: 'mark_refund', ...who });
+    expect(h.engine.refusedRefunds()).toEqual([]);
+  });
+
+  it('an ordinary refused refund is not on the list (the cashier saw it refused on the refund screen)', async () => {
+    const outTradeNo = await paidUnheard('R2');
+    await h.engine.settleAttention('R2', { action: 'book_paid', ...who });
+    h.wx.trades.get(outTradeNo)!.captured = 1000;
+    const refund = await h.engine.refunds.refund({ out_trade_no: 'R2' });
+    expect(refund.status).toBe('failed');
+    expect(h.engine.refusedRefunds()).toEqual([]);
+  });
+
+  it('close_refund marks it done (refunded in cash or the portal) with who and why; it leaves the list', async () => {
+    const outTradeNo = await refusedMarkRefund('R3');
+    const done = await h.engine.settleAttention('R3', {
+      action: 'close_refund',
+      by: '店长 李',
+      reason: '现金退给顾客',
+    });
+    expect(done.attempt.outTradeNo).toBe(outTradeNo);
+    expect(h.engine.refusedRefunds()).toEqual([]);
+    expect(steps('R3').join('\n')).toMatch(/settle_close_refund: 店长 李: 现金退给顾客.*REFUND_FEE_INVALID/);
+    // Nothing more to close: asking again is refused, not journaled twice.
+    await expect(h.engine.settleAttention('R3', { action: 'close_refund', ...who })).rejects.toMatchObject({
+      code: 'nothing_to_settle',
+    });
+    expect(steps('R3').filter((s) => s.startsWith('settle_close_refund'))).toHaveLength(1);
+    // Refunded another way: a mark_refund asked now would pay the customer twice.
+    h.wx.trades.get(outTradeNo)!.captured = 1234;
+    await expect(h.engine.settleAttention('R3', { action: 'mark_refund', ...who })).rejects.toMatchObject({
+      code: 'nothing_to_settle',
+    });
+    expect(h.wx.held(outTradeNo)).toBe(1234);
+  });
+
+  it('close_refund is refused for an order with no refused mark_refund refund', async () => {
+    await paidUnheard('R4');
+    await expect(h.engine.settleAttention('R4', { action: 'close_refund', ...who })).rejects.toMatchObject({
+      code: 'nothing_to_settle',
+    });
+  });
+});
