@@ -52,6 +52,25 @@ describe('settleAttention', () => {
   });
 });
 
+describe('refused mark_refund refunds through the API', () => {
+  it('the list is readable by the cashier UI and empty when no refund was refused', async () => {
+    const res = await asCashierUi('listRefusedRefunds', {});
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ok: true, value: [] });
+  });
+
+  it('close_refund needs the supervisor PIN, and an order with no refused refund is refused plainly', async () => {
+    const close = { ...decision, action: 'close_refund', reason: '现金退给顾客' };
+    const wrong = await asCashierUi('settleAttention', { ...close, pin: '11112222' });
+    expect(wrong.status).toBe(401);
+    const local = await h.call('settleAttention', { ...close, pin: SUPERVISOR_PIN });
+    expect(JSON.stringify(local.body)).toMatch(/forbidden|permission|denied/i);
+    const res = await asCashierUi('settleAttention', { ...close, pin: SUPERVISOR_PIN });
+    expect(res.status).toBe(409);
+    expect(JSON.stringify(res.body)).toMatch(/nothing_to_settle/);
+  });
+});
+
 describe('held paid actions through the API', () => {
   const held = { out_trade_no: 'ATT1', action: 'run_again', by: '李店长', reason: '顾客说没有出货' };
 

@@ -50,6 +50,7 @@ import type {
   ProviderName,
   QrDisplayView,
   RefundView,
+  RefusedRefundView,
   SaleView,
   ScannerStatusView,
   ScanView,
@@ -163,6 +164,8 @@ export interface ScanPayApi extends PeripheralsApi {
   checkAttention(request: OrderRefRequest): Promise<AttentionEvidenceView>;
   /** A supervisor books, closes or refunds it, as that answer allows; journaled with who and why. */
   settleAttention(request: SettleAttentionRequest): Promise<SettledAttentionView>;
+  /** Supervisors' refunds the provider refused as final, waiting on 待处理 (core/service/api/attention.ts). */
+  listRefusedRefunds(request: EmptyRequest): Promise<readonly RefusedRefundView[]>;
   /** Paid actions held after a crash, waiting for a supervisor (core/service/api/held-paid-actions.ts). */
   listHeldPaidActions(request: EmptyRequest): Promise<readonly HeldPaidActionView[]>;
   /** A supervisor runs a held paid action again or marks it done; journaled with who and why. */

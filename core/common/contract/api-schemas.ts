@@ -188,7 +188,8 @@ export type OrderRefRequest = z.input<typeof OrderRefRequest>;
 export const SettleAttentionRequest = z.strictObject({
   out_trade_no: z.string().min(1).max(64),
   // refund_payment: only a second payment of an order another attempt paid (core/engine/second-payment-refund.ts).
-  action: z.enum(['book_paid', 'close_unpaid', 'mark_refund', 'refund_payment']),
+  // close_refund: a refused mark_refund refund settled another way (core/engine/refused-refunds.ts).
+  action: z.enum(['book_paid', 'close_unpaid', 'mark_refund', 'refund_payment', 'close_refund']),
   by: z.string().trim().min(1).max(64),
   reason: z.string().trim().min(1).max(200),
   pin: pinText,

@@ -27,6 +27,7 @@ export const OPERATION_SCHEMAS = {
   checkAttention: S.OrderRefRequest,
   settleAttention: S.SettleAttentionRequest,
   listHeldPaidActions: S.EmptyRequest,
+  listRefusedRefunds: S.EmptyRequest,
   resolveHeldPaidAction: S.ResolveHeldPaidActionRequest,
   beginSale: S.BeginSaleRequest,
   cancelSale: S.EmptyRequest,

@@ -269,10 +269,23 @@ export interface HeldPaidActionView {
   readonly held_at: number;
 }
 
+/**
+ * A supervisor's mark_refund refund the provider refused as final: back on 待处理 until it is asked
+ * again (mark_refund, a new refund number) or closed (close_refund: refunded another way).
+ */
+export interface RefusedRefundView {
+  readonly order_no: string;
+  /** The refused refund, with the provider's reason in `failure`. */
+  readonly refund: RefundView;
+}
+
 export interface SettledAttentionView {
   readonly attempt: AttemptView;
   readonly evidence: AttentionEvidenceView;
-  /** refund_payment: the second payment's refund as far as it got (pending: owed, the till repeats it). */
+  /**
+   * refund_payment, mark_refund: the refund as far as it got (pending: owed, the till repeats it);
+   * close_refund: the refusal it closed.
+   */
   readonly refund?: RefundView;
 }
 

@@ -51,6 +51,7 @@ export const OPERATION_PERMISSIONS: { readonly [K in OperationName]: Permission 
   // Booking, closing or refunding a payment a person must decide on: the supervisor's.
   settleAttention: 'settings',
   listHeldPaidActions: 'query',
+  listRefusedRefunds: 'query',
   // Running a paid action again (a chair starts) or marking it done: the supervisor's.
   resolveHeldPaidAction: 'settings',
   beginSale: 'pay',

@@ -11,7 +11,7 @@ import { attemptView, refundView } from '../../engine/views.ts';
 import type { PaymentOutcome } from '../../ports/payment-gateway.ts';
 import type { ServiceParts } from './service-parts.ts';
 
-type AttentionOperations = Pick<ScanPayApi, 'checkAttention' | 'settleAttention'>;
+type AttentionOperations = Pick<ScanPayApi, 'checkAttention' | 'settleAttention' | 'listRefusedRefunds'>;
 
 export function evidenceView(
   stuck: AttemptState,
@@ -31,6 +31,9 @@ export function evidenceView(
 
 export function attentionOperations({ engine, clock }: ServiceParts): AttentionOperations {
   return {
+    async listRefusedRefunds() {
+      return engine.refusedRefunds().map((r) => ({ order_no: r.orderNo, refund: refundView(r) }));
+    },
     async checkAttention(request) {
       const { order, stuck, evidence } = await engine.checkAttention(request.out_trade_no);
       // A second payment's refund asked before (a reload forgot its answer): pending, or the provider's refusal.
