@@ -153,6 +153,11 @@ export const zhCN = {
   'attention.why.settle_only': '支付平台持有这笔钱：须由店长入账或退款（重试会撤销它）',
   'attention.held.list': '等待人工确认的付款后动作',
   'attention.held.title': '付款后动作未确认',
+  'attention.refused.title': '退款被支付平台拒绝',
+  'attention.refused.hint':
+    '主管已决定退还这笔付款，但支付平台最终拒绝了退款：顾客尚未收到退款。排除原因后（如充值余额）再次退款；如已通过其他方式退给顾客（现金、商户平台），请标记完成。',
+  'attention.refused.mark_refund': '再次退款',
+  'attention.refused.close_refund': '已另行退款',
   'attention.held.device': '请检查',
   'attention.held.hint': '重启打断了这个动作：它可能已执行，也可能没有，因此不会自动重复。请询问顾客。',
   'attention.held.hint_below_floor':

@@ -7,6 +7,7 @@ import { useEffect } from 'react';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { HeldActionCard } from '../components/held-action-card.tsx';
 import { ReasonedButton } from '../components/reasoned-button.tsx';
+import { RefusedRefundCard } from '../components/refused-refund-card.tsx';
 import { ScreenPanel } from '../components/screen-panel.tsx';
 import { SettlePanel } from '../components/settle-panel.tsx';
 import { Timeline } from '../components/timeline.tsx';
@@ -21,6 +22,7 @@ export function AttentionScreen() {
   const retrying = useApp('attempts', (s) => s.retrying);
   const error = useApp('attempts', (s) => s.error);
   const held = useApp('attempts', (s) => s.held);
+  const refused = useApp('attempts', (s) => s.refused);
   const actions = stores.attempts.getState;
   useEffect(() => {
     void actions().load();
@@ -28,7 +30,7 @@ export function AttentionScreen() {
   return (
     <ScreenPanel id="attention-title" title={t('attention.title')}>
       <ErrorBanner error={error} />
-      {items.length === 0 && held.length === 0 && (
+      {items.length === 0 && held.length === 0 && refused.length === 0 && (
         <p className="muted" data-testid="attention-empty">
           <CircleCheck /> {t('attention.empty')}
         </p>
@@ -84,6 +86,13 @@ export function AttentionScreen() {
           </li>
         ))}
       </ul>
+      {refused.length > 0 && (
+        <ul className="cards" aria-label={t('attention.refused.title')}>
+          {refused.map((item) => (
+            <RefusedRefundCard key={item.order_no} item={item} />
+          ))}
+        </ul>
+      )}
       {held.length > 0 && (
         <ul className="cards" aria-label={t('attention.held.list')}>
           {held.map((item) => (

@@ -12,7 +12,7 @@ import { pendingAsk, refundableFee } from '../state/refund-store.ts';
 import { useAppFields, useStores } from '../state/stores-context.tsx';
 
 export function RefundScreen() {
-  const { t, money, time } = useI18n();
+  const { t, money, time, problem, problemDetail } = useI18n();
   const stores = useStores();
   const r = stores.refund.getState;
   const { lookup, order, amount, reason, pin, busy, result, error, unanswered } = useAppFields('refund', [
@@ -33,6 +33,11 @@ export function RefundScreen() {
     : unanswered?.outTradeNo === order.out_trade_no
       ? unanswered
       : pendingAsk(order);
+  // A refusal the provider called final: its reason (the answer's order carries the refund row).
+  const refusal =
+    result?.status === 'failed'
+      ? (result.order.refunds.find((x) => x.out_refund_no === result.out_refund_no)?.failure ?? null)
+      : null;
   return (
     <ScreenPanel id="refund-title" title={t('refund.title')}>
       <ActionForm className="row" onSubmit={() => void r().find()}>
@@ -82,6 +87,12 @@ export function RefundScreen() {
                 )}
               </span>
               {t(`refund.result.${result.status}`)} {money(result.refund_fee)}
+              {refusal && (
+                <span data-testid="refund-failure">
+                  {' · '}
+                  {problem(refusal)} {problemDetail(refusal)}
+                </span>
+              )}
             </p>
           )}
           {repeat && (

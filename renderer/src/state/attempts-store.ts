@@ -12,6 +12,7 @@ import type {
   AttentionEvidenceView,
   HeldPaidActionView,
   RefundView,
+  RefusedRefundView,
   TimelineEntry,
 } from '../../../core/common/contract/views.ts';
 import type { ErrorShape } from '../../../core/common/errors.ts';
@@ -32,10 +33,17 @@ export interface AttemptsState {
   readonly held: readonly HeldPaidActionView[];
   /** A second payment's refund asked from 待处理 (refund_payment), by out_trade_no: pending or refused. */
   readonly secondRefunds: Readonly<Record<string, RefundView>>;
+  /** Supervisors' refunds (mark_refund) the provider refused as final, oldest first. */
+  readonly refused: readonly RefusedRefundView[];
 }
 
 /** A supervisor's decision on a held paid action as the screen collects it. */
 export type HeldChoice = Omit<ResolveHeldPaidActionRequest, 'out_trade_no'>;
+
+/** A supervisor's decision on a refused refund: ask it again, or close it as refunded another way. */
+export type RefusedChoice = Omit<SettleAttentionRequest, 'out_trade_no' | 'action'> & {
+  readonly action: 'mark_refund' | 'close_refund';
+};
 
 /** A supervisor's settlement as the screen collects it (the order reference is the item's). */
 export type SettleChoice = Omit<SettleAttentionRequest, 'out_trade_no'>;
@@ -51,6 +59,11 @@ export interface AttemptsActions {
   settle(attempt: AttemptView, choice: SettleChoice): Promise<boolean>;
   /** Runs a held paid action again or marks it done (supervisor PIN): it leaves the list when accepted. */
   resolveHeld(item: HeldPaidActionView, choice: HeldChoice): Promise<boolean>;
+  /**
+   * Asks a refused refund again or closes it (supervisor PIN): it leaves the list when the refund is
+   * accepted or closed; refused again, it stays with the new reason. True when the service answered.
+   */
+  decideRefused(item: RefusedRefundView, choice: RefusedChoice): Promise<boolean>;
 }
 
 /** Which settlements the provider's answer allows (the service checks again before acting). */
@@ -104,7 +117,13 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
     evidence: {},
     held: [],
     secondRefunds: {},
+    refused: [],
     async load() {
+      // Its own call: a service without it (older) or failing it does not hide the rest of the list.
+      void bridge.call('listRefusedRefunds', {}).then(
+        (refused) => set({ refused }),
+        (error: unknown) => set({ error: toProblem(error) }),
+      );
       try {
         const [unresolved, held] = await Promise.all([
           bridge.call('listUnresolved', {}),
@@ -166,6 +185,22 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
       try {
         await bridge.call('resolveHeldPaidAction', { ...choice, out_trade_no: item.order_no });
         set((s) => ({ held: s.held.filter((h) => h.order_no !== item.order_no), error: null }));
+        return true;
+      } catch (error) {
+        set({ error: toProblem(error) });
+        return false;
+      }
+    },
+    async decideRefused(item, choice) {
+      try {
+        const { refund } = await bridge.call('settleAttention', { ...choice, out_trade_no: item.order_no });
+        const still = choice.action === 'mark_refund' && refund?.status === 'failed';
+        set((s) => ({
+          error: null,
+          refused: s.refused.flatMap((r) =>
+            r.order_no !== item.order_no ? [r] : still && refund ? [{ ...r, refund }] : [],
+          ),
+        }));
         return true;
       } catch (error) {
         set({ error: toProblem(error) });
