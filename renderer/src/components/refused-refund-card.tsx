@@ -46,7 +46,9 @@ export function RefusedRefundCard({ item }: { item: RefusedRefundView }) {
         <time>{time(refund.updated_at)}</time>
       </div>
       <p data-testid="refused-reason-text">
-        {problem(refund.failure)} {problemDetail(refund.failure)}
+        {t('refund.refused_by_provider', {
+          reason: problemDetail(refund.failure) || problem(refund.failure),
+        })}
       </p>
       <p className="muted">{t('attention.refused.hint')}</p>
       <SupervisorFields

@@ -165,6 +165,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'The provider holds this money: a supervisor must book it or refund it (a retry would reverse it)',
   'attention.held.list': 'Paid actions waiting for a person',
   'attention.held.title': 'Paid action not confirmed',
+  'refund.refused_by_provider': 'The provider refused it: {reason}',
   'attention.refused.title': 'Refund refused by the provider',
   'attention.refused.hint':
     'A supervisor decided to refund this payment, but the provider refused the refund for good: the customer has not got the money back. Ask again once the cause is fixed (e.g. the balance topped up), or close it if the customer was refunded another way (cash, the merchant portal).',

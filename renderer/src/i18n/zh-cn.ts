@@ -153,6 +153,7 @@ export const zhCN = {
   'attention.why.settle_only': '支付平台持有这笔钱：须由店长入账或退款（重试会撤销它）',
   'attention.held.list': '等待人工确认的付款后动作',
   'attention.held.title': '付款后动作未确认',
+  'refund.refused_by_provider': '支付平台拒绝了退款：{reason}',
   'attention.refused.title': '退款被支付平台拒绝',
   'attention.refused.hint':
     '主管已决定退还这笔付款，但支付平台最终拒绝了退款：顾客尚未收到退款。排除原因后（如充值余额）再次退款；如已通过其他方式退给顾客（现金、商户平台），请标记完成。',

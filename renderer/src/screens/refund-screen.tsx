@@ -90,7 +90,9 @@ export function RefundScreen() {
               {refusal && (
                 <span data-testid="refund-failure">
                   {' · '}
-                  {problem(refusal)} {problemDetail(refusal)}
+                  {t('refund.refused_by_provider', {
+                    reason: problemDetail(refusal) || problem(refusal),
+                  })}
                 </span>
               )}
             </p>
