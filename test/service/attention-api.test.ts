@@ -59,6 +59,52 @@ describe('refused mark_refund refunds through the API', () => {
     expect(res.body).toEqual({ ok: true, value: [] });
   });
 
+  it('a refused mark_refund refund in the journal is listed with the provider reason, and close_refund clears it', async () => {
+    // The journal as mark_refund leaves it after a final refusal (the sandbox has no refund refusal
+    // to produce it; test/engine/settle-attention.test.ts produces it through the engine).
+    const code = await h.walletCode('wxpay', 'instant');
+    const paid = await h.call('createPayment', {
+      data: { out_trade_no: 'ATT2', total_fee: 900, subject: 'Tea', auth_code: code },
+    });
+    expect(paid.body.attempt.phase).toBe('paid');
+    const { journal } = h.service.engine;
+    const attempt = journal.getAttempt(paid.body.attempt.out_trade_no)!;
+    journal.recordOutcome(attempt, 'settle_mark_refund', '李店长: 顾客不要了 (provider: paid)');
+    const at = attempt.updatedAt + 1;
+    journal.putRefund({
+      outRefundNo: 'ATT2R1',
+      orderNo: 'ATT2',
+      outTradeNo: attempt.outTradeNo,
+      refundFee: 900,
+      status: 'failed',
+      reason: null,
+      refundId: null,
+      failure: { code: 'NOTENOUGH', message: '基本账户余额不足' },
+      attempts: 1,
+      createdAt: at,
+      updatedAt: at,
+    });
+    const listed = await asCashierUi('listRefusedRefunds', {});
+    expect(listed.body.value).toMatchObject([
+      {
+        order_no: 'ATT2',
+        refund: { out_refund_no: 'ATT2R1', refund_fee: 900, failure: { code: 'NOTENOUGH' } },
+      },
+    ]);
+    const closed = await asCashierUi('settleAttention', {
+      out_trade_no: 'ATT2',
+      action: 'close_refund',
+      by: '李店长',
+      reason: '现金退给顾客',
+      pin: SUPERVISOR_PIN,
+    });
+    expect(closed.status).toBe(200);
+    expect(closed.body.value.refund).toMatchObject({ out_refund_no: 'ATT2R1', status: 'failed' });
+    expect((await asCashierUi('listRefusedRefunds', {})).body.value).toEqual([]);
+    const detail = await asCashierUi('getOrder', { out_trade_no: 'ATT2' });
+    expect(JSON.stringify(detail.body.value.timeline)).toMatch(/settle_close_refund.*现金退给顾客.*ATT2R1/);
+  });
+
   it('close_refund needs the supervisor PIN, and an order with no refused refund is refused plainly', async () => {
     const close = { ...decision, action: 'close_refund', reason: '现金退给顾客' };
     const wrong = await asCashierUi('settleAttention', { ...close, pin: '11112222' });
