@@ -212,9 +212,17 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
         const result = await bridge.call('settleAttention', { ...choice, out_trade_no: attempt.order_no });
         get().applyAttempt(result.attempt);
         const refund = result.refund;
+        // mark_refund refused at once: the payment leaves the list booked, its refusal takes its place.
+        const refused =
+          choice.action === 'mark_refund' && refund?.status === 'failed'
+            ? { order_no: attempt.order_no, refund }
+            : null;
         set((s) => ({
           error: null,
           ...(refund ? { secondRefunds: { ...s.secondRefunds, [attempt.out_trade_no]: refund } } : {}),
+          ...(refused
+            ? { refused: [...s.refused.filter((r) => r.order_no !== refused.order_no), refused] }
+            : {}),
         }));
         return true;
       } catch (error) {

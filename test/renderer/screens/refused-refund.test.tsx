@@ -123,6 +123,48 @@ describe('待处理: a supervisor refund the provider refused', () => {
   });
 });
 
+describe('待处理: mark_refund from the settle panel refused at once', () => {
+  it('the payment leaves the list and its refused refund shows at once, with the reason (no reload)', async () => {
+    const bridge = defaultBridge()
+      .on('listUnresolved', () => [
+        anAttempt({
+          phase: 'needs_attention',
+          out_trade_no: 'SO1001A1',
+          attention: { code: 'reversal_exhausted', message: 'x' },
+        }),
+      ])
+      .on('checkAttention', () => ({
+        out_trade_no: 'SO1001A1',
+        provider: 'wxpay',
+        provider_says: 'paid',
+        paid_fee: 1500,
+        transaction_id: 'TX1',
+        checked_at: T0,
+      }))
+      .on('settleAttention', () => ({
+        attempt: anAttempt({ phase: 'paid', out_trade_no: 'SO1001A1', updated_at: T0 + 5 }),
+        evidence: {
+          out_trade_no: 'SO1001A1',
+          provider: 'wxpay',
+          provider_says: 'paid',
+          paid_fee: 1500,
+          transaction_id: 'TX1',
+          checked_at: T0 + 5,
+        },
+        refund: aRefund(),
+      }));
+    renderWithStores(<AttentionScreen />, { bridge });
+    await act(async () => {});
+    await act(async () => fireEvent.click(button('settle-check')));
+    input('settle-by', '店长 李');
+    input('settle-reason', '顾客不要了');
+    input('settle-pin', '24681357');
+    await act(async () => fireEvent.click(button('settle-mark_refund')));
+    expect(screen.queryByTestId('attention-item')).toBeNull();
+    expect(screen.getByTestId('refused-refund').textContent).toMatch(/NOTENOUGH: 基本账户余额不足/);
+  });
+});
+
 describe('refund screen: a refund the provider refused as final', () => {
   it('shows the provider reason, not just "failed"', async () => {
     const failed = aRefund({ out_refund_no: 'SO1001Rx', out_trade_no: 'SO1001', refund_fee: 1250 });
