@@ -17,7 +17,7 @@ import { ConflictError, NotFoundError } from '../common/errors.ts';
 import { isPaidStatus } from '../common/order-status.ts';
 import { apply } from '../domain/attempt-machine.ts';
 import { type AttemptState, isUnresolved } from '../domain/attempt-state.ts';
-import type { CallbackRecord, OrderRecord, RefundRecord } from '../domain/order.ts';
+import type { CallbackRecord, OrderRecord } from '../domain/order.ts';
 import { CALLBACK_RETRY } from '../domain/timing.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Journal, OrderFilter } from '../ports/journal.ts';
@@ -40,7 +40,6 @@ import { OrderReads } from './order-reads.ts';
 import { PaidNotifications } from './paid-notifications.ts';
 import { PollTuner } from './poll-tuner.ts';
 import { RefundService } from './refund-service.ts';
-import { refusedRefunds } from './refused-refunds.ts';
 import { attemptView } from './views.ts';
 
 export type { PayInput, QrInput } from './attempt-launcher.ts';
@@ -266,11 +265,6 @@ export class CheckoutEngine {
   /** A supervisor settles an attempt needing attention, as its provider confirms (./attention-settler.ts). */
   settleAttention(ref: string, decision: SettleDecision): Promise<SettleResult> {
     return this.settler.settle(ref, decision);
-  }
-
-  /** Refused mark_refund refunds waiting for a supervisor: the 待处理 list's second source. */
-  refusedRefunds(): RefundRecord[] {
-    return refusedRefunds(this.journal);
   }
 
   /** Attempts needing attention because the provider was unreachable: retried when it is reachable again. */

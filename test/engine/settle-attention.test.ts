@@ -4,6 +4,7 @@
  * refunded only when it holds the money. Each decision is journaled with who and why.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { refusedRefunds } from '../../core/engine/refused-refunds.ts';
 import type { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 import type { Journal } from '../../core/ports/journal.ts';
 import { createHarness, type Harness, settle, wxCode } from './harness.ts';
@@ -230,7 +231,7 @@ describe('a mark_refund refund the provider refused as final comes back to 待�
 
   it('lists it with the provider reason until it is refunded again', async () => {
     const outTradeNo = await refusedMarkRefund('R1');
-    const listed = h.engine.refusedRefunds();
+    const listed = refusedRefunds(h.journal);
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({
       orderNo: 'R1',
@@ -241,7 +242,7 @@ describe('a mark_refund refund the provider refused as final comes back to 待�
     });
     h.wx.trades.get(outTradeNo)!.captured = 1234;
     await h.engine.settleAttention('R1', { action: 'mark_refund', ...who });
-    expect(h.engine.refusedRefunds()).toEqual([]);
+    expect(refusedRefunds(h.journal)).toEqual([]);
   });
 
   it('an ordinary refused refund is not on the list (the cashier saw it refused on the refund screen)', async () => {
@@ -250,7 +251,7 @@ describe('a mark_refund refund the provider refused as final comes back to 待�
     h.wx.trades.get(outTradeNo)!.captured = 1000;
     const refund = await h.engine.refunds.refund({ out_trade_no: 'R2' });
     expect(refund.status).toBe('failed');
-    expect(h.engine.refusedRefunds()).toEqual([]);
+    expect(refusedRefunds(h.journal)).toEqual([]);
   });
 
   it('close_refund marks it done (refunded in cash or the portal) with who and why; it leaves the list', async () => {
@@ -261,7 +262,7 @@ describe('a mark_refund refund the provider refused as final comes back to 待�
       reason: '现金退给顾客',
     });
     expect(done.attempt.outTradeNo).toBe(outTradeNo);
-    expect(h.engine.refusedRefunds()).toEqual([]);
+    expect(refusedRefunds(h.journal)).toEqual([]);
     expect(steps('R3').join('\n')).toMatch(/settle_close_refund: 店长 李: 现金退给顾客.*REFUND_FEE_INVALID/);
     // Nothing more to close: asking again is refused, not journaled twice.
     await expect(h.engine.settleAttention('R3', { action: 'close_refund', ...who })).rejects.toMatchObject({

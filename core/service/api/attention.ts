@@ -6,6 +6,7 @@
 import type { ScanPayApi } from '../../common/contract/api-contract.ts';
 import type { AttentionEvidenceView } from '../../common/contract/views.ts';
 import type { AttemptState } from '../../domain/attempt-state.ts';
+import { refusedRefunds } from '../../engine/refused-refunds.ts';
 import { isPaidTwice } from '../../engine/second-payment-refund.ts';
 import { attemptView, refundView } from '../../engine/views.ts';
 import type { PaymentOutcome } from '../../ports/payment-gateway.ts';
@@ -32,7 +33,7 @@ export function evidenceView(
 export function attentionOperations({ engine, clock }: ServiceParts): AttentionOperations {
   return {
     async listRefusedRefunds() {
-      return engine.refusedRefunds().map((r) => ({ order_no: r.orderNo, refund: refundView(r) }));
+      return refusedRefunds(engine.journal).map((r) => ({ order_no: r.orderNo, refund: refundView(r) }));
     },
     async checkAttention(request) {
       const { order, stuck, evidence } = await engine.checkAttention(request.out_trade_no);
