@@ -277,6 +277,34 @@ describe('a mark_refund refund the provider refused as final comes back to 待�
     expect(h.wx.held(outTradeNo)).toBe(1234);
   });
 
+  it('the list is bounded (the oldest 50) and leaves out refusals of refunds not asked by mark_refund', async () => {
+    for (let i = 0; i < 52; i++) {
+      const attempt = await h.engine.pay({ ...sale, out_trade_no: `B${i}`, auth_code: wxCode() });
+      await settle(h);
+      const paid = h.journal.getAttempt(attempt.outTradeNo)!;
+      expect(paid.phase).toBe('paid');
+      // The journal as mark_refund leaves it after a final refusal (B0: a plain refund, not the supervisor's).
+      if (i > 0) h.journal.recordOutcome(paid, 'settle_mark_refund', 'test: 店长 李');
+      h.journal.putRefund({
+        outRefundNo: `B${i}R1`,
+        orderNo: `B${i}`,
+        outTradeNo: paid.outTradeNo,
+        refundFee: 1234,
+        status: 'failed',
+        reason: null,
+        refundId: null,
+        failure: { code: 'NOTENOUGH', message: 'balance' },
+        attempts: 1,
+        createdAt: 1000 + i,
+        updatedAt: 1000 + i,
+      });
+    }
+    const listed = refusedRefunds(h.journal);
+    expect(listed).toHaveLength(50);
+    expect(listed[0]!.orderNo).toBe('B1');
+    expect(listed.at(-1)!.orderNo).toBe('B50');
+  });
+
   it('close_refund is refused for an order with no refused mark_refund refund', async () => {
     await paidUnheard('R4');
     await expect(h.engine.settleAttention('R4', { action: 'close_refund', ...who })).rejects.toMatchObject({
