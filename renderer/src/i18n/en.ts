@@ -249,6 +249,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'timeline.settle_book_paid': 'Supervisor: booked as paid',
   'timeline.settle_close_unpaid': 'Supervisor: closed as unpaid',
   'timeline.settle_mark_refund': 'Supervisor: refunded',
+  'timeline.settle_close_refund': 'Supervisor: refund refused by the provider, refunded another way',
   'timeline.settle_refund_payment': 'Supervisor: refund this second payment',
   'timeline.second_payment_refunded': 'Second payment refunded',
   'timeline.second_payment_refund_failed': 'The provider refused the refund of the second payment',

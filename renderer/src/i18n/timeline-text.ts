@@ -38,6 +38,7 @@ const OP_LABELS: Readonly<Record<string, MessageKey>> = {
   settle_book_paid: 'timeline.settle_book_paid',
   settle_close_unpaid: 'timeline.settle_close_unpaid',
   settle_mark_refund: 'timeline.settle_mark_refund',
+  settle_close_refund: 'timeline.settle_close_refund',
   settle_refund_payment: 'timeline.settle_refund_payment',
   second_payment_refunded: 'timeline.second_payment_refunded',
   second_payment_refund_failed: 'timeline.second_payment_refund_failed',

@@ -236,6 +236,7 @@ export const zhCN = {
   'timeline.settle_book_paid': '主管处理：记为已支付',
   'timeline.settle_close_unpaid': '主管处理：关闭为未支付',
   'timeline.settle_mark_refund': '主管处理：退款',
+  'timeline.settle_close_refund': '主管处理：退款被拒，已另行退款',
   'timeline.settle_refund_payment': '主管处理：退还重复付款',
   'timeline.second_payment_refunded': '重复付款已退还',
   'timeline.second_payment_refund_failed': '支付平台拒绝退还重复付款',

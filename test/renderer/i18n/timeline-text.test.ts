@@ -107,6 +107,18 @@ describe('timeline entries in the UI language', () => {
     expect(shown({ op: 'paid_action_mark_done', summary: '李: 已按摩 (held: …)' }).headline).toBe(
       '店长处理：付款后动作标记为已完成',
     );
+    const closed = shown(
+      {
+        op: 'settle_close_refund',
+        summary: '李: 现金退给顾客 (refund R1 refused by the provider, NOTENOUGH: …)',
+      },
+      'en',
+    );
+    expect(closed.headline).toBe('Supervisor: refund refused by the provider, refunded another way');
+    expect(closed.detail).toMatch(/现金退给顾客.*NOTENOUGH/);
+    expect(shown({ op: 'settle_close_refund', summary: '李: 现金' }).headline).toBe(
+      '主管处理：退款被拒，已另行退款',
+    );
     const late = shown({ op: 'paid_after_final', summary: 'notify: paid after the attempt ended closed' });
     expect(late).toEqual({
       headline: '订单结束后支付平台确认已付款：待店长处理',
