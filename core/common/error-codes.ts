@@ -139,6 +139,11 @@ export const PAYMENT_ERROR_CODES = [
    * provider yet: it may still be taken, so a second could refund twice. Wait, or repeat that one.
    */
   'refund_in_flight',
+  /**
+   * A refund of money a supervisor recorded as refunded another way (cash, the merchant portal) after
+   * the provider refused the refund (close_refund, core/engine/refused-refunds.ts): it would refund twice.
+   */
+  'refund_settled_elsewhere',
   'out_refund_no_invalid',
   'order_not_paid',
   'order_fully_refunded',

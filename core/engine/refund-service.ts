@@ -17,6 +17,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Journal } from '../ports/journal.ts';
 import type { PaymentGateway, RefundOutcome } from '../ports/payment-gateway.ts';
 import type { MerchantDirectory } from './engine-deps.ts';
+import { refundedElsewhere } from './refused-refunds.ts';
 
 export interface RefundInput {
   readonly out_trade_no: string;
@@ -84,6 +85,11 @@ export class RefundService {
       throw new ConflictError(
         'cash_refund',
         'cash sales are refunded from the drawer, not through a provider',
+      );
+    if (refundedElsewhere(this.journal, order))
+      throw new ConflictError(
+        'refund_settled_elsewhere',
+        `order ${order.orderNo} was recorded as refunded another way after the provider refused its refund`,
       );
     if (
       input.refund_fee !== undefined &&

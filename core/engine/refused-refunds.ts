@@ -51,6 +51,20 @@ export function openRefusal(
   return closed ? undefined : last;
 }
 
+/**
+ * True when the order's money was recorded as refunded another way (close_refund) after the
+ * provider refused the supervisor's refund: any refund of it through the provider would pay twice.
+ */
+export function refundedElsewhere(journal: Journal, order: OrderRecord): boolean {
+  const paying = markedPayment(journal, order);
+  if (!paying) return false;
+  const last = journal
+    .refundsOf(order.orderNo)
+    .filter((r) => r.outTradeNo === paying.outTradeNo)
+    .at(-1);
+  return last?.status === 'failed' && !openRefusal(journal, order, paying);
+}
+
 /** The typed refusal of close_refund (or a repeated mark_refund) when there is no open refusal. */
 export function noOpenRefusal(order: OrderRecord): ConflictError {
   return new ConflictError(

@@ -275,6 +275,11 @@ describe('a mark_refund refund the provider refused as final comes back to å¾…å¤
       code: 'nothing_to_settle',
     });
     expect(h.wx.held(outTradeNo)).toBe(1234);
+    // Nor may the refund screen refund that money through the provider afterwards.
+    await expect(h.engine.refunds.refund({ out_trade_no: 'R3' })).rejects.toMatchObject({
+      code: 'refund_settled_elsewhere',
+    });
+    expect(h.wx.held(outTradeNo)).toBe(1234);
   });
 
   it('the list is bounded (the oldest 50) and leaves out refusals of refunds not asked by mark_refund', async () => {

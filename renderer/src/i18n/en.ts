@@ -540,6 +540,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.out_refund_no_reused': 'That refund number is already used by another refund. Use a different one.',
   'error.refund_in_flight':
     'An earlier refund of this order has no answer from the provider yet. Wait for it (the till keeps asking), or repeat that same refund; a new one could refund twice.',
+  'error.refund_settled_elsewhere':
+    'A supervisor recorded this payment as refunded another way (cash or the merchant portal) after the provider refused its refund: refunding it again would pay the customer twice.',
   'error.out_refund_no_invalid': 'Invalid refund number: use 1–64 letters, digits or _-|*@.',
   'error.order_fully_refunded': 'This order has already been fully refunded.',
   'error.cash_refund': 'Cash sales are refunded from the drawer, not through a payment provider.',

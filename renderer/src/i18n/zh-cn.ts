@@ -495,6 +495,8 @@ export const zhCN = {
   'error.out_refund_no_reused': '退款单号已被其他退款使用，请换一个退款单号。',
   'error.refund_in_flight':
     '这笔订单之前的一笔退款支付平台还没有答复。请等待（本机会继续查询），或重复那一笔退款；再发起新的退款可能退两次。',
+  'error.refund_settled_elsewhere':
+    '支付平台拒绝退款后，主管已记录这笔付款通过其他方式（现金或商户平台）退还给顾客：再次退款会重复退款。',
   'error.out_refund_no_invalid': '退款单号格式有误：只能使用 1–64 位字母、数字或 _-|*@。',
   'error.order_fully_refunded': '这笔订单已全额退款。',
   'error.cash_refund': '现金订单请直接从钱箱退还现金，无需通过支付平台退款。',
