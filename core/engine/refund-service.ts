@@ -6,7 +6,8 @@
  * follow-ups for as long as the provider may still be processing, bounded by the refund's age
  * (the schedule is data: REFUND_TIMING in core/domain/timing.ts). Start-up resumes them; shutdown stops the waiting at once (the journal has the state).
  * While one of an order's refunds is unanswered, a new one for that order is refused (refund_in_flight):
- * this guard in the service protects every client, not only the till's own pages.
+ * this guard in the service protects every client, not only the till's own pages. So is any refund
+ * of money a supervisor recorded as refunded another way (refund_settled_elsewhere, ./refused-refunds.ts).
  */
 
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../common/errors.ts';
