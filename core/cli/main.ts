@@ -30,6 +30,7 @@ function usage(): string {
     '  hub [--port N] [--database URL] [--admin-token T] [--config FILE]   run the store hub on PostgreSQL',
     '  hub add-terminal|revoke-terminal --database URL --terminal-id T [--refunds]   enrol a terminal (prints its token) or revoke it',
     "  hub grant-refunds|revoke-refunds --database URL --terminal-id T [--daily-refund-cap YUAN]   let a till refund other tills' sales, or not",
+    '  hub discard-outbox --terminal-id OLD [--data DIR] [--yes]   at a till whose hub is gone, service stopped: drop changes made under an old terminal id',
     '  doctor [--data DIR] [--json]          list scanners and printers and what is missing to use them',
     '  listen [--serial PATH] [--hid VID:PID [--raw]] [--hid-replay FILE --profile P]   print scans, rejects and status as JSON lines',
     '  backup [--data DIR] [--out DIR]       copy the journal and settings safely while the terminal runs',

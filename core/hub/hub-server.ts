@@ -68,6 +68,7 @@ import {
   storeConfigHistory,
 } from './hub-store-configs.ts';
 import { IngestBatchSchema } from './hub-wire.ts';
+import { SignedRefundOrderSchema } from './refund-signature.ts';
 import { StoreConfigBodySchema } from './store-config.ts';
 import {
   isAdminToken,
@@ -143,7 +144,9 @@ const PublishSchema = z.strictObject({ body: StoreConfigBodySchema, note: z.stri
 const RollbackSchema = z.strictObject({ to: z.number().int().positive() });
 const ReconcileSchema = z.strictObject({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD') });
 const RefusalSchema = z.strictObject({
-  out_refund_no: z.string().min(1).max(64),
+  // Every number a till takes in a signed request (./refund-signature.ts): its refusal of one it
+  // cannot send must reach the hub, not be answered 400 and re-sent with every answer.
+  out_refund_no: SignedRefundOrderSchema.shape.out_refund_no,
   code: z.string().min(1).max(64),
 });
 

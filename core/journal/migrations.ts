@@ -12,6 +12,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { JournalError } from './journal-errors.ts';
 import { OUTBOX_MIGRATION_SQL, OUTBOX_TERMINAL_MIGRATION_SQL } from './journal-outbox.ts';
+import { REFUSED_HUB_REFUNDS_SQL } from './refused-hub-refunds.ts';
 
 export interface Migration {
   readonly version: number;
@@ -239,6 +240,14 @@ export const MIGRATIONS: readonly Migration[] = [
     up: (db) =>
       db.exec(`ALTER TABLE callbacks ADD COLUMN progress TEXT;
         ALTER TABLE callbacks ADD COLUMN run_by_person INTEGER NOT NULL DEFAULT 0;`),
+  },
+  {
+    version: 8,
+    name: 'refused hub refund requests',
+    // The store hub's refund requests this till refused, until their hand-out's expiry: a captured
+    // hand-out replayed after a restart is refused again, never made (./refused-hub-refunds.ts).
+    // Written only on a refusal, never on a payment.
+    up: (db) => db.exec(REFUSED_HUB_REFUNDS_SQL),
   },
 ];
 

@@ -8,6 +8,7 @@ import type { HealthView, HubStatusView } from '../common/contract/views.ts';
 import type { CheckoutEngine } from '../engine/checkout-engine.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
 import type { SignedStoreConfig } from '../hub/store-config.ts';
+import { RefusedHubRefunds } from '../journal/refused-hub-refunds.ts';
 import type { SqliteJournal } from '../journal/sqlite-journal.ts';
 import { plainHttpHubWarning, type ServiceConfig } from './config/service-config.ts';
 import type { EventBus } from './event-bus.ts';
@@ -59,6 +60,8 @@ export function startHubLink(options: {
     key: options.storeKey,
     refund: (input) => engine.refunds.refund(input),
     known: (outRefundNo) => journal.getRefund(outRefundNo),
+    // Kept in the journal: a refused hand-out replayed after a restart is refused again.
+    refused: new RefusedHubRefunds(journal),
     logger,
   });
   const forwarder = startHubForwarder({

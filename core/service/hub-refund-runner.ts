@@ -13,6 +13,9 @@
  * http on a store LAN, where anyone could inject or alter a request. One that does not is never
  * started, logged (what it claims, never the token) and reported to the hub once
  * (POST /api/terminal/refund-rejection), where the owner sees it; the hub keeps its own request open.
+ *
+ * A request refused here is kept (core/journal/refused-hub-refunds.ts, through `refused`) until its
+ * expiry and refused again if replayed, also after a restart (docs/scale.md).
  */
 import type { KeyObject } from 'node:crypto';
 import { ScanPayError } from '../common/errors.ts';
@@ -34,6 +37,37 @@ export interface HubRefundRunnerOptions {
     outRefundNo: string,
   ) => { readonly orderNo: string; readonly refundFee: number } | undefined;
   readonly logger: EngineLogger;
+  /**
+   * Where the requests this till refused are kept until their expiry: the journal
+   * (core/journal/refused-hub-refunds.ts) so a replay after a restart is refused too; memory if absent.
+   */
+  readonly refused?: RefusedRequests;
+}
+
+/** The requests this till refused, by out_refund_no: why, and the latest hand-out's expiry. */
+export interface RefusedRequests {
+  get(outRefundNo: string, now: number): { readonly code: string } | undefined;
+  /** Keeps the refusal (the first code stays) until the later of its kept and `expiresAt`. */
+  keep(outRefundNo: string, code: string, expiresAt: number): void;
+  prune(now: number): void;
+}
+
+/** For a runner without a journal (tests): forgotten at restart. */
+function refusedInMemory(): RefusedRequests {
+  const kept = new Map<string, { readonly code: string; readonly expiresAt: number }>();
+  return {
+    get: (no, now) => {
+      const found = kept.get(no);
+      return found && found.expiresAt >= now ? found : undefined;
+    },
+    keep: (no, code, expiresAt) => {
+      const before = kept.get(no);
+      kept.set(no, { code: before?.code ?? code, expiresAt: Math.max(before?.expiresAt ?? 0, expiresAt) });
+    },
+    prune: (now) => {
+      for (const [no, { expiresAt }] of kept) if (expiresAt < now) kept.delete(no);
+    },
+  };
 }
 
 const REFUSALS = new Set(['conflict', 'not_found', 'validation']);
@@ -79,16 +113,23 @@ export function createHubRefundRunner(
     });
   };
 
-  // Requests this till refused (by out_refund_no: why, and the latest hand-out's expiry). The hub
-  // closes each as refused, but a hand-out stays validly signed until its expiry: one captured on the
-  // LAN and replayed once the order could take it (its other refund answered) would move money on a
-  // request the hub shows as refused, beside the owner's new ask. So it is refused again, never made
-  // (the hub hands it out again only when the refusal did not reach it). Kept in memory until expiry.
-  const refusedHere = new Map<string, { readonly code: string; readonly expiresAt: number }>();
+  // Requests this till refused. The hub closes each as refused, but a hand-out stays validly signed
+  // until its expiry: one captured on the LAN and replayed once the order could take it (its other
+  // refund answered) would move money on a request the hub shows as refused, beside the owner's new
+  // ask. So it is refused again, never made (the hub hands it out again only when the refusal did not
+  // reach it). Kept in the journal until expiry, so a restart does not forget it (docs/scale.md).
+  const refusedHere = options.refused ?? refusedInMemory();
+  const keepRefused = (request: HubRefundOrder, code: string) => {
+    try {
+      refusedHere.keep(request.out_refund_no, code, request.expires_at);
+    } catch (e) {
+      // A storage fault: the journal turns unhealthy and new charges stop; the refusal is still sent.
+      options.logger.warn('refused refund request not kept', { error: (e as Error).message });
+    }
+  };
   const refusing = new Set<string>();
   const refuseAgain = (request: HubRefundOrder, code: string) => {
-    const before = refusedHere.get(request.out_refund_no)?.expiresAt ?? 0;
-    refusedHere.set(request.out_refund_no, { code, expiresAt: Math.max(before, request.expires_at) });
+    keepRefused(request, code);
     if (refusing.has(request.out_refund_no)) return;
     refusing.add(request.out_refund_no);
     void refuse(request.out_refund_no, code)
@@ -123,7 +164,7 @@ export function createHubRefundRunner(
           out_refund_no: request.out_refund_no,
           code: error.code,
         });
-        refusedHere.set(request.out_refund_no, { code: error.code, expiresAt: request.expires_at });
+        keepRefused(request, error.code);
         await refuse(request.out_refund_no, error.code).catch((e: unknown) =>
           options.logger.warn('refusal not delivered: the next answer asks again', {
             error: (e as Error).message,
@@ -142,7 +183,20 @@ export function createHubRefundRunner(
   // Requests refused because the number belongs to another refund here, so each is refused once.
   const refusedTaken = new Set<string>();
 
+  // Expired refusals are forgotten at most once a minute (get ignores them anyway): not a write per answer.
+  let prunedAt = Number.NEGATIVE_INFINITY;
+  const prune = () => {
+    if (now() - prunedAt < 60_000) return;
+    prunedAt = now();
+    try {
+      refusedHere.prune(prunedAt);
+    } catch (e) {
+      options.logger.warn('expired refused refund requests not pruned', { error: (e as Error).message });
+    }
+  };
+
   return (requests) => {
+    if (requests.length > 0) prune();
     for (const raw of requests) {
       const checked = verifyRefundOrder(raw, options.key, options.terminalId, now());
       if (!checked.ok) {
@@ -151,8 +205,7 @@ export function createHubRefundRunner(
       }
       const request: HubRefundOrder = checked.order;
       if (starting.has(request.out_refund_no)) continue;
-      for (const [no, { expiresAt }] of refusedHere) if (now() > expiresAt) refusedHere.delete(no);
-      const refused = refusedHere.get(request.out_refund_no);
+      const refused = refusedHere.get(request.out_refund_no, now());
       if (refused) {
         refuseAgain(request, refused.code);
         continue;

@@ -109,7 +109,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     .then((opened) => {
       // Before recovery writes anything: the outbox's rows are this terminal id's (./hub-outbox-terminal.ts).
       try {
-        claimOutboxTerminal(opened, config.terminal_id);
+        claimOutboxTerminal(opened, config.terminal_id, { hubConfigured: config.hub !== undefined });
       } catch (error) {
         opened.close();
         throw error;

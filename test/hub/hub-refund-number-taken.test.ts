@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningHub, startHub } from '../../core/hub/hub-server.ts';
+import { SignedRefundOrderSchema } from '../../core/hub/refund-signature.ts';
 import { enrolTerminal } from '../../core/hub/terminal-tokens.ts';
 import type { Caller } from '../../core/service/api/access-policy.ts';
 import { type ServiceHarness, startServiceHarness } from '../service/service-harness.ts';
@@ -107,5 +108,27 @@ describe('a store refund whose number the till already used for another refund',
     expect(closed).toMatchObject({ state: 'refused', detail: 'out_refund_no_reused' });
     const after = await till.call('queryRefund', { out_trade_no: 'HN1' });
     expect(after.body.refunded_fee).toBe(1);
+  });
+});
+
+describe("a till's refusal of a signed request's number", () => {
+  it('is taken by the hub for every number the till takes in a signed request', async () => {
+    // The till refuses, back to the hub, a signed number its refund service cannot send (over the
+    // providers' 64): that refusal must not be answered 400 and re-sent with every answer for ever.
+    const longest = `${'N'.repeat(120)}H1234567`;
+    expect(longest).toHaveLength(128);
+    expect(SignedRefundOrderSchema.shape.out_refund_no.safeParse(longest).success).toBe(true);
+    expect(SignedRefundOrderSchema.shape.out_refund_no.safeParse(`${longest}9`).success).toBe(false);
+    const token = await enrolTerminal(hub.pool, 'T9', Date.now());
+    const refuse = (outRefundNo: string) =>
+      postJson(
+        `${hub.url}/api/terminal/refund-refusal`,
+        { out_refund_no: outRefundNo, code: 'validation_failed' },
+        token,
+      );
+    const taken = await refuse(longest);
+    expect(taken).toMatchObject({ status: 200, body: { ok: true, closed: false } });
+    const tooLong = await refuse(`${longest}9`);
+    expect(tooLong).toMatchObject({ status: 400, body: { ok: false, error: { code: 'hub_bad_request' } } });
   });
 });

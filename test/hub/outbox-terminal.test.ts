@@ -60,4 +60,21 @@ describe("the outbox's terminal id at start", () => {
     expect(journal.outboxBatch(10).map((r) => [r.ref, r.terminalId])).toEqual([['T9A', 'T9']]);
     journal.close();
   });
+
+  it('with no hub configured, does not say to wait for the hub: it names putting it back or the discard command', () => {
+    const journal = journalWithRows();
+    let refusal: unknown;
+    try {
+      claimOutboxTerminal(journal, 'T9', { hubConfigured: false });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toMatchObject({ code: 'terminal_id_changed', details: { hub_configured: false } });
+    const message = (refusal as Error).message;
+    expect(message).not.toMatch(/until the hub has them/);
+    expect(message).toMatch(/no store hub is configured/);
+    expect(message).toContain('scanpay hub discard-outbox --terminal-id T1');
+    expect(journal.outboxTerminals()).toEqual([{ terminalId: 'T1', waiting: 2 }]);
+    journal.close();
+  });
 });

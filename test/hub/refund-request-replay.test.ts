@@ -8,12 +8,17 @@
  * No PostgreSQL: the runner against a small HTTP server standing for the hub.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../core/common/errors.ts';
 import type { RefundInput } from '../../core/engine/refund-service.ts';
 import { REFUND_REQUEST_VALIDITY_MS, signRefundOrder } from '../../core/hub/refund-signature.ts';
+import { RefusedHubRefunds } from '../../core/journal/refused-hub-refunds.ts';
+import { SqliteJournal } from '../../core/journal/sqlite-journal.ts';
 import { createHubRefundRunner } from '../../core/service/hub-refund-runner.ts';
 
 const keys = generateKeyPairSync('ed25519');
@@ -93,5 +98,81 @@ describe('a refund request the till refused, replayed', () => {
     expect(new Set(refusals.map((r) => JSON.stringify(r)))).toEqual(
       new Set([JSON.stringify({ out_refund_no: 'A1H7', code: 'refund_in_flight' })]),
     );
+  });
+});
+
+describe('a refund request the till refused, replayed after a till restart', () => {
+  it('is refused again from the journal file, never made', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scanpay-refused-'));
+    const path = join(dir, 'journal.sqlite');
+    let now = 1_800_000_000_000;
+    const asked: RefundInput[] = [];
+    let inFlight = true;
+    const sent = refusals.length;
+    const till = (journal: SqliteJournal) =>
+      createHubRefundRunner({
+        hubUrl,
+        token: 'spt_test',
+        terminalId: 'T1',
+        key: keys.publicKey,
+        now: () => now,
+        logger: quiet,
+        known: () => undefined,
+        refused: new RefusedHubRefunds(journal),
+        refund: async (input) => {
+          asked.push(input);
+          if (inFlight)
+            throw new ConflictError('refund_in_flight', 'another refund of this order has no answer yet');
+          return {};
+        },
+      });
+    const handedOut = signRefundOrder(
+      {
+        terminal_id: 'T1',
+        request_id: 'owner-req-0002',
+        order_no: 'B1',
+        out_refund_no: 'B1H9',
+        refund_fee: 700,
+        reason: null,
+      },
+      keys.privateKey,
+      now,
+    );
+    try {
+      const first = new SqliteJournal(path);
+      till(first)([handedOut]);
+      await until(() => refusals.length === sent + 1);
+      expect(refusals.slice(sent)).toEqual([{ out_refund_no: 'B1H9', code: 'refund_in_flight' }]);
+      first.close();
+
+      // The till restarts (a new runner, its memory gone, the same journal file); the order can take it now.
+      inFlight = false;
+      now += REFUND_REQUEST_VALIDITY_MS / 3;
+      const reopened = new SqliteJournal(path);
+      const again = till(reopened);
+      for (let i = 0; i < 5; i++) {
+        again([handedOut]);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await until(() => refusals.length > sent + 1);
+      expect(asked).toHaveLength(1);
+      expect(refusals.slice(sent).every((r) => JSON.stringify(r) === JSON.stringify(refusals[sent]))).toBe(
+        true,
+      );
+      expect(refusals.length).toBeGreaterThan(sent + 1);
+
+      // Past its expiry the record is pruned: the signature check refuses the hand-out anyway (expired).
+      now = handedOut.expires_at + 1;
+      const pruned = new RefusedHubRefunds(reopened);
+      const rows = () =>
+        reopened.db.prepare('SELECT count(*) AS n FROM hub_refused_refunds').get() as { n: number };
+      expect(rows().n).toBe(1);
+      pruned.prune(now);
+      expect(rows().n).toBe(0);
+      expect(pruned.get('B1H9', now)).toBeUndefined();
+      reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

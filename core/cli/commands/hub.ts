@@ -12,6 +12,8 @@
  *   scanpay hub grant-refunds --database URL --terminal-id T1 [--daily-refund-cap YUAN]
  *   scanpay hub revoke-refunds --database URL --terminal-id T1
  *       gives or takes back the refund right; prints {terminal_id, refunds, daily_refund_cap_fen}.
+ *   scanpay hub discard-outbox --terminal-id OLD [--data DIR] [--yes]   (at a till, service stopped:
+ *       drops the changes made under an old terminal id that never reached the hub: ./hub-discard-outbox.ts)
  * The cap is typed in yuan ("200.50") as the owner thinks of it, turned into fen once here.
  * The database comes from --database, SCANPAY_HUB_DATABASE or the config file. The enrolment
  * commands migrate the schema first (under the same advisory lock as the hub), so they work
@@ -43,6 +45,7 @@ import {
 } from '../../service/merchants.ts';
 import { sandboxEndpointAt } from '../../service/sandbox-endpoint.ts';
 import { type CliCommand, CliUsageError, parseArgs } from '../cli-command.ts';
+import { discardOutbox } from './hub-discard-outbox.ts';
 
 const OWNER_PAGE_DIR = fileURLToPath(new URL('../../../dist/owner', import.meta.url));
 
@@ -178,6 +181,7 @@ export const command: CliCommand = {
   async run(args) {
     const [first, ...rest] = args;
     try {
+      if (first === 'discard-outbox') return await discardOutbox(rest);
       if (first !== undefined && ENROLMENT_ACTIONS.includes(first))
         return await enrolment(first as EnrolmentAction, rest);
       return await serveHub(args);

@@ -564,7 +564,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'error.sandbox_unavailable':
     'The configuration uses the test payment environment, but it is not running. Contact your administrator.',
   'error.terminal_id_changed':
-    'The terminal id was changed while changes made under the old id still wait for the store hub. Start under the old id (with its hub token) until the status bar shows the hub synced, then change it.',
+    'The terminal id was changed while changes made under the old id still wait for the store hub. Start under the old id (with its hub token) until the status bar shows the hub synced, then change it. If that hub is gone for good, drop them with scanpay hub discard-outbox (service stopped).',
   'error.listen_bad_flag': 'Invalid option for listen. See scanpay --help.',
   'error.listen_hid_flag': '--raw goes with --hid, and --profile with --hid-replay.',
   'error.listen_no_scanner': 'No scanner to listen to: give --serial, --hid or --hid-replay.',

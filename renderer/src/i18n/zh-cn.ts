@@ -513,7 +513,7 @@ export const zhCN = {
   'error.keychain_unavailable': '本机无法读取系统钥匙串，请改用 file: 或 env: 方式配置密钥。',
   'error.sandbox_unavailable': '配置使用了测试支付环境，但它没有运行。请联系管理员。',
   'error.terminal_id_changed':
-    '终端号已更改，但以原终端号记录的变更还没有上传到总店。请先改回原终端号（及其总店令牌）启动，待状态栏显示总店已同步后再更改。',
+    '终端号已更改，但以原终端号记录的变更还没有上传到总店。请先改回原终端号（及其总店令牌）启动，待状态栏显示总店已同步后再更改。若总店已不再使用，可在停止服务后用 scanpay hub discard-outbox 丢弃这些变更。',
   'error.listen_bad_flag': 'listen 命令的参数有误，请查看 scanpay --help。',
   'error.listen_hid_flag': '--raw 需要与 --hid 一起使用，--profile 需要与 --hid-replay 一起使用。',
   'error.listen_no_scanner': '没有指定要监听的扫码枪：请使用 --serial、--hid 或 --hid-replay。',
