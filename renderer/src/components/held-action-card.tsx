@@ -5,38 +5,17 @@
  * not get the service) and "mark done" (they did), each with who, why and the PIN. Both stay disabled,
  * saying why, until those are entered.
  */
-import { useState } from 'react';
 import type { HeldPaidActionView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import type { HeldChoice } from '../state/attempts-store.ts';
 import { useStores } from '../state/stores-context.tsx';
-import { ReasonedButton } from './reasoned-button.tsx';
-import { SupervisorFields, useSupervisorDecision } from './supervisor-fields.tsx';
+import { SupervisorChoices } from './supervisor-choices.tsx';
 
 const CHOICES = ['run_again', 'mark_done'] as const;
 
 export function HeldActionCard({ item }: { item: HeldPaidActionView }) {
   const { t, money, time } = useI18n();
   const stores = useStores();
-  const decision = useSupervisorDecision();
-  const [busy, setBusy] = useState(false);
-
-  const decide = async (action: HeldChoice['action']) => {
-    setBusy(true);
-    try {
-      const done = await stores.attempts.getState().resolveHeld(item, {
-        action,
-        by: decision.by.trim(),
-        reason: decision.why.trim(),
-        pin: decision.pin,
-      });
-      if (!done) decision.setPin('');
-    } finally {
-      setBusy(false);
-    }
-  };
-  const why = busy ? t('sale.why.busy') : decision.filled ? null : t('attention.settle.needs_fields');
-
   return (
     <li className="card phase-needs_attention" data-testid="held-action">
       <div className="card-head">
@@ -59,29 +38,15 @@ export function HeldActionCard({ item }: { item: HeldPaidActionView }) {
             ? t('attention.held.hint_changed')
             : t('attention.held.hint')}
       </p>
-      <SupervisorFields
-        decision={decision}
-        labels={{
-          by: t('attention.settle.by'),
-          why: t('attention.settle.reason'),
-          pin: t('attention.settle.pin'),
-        }}
-        testIds={{ by: 'held-by', why: 'held-reason-input', pin: 'held-pin' }}
-        whyMaxLength={200}
+      <SupervisorChoices
+        choices={CHOICES}
+        buttonIdPrefix="held"
+        fieldTestIds={{ by: 'held-by', why: 'held-reason-input', pin: 'held-pin' }}
+        label={(action) => t(`attention.held.${action}`)}
+        onDecide={(action: HeldChoice['action'], words) =>
+          stores.attempts.getState().resolveHeld(item, { action, ...words })
+        }
       />
-      <div className="row">
-        {CHOICES.map((action) => (
-          <ReasonedButton
-            key={action}
-            className="btn"
-            data-testid={`held-${action}`}
-            why={why}
-            onClick={() => void decide(action)}
-          >
-            {t(`attention.held.${action}`)}
-          </ReasonedButton>
-        ))}
-      </div>
     </li>
   );
 }

@@ -4,38 +4,18 @@
  * (a new refund number) or close it as refunded another way (cash, the merchant portal), each with
  * who, why and the PIN, disabled and saying why until those are entered.
  */
-import { useState } from 'react';
 import type { RefusedRefundView } from '../../../core/common/contract/views.ts';
 import { useI18n } from '../i18n/use-i18n.ts';
 import type { RefusedChoice } from '../state/attempts-store.ts';
 import { useStores } from '../state/stores-context.tsx';
-import { ReasonedButton } from './reasoned-button.tsx';
-import { SupervisorFields, useSupervisorDecision } from './supervisor-fields.tsx';
+import { SupervisorChoices } from './supervisor-choices.tsx';
 
 const CHOICES = ['mark_refund', 'close_refund'] as const;
 
 export function RefusedRefundCard({ item }: { item: RefusedRefundView }) {
   const { t, money, time, problem, problemDetail } = useI18n();
   const stores = useStores();
-  const decision = useSupervisorDecision();
-  const [busy, setBusy] = useState(false);
   const { refund } = item;
-
-  const decide = async (action: RefusedChoice['action']) => {
-    setBusy(true);
-    try {
-      await stores.attempts.getState().decideRefused(item, {
-        action,
-        by: decision.by.trim(),
-        reason: decision.why.trim(),
-        pin: decision.pin,
-      });
-      decision.setPin('');
-    } finally {
-      setBusy(false);
-    }
-  };
-  const why = busy ? t('sale.why.busy') : decision.filled ? null : t('attention.settle.needs_fields');
 
   return (
     <li className="card phase-needs_attention" data-testid="refused-refund">
@@ -51,29 +31,15 @@ export function RefusedRefundCard({ item }: { item: RefusedRefundView }) {
         })}
       </p>
       <p className="muted">{t('attention.refused.hint')}</p>
-      <SupervisorFields
-        decision={decision}
-        labels={{
-          by: t('attention.settle.by'),
-          why: t('attention.settle.reason'),
-          pin: t('attention.settle.pin'),
-        }}
-        testIds={{ by: 'refused-by', why: 'refused-reason', pin: 'refused-pin' }}
-        whyMaxLength={200}
+      <SupervisorChoices
+        choices={CHOICES}
+        buttonIdPrefix="refused"
+        fieldTestIds={{ by: 'refused-by', why: 'refused-reason', pin: 'refused-pin' }}
+        label={(action) => t(`attention.refused.${action}`)}
+        onDecide={(action: RefusedChoice['action'], words) =>
+          stores.attempts.getState().decideRefused(item, { action, ...words })
+        }
       />
-      <div className="row">
-        {CHOICES.map((action) => (
-          <ReasonedButton
-            key={action}
-            className="btn"
-            data-testid={`refused-${action}`}
-            why={why}
-            onClick={() => void decide(action)}
-          >
-            {t(`attention.refused.${action}`)}
-          </ReasonedButton>
-        ))}
-      </div>
     </li>
   );
 }
