@@ -11,6 +11,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { z } from 'zod';
+import type { RefundRejectionView } from '../common/contract/hub-report.ts';
 import { HubError } from './hub-errors.ts';
 import type { HubRefundOrder } from './hub-wire.ts';
 import { type RefundOrderFields, signRefundOrder } from './refund-signature.ts';
@@ -233,15 +234,6 @@ export async function recordRejection(
        (SELECT id FROM hub_refund_rejections WHERE terminal_id = $1 ORDER BY id DESC LIMIT ${REJECTIONS_KEPT})`,
     [terminalId],
   );
-}
-
-export interface RefundRejectionView {
-  readonly terminal_id: string;
-  readonly out_refund_no: string;
-  readonly order_no: string | null;
-  readonly refund_fee: number | null;
-  readonly reason: string;
-  readonly at: number;
 }
 
 /** The newest rejections, for the owner's page. */

@@ -4,7 +4,7 @@
  * sessionStorage for this tab only, sent as a Bearer header, never in a URL). Refreshes every 15 s.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { ReportRow } from '../../core/common/contract/hub-report.ts';
+import type { RefundRejectionView, ReportRow } from '../../core/common/contract/hub-report.ts';
 import { formatFen } from '../../core/common/money.ts';
 import { type OwnerKey, type OwnerLanguage, ownerText } from './owner-i18n.ts';
 
@@ -43,21 +43,12 @@ interface ReconcileView {
   readonly schedule: { readonly next_at: number | null } | null;
   readonly runs: readonly ReconcileRun[];
 }
-/** A refund request a till refused as not signed by this hub (core/hub/refund-signature.ts). */
-interface RejectionRow {
-  readonly terminal_id: string;
-  readonly out_refund_no: string;
-  readonly order_no: string | null;
-  readonly refund_fee: number | null;
-  readonly reason: string;
-  readonly at: number;
-}
 interface Overview {
   readonly today: readonly ReportRow[];
   readonly terminals: readonly TerminalRow[];
   readonly attention: readonly AttentionRow[];
   readonly reconcile: ReconcileView;
-  readonly rejections: readonly RejectionRow[];
+  readonly rejections: readonly RefundRejectionView[];
 }
 
 const REJECTION_REASON: Readonly<Record<string, OwnerKey>> = {

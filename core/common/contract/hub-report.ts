@@ -12,3 +12,16 @@ export interface ReportRow {
   readonly refunded_fen: number;
   readonly net_fen: number;
 }
+
+/**
+ * A refund request a till refused as not signed by its hub (`GET /api/refund-rejections`, written by
+ * core/hub/hub-refunds.ts, listed on the owner's page so an altered or forged request is seen).
+ */
+export interface RefundRejectionView {
+  readonly terminal_id: string;
+  readonly out_refund_no: string;
+  readonly order_no: string | null;
+  readonly refund_fee: number | null;
+  readonly reason: string;
+  readonly at: number;
+}
