@@ -90,6 +90,7 @@ export function dispatchEvent(stores: AppStores, event: ServiceEvent): void {
       stores.history.getState().applyOrder(event.order);
       stores.refund.getState().applyOrder(event.order);
       stores.customerCash.getState().applyOrder(event.order);
+      stores.attempts.getState().applyOrder(event.order);
       return;
     case 'sale':
       stores.voice.getState().applySale(event.sale);

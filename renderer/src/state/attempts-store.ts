@@ -1,6 +1,12 @@
 /**
  * Attempts being reversed or needing a human, with their journal timelines and a retry action; and
  * paid actions held after a crash, for a supervisor to run again or mark done.
+ *
+ * The refused-refund list follows pushed order events: a supervisor's refund the provider refuses
+ * later (after retries or a restart) changes its order's refunds, and the service pushes that order
+ * (core/engine/refund-service.ts onChange → `order` event). The list is then asked again with the one
+ * operation that already decides what counts as refused (listRefusedRefunds), coalesced: at most one
+ * call in flight and one more queued, however many events arrive meanwhile.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
@@ -11,6 +17,7 @@ import type {
   AttemptView,
   AttentionEvidenceView,
   HeldPaidActionView,
+  OrderView,
   RefundView,
   RefusedRefundView,
   TimelineEntry,
@@ -50,6 +57,8 @@ export type SettleChoice = Omit<SettleAttentionRequest, 'out_trade_no'>;
 
 export interface AttemptsActions {
   load(): Promise<void>;
+  /** A pushed order: asks the refused-refund list again when this order's refunds may change it. */
+  applyOrder(order: OrderView): void;
   retry(attempt: AttemptView): Promise<void>;
   toggleTimeline(attempt: AttemptView): Promise<void>;
   applyAttempt(attempt: AttemptView): void;
@@ -107,8 +116,41 @@ function upsert(items: readonly AttemptView[], attempt: AttemptView): readonly A
   return [...rest, attempt].sort((a, b) => a.created_at - b.created_at);
 }
 
+/**
+ * Whether a pushed order may change the refused-refund list: it is on the list (its refusal may have
+ * been asked again, refunded or closed), or it carries a failed refund the list does not show yet.
+ * Orders without refund news (every sale) ask nothing.
+ */
+export function touchesRefused(order: OrderView, refused: readonly RefusedRefundView[]): boolean {
+  if (refused.some((r) => r.order_no === order.out_trade_no)) return true;
+  return order.refunds.some((r) => r.status === 'failed');
+}
+
 export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
-  return createStore<AttemptsState & AttemptsActions>()((set, get) => ({
+  let refusedInFlight = false;
+  let refusedQueued = false;
+  /** One listRefusedRefunds at a time; asks made meanwhile fold into one more after it. */
+  async function reloadRefused(): Promise<void> {
+    if (refusedInFlight) {
+      refusedQueued = true;
+      return;
+    }
+    refusedInFlight = true;
+    try {
+      do {
+        refusedQueued = false;
+        try {
+          store.setState({ refused: await bridge.call('listRefusedRefunds', {}) });
+        } catch (error) {
+          // A service without it (older) or failing it does not hide the rest of the list.
+          store.setState({ error: toProblem(error) });
+        }
+      } while (refusedQueued);
+    } finally {
+      refusedInFlight = false;
+    }
+  }
+  const store: AttemptsStore = createStore<AttemptsState & AttemptsActions>()((set, get) => ({
     items: [],
     loaded: false,
     timelines: {},
@@ -120,10 +162,7 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
     refused: [],
     async load() {
       // Its own call: a service without it (older) or failing it does not hide the rest of the list.
-      void bridge.call('listRefusedRefunds', {}).then(
-        (refused) => set({ refused }),
-        (error: unknown) => set({ error: toProblem(error) }),
-      );
+      void reloadRefused();
       try {
         const [unresolved, held] = await Promise.all([
           bridge.call('listUnresolved', {}),
@@ -167,6 +206,9 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
     },
     applyAttempt(attempt) {
       set((s) => ({ items: upsert(s.items, attempt) }));
+    },
+    applyOrder(order) {
+      if (touchesRefused(order, get().refused)) void reloadRefused();
     },
     async check(attempt) {
       try {
@@ -231,4 +273,5 @@ export function createAttemptsStore(bridge: RendererBridge): AttemptsStore {
       }
     },
   }));
+  return store;
 }
