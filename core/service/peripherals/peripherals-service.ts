@@ -63,6 +63,8 @@ export class PeripheralsService {
   private autoPrint: boolean;
   private lastStatus: PrinterStatus | null = null;
   private flushing: Promise<void> | null = null;
+  /** A job was queued while a pass ran: run one more pass after it. */
+  private kickAgain = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private retryIndex = 0;
   private statusTimer: NodeJS.Timeout | null = null;
@@ -310,13 +312,25 @@ export class PeripheralsService {
     void tick();
   }
 
-  /** Starts a pass over the queue unless one is running. */
+  /**
+   * Starts a pass over the queue, or, while one runs, asks for another right after it: the running
+   * pass has already read its list of pending jobs, so a job queued meanwhile (two sales ending
+   * together, a reprint asked while the first copy prints) would otherwise wait for the next status
+   * check.
+   */
   private kick(): void {
-    if (this.flushing || this.stopped) return;
+    if (this.stopped) return;
+    if (this.flushing) {
+      this.kickAgain = true;
+      return;
+    }
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.kickAgain = false;
     this.flushing = this.flush().finally(() => {
       this.flushing = null;
+      // Not after a pass the printer blocked: its retry timer is set and keeps the back-off.
+      if (this.kickAgain && !this.retryTimer) this.kick();
     });
   }
 
