@@ -6,69 +6,17 @@
  * as succeeded on the strength of a refund of another amount: the owner would be told 5 yuan went
  * back to the customer when 1 fen did.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHub, startHub } from '../../core/hub/hub-server.ts';
+import { describe, expect, it } from 'vitest';
 import { SignedRefundOrderSchema } from '../../core/hub/refund-signature.ts';
 import { enrolTerminal } from '../../core/hub/terminal-tokens.ts';
 import type { Caller } from '../../core/service/api/access-policy.ts';
-import { type ServiceHarness, startServiceHarness } from '../service/service-harness.ts';
-import { HUB_KEY, HUB_PUBLIC_PEM } from './hub-keys.ts';
+import { hubAndTillForTests } from './hub-and-till.ts';
 import { eventually, getJson, postJson } from './hub-processes.ts';
-import { type PgCluster, startPgCluster } from './pg-cluster.ts';
 
 const ADMIN = 'admin-token-for-the-number-tests-1';
 const ERP: Caller = { kind: 'integrator', keyId: 'erp', permissions: ['refund'], client: 'key:erp' };
-let cluster: PgCluster;
-let hub: RunningHub;
-let till: ServiceHarness;
-
-beforeAll(async () => {
-  cluster = await startPgCluster();
-  hub = await startHub({
-    databaseUrl: await cluster.createDatabase('hub_refund_number'),
-    adminToken: ADMIN,
-    host: '127.0.0.1',
-    port: 0,
-    poolMax: 4,
-    configKey: HUB_KEY,
-  });
-  const token = await enrolTerminal(hub.pool, 'T8', Date.now());
-  till = await startServiceHarness({
-    config: {
-      terminal_id: 'T8',
-      hub: { url: hub.url, token, config_public_key: HUB_PUBLIC_PEM, heartbeat_ms: 1000 },
-    },
-  });
-});
-afterAll(async () => {
-  await till?.close();
-  await hub?.close();
-  await cluster?.stop();
-});
-
-async function sell(orderNo: string, fen: number): Promise<void> {
-  const code = await till.walletCode('wxpay', 'instant');
-  const paid = await till.call('createPayment', {
-    data: { out_trade_no: orderNo, total_fee: fen, subject: 'tea', auth_code: code },
-  });
-  expect(paid.body).toMatchObject({ code: 0, attempt: { phase: 'paid' } });
-  await eventually(`${orderNo} at the hub`, async () => {
-    const { body } = await getJson(`${hub.url}/api/orders?terminal=T8`, ADMIN);
-    return body.orders.some(
-      (o: { order_no: string; status: number }) => o.order_no === orderNo && o.status === 1,
-    )
-      ? true
-      : undefined;
-  });
-}
-
-const ask = (body: Record<string, unknown>) =>
-  postJson(`${hub.url}/api/refunds`, { terminal_id: 'T8', requested_by: 'owner', ...body }, ADMIN);
-
-async function request(outRefundNo: string): Promise<{ state: string; detail: string | null } | undefined> {
-  const { body } = await getJson(`${hub.url}/api/refunds`, ADMIN);
-  return body.refunds.find((r: { out_refund_no: string }) => r.out_refund_no === outRefundNo);
-}
+const store = hubAndTillForTests({ database: 'hub_refund_number', terminalId: 'T8', adminToken: ADMIN });
+const { sell, ask, request } = store;
 
 describe('a store refund whose number the till already used for another refund', () => {
   it('is refused by the till, never closed as succeeded, and refunds nothing more', async () => {
@@ -82,14 +30,14 @@ describe('a store refund whose number the till already used for another refund',
       (await request(first.body.refund.out_refund_no))?.state === 'succeeded' ? true : undefined,
     );
     const taken = `HN1H${n + 1}`;
-    const local = await till.service.invoke(ERP, 'refund', {
+    const local = await store.till.service.invoke(ERP, 'refund', {
       out_trade_no: 'HN1',
       out_refund_no: taken,
       refund_fee: 1,
     });
     expect(local).toMatchObject({ ok: true, value: { status: 'succeeded', refund_fee: 1 } });
     await eventually('the 1 fen refund at the hub', async () => {
-      const { body } = await getJson(`${hub.url}/api/orders?terminal=T8`, ADMIN);
+      const { body } = await getJson(`${store.hub.url}/api/orders?terminal=T8`, ADMIN);
       const order = body.orders.find((o: { order_no: string }) => o.order_no === 'HN1');
       return order?.refunded_fee === 1 ? true : undefined;
     });
@@ -98,7 +46,7 @@ describe('a store refund whose number the till already used for another refund',
     expect(second.status).toBe(200);
     expect(second.body.refund.out_refund_no).toBe(taken);
     // Another refund at the till afterwards: its change reaches the hub and settles requests.
-    const other = await till.service.invoke(ERP, 'refund', { out_trade_no: 'HN0', refund_fee: 10 });
+    const other = await store.till.service.invoke(ERP, 'refund', { out_trade_no: 'HN0', refund_fee: 10 });
     expect(other).toMatchObject({ ok: true });
 
     const closed = await eventually('the request closed', async () => {
@@ -106,7 +54,7 @@ describe('a store refund whose number the till already used for another refund',
       return state && state.state !== 'requested' ? state : undefined;
     });
     expect(closed).toMatchObject({ state: 'refused', detail: 'out_refund_no_reused' });
-    const after = await till.call('queryRefund', { out_trade_no: 'HN1' });
+    const after = await store.till.call('queryRefund', { out_trade_no: 'HN1' });
     expect(after.body.refunded_fee).toBe(1);
   });
 });
@@ -119,10 +67,10 @@ describe("a till's refusal of a signed request's number", () => {
     expect(longest).toHaveLength(128);
     expect(SignedRefundOrderSchema.shape.out_refund_no.safeParse(longest).success).toBe(true);
     expect(SignedRefundOrderSchema.shape.out_refund_no.safeParse(`${longest}9`).success).toBe(false);
-    const token = await enrolTerminal(hub.pool, 'T9', Date.now());
+    const token = await enrolTerminal(store.hub.pool, 'T9', Date.now());
     const refuse = (outRefundNo: string) =>
       postJson(
-        `${hub.url}/api/terminal/refund-refusal`,
+        `${store.hub.url}/api/terminal/refund-refusal`,
         { out_refund_no: outRefundNo, code: 'validation_failed' },
         token,
       );

@@ -5,66 +5,14 @@
  * however often the request is repeated or redelivered; the hub refuses more than is left, and the
  * till refuses what it cannot do (a refund already made at the till), closing the request.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningHub, startHub } from '../../core/hub/hub-server.ts';
-import { enrolTerminal } from '../../core/hub/terminal-tokens.ts';
-import { type ServiceHarness, startServiceHarness } from '../service/service-harness.ts';
-import { HUB_KEY, HUB_PUBLIC_PEM } from './hub-keys.ts';
-import { eventually, getJson, postJson } from './hub-processes.ts';
-import { type PgCluster, startPgCluster } from './pg-cluster.ts';
+import { describe, expect, it } from 'vitest';
+import { hubAndTillForTests } from './hub-and-till.ts';
+import { eventually, getJson } from './hub-processes.ts';
 
 const ADMIN = 'admin-token-for-the-refund-tests-1';
-let cluster: PgCluster;
-let hub: RunningHub;
-let till: ServiceHarness;
-
-beforeAll(async () => {
-  cluster = await startPgCluster();
-  hub = await startHub({
-    databaseUrl: await cluster.createDatabase('hub_refund'),
-    adminToken: ADMIN,
-    host: '127.0.0.1',
-    port: 0,
-    poolMax: 4,
-    configKey: HUB_KEY,
-  });
-  const token = await enrolTerminal(hub.pool, 'T7', Date.now());
-  till = await startServiceHarness({
-    config: {
-      terminal_id: 'T7',
-      hub: { url: hub.url, token, config_public_key: HUB_PUBLIC_PEM, heartbeat_ms: 1000 },
-    },
-  });
-});
-afterAll(async () => {
-  await till?.close();
-  await hub?.close();
-  await cluster?.stop();
-});
-
-async function sell(orderNo: string, fen: number): Promise<void> {
-  const code = await till.walletCode('wxpay', 'instant');
-  const paid = await till.call('createPayment', {
-    data: { out_trade_no: orderNo, total_fee: fen, subject: 'tea', auth_code: code },
-  });
-  expect(paid.body).toMatchObject({ code: 0, attempt: { phase: 'paid' } });
-  await eventually(`${orderNo} at the hub`, async () => {
-    const { body } = await getJson(`${hub.url}/api/orders?terminal=T7`, ADMIN);
-    return body.orders.some(
-      (o: { order_no: string; status: number }) => o.order_no === orderNo && o.status === 1,
-    )
-      ? true
-      : undefined;
-  });
-}
-
-const ask = (body: Record<string, unknown>) =>
-  postJson(`${hub.url}/api/refunds`, { terminal_id: 'T7', requested_by: 'owner', ...body }, ADMIN);
-
-async function requestState(outRefundNo: string): Promise<string | undefined> {
-  const { body } = await getJson(`${hub.url}/api/refunds`, ADMIN);
-  return body.refunds.find((r: { out_refund_no: string }) => r.out_refund_no === outRefundNo)?.state;
-}
+const store = hubAndTillForTests({ database: 'hub_refund', terminalId: 'T7', adminToken: ADMIN });
+const { sell, ask } = store;
+const requestState = async (outRefundNo: string) => (await store.request(outRefundNo))?.state;
 
 describe('refunds started at the hub', () => {
   it('refund once at the till that sold the order, however often the owner asks', async () => {
@@ -93,25 +41,25 @@ describe('refunds started at the hub', () => {
     await eventually('refund succeeded', async () =>
       (await requestState(outRefundNo)) === 'succeeded' ? true : undefined,
     );
-    const local = await till.call('queryRefund', { out_trade_no: 'HR1' });
+    const local = await store.till.call('queryRefund', { out_trade_no: 'HR1' });
     expect(local.body.refunds.map((r: { out_refund_no: string }) => r.out_refund_no)).toEqual([outRefundNo]);
     expect(local.body.refunded_fee).toBe(400);
     // The hub keeps asking nothing more, and its copy of the order shows the refund.
     await eventually('order refunded at the hub', async () => {
-      const { body } = await getJson(`${hub.url}/api/orders?terminal=T7`, ADMIN);
+      const { body } = await getJson(`${store.hub.url}/api/orders?terminal=T7`, ADMIN);
       const order = body.orders.find((o: { order_no: string }) => o.order_no === 'HR1');
       return order?.refunded_fee === 400 && order.status === 2 ? true : undefined;
     });
-    const later = await till.call('queryRefund', { out_trade_no: 'HR1' });
+    const later = await store.till.call('queryRefund', { out_trade_no: 'HR1' });
     expect(later.body.refunds).toHaveLength(1);
   });
 
   it('is refused by the till when it cannot make it (a cash sale), and the request closes with the reason', async () => {
-    const cash = await till.call('recordCashSale', { total_fee: 800 });
+    const cash = await store.till.call('recordCashSale', { total_fee: 800 });
     expect(cash.body.ok).toBe(true);
     const orderNo = cash.body.value.out_trade_no as string;
     await eventually('cash sale at the hub', async () => {
-      const { body } = await getJson(`${hub.url}/api/orders?terminal=T7&wallet=cash`, ADMIN);
+      const { body } = await getJson(`${store.hub.url}/api/orders?terminal=T7&wallet=cash`, ADMIN);
       return body.orders.some((o: { order_no: string }) => o.order_no === orderNo) ? true : undefined;
     });
     const asked = await ask({ request_id: 'owner-req-0003', order_no: orderNo, refund_fee: 300 });
@@ -120,13 +68,13 @@ describe('refunds started at the hub', () => {
     await eventually('request refused', async () =>
       (await requestState(outRefundNo)) === 'refused' ? true : undefined,
     );
-    const { body } = await getJson(`${hub.url}/api/refunds`, ADMIN);
+    const { body } = await getJson(`${store.hub.url}/api/refunds`, ADMIN);
     expect(
       body.refunds.find((r: { out_refund_no: string }) => r.out_refund_no === outRefundNo),
     ).toMatchObject({
       detail: 'cash_refund',
     });
-    const local = await till.call('queryRefund', { out_trade_no: orderNo });
+    const local = await store.till.call('queryRefund', { out_trade_no: orderNo });
     expect(local.body).toMatchObject({ code: 0, refunds: [], refunded_fee: 0, status: 1 });
   });
 });
