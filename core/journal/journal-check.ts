@@ -86,8 +86,12 @@ export function checkJournalApart(path: string, signal?: AbortSignal): Promise<A
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         if (out.length < 64 * 1024) out += chunk;
       });
-      child.once('error', () => resolve(null));
-      child.once('close', (code) => resolve(code === 0 ? verdictOf(out) : null));
+      // Aborted (or killed), the child has not necessarily exited yet when 'error' fires: wait for
+      // 'close', unless it never started.
+      child.once('error', () => {
+        if (child.pid === undefined) resolve(null);
+      });
+      child.once('close', (code) => resolve(code === 0 && !signal?.aborted ? verdictOf(out) : null));
     } catch {
       resolve(null);
     }

@@ -13,8 +13,9 @@
  * - A check that could not run (no child process: Electron; a spawn failure) is logged and changes
  *   nothing; the clean-close record then carries the older check's time forward, and once that is
  *   TRUST_FOR_MS old the next start checks before it opens the journal.
- * At a clean stop, once the journal has closed, the record is written if the journal had no fault,
- * with the time it last passed a check.
+ * At a clean stop the running check is ended first (a reader's snapshot would keep the close from
+ * checkpointing the whole WAL); once the journal has closed, the record is written if the journal had
+ * no fault, with the time it last passed a check.
  */
 import { join } from 'node:path';
 import { JOURNAL_FILE } from '../journal/journal-backups.ts';
@@ -45,7 +46,12 @@ export interface JournalWatch {
   checkedAt(): number | null;
   /** The check running now or last started (tests wait for it). */
   lastCheck(): Promise<void>;
-  /** Ends the timer and a running check, then writes the clean-close record: call after journal.close(). */
+  /**
+   * Ends the timer and the running check, if any, and resolves once its process has exited: call
+   * before journal.close(), so that no reader holds a snapshot while the close checkpoints the WAL.
+   */
+  stop(): Promise<void>;
+  /** Writes the clean-close record (false when it may not): call after journal.close(). */
   closed(): boolean;
 }
 
@@ -91,11 +97,14 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
   return {
     checkedAt: () => checkedAt,
     lastCheck: () => last,
-    closed() {
+    async stop() {
       stopped = true;
       clearInterval(timer);
       ending.abort();
-      if (journal.health().fault || checkedAt === null) return false;
+      await running;
+    },
+    closed() {
+      if (!stopped || journal.health().fault || checkedAt === null) return false;
       return writeCleanClose(dataDir, checkedAt, now());
     },
   };

@@ -373,6 +373,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       await backups.stop();
       await reconciliation.stop();
       notifyLogger.flush();
+      await journalWatch.stop();
       journal.close();
       journalWatch.closed();
       await ownSandbox?.close();

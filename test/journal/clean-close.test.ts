@@ -12,6 +12,7 @@ import {
   existsSync,
   readFileSync,
   renameSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -150,6 +151,18 @@ describe('the service and the record', () => {
     service = undefined;
     // The check of this run is the one the new record carries.
     expect(trustedCleanClose(dir)).toBeGreaterThan(checkedAt!);
+  });
+
+  it('a stop while the check apart still runs ends it, closes the journal whole and vouches again', async () => {
+    const dir = closedDataDir();
+    const checkedAt = Date.now() - 3600_000;
+    writeCleanClose(dir, checkedAt);
+    service = await start(dir);
+    await service.stop(); // at once: the child check is still starting
+    service = undefined;
+    expect(statSync(join(dir, 'journal.sqlite-wal'), { throwIfNoEntry: false })?.size ?? 0).toBe(0);
+    // The older check is carried forward when this run's did not finish.
+    expect(trustedCleanClose(dir)).toBeGreaterThanOrEqual(checkedAt);
   });
 
   it('a start the record vouched for finds damage the record could not see: charges stop, the log says which backup', async () => {
