@@ -29,6 +29,7 @@
  */
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { JOURNAL_FILE } from './journal-backups.ts';
 import { trustedCleanClose } from './journal-clean-close.ts';
@@ -72,9 +73,14 @@ try {
 /**
  * Runs the full check of the journal at `path` in a child process and resolves with what it found
  * (never rejects). A page SQLite cannot read is a problem found, like any line quick_check prints.
- * `signal` ends it (a stopping service does not wait for it): the answer is then null.
+ * `signal` ends it (a stopping service does not wait for it): the answer is then null. `background`
+ * runs it at the lowest CPU priority (nice 19).
  */
-export function checkJournalApart(path: string, signal?: AbortSignal): Promise<ApartCheck> {
+export function checkJournalApart(
+  path: string,
+  options: { readonly signal?: AbortSignal; readonly background?: boolean } = {},
+): Promise<ApartCheck> {
+  const { signal } = options;
   if (process.versions.electron !== undefined) return Promise.resolve(null);
   return new Promise((resolve) => {
     try {
@@ -86,6 +92,9 @@ export function checkJournalApart(path: string, signal?: AbortSignal): Promise<A
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         if (out.length < 64 * 1024) out += chunk;
       });
+      // A check while the service runs is background work: the lowest CPU priority, so that the
+      // till's own work and the programs talking to it go first (a 2-core board has no core to spare).
+      if (options.background && child.pid !== undefined) lowestPriority(child.pid);
       // Aborted (or killed), the child has not necessarily exited yet when 'error' fires: wait for
       // 'close', unless it never started.
       child.once('error', () => {
@@ -96,6 +105,14 @@ export function checkJournalApart(path: string, signal?: AbortSignal): Promise<A
       resolve(null);
     }
   });
+}
+
+function lowestPriority(pid: number): void {
+  try {
+    setPriority(pid, 19);
+  } catch {
+    // Not allowed here (or not supported): it runs at normal priority, which is only slower for others.
+  }
 }
 
 function verdictOf(out: string): ApartCheck {

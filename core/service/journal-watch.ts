@@ -69,7 +69,7 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
   const check = (why: string) => {
     if (running || stopped || journal.health().fault) return;
     const started = now();
-    running = checkJournalApart(path, ending.signal).then((found) => {
+    running = checkJournalApart(path, { signal: ending.signal, background: true }).then((found) => {
       running = null;
       if (stopped) return;
       if (found === null) {
