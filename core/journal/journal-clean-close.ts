@@ -92,6 +92,21 @@ function syncDir(dir: string): void {
 }
 
 /**
+ * Linux stamps file times from a coarse clock (one scheduler tick, up to 10 ms), so a write in the
+ * same tick as the journal's last change would leave the times the record holds. Waiting until that
+ * tick is over before the record is written closes the gap: any later write gets later times.
+ */
+const FILE_CLOCK_TICK_MS = 25;
+
+/** Resolves once the coarse clock that stamped the journal's last change has moved on (see above). */
+export async function pastLastChangeTick(dataDir: string): Promise<void> {
+  const ctimeMs = statSync(join(dataDir, JOURNAL_FILE), { throwIfNoEntry: false })?.ctimeMs;
+  if (ctimeMs === undefined) return;
+  const wait = Math.min(FILE_CLOCK_TICK_MS, ctimeMs + FILE_CLOCK_TICK_MS - Date.now());
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}
+
+/**
  * Writes the record after a clean stop (the journal already closed). `checkedAt` is when the
  * journal last passed a full check. Written to a temporary file, flushed and renamed, so a power
  * cut leaves either no record or a whole one. Returns false (writing nothing) when the journal's

@@ -20,7 +20,7 @@
 import { join } from 'node:path';
 import { JOURNAL_FILE } from '../journal/journal-backups.ts';
 import { checkJournalApart, type StartCheck } from '../journal/journal-check.ts';
-import { writeCleanClose } from '../journal/journal-clean-close.ts';
+import { pastLastChangeTick, writeCleanClose } from '../journal/journal-clean-close.ts';
 import { restoreAdvice } from '../journal/open-journal.ts';
 import type { SqliteJournal } from '../journal/sqlite-journal.ts';
 import type { ServiceLogger } from './file-logger.ts';
@@ -52,7 +52,7 @@ export interface JournalWatch {
    */
   stop(): Promise<void>;
   /** Writes the clean-close record (false when it may not): call after journal.close(). */
-  closed(): boolean;
+  closed(): Promise<boolean>;
 }
 
 export function watchJournal(options: JournalWatchOptions): JournalWatch {
@@ -103,8 +103,9 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
       ending.abort();
       await running;
     },
-    closed() {
+    async closed() {
       if (!stopped || journal.health().fault || checkedAt === null) return false;
+      await pastLastChangeTick(dataDir);
       return writeCleanClose(dataDir, checkedAt, now());
     },
   };

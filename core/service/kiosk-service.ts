@@ -375,7 +375,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       notifyLogger.flush();
       await journalWatch.stop();
       journal.close();
-      journalWatch.closed();
+      await journalWatch.closed();
       await ownSandbox?.close();
       logger.info('service stopped');
     },

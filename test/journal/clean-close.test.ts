@@ -21,6 +21,7 @@ import { startJournalCheck } from '../../core/journal/journal-check.ts';
 import {
   CLEAN_CLOSE_FILE,
   consumeCleanClose,
+  pastLastChangeTick,
   TRUST_FOR_MS,
   trustedCleanClose,
   writeCleanClose,
@@ -102,6 +103,15 @@ describe('the clean-close record', () => {
     expect(trustedCleanClose(dir, now)).toBe(checkedAt);
     writeFileSync(`${path}-wal`, Buffer.alloc(32, 1)); // frames a writer never checkpointed
     expect(trustedCleanClose(dir, now)).toBeNull();
+  });
+
+  it('is written only once the coarse clock that stamped the journal’s last change has moved on', async () => {
+    const dir = closedDataDir();
+    chmodSync(join(dir, 'journal.sqlite'), 0o600); // a change now
+    const { ctimeMs } = statSync(join(dir, 'journal.sqlite'));
+    await pastLastChangeTick(dir);
+    // A write from here on is stamped later than the times the record will hold.
+    expect(Date.now()).toBeGreaterThanOrEqual(ctimeMs + 10);
   });
 
   it('does not vouch with a check older than TRUST_FOR_MS or from a clock set back since', () => {
