@@ -59,18 +59,28 @@ export class FaultWatch {
     } catch (error) {
       const sqlite = storageFaultOf(error);
       if (!sqlite) throw error;
-      if (!this.fault) {
-        this.fault = {
-          code: 'journal_unavailable',
-          sqlite,
-          message: `the journal could not be written or read (${sqlite}): new charges are stopped`,
-          at: Date.now(),
-          error,
-        };
-        for (const listener of this.listeners) listener(this.fault);
-      }
-      throw new JournalError('journal_unavailable', this.fault.message, { sqlite }, { cause: error });
+      this.raise(
+        sqlite,
+        `the journal could not be written or read (${sqlite}): new charges are stopped`,
+        error,
+      );
+      throw new JournalError('journal_unavailable', this.fault!.message, { sqlite }, { cause: error });
     }
+  }
+
+  /**
+   * A fault found outside the journal's own operations: the full integrity check the running
+   * service runs apart (core/service/journal-watch.ts) found damage, which SQLite reports only when
+   * a damaged page is read. Same consequences as a fault seen in a write.
+   */
+  report(sqlite: string, message: string, error: unknown): void {
+    this.raise(sqlite, message, error);
+  }
+
+  private raise(sqlite: string, message: string, error: unknown): void {
+    if (this.fault) return;
+    this.fault = { code: 'journal_unavailable', sqlite, message, at: Date.now(), error };
+    for (const listener of this.listeners) listener(this.fault);
   }
 
   /** Before a new charge's intent: with a faulty journal its outcome could not be recorded, so no charge. */

@@ -22,6 +22,8 @@ import {
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { byAgeAt, JOURNAL_FILE, listBackups } from './journal-backups.ts';
+import type { StartCheck } from './journal-check.ts';
+import { CLEAN_CLOSE_FILE, consumeCleanClose } from './journal-clean-close.ts';
 import { JournalError } from './journal-errors.ts';
 import { storageFaultOf } from './journal-health.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
@@ -104,15 +106,16 @@ export function openJournal(dataDir: string, options: OpenJournalOptions = {}): 
 
 /**
  * openJournal for the service's start: `check` is startJournalCheck(dataDir) (journal-check.ts),
- * started earlier so that it ran while the service loaded. Once it passed, the journal opens
- * without checking again; if it did not, openJournal's own check runs and refuses as always.
+ * started earlier so that it ran while the service loaded. Once it passed, or a clean-close record
+ * vouched for the file (journal-clean-close.ts), the journal opens without checking first; otherwise
+ * openJournal's own check runs and refuses as always.
  */
 export async function openCheckedJournal(
   dataDir: string,
-  check: Promise<boolean>,
+  check: Promise<StartCheck>,
   options: OpenJournalOptions = {},
 ): Promise<SqliteJournal> {
-  return open(dataDir, options, await check);
+  return open(dataDir, options, (await check).verdict !== 'none');
 }
 
 function open(dataDir: string, options: OpenJournalOptions, checkPassed: boolean): SqliteJournal {
@@ -175,6 +178,16 @@ function open(dataDir: string, options: OpenJournalOptions, checkPassed: boolean
         'journal_damaged',
         `${path} is not a SQLite database (its first bytes are not the SQLite header)`,
       );
+  }
+
+  try {
+    // Whatever vouched for this start, a run that crashes from here on must be checked next time.
+    consumeCleanClose(dataDir);
+  } catch (error) {
+    throw inaccessible(
+      `${join(dataDir, CLEAN_CLOSE_FILE)} cannot be deleted (${(error as Error).message})`,
+      error,
+    );
   }
 
   let journal: SqliteJournal;

@@ -109,6 +109,15 @@ export class SqliteJournal implements Journal {
     return this.faults.onFault(listener);
   }
 
+  /** Damage found by the integrity check run apart (core/service/journal-watch.ts): new charges stop. */
+  reportDamage(problems: readonly string[]): void {
+    this.faults.report(
+      'SQLITE_CORRUPT',
+      `the journal's integrity check found damage (${problems.join('; ')}): new charges are stopped`,
+      new Error(problems.join('; ')),
+    );
+  }
+
   private guard<T>(work: () => T): T {
     return this.faults.guard(work);
   }

@@ -12,7 +12,7 @@ import type { WedgeFeed } from '../common/wedge/wedge-feed.ts';
 import { CheckoutEngine } from '../engine/checkout-engine.ts';
 import type { EngineLogger } from '../engine/engine-deps.ts';
 import { startBackupSchedule } from '../journal/journal-backups.ts';
-import { startJournalCheck } from '../journal/journal-check.ts';
+import { type StartCheck, startJournalCheck } from '../journal/journal-check.ts';
 import { openCheckedJournal } from '../journal/open-journal.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import type { OperationInvoker } from './api/operation-invoker.ts';
@@ -25,6 +25,7 @@ import { createFileLogger, rateLimited } from './file-logger.ts';
 import { type HubLink, startHubLink } from './hub-link.ts';
 import { claimOutboxTerminal } from './hub-outbox-terminal.ts';
 import { liveStoreConfig, readKeptStoreConfig, storeConfigKey, withStoreConfig } from './hub-store-config.ts';
+import { watchJournal } from './journal-watch.ts';
 import { assembleKioskApi } from './kiosk-api.ts';
 import { withCommandLineHub } from './kiosk-command-line-hub.ts';
 import { createKioskQrDisplay } from './kiosk-qr-display.ts';
@@ -58,7 +59,9 @@ export interface KioskServiceOptions {
   /** The store hub to forward to (`scanpay serve --hub URL --hub-token T`): overrides config `hub`. */
   readonly hub?: { readonly url: string; readonly token: string };
   /** startJournalCheck(dataDir), when the caller started it earlier (`scanpay serve`, before loading this module). */
-  readonly journalCheck?: Promise<boolean>;
+  readonly journalCheck?: Promise<StartCheck>;
+  /** How often the running service checks its journal in full (default CHECK_EVERY_MS, a day; tests shorten it). */
+  readonly journalCheckEveryMs?: number;
 }
 
 export interface KioskService {
@@ -128,6 +131,15 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     throw error;
   });
 
+  const journalWatch = watchJournal({
+    dataDir,
+    backupDir,
+    journal,
+    start: await journalCheck,
+    openedAt: Date.now(),
+    logger,
+    ...(options.journalCheckEveryMs ? { everyMs: options.journalCheckEveryMs } : {}),
+  });
   const health = new ProviderHealth(clock);
   const merchants = buildMerchants(config, sandbox, clock, (pid, gateway) => health.track(pid, gateway));
   journal.onFault((fault) => {
@@ -361,7 +373,9 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       await backups.stop();
       await reconciliation.stop();
       notifyLogger.flush();
+      await journalWatch.stop();
       journal.close();
+      await journalWatch.closed();
       await ownSandbox?.close();
       logger.info('service stopped');
     },

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHECK_APART_BYTES, startJournalCheck } from '../../core/journal/journal-check.ts';
+import { CHECK_APART_BYTES, type StartCheck, startJournalCheck } from '../../core/journal/journal-check.ts';
 import { JournalError } from '../../core/journal/journal-errors.ts';
 import { JOURNAL_MARKER, openCheckedJournal, openJournal } from '../../core/journal/open-journal.ts';
 import {
@@ -54,7 +54,7 @@ describe('the integrity check in a child process', () => {
   it('passes a sound journal, which then opens with its open attempts', async () => {
     const dir = usedDataDir();
     const check = startJournalCheck(dir, APART);
-    await expect(check).resolves.toBe(true);
+    await expect(check).resolves.toMatchObject({ verdict: 'passed' });
     const journal = await openCheckedJournal(dir, check);
     expect(journal.unresolvedAttempts().map((a) => a.orderNo)).toEqual(['FIX-REVERSE', 'FIX-PAYING']);
     journal.close();
@@ -63,13 +63,13 @@ describe('the integrity check in a child process', () => {
   it('leaves a journal smaller than CHECK_APART_BYTES to the inline check', async () => {
     const dir = usedDataDir();
     expect(statSync(join(dir, 'journal.sqlite')).size).toBeLessThan(CHECK_APART_BYTES);
-    await expect(startJournalCheck(dir)).resolves.toBe(false);
+    await expect(startJournalCheck(dir)).resolves.toEqual({ verdict: 'none' });
   });
 
   it('does not pass where there is no journal yet, and a new data dir still gets one', async () => {
     const dir = scratchDir();
     const check = startJournalCheck(dir, APART);
-    await expect(check).resolves.toBe(false);
+    await expect(check).resolves.toEqual({ verdict: 'none' });
     (await openCheckedJournal(dir, check)).close();
     expect(existsSync(join(dir, JOURNAL_MARKER))).toBe(true);
   });
@@ -79,7 +79,7 @@ describe('the integrity check in a child process', () => {
     corrupt(dir, 'orders', 8, 4);
     const before = readFileSync(join(dir, 'journal.sqlite'));
     const check = startJournalCheck(dir, APART);
-    await expect(check).resolves.toBe(false);
+    await expect(check).resolves.toEqual({ verdict: 'none' });
     const error = await refusalOf(openCheckedJournal(dir, check));
     expect(error.code).toBe('journal_damaged');
     expect(error.message).toMatch(/is damaged \(quick_check: .*out of range/);
@@ -91,7 +91,7 @@ describe('the integrity check in a child process', () => {
     const dir = usedDataDir();
     corrupt(dir, 'attempts', 0, 4096);
     const check = startJournalCheck(dir, APART);
-    await expect(check).resolves.toBe(false);
+    await expect(check).resolves.toEqual({ verdict: 'none' });
     const error = await refusalOf(openCheckedJournal(dir, check));
     expect(error.code).toBe('journal_damaged');
     expect(error.message).toMatch(/is damaged \(database disk image is malformed\)/);
@@ -99,15 +99,15 @@ describe('the integrity check in a child process', () => {
 
   it('opens nothing and writes nothing before the check has answered', async () => {
     const dir = scratchDir();
-    let answer: (passed: boolean) => void = () => undefined;
-    const check = new Promise<boolean>((resolve) => {
+    let answer: (verdict: StartCheck) => void = () => undefined;
+    const check = new Promise<StartCheck>((resolve) => {
       answer = resolve;
     });
     const opening = openCheckedJournal(dir, check);
     await new Promise((resolve) => setImmediate(resolve));
     expect(existsSync(join(dir, 'journal.sqlite'))).toBe(false);
     expect(existsSync(join(dir, JOURNAL_MARKER))).toBe(false);
-    answer(false);
+    answer({ verdict: 'none' });
     (await opening).close();
     expect(existsSync(join(dir, JOURNAL_MARKER))).toBe(true);
   });

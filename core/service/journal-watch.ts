@@ -1,0 +1,112 @@
+/**
+ * The journal's full integrity check while the service runs, and the clean-close record at its stop
+ * (core/journal/journal-clean-close.ts).
+ *
+ * - After a start the clean-close record vouched for (`trusted`), the check runs at once, apart in a
+ *   child process (core/journal/journal-check.ts): the record proves that nothing rewrote the file
+ *   since the last check, not that its medium kept every bit.
+ * - Every CHECK_EVERY_MS while running, the same: a till that runs for weeks is checked as often as
+ *   one restarted every morning, and before this a running till was never checked at all.
+ * - Damage found makes the journal unhealthy (SqliteJournal.reportDamage): ready:false, the fault on
+ *   the status bar, no new charge, as a storage fault seen in a write does; the log says which backup
+ *   to restore. Attempts already under way keep being resolved.
+ * - A check that could not run (no child process: Electron; a spawn failure) is logged and changes
+ *   nothing; the clean-close record then carries the older check's time forward, and once that is
+ *   TRUST_FOR_MS old the next start checks before it opens the journal.
+ * At a clean stop the running check is ended first (a reader's snapshot would keep the close from
+ * checkpointing the whole WAL); once the journal has closed, the record is written if the journal had
+ * no fault, with the time it last passed a check.
+ */
+import { join } from 'node:path';
+import { JOURNAL_FILE } from '../journal/journal-backups.ts';
+import { checkJournalApart, type StartCheck } from '../journal/journal-check.ts';
+import { pastLastChangeTick, writeCleanClose } from '../journal/journal-clean-close.ts';
+import { restoreAdvice } from '../journal/open-journal.ts';
+import type { SqliteJournal } from '../journal/sqlite-journal.ts';
+import type { ServiceLogger } from './file-logger.ts';
+
+/** How often the running service checks its journal in full. */
+export const CHECK_EVERY_MS = 24 * 3600_000;
+
+export interface JournalWatchOptions {
+  readonly dataDir: string;
+  readonly backupDir: string;
+  readonly journal: SqliteJournal;
+  /** How the start opened the journal (startJournalCheck's answer). */
+  readonly start: StartCheck;
+  /** When the journal opened: the time of openJournal's own check when the start left it that one. */
+  readonly openedAt: number;
+  readonly logger: ServiceLogger;
+  readonly now?: () => number;
+  readonly everyMs?: number;
+}
+
+export interface JournalWatch {
+  /** When the journal last passed a full check, if ever (this run or the one the record vouched for). */
+  checkedAt(): number | null;
+  /** The check running now or last started (tests wait for it). */
+  lastCheck(): Promise<void>;
+  /**
+   * Ends the timer and the running check, if any, and resolves once its process has exited: call
+   * before journal.close(), so that no reader holds a snapshot while the close checkpoints the WAL.
+   */
+  stop(): Promise<void>;
+  /** Writes the clean-close record (false when it may not): call after journal.close(). */
+  closed(): Promise<boolean>;
+}
+
+export function watchJournal(options: JournalWatchOptions): JournalWatch {
+  const { dataDir, journal, logger } = options;
+  const now = options.now ?? Date.now;
+  const path = join(dataDir, JOURNAL_FILE);
+  let checkedAt: number | null =
+    options.start.verdict === 'none' ? options.openedAt : options.start.checkedAt;
+  let running: Promise<void> | null = null;
+  let last: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const ending = new AbortController();
+
+  const check = (why: string) => {
+    if (running || stopped || journal.health().fault) return;
+    const started = now();
+    running = checkJournalApart(path, { signal: ending.signal, background: true }).then((found) => {
+      running = null;
+      if (stopped) return;
+      if (found === null) {
+        logger.warn('journal check could not run', { why });
+        return;
+      }
+      if (found.ok) {
+        checkedAt = started;
+        logger.info('journal check passed', { why, ms: now() - started });
+        return;
+      }
+      journal.reportDamage(found.problems);
+      logger.error(`journal check found damage: ${restoreAdvice(dataDir, options.backupDir)}`, {
+        why,
+        problems: found.problems,
+      });
+    });
+    last = running;
+  };
+
+  if (options.start.verdict === 'trusted') check('the start trusted the clean-close record');
+  const timer = setInterval(() => check('daily'), options.everyMs ?? CHECK_EVERY_MS);
+  timer.unref();
+
+  return {
+    checkedAt: () => checkedAt,
+    lastCheck: () => last,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      ending.abort();
+      await running;
+    },
+    async closed() {
+      if (!stopped || journal.health().fault || checkedAt === null) return false;
+      await pastLastChangeTick(dataDir);
+      return writeCleanClose(dataDir, checkedAt, now());
+    },
+  };
+}
