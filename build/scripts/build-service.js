@@ -68,17 +68,17 @@ const zodEnglishOnlyPlugin = {
 /**
  * node:http through require(), not an ESM import. An ESM import of a built-in builds a namespace of
  * all its exports, and node:http's `WebSocket`, `CloseEvent` and `MessageEvent` are getters that load
- * undici (Node's fetch, ~25 ms of loading and compiling at every start) which `serve` never uses;
- * require() returns the module without reading them. Measured in docs/benchmarks.md, "Start-up and
- * idle memory": `import { createServer } from 'node:http'` costs ~25 ms more than require('node:http')
- * in a bare Node process. The importers' code is unchanged: esbuild wraps the required module for them.
+ * undici (Node's fetch) and what it needs, which `serve` never uses; require() returns the module
+ * without reading them. docs/benchmarks.md ("Empty-data-dir start: undici off the start path") has the
+ * figures: ~40 ms in a bare process, 8–25 ms of CPU in a `serve` start. The importers' code is
+ * unchanged: esbuild wraps the required module for them.
  */
 const REQUIRED_BUILTIN = 'scanpay-required-builtin';
 const httpWithoutUndiciPlugin = {
   name: 'scanpay-http-without-undici',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^node:http$/ }, (args) =>
-      args.kind === 'import-statement' ? { path: 'node:http', namespace: REQUIRED_BUILTIN } : undefined,
+    pluginBuild.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+      args.kind === 'import-statement' ? { path: args.path, namespace: REQUIRED_BUILTIN } : undefined,
     );
     pluginBuild.onLoad({ filter: /.*/, namespace: REQUIRED_BUILTIN }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,

@@ -4,9 +4,10 @@
  * choice of sandbox at start: given, at a URL, or started in-process.
  *
  * The GET goes through node:http, not fetch: `scanpay serve` has node:http loaded already for its
- * API, while fetch would load and compile undici (~20–25 ms) on the start path for this one request
- * (issue 20, docs/benchmarks.md "Start-up and idle memory"). It is bounded (SANDBOX_ANSWER_MS), so a
- * sandbox that accepts the connection and never answers stops the start with a clear error.
+ * API, while fetch would load and compile undici on the start path for this one request (issue 20,
+ * docs/benchmarks.md "Empty-data-dir start: undici off the start path"). It is bounded
+ * (SANDBOX_ANSWER_MS), so a sandbox that accepts the connection and never answers stops the start
+ * with a clear error.
  */
 import http from 'node:http';
 import https from 'node:https';
