@@ -65,6 +65,28 @@ const zodEnglishOnlyPlugin = {
   },
 };
 
+/**
+ * node:http through require(), not an ESM import. An ESM import of a built-in builds a namespace of
+ * all its exports, and node:http's `WebSocket`, `CloseEvent` and `MessageEvent` are getters that load
+ * undici (Node's fetch) and what it needs, which `serve` never uses; require() returns the module
+ * without reading them. docs/benchmarks.md ("Empty-data-dir start: undici off the start path") has the
+ * figures: ~40 ms in a bare process, 8–25 ms of CPU in a `serve` start. The importers' code is
+ * unchanged: esbuild wraps the required module for them.
+ */
+const REQUIRED_BUILTIN = 'scanpay-required-builtin';
+const httpWithoutUndiciPlugin = {
+  name: 'scanpay-http-without-undici',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+      args.kind === 'import-statement' ? { path: args.path, namespace: REQUIRED_BUILTIN } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: REQUIRED_BUILTIN }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Where the bundle's own sources live (its other inputs are node_modules, covered by LOCK_FILES). */
 const SOURCE_FOLDERS = ['core'];
 
@@ -88,10 +110,13 @@ const result = await build({
     ].join(' '),
   },
   metafile: true,
-  plugins: [sourceUrlPlugin, zodEnglishOnlyPlugin],
+  plugins: [sourceUrlPlugin, zodEnglishOnlyPlugin, httpWithoutUndiciPlugin],
 });
 
-const sources = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith('node_modules/'));
+// The plugin's virtual modules (`scanpay-required-builtin:node:http`) are no files: not inputs.
+const sources = Object.keys(result.metafile.inputs).filter(
+  (input) => !input.startsWith('node_modules/') && !input.startsWith(`${REQUIRED_BUILTIN}:`),
+);
 // A source outside SOURCE_FOLDERS has no time from before the build: it is recorded as never
 // current (the sources run) rather than with a time that might postdate what esbuild read.
 const existingLockFiles = LOCK_FILES.filter((file) => timesBeforeBuild.has(file));

@@ -3,7 +3,8 @@
  * with esbuild, and bin/scanpay.js runs that bundle only while it is current, with Node's compile
  * cache on. The bundle is built into a temporary directory (never into the working tree's dist/).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import {
   chmodSync,
   cpSync,
@@ -16,6 +17,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { get } from 'node:http';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,6 +43,19 @@ beforeAll(() => {
 }, 120_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** GET over node:http (the test process's own fetch would not matter, but keeps this file to one client). */
+function getText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk;
+      });
+      response.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
 
 describe('the service bundle (build/scripts/build-service.js)', () => {
   it('answers a command exactly as the sources do', () => {
@@ -104,6 +119,63 @@ describe('the service bundle (build/scripts/build-service.js)', () => {
     expect(fromBundle.stdout).toMatch(/terminal_id.*expected string/i);
     expect(fromBundle.stdout).toBe(fromSources.stdout);
   });
+
+  it('starts `serve` without loading undici (fetch): node:http is required, the sandbox reached over it', async () => {
+    // An ESM import of node:http reads its WebSocket getters, which load undici (~25 ms a start);
+    // build-service.js turns it into require(), and sandbox-endpoint.ts GETs over node:http (issue 20).
+    const chunks = readdirSync(outdir).filter((name) => name.endsWith('.mjs'));
+    const text = chunks.map((name) => readFileSync(path.join(outdir, name), 'utf8')).join('\n');
+    expect(text).not.toMatch(/(?:^|\n)import\s[^;]*?from\s*"(?:node:)?http"/);
+    expect(text).toContain('__require("node:http")');
+    // At run time: a preloaded module reports, once serve is healthy, whether undici was ever loaded.
+    const probe = `data:text/javascript,${encodeURIComponent(
+      "process.on('SIGUSR2', () => process._rawDebug('undici loaded: ' + process.moduleLoadList.some((m) => m.includes('undici'))));",
+    )}`;
+    const startServe = async (extra: readonly string[]) => {
+      const dataDir = mkdtempSync(path.join(work, 'undici-'));
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          probe,
+          path.join(outdir, 'scanpay.mjs'),
+          'serve',
+          '--port',
+          '0',
+          '--data',
+          dataDir,
+          ...extra,
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_COMPILE_CACHE: '' } },
+      );
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      const [line] = (await once(child.stdout.setEncoding('utf8'), 'data')) as [string];
+      const first = JSON.parse(line.split('\n')[0]!) as { url: string; sandbox_url: string };
+      const undiciLoaded = async () => {
+        const health = await getText(`${first.url}/api/health`);
+        expect(JSON.parse(health)).toMatchObject({ ready: true });
+        child.kill('SIGUSR2');
+        for (let wait = 0; wait < 100 && !stderr.includes('undici loaded: '); wait++)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        return /undici loaded: (\w+)/.exec(stderr)?.[1];
+      };
+      return { child, first, undiciLoaded };
+    };
+    const own = await startServe([]);
+    const joined = await startServe(['--sandbox', own.first.sandbox_url]);
+    try {
+      expect(await own.undiciLoaded()).toBe('false');
+      expect(await joined.undiciLoaded()).toBe('false');
+    } finally {
+      for (const { child } of [joined, own]) {
+        child.kill('SIGTERM');
+        if (child.exitCode === null) await once(child, 'exit');
+      }
+    }
+  }, 60_000);
 
   it('leaves only Node built-ins and the native modules external', () => {
     const imported = new Set<string>();
