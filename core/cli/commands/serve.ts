@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { ScanPayError } from '../../common/errors.ts';
 import { startJournalCheck } from '../../journal/journal-check.ts';
 import { EXIT_JOURNAL_REFUSED, isJournalRefusal } from '../../journal/journal-errors.ts';
-import { plainHttpHubWarning } from '../../service/config/service-config.ts';
 import { defaultDataDir } from '../../service/data-dir.ts';
 import { type CliCommand, CliUsageError, parseArgs } from '../cli-command.ts';
 
@@ -30,11 +29,13 @@ export const command: CliCommand = {
       );
     const dataDir = flags.data ?? defaultDataDir();
     // The journal's integrity check runs in a child process while the service's modules load
-    // (core/journal/journal-check.ts): they are imported only now, for that reason.
+    // (core/journal/journal-check.ts): they are imported only now, for that reason, the config's
+    // schemas included (~30 ms of zod schema construction that would otherwise come first).
     const journalCheck = startJournalCheck(dataDir);
-    const [{ startKioskService }, { startApiServer }] = await Promise.all([
+    const [{ startKioskService }, { startApiServer }, { plainHttpHubWarning }] = await Promise.all([
       import('../../service/kiosk-service.ts'),
       import('../../service/http/api-server.ts'),
+      import('../../service/config/service-config.ts'),
     ]);
     try {
       const service = await startKioskService({
