@@ -32,15 +32,19 @@ import { statSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { JOURNAL_FILE } from './journal-backups.ts';
-import { trustedCleanClose } from './journal-clean-close.ts';
+import { journalState, trustedCleanClose } from './journal-clean-close.ts';
 
 /** Journals smaller than this are checked inline by openJournal (a few tens of ms at most). */
 export const CHECK_APART_BYTES = 32 * 1024 * 1024;
 
-/** How the start may open the journal; see the header. `checkedAt`: when it last passed a full check. */
+/**
+ * How the start may open the journal; see the header. `checkedAt`: when it last passed a full check.
+ * `state`: the file and its WAL as the verdict saw them (journalState); openJournal checks the journal
+ * itself when they are no longer so at the open (anything may have written it in between).
+ */
 export type StartCheck =
-  | { readonly verdict: 'trusted'; readonly checkedAt: number }
-  | { readonly verdict: 'passed'; readonly checkedAt: number }
+  | { readonly verdict: 'trusted'; readonly checkedAt: number; readonly state: string }
+  | { readonly verdict: 'passed'; readonly checkedAt: number; readonly state: string }
   | { readonly verdict: 'none' };
 
 /** What a check apart found: sound, the problems it listed, or nothing (it could not run). */
@@ -149,9 +153,12 @@ export async function startJournalCheck(
   const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
   if (size < (options.minBytes ?? CHECK_APART_BYTES) || size === 0) return { verdict: 'none' };
   if (process.versions.electron !== undefined) return { verdict: 'none' };
+  // Taken first: a change while the record is read or the child checks makes it differ at the open.
+  const state = journalState(dataDir);
+  if (state === null) return { verdict: 'none' };
   const trustedSince = trustedCleanClose(dataDir, now());
-  if (trustedSince !== null) return { verdict: 'trusted', checkedAt: trustedSince };
+  if (trustedSince !== null) return { verdict: 'trusted', checkedAt: trustedSince, state };
   const started = now();
   const found = await checkJournalApart(path);
-  return found?.ok ? { verdict: 'passed', checkedAt: started } : { verdict: 'none' };
+  return found?.ok ? { verdict: 'passed', checkedAt: started, state } : { verdict: 'none' };
 }

@@ -27,6 +27,7 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -72,11 +73,45 @@ function identityOf(
 }
 
 /**
+ * Where SQLite keeps the journal's WAL: beside the file the path resolves to, so beside a symbolic
+ * link's target, not beside the link (SQLite's unix VFS resolves links in database names).
+ */
+function walPathOf(path: string): string {
+  try {
+    return `${realpathSync(path)}-wal`;
+  } catch {
+    return `${path}-wal`;
+  }
+}
+
+/**
  * A WAL with frames in it means a writer did not close cleanly. An empty one is what a read-only
  * connection leaves behind (it may not delete the file): nothing in it, nothing pending.
  */
 function walPending(path: string): boolean {
-  return (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0;
+  return (statSync(walPathOf(path), { throwIfNoEntry: false })?.size ?? 0) > 0;
+}
+
+/**
+ * The journal as the operating system shows it now, file and WAL (an empty or missing WAL counts the
+ * same: a read-only check may create an empty one), as one string: the start takes it when it decides
+ * how to open the journal (journal-check.ts), and the open compares it again just before it opens, so
+ * that a file anything changed in between is checked by openJournal itself (open-journal.ts).
+ */
+export function journalState(dataDir: string): string | null {
+  const path = join(dataDir, JOURNAL_FILE);
+  try {
+    const file = identityOf(path);
+    if (!file) return null;
+    const wal = statSync(walPathOf(path), { bigint: true, throwIfNoEntry: false });
+    const walState =
+      wal && wal.size > 0n
+        ? [String(wal.ino), String(wal.size), String(wal.mtimeNs), String(wal.ctimeNs)]
+        : [];
+    return JSON.stringify({ ...file, wal: walState });
+  } catch {
+    return null;
+  }
 }
 
 function syncDir(dir: string): void {

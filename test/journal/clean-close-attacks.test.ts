@@ -1,0 +1,79 @@
+/**
+ * Ways a journal could change after the start's verdict (journal-check.ts, startJournalCheck) or
+ * after the clean-close record (journal-clean-close.ts) and still be opened unchecked: each must end
+ * in the check openJournal runs itself, which refuses a damaged journal before anything writes to it.
+ */
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startJournalCheck } from '../../core/journal/journal-check.ts';
+import {
+  pastLastChangeTick,
+  trustedCleanClose,
+  writeCleanClose,
+} from '../../core/journal/journal-clean-close.ts';
+import { openCheckedJournal, openJournal } from '../../core/journal/open-journal.ts';
+import { corruptRootPage, dataDirWithPreviousRelease, removeScratch } from './journal-files.ts';
+
+/** The fixture journals are small: the tests let the start check them apart all the same. */
+const APART = { minBytes: 1 };
+
+afterEach(() => removeScratch());
+
+/** A used data dir whose journal was opened (migrated, marker written) and closed cleanly, with its record. */
+async function vouchedDataDir(): Promise<string> {
+  const dir = dataDirWithPreviousRelease();
+  openJournal(dir).close();
+  await pastLastChangeTick(dir);
+  expect(writeCleanClose(dir, Date.now())).toBe(true);
+  return dir;
+}
+
+describe('a journal changed between the start’s verdict and the open', () => {
+  it('the record vouched, then another program wrote damage: the open checks and refuses', async () => {
+    const dir = await vouchedDataDir();
+    const verdict = await startJournalCheck(dir, APART);
+    expect(verdict).toMatchObject({ verdict: 'trusted' });
+    // While the service loads its config, something else writes the file (here: damage).
+    corruptRootPage(dir, 'attempts_code', 8, 4);
+    await expect(openCheckedJournal(dir, Promise.resolve(verdict))).rejects.toMatchObject({
+      code: 'journal_damaged',
+      message: expect.stringMatching(/quick_check/),
+    });
+  });
+
+  it('the check apart passed, then another program wrote damage: the open checks and refuses', async () => {
+    const dir = dataDirWithPreviousRelease();
+    openJournal(dir).close();
+    const verdict = await startJournalCheck(dir, APART);
+    expect(verdict).toMatchObject({ verdict: 'passed' });
+    corruptRootPage(dir, 'attempts_code', 8, 4);
+    await expect(openCheckedJournal(dir, Promise.resolve(verdict))).rejects.toMatchObject({
+      code: 'journal_damaged',
+    });
+  });
+
+  it('an unchanged journal still opens without a second check after either verdict', async () => {
+    const dir = await vouchedDataDir();
+    const verdict = await startJournalCheck(dir, APART);
+    expect(verdict).toMatchObject({ verdict: 'trusted' });
+    const journal = await openCheckedJournal(dir, Promise.resolve(verdict));
+    journal.close();
+  });
+});
+
+describe('a journal reached through a symbolic link', () => {
+  it('does not vouch while the WAL beside the link’s target holds frames (SQLite keeps it there)', async () => {
+    const dir = dataDirWithPreviousRelease();
+    mkdirSync(join(dir, 'disk'));
+    renameSync(join(dir, 'journal.sqlite'), join(dir, 'disk', 'journal.sqlite'));
+    symlinkSync(join(dir, 'disk', 'journal.sqlite'), join(dir, 'journal.sqlite'));
+    openJournal(dir).close();
+    await pastLastChangeTick(dir);
+    expect(writeCleanClose(dir, Date.now())).toBe(true);
+    expect(trustedCleanClose(dir)).not.toBeNull();
+    // A writer that did not close cleanly: its frames are in the target's WAL, not beside the link.
+    writeFileSync(join(dir, 'disk', 'journal.sqlite-wal'), Buffer.alloc(32, 1));
+    expect(trustedCleanClose(dir)).toBeNull();
+  });
+});
