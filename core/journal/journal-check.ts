@@ -47,10 +47,16 @@ export type StartCheck =
   | { readonly verdict: 'passed'; readonly checkedAt: number; readonly state: string }
   | { readonly verdict: 'none' };
 
-/** What a check apart found: sound, the problems it listed, or nothing (it could not run). */
+/**
+ * What a check apart found: sound; the problems it listed (damage); `ok: null` when SQLite answered
+ * with an error that is neither damage nor another connection's lock (the file could not be opened or
+ * read: an I/O error, a file it cannot open), so nothing is known of the journal and nothing may vouch
+ * for it; or null when the check did not run (no child process, ended by a stop, the journal busy).
+ */
 export type ApartCheck =
   | { readonly ok: true }
   | { readonly ok: false; readonly problems: readonly string[] }
+  | { readonly ok: null; readonly error: string }
   | null;
 
 /**
@@ -133,10 +139,13 @@ function verdictOf(out: string): ApartCheck {
       : { ok: false, problems: lines.filter((l) => l !== 'ok') };
   }
   const error = (parsed as { error?: unknown } | null)?.error;
+  if (typeof error !== 'string') return null;
   // SQLite's own words for a page it cannot read: damage, not a check that could not run.
-  if (typeof error === 'string' && /malformed|not a database|corrupt/i.test(error))
-    return { ok: false, problems: [error] };
-  return null;
+  if (/malformed|not a database|corrupt/i.test(error)) return { ok: false, problems: [error] };
+  // SQLITE_BUSY / SQLITE_LOCKED: another connection held the journal past the busy timeout. A busy,
+  // healthy journal: the check simply did not run.
+  if (/database (table )?is locked|busy/i.test(error)) return null;
+  return { ok: null, error };
 }
 
 /**

@@ -10,9 +10,12 @@
  * - Damage found makes the journal unhealthy (SqliteJournal.reportDamage): ready:false, the fault on
  *   the status bar, no new charge, as a storage fault seen in a write does; the log says which backup
  *   to restore. Attempts already under way keep being resolved.
- * - A check that could not run (no child process: Electron; a spawn failure) is logged and changes
- *   nothing; the clean-close record then carries the older check's time forward, and once that is
- *   TRUST_FOR_MS old the next start checks before it opens the journal.
+ * - A check that could not run (no child process: Electron; a spawn failure; the journal busy) is
+ *   logged and changes nothing; the clean-close record then carries the older check's time forward,
+ *   and once that is TRUST_FOR_MS old the next start checks before it opens the journal.
+ * - A check in which SQLite could not open or read the journal (an I/O error: not damage it can name,
+ *   so charges go on) leaves no record at the stop unless a later check passed: the next start then
+ *   checks before it opens, and refuses a journal it cannot read, as it did before the record existed.
  * At a clean stop the running check is ended first (a reader's snapshot would keep the close from
  * checkpointing the whole WAL); once the journal has closed, the record is written if the journal had
  * no fault, with the time it last passed a check.
@@ -39,6 +42,8 @@ export interface JournalWatchOptions {
   readonly logger: ServiceLogger;
   readonly now?: () => number;
   readonly everyMs?: number;
+  /** The check apart (default checkJournalApart; tests give the answers SQLite rarely gives). */
+  readonly checkApart?: typeof checkJournalApart;
 }
 
 export interface JournalWatch {
@@ -64,19 +69,31 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
   let running: Promise<void> | null = null;
   let last: Promise<void> = Promise.resolve();
   let stopped = false;
+  // The last check that ran could not read the journal (ApartCheck ok:null): nothing vouches for it.
+  let unreadable = false;
   const ending = new AbortController();
+  const checkApart = options.checkApart ?? checkJournalApart;
 
   const check = (why: string) => {
     if (running || stopped || journal.health().fault) return;
     const started = now();
-    running = checkJournalApart(path, { signal: ending.signal, background: true }).then((found) => {
+    running = checkApart(path, { signal: ending.signal, background: true }).then((found) => {
       running = null;
       if (stopped) return;
       if (found === null) {
         logger.warn('journal check could not run', { why });
         return;
       }
+      if (found.ok === null) {
+        unreadable = true;
+        logger.error('journal check could not read the journal: the next start checks it before opening', {
+          why,
+          error: found.error,
+        });
+        return;
+      }
       if (found.ok) {
+        unreadable = false;
         checkedAt = started;
         logger.info('journal check passed', { why, ms: now() - started });
         return;
@@ -104,7 +121,7 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
       await running;
     },
     async closed() {
-      if (!stopped || journal.health().fault || checkedAt === null) return false;
+      if (!stopped || unreadable || journal.health().fault || checkedAt === null) return false;
       await pastLastChangeTick(dataDir);
       return writeCleanClose(dataDir, checkedAt, now());
     },

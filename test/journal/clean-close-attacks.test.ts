@@ -5,15 +5,18 @@
  */
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startJournalCheck } from '../../core/journal/journal-check.ts';
+import { type ApartCheck, checkJournalApart, startJournalCheck } from '../../core/journal/journal-check.ts';
 import {
   pastLastChangeTick,
   trustedCleanClose,
   writeCleanClose,
 } from '../../core/journal/journal-clean-close.ts';
 import { openCheckedJournal, openJournal } from '../../core/journal/open-journal.ts';
-import { corruptRootPage, dataDirWithPreviousRelease, removeScratch } from './journal-files.ts';
+import type { ServiceLogger } from '../../core/service/file-logger.ts';
+import { watchJournal } from '../../core/service/journal-watch.ts';
+import { corruptRootPage, dataDirWithPreviousRelease, removeScratch, scratchDir } from './journal-files.ts';
 
 /** The fixture journals are small: the tests let the start check them apart all the same. */
 const APART = { minBytes: 1 };
@@ -75,5 +78,80 @@ describe('a journal reached through a symbolic link', () => {
     // A writer that did not close cleanly: its frames are in the target's WAL, not beside the link.
     writeFileSync(join(dir, 'disk', 'journal.sqlite-wal'), Buffer.alloc(32, 1));
     expect(trustedCleanClose(dir)).toBeNull();
+  });
+});
+
+describe('a check apart that could not read the journal', () => {
+  it('is not damage when another connection holds the journal locked: charges go on', async () => {
+    const dir = dataDirWithPreviousRelease();
+    const holder = new DatabaseSync(join(dir, 'journal.sqlite'));
+    try {
+      holder.exec('PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; CREATE TABLE held (x)');
+      // SQLITE_BUSY after the child's busy timeout: the check could not run, nothing was found.
+      await expect(checkJournalApart(join(dir, 'journal.sqlite'))).resolves.toBeNull();
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  }, 20_000);
+
+  it('says what SQLite answered when it could not open or read the file', async () => {
+    const notADir = join(scratchDir('apart'), 'file');
+    writeFileSync(notADir, '');
+    await expect(checkJournalApart(join(notADir, 'journal.sqlite'))).resolves.toEqual({
+      ok: null,
+      error: expect.stringMatching(/unable to open/),
+    });
+  });
+
+  it('after such an answer the stop writes no record: the next start checks before it opens', async () => {
+    const dir = await vouchedDataDir();
+    const start = await startJournalCheck(dir, APART);
+    expect(start).toMatchObject({ verdict: 'trusted' });
+    const journal = await openCheckedJournal(dir, Promise.resolve(start));
+    const logged: string[] = [];
+    const logger: ServiceLogger = {
+      info: (message) => logged.push(message),
+      warn: (message) => logged.push(message),
+      error: (message) => logged.push(message),
+    };
+    const answers: ApartCheck[] = [{ ok: null, error: 'disk I/O error' }];
+    const watch = watchJournal({
+      dataDir: dir,
+      backupDir: join(dir, 'backups'),
+      journal,
+      start,
+      openedAt: Date.now(),
+      logger,
+      checkApart: async () => answers.shift() ?? null,
+    });
+    await watch.lastCheck();
+    await watch.stop();
+    journal.close();
+    expect(await watch.closed()).toBe(false);
+    expect(trustedCleanClose(dir)).toBeNull();
+    expect(logged).toContainEqual(expect.stringMatching(/journal check could not read the journal/));
+    // Charges were not stopped for it: only damage found stops them.
+    expect(journal.health().fault).toBeNull();
+  });
+
+  it('a check that did not run at all (no child process) carries the older check forward', async () => {
+    const dir = await vouchedDataDir();
+    const start = await startJournalCheck(dir, APART);
+    const journal = await openCheckedJournal(dir, Promise.resolve(start));
+    const watch = watchJournal({
+      dataDir: dir,
+      backupDir: join(dir, 'backups'),
+      journal,
+      start,
+      openedAt: Date.now(),
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      checkApart: async () => null,
+    });
+    await watch.lastCheck();
+    await watch.stop();
+    journal.close();
+    expect(await watch.closed()).toBe(true);
+    expect(trustedCleanClose(dir)).toBe(start.verdict === 'trusted' ? start.checkedAt : -1);
   });
 });
