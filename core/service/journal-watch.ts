@@ -31,6 +31,13 @@ import type { ServiceLogger } from './file-logger.ts';
 /** How often the running service checks its journal in full. */
 export const CHECK_EVERY_MS = 24 * 3600_000;
 
+/**
+ * How long a stop waits for the check it ended (SIGKILL) to exit. A process stuck in a read of a
+ * failing SD card does not die until the read returns: the stop goes on without it, and writes no
+ * record (a reader may still hold the journal).
+ */
+export const STOP_WAIT_MS = 10_000;
+
 export interface JournalWatchOptions {
   readonly dataDir: string;
   readonly backupDir: string;
@@ -42,6 +49,8 @@ export interface JournalWatchOptions {
   readonly logger: ServiceLogger;
   readonly now?: () => number;
   readonly everyMs?: number;
+  /** How long stop() waits for an ended check's process to exit (default STOP_WAIT_MS). */
+  readonly stopWaitMs?: number;
   /** The check apart (default checkJournalApart; tests give the answers SQLite rarely gives). */
   readonly checkApart?: typeof checkJournalApart;
 }
@@ -52,8 +61,9 @@ export interface JournalWatch {
   /** The check running now or last started (tests wait for it). */
   lastCheck(): Promise<void>;
   /**
-   * Ends the timer and the running check, if any, and resolves once its process has exited: call
-   * before journal.close(), so that no reader holds a snapshot while the close checkpoints the WAL.
+   * Ends the timer and the running check, if any, and resolves once its process has exited (at most
+   * stopWaitMs later: then closed() writes no record): call before journal.close(), so that no reader
+   * holds a snapshot while the close checkpoints the WAL.
    */
   stop(): Promise<void>;
   /** Writes the clean-close record (false when it may not): call after journal.close(). */
@@ -69,6 +79,8 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
   let running: Promise<void> | null = null;
   let last: Promise<void> = Promise.resolve();
   let stopped = false;
+  // A check the stop ended had not exited when the stop went on: no record.
+  let leftRunning = false;
   // The last check that ran could not read the journal (ApartCheck ok:null): nothing vouches for it.
   let unreadable = false;
   const ending = new AbortController();
@@ -118,10 +130,20 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
       stopped = true;
       clearInterval(timer);
       ending.abort();
-      await running;
+      if (!running) return;
+      let giveUp: NodeJS.Timeout | undefined;
+      const waited = await Promise.race([
+        running.then(() => true),
+        new Promise<false>((resolve) => {
+          giveUp = setTimeout(() => resolve(false), options.stopWaitMs ?? STOP_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(giveUp);
+      leftRunning = !waited;
+      if (leftRunning) logger.warn('journal check did not end in time: no clean-close record');
     },
     async closed() {
-      if (!stopped || unreadable || journal.health().fault || checkedAt === null) return false;
+      if (!stopped || leftRunning || unreadable || journal.health().fault || checkedAt === null) return false;
       await pastLastChangeTick(dataDir);
       return writeCleanClose(dataDir, checkedAt, now());
     },

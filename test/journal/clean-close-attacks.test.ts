@@ -173,3 +173,52 @@ describe('a file system that keeps file times in whole seconds', () => {
     expect(trustedCleanClose(dir)).not.toBeNull();
   });
 });
+
+describe('the stop and a check apart still running', () => {
+  const quiet: ServiceLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  async function watched(checkApart: Parameters<typeof watchJournal>[0]['checkApart']) {
+    const dir = await vouchedDataDir();
+    const start = await startJournalCheck(dir, APART);
+    const journal = await openCheckedJournal(dir, Promise.resolve(start));
+    const watch = watchJournal({
+      dataDir: dir,
+      backupDir: join(dir, 'backups'),
+      journal,
+      start,
+      openedAt: Date.now(),
+      logger: quiet,
+      checkApart,
+      stopWaitMs: 200,
+    });
+    return { dir, start, journal, watch };
+  }
+
+  it('ends the check and waits for it before the journal closes; the older check is carried forward', async () => {
+    let ended = false;
+    const { dir, start, journal, watch } = await watched(
+      (_path, options) =>
+        new Promise((resolve) =>
+          options?.signal?.addEventListener('abort', () =>
+            setTimeout(() => {
+              ended = true;
+              resolve(null);
+            }, 20),
+          ),
+        ),
+    );
+    await watch.stop();
+    expect(ended).toBe(true);
+    journal.close();
+    expect(await watch.closed()).toBe(true);
+    expect(trustedCleanClose(dir)).toBe(start.verdict === 'trusted' ? start.checkedAt : -1);
+  });
+
+  it('does not hang on a check that does not end; it then writes no record', async () => {
+    const { dir, journal, watch } = await watched(() => new Promise(() => undefined));
+    await watch.stop();
+    journal.close();
+    expect(await watch.closed()).toBe(false);
+    expect(trustedCleanClose(dir)).toBeNull();
+  });
+});
