@@ -9,6 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApartCheck, checkJournalApart, startJournalCheck } from '../../core/journal/journal-check.ts';
 import {
+  journalState,
   pastLastChangeTick,
   timesInWholeSeconds,
   trustedCleanClose,
@@ -57,12 +58,20 @@ describe('a journal changed between the start’s verdict and the open', () => {
     });
   });
 
-  it('an unchanged journal still opens without a second check after either verdict', async () => {
-    const dir = await vouchedDataDir();
-    const verdict = await startJournalCheck(dir, APART);
-    expect(verdict).toMatchObject({ verdict: 'trusted' });
-    const journal = await openCheckedJournal(dir, Promise.resolve(verdict));
-    journal.close();
+  it('a journal exactly as the verdict saw it opens without a second check, after either verdict', async () => {
+    for (const verdict of ['trusted', 'passed'] as const) {
+      const dir = dataDirWithPreviousRelease();
+      openJournal(dir).close();
+      // Damage the verdict did not see: only a second check would refuse it, so the open shows none ran.
+      corruptRootPage(dir, 'attempts_code', 8, 4);
+      const state = journalState(dir);
+      expect(state).not.toBeNull();
+      const journal = await openCheckedJournal(
+        dir,
+        Promise.resolve({ verdict, checkedAt: Date.now(), state: state! }),
+      );
+      journal.close();
+    }
   });
 });
 
