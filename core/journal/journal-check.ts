@@ -110,7 +110,9 @@ export function checkJournalApart(
       child.once('error', () => {
         if (child.pid === undefined) resolve(null);
       });
-      child.once('close', (code) => resolve(code === 0 && !signal?.aborted ? verdictOf(out) : null));
+      // Exit status 0: the child finished on its own and printed its whole answer, even if a stop
+      // began meanwhile (damage it found must still count). Killed by the stop: no status, no answer.
+      child.once('close', (code) => resolve(code === 0 ? verdictOf(out) : null));
     } catch {
       resolve(null);
     }

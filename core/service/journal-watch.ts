@@ -9,7 +9,8 @@
  *   one restarted every morning, and before this a running till was never checked at all.
  * - Damage found makes the journal unhealthy (SqliteJournal.reportDamage): ready:false, the fault on
  *   the status bar, no new charge, as a storage fault seen in a write does; the log says which backup
- *   to restore. Attempts already under way keep being resolved.
+ *   to restore. Attempts already under way keep being resolved. Damage whose answer arrives after the
+ *   stop began no longer stops anything, but still keeps the record from being written.
  * - A check that could not run (no child process: Electron; a spawn failure; the journal busy) is
  *   logged and changes nothing; the clean-close record then carries the older check's time forward,
  *   and once that is TRUST_FOR_MS old the next start checks before it opens the journal.
@@ -83,6 +84,8 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
   let leftRunning = false;
   // The last check that ran could not read the journal (ApartCheck ok:null): nothing vouches for it.
   let unreadable = false;
+  // A check found damage (also one whose answer came after the stop began): never a record.
+  let damaged = false;
   const ending = new AbortController();
   const checkApart = options.checkApart ?? checkJournalApart;
 
@@ -91,9 +94,10 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
     const started = now();
     running = checkApart(path, { signal: ending.signal, background: true }).then((found) => {
       running = null;
-      if (stopped) return;
+      // An answer read after the stop began still counts for the record: damage found must keep it
+      // from being written, whenever it arrives. Only the journal (closing) is left alone then.
       if (found === null) {
-        logger.warn('journal check could not run', { why });
+        if (!stopped) logger.warn('journal check could not run', { why });
         return;
       }
       if (found.ok === null) {
@@ -110,7 +114,8 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
         logger.info('journal check passed', { why, ms: now() - started });
         return;
       }
-      journal.reportDamage(found.problems);
+      damaged = true;
+      if (!stopped) journal.reportDamage(found.problems);
       logger.error(`journal check found damage: ${restoreAdvice(dataDir, options.backupDir)}`, {
         why,
         problems: found.problems,
@@ -143,7 +148,8 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
       if (leftRunning) logger.warn('journal check did not end in time: no clean-close record');
     },
     async closed() {
-      if (!stopped || leftRunning || unreadable || journal.health().fault || checkedAt === null) return false;
+      if (!stopped || leftRunning || unreadable || damaged || journal.health().fault || checkedAt === null)
+        return false;
       await pastLastChangeTick(dataDir);
       return writeCleanClose(dataDir, checkedAt, now());
     },

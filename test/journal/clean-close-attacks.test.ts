@@ -223,6 +223,20 @@ describe('the stop and a check apart still running', () => {
     expect(trustedCleanClose(dir)).toBe(start.verdict === 'trusted' ? start.checkedAt : -1);
   });
 
+  it('damage a check found as the stop began still keeps the record from being written', async () => {
+    const { dir, journal, watch } = await watched(
+      (_path, options) =>
+        new Promise((resolve) =>
+          // The child had finished and found damage; its answer is read only after the stop began.
+          options?.signal?.addEventListener('abort', () => resolve({ ok: false, problems: ['page 9: bad'] })),
+        ),
+    );
+    await watch.stop();
+    journal.close();
+    expect(await watch.closed()).toBe(false);
+    expect(trustedCleanClose(dir)).toBeNull();
+  });
+
   it('does not hang on a check that does not end; it then writes no record', async () => {
     const { dir, journal, watch } = await watched(() => new Promise(() => undefined));
     await watch.stop();
