@@ -106,10 +106,9 @@ export function journalState(dataDir: string): string | null {
     const file = identityOf(path);
     if (!file) return null;
     const wal = statSync(walPathOf(path), { bigint: true, throwIfNoEntry: false });
-    const walState =
-      wal && wal.size > 0n
-        ? [String(wal.ino), String(wal.size), String(wal.mtimeNs), String(wal.ctimeNs)]
-        : [];
+    // Not the WAL's ctime: SQLite running as root gives a WAL it opens the database's owner (fchown),
+    // so a read-only check moves it. Frames written change its size or modification time.
+    const walState = wal && wal.size > 0n ? [String(wal.ino), String(wal.size), String(wal.mtimeNs)] : [];
     return JSON.stringify({ ...file, wal: walState });
   } catch {
     return null;

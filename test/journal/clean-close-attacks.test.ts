@@ -75,6 +75,21 @@ describe('a journal changed between the start’s verdict and the open', () => {
   });
 });
 
+describe('the state the verdict carries', () => {
+  it('is not moved by the check apart itself, also over a crashed writer’s WAL', async () => {
+    const dir = dataDirWithPreviousRelease();
+    openJournal(dir).close();
+    const crashed = openJournal(dir); // never closed here before the check: its WAL holds frames
+    crashed.db.exec(
+      'CREATE TABLE IF NOT EXISTS written_before_the_crash (x); INSERT INTO written_before_the_crash VALUES (1)',
+    );
+    const verdict = await startJournalCheck(dir, APART);
+    // As root, SQLite gives the WAL it opens the database's owner (fchown), which moves its ctime.
+    expect(verdict).toEqual({ verdict: 'passed', checkedAt: expect.any(Number), state: journalState(dir) });
+    crashed.close();
+  });
+});
+
 describe('a journal reached through a symbolic link', () => {
   it('does not vouch while the WAL beside the link’s target holds frames (SQLite keeps it there)', async () => {
     const dir = dataDirWithPreviousRelease();
