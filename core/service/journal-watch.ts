@@ -92,35 +92,45 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
   const check = (why: string) => {
     if (running || stopped || journal.health().fault) return;
     const started = now();
-    running = checkApart(path, { signal: ending.signal, background: true }).then((found) => {
-      running = null;
-      // An answer read after the stop began still counts for the record: damage found must keep it
-      // from being written, whenever it arrives. Only the journal (closing) is left alone then.
-      if (found === null) {
-        if (!stopped) logger.warn('journal check could not run', { why });
-        return;
-      }
-      if (found.ok === null) {
-        unreadable = true;
-        logger.error('journal check could not read the journal: the next start checks it before opening', {
-          why,
-          error: found.error,
-        });
-        return;
-      }
-      if (found.ok) {
-        unreadable = false;
-        checkedAt = started;
-        logger.info('journal check passed', { why, ms: now() - started });
-        return;
-      }
-      damaged = true;
-      if (!stopped) journal.reportDamage(found.problems);
-      logger.error(`journal check found damage: ${restoreAdvice(dataDir, options.backupDir)}`, {
-        why,
-        problems: found.problems,
+    running = checkApart(path, { signal: ending.signal, background: true })
+      .then((found) => {
+        running = null;
+        // An answer read after the stop began still counts for the record: damage found must keep it
+        // from being written, whenever it arrives. Only the journal (closing) is left alone then.
+        if (found === null) {
+          if (!stopped) logger.warn('journal check could not run', { why });
+          return;
+        }
+        if (found.ok === null) {
+          unreadable = true;
+          logger.error('journal check could not read the journal: the next start checks it before opening', {
+            why,
+            error: found.error,
+          });
+          return;
+        }
+        if (found.ok) {
+          unreadable = false;
+          checkedAt = started;
+          logger.info('journal check passed', { why, ms: now() - started });
+          return;
+        }
+        damaged = true;
+        // The fault is set before its listeners run; one of them reading the damaged journal may throw.
+        // That must not end the process (an unhandled rejection, below): charges are stopped all the same.
+        try {
+          if (!stopped) journal.reportDamage(found.problems);
+        } finally {
+          logger.error(`journal check found damage: ${restoreAdvice(dataDir, options.backupDir)}`, {
+            why,
+            problems: found.problems,
+          });
+        }
+      })
+      .catch((error: unknown) => {
+        running = null;
+        logger.error('journal check: handling its answer failed', { error: String(error) });
       });
-    });
     last = running;
   };
 

@@ -252,6 +252,21 @@ describe('the stop and a check apart still running', () => {
     expect(trustedCleanClose(dir)).toBeNull();
   });
 
+  it('damage found while a fault listener throws (its own read of the damaged journal) ends the check, not the process', async () => {
+    let answer: (found: ApartCheck) => void = () => undefined;
+    const { dir, journal, watch } = await watched(() => new Promise((resolve) => (answer = resolve)));
+    journal.onFault(() => {
+      throw new Error('database disk image is malformed'); // the status bar's read hit the damage too
+    });
+    answer({ ok: false, problems: ['page 9: bad'] });
+    await expect(watch.lastCheck()).resolves.toBeUndefined();
+    expect(journal.health().fault).toMatchObject({ code: 'journal_unavailable', sqlite: 'SQLITE_CORRUPT' });
+    await watch.stop();
+    journal.close();
+    expect(await watch.closed()).toBe(false);
+    expect(trustedCleanClose(dir)).toBeNull();
+  });
+
   it('does not hang on a check that does not end; it then writes no record', async () => {
     const { dir, journal, watch } = await watched(() => new Promise(() => undefined));
     await watch.stop();
