@@ -32,21 +32,31 @@ import { statSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { JOURNAL_FILE } from './journal-backups.ts';
-import { trustedCleanClose } from './journal-clean-close.ts';
+import { journalState, trustedCleanClose } from './journal-clean-close.ts';
 
 /** Journals smaller than this are checked inline by openJournal (a few tens of ms at most). */
 export const CHECK_APART_BYTES = 32 * 1024 * 1024;
 
-/** How the start may open the journal; see the header. `checkedAt`: when it last passed a full check. */
+/**
+ * How the start may open the journal; see the header. `checkedAt`: when it last passed a full check.
+ * `state`: the file and its WAL as the verdict saw them (journalState); openJournal checks the journal
+ * itself when they are no longer so at the open (anything may have written it in between).
+ */
 export type StartCheck =
-  | { readonly verdict: 'trusted'; readonly checkedAt: number }
-  | { readonly verdict: 'passed'; readonly checkedAt: number }
+  | { readonly verdict: 'trusted'; readonly checkedAt: number; readonly state: string }
+  | { readonly verdict: 'passed'; readonly checkedAt: number; readonly state: string }
   | { readonly verdict: 'none' };
 
-/** What a check apart found: sound, the problems it listed, or nothing (it could not run). */
+/**
+ * What a check apart found: sound; the problems it listed (damage); `ok: null` when SQLite answered
+ * with an error that is neither damage nor another connection's lock (the file could not be opened or
+ * read: an I/O error, a file it cannot open), so nothing is known of the journal and nothing may vouch
+ * for it; or null when the check did not run (no child process, ended by a stop, the journal busy).
+ */
 export type ApartCheck =
   | { readonly ok: true }
   | { readonly ok: false; readonly problems: readonly string[] }
+  | { readonly ok: null; readonly error: string }
   | null;
 
 /**
@@ -100,7 +110,9 @@ export function checkJournalApart(
       child.once('error', () => {
         if (child.pid === undefined) resolve(null);
       });
-      child.once('close', (code) => resolve(code === 0 && !signal?.aborted ? verdictOf(out) : null));
+      // Exit status 0: the child finished on its own and printed its whole answer, even if a stop
+      // began meanwhile (damage it found must still count). Killed by the stop: no status, no answer.
+      child.once('close', (code) => resolve(code === 0 ? verdictOf(out) : null));
     } catch {
       resolve(null);
     }
@@ -129,10 +141,13 @@ function verdictOf(out: string): ApartCheck {
       : { ok: false, problems: lines.filter((l) => l !== 'ok') };
   }
   const error = (parsed as { error?: unknown } | null)?.error;
+  if (typeof error !== 'string') return null;
   // SQLite's own words for a page it cannot read: damage, not a check that could not run.
-  if (typeof error === 'string' && /malformed|not a database|corrupt/i.test(error))
-    return { ok: false, problems: [error] };
-  return null;
+  if (/malformed|not a database|corrupt/i.test(error)) return { ok: false, problems: [error] };
+  // SQLITE_BUSY / SQLITE_LOCKED: another connection held the journal past the busy timeout. A busy,
+  // healthy journal: the check simply did not run.
+  if (/database (table )?is locked|busy/i.test(error)) return null;
+  return { ok: null, error };
 }
 
 /**
@@ -149,9 +164,12 @@ export async function startJournalCheck(
   const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
   if (size < (options.minBytes ?? CHECK_APART_BYTES) || size === 0) return { verdict: 'none' };
   if (process.versions.electron !== undefined) return { verdict: 'none' };
+  // Taken first: a change while the record is read or the child checks makes it differ at the open.
+  const state = journalState(dataDir);
+  if (state === null) return { verdict: 'none' };
   const trustedSince = trustedCleanClose(dataDir, now());
-  if (trustedSince !== null) return { verdict: 'trusted', checkedAt: trustedSince };
+  if (trustedSince !== null) return { verdict: 'trusted', checkedAt: trustedSince, state };
   const started = now();
   const found = await checkJournalApart(path);
-  return found?.ok ? { verdict: 'passed', checkedAt: started } : { verdict: 'none' };
+  return found?.ok ? { verdict: 'passed', checkedAt: started, state } : { verdict: 'none' };
 }

@@ -8,7 +8,9 @@
  * `checkedAt` is when. It holds the file's identity as the operating system last saw it: device,
  * inode, size, and the modification and status-change times in nanoseconds. The status-change time
  * (ctime) moves with every write, truncation, chmod or copy over the file and cannot be set back by
- * any tool, so a journal changed by anything after the service closed it no longer matches.
+ * any tool, so a journal changed by anything after the service closed it no longer matches (on a file
+ * system whose times are fine enough to tell the change apart: none is written where they are whole
+ * seconds, see timesInWholeSeconds).
  *
  * At the next start the record is trusted only if it parses, the file matches it exactly, no `-wal`
  * with anything in it is left (that means a writer did not close cleanly), and the check it carries is at most
@@ -27,6 +29,7 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -72,11 +75,44 @@ function identityOf(
 }
 
 /**
+ * Where SQLite keeps the journal's WAL: beside the file the path resolves to, so beside a symbolic
+ * link's target, not beside the link (SQLite's unix VFS resolves links in database names).
+ */
+function walPathOf(path: string): string {
+  try {
+    return `${realpathSync(path)}-wal`;
+  } catch {
+    return `${path}-wal`;
+  }
+}
+
+/**
  * A WAL with frames in it means a writer did not close cleanly. An empty one is what a read-only
  * connection leaves behind (it may not delete the file): nothing in it, nothing pending.
  */
 function walPending(path: string): boolean {
-  return (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) > 0;
+  return (statSync(walPathOf(path), { throwIfNoEntry: false })?.size ?? 0) > 0;
+}
+
+/**
+ * The journal as the operating system shows it now, file and WAL (an empty or missing WAL counts the
+ * same: a read-only check may create an empty one), as one string: the start takes it when it decides
+ * how to open the journal (journal-check.ts), and the open compares it again just before it opens, so
+ * that a file anything changed in between is checked by openJournal itself (open-journal.ts).
+ */
+export function journalState(dataDir: string): string | null {
+  const path = join(dataDir, JOURNAL_FILE);
+  try {
+    const file = identityOf(path);
+    if (!file) return null;
+    const wal = statSync(walPathOf(path), { bigint: true, throwIfNoEntry: false });
+    // Not the WAL's ctime: SQLite running as root gives a WAL it opens the database's owner (fchown),
+    // so a read-only check moves it. Frames written change its size or modification time.
+    const walState = wal && wal.size > 0n ? [String(wal.ino), String(wal.size), String(wal.mtimeNs)] : [];
+    return JSON.stringify({ ...file, wal: walState });
+  } catch {
+    return null;
+  }
 }
 
 function syncDir(dir: string): void {
@@ -107,10 +143,22 @@ export async function pastLastChangeTick(dataDir: string): Promise<void> {
 }
 
 /**
+ * True when both times are whole seconds: the file system keeps only seconds (ext3, ext4 with
+ * 128-byte inodes, which mke2fs picks for file systems under 512 MB; FAT keeps two), so a change in
+ * the same second as the record would keep every time it holds. No record is written there: the
+ * start checks before it opens, as without one. (On a file system with finer times both being whole
+ * seconds is about one chance in 10^18: at worst one start checks first.)
+ */
+export function timesInWholeSeconds(times: { readonly mtimeNs: bigint; readonly ctimeNs: bigint }): boolean {
+  return times.mtimeNs % 1_000_000_000n === 0n && times.ctimeNs % 1_000_000_000n === 0n;
+}
+
+/**
  * Writes the record after a clean stop (the journal already closed). `checkedAt` is when the
  * journal last passed a full check. Written to a temporary file, flushed and renamed, so a power
  * cut leaves either no record or a whole one. Returns false (writing nothing) when the journal's
- * WAL still holds frames or the file is gone; never throws: without a record the next start checks.
+ * WAL still holds frames, the file is gone or its times are whole seconds (timesInWholeSeconds);
+ * never throws: without a record the next start checks.
  */
 export function writeCleanClose(dataDir: string, checkedAt: number, now = Date.now()): boolean {
   const path = join(dataDir, JOURNAL_FILE);
@@ -118,6 +166,8 @@ export function writeCleanClose(dataDir: string, checkedAt: number, now = Date.n
     if (walPending(path)) return false;
     const identity = identityOf(path);
     if (!identity) return false;
+    if (timesInWholeSeconds({ mtimeNs: BigInt(identity.mtimeNs), ctimeNs: BigInt(identity.ctimeNs) }))
+      return false;
     const record = { version: 1, journal: JOURNAL_FILE, ...identity, checkedAt, closedAt: now };
     const target = join(dataDir, CLEAN_CLOSE_FILE);
     const partial = `${target}.partial`;

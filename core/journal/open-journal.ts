@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
 import { byAgeAt, JOURNAL_FILE, listBackups } from './journal-backups.ts';
 import type { StartCheck } from './journal-check.ts';
-import { CLEAN_CLOSE_FILE, consumeCleanClose } from './journal-clean-close.ts';
+import { CLEAN_CLOSE_FILE, consumeCleanClose, journalState } from './journal-clean-close.ts';
 import { JournalError } from './journal-errors.ts';
 import { storageFaultOf } from './journal-health.ts';
 import { SqliteJournal } from './sqlite-journal.ts';
@@ -101,7 +101,7 @@ function owned(path: string): void {
 }
 
 export function openJournal(dataDir: string, options: OpenJournalOptions = {}): SqliteJournal {
-  return open(dataDir, options, false);
+  return open(dataDir, options, null);
 }
 
 /**
@@ -115,10 +115,15 @@ export async function openCheckedJournal(
   check: Promise<StartCheck>,
   options: OpenJournalOptions = {},
 ): Promise<SqliteJournal> {
-  return open(dataDir, options, (await check).verdict !== 'none');
+  const verdict = await check;
+  return open(dataDir, options, verdict.verdict === 'none' ? null : verdict.state);
 }
 
-function open(dataDir: string, options: OpenJournalOptions, checkPassed: boolean): SqliteJournal {
+/**
+ * `checkedState`: the journal's state (journalState) when a check passed or the clean-close record
+ * vouched for it; the open skips its own check only while the journal is still exactly so.
+ */
+function open(dataDir: string, options: OpenJournalOptions, checkedState: string | null): SqliteJournal {
   const backupDir = options.backupDir ?? join(dataDir, 'backups');
   const path = join(dataDir, JOURNAL_FILE);
   const markerPath = join(dataDir, JOURNAL_MARKER);
@@ -180,6 +185,8 @@ function open(dataDir: string, options: OpenJournalOptions, checkPassed: boolean
       );
   }
 
+  // Compared with no await before the open: the verdict vouches only for the journal as it saw it.
+  const checkPassed = checkedState !== null && journalState(dataDir) === checkedState;
   try {
     // Whatever vouched for this start, a run that crashes from here on must be checked next time.
     consumeCleanClose(dataDir);

@@ -1,5 +1,5 @@
 /** Where the terminal keeps its config, journal and logs: SCANPAY_DATA_DIR, else the OS's per-user data folder. */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,9 +28,12 @@ const PRIVATE_FILES = ['config.json', 'settings.json', 'journal.sqlite', 'journa
 export function secureDataDir(dir: string): void {
   process.umask(0o077);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Only when the mode differs: even a chmod to the same mode moves the file's status-change time,
+  // which the journal's clean-close record and the start's verdict compare (core/journal/journal-clean-close.ts).
   const chmod = (path: string, mode: number) => {
     try {
-      if (existsSync(path)) chmodSync(path, mode);
+      const stat = statSync(path, { throwIfNoEntry: false });
+      if (stat && (stat.mode & 0o777) !== mode) chmodSync(path, mode);
     } catch {
       // not ours to change
     }

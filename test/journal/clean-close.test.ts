@@ -6,13 +6,13 @@
  * of a running service.
  */
 import {
-  appendFileSync,
   chmodSync,
   copyFileSync,
   existsSync,
   readFileSync,
   renameSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ import {
 } from '../../core/journal/journal-clean-close.ts';
 import { openJournal } from '../../core/journal/open-journal.ts';
 import { type KioskService, startKioskService } from '../../core/service/kiosk-service.ts';
-import { corruptRootPage, dataDirWithPreviousRelease, removeScratch } from './journal-files.ts';
+import { corruptRootPage, dataDirWithPreviousRelease, overwrite, removeScratch } from './journal-files.ts';
 
 /** The fixture journals are small: the tests let the start check them apart all the same. */
 const APART = { minBytes: 1 };
@@ -80,12 +80,21 @@ describe('the clean-close record', () => {
     expect(trustedCleanClose(dir, now)).toBe(checkedAt);
   });
 
-  it('does not vouch once anything wrote to the file, even with its size and modification time put back', () => {
+  it('does not vouch once anything wrote to the file, even with its size and modification time put back', async () => {
     const dir = closedDataDir();
     const path = join(dir, 'journal.sqlite');
-    writeCleanClose(dir, checkedAt, now);
-    appendFileSync(path, Buffer.alloc(0)); // opens for writing, writes nothing
-    chmodSync(path, 0o600); // the status-change time moves; nothing can set it back
+    // As the service does: without it, on a kernel whose file times come from the coarse clock, a
+    // change in the same tick as the close would keep the times (the test would depend on timing).
+    const second = 1_796_000_000; // a whole second: utimes can put it back to the nanosecond
+    utimesSync(path, second, second);
+    await pastLastChangeTick(dir);
+    expect(writeCleanClose(dir, checkedAt, now)).toBe(true);
+    const before = statSync(path, { bigint: true });
+    overwrite(path, 100, Buffer.from('ScanPay!')); // in place: the size stays
+    utimesSync(path, second, second); // the modification time put back, as `touch -r` does
+    const after = statSync(path, { bigint: true });
+    expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
+    // The status-change time moved; nothing can set it back.
     expect(trustedCleanClose(dir, now)).toBeNull();
   });
 
@@ -151,7 +160,7 @@ describe('the service and the record', () => {
     service = undefined;
     const checkedAt = trustedCleanClose(dir);
     expect(checkedAt).not.toBeNull();
-    await expect(startJournalCheck(dir, APART)).resolves.toEqual({ verdict: 'trusted', checkedAt });
+    await expect(startJournalCheck(dir, APART)).resolves.toMatchObject({ verdict: 'trusted', checkedAt });
 
     service = await start(dir);
     expect(existsSync(join(dir, CLEAN_CLOSE_FILE))).toBe(false);
