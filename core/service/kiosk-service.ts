@@ -34,7 +34,7 @@ import { createNotifyHandler, type NotifyHandler } from './notify/notify-handler
 import { buildPaidCallbacks } from './paid-actions/paid-actions.ts';
 import { PaidActionFloors } from './paid-actions/price-floors.ts';
 import { startPeripherals } from './peripherals/start-peripherals.ts';
-import { ProviderHealth } from './provider-health.ts';
+import { FIRST_PROBE_AFTER_MS, ProviderHealth } from './provider-health.ts';
 import { QrPairs } from './qr-pairs.ts';
 import { startServiceReconciliation } from './reconcile-targets.ts';
 import { startSandboxFor } from './sandbox-endpoint.ts';
@@ -287,11 +287,14 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
     );
     await scanners.manager.start();
   }
-  void health.probeAll().then(() => {
-    if (!stopped) bus.publish({ kind: 'health', health: healthView() });
-    // A cut line shows within seconds, not at the next customer's payment.
-    if (!stopped) health.startHeartbeat();
-  });
+  const firstProbe = setTimeout(() => {
+    void health.probeAll().then(() => {
+      if (!stopped) bus.publish({ kind: 'health', health: healthView() });
+      // A cut line shows within seconds, not at the next customer's payment.
+      if (!stopped) health.startHeartbeat();
+    });
+  }, FIRST_PROBE_AFTER_MS);
+  firstProbe.unref();
 
   // The config the settings view reads: a store config kept while running changes it (hub-link).
   let running = config;
@@ -364,6 +367,7 @@ export async function startKioskService(options: KioskServiceOptions): Promise<K
       qr.stop();
       if (stopped) return;
       stopped = true;
+      clearTimeout(firstProbe);
       health.stop();
       await scanners?.manager.stop();
       await engine.shutdown();

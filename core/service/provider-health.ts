@@ -15,6 +15,14 @@ import type { PaymentGateway, Provider, UnknownReason } from '../ports/payment-g
 export const PROVIDER_HEARTBEAT_MS = 5_000;
 
 /**
+ * When the start-up probe of every provider runs, after the service is up: not on the start path,
+ * where it competes with the first requests for the one event loop (with the built-in sandbox its
+ * replies are signed on that loop too: the first healthy answer came 14–28 ms later; issue 20,
+ * docs/benchmarks.md). A second is less than the UI takes to load, and readiness never waited for it.
+ */
+export const FIRST_PROBE_AFTER_MS = 1_000;
+
+/**
  * Providers the heartbeat leaves alone while they look up: PAYJS blacklists callers that check often
  * (docs/protocols.md §5), and a till checks through the same account, so PAYJS is probed only after a
  * real call failed (the down-probe's back-off).
