@@ -6,7 +6,7 @@
  *
  * At start the answer is one of three:
  * - `trusted`: the journal was closed cleanly after a passed check and nothing changed it since
- *   (journal-clean-close.ts). It opens at once; the service then runs the check apart, right away.
+ *   (journal-clean-close.ts). It opens at once; the service then runs the check apart, a second later.
  * - `passed`: the child opened its own read-only connection, ran the same check openJournal runs, and
  *   found the journal readable and "ok".
  * - `none`: anything else (no record and a small journal, problems found, a page SQLite cannot read,

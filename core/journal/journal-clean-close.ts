@@ -20,7 +20,7 @@
  *
  * What the record cannot vouch for is the medium itself: a page that rots on an SD card while the
  * till is off does not change the file's times. A start that trusted the record therefore runs the
- * full check right away in a child process (journal-check.ts, checkJournalApart), and the running
+ * full check a second later in a child process (journal-check.ts, checkJournalApart), and the running
  * service repeats it every day (core/service/journal-watch.ts): damage found makes the journal
  * unhealthy, and new charges stop, exactly as a storage fault during the run does.
  */

@@ -2,9 +2,12 @@
  * The journal's full integrity check while the service runs, and the clean-close record at its stop
  * (core/journal/journal-clean-close.ts).
  *
- * - After a start the clean-close record vouched for (`trusted`), the check runs at once, apart in a
- *   child process (core/journal/journal-check.ts): the record proves that nothing rewrote the file
- *   since the last check, not that its medium kept every bit.
+ * - After a start the clean-close record vouched for (`trusted`), the check runs apart in a child
+ *   process (core/journal/journal-check.ts) TRUSTED_START_CHECK_AFTER_MS later: the record proves
+ *   that nothing rewrote the file since the last check, not that its medium kept every bit. Not at
+ *   once: the check's Node start and reads compete with the service's first requests for a 2-core
+ *   board's CPU even at nice 19 (the first healthy answer over 100,000 orders came 10–23 ms later,
+ *   docs/benchmarks.md), and no cashier sells in the first second.
  * - Every CHECK_EVERY_MS while running, the same: a till that runs for weeks is checked as often as
  *   one restarted every morning, and before this a running till was never checked at all.
  * - Damage found makes the journal unhealthy (SqliteJournal.reportDamage): ready:false, the fault on
@@ -32,6 +35,9 @@ import type { ServiceLogger } from './file-logger.ts';
 /** How often the running service checks its journal in full. */
 export const CHECK_EVERY_MS = 24 * 3600_000;
 
+/** When the check after a trusted start runs (see the header). */
+export const TRUSTED_START_CHECK_AFTER_MS = 1_000;
+
 /**
  * How long a stop waits for the check it ended (SIGKILL) to exit. A process stuck in a read of a
  * failing SD card does not die until the read returns: the stop goes on without it, and writes no
@@ -52,6 +58,8 @@ export interface JournalWatchOptions {
   readonly everyMs?: number;
   /** How long stop() waits for an ended check's process to exit (default STOP_WAIT_MS). */
   readonly stopWaitMs?: number;
+  /** Default TRUSTED_START_CHECK_AFTER_MS; 0 starts it before watchJournal returns. */
+  readonly firstCheckAfterMs?: number;
   /** The check apart (default checkJournalApart; tests give the answers SQLite rarely gives). */
   readonly checkApart?: typeof checkJournalApart;
 }
@@ -134,7 +142,13 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
     last = running;
   };
 
-  if (options.start.verdict === 'trusted') check('the start trusted the clean-close record');
+  const firstAfter = options.firstCheckAfterMs ?? TRUSTED_START_CHECK_AFTER_MS;
+  let afterTrustedStart: NodeJS.Timeout | undefined;
+  if (options.start.verdict === 'trusted') {
+    const why = 'the start trusted the clean-close record';
+    if (firstAfter <= 0) check(why);
+    else afterTrustedStart = setTimeout(() => check(why), firstAfter).unref();
+  }
   const timer = setInterval(() => check('daily'), options.everyMs ?? CHECK_EVERY_MS);
   timer.unref();
 
@@ -143,6 +157,7 @@ export function watchJournal(options: JournalWatchOptions): JournalWatch {
     lastCheck: () => last,
     async stop() {
       stopped = true;
+      clearTimeout(afterTrustedStart);
       clearInterval(timer);
       ending.abort();
       if (!running) return;

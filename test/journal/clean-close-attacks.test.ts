@@ -147,6 +147,7 @@ describe('a check apart that could not read the journal', () => {
       journal,
       start,
       openedAt: Date.now(),
+      firstCheckAfterMs: 0,
       logger,
       checkApart: async () => answers.shift() ?? null,
     });
@@ -170,6 +171,7 @@ describe('a check apart that could not read the journal', () => {
       journal,
       start,
       openedAt: Date.now(),
+      firstCheckAfterMs: 0,
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
       checkApart: async () => null,
     });
@@ -211,6 +213,7 @@ describe('the stop and a check apart still running', () => {
       journal,
       start,
       openedAt: Date.now(),
+      firstCheckAfterMs: 0,
       logger: quiet,
       checkApart,
       stopWaitMs: 200,

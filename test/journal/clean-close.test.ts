@@ -2,7 +2,7 @@
  * The clean-close record (core/journal/journal-clean-close.ts) and the checks the running service
  * runs apart (core/service/journal-watch.ts): a record vouches only for a journal nothing changed
  * since a clean stop, is deleted before the journal is written again, and a start that trusted it
- * still finds damage the record could not see, at once, stopping new charges; so does the daily check
+ * still finds damage the record could not see, a second later, stopping new charges; so does the daily check
  * of a running service.
  */
 import {
@@ -153,7 +153,7 @@ describe('the clean-close record', () => {
 });
 
 describe('the service and the record', () => {
-  it('writes the record at a clean stop; the next start trusts it and still checks the journal at once', async () => {
+  it('writes the record at a clean stop; the next start trusts it and still checks the journal right after', async () => {
     const dir = closedDataDir();
     service = await start(dir);
     await service.stop();
@@ -177,7 +177,7 @@ describe('the service and the record', () => {
     const checkedAt = Date.now() - 3600_000;
     writeCleanClose(dir, checkedAt);
     service = await start(dir);
-    await service.stop(); // at once: the child check is still starting
+    await service.stop(); // at once: the check after a trusted start has not even begun
     service = undefined;
     expect(statSync(join(dir, 'journal.sqlite-wal'), { throwIfNoEntry: false })?.size ?? 0).toBe(0);
     // The older check is carried forward when this run's did not finish.
