@@ -124,10 +124,13 @@ describe('a terminal taking the store config', () => {
         ui: { mode: 'qr', kiosk: true },
         qr_display: { product: { name: 'Tea 1 cup', total_fee: 800 }, success_ms: 5000 },
       });
-      const settings = await eventually('the language applied live', async () => {
-        const view = await service.api.getSettings({});
-        return view.language === 'en' ? view : undefined;
-      });
+      // The hub's earlier test published {language: 'en'} too: wait for this config (its product), not
+      // for the language alone, or the earlier one can satisfy the wait before this one arrives.
+      await eventually('the QR product applied live', async () =>
+        (await service.api.qrState({})).product?.name === 'Tea 1 cup' ? true : undefined,
+      );
+      const settings = await service.api.getSettings({});
+      expect(settings.language).toBe('en');
       // The screen's kind stays as it started: switching it under the cashier would lose their sale.
       expect(settings.ui_mode).toBe('cashier');
       expect(settings.kiosk).toBe(false);
