@@ -106,6 +106,30 @@ describe('a journal reached through a symbolic link', () => {
   });
 });
 
+const quiet: ServiceLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A trusted start's journal, opened, with a watch whose checks apart answer as `checkApart` says. */
+async function watched(
+  checkApart: Parameters<typeof watchJournal>[0]['checkApart'],
+  options: { readonly logger?: ServiceLogger; readonly stopWaitMs?: number } = {},
+) {
+  const dir = await vouchedDataDir();
+  const start = await startJournalCheck(dir, APART);
+  const journal = await openCheckedJournal(dir, Promise.resolve(start));
+  const watch = watchJournal({
+    dataDir: dir,
+    backupDir: join(dir, 'backups'),
+    journal,
+    start,
+    openedAt: Date.now(),
+    firstCheckAfterMs: 0,
+    logger: options.logger ?? quiet,
+    checkApart,
+    stopWaitMs: options.stopWaitMs ?? 200,
+  });
+  return { dir, start, journal, watch };
+}
+
 describe('a check apart that could not read the journal', () => {
   it('is not damage when another connection holds the journal locked: charges go on', async () => {
     const dir = dataDirWithPreviousRelease();
@@ -130,10 +154,6 @@ describe('a check apart that could not read the journal', () => {
   });
 
   it('after such an answer the stop writes no record: the next start checks before it opens', async () => {
-    const dir = await vouchedDataDir();
-    const start = await startJournalCheck(dir, APART);
-    expect(start).toMatchObject({ verdict: 'trusted' });
-    const journal = await openCheckedJournal(dir, Promise.resolve(start));
     const logged: string[] = [];
     const logger: ServiceLogger = {
       info: (message) => logged.push(message),
@@ -141,16 +161,8 @@ describe('a check apart that could not read the journal', () => {
       error: (message) => logged.push(message),
     };
     const answers: ApartCheck[] = [{ ok: null, error: 'disk I/O error' }];
-    const watch = watchJournal({
-      dataDir: dir,
-      backupDir: join(dir, 'backups'),
-      journal,
-      start,
-      openedAt: Date.now(),
-      firstCheckAfterMs: 0,
-      logger,
-      checkApart: async () => answers.shift() ?? null,
-    });
+    const { dir, start, journal, watch } = await watched(async () => answers.shift() ?? null, { logger });
+    expect(start).toMatchObject({ verdict: 'trusted' });
     await watch.lastCheck();
     await watch.stop();
     journal.close();
@@ -162,19 +174,7 @@ describe('a check apart that could not read the journal', () => {
   });
 
   it('a check that did not run at all (no child process) carries the older check forward', async () => {
-    const dir = await vouchedDataDir();
-    const start = await startJournalCheck(dir, APART);
-    const journal = await openCheckedJournal(dir, Promise.resolve(start));
-    const watch = watchJournal({
-      dataDir: dir,
-      backupDir: join(dir, 'backups'),
-      journal,
-      start,
-      openedAt: Date.now(),
-      firstCheckAfterMs: 0,
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      checkApart: async () => null,
-    });
+    const { dir, start, journal, watch } = await watched(async () => null);
     await watch.lastCheck();
     await watch.stop();
     journal.close();
@@ -201,26 +201,6 @@ describe('a file system that keeps file times in whole seconds', () => {
 });
 
 describe('the stop and a check apart still running', () => {
-  const quiet: ServiceLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-  async function watched(checkApart: Parameters<typeof watchJournal>[0]['checkApart']) {
-    const dir = await vouchedDataDir();
-    const start = await startJournalCheck(dir, APART);
-    const journal = await openCheckedJournal(dir, Promise.resolve(start));
-    const watch = watchJournal({
-      dataDir: dir,
-      backupDir: join(dir, 'backups'),
-      journal,
-      start,
-      openedAt: Date.now(),
-      firstCheckAfterMs: 0,
-      logger: quiet,
-      checkApart,
-      stopWaitMs: 200,
-    });
-    return { dir, start, journal, watch };
-  }
-
   it('ends the check and waits for it before the journal closes; the older check is carried forward', async () => {
     let ended = false;
     const { dir, start, journal, watch } = await watched(
