@@ -5,12 +5,11 @@
  * price by default) refuses such an order before any money is taken (`total_fee_below_floor`), at
  * createPayment, qrStart and the till alike. A config without a floor keeps working as before.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../core/common/errors.ts';
 import { parseConfig } from '../../core/service/config/load-config.ts';
+import { firedLines, writeChairModule } from '../fakes/chair-module.ts';
 import { type ServiceHarness, startServiceHarness } from '../service/service-harness.ts';
 
 let dir: string;
@@ -19,14 +18,10 @@ let modulePath: string;
 let h: ServiceHarness | null = null;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scanpay-price-floor-'));
-  firedFile = join(dir, 'fired.log');
-  writeFileSync(firedFile, '');
-  modulePath = join(dir, 'start-chair.mjs');
-  writeFileSync(
-    modulePath,
-    `import { appendFileSync } from 'node:fs';\nexport default (c) => { appendFileSync(${JSON.stringify(firedFile)}, c.out_trade_no + ' ' + c.total_fee + '\\n'); return true; };\n`,
-  );
+  ({ dir, firedFile, modulePath } = writeChairModule(
+    'scanpay-price-floor-',
+    "c.out_trade_no + ' ' + c.total_fee",
+  ));
 });
 afterEach(async () => {
   await h?.close();
@@ -34,7 +29,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const fired = () => readFileSync(firedFile, 'utf8').split('\n').filter(Boolean);
+const fired = () => firedLines(firedFile);
 
 async function paidAndActed(orderNo: string): Promise<void> {
   const queried = await h!.call('queryPayment', {

@@ -7,11 +7,9 @@
  *
  * A new process is a new buildPaidCallbacks (nothing kept in memory) over the same journal file.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PaidCallback } from '../../core/engine/engine-deps.ts';
 import type { Journal } from '../../core/ports/journal.ts';
@@ -19,6 +17,7 @@ import { heldPaidActionOperations } from '../../core/service/api/held-paid-actio
 import type { PaidActionConfig } from '../../core/service/config/service-config.ts';
 import { buildPaidCallbacks } from '../../core/service/paid-actions/paid-actions.ts';
 import { createHarness, type Harness, settle, wxCode } from '../engine/harness.ts';
+import { firedLines, writeChairModule } from '../fakes/chair-module.ts';
 
 let dir: string;
 let firedFile: string;
@@ -32,14 +31,7 @@ let answer = 503;
 let onPost: () => void = () => {};
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'scanpay-paid-restart-'));
-  firedFile = join(dir, 'fired.log');
-  writeFileSync(firedFile, '');
-  modulePath = join(dir, 'start-chair.mjs');
-  writeFileSync(
-    modulePath,
-    `import { appendFileSync } from 'node:fs';\nexport default (c) => { appendFileSync(${JSON.stringify(firedFile)}, c.out_trade_no + '\\n'); return true; };\n`,
-  );
+  ({ dir, firedFile, modulePath } = writeChairModule('scanpay-paid-restart-'));
   posts = [];
   answer = 503;
   onPost = () => {};
@@ -62,7 +54,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const fired = () => readFileSync(firedFile, 'utf8').split('\n').filter(Boolean);
+const fired = () => firedLines(firedFile);
 
 /** The journal as a process sees it: after `cut()` every call throws, as when the power goes. */
 function killable(inner: Journal): { journal: Journal; cut: () => void } {

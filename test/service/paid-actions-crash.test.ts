@@ -12,15 +12,14 @@
  * The crash is the journal's crash injection (test/fakes/crashing-journal.ts): the power goes while
  * the "callback done" write is under way, after the action ran.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PaidActionConfig } from '../../core/service/config/service-config.ts';
 import { buildPaidCallbacks } from '../../core/service/paid-actions/paid-actions.ts';
 import { createHarness, type Harness, settle, wxCode } from '../engine/harness.ts';
+import { firedLines, writeChairModule } from '../fakes/chair-module.ts';
 import { crashingJournal } from '../fakes/crashing-journal.ts';
 
 let dir: string;
@@ -48,20 +47,13 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scanpay-paid-crash-'));
-  firedFile = join(dir, 'fired.log');
-  writeFileSync(firedFile, '');
-  modulePath = join(dir, 'start-chair.mjs');
   // The "motor": every run appends the order number, as a chair's controller would start once per call.
-  writeFileSync(
-    modulePath,
-    `import { appendFileSync } from 'node:fs';\nexport default (c) => { appendFileSync(${JSON.stringify(firedFile)}, c.out_trade_no + '\\n'); return true; };\n`,
-  );
+  ({ dir, firedFile, modulePath } = writeChairModule('scanpay-paid-crash-'));
   posts = [];
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const fired = () => readFileSync(firedFile, 'utf8').split('\n').filter(Boolean);
+const fired = () => firedLines(firedFile);
 
 /** A paid WeChat charge whose action runs, then the power goes during the "done" write (k = that write). */
 async function payAndCrashAfterTheAction(actions: readonly PaidActionConfig[], crash: boolean) {

@@ -4,13 +4,12 @@
  * (the customer did not get the service) runs the action once more, "mark done" (they did) runs
  * nothing. Each decision is journaled with who and why, and repeating it changes nothing.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { heldPaidActionOperations } from '../../core/service/api/held-paid-actions.ts';
 import { buildPaidCallbacks } from '../../core/service/paid-actions/paid-actions.ts';
 import { createHarness, type Harness, settle, wxCode } from '../engine/harness.ts';
+import { firedLines, writeChairModule } from '../fakes/chair-module.ts';
 import { crashingJournal } from '../fakes/crashing-journal.ts';
 
 let dir: string;
@@ -18,18 +17,11 @@ let firedFile: string;
 let modulePath: string;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scanpay-paid-held-'));
-  firedFile = join(dir, 'fired.log');
-  writeFileSync(firedFile, '');
-  modulePath = join(dir, 'start-chair.mjs');
-  writeFileSync(
-    modulePath,
-    `import { appendFileSync } from 'node:fs';\nexport default (c) => { appendFileSync(${JSON.stringify(firedFile)}, c.out_trade_no + '\\n'); return true; };\n`,
-  );
+  ({ dir, firedFile, modulePath } = writeChairModule('scanpay-paid-held-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const fired = () => readFileSync(firedFile, 'utf8').split('\n').filter(Boolean);
+const fired = () => firedLines(firedFile);
 
 /** A paid order whose chair action ran, then the power went before "done" was written; restarted. */
 async function heldAfterCrash(): Promise<{ h: Harness; orderNo: string }> {

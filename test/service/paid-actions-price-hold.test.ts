@@ -8,32 +8,24 @@
  * The engine here checks no floor at order creation (no paidActionFloor): the handler's check is the
  * only one, as for an order that was created before the floor existed.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { heldPaidActionOperations } from '../../core/service/api/held-paid-actions.ts';
 import { buildPaidCallbacks } from '../../core/service/paid-actions/paid-actions.ts';
 import { PaidActionFloors } from '../../core/service/paid-actions/price-floors.ts';
 import { createHarness, type Harness, settle, wxCode } from '../engine/harness.ts';
+import { firedLines, writeChairModule } from '../fakes/chair-module.ts';
 
 let dir: string;
 let firedFile: string;
 let modulePath: string;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scanpay-price-hold-'));
-  firedFile = join(dir, 'fired.log');
-  writeFileSync(firedFile, '');
-  modulePath = join(dir, 'start-chair.mjs');
-  writeFileSync(
-    modulePath,
-    `import { appendFileSync } from 'node:fs';\nexport default (c) => { appendFileSync(${JSON.stringify(firedFile)}, c.out_trade_no + '\\n'); return true; };\n`,
-  );
+  ({ dir, firedFile, modulePath } = writeChairModule('scanpay-price-hold-'));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const fired = () => readFileSync(firedFile, 'utf8').split('\n').filter(Boolean);
+const fired = () => firedLines(firedFile);
 const who = { by: '店长 李', reason: '顾客确认付了全价' };
 
 /** A chair's module action priced at 900 fen, and a 1 fen payment of it. */

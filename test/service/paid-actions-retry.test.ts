@@ -4,14 +4,13 @@
  * the same list failed (an HTTP receiver down), the retry must not start the motor again: only what
  * has not run yet is run again.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPaidCallbacks } from '../../core/service/paid-actions/paid-actions.ts';
 import { createHarness, settle, wxCode } from '../engine/harness.ts';
+import { firedLines, writeChairModule } from '../fakes/chair-module.ts';
 
 let dir: string;
 let firedFile: string;
@@ -22,14 +21,7 @@ let posts = 0;
 let failPosts = 0;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'scanpay-paid-retry-'));
-  firedFile = join(dir, 'fired.log');
-  writeFileSync(firedFile, '');
-  modulePath = join(dir, 'start-chair.mjs');
-  writeFileSync(
-    modulePath,
-    `import { appendFileSync } from 'node:fs';\nexport default (c) => { appendFileSync(${JSON.stringify(firedFile)}, c.out_trade_no + '\\n'); return true; };\n`,
-  );
+  ({ dir, firedFile, modulePath } = writeChairModule('scanpay-paid-retry-'));
   posts = 0;
   receiver = createServer((req, res) => {
     req.resume();
@@ -48,7 +40,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const fired = () => readFileSync(firedFile, 'utf8').split('\n').filter(Boolean);
+const fired = () => firedLines(firedFile);
 
 describe('a list of paid actions whose HTTP action fails after the motor ran', () => {
   it('retries the HTTP action only: the motor ran once, and the order ends fulfilled', async () => {

@@ -5,30 +5,25 @@
  * usual: holding it "may have run, check the device" would leave a customer who paid without the
  * chair starting, for a motor that certainly never got the command.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPaidCallbacks } from '../../core/service/paid-actions/paid-actions.ts';
 import { createHarness, settle, wxCode } from '../engine/harness.ts';
+import { firedLines, writeChairModule } from '../fakes/chair-module.ts';
 
 let dir: string;
 let firedFile: string;
 let modulePath: string;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scanpay-paid-stop-'));
-  firedFile = join(dir, 'fired.log');
-  writeFileSync(firedFile, '');
-  modulePath = join(dir, 'start-chair.mjs');
-  writeFileSync(
-    modulePath,
-    `import { appendFileSync } from 'node:fs';\nexport default (c) => { appendFileSync(${JSON.stringify(firedFile)}, c.out_trade_no + (c.interrupted ? ' interrupted' : '') + '\\n'); return true; };\n`,
-  );
+  ({ dir, firedFile, modulePath } = writeChairModule(
+    'scanpay-paid-stop-',
+    "c.out_trade_no + (c.interrupted ? ' interrupted' : '')",
+  ));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const fired = () => readFileSync(firedFile, 'utf8').split('\n').filter(Boolean);
+const fired = () => firedLines(firedFile);
 
 describe('a paid action whose payment is booked during a graceful shutdown', () => {
   it('is run at the next start, once, and not held as interrupted', async () => {
